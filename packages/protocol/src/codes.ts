@@ -1,0 +1,52 @@
+/**
+ * Every error the relay can put on the wire, with the HTTP status it maps to
+ * when it travels over REST. Codes are stable: clients branch on them.
+ */
+export const ERROR_CODES = {
+  bad_json: { status: 400, message: 'Frame is not valid JSON' },
+  bad_frame: { status: 400, message: 'Frame does not match the protocol schema' },
+  unknown_frame: { status: 400, message: 'Unknown frame type' },
+  frame_too_large: { status: 413, message: 'Frame is larger than the relay accepts' },
+  text_too_long: { status: 400, message: 'Message text is longer than the relay accepts' },
+  text_empty: { status: 400, message: 'Message text is empty' },
+  hello_required: { status: 400, message: 'The first frame must be hello' },
+  hello_repeated: { status: 400, message: 'hello was already received on this socket' },
+  unsupported_version: { status: 400, message: 'Protocol version is not supported by this relay' },
+  token_invalid: { status: 401, message: 'Visitor token is forged, expired or for another site' },
+  unauthorized: { status: 401, message: 'Log in or pass a valid API token' },
+  forbidden: { status: 403, message: 'Not allowed' },
+  origin_not_allowed: { status: 403, message: 'This page origin is not allowed for the site' },
+  site_not_found: { status: 404, message: 'No site with this id' },
+  conversation_not_found: { status: 404, message: 'No such conversation for this participant' },
+  conversation_closed: { status: 409, message: 'The conversation is closed' },
+  rate_limited: { status: 429, message: 'Too many frames; slow down' },
+  bad_request: { status: 400, message: 'Request does not match the API schema' },
+  invalid_credentials: { status: 401, message: 'Wrong email or password' },
+  email_taken: { status: 409, message: 'An employee with this email already exists' },
+  shutting_down: { status: 503, message: 'The relay is shutting down' },
+  internal: { status: 500, message: 'Internal error' },
+} as const satisfies Record<string, { status: number; message: string }>
+
+/** A stable error code, as sent in `error` frames and REST error bodies. */
+export type ErrorCode = keyof typeof ERROR_CODES
+
+/** Body of every REST error response. */
+export interface ErrorBody {
+  code: ErrorCode
+  message: string
+}
+
+/**
+ * WebSocket close codes the relay uses (4000–4999 is the application range).
+ * Clients must not reconnect after `4001` (auth) and `4003` (forbidden origin)
+ * without changing something first.
+ */
+export const CLOSE_CODES = {
+  normal: 1000,
+  goingAway: 1001,
+  tooBig: 1009,
+  badHello: 4000,
+  unauthorized: 4001,
+  forbidden: 4003,
+  heartbeat: 4008,
+} as const

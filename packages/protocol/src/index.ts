@@ -1,0 +1,7 @@
+export * from './codes.ts'
+export * from './common.ts'
+export * from './operator.ts'
+export * from './rest.ts'
+export * from './validate.ts'
+export * from './version.ts'
+export * from './visitor.ts'
