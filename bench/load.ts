@@ -1,0 +1,119 @@
+/**
+ * Load generator, run in its own process by bench/run.ts. Opens N visitor and M
+ * operator sockets, has every visitor send `rate` messages a second for
+ * `duration` seconds, and prints one JSON line of results on stdout.
+ *
+ * Latency is visitor `send` → operator `event`, measured on one clock (the
+ * timestamp rides in the message text).
+ */
+import { parseArgs } from 'node:util'
+import WebSocket from 'ws'
+
+const { values } = parseArgs({
+  options: {
+    url: { type: 'string' },
+    site: { type: 'string', default: 'demo' },
+    token: { type: 'string', default: '' },
+    visitors: { type: 'string', default: '1000' },
+    operators: { type: 'string', default: '20' },
+    rate: { type: 'string', default: '1' },
+    duration: { type: 'string', default: '10' },
+  },
+})
+const base = values.url!.replace(/^http/, 'ws')
+const visitors = Number(values.visitors)
+const operators = Number(values.operators)
+const rate = Number(values.rate)
+const durationMs = Number(values.duration) * 1000
+
+function open(url: string, hello: object): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url)
+    ws.once('error', reject)
+    ws.once('open', () => ws.send(JSON.stringify(hello)))
+    ws.on('message', function onWelcome(raw) {
+      const frame = JSON.parse(String(raw))
+      if (frame.t === 'welcome') {
+        ws.off('message', onWelcome)
+        resolve(ws)
+      } else if (frame.t === 'error') reject(new Error(`${frame.code}: ${frame.message}`))
+    })
+  })
+}
+
+async function inBatches<T>(count: number, make: (i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = []
+  for (let i = 0; i < count; i += 100) {
+    const batch = Array.from({ length: Math.min(100, count - i) }, (_, j) => make(i + j))
+    out.push(...(await Promise.all(batch)))
+  }
+  return out
+}
+
+const latencies: number[] = []
+let delivered = 0
+let acked = 0
+let errors = 0
+let measuring = false
+
+const ops = await inBatches(operators, () =>
+  open(`${base}/v1/operator`, { t: 'hello', v: 1, apiToken: values.token }),
+)
+for (const op of ops) {
+  op.on('message', (raw) => {
+    const text = String(raw)
+    if (!text.includes('"t":"event"')) return
+    const frame = JSON.parse(text)
+    const sent = Number(frame.text.split(' ')[1])
+    if (measuring && sent) {
+      delivered += 1
+      latencies.push(performance.timeOrigin + performance.now() - sent)
+    }
+  })
+}
+const vis = await inBatches(visitors, () =>
+  open(`${base}/v1/visitor?site=${values.site}`, { t: 'hello', v: 1, page: { url: 'http://bench/' } }),
+)
+for (const v of vis) {
+  v.on('message', (raw) => {
+    const text = String(raw)
+    if (text.includes('"t":"ack"')) acked += measuring ? 1 : 0
+    else if (text.includes('"t":"error"')) errors += 1
+  })
+}
+
+let counter = 0
+const interval = 1000 / rate
+const timers = vis.map((v, i) => {
+  const send = () => {
+    counter += 1
+    v.send(JSON.stringify({ t: 'send', cid: `b${i}-${counter}`, text: `bench ${performance.timeOrigin + performance.now()}` }))
+  }
+  // Spread the visitors evenly over the first interval so the load is steady.
+  return setTimeout(() => {
+    send()
+    timers[i] = setInterval(send, interval)
+  }, (i / visitors) * interval)
+}) as NodeJS.Timeout[]
+
+measuring = true
+const started = performance.now()
+await new Promise((r) => setTimeout(r, durationMs))
+for (const t of timers) clearInterval(t)
+measuring = false
+const elapsed = (performance.now() - started) / 1000
+await new Promise((r) => setTimeout(r, 500))
+
+latencies.sort((a, b) => a - b)
+const pick = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN
+console.log(
+  JSON.stringify({
+    messagesPerSecond: acked / elapsed,
+    deliveriesPerSecond: delivered / elapsed,
+    p50: pick(0.5),
+    p99: pick(0.99),
+    errors,
+  }),
+)
+for (const s of [...vis, ...ops]) s.terminate()
+process.exit(0)

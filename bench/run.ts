@@ -1,0 +1,137 @@
+/**
+ * `pnpm bench [-- --visitors 1000 --operators 20 --rate 1 --duration 10]`
+ *
+ * Starts Parley's relay (SQLite in a temp dir) and, in the same run, a bare `ws`
+ * relay without storage; drives both with the same load from a separate process;
+ * prints messages/s, p50/p99 visitor→operator latency and peak relay RSS, and the
+ * ratio. Then prints the gzipped bundle sizes. Figures only: no thresholds.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+
+const root = new URL('..', import.meta.url).pathname
+const { values } = parseArgs({
+  options: {
+    visitors: { type: 'string', default: '1000' },
+    operators: { type: 'string', default: '20' },
+    rate: { type: 'string', default: '1' },
+    duration: { type: 'string', default: '10' },
+  },
+})
+
+interface LoadResult {
+  messagesPerSecond: number
+  deliveriesPerSecond: number
+  p50: number
+  p99: number
+  errors: number
+}
+
+function startProcess(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    const onData = (chunk: Buffer) => {
+      out += chunk
+      const match = out.match(/listening at (http:\/\/127\.0\.0\.1:\d+)/)
+      if (match) {
+        child.stdout!.off('data', onData)
+        child.stdout!.resume()
+        resolve({ child, url: match[1]! })
+      }
+    }
+    child.stdout!.on('data', onData)
+    child.stderr!.on('data', (chunk) => (out += chunk))
+    child.once('exit', (code) => reject(new Error(`process exited (${code}) before listening:\n${out}`)))
+  })
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  return Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) / 1024
+}
+
+async function runLoad(url: string, token: string): Promise<LoadResult> {
+  const args = ['--import', 'tsx', 'bench/load.ts', '--url', url, '--token', token]
+  for (const key of ['visitors', 'operators', 'rate', 'duration'] as const) args.push(`--${key}`, values[key]!)
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
+  let out = ''
+  child.stdout.on('data', (c) => (out += c))
+  const code = await new Promise((r) => child.once('exit', r))
+  if (code !== 0) throw new Error(`load generator failed (${code}): ${out}`)
+  return JSON.parse(out.trim().split('\n').at(-1)!)
+}
+
+async function measure(name: string, child: ChildProcess, url: string, token: string) {
+  let peak = 0
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMb(child.pid!))), 200)
+  const result = await runLoad(url, token)
+  clearInterval(sampler)
+  child.kill('SIGTERM')
+  await new Promise((r) => child.once('exit', r))
+  return { name, ...result, rssMb: peak }
+}
+
+async function apiToken(url: string, email: string, password: string): Promise<string> {
+  const login = await fetch(`${url}/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  })
+  if (!login.ok) throw new Error(`login failed: ${login.status} ${await login.text()}`)
+  const cookie = login.headers.get('set-cookie')!.split(';')[0]!
+  const res = await fetch(`${url}/v1/admin/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie },
+    body: JSON.stringify({ name: 'bench' }),
+  })
+  if (!res.ok) throw new Error(`token failed: ${res.status} ${await res.text()}`)
+  return ((await res.json()) as { token: string }).token
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'parley-bench-'))
+const password = 'bench-password-123'
+try {
+  console.log(
+    `bench: ${values.visitors} visitors × ${values.rate} msg/s, ${values.operators} operators, ${values.duration} s, on loopback`,
+  )
+  const parley = await startProcess(['packages/relay/bin/parley-relay.js', '--demo'], {
+    PARLEY_PORT: '0',
+    PARLEY_DATABASE: join(dir, 'bench.db'),
+    PARLEY_ADMIN_EMAIL: 'bench@example.com',
+    PARLEY_ADMIN_PASSWORD: password,
+    PARLEY_LOG_LEVEL: 'warn',
+  })
+  const token = await apiToken(parley.url, 'bench@example.com', password)
+  const rows = [await measure('parley relay (SQLite)', parley.child, parley.url, token)]
+  const bare = await startProcess(['--import', 'tsx', 'bench/bare-relay.ts'], {})
+  rows.push(await measure('bare ws relay', bare.child, bare.url, ''))
+
+  const f = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a')
+  console.log('\nrelay                   msg/s   deliveries/s   p50 ms   p99 ms   peak RSS MB   errors')
+  for (const r of rows) {
+    console.log(
+      `${r.name.padEnd(22)} ${f(r.messagesPerSecond).padStart(7)} ${f(r.deliveriesPerSecond).padStart(14)} ${f(r.p50, 2).padStart(8)} ${f(r.p99, 2).padStart(8)} ${f(r.rssMb).padStart(13)} ${String(r.errors).padStart(8)}`,
+    )
+  }
+  const [p, b] = rows as [(typeof rows)[0], (typeof rows)[0]]
+  console.log(
+    `\nparley / bare: throughput ×${f(p.messagesPerSecond / b.messagesPerSecond, 2)}, p50 ×${f(p.p50 / b.p50, 2)}, p99 ×${f(p.p99 / b.p99, 2)}, RSS ×${f(p.rssMb / b.rssMb, 2)}`,
+  )
+
+  if (existsSync(join(root, 'packages/widget/dist/loader.js'))) {
+    const { measure: sizes, BUDGETS } = await import('../scripts/size.ts')
+    const s = sizes()
+    console.log('\nbundle (gzip)     size      budget')
+    for (const key of Object.keys(BUDGETS) as (keyof typeof BUDGETS)[]) {
+      console.log(`${key.padEnd(15)} ${(s[key] / 1024).toFixed(2).padStart(7)} KB ${(BUDGETS[key] / 1024).toFixed(0).padStart(6)} KB`)
+    }
+  } else {
+    console.log('\n(bundle sizes: run `pnpm build` first)')
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true })
+}

@@ -1,0 +1,61 @@
+/**
+ * Gzipped sizes of what a visitor downloads, checked against the budgets in
+ * README.md. Exits 1 when a budget is exceeded. Run after `pnpm build`.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+
+const dist = new URL('../packages/widget/dist/', import.meta.url).pathname
+
+export const BUDGETS = {
+  loader: 2 * 1024,
+  firstOpen: 20 * 1024,
+  everything: 30 * 1024,
+} as const
+
+function gz(file: string): number {
+  return gzipSync(readFileSync(join(dist, file)), { level: 9 }).length
+}
+
+/** Follows static `import` statements of an ES chunk: what loads together with it. */
+function staticClosure(entry: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(entry)) return seen
+  seen.add(entry)
+  const code = readFileSync(join(dist, entry), 'utf8')
+  for (const m of code.matchAll(/(?:^|[;\n}])\s*import\s*(?:[^'"()]*?from\s*)?["']\.\/([^"']+\.js)["']/g)) {
+    staticClosure(m[1]!, seen)
+  }
+  return seen
+}
+
+function listJs(dir: string, prefix = ''): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const rel = prefix + name
+    if (statSync(join(dir, name)).isDirectory()) return listJs(join(dir, name), `${rel}/`)
+    return rel.endsWith('.js') || rel.endsWith('.css') ? [rel] : []
+  })
+}
+
+export function measure() {
+  const loader = gz('loader.js')
+  const firstOpen = [...staticClosure('widget.js')].reduce((sum, f) => sum + gz(f), 0)
+  const everything = listJs(dist).reduce((sum, f) => sum + gz(f), 0)
+  return { loader, firstOpen, everything }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const sizes = measure()
+  let failed = false
+  console.log('bundle          gzip      budget')
+  for (const key of Object.keys(BUDGETS) as (keyof typeof BUDGETS)[]) {
+    const over = sizes[key] > BUDGETS[key]
+    failed ||= over
+    const kb = (n: number) => `${(n / 1024).toFixed(2)} KB`
+    console.log(`${key.padEnd(15)} ${kb(sizes[key]).padStart(9)} ${kb(BUDGETS[key]).padStart(10)}${over ? '  OVER BUDGET' : ''}`)
+  }
+  if (failed) {
+    console.error('size: a bundle is over its budget (see README "Size budgets")')
+    process.exit(1)
+  }
+}
