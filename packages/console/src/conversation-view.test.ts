@@ -1,0 +1,126 @@
+import { afterEach, beforeEach, expect, test } from 'vitest'
+import { defineConsoleElements } from './elements.ts'
+import { buttonNamed, deepQuery, deepQueryAll, settle, textOf, typeInto } from './test/dom.ts'
+import {
+  createFakeOperatorClient,
+  type FakeOperatorClient,
+  message,
+  summary,
+} from './test/fake-operator-client.ts'
+import type { ParleyWorkspace } from './workspace.ts'
+
+defineConsoleElements()
+
+let client: FakeOperatorClient
+let workspace: ParleyWorkspace
+
+beforeEach(() => {
+  client = createFakeOperatorClient()
+  client.conversations.set([
+    summary({ id: 'c1', visitorName: 'Anna', lastSeq: 2, lastText: 'Do you ship to Riga?' }),
+    summary({ id: 'c2', visitorName: 'Boris', lastSeq: 1, lastText: 'Hello' }),
+  ])
+  client.history.c1 = [
+    message({ seq: 1, text: 'Hello' }),
+    message({ seq: 2, text: 'Do you ship to Riga?' }),
+  ]
+  workspace = document.createElement('parley-workspace')
+  workspace.client = client
+  document.body.append(workspace)
+})
+
+afterEach(() => {
+  workspace.remove()
+})
+
+function log(): HTMLElement {
+  const found = deepQuery(workspace, '[role="log"]')
+  if (!found) throw new Error('no log')
+  return found
+}
+
+function logTexts(): string[] {
+  return deepQueryAll(log(), '.text').map(textOf)
+}
+
+async function open(name: string): Promise<void> {
+  await settle(workspace)
+  buttonNamed(workspace, name).click()
+  await settle(workspace)
+}
+
+test('opening a conversation loads its history into the log and marks it read', async () => {
+  await open('Anna')
+  expect(textOf(deepQuery(workspace, 'h2:not(#heading)'))).toBe('Anna')
+  expect(client.calls).toContainEqual(['loadHistory', 'c1'])
+  expect(logTexts()).toEqual(['Hello', 'Do you ship to Riga?'])
+  expect(client.calls).toContainEqual(['markRead', 'c1', 2])
+})
+
+test('messages arriving live appear in the log as text, never as markup', async () => {
+  await open('Anna')
+  const store = client.messageStore('c1')
+  store.set([...store.get(), message({ seq: 3, text: '<img src=x onerror=alert(1)>' })])
+  await settle(workspace)
+  expect(logTexts().at(-1)).toBe('<img src=x onerror=alert(1)>')
+  expect(deepQuery(log(), 'img')).toBeNull()
+})
+
+test('pressing Enter in the Reply textbox sends the text and clears it', async () => {
+  await open('Anna')
+  const reply = deepQuery<HTMLTextAreaElement>(workspace, 'textarea#reply')!
+  const root = reply.getRootNode() as ShadowRoot
+  expect(textOf(root.querySelector('label[for="reply"]'))).toBe('Reply')
+  typeInto(reply, '  Yes, we do!  ')
+  reply.dispatchEvent(
+    new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }),
+  )
+  await settle(workspace)
+  expect(client.calls).toContainEqual(['send', 'c1', 'Yes, we do!'])
+  expect(reply.value).toBe('')
+  expect(logTexts().at(-1)).toBe('Yes, we do!')
+})
+
+test('the Send button sends and Shift+Enter does not', async () => {
+  await open('Anna')
+  const reply = deepQuery<HTMLTextAreaElement>(workspace, 'textarea#reply')!
+  typeInto(reply, 'First line')
+  reply.dispatchEvent(
+    new KeyboardEvent('keydown', { key: 'Enter', shiftKey: true, bubbles: true, cancelable: true }),
+  )
+  expect(client.calls.filter((call) => call[0] === 'send')).toEqual([])
+  buttonNamed(workspace, 'Send').click()
+  await settle(workspace)
+  expect(client.calls.filter((call) => call[0] === 'send')).toEqual([['send', 'c1', 'First line']])
+})
+
+test('a failed send is reported in an alert', async () => {
+  await open('Anna')
+  client.send = async () => {
+    throw new Error('The conversation is closed')
+  }
+  const reply = deepQuery<HTMLTextAreaElement>(workspace, 'textarea#reply')!
+  typeInto(reply, 'Hello?')
+  buttonNamed(workspace, 'Send').click()
+  await settle(workspace)
+  expect(textOf(deepQuery(workspace, '[role="alert"]'))).toBe(
+    'Message not sent: The conversation is closed',
+  )
+})
+
+test('Close conversation closes it and disables the reply box', async () => {
+  await open('Anna')
+  buttonNamed(workspace, 'Close conversation').click()
+  await settle(workspace)
+  expect(client.calls).toContainEqual(['close', 'c1'])
+  expect(buttonNamed(workspace, 'Close conversation').disabled).toBe(true)
+  expect(deepQuery<HTMLTextAreaElement>(workspace, 'textarea#reply')!.disabled).toBe(true)
+})
+
+test('switching conversations shows the other history and stops following the first', async () => {
+  await open('Anna')
+  await open('Boris')
+  expect(textOf(deepQuery(workspace, 'h2:not(#heading)'))).toBe('Boris')
+  expect(logTexts()).toEqual([])
+  expect(client.messageStore('c1').lc).toBe(0)
+})

@@ -1,0 +1,40 @@
+import { ParleyConsole } from './console-app.ts'
+import { ParleyConversationList } from './conversation-list.ts'
+import { ParleyConversation } from './conversation-view.ts'
+import { ParleyLogin } from './login-form.ts'
+import { ParleyMessageLog } from './message-log.ts'
+import { ParleyReplyComposer } from './reply-composer.ts'
+import { ParleyStatusBar } from './status-bar.ts'
+import { ParleyWorkspace } from './workspace.ts'
+
+/** Tag names of the console's custom elements. */
+export const CONSOLE_ELEMENTS = {
+  'parley-console': ParleyConsole,
+  'parley-login': ParleyLogin,
+  'parley-workspace': ParleyWorkspace,
+  'parley-status-bar': ParleyStatusBar,
+  'parley-conversation-list': ParleyConversationList,
+  'parley-conversation': ParleyConversation,
+  'parley-message-log': ParleyMessageLog,
+  'parley-reply-composer': ParleyReplyComposer,
+} as const
+
+/** Registers every console element that is not registered yet (safe to call twice). */
+export function defineConsoleElements(registry: CustomElementRegistry = customElements): void {
+  for (const [tag, element] of Object.entries(CONSOLE_ELEMENTS)) {
+    if (!registry.get(tag)) registry.define(tag, element)
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'parley-console': ParleyConsole
+    'parley-login': ParleyLogin
+    'parley-workspace': ParleyWorkspace
+    'parley-status-bar': ParleyStatusBar
+    'parley-conversation-list': ParleyConversationList
+    'parley-conversation': ParleyConversation
+    'parley-message-log': ParleyMessageLog
+    'parley-reply-composer': ParleyReplyComposer
+  }
+}

@@ -1,0 +1,42 @@
+import type { ConnectionStatus } from '@parley/client'
+import type { Author, ConversationSummary } from '@parley/protocol'
+
+/** How a conversation is named: the visitor's name, or "Visitor" and a short id. */
+export function conversationTitle(
+  summary: Pick<ConversationSummary, 'visitorName' | 'visitorId'>,
+): string {
+  const name = summary.visitorName?.trim()
+  return name ? name : `Visitor ${summary.visitorId.slice(0, 6)}`
+}
+
+/** Who wrote a message, as shown above it. */
+export function authorLabel(author: Author, visitorTitle: string): string {
+  if (author.kind === 'system') return 'System'
+  if (author.kind === 'visitor') return author.name?.trim() || visitorTitle
+  return author.name?.trim() || 'Operator'
+}
+
+const STATUS_LABELS: Record<ConnectionStatus, string> = {
+  idle: 'Offline',
+  connecting: 'Connecting…',
+  connected: 'Connected',
+  reconnecting: 'Reconnecting…',
+  closed: 'Disconnected',
+}
+
+/** The connection state in words. */
+export function statusLabel(status: ConnectionStatus): string {
+  return STATUS_LABELS[status]
+}
+
+/** `14:05` for today, `12 Mar, 14:05` for other days, in the browser's locale. */
+export function formatTime(at: number, now: number = Date.now()): string {
+  const date = new Date(at)
+  const today = new Date(now)
+  const sameDay = date.toDateString() === today.toDateString()
+  return new Intl.DateTimeFormat(undefined, {
+    hour: '2-digit',
+    minute: '2-digit',
+    ...(sameDay ? {} : { day: 'numeric', month: 'short' }),
+  }).format(date)
+}

@@ -1,0 +1,145 @@
+import type { ChatMessage } from '@parley/client'
+import { css, html, LitElement, nothing } from 'lit'
+import { repeat } from 'lit/directives/repeat.js'
+import { authorLabel, formatTime } from './labels.ts'
+import { base } from './theme.ts'
+
+/** How close to the bottom (px) counts as "reading the latest", so new messages scroll in. */
+const STICK_THRESHOLD = 48
+
+/**
+ * `<parley-message-log>`: a conversation's messages in a `role="log"` region, as
+ * plain text (never HTML). Keeps the newest message in view while the operator is
+ * at the bottom; leaves the scroll alone while they read older messages.
+ */
+export class ParleyMessageLog extends LitElement {
+  static override properties = {
+    messages: { attribute: false },
+    visitorTitle: { attribute: false },
+    loading: { attribute: false },
+  }
+
+  static override styles = [
+    base,
+    css`
+      :host {
+        display: block;
+        min-height: 0;
+        overflow-y: auto;
+        background: var(--parley-bg);
+      }
+      [role='log'] {
+        display: flex;
+        flex-direction: column;
+        gap: 0.6rem;
+        padding: 1rem 1.25rem;
+      }
+      .message {
+        max-width: min(36rem, 80%);
+        align-self: flex-start;
+      }
+      .message.operator {
+        align-self: flex-end;
+      }
+      .message.system {
+        align-self: center;
+        max-width: 90%;
+        text-align: center;
+      }
+      .meta {
+        display: flex;
+        gap: 0.5rem;
+        font-size: 0.75rem;
+        color: var(--parley-text-muted);
+        margin: 0 0.25rem 0.2rem;
+      }
+      .operator .meta {
+        justify-content: flex-end;
+      }
+      .author {
+        font-weight: 600;
+      }
+      .text {
+        margin: 0;
+        padding: 0.5rem 0.75rem;
+        border-radius: calc(var(--parley-radius) * 1.5);
+        background: var(--parley-bubble-visitor);
+        white-space: pre-wrap;
+        overflow-wrap: anywhere;
+        line-height: 1.4;
+      }
+      .operator .text {
+        background: var(--parley-bubble-operator);
+      }
+      .system .text {
+        background: transparent;
+        font-size: 0.85rem;
+        font-style: italic;
+        color: var(--parley-text-muted);
+      }
+      .pending .text {
+        opacity: 0.65;
+      }
+      .failed .text {
+        outline: 1px solid var(--parley-danger);
+      }
+      .failed .state {
+        color: var(--parley-danger);
+      }
+      .empty {
+        margin: auto;
+        color: var(--parley-text-muted);
+        font-size: 0.9rem;
+      }
+    `,
+  ]
+
+  declare messages: readonly ChatMessage[]
+  /** How the visitor is named when a message carries no author name. */
+  declare visitorTitle: string
+  declare loading: boolean
+
+  #stick = true
+
+  constructor() {
+    super()
+    this.messages = []
+    this.visitorTitle = 'Visitor'
+    this.loading = false
+  }
+
+  override willUpdate(): void {
+    this.#stick = this.scrollHeight - this.scrollTop - this.clientHeight <= STICK_THRESHOLD
+  }
+
+  override updated(): void {
+    if (this.#stick) this.scrollTop = this.scrollHeight
+  }
+
+  override render() {
+    return html`<div role="log" aria-label="Messages" aria-live="polite">
+      ${
+        this.messages.length === 0
+          ? html`<p class="empty">${this.loading ? 'Loading history…' : 'No messages yet.'}</p>`
+          : repeat(
+              this.messages,
+              (message) => message.key,
+              (message) => this.#renderMessage(message),
+            )
+      }
+    </div>`
+  }
+
+  #renderMessage(message: ChatMessage) {
+    const state =
+      message.status === 'pending' ? 'Sending…' : message.status === 'failed' ? 'Not sent' : ''
+    return html`<article class="message ${message.author.kind} ${message.status}">
+      <div class="meta">
+        <span class="author">${authorLabel(message.author, this.visitorTitle)}</span>
+        <time datetime=${new Date(message.at).toISOString()}>${formatTime(message.at)}</time>
+        ${state ? html`<span class="state">${state}</span>` : nothing}
+      </div>
+      <p class="text">${message.text}</p>
+    </article>`
+  }
+}

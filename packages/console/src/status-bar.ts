@@ -1,0 +1,115 @@
+import type { ConnectionStatus, OperatorClient } from '@parley/client'
+import type { OperatorProfile } from '@parley/protocol'
+import { css, html, LitElement, nothing } from 'lit'
+import { AtomController } from './atom-controller.ts'
+import { statusLabel } from './labels.ts'
+import { base } from './theme.ts'
+
+/**
+ * `<parley-status-bar>`: connection state (`role="status"`), the operator's name and
+ * a "Log out" button, which fires `operator-logout` (bubbles, composed).
+ */
+export class ParleyStatusBar extends LitElement {
+  static override properties = {
+    client: { attribute: false },
+    operator: { attribute: false },
+  }
+
+  static override styles = [
+    base,
+    css`
+      :host {
+        display: block;
+        background: var(--parley-surface);
+        border-bottom: 1px solid var(--parley-border);
+      }
+      header {
+        display: flex;
+        align-items: center;
+        gap: 1rem;
+        padding: 0.55rem 1rem;
+      }
+      .brand {
+        font-weight: 700;
+        letter-spacing: 0.01em;
+        margin-right: auto;
+      }
+      .brand span {
+        color: var(--parley-accent);
+      }
+      .connection {
+        display: inline-flex;
+        align-items: center;
+        gap: 0.4rem;
+        font-size: 0.85rem;
+        color: var(--parley-text-muted);
+      }
+      .dot {
+        width: 0.6rem;
+        height: 0.6rem;
+        border-radius: 50%;
+        background: var(--parley-text-muted);
+      }
+      .connected .dot {
+        background: var(--parley-success);
+      }
+      .connecting .dot,
+      .reconnecting .dot {
+        background: var(--parley-warning);
+      }
+      .closed .dot {
+        background: var(--parley-danger);
+      }
+      .who {
+        font-size: 0.9rem;
+        font-weight: 600;
+      }
+      .role {
+        font-weight: 400;
+        color: var(--parley-text-muted);
+      }
+      button {
+        padding: 0.3rem 0.8rem;
+        font-size: 0.85rem;
+      }
+    `,
+  ]
+
+  declare client: OperatorClient | undefined
+  declare operator: OperatorProfile | undefined
+
+  readonly #status = new AtomController<ConnectionStatus>(this)
+  readonly #profile = new AtomController<OperatorProfile | undefined>(this)
+
+  override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    if (changed.has('client')) {
+      this.#status.setAtom(this.client?.$status)
+      this.#profile.setAtom(this.client?.$profile)
+    }
+  }
+
+  override render() {
+    const status = this.#status.value ?? 'idle'
+    const profile = this.#profile.value ?? this.operator
+    return html`
+      <header>
+        <div class="brand">Parley <span>console</span></div>
+        <span class="connection ${status}" role="status">
+          <span class="dot" aria-hidden="true"></span>${statusLabel(status)}
+        </span>
+        ${
+          profile
+            ? html`<span class="who"
+                >${profile.name} <span class="role">(${profile.role})</span></span
+              >`
+            : nothing
+        }
+        <button type="button" @click=${this.#logout}>Log out</button>
+      </header>
+    `
+  }
+
+  #logout(): void {
+    this.dispatchEvent(new CustomEvent('operator-logout', { bubbles: true, composed: true }))
+  }
+}

@@ -1,0 +1,127 @@
+import type { ChatMessage, ConnectionStatus, OperatorClient } from '@parley/client'
+import type { Ack, ConversationSummary, OperatorProfile } from '@parley/protocol'
+import { atom, type WritableAtom } from 'nanostores'
+
+/** A recorded call to the fake client, e.g. `['send', 'c1', 'Hello']`. */
+export type FakeCall = [string, ...unknown[]]
+
+/** An in-memory `OperatorClient` whose stores tests write to and whose calls they read. */
+export interface FakeOperatorClient extends OperatorClient {
+  readonly calls: FakeCall[]
+  readonly status: WritableAtom<ConnectionStatus>
+  readonly profile: WritableAtom<OperatorProfile | undefined>
+  readonly conversations: WritableAtom<ConversationSummary[]>
+  /** The writable store behind `messages(id)`. */
+  messageStore(conversationId: string): WritableAtom<ChatMessage[]>
+  /** What `loadHistory(id)` puts into `messages(id)`. */
+  history: Record<string, ChatMessage[]>
+}
+
+/** Creates a fake operator client; `send` appends an acked operator message. */
+export function createFakeOperatorClient(): FakeOperatorClient {
+  const calls: FakeCall[] = []
+  const status = atom<ConnectionStatus>('idle')
+  const profile = atom<OperatorProfile | undefined>(undefined)
+  const conversations = atom<ConversationSummary[]>([])
+  const stores = new Map<string, WritableAtom<ChatMessage[]>>()
+  let seq = 100
+
+  function messageStore(conversationId: string): WritableAtom<ChatMessage[]> {
+    let store = stores.get(conversationId)
+    if (!store) {
+      store = atom<ChatMessage[]>([])
+      stores.set(conversationId, store)
+    }
+    return store
+  }
+
+  const client: FakeOperatorClient = {
+    calls,
+    status,
+    profile,
+    conversations,
+    messageStore,
+    history: {},
+    $status: status,
+    $profile: profile,
+    $conversations: conversations,
+    messages: messageStore,
+    async loadHistory(conversationId) {
+      calls.push(['loadHistory', conversationId])
+      const older = client.history[conversationId] ?? []
+      const store = messageStore(conversationId)
+      store.set([...older, ...store.get()])
+    },
+    connect() {
+      calls.push(['connect'])
+      status.set('connected')
+    },
+    async send(conversationId, text) {
+      calls.push(['send', conversationId, text])
+      seq += 1
+      const ack: Ack = { t: 'ack', cid: `cid-${seq}`, id: `e-${seq}`, conversationId, seq, at: 0 }
+      const store = messageStore(conversationId)
+      store.set([
+        ...store.get(),
+        {
+          key: ack.cid,
+          cid: ack.cid,
+          id: ack.id,
+          seq,
+          conversationId,
+          author: { kind: 'operator', name: 'Olga' },
+          text,
+          at: 0,
+          status: 'sent',
+        },
+      ])
+      return ack
+    },
+    async close(conversationId) {
+      calls.push(['close', conversationId])
+      conversations.set(
+        conversations
+          .get()
+          .map((c) => (c.id === conversationId ? { ...c, status: 'closed' as const } : c)),
+      )
+      return { t: 'ack', cid: 'close', id: 'x', conversationId, seq: 0, at: 0 }
+    },
+    setTyping(conversationId, typing) {
+      calls.push(['setTyping', conversationId, typing])
+    },
+    markRead(conversationId, readSeq) {
+      calls.push(['markRead', conversationId, readSeq])
+    },
+    on: (() => () => {}) as OperatorClient['on'],
+    destroy() {
+      calls.push(['destroy'])
+      status.set('closed')
+    },
+  }
+  return client
+}
+
+/** A conversation summary with sensible defaults. */
+export function summary(patch: Partial<ConversationSummary> & { id: string }): ConversationSummary {
+  return {
+    siteId: 'demo',
+    visitorId: `v-${patch.id}-0000`,
+    status: 'open',
+    lastSeq: 1,
+    createdAt: 1_700_000_000_000,
+    updatedAt: 1_700_000_000_000,
+    ...patch,
+  }
+}
+
+/** A message as the client would store it. */
+export function message(patch: Partial<ChatMessage> & { seq: number; text: string }): ChatMessage {
+  return {
+    key: `e-${patch.seq}`,
+    id: `e-${patch.seq}`,
+    author: { kind: 'visitor' },
+    at: 1_700_000_000_000,
+    status: 'sent',
+    ...patch,
+  }
+}

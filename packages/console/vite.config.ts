@@ -1,0 +1,15 @@
+import { defineConfig } from 'vite'
+
+/**
+ * The operator console, built into `dist/` and served by the relay under `/console/`.
+ * In dev (`vite`), REST and WebSocket calls go to the relay named by `PARLEY_RELAY`.
+ */
+export default defineConfig({
+  base: '/console/',
+  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
+  server: {
+    proxy: {
+      '/v1': { target: process.env.PARLEY_RELAY ?? 'http://127.0.0.1:8080', ws: true },
+    },
+  },
+})
