@@ -1,0 +1,141 @@
+import type {
+  ChatMessage,
+  ConnectionStatus,
+  VisitorClient,
+  VisitorClientOptions,
+} from '@parley/client'
+import type { Ack, ConversationSummary, SiteConfig } from '@parley/protocol'
+import { atom } from 'nanostores'
+import type { WidgetEnvironment } from './controller.ts'
+
+/** Test double of `VisitorClient`: stores are writable, sends wait for `ack()` or `fail()`. */
+export function createFakeClient(options: VisitorClientOptions) {
+  const $status = atom<ConnectionStatus>('idle')
+  const $messages = atom<ChatMessage[]>([])
+  const $conversation = atom<ConversationSummary | undefined>(undefined)
+  const $unread = atom(0)
+  const $operatorsOnline = atom(0)
+  const $operatorTyping = atom(false)
+  const log: string[] = []
+  const waiting = new Map<string, { resolve(ack: Ack): void; reject(e: Error): void }>()
+  const listeners = new Set<(ctx: { message: ChatMessage }) => void>()
+  let seq = 0
+
+  function update(key: string, patch: Partial<ChatMessage>) {
+    $messages.set($messages.get().map((m) => (m.key === key ? { ...m, ...patch } : m)))
+  }
+  function add(message: ChatMessage) {
+    $messages.set([...$messages.get(), message])
+    for (const fn of listeners) fn({ message })
+  }
+
+  const client = {
+    options,
+    log,
+    $status,
+    $messages,
+    $conversation,
+    $unread,
+    $operatorsOnline,
+    $operatorTyping,
+    connect() {
+      log.push('connect')
+      $status.set('connecting')
+    },
+    send(text: string) {
+      const cid = `c${++seq}`
+      log.push(`send ${text}`)
+      add({ key: cid, cid, author: { kind: 'visitor' }, text, at: 0, status: 'pending' })
+      return new Promise<Ack>((resolve, reject) => waiting.set(cid, { resolve, reject }))
+    },
+    setTyping(typing: boolean) {
+      log.push(`typing ${typing}`)
+    },
+    markRead() {
+      log.push('read')
+      $unread.set(0)
+    },
+    on(event: string, fn: (ctx: { message: ChatMessage }) => void) {
+      if (event !== 'message') return () => {}
+      listeners.add(fn)
+      return () => listeners.delete(fn)
+    },
+    destroy() {
+      log.push('destroy')
+      listeners.clear()
+    },
+    /** Acknowledges the oldest pending send. */
+    ack() {
+      const [cid, pending] = [...waiting][0]!
+      waiting.delete(cid)
+      update(cid, { status: 'sent', seq: ++seq })
+      pending.resolve({ t: 'ack', cid, id: `e${seq}`, conversationId: 'conv', seq, at: 0 })
+    },
+    /** Rejects the oldest pending send. */
+    fail() {
+      const [cid, pending] = [...waiting][0]!
+      waiting.delete(cid)
+      update(cid, { status: 'failed' })
+      pending.reject(new Error('text_too_long'))
+    },
+    /** Delivers an operator message. */
+    reply(text: string, name = 'Anna') {
+      const id = `e${++seq}`
+      add({ key: id, id, seq, author: { kind: 'operator', name }, text, at: 0, status: 'sent' })
+    },
+  }
+  return client satisfies VisitorClient
+}
+
+export type FakeClient = ReturnType<typeof createFakeClient>
+
+/** A site config like the relay's demo site. */
+export function siteConfig(patch: Partial<SiteConfig> = {}): SiteConfig {
+  return {
+    siteId: 'demo',
+    name: 'Demo',
+    configVersion: '1',
+    locale: 'en',
+    storage: 'consent',
+    theme: { accent: '#0a7', position: 'right' },
+    chat: { title: 'Chai & Co', greeting: 'Hi! How can we help?' },
+    ...patch,
+  }
+}
+
+/** In-memory storage that records writes. */
+export function memoryStorage(initial: Record<string, string> = {}) {
+  const data = new Map(Object.entries(initial))
+  return {
+    writes: [] as string[],
+    getItem: (key: string) => data.get(key) ?? null,
+    setItem(key: string, value: string) {
+      this.writes.push(key)
+      data.set(key, value)
+    },
+    removeItem: (key: string) => void data.delete(key),
+  }
+}
+
+/** A widget environment with a fake client, fetch answering `config`, and given storage. */
+export function fakeEnvironment(config: SiteConfig, storage = memoryStorage(), language = 'en-US') {
+  const clients: FakeClient[] = []
+  const fetched: string[] = []
+  const env: WidgetEnvironment = {
+    createClient(options) {
+      const client = createFakeClient(options)
+      clients.push(client)
+      return client
+    },
+    fetch: async (input) => {
+      fetched.push(String(input))
+      return new Response(JSON.stringify(config), {
+        headers: { 'content-type': 'application/json' },
+      })
+    },
+    storage: () => storage,
+    language: () => language,
+    page: () => ({ url: 'https://shop.example/', title: 'Shop' }),
+  }
+  return { env, clients, fetched, storage }
+}

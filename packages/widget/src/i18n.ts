@@ -1,0 +1,81 @@
+/** Languages the widget speaks. */
+export type Locale = 'ru' | 'en'
+
+/** Every string the widget shows or announces. */
+export interface Strings {
+  openChat: string
+  closeChat: string
+  minimize: string
+  unread: (count: number) => string
+  message: string
+  send: string
+  messages: string
+  connecting: string
+  reconnecting: string
+  online: string
+  offline: string
+  disconnected: string
+  typing: string
+  sending: string
+  failed: string
+}
+
+const en: Strings = {
+  openChat: 'Open chat',
+  closeChat: 'Close chat',
+  minimize: 'Minimize chat',
+  unread: (n) => `${n} unread`,
+  message: 'Message',
+  send: 'Send',
+  messages: 'Messages',
+  connecting: 'Connecting…',
+  reconnecting: 'Reconnecting…',
+  online: 'Online',
+  offline: 'We will reply as soon as we can',
+  disconnected: 'Disconnected',
+  typing: 'Operator is typing…',
+  sending: 'Sending…',
+  failed: 'Not sent',
+}
+
+const ru: Strings = {
+  openChat: 'Открыть чат',
+  closeChat: 'Закрыть чат',
+  minimize: 'Свернуть чат',
+  unread: (n) => `Непрочитанных: ${n}`,
+  message: 'Сообщение',
+  send: 'Отправить',
+  messages: 'Сообщения',
+  connecting: 'Подключение…',
+  reconnecting: 'Переподключение…',
+  online: 'В сети',
+  offline: 'Ответим, как только сможем',
+  disconnected: 'Нет соединения',
+  typing: 'Оператор печатает…',
+  sending: 'Отправляется…',
+  failed: 'Не отправлено',
+}
+
+const dictionaries: Record<Locale, Strings> = { en, ru }
+
+/** The strings of one locale. */
+export function stringsFor(locale: Locale): Strings {
+  return dictionaries[locale]
+}
+
+function asLocale(value: string | undefined): Locale | undefined {
+  const lang = value?.toLowerCase().slice(0, 2)
+  return lang === 'ru' || lang === 'en' ? lang : undefined
+}
+
+/**
+ * Picks the first locale the widget speaks from, in order: the embedder's option,
+ * the site config, the browser's language. Falls back to English.
+ */
+export function pickLocale(...candidates: (string | undefined)[]): Locale {
+  for (const candidate of candidates) {
+    const locale = asLocale(candidate)
+    if (locale) return locale
+  }
+  return 'en'
+}

@@ -1,0 +1,37 @@
+/** A piece of message text: plain text, or an http(s) link. */
+export type TextPart = { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string }
+
+const URL_PATTERN = /\bhttps?:\/\/[^\s<>"'`]+/gi
+const TRAILING = /[.,!?;:'")\]}]+$/
+
+/**
+ * Splits message text into text and link parts. Only absolute `http:` and `https:`
+ * URLs become links; every other scheme (`javascript:`, `data:`, ...) stays text.
+ * Trailing punctuation is kept out of the link.
+ */
+export function linkify(text: string): TextPart[] {
+  const parts: TextPart[] = []
+  let last = 0
+  for (const match of text.matchAll(URL_PATTERN)) {
+    const start = match.index
+    let candidate = match[0]
+    const trailing = TRAILING.exec(candidate)
+    if (trailing) candidate = candidate.slice(0, trailing.index)
+    const href = safeHref(candidate)
+    if (!href) continue
+    if (start > last) parts.push({ kind: 'text', text: text.slice(last, start) })
+    parts.push({ kind: 'link', text: candidate, href })
+    last = start + candidate.length
+  }
+  if (last < text.length) parts.push({ kind: 'text', text: text.slice(last) })
+  return parts
+}
+
+function safeHref(candidate: string): string | undefined {
+  try {
+    const url = new URL(candidate)
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined
+  } catch {
+    return undefined
+  }
+}
