@@ -1,0 +1,239 @@
+import type { Ack, Author, ConversationEvent, Cursor } from '@parley/protocol'
+import { type KeyValueStorage, readJson, writeJson } from './storage.ts'
+
+/** One line of a conversation as a UI renders it. */
+export interface ChatMessage {
+  /** Stable render key: `cid` for own messages (pending or acknowledged), else the event id. */
+  key: string
+  id?: string
+  cid?: string
+  seq?: number
+  conversationId?: string
+  author: Author
+  text: string
+  at: number
+  status: 'pending' | 'sent' | 'failed'
+}
+
+interface ConversationState {
+  /** Highest seq applied with no gap below it: what the cursor says. */
+  lastSeq: number
+  /** Applied events, and those buffered beyond a gap (seq > lastSeq). */
+  bySeq: Map<number, ChatMessage>
+  /** Own messages acknowledged before their event arrived. */
+  acked: Map<string, ChatMessage>
+  read: number
+  syncing: boolean
+}
+
+const bySeq = (a: ChatMessage, b: ChatMessage) => a.seq! - b.seq!
+
+/** Events shown: applied with no gap below them, in seq order. */
+function applied(state: ConversationState): ChatMessage[] {
+  return [...state.bySeq.values()].filter((message) => message.seq! <= state.lastSeq).sort(bySeq)
+}
+
+interface Persisted {
+  [conversationId: string]: { messages: ChatMessage[]; read: number }
+}
+
+export interface ConversationLogOptions {
+  storage: KeyValueStorage
+  /** Where `{ conversationId: lastSeq }` is kept so `hello` resumes after a reload. */
+  cursorKey: string
+  /** Where the last `keep` messages per conversation are kept, to show them after a reload. */
+  messagesKey?: string
+  /** @default 200 */
+  keep?: number
+}
+
+/** What applying an event did. */
+export interface ApplyResult {
+  /** Messages that became visible, in seq order (none for a duplicate or a buffered gap). */
+  added: ChatMessage[]
+  /** True when a gap appeared: ask the relay to `sync` from `cursor()`. */
+  needsSync: boolean
+}
+
+/**
+ * The conversations a client sees, rebuilt from events applied by `seq`:
+ * duplicates are dropped, events after a gap wait until the gap is filled, own
+ * messages show at once as `pending` and keep their key when confirmed.
+ */
+export class ConversationLog {
+  private readonly options: ConversationLogOptions
+  private readonly conversations = new Map<string, ConversationState>()
+  private pending: ChatMessage[] = []
+  private readonly cidById = new Map<string, string>()
+
+  constructor(options: ConversationLogOptions) {
+    this.options = options
+    const { storage, cursorKey, messagesKey } = options
+    const cursor = readJson<Cursor>(storage, cursorKey, {})
+    const saved = messagesKey ? readJson<Persisted>(storage, messagesKey, {}) : {}
+    for (const [id, lastSeq] of Object.entries(cursor)) {
+      if (typeof lastSeq !== 'number') continue
+      const state = this.state(id)
+      state.lastSeq = lastSeq
+      const entry = saved[id]
+      state.read = typeof entry?.read === 'number' ? entry.read : 0
+      for (const message of Array.isArray(entry?.messages) ? entry.messages : []) {
+        if (typeof message?.seq === 'number' && message.seq <= lastSeq) {
+          state.bySeq.set(message.seq, message)
+        }
+      }
+    }
+  }
+
+  /** `{ conversationId: lastSeq }` for `hello` and `sync`. */
+  cursor(): Cursor {
+    const cursor: Cursor = {}
+    for (const [id, state] of this.conversations) cursor[id] = state.lastSeq
+    return cursor
+  }
+
+  lastSeq(conversationId: string): number {
+    return this.conversations.get(conversationId)?.lastSeq ?? 0
+  }
+
+  /** Applies one live or replayed event. */
+  apply(event: ConversationEvent): ApplyResult {
+    const state = this.state(event.conversationId)
+    if (event.seq <= state.lastSeq || state.bySeq.has(event.seq)) {
+      return { added: [], needsSync: false }
+    }
+    const cid = this.cidById.get(event.id)
+    const message: ChatMessage = {
+      key: cid ?? event.id,
+      id: event.id,
+      seq: event.seq,
+      conversationId: event.conversationId,
+      author: event.author,
+      text: event.text,
+      at: event.at,
+      status: 'sent',
+    }
+    if (cid) {
+      message.cid = cid
+      state.acked.delete(cid)
+    }
+    state.bySeq.set(event.seq, message)
+    const added: ChatMessage[] = []
+    for (let next = state.bySeq.get(state.lastSeq + 1); next; ) {
+      added.push(next)
+      state.lastSeq += 1
+      next = state.bySeq.get(state.lastSeq + 1)
+    }
+    const gap = state.bySeq.size > 0 && Math.max(...state.bySeq.keys()) > state.lastSeq
+    const needsSync = gap && !state.syncing
+    state.syncing = gap
+    if (added.length > 0) this.persist()
+    return { added, needsSync }
+  }
+
+  /**
+   * Merges a page of history (REST) with what arrived live: events already
+   * seen are skipped. A page that starts after `lastSeq + 1` starts the log there.
+   */
+  merge(conversationId: string, events: ConversationEvent[]): ChatMessage[] {
+    const sorted = [...events].sort((a, b) => a.seq - b.seq)
+    const state = this.state(conversationId)
+    const first = sorted[0]
+    if (first && state.lastSeq < first.seq - 1) state.lastSeq = first.seq - 1
+    return sorted.flatMap((event) => this.apply(event).added)
+  }
+
+  /** Shows an own message at once, before the relay has it. */
+  addPending(message: ChatMessage): void {
+    this.pending = [...this.pending, message]
+  }
+
+  /** Confirms a pending own message in place (same key). */
+  ack(ack: Ack): void {
+    this.cidById.set(ack.id, ack.cid)
+    const pending = this.pending.find((message) => message.cid === ack.cid)
+    this.pending = this.pending.filter((message) => message !== pending)
+    const state = this.state(ack.conversationId)
+    const applied = state.bySeq.get(ack.seq)
+    if (applied?.id === ack.id) {
+      // The event came first (a replay before our resend): give it the pending key.
+      state.bySeq.set(ack.seq, { ...applied, key: ack.cid, cid: ack.cid })
+      this.persist()
+    } else if (pending) {
+      state.acked.set(ack.cid, {
+        ...pending,
+        id: ack.id,
+        seq: ack.seq,
+        conversationId: ack.conversationId,
+        at: ack.at,
+        status: 'sent',
+      })
+    }
+  }
+
+  /** Marks a pending own message as failed; it stays visible. */
+  fail(cid: string): void {
+    this.pending = this.pending.map((message) =>
+      message.cid === cid ? { ...message, status: 'failed' } : message,
+    )
+  }
+
+  readSeq(conversationId: string): number {
+    return this.conversations.get(conversationId)?.read ?? 0
+  }
+
+  markRead(conversationId: string, seq: number): void {
+    const state = this.state(conversationId)
+    if (seq <= state.read) return
+    state.read = seq
+    this.persist()
+  }
+
+  /** After a new `welcome` the relay replays from the cursor: any gap request is void. */
+  resetSync(): void {
+    for (const state of this.conversations.values()) state.syncing = false
+  }
+
+  /** Forgets everything (a new visitor identity). */
+  clear(): void {
+    this.conversations.clear()
+    this.pending = []
+    this.persist()
+  }
+
+  /**
+   * The conversation as shown: applied events in seq order, then acknowledged
+   * own messages whose event is on its way, then pending ones (those without a
+   * conversation yet are shown with any conversation).
+   */
+  messages(conversationId: string | undefined): ChatMessage[] {
+    const state = conversationId ? this.conversations.get(conversationId) : undefined
+    return [
+      ...(state ? applied(state) : []),
+      ...(state ? [...state.acked.values()].sort(bySeq) : []),
+      ...this.pending.filter(
+        (message) => !message.conversationId || message.conversationId === conversationId,
+      ),
+    ]
+  }
+
+  private state(conversationId: string): ConversationState {
+    let state = this.conversations.get(conversationId)
+    if (!state) {
+      state = { lastSeq: 0, bySeq: new Map(), acked: new Map(), read: 0, syncing: false }
+      this.conversations.set(conversationId, state)
+    }
+    return state
+  }
+
+  private persist(): void {
+    const { storage, cursorKey, messagesKey, keep = 200 } = this.options
+    writeJson(storage, cursorKey, this.cursor())
+    if (!messagesKey) return
+    const saved: Persisted = {}
+    for (const [id, state] of this.conversations) {
+      saved[id] = { messages: applied(state).slice(-keep), read: state.read }
+    }
+    writeJson(storage, messagesKey, saved)
+  }
+}

@@ -1,0 +1,18 @@
+export type { ConnectionStatus, Timers, WebSocketConstructor, WebSocketLike } from './connection.ts'
+export type { ChatMessage } from './conversation-log.ts'
+export type { Unsubscribe } from './emitter.ts'
+export { CLIENT_ERRORS, ParleyError, type ParleyErrorCode } from './errors.ts'
+export {
+  createOperatorClient,
+  type OperatorClient,
+  type OperatorClientEvents,
+  type OperatorClientOptions,
+} from './operator-client.ts'
+export type { CommonOptions } from './options.ts'
+export { type KeyValueStorage, memoryStorage, safeStorage } from './storage.ts'
+export {
+  createVisitorClient,
+  type VisitorClient,
+  type VisitorClientEvents,
+  type VisitorClientOptions,
+} from './visitor-client.ts'

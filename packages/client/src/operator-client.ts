@@ -1,0 +1,200 @@
+import type {
+  Ack,
+  ConversationEventsReply,
+  ConversationSummary,
+  OperatorHello,
+  OperatorProfile,
+  OperatorWelcome,
+} from '@parley/protocol'
+import { atom, type ReadableAtom, type WritableAtom } from 'nanostores'
+import type { ConnectionStatus, InboundFrame } from './connection.ts'
+import type { ChatMessage } from './conversation-log.ts'
+import { createEmitter, type Unsubscribe } from './emitter.ts'
+import { ParleyError, type ParleyErrorCode } from './errors.ts'
+import type { CommonOptions } from './options.ts'
+import { createCid } from './outbox.ts'
+import { PROTOCOL_VERSION, Session } from './session.ts'
+
+export interface OperatorClientOptions extends CommonOptions {
+  /** API token for bots and scripts; the browser console omits it and uses its session cookie. */
+  apiToken?: string
+}
+
+export interface OperatorClientEvents {
+  status: { status: ConnectionStatus }
+  /** An event became visible in a conversation (live, replayed or loaded), in seq order. */
+  event: { conversationId: string; message: ChatMessage }
+  /** A conversation summary arrived (new, assigned, closed). */
+  conversation: { conversation: ConversationSummary }
+  error: { error: ParleyError }
+  welcome: { welcome: OperatorWelcome }
+}
+
+export interface OperatorClient {
+  readonly $status: ReadableAtom<ConnectionStatus>
+  readonly $profile: ReadableAtom<OperatorProfile | undefined>
+  /** Most recently updated first. */
+  readonly $conversations: ReadableAtom<ConversationSummary[]>
+  /** Live and loaded events of one conversation in seq order, then own pending messages. */
+  messages(conversationId: string): ReadableAtom<ChatMessage[]>
+  /** Loads `GET /v1/conversations/:id/events` and merges it with live events, without duplicates. */
+  loadHistory(conversationId: string): Promise<void>
+  connect(): void
+  send(conversationId: string, text: string): Promise<Ack>
+  close(conversationId: string): Promise<Ack>
+  setTyping(conversationId: string, typing: boolean): void
+  markRead(conversationId: string, seq: number): void
+  on<K extends keyof OperatorClientEvents>(
+    event: K,
+    fn: (context: OperatorClientEvents[K]) => void,
+  ): Unsubscribe
+  destroy(): void
+}
+
+const byUpdated = (a: ConversationSummary, b: ConversationSummary) => b.updatedAt - a.updatedAt
+
+export function createOperatorClient(options: OperatorClientOptions): OperatorClient {
+  const events = createEmitter<OperatorClientEvents>()
+  const $profile = atom<OperatorProfile | undefined>(undefined)
+  const $conversations = atom<ConversationSummary[]>([])
+  const stores = new Map<string, WritableAtom<ChatMessage[]>>()
+
+  const session: Session = new Session({
+    options,
+    path: '/v1/operator',
+    keys: { cursor: 'parley:operator:cursor', outbox: 'parley:operator:outbox' },
+    hello: (): OperatorHello => ({
+      t: 'hello',
+      v: PROTOCOL_VERSION,
+      cursor: session.log.cursor(),
+      ...(options.apiToken ? { apiToken: options.apiToken } : {}),
+    }),
+    onFrame: (frame) => receive(frame),
+    onChange: (id) => id && refresh(id),
+    onError: (error) => events.emit('error', { error }),
+  })
+  const { log } = session
+  session.subs.push(
+    session.connection.on('state', ({ newState }) => events.emit('status', { status: newState })),
+    () => events.clear(),
+  )
+
+  function refresh(conversationId: string): void {
+    stores.get(conversationId)?.set(log.messages(conversationId))
+  }
+
+  function upsert(conversation: ConversationSummary): void {
+    const others = $conversations.get().filter((c) => c.id !== conversation.id)
+    $conversations.set([conversation, ...others].sort(byUpdated))
+  }
+
+  function show(conversationId: string, added: ChatMessage[]): void {
+    if (added.length === 0) return
+    const last = added.at(-1)!
+    const summary = $conversations.get().find((c) => c.id === conversationId)
+    if (summary && last.seq! > summary.lastSeq) {
+      upsert({ ...summary, lastSeq: last.seq!, lastText: last.text, updatedAt: last.at })
+    }
+    refresh(conversationId)
+    for (const message of added) events.emit('event', { conversationId, message })
+  }
+
+  function receive(frame: InboundFrame): void {
+    switch (frame.t) {
+      case 'welcome': {
+        const welcome = frame as OperatorWelcome
+        $profile.set(welcome.operator)
+        $conversations.set([...welcome.conversations].sort(byUpdated))
+        session.flush()
+        events.emit('welcome', { welcome })
+        return
+      }
+      case 'conversation':
+        upsert(frame.conversation)
+        events.emit('conversation', { conversation: frame.conversation })
+        return
+      case 'event': {
+        const { added, needsSync } = log.apply(frame)
+        if (needsSync) session.sendNow({ t: 'sync', cursor: log.cursor() })
+        show(frame.conversationId, added)
+        return
+      }
+    }
+  }
+
+  function enqueue(t: 'send' | 'close', conversationId: string, text?: string): Promise<Ack> {
+    const cid = createCid()
+    if (text === undefined) return session.enqueue({ t, cid, conversationId })
+    const acked = session.enqueue(
+      { t, cid, conversationId, text },
+      {
+        key: cid,
+        cid,
+        conversationId,
+        author: { kind: 'operator', ...profileAuthor() },
+        text,
+        at: session.now(),
+        status: 'pending',
+      },
+    )
+    refresh(conversationId)
+    return acked
+  }
+
+  function profileAuthor(): { id?: string; name?: string } {
+    const profile = $profile.get()
+    return profile ? { id: profile.id, name: profile.name } : {}
+  }
+
+  return {
+    $status: session.$status,
+    $profile,
+    $conversations,
+    messages(conversationId) {
+      let store = stores.get(conversationId)
+      if (!store) {
+        store = atom(log.messages(conversationId))
+        stores.set(conversationId, store)
+      }
+      return store
+    },
+    async loadHistory(conversationId) {
+      const fetcher = options.fetch ?? globalThis.fetch
+      const url = new URL(
+        `/v1/conversations/${encodeURIComponent(conversationId)}/events`,
+        options.host,
+      )
+      const response = await fetcher(url.href, {
+        credentials: 'include',
+        headers: options.apiToken ? { Authorization: `Bearer ${options.apiToken}` } : {},
+      })
+      const body: unknown = await response.json().catch(() => undefined)
+      if (!response.ok) {
+        const { code, message } = (body ?? {}) as { code?: ParleyErrorCode; message?: string }
+        throw new ParleyError(code ?? 'http_failed', message ?? `HTTP ${response.status}`)
+      }
+      const reply = body as ConversationEventsReply
+      if (reply.conversation && !$conversations.get().some((c) => c.id === conversationId)) {
+        upsert(reply.conversation)
+      }
+      show(conversationId, log.merge(conversationId, reply.events))
+    },
+    connect: () => {
+      if (!session.destroyed) session.connection.connect()
+    },
+    send(conversationId, text) {
+      if (text.trim() === '') return Promise.reject(new ParleyError('text_empty'))
+      return enqueue('send', conversationId, text)
+    },
+    close: (conversationId) => enqueue('close', conversationId),
+    setTyping(conversationId, typing) {
+      session.sendNow({ t: 'typing', conversationId, typing })
+    },
+    markRead(conversationId, seq) {
+      log.markRead(conversationId, seq)
+      session.sendNow({ t: 'read', conversationId, seq })
+    },
+    on: (event, fn) => events.on(event, fn),
+    destroy: () => session.destroy(),
+  }
+}

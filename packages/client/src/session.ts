@@ -1,0 +1,127 @@
+import type { Ack, ProtocolVersion } from '@parley/protocol'
+import { atom } from 'nanostores'
+import { Connection, type ConnectionStatus, type InboundFrame } from './connection.ts'
+import { type ChatMessage, ConversationLog } from './conversation-log.ts'
+import { cleanup, type Unsubscribe } from './emitter.ts'
+import { ParleyError } from './errors.ts'
+import { type CommonOptions, requireWebSocket, socketUrl } from './options.ts'
+import { Outbox, type OutboxFrame } from './outbox.ts'
+import { type KeyValueStorage, memoryStorage, safeStorage } from './storage.ts'
+
+/** The protocol version this client speaks (a type import: no protocol code in the bundle). */
+export const PROTOCOL_VERSION: ProtocolVersion = 1
+
+/** Refusals worth retrying after the next welcome; any other error with a cid is final. */
+const TRANSIENT: readonly string[] = ['rate_limited', 'shutting_down', 'internal']
+
+export interface SessionOptions {
+  options: CommonOptions
+  path: string
+  keys: { cursor: string; outbox: string; messages?: string }
+  hello: () => object
+  recover?: (error: ParleyError) => boolean
+  /** Frames the session does not handle itself (everything but ack and error). */
+  onFrame: (frame: InboundFrame) => void
+  /** After `ack` or a failed frame: the log changed. */
+  onChange: (conversationId: string | undefined) => void
+  onError: (error: ParleyError) => void
+}
+
+/**
+ * What both clients share: the connection, the outbox resent after every
+ * welcome, the conversation log, `$status`. Owns them and tears them down.
+ */
+export class Session {
+  readonly storage: KeyValueStorage
+  readonly connection: Connection
+  readonly log: ConversationLog
+  readonly outbox: Outbox
+  readonly $status = atom<ConnectionStatus>('idle')
+  readonly subs: Unsubscribe[] = []
+  readonly now: () => number
+  destroyed = false
+  private readonly config: SessionOptions
+
+  constructor(config: SessionOptions) {
+    this.config = config
+    const { options, keys } = config
+    this.now = options.now ?? Date.now
+    this.storage = safeStorage(options.storage ?? memoryStorage())
+    this.log = new ConversationLog({
+      storage: this.storage,
+      cursorKey: keys.cursor,
+      ...(keys.messages ? { messagesKey: keys.messages } : {}),
+    })
+    this.outbox = new Outbox(this.storage, keys.outbox)
+    this.connection = new Connection({
+      url: socketUrl(options.host, config.path),
+      WebSocket: requireWebSocket(options),
+      hello: config.hello,
+      ...(options.timers ? { timers: options.timers } : {}),
+      ...(options.random ? { random: options.random } : {}),
+      ...(options.backoff ? { backoff: options.backoff } : {}),
+      ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
+      ...(config.recover ? { recover: config.recover } : {}),
+    })
+    this.subs.push(
+      this.connection.on('state', ({ newState }) => this.$status.set(newState)),
+      this.connection.on('frame', ({ frame }) => this.receive(frame)),
+      this.connection.on('error', ({ error }) => config.onError(error)),
+    )
+  }
+
+  get connected(): boolean {
+    return this.connection.state === 'connected'
+  }
+
+  /** Persists the frame, sends it when connected (else after the next welcome), settles on ack. */
+  enqueue(frame: OutboxFrame, pending?: ChatMessage): Promise<Ack> {
+    if (this.destroyed) return Promise.reject(new ParleyError('destroyed'))
+    if (pending) this.log.addPending(pending)
+    const acked = this.outbox.add(frame, this.now())
+    if (this.connected) this.connection.send(frame)
+    else this.connection.connect()
+    return acked
+  }
+
+  /** Sends a frame that needs no ack if connected; dropped otherwise. */
+  sendNow(frame: object): void {
+    if (this.connected) this.connection.send(frame)
+  }
+
+  /** After `welcome`: replay the outbox in order (duplicates are deduped by cid). */
+  flush(): void {
+    this.log.resetSync()
+    for (const entry of this.outbox.list()) this.connection.send(entry.frame)
+  }
+
+  destroy(): void {
+    if (this.destroyed) return
+    this.destroyed = true
+    this.connection.destroy()
+    cleanup(this.subs)
+    this.outbox.rejectWaiting(new ParleyError('destroyed'))
+  }
+
+  private receive(frame: InboundFrame): void {
+    if (frame.t === 'ack') {
+      this.log.ack(frame)
+      this.outbox.ack(frame)
+      this.config.onChange(frame.conversationId)
+    } else if (frame.t === 'error') {
+      const { code, message, cid } = frame
+      // Errors before welcome belong to hello; the connection reports them when the relay closes.
+      if (cid === undefined && !this.connected) return
+      const error = new ParleyError(code, message, cid)
+      if (cid !== undefined && !TRANSIENT.includes(code)) {
+        const entry = this.outbox.list().find((e) => e.frame.cid === cid)
+        this.log.fail(cid)
+        this.outbox.fail(error as ParleyError & { cid: string })
+        this.config.onChange(entry?.frame.conversationId)
+      }
+      this.config.onError(error)
+    } else {
+      this.config.onFrame(frame)
+    }
+  }
+}
