@@ -139,3 +139,23 @@ test('removing the console from the page destroys its client', async () => {
   app.remove()
   expect(clients[0]!.calls.at(-1)).toEqual(['destroy'])
 })
+
+test('a socket closed after the session expired returns to the login form', async () => {
+  await logIn('right-password')
+  loggedIn = false
+  clients[0]!.status.set('closed')
+  await settle(app)
+  await settle(app)
+  expect(deepQuery(app, 'parley-login')).not.toBeNull()
+  expect(clients).toHaveLength(1)
+})
+
+test('a socket closed while the session is valid keeps the workspace and says Disconnected', async () => {
+  await logIn('right-password')
+  clients[0]!.status.set('closed')
+  await settle(app)
+  await settle(app)
+  expect(deepQuery(app, 'parley-workspace')).not.toBeNull()
+  expect(textOf(deepQuery(app, '[role="status"]'))).toBe('Disconnected')
+  expect(clients).toHaveLength(1)
+})

@@ -123,6 +123,14 @@ export class ParleyConsole extends LitElement {
     }
   }
 
+  /** After the socket closed for good: back to the login form if the session is gone. */
+  async #verifySession(): Promise<void> {
+    const generation = this.#generation
+    const operator = await this.#api?.me().catch(() => null)
+    // `null`: the relay did not answer; keep the workspace, whose status bar says so.
+    if (generation === this.#generation && operator === undefined) this.#toLogin()
+  }
+
   #onLogin(event: CustomEvent<OperatorLoginDetail>): void {
     this.#generation++
     this.#start(event.detail.operator)
@@ -148,7 +156,7 @@ export class ParleyConsole extends LitElement {
     this.#client = client
     this.#offStatus = client.$status.listen((status: ConnectionStatus) => {
       // The relay closes the socket for good when the session ends: ask who we are.
-      if (status === 'closed' && this.#client === client) void this.#check()
+      if (status === 'closed' && this.#client === client) void this.#verifySession()
     })
     client.connect()
     this.operator = operator
