@@ -150,7 +150,7 @@ test('a socket closed after the session expired returns to the login form', asyn
   expect(clients).toHaveLength(1)
 })
 
-test('a socket closed while the session is valid keeps the workspace and says Disconnected', async () => {
+test('a socket closed while the session is valid keeps the workspace and offers Reconnect', async () => {
   await logIn('right-password')
   clients[0]!.status.set('closed')
   await settle(app)
@@ -158,4 +158,8 @@ test('a socket closed while the session is valid keeps the workspace and says Di
   expect(deepQuery(app, 'parley-workspace')).not.toBeNull()
   expect(textOf(deepQuery(app, '[role="status"]'))).toBe('Disconnected')
   expect(clients).toHaveLength(1)
+  buttonNamed(app, 'Reconnect').click()
+  await settle(app)
+  expect(clients[0]!.calls.at(-1)).toEqual(['connect'])
+  expect(textOf(deepQuery(app, '[role="status"]'))).toBe('Connected')
 })

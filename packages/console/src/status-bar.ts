@@ -6,8 +6,9 @@ import { statusLabel } from './labels.ts'
 import { base } from './theme.ts'
 
 /**
- * `<parley-status-bar>`: connection state (`role="status"`), the operator's name and
- * a "Log out" button, which fires `operator-logout` (bubbles, composed).
+ * `<parley-status-bar>`: connection state (`role="status"`), the operator's name,
+ * a "Reconnect" button once the relay closed the socket for good, and a "Log out"
+ * button, which fires `operator-logout` (bubbles, composed).
  */
 export class ParleyStatusBar extends LitElement {
   static override properties = {
@@ -102,6 +103,11 @@ export class ParleyStatusBar extends LitElement {
             ? html`<span class="who"
                 >${profile.name} <span class="role">(${profile.role})</span></span
               >`
+            : nothing
+        }
+        ${
+          status === 'closed'
+            ? html`<button type="button" @click=${() => this.client?.connect()}>Reconnect</button>`
             : nothing
         }
         <button type="button" @click=${this.#logout}>Log out</button>
