@@ -1,0 +1,23 @@
+import type { OperatorOutbound, VisitorOutbound } from '@parley/protocol'
+
+/** What travels on the bus: a frame for subscribers, minus the socket it came from. */
+export interface BusMessage {
+  frame: VisitorOutbound | OperatorOutbound
+  /** Id of the socket that caused it; that socket does not get it back. */
+  origin?: string
+}
+
+export type BusListener = (message: BusMessage) => void
+
+/**
+ * Fan-out between the relay's sockets (and, with a networked adapter, between
+ * relay processes). Messages must stay JSON-serialisable.
+ */
+export interface Bus {
+  /** Delivers `message` to every subscriber of `topic`, in publish order. */
+  publish(topic: string, message: BusMessage): void
+  /** Calls `listener` for each message on `topic` until the returned function is called. */
+  subscribe(topic: string, listener: BusListener): () => void
+  /** Drops every subscription; later publishes are ignored. */
+  close(): Promise<void>
+}

@@ -1,0 +1,119 @@
+import { fileURLToPath } from 'node:url'
+import { DEFAULT_LIMITS, type ParseLimits, type SiteConfig } from '@parley/protocol'
+import type { FastifyServerOptions } from 'fastify'
+
+/** A site the relay serves, as configured (the relay derives `configVersion`). */
+export interface SiteDefinition {
+  id: string
+  name?: string
+  /** Page origins allowed to open a visitor socket; empty: the relay-wide allowlist. */
+  origins?: string[]
+  locale?: SiteConfig['locale']
+  storage?: SiteConfig['storage']
+  theme?: Partial<SiteConfig['theme']>
+  chat?: Partial<SiteConfig['chat']>
+}
+
+/** Everything `buildServer` needs; only `databasePath` is required. */
+export interface RelayConfig {
+  /** SQLite file path, or `':memory:'`. The parent directory must exist. */
+  databasePath: string
+  /** HMAC secret for visitor tokens. @default generated once and kept in the database */
+  secret?: string
+  /** The first admin, created when the database has no employees. */
+  admin?: {
+    /** @default 'admin@example.com' */
+    email?: string
+    /** @default generated; read it from `app.parley.generatedAdminPassword` */
+    password?: string
+  }
+  /** Seed the `demo` site and serve `demo-site/` at `/`. @default false */
+  demo?: boolean
+  /** Sites to create or update at start. */
+  sites?: SiteDefinition[]
+  /** Origins allowed for every site without its own list. @default any origin */
+  allowedOrigins?: string[]
+  /** Application frame and text limits. @default DEFAULT_LIMITS */
+  limits?: Partial<ParseLimits>
+  /** Transport cap: larger WebSocket messages close the socket with 1009. @default 1 MiB */
+  maxPayloadBytes?: number
+  /** Per-socket token bucket. @default { burst: 30, perSecond: 10 } */
+  rateLimit?: { burst: number; perSecond: number }
+  /** Most events replayed per conversation for one cursor. @default 500 */
+  replayLimit?: number
+  /** Built front-ends to serve; a missing directory is skipped with a log line. */
+  staticDirs?: { widget?: string; console?: string; demoSite?: string }
+  /** Fastify logger option. @default false */
+  logger?: FastifyServerOptions['logger']
+  /** Clock, for tests. @default Date.now */
+  now?: () => number
+}
+
+/** `RelayConfig` with every default applied. */
+export interface ResolvedConfig {
+  databasePath: string
+  secret: string | undefined
+  admin: { email: string; password: string | undefined }
+  demo: boolean
+  sites: SiteDefinition[]
+  allowedOrigins: string[] | undefined
+  limits: ParseLimits
+  maxPayloadBytes: number
+  rateLimit: { burst: number; perSecond: number }
+  replayLimit: number
+  staticDirs: { widget: string; console: string; demoSite: string }
+  logger: FastifyServerOptions['logger']
+  now: () => number
+}
+
+const packageRoot = fileURLToPath(new URL('..', import.meta.url))
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url))
+
+/** The site `--demo` seeds: any origin, English, stores at once. */
+export const DEMO_SITE: SiteDefinition = {
+  id: 'demo',
+  name: 'Demo shop',
+  locale: 'en',
+  storage: 'always',
+  chat: { title: 'Parley demo', greeting: 'Hi! Ask us anything.' },
+}
+
+/** Applies defaults and checks the config, throwing with a fix-it message. */
+export function resolveConfig(config: RelayConfig): ResolvedConfig {
+  if (!config || typeof config.databasePath !== 'string' || config.databasePath === '') {
+    throw new TypeError('RelayConfig.databasePath is required (a file path or ":memory:")')
+  }
+  const limits = { ...DEFAULT_LIMITS, ...config.limits }
+  for (const [key, value] of Object.entries(limits)) {
+    if (!Number.isInteger(value) || value <= 0) {
+      throw new TypeError(`RelayConfig.limits.${key} must be a positive integer, got ${value}`)
+    }
+  }
+  const sites = [...(config.sites ?? [])]
+  if (config.demo && !sites.some((s) => s.id === DEMO_SITE.id)) sites.push(DEMO_SITE)
+  return {
+    databasePath: config.databasePath,
+    secret: config.secret,
+    admin: {
+      email: config.admin?.email ?? 'admin@example.com',
+      password: config.admin?.password,
+    },
+    demo: config.demo ?? false,
+    sites,
+    allowedOrigins: config.allowedOrigins?.length ? config.allowedOrigins : undefined,
+    limits,
+    maxPayloadBytes: config.maxPayloadBytes ?? 1024 * 1024,
+    rateLimit: config.rateLimit ?? { burst: 30, perSecond: 10 },
+    replayLimit: config.replayLimit ?? 500,
+    staticDirs: {
+      widget: config.staticDirs?.widget ?? `${repoRoot}packages/widget/dist`,
+      console: config.staticDirs?.console ?? `${repoRoot}packages/console/dist`,
+      demoSite: config.staticDirs?.demoSite ?? `${repoRoot}demo-site`,
+    },
+    logger: config.logger ?? false,
+    now: config.now ?? Date.now,
+  }
+}
+
+/** The relay package directory (holds `migrations/`). */
+export const RELAY_PACKAGE_DIR = packageRoot

@@ -1,0 +1,26 @@
+import type { VisitorTokens } from './auth/visitor-token.ts'
+import type { Bus } from './bus/types.ts'
+import type { ResolvedConfig } from './config.ts'
+import type { Conversations } from './conversations.ts'
+import type { OperatorPresence } from './gateway/presence.ts'
+import type { Store } from './store/types.ts'
+
+/** Everything the relay's routes and gateways share, as `app.parley`. */
+export interface RelayContext {
+  config: ResolvedConfig
+  store: Store
+  bus: Bus
+  conversations: Conversations
+  visitorTokens: VisitorTokens
+  presence: OperatorPresence
+  /** Set when `close()` starts: health turns 503 and frames are refused. */
+  shuttingDown: boolean
+  /** The admin password generated at first start, to print once; else undefined. */
+  generatedAdminPassword: string | undefined
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    parley: RelayContext
+  }
+}

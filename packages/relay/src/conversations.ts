@@ -1,0 +1,251 @@
+import type {
+  Ack,
+  Author,
+  ConversationEvent,
+  ConversationSummary,
+  Cursor,
+  EventFrame,
+  ReadFrame,
+  TypingFrame,
+} from '@parley/protocol'
+import { randomId } from './auth/tokens.ts'
+import { OPERATORS_TOPIC, visitorTopic } from './bus/topics.ts'
+import type { Bus, BusMessage } from './bus/types.ts'
+import { relayError } from './errors.ts'
+import type { Store } from './store/types.ts'
+
+/** Who is acting: a visitor of one site, or an employee. */
+export type Actor =
+  | { kind: 'visitor'; siteId: string; visitorId: string; page?: string }
+  | { kind: 'operator'; id: string; name: string }
+
+export interface ConversationsOptions {
+  store: Store
+  bus: Bus
+  now: () => number
+  /** Most events replayed per conversation at once. */
+  replayLimit: number
+}
+
+/** How many conversations a visitor's `welcome` and replay cover. */
+const VISITOR_CONVERSATIONS = 200
+
+function authorKey(actor: Actor): string {
+  return actor.kind === 'visitor'
+    ? `visitor:${actor.siteId}:${actor.visitorId}`
+    : `operator:${actor.id}`
+}
+
+function authorOf(actor: Actor): Author {
+  return actor.kind === 'visitor'
+    ? { kind: 'visitor', id: actor.visitorId }
+    : { kind: 'operator', id: actor.id, name: actor.name }
+}
+
+function toAck(cid: string, event: ConversationEvent): Ack {
+  return {
+    t: 'ack',
+    cid,
+    id: event.id,
+    conversationId: event.conversationId,
+    seq: event.seq,
+    at: event.at,
+  }
+}
+
+/** An event as a wire frame. */
+export function toEventFrame(event: ConversationEvent): EventFrame {
+  return { t: 'event', ...event }
+}
+
+/**
+ * The conversation service: validate → authorise → persist → publish. Gateways
+ * call it with frames already checked against the protocol schema.
+ */
+export class Conversations {
+  private readonly inflight = new Set<Promise<unknown>>()
+
+  constructor(private readonly options: ConversationsOptions) {}
+
+  /** Stores a message and acks it (via `reply`) before publishing the event. */
+  send(
+    actor: Actor,
+    frame: { cid: string; conversationId?: string; text: string },
+    reply: (ack: Ack) => void,
+  ): Promise<void> {
+    return this.track(async () => {
+      const { store } = this.options
+      const key = authorKey(actor)
+      const earlier = await store.findEventByCid(key, frame.cid)
+      if (earlier) return reply(toAck(frame.cid, earlier))
+      if (frame.conversationId !== undefined) {
+        const conversation = await this.authorise(actor, frame.conversationId)
+        if (conversation.status === 'closed') throw relayError('conversation_closed')
+      } else if (actor.kind !== 'visitor') {
+        throw relayError('bad_frame', 'conversationId is required')
+      }
+      const result = await store.appendEvent({
+        id: randomId('e'),
+        cid: frame.cid,
+        authorKey: key,
+        author: authorOf(actor),
+        kind: 'message',
+        text: frame.text,
+        at: this.options.now(),
+        target:
+          frame.conversationId !== undefined
+            ? { conversationId: frame.conversationId }
+            : {
+                open: {
+                  siteId: (actor as { siteId: string }).siteId,
+                  visitorId: (actor as { visitorId: string }).visitorId,
+                  page: actor.kind === 'visitor' ? actor.page : undefined,
+                },
+              },
+        newConversationId: randomId('c'),
+        assign: actor.kind === 'operator' ? { id: actor.id, name: actor.name } : undefined,
+      })
+      reply(toAck(frame.cid, result.event))
+      if (result.duplicate) return
+      if (result.summaryChanged) this.publishConversation(result.conversation)
+      this.publishToBoth(result.conversation, { frame: toEventFrame(result.event) })
+    })
+  }
+
+  /** Closes a conversation with a system event; acked like `send`. */
+  close(
+    actor: Actor & { kind: 'operator' },
+    frame: { cid: string; conversationId: string },
+    reply: (ack: Ack) => void,
+  ): Promise<void> {
+    return this.track(async () => {
+      const { store } = this.options
+      const key = authorKey(actor)
+      const earlier = await store.findEventByCid(key, frame.cid)
+      if (earlier) return reply(toAck(frame.cid, earlier))
+      const conversation = await this.authorise(actor, frame.conversationId)
+      if (conversation.status === 'closed') throw relayError('conversation_closed')
+      const result = await store.appendEvent({
+        id: randomId('e'),
+        cid: frame.cid,
+        authorKey: key,
+        author: { kind: 'system' },
+        kind: 'system',
+        text: `Conversation closed by ${actor.name}`,
+        at: this.options.now(),
+        target: { conversationId: frame.conversationId },
+        newConversationId: randomId('c'),
+        close: true,
+      })
+      reply(toAck(frame.cid, result.event))
+      if (result.duplicate) return
+      this.publishConversation(result.conversation)
+      this.publishToBoth(result.conversation, { frame: toEventFrame(result.event) })
+    })
+  }
+
+  /** Stores how far the actor has read and tells the other participants. */
+  read(actor: Actor, frame: ReadFrame, origin: string): Promise<void> {
+    return this.track(async () => {
+      const conversation = await this.authorise(actor, frame.conversationId)
+      const seq = await this.options.store.markRead(
+        conversation.id,
+        authorKey(actor),
+        Math.min(frame.seq, conversation.lastSeq),
+        this.options.now(),
+      )
+      this.publishToBoth(conversation, {
+        frame: { t: 'read', conversationId: conversation.id, seq, author: authorOf(actor) },
+        origin,
+      })
+    })
+  }
+
+  /** Relays a typing indicator to the other side; nothing is stored. */
+  typing(actor: Actor, frame: TypingFrame, origin: string): Promise<void> {
+    return this.track(async () => {
+      const conversation = await this.authorise(actor, frame.conversationId)
+      const message: BusMessage = {
+        frame: {
+          t: 'typing',
+          conversationId: conversation.id,
+          typing: frame.typing,
+          author: authorOf(actor),
+        },
+        origin,
+      }
+      if (actor.kind === 'visitor') this.options.bus.publish(OPERATORS_TOPIC, message)
+      else this.publishToBoth(conversation, message)
+    })
+  }
+
+  /** The visitor's recent conversations, newest first. */
+  visitorConversations(siteId: string, visitorId: string): Promise<ConversationSummary[]> {
+    return this.options.store.listVisitorConversations(siteId, visitorId, VISITOR_CONVERSATIONS)
+  }
+
+  /**
+   * Emits every event after the cursor, per conversation in `seq` order. A visitor's
+   * conversations missing from the cursor replay from the start; cursor entries
+   * the actor may not see are skipped without a trace.
+   */
+  replay(actor: Actor, cursor: Cursor, emit: (frame: EventFrame) => void): Promise<void> {
+    return this.track(async () => {
+      const { store, replayLimit } = this.options
+      let targets: { conversation: ConversationSummary; after: number }[]
+      if (actor.kind === 'visitor') {
+        const mine = await this.visitorConversations(actor.siteId, actor.visitorId)
+        targets = mine.map((conversation) => ({
+          conversation,
+          after: Object.hasOwn(cursor, conversation.id) ? cursor[conversation.id]! : 0,
+        }))
+      } else {
+        targets = []
+        for (const [id, after] of Object.entries(cursor)) {
+          const conversation = await store.getConversation(id)
+          if (conversation) targets.push({ conversation, after })
+        }
+      }
+      targets.sort((a, b) => a.conversation.updatedAt - b.conversation.updatedAt)
+      for (const { conversation, after } of targets) {
+        if (after >= conversation.lastSeq) continue
+        const events = await store.eventsAfter(conversation.id, after, replayLimit)
+        for (const event of events) emit(toEventFrame(event))
+      }
+    })
+  }
+
+  /** The conversation if the actor may see it; `conversation_not_found` otherwise. */
+  async authorise(actor: Actor, conversationId: string): Promise<ConversationSummary> {
+    const conversation = await this.options.store.getConversation(conversationId)
+    const visible =
+      conversation &&
+      (actor.kind === 'operator' ||
+        (conversation.siteId === actor.siteId && conversation.visitorId === actor.visitorId))
+    if (!visible) throw relayError('conversation_not_found')
+    return conversation
+  }
+
+  /** Resolves when every operation started so far has finished. */
+  async idle(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight])
+  }
+
+  private publishConversation(conversation: ConversationSummary): void {
+    this.publishToBoth(conversation, { frame: { t: 'conversation', conversation } })
+  }
+
+  private publishToBoth(conversation: ConversationSummary, message: BusMessage): void {
+    const { bus } = this.options
+    bus.publish(visitorTopic(conversation.siteId, conversation.visitorId), message)
+    bus.publish(OPERATORS_TOPIC, message)
+  }
+
+  private track<T>(run: () => Promise<T>): Promise<T> {
+    const promise = run()
+    this.inflight.add(promise)
+    const forget = () => this.inflight.delete(promise)
+    promise.then(forget, forget)
+    return promise
+  }
+}

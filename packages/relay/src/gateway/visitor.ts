@@ -1,0 +1,120 @@
+import {
+  CLOSE_CODES,
+  PROTOCOL_VERSION,
+  parseVisitorFrame,
+  type VisitorHello,
+  type VisitorInbound,
+} from '@parley/protocol'
+import type { FastifyInstance } from 'fastify'
+import { PRESENCE_TOPIC, visitorTopic } from '../bus/topics.ts'
+import type { Actor } from '../conversations.ts'
+import { relayError } from '../errors.ts'
+import { isOriginAllowed } from '../sites.ts'
+import type { SiteRecord } from '../store/types.ts'
+import { FrameSocket } from './frame-socket.ts'
+
+/** `GET /v1/visitor?site=SITE`: the visitor WebSocket. */
+export async function visitorGateway(app: FastifyInstance): Promise<void> {
+  const { config, store, bus, conversations, visitorTokens, presence } = app.parley
+
+  app.get<{ Querystring: { site?: string } }>('/v1/visitor', { websocket: true }, (ws, request) => {
+    if (app.parley.shuttingDown) {
+      ws.close(CLOSE_CODES.goingAway, 'relay shutting down')
+      return
+    }
+    let site: SiteRecord | undefined
+    let actor: (Actor & { kind: 'visitor' }) | undefined
+
+    const socket: FrameSocket<VisitorInbound> = new FrameSocket<VisitorInbound>({
+      socket: ws,
+      parse: (raw) => parseVisitorFrame(raw, config.limits),
+      rateLimit: config.rateLimit,
+      now: config.now,
+      log: request.log,
+      isShuttingDown: () => app.parley.shuttingDown,
+      onClose: () => {},
+      onFrame: async (frame) => {
+        if (!site) return
+        if (!actor) {
+          if (frame.t !== 'hello') throw relayError('hello_required')
+          actor = await hello(site, frame)
+          return
+        }
+        switch (frame.t) {
+          case 'hello':
+            throw relayError('hello_repeated')
+          case 'send':
+            return conversations.send(actor, frame, (ack) => socket.send(ack))
+          case 'typing':
+            return conversations.typing(actor, frame, socket.id)
+          case 'read':
+            return conversations.read(actor, frame, socket.id)
+          case 'sync': {
+            const who = actor
+            return socket.replay((emit) => conversations.replay(who, frame.cursor, emit))
+          }
+          case 'ping':
+            return socket.send({ t: 'pong' })
+        }
+      },
+    })
+
+    // Look the site up before any frame is handled; frames wait in the queue.
+    socket.enqueue(async () => {
+      const siteId = request.query.site ?? ''
+      site = siteId ? await store.getSite(siteId) : undefined
+      if (!site) return socket.refuse('site_not_found', CLOSE_CODES.forbidden)
+      if (!isOriginAllowed(request.headers.origin, site.origins, config.allowedOrigins)) {
+        site = undefined
+        return socket.refuse('origin_not_allowed', CLOSE_CODES.forbidden)
+      }
+    })
+
+    async function hello(
+      current: SiteRecord,
+      frame: VisitorHello,
+    ): Promise<(Actor & { kind: 'visitor' }) | undefined> {
+      const siteId = current.config.siteId
+      if (frame.v !== PROTOCOL_VERSION) {
+        socket.refuse('unsupported_version', CLOSE_CODES.badHello)
+        return undefined
+      }
+      let visitorId: string
+      let token: string
+      if (frame.token !== undefined) {
+        const verified = visitorTokens.verify(siteId, frame.token)
+        if (!verified) {
+          socket.refuse('token_invalid', CLOSE_CODES.unauthorized)
+          return undefined
+        }
+        visitorId = verified
+        token = frame.token
+      } else {
+        ;({ visitorId, token } = visitorTokens.issue(siteId))
+      }
+      const who: Actor & { kind: 'visitor' } = {
+        kind: 'visitor',
+        siteId,
+        visitorId,
+        page: frame.page?.url,
+      }
+      await socket.replay(async (emit) => {
+        const deliver = socket.deliver.bind(socket)
+        socket.onTeardown(bus.subscribe(visitorTopic(siteId, visitorId), deliver))
+        socket.onTeardown(bus.subscribe(PRESENCE_TOPIC, deliver))
+        socket.send({
+          t: 'welcome',
+          v: PROTOCOL_VERSION,
+          visitorId,
+          token,
+          conversations: await conversations.visitorConversations(siteId, visitorId),
+          operatorsOnline: presence.count,
+          configVersion: current.config.configVersion,
+          limits: config.limits,
+        })
+        await conversations.replay(who, frame.cursor ?? {}, emit)
+      })
+      return who
+    }
+  })
+}

@@ -1,0 +1,7 @@
+export { MemoryBus } from './bus/memory.ts'
+export type { Bus, BusListener, BusMessage } from './bus/types.ts'
+export type { RelayConfig, SiteDefinition } from './config.ts'
+export type { RelayContext } from './context.ts'
+export { buildServer } from './server.ts'
+export { createSqliteStore, SqliteStore } from './store/sqlite.ts'
+export type { AppendInput, AppendResult, SiteRecord, Store } from './store/types.ts'

@@ -1,0 +1,29 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { authenticateRequest } from '../auth/session.ts'
+import { relayError } from '../errors.ts'
+import type { EmployeeRecord } from '../store/types.ts'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated employee, set by `requireEmployee`. */
+    employee?: EmployeeRecord
+  }
+}
+
+/** preHandler: a session cookie or Bearer API token is required (`unauthorized`). */
+export function requireEmployee(app: FastifyInstance) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const employee = await authenticateRequest(app.parley.store, request, app.parley.config.now())
+    if (!employee) throw relayError('unauthorized')
+    request.employee = employee
+  }
+}
+
+/** preHandler: like `requireEmployee`, and the employee must be an admin (`forbidden`). */
+export function requireAdmin(app: FastifyInstance) {
+  const authenticate = requireEmployee(app)
+  return async (request: FastifyRequest): Promise<void> => {
+    await authenticate(request)
+    if (request.employee?.role !== 'admin') throw relayError('forbidden')
+  }
+}

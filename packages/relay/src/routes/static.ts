@@ -1,0 +1,40 @@
+import { existsSync } from 'node:fs'
+import fastifyStatic from '@fastify/static'
+import type { FastifyInstance } from 'fastify'
+
+/**
+ * Built front-ends: the widget under `/widget/` (CORS `*`, any site embeds it),
+ * the console under `/console/`, and the demo site at `/` with `--demo`.
+ * A directory that does not exist yet is skipped with a log line.
+ */
+export async function staticRoutes(app: FastifyInstance): Promise<void> {
+  const { staticDirs, demo } = app.parley.config
+  let decorated = false
+  const serve = async (root: string, prefix: string, extra: Record<string, unknown> = {}) => {
+    if (!existsSync(root)) {
+      app.log.info({ root, prefix }, 'static directory missing; not served')
+      return false
+    }
+    await app.register(fastifyStatic, {
+      root,
+      prefix,
+      decorateReply: !decorated,
+      redirect: true,
+      ...extra,
+    })
+    decorated = true
+    return true
+  }
+
+  await serve(staticDirs.widget, '/widget/', {
+    setHeaders: (res: { setHeader(name: string, value: string): void }) => {
+      res.setHeader('access-control-allow-origin', '*')
+      res.setHeader('cross-origin-resource-policy', 'cross-origin')
+    },
+  })
+  const hasConsole = await serve(staticDirs.console, '/console/')
+  const hasDemo = demo ? await serve(staticDirs.demoSite, '/') : false
+  if (!hasDemo && hasConsole) {
+    app.get('/', (_request, reply) => reply.redirect('/console/'))
+  }
+}

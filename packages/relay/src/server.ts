@@ -1,0 +1,87 @@
+import fastifyCookie from '@fastify/cookie'
+import fastifyWebsocket from '@fastify/websocket'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { createVisitorTokens } from './auth/visitor-token.ts'
+import { ensureAdmin, loadSecret, seedSites } from './bootstrap.ts'
+import { MemoryBus } from './bus/memory.ts'
+import { type RelayConfig, resolveConfig } from './config.ts'
+import type { RelayContext } from './context.ts'
+import { Conversations } from './conversations.ts'
+import { toErrorReply } from './errors.ts'
+import { operatorGateway } from './gateway/operator.ts'
+import { OperatorPresence } from './gateway/presence.ts'
+import { visitorGateway } from './gateway/visitor.ts'
+import { adminRoutes } from './routes/admin.ts'
+import { authRoutes } from './routes/auth.ts'
+import { conversationRoutes } from './routes/conversations.ts'
+import { healthRoutes } from './routes/health.ts'
+import { siteRoutes } from './routes/sites.ts'
+import { staticRoutes } from './routes/static.ts'
+import { shutdownSockets } from './shutdown.ts'
+import { createSqliteStore } from './store/sqlite.ts'
+
+/**
+ * Builds the relay: opens and migrates the store, creates the first admin and
+ * the configured sites, and registers the gateways, REST routes and static files.
+ * Call `listen()` on the result; `close()` closes sockets with 1001 and the store.
+ */
+export async function buildServer(input: RelayConfig): Promise<FastifyInstance> {
+  const config = resolveConfig(input)
+  const store = createSqliteStore(config.databasePath)
+  const app = Fastify({ logger: config.logger, forceCloseConnections: true })
+  try {
+    const secret = await loadSecret(store, config.secret)
+    const generatedAdminPassword = await ensureAdmin(store, config)
+    await seedSites(store, config)
+    const bus = new MemoryBus()
+    const context: RelayContext = {
+      config,
+      store,
+      bus,
+      conversations: new Conversations({
+        store,
+        bus,
+        now: config.now,
+        replayLimit: config.replayLimit,
+      }),
+      visitorTokens: createVisitorTokens(secret),
+      presence: new OperatorPresence(bus),
+      shuttingDown: false,
+      generatedAdminPassword,
+    }
+    app.decorate('parley', context)
+
+    app.setErrorHandler((error, request, reply) => {
+      const { status, body } = toErrorReply(error)
+      if (status >= 500) request.log.error({ err: error }, 'request failed')
+      return reply.code(status).send(body)
+    })
+
+    await app.register(fastifyCookie)
+    await app.register(fastifyWebsocket, {
+      options: { maxPayload: config.maxPayloadBytes },
+      preClose: (done) => {
+        context.shuttingDown = true
+        shutdownSockets(app.websocketServer).then(() => done(), done)
+      },
+    })
+    app.addHook('onClose', async () => {
+      await context.conversations.idle()
+      await bus.close()
+      await store.close()
+    })
+
+    await app.register(healthRoutes)
+    await app.register(siteRoutes)
+    await app.register(authRoutes)
+    await app.register(adminRoutes)
+    await app.register(conversationRoutes)
+    await app.register(visitorGateway)
+    await app.register(operatorGateway)
+    await app.register(staticRoutes)
+    return app
+  } catch (error) {
+    await store.close()
+    throw error
+  }
+}

@@ -1,0 +1,416 @@
+import { join } from 'node:path'
+import type { ConversationEvent, ConversationSummary, SiteConfig } from '@parley/protocol'
+import BetterSqlite3 from 'better-sqlite3'
+import { RELAY_PACKAGE_DIR } from '../config.ts'
+import { relayError } from '../errors.ts'
+import { migrate } from './migrate.ts'
+import type {
+  AppendInput,
+  AppendResult,
+  EmployeeRecord,
+  NewEmployee,
+  SiteRecord,
+  Store,
+} from './types.ts'
+
+interface ConversationRow {
+  id: string
+  site_id: string
+  visitor_id: string
+  status: 'open' | 'closed'
+  last_seq: number
+  operator_id: string | null
+  operator_name: string | null
+  last_text: string | null
+  visitor_name: string | null
+  page: string | null
+  created_at: number
+  updated_at: number
+}
+
+interface EventRow {
+  id: string
+  conversation_id: string
+  seq: number
+  kind: 'message' | 'system'
+  author_kind: 'visitor' | 'operator' | 'system'
+  author_id: string | null
+  author_name: string | null
+  text: string
+  at: number
+}
+
+interface EmployeeRow {
+  id: string
+  email: string
+  name: string
+  role: EmployeeRecord['role']
+  password_hash: string
+  created_at: number
+}
+
+function toSummary(row: ConversationRow): ConversationSummary {
+  const summary: ConversationSummary = {
+    id: row.id,
+    siteId: row.site_id,
+    visitorId: row.visitor_id,
+    status: row.status,
+    lastSeq: row.last_seq,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  }
+  if (row.operator_id) summary.operator = { id: row.operator_id, name: row.operator_name ?? '' }
+  if (row.last_text !== null) summary.lastText = row.last_text
+  if (row.visitor_name !== null) summary.visitorName = row.visitor_name
+  if (row.page !== null) summary.page = row.page
+  return summary
+}
+
+function toEvent(row: EventRow): ConversationEvent {
+  const author: ConversationEvent['author'] = { kind: row.author_kind }
+  if (row.author_id !== null) author.id = row.author_id
+  if (row.author_name !== null) author.name = row.author_name
+  return {
+    conversationId: row.conversation_id,
+    seq: row.seq,
+    id: row.id,
+    kind: row.kind,
+    author,
+    text: row.text,
+    at: row.at,
+  }
+}
+
+function toEmployee(row: EmployeeRow): EmployeeRecord {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    passwordHash: row.password_hash,
+    createdAt: row.created_at,
+  }
+}
+
+const LAST_TEXT_LENGTH = 200
+
+/**
+ * The embedded store: one SQLite file in WAL mode with `synchronous = FULL`, so an
+ * acknowledged event survives a crash of the process or of the machine.
+ */
+export class SqliteStore implements Store {
+  readonly db: BetterSqlite3.Database
+
+  constructor(path: string, migrationsDir = join(RELAY_PACKAGE_DIR, 'migrations')) {
+    this.db = new BetterSqlite3(path)
+    this.db.pragma('journal_mode = WAL')
+    this.db.pragma('synchronous = FULL')
+    this.db.pragma('foreign_keys = ON')
+    this.db.pragma('busy_timeout = 5000')
+    migrate(this.db, migrationsDir)
+  }
+
+  async getSetting(key: string): Promise<string | undefined> {
+    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as
+      | { value: string }
+      | undefined
+    return row?.value
+  }
+
+  async setSetting(key: string, value: string): Promise<void> {
+    this.db
+      .prepare(
+        'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      )
+      .run(key, value)
+  }
+
+  async putSite(site: SiteRecord): Promise<void> {
+    const { siteId, name, configVersion, ...settings } = site.config
+    this.db
+      .prepare(
+        `INSERT INTO sites (id, name, origins, settings, config_version, updated_at)
+         VALUES (@id, @name, @origins, @settings, @version, @at)
+         ON CONFLICT(id) DO UPDATE SET name = excluded.name, origins = excluded.origins,
+           settings = excluded.settings, config_version = excluded.config_version,
+           updated_at = excluded.updated_at`,
+      )
+      .run({
+        id: siteId,
+        name,
+        origins: JSON.stringify(site.origins),
+        settings: JSON.stringify(settings),
+        version: configVersion,
+        at: Date.now(),
+      })
+  }
+
+  async getSite(id: string): Promise<SiteRecord | undefined> {
+    const row = this.db
+      .prepare('SELECT id, name, origins, settings, config_version FROM sites WHERE id = ?')
+      .get(id) as
+      | { id: string; name: string; origins: string; settings: string; config_version: string }
+      | undefined
+    if (!row) return undefined
+    const settings = JSON.parse(row.settings) as Omit<
+      SiteConfig,
+      'siteId' | 'name' | 'configVersion'
+    >
+    return {
+      config: { siteId: row.id, name: row.name, configVersion: row.config_version, ...settings },
+      origins: JSON.parse(row.origins) as string[],
+    }
+  }
+
+  async createEmployee(employee: NewEmployee): Promise<EmployeeRecord> {
+    try {
+      this.db
+        .prepare(
+          `INSERT INTO employees (id, email, name, role, password_hash, created_at)
+           VALUES (@id, @email, @name, @role, @passwordHash, @createdAt)`,
+        )
+        .run(employee)
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        throw relayError('email_taken')
+      }
+      throw error
+    }
+    return { ...employee }
+  }
+
+  async getEmployee(id: string): Promise<EmployeeRecord | undefined> {
+    const row = this.db.prepare('SELECT * FROM employees WHERE id = ?').get(id) as
+      | EmployeeRow
+      | undefined
+    return row && toEmployee(row)
+  }
+
+  async getEmployeeByEmail(email: string): Promise<EmployeeRecord | undefined> {
+    const row = this.db.prepare('SELECT * FROM employees WHERE email = ?').get(email) as
+      | EmployeeRow
+      | undefined
+    return row && toEmployee(row)
+  }
+
+  async listEmployees(): Promise<EmployeeRecord[]> {
+    const rows = this.db.prepare('SELECT * FROM employees ORDER BY created_at, id').all()
+    return (rows as EmployeeRow[]).map(toEmployee)
+  }
+
+  async setEmployeePassword(id: string, passwordHash: string): Promise<void> {
+    this.db.prepare('UPDATE employees SET password_hash = ? WHERE id = ?').run(passwordHash, id)
+    this.db.prepare('DELETE FROM sessions WHERE employee_id = ?').run(id)
+  }
+
+  async createSession(
+    tokenHash: string,
+    session: { employeeId: string; expiresAt: number; createdAt: number },
+  ): Promise<void> {
+    this.db
+      .prepare(
+        'INSERT INTO sessions (token_hash, employee_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
+      )
+      .run(tokenHash, session.employeeId, session.createdAt, session.expiresAt)
+  }
+
+  async getSession(tokenHash: string) {
+    const row = this.db
+      .prepare('SELECT employee_id, expires_at FROM sessions WHERE token_hash = ?')
+      .get(tokenHash) as { employee_id: string; expires_at: number } | undefined
+    return row && { employeeId: row.employee_id, expiresAt: row.expires_at }
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash)
+  }
+
+  async createApiToken(token: {
+    id: string
+    name: string
+    tokenHash: string
+    employeeId: string
+    createdAt: number
+  }): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO api_tokens (id, name, token_hash, employee_id, created_at)
+         VALUES (@id, @name, @tokenHash, @employeeId, @createdAt)`,
+      )
+      .run(token)
+  }
+
+  async getApiToken(tokenHash: string) {
+    const row = this.db
+      .prepare('SELECT id, employee_id FROM api_tokens WHERE token_hash = ?')
+      .get(tokenHash) as { id: string; employee_id: string } | undefined
+    return row && { id: row.id, employeeId: row.employee_id }
+  }
+
+  async getConversation(id: string): Promise<ConversationSummary | undefined> {
+    return this.conversationRow(id)
+  }
+
+  async listVisitorConversations(siteId: string, visitorId: string, limit: number) {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM conversations WHERE site_id = ? AND visitor_id = ?
+         ORDER BY updated_at DESC, id LIMIT ?`,
+      )
+      .all(siteId, visitorId, limit) as ConversationRow[]
+    return rows.map(toSummary)
+  }
+
+  async listConversations(limit: number): Promise<ConversationSummary[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM conversations ORDER BY updated_at DESC, id LIMIT ?')
+      .all(limit) as ConversationRow[]
+    return rows.map(toSummary)
+  }
+
+  async findEventByCid(authorKey: string, cid: string): Promise<ConversationEvent | undefined> {
+    return this.eventByCid(authorKey, cid)
+  }
+
+  async appendEvent(input: AppendInput): Promise<AppendResult> {
+    return this.db.transaction(() => this.appendInTransaction(input))()
+  }
+
+  async eventsAfter(conversationId: string, afterSeq: number, limit: number) {
+    const rows = this.db
+      .prepare('SELECT * FROM events WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?')
+      .all(conversationId, afterSeq, limit) as EventRow[]
+    return rows.map(toEvent)
+  }
+
+  async markRead(conversationId: string, readerKey: string, seq: number, at: number) {
+    const row = this.db
+      .prepare(
+        `INSERT INTO reads (conversation_id, reader_key, seq, at) VALUES (?, ?, ?, ?)
+         ON CONFLICT(conversation_id, reader_key) DO UPDATE SET
+           seq = MAX(reads.seq, excluded.seq), at = excluded.at
+         RETURNING seq`,
+      )
+      .get(conversationId, readerKey, seq, at) as { seq: number }
+    return row.seq
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close()
+  }
+
+  private conversationRow(id: string): ConversationSummary | undefined {
+    const row = this.db.prepare('SELECT * FROM conversations WHERE id = ?').get(id) as
+      | ConversationRow
+      | undefined
+    return row && toSummary(row)
+  }
+
+  private eventByCid(authorKey: string, cid: string): ConversationEvent | undefined {
+    const row = this.db
+      .prepare('SELECT * FROM events WHERE author_key = ? AND cid = ?')
+      .get(authorKey, cid) as EventRow | undefined
+    return row && toEvent(row)
+  }
+
+  private appendInTransaction(input: AppendInput): AppendResult {
+    if (input.cid !== undefined) {
+      const existing = this.eventByCid(input.authorKey, input.cid)
+      if (existing) {
+        const conversation = this.conversationRow(existing.conversationId)!
+        return { event: existing, conversation, duplicate: true, summaryChanged: false }
+      }
+    }
+    let conversationId: string
+    let summaryChanged = false
+    if ('conversationId' in input.target) {
+      conversationId = input.target.conversationId
+      if (!this.conversationRow(conversationId)) throw relayError('conversation_not_found')
+    } else {
+      const { siteId, visitorId, page } = input.target.open
+      const open = this.db
+        .prepare(
+          `SELECT id FROM conversations WHERE site_id = ? AND visitor_id = ? AND status = 'open'
+           ORDER BY updated_at DESC LIMIT 1`,
+        )
+        .get(siteId, visitorId) as { id: string } | undefined
+      if (open) {
+        conversationId = open.id
+      } else {
+        conversationId = input.newConversationId
+        this.db
+          .prepare(
+            `INSERT INTO conversations (id, site_id, visitor_id, page, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?)`,
+          )
+          .run(conversationId, siteId, visitorId, page ?? null, input.at, input.at)
+        summaryChanged = true
+      }
+    }
+    const current = this.db
+      .prepare('SELECT last_seq, operator_id, status FROM conversations WHERE id = ?')
+      .get(conversationId) as { last_seq: number; operator_id: string | null; status: string }
+    const seq = current.last_seq + 1
+    this.db
+      .prepare(
+        `INSERT INTO events (id, conversation_id, seq, kind, author_kind, author_id, author_name,
+           author_key, cid, text, at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        input.id,
+        conversationId,
+        seq,
+        input.kind,
+        input.author.kind,
+        input.author.id ?? null,
+        input.author.name ?? null,
+        input.authorKey,
+        input.cid ?? null,
+        input.text,
+        input.at,
+      )
+    const assign = input.assign && current.operator_id === null ? input.assign : undefined
+    const close = input.close === true && current.status !== 'closed'
+    this.db
+      .prepare(
+        `UPDATE conversations SET last_seq = @seq, updated_at = @at,
+           last_text = CASE WHEN @kind = 'message' THEN @text ELSE last_text END,
+           operator_id = COALESCE(@operatorId, operator_id),
+           operator_name = COALESCE(@operatorName, operator_name),
+           status = CASE WHEN @close THEN 'closed' ELSE status END
+         WHERE id = @id`,
+      )
+      .run({
+        seq,
+        at: input.at,
+        kind: input.kind,
+        text: input.text.slice(0, LAST_TEXT_LENGTH),
+        operatorId: assign?.id ?? null,
+        operatorName: assign?.name ?? null,
+        close: close ? 1 : 0,
+        id: conversationId,
+      })
+    if (assign || close) summaryChanged = true
+    const event: ConversationEvent = {
+      conversationId,
+      seq,
+      id: input.id,
+      kind: input.kind,
+      author: input.author,
+      text: input.text,
+      at: input.at,
+    }
+    return {
+      event,
+      conversation: this.conversationRow(conversationId)!,
+      duplicate: false,
+      summaryChanged,
+    }
+  }
+}
+
+/** Opens (and migrates) a SQLite store; `':memory:'` gives a throwaway one. */
+export function createSqliteStore(path: string): Store {
+  return new SqliteStore(path)
+}

@@ -1,0 +1,86 @@
+import { PROTOCOL_VERSION } from '@parley/protocol'
+import type { FastifyInstance } from 'fastify'
+import type { RelayConfig } from '../config.ts'
+import { buildServer } from '../server.ts'
+import { connect, type Frame, ofType, type TestSocket } from './ws-client.ts'
+
+export const ADMIN = { email: 'admin@example.com', password: 'correct horse battery' }
+
+export interface TestRelay {
+  app: FastifyInstance
+  /** `http://127.0.0.1:PORT` */
+  url: string
+  /** `ws://127.0.0.1:PORT` */
+  wsUrl: string
+  /** Opens a visitor socket and completes `hello`; returns the socket and its welcome. */
+  visitor(
+    hello?: Frame,
+    options?: { site?: string; headers?: Record<string, string> },
+  ): Promise<{ socket: TestSocket; welcome: Frame }>
+  /** Logs in over REST and returns the session cookie header value (`parley_session=…`). */
+  login(email?: string, password?: string): Promise<string>
+  /** Opens an operator socket with the admin's session cookie and completes `hello`. */
+  operator(options?: {
+    cookie?: string
+    apiToken?: string
+  }): Promise<{ socket: TestSocket; welcome: Frame }>
+  close(): Promise<void>
+}
+
+/** Starts a relay on 127.0.0.1 port 0 with an in-memory database and site `shop`. */
+export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<TestRelay> {
+  const app = await buildServer({
+    databasePath: ':memory:',
+    admin: ADMIN,
+    sites: [{ id: 'shop' }, { id: 'other' }],
+    logger: false,
+    staticDirs: { widget: '/nonexistent', console: '/nonexistent', demoSite: '/nonexistent' },
+    ...overrides,
+  })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const address = app.server.address()
+  if (!address || typeof address === 'string') throw new Error('no address')
+  const url = `http://127.0.0.1:${address.port}`
+  const wsUrl = `ws://127.0.0.1:${address.port}`
+  const sockets: TestSocket[] = []
+
+  const relay: TestRelay = {
+    app,
+    url,
+    wsUrl,
+    async visitor(hello = {}, options = {}) {
+      const socket = await connect(`${wsUrl}/v1/visitor?site=${options.site ?? 'shop'}`, {
+        headers: options.headers,
+      })
+      sockets.push(socket)
+      socket.send({ t: 'hello', v: PROTOCOL_VERSION, ...hello })
+      const welcome = await socket.next(ofType('welcome'))
+      return { socket, welcome }
+    },
+    async login(email = ADMIN.email, password = ADMIN.password) {
+      const response = await fetch(`${url}/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password }),
+      })
+      if (response.status !== 200) throw new Error(`login failed: ${response.status}`)
+      const cookie = response.headers.get('set-cookie') ?? ''
+      return cookie.split(';')[0]!
+    },
+    async operator(options = {}) {
+      const cookie = options.apiToken ? undefined : (options.cookie ?? (await relay.login()))
+      const socket = await connect(`${wsUrl}/v1/operator`, {
+        headers: cookie ? { cookie } : {},
+      })
+      sockets.push(socket)
+      socket.send({ t: 'hello', v: PROTOCOL_VERSION, apiToken: options.apiToken })
+      const welcome = await socket.next(ofType('welcome'))
+      return { socket, welcome }
+    },
+    async close() {
+      await Promise.all(sockets.map((s) => s.close()))
+      await app.close()
+    },
+  }
+  return relay
+}

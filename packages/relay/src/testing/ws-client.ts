@@ -1,0 +1,102 @@
+import WebSocket from 'ws'
+
+// biome-ignore lint/suspicious/noExplicitAny: frames in tests are read field by field
+export type Frame = Record<string, any>
+
+export interface TestSocket {
+  readonly ws: WebSocket
+  /** Every frame received so far, in order. */
+  readonly frames: Frame[]
+  /** Sends an object as JSON, or a raw string/buffer as is. */
+  send(frame: Frame | string | Buffer): void
+  /**
+   * The next not-yet-taken frame matching `predicate` (consumed), waiting up to
+   * `timeoutMs`; frames that do not match stay available.
+   */
+  next(predicate?: (frame: Frame) => boolean, timeoutMs?: number): Promise<Frame>
+  /** Resolves if no frame matching `predicate` arrives within `ms`; rejects otherwise. */
+  none(predicate: (frame: Frame) => boolean, ms?: number): Promise<void>
+  /** Resolves with the close code and reason. */
+  readonly closed: Promise<{ code: number; reason: string }>
+  close(): Promise<void>
+}
+
+/** Frames of type `t` (and optionally matching `more`). */
+export const ofType =
+  (t: string, more: (frame: Frame) => boolean = () => true) =>
+  (frame: Frame) =>
+    frame.t === t && more(frame)
+
+/** Opens a `ws` socket and resolves once it is open. */
+export async function connect(
+  url: string,
+  options: { headers?: Record<string, string> } = {},
+): Promise<TestSocket> {
+  const ws = new WebSocket(url, { headers: options.headers })
+  const frames: Frame[] = []
+  const taken = new Set<Frame>()
+  const waiters = new Set<() => void>()
+  ws.on('message', (data) => {
+    frames.push(JSON.parse(String(data)) as Frame)
+    for (const wake of [...waiters]) wake()
+  })
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+    ws.once('close', (code, reason) => {
+      resolve({ code, reason: String(reason) })
+      for (const wake of [...waiters]) wake()
+    })
+  })
+  ws.on('error', () => {})
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve())
+    ws.once('error', reject)
+  })
+
+  const find = (predicate: (frame: Frame) => boolean) =>
+    frames.find((frame) => !taken.has(frame) && predicate(frame))
+
+  return {
+    ws,
+    frames,
+    closed,
+    send(frame) {
+      ws.send(typeof frame === 'string' || Buffer.isBuffer(frame) ? frame : JSON.stringify(frame))
+    },
+    next(predicate = () => true, timeoutMs = 3000) {
+      return new Promise<Frame>((resolve, reject) => {
+        const check = () => {
+          const found = find(predicate)
+          if (!found) return false
+          taken.add(found)
+          cleanup()
+          resolve(found)
+          return true
+        }
+        const timer = setTimeout(() => {
+          cleanup()
+          reject(
+            new Error(
+              `no matching frame within ${timeoutMs} ms; received: ${JSON.stringify(frames.filter((f) => !taken.has(f)))}`,
+            ),
+          )
+        }, timeoutMs)
+        const cleanup = () => {
+          clearTimeout(timer)
+          waiters.delete(wake)
+        }
+        const wake = () => void check()
+        if (!check()) waiters.add(wake)
+      })
+    },
+    async none(predicate, ms = 300) {
+      await new Promise((resolve) => setTimeout(resolve, ms))
+      const found = find(predicate)
+      if (found) throw new Error(`unexpected frame: ${JSON.stringify(found)}`)
+    },
+    async close() {
+      if (ws.readyState === WebSocket.CLOSED) return
+      ws.close()
+      await closed
+    },
+  }
+}
