@@ -32,7 +32,8 @@ export interface WidgetEvents {
 
 /** Everything the widget takes from its environment; tests inject fakes. */
 export interface WidgetEnvironment {
-  createClient(options: VisitorClientOptions): VisitorClient
+  /** Loads the client factory; the browser build fetches it as a separate chunk on first need. */
+  loadClient(): Promise<(options: VisitorClientOptions) => VisitorClient>
   fetch: typeof fetch
   /** Persistent storage once allowed (guarded `localStorage`), `undefined` when unavailable. */
   storage(): KeyValueStorage | undefined
@@ -40,6 +41,12 @@ export interface WidgetEnvironment {
   language(): string | undefined
   /** Where the visitor is, sent to operators. */
   page(): PageInfo
+  /**
+   * Whether the page is handling a visitor's gesture right now
+   * (`navigator.userActivation.isActive`): a page button calling `open` counts
+   * as the visitor opening the chat; an `open` on page load does not.
+   */
+  userActivated(): boolean
 }
 
 /** Where booting is: config loading, shown, or the config could not be loaded. */
@@ -60,7 +67,7 @@ export interface WidgetController {
   /** The visitor touched the widget: counts as consent to store and connect. */
   interact(): void
   allowStorage(): void
-  /** Sends a message, lifting the consent gate first (sending is an interaction). */
+  /** Sends a message, lifting the consent gate first (sending is an interaction); sent once the client is loaded. */
   send(text: string): void
   setTyping(typing: boolean): void
   on<K extends keyof WidgetEvents>(event: K, fn: Listener<WidgetEvents[K]>): () => void
@@ -80,22 +87,32 @@ export function createController(options: WidgetOptions, env: WidgetEnvironment)
   const subs: (() => void)[] = []
   let destroyed = false
 
-  function ensureClient(): VisitorClient | undefined {
-    if (destroyed) return undefined
-    let client = $client.get()
-    if (!client) {
-      client = env.createClient({
-        host,
-        site: options.site,
-        storage: env.storage(),
-        lang: controller.locale(),
-        page: env.page,
-      })
-      subs.push(client.on('message', ({ message }) => events.emit('message', { message })))
-      $client.set(client)
-      client.connect()
-    }
-    return client
+  let loading: Promise<VisitorClient | undefined> | undefined
+
+  /** Creates and connects the client once; later calls get the same one. */
+  function ensureClient(): Promise<VisitorClient | undefined> {
+    loading ??= env.loadClient().then(
+      (createClient) => {
+        if (destroyed) return undefined
+        const client = createClient({
+          host,
+          site: options.site,
+          storage: env.storage(),
+          lang: controller.locale(),
+          page: env.page,
+        })
+        subs.push(client.on('message', ({ message }) => events.emit('message', { message })))
+        $client.set(client)
+        client.connect()
+        return client
+      },
+      (error: unknown) => {
+        loading = undefined
+        console.error('Parley: could not load the chat client', error)
+        return undefined
+      },
+    )
+    return loading
   }
 
   async function loadConfig(): Promise<void> {
@@ -106,7 +123,7 @@ export function createController(options: WidgetOptions, env: WidgetEnvironment)
       const config = (await response.json()) as SiteConfig
       if (destroyed) return
       $config.set(config)
-      if (config.storage === 'always') ensureClient()
+      if (config.storage === 'always') void ensureClient()
       $boot.set('ready')
       events.emit('ready', { config })
     } catch (error) {
@@ -125,13 +142,13 @@ export function createController(options: WidgetOptions, env: WidgetEnvironment)
     start() {
       // A returning visitor consented earlier: reading storage is allowed, and
       // connecting now shows the history and unread replies without a click.
-      if (env.storage()?.getItem(tokenKey(options.site)) != null) ensureClient()
+      if (env.storage()?.getItem(tokenKey(options.site)) != null) void ensureClient()
       void loadConfig()
     },
     open() {
       if (destroyed || $open.get()) return
+      if (env.userActivated()) void ensureClient()
       $open.set(true)
-      $client.get()?.markRead()
       events.emit('open', {})
     },
     close() {
@@ -146,9 +163,8 @@ export function createController(options: WidgetOptions, env: WidgetEnvironment)
     interact: () => void ensureClient(),
     allowStorage: () => void ensureClient(),
     send(text) {
-      const client = ensureClient()
       // A rejected send is shown on the message itself (status 'failed').
-      client?.send(text).catch(() => {})
+      void ensureClient().then((client) => client?.send(text).catch(() => {}))
     },
     setTyping(typing) {
       $client.get()?.setTyping(typing)

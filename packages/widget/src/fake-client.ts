@@ -2,6 +2,7 @@ import type {
   ChatMessage,
   ConnectionStatus,
   VisitorClient,
+  VisitorClientEvents,
   VisitorClientOptions,
 } from '@parley/client'
 import type { Ack, ConversationSummary, SiteConfig } from '@parley/protocol'
@@ -55,10 +56,13 @@ export function createFakeClient(options: VisitorClientOptions) {
       log.push('read')
       $unread.set(0)
     },
-    on(event: string, fn: (ctx: { message: ChatMessage }) => void) {
+    on<K extends keyof VisitorClientEvents>(event: K, fn: (ctx: VisitorClientEvents[K]) => void) {
       if (event !== 'message') return () => {}
-      listeners.add(fn)
-      return () => listeners.delete(fn)
+      const listener = fn as (ctx: VisitorClientEvents['message']) => void
+      listeners.add(listener)
+      return () => {
+        listeners.delete(listener)
+      }
     },
     destroy() {
       log.push('destroy')
@@ -120,9 +124,10 @@ export function memoryStorage(initial: Record<string, string> = {}) {
 /** A widget environment with a fake client, fetch answering `config`, and given storage. */
 export function fakeEnvironment(config: SiteConfig, storage = memoryStorage(), language = 'en-US') {
   const clients: FakeClient[] = []
+  const gesture = { active: false }
   const fetched: string[] = []
   const env: WidgetEnvironment = {
-    createClient(options) {
+    loadClient: async () => (options) => {
       const client = createFakeClient(options)
       clients.push(client)
       return client
@@ -136,6 +141,7 @@ export function fakeEnvironment(config: SiteConfig, storage = memoryStorage(), l
     storage: () => storage,
     language: () => language,
     page: () => ({ url: 'https://shop.example/', title: 'Shop' }),
+    userActivated: () => gesture.active,
   }
-  return { env, clients, fetched, storage }
+  return { env, clients, fetched, storage, gesture }
 }

@@ -1,4 +1,3 @@
-import { createVisitorClient } from '@parley/client'
 import type { WidgetOptions } from './controller.ts'
 import { mountWith, type WidgetHandle } from './mount-with.tsx'
 import { browserStorage } from './storage.ts'
@@ -11,10 +10,14 @@ import { browserStorage } from './storage.ts'
  */
 export function mount(element: HTMLElement, options: WidgetOptions): WidgetHandle {
   return mountWith(element, options, {
-    createClient: createVisitorClient,
+    // A separate chunk: a visitor who never opens the chat never downloads the client.
+    loadClient: () => import('@parley/client').then((m) => m.createVisitorClient),
     fetch: (input, init) => globalThis.fetch(input, init),
     storage: browserStorage,
     language: () => globalThis.navigator?.language,
+    userActivated: () =>
+      (globalThis.navigator as { userActivation?: { isActive: boolean } } | undefined)
+        ?.userActivation?.isActive ?? false,
     page: () => ({ url: location.href.slice(0, 2048), title: document.title.slice(0, 512) }),
   })
 }

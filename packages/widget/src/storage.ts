@@ -1,40 +1,24 @@
 import type { KeyValueStorage } from '@parley/client'
 
 /**
- * The page's `localStorage`, or `undefined` where reading it throws (storage
- * disabled, sandboxed frames, some privacy modes). Writes that throw (quota) are
- * swallowed: the client then keeps state in memory only.
+ * The page's `localStorage`, guarded: a read that throws (storage disabled,
+ * sandboxed frames) returns null and a write that throws (quota) is dropped.
+ * Kept here, not taken from `@parley/client`, so the client stays in the lazy chunk.
  */
-export function browserStorage(): KeyValueStorage | undefined {
-  let storage: Storage
-  try {
-    storage = globalThis.localStorage
-    if (!storage) return undefined
-  } catch {
-    return undefined
-  }
+export function browserStorage(): KeyValueStorage {
+  const guard =
+    <A extends unknown[], R>(fn: (s: Storage, ...args: A) => R, fallback: R) =>
+    (...args: A): R => {
+      try {
+        return fn(globalThis.localStorage, ...args)
+      } catch {
+        return fallback
+      }
+    }
   return {
-    getItem: (key) => {
-      try {
-        return storage.getItem(key)
-      } catch {
-        return null
-      }
-    },
-    setItem: (key, value) => {
-      try {
-        storage.setItem(key, value)
-      } catch {
-        // quota exceeded or storage revoked: keep going in memory
-      }
-    },
-    removeItem: (key) => {
-      try {
-        storage.removeItem(key)
-      } catch {
-        // same as above
-      }
-    },
+    getItem: guard((s, key: string) => s.getItem(key), null),
+    setItem: guard((s, key: string, value: string) => s.setItem(key, value), undefined),
+    removeItem: guard((s, key: string) => s.removeItem(key), undefined),
   }
 }
 

@@ -29,7 +29,13 @@ async function setup(
   const panel = () => $<HTMLElement>('[role="dialog"]')!
   const input = () => $<HTMLTextAreaElement>('textarea')!
   const log = () => $<HTMLElement>('[role="log"]')!
-  return { ...fake, handle, root, $, launcher, panel, input, log }
+  const client = () =>
+    vi.waitFor(() => {
+      const c = fake.clients[0]
+      if (!c) throw new Error('no client yet')
+      return c
+    })
+  return { ...fake, handle, root, $, launcher, panel, input, log, client }
 }
 
 function type(input: HTMLTextAreaElement, text: string) {
@@ -64,8 +70,7 @@ test('the launcher opens and closes the panel, sets aria-expanded, and connects 
   expect(w.panel().hidden).toBe(false)
   expect(w.panel().getAttribute('aria-label')).toBe('Chai & Co')
   expect(w.log().getAttribute('aria-live')).toBe('polite')
-  expect(w.clients).toHaveLength(1)
-  expect(w.clients[0]!.options).toMatchObject({
+  expect((await w.client()).options).toMatchObject({
     host: 'https://relay.example',
     site: 'demo',
     lang: 'en',
@@ -85,24 +90,33 @@ test('opening from the page shows the panel but connects only once the visitor t
   w.handle.open()
   await vi.waitFor(() => expect(w.panel().hidden).toBe(false))
   expect(w.clients).toHaveLength(0)
+  await Promise.resolve()
+  expect(w.clients).toHaveLength(0)
   type(w.input(), 'h')
-  expect(w.clients).toHaveLength(1)
+  await w.client()
+})
+
+test('opening from a page button the visitor clicked connects at once', async () => {
+  const w = await setup()
+  w.gesture.active = true
+  w.handle.open()
+  await w.client()
 })
 
 test('allowStorage connects without any interaction', async () => {
   const w = await setup()
   w.handle.allowStorage()
-  expect(w.clients[0]!.log).toEqual(['connect'])
+  expect((await w.client()).log).toEqual(['connect'])
 })
 
 test('a returning visitor (token in storage) is connected on load', async () => {
   const w = await setup({ storage: memoryStorage({ 'parley:demo:token': 't' }) })
-  expect(w.clients).toHaveLength(1)
+  await w.client()
 })
 
 test("storage 'always' connects on load", async () => {
   const w = await setup({}, siteConfig({ storage: 'always' }))
-  expect(w.clients).toHaveLength(1)
+  await w.client()
 })
 
 test('a message typed and sent with Enter appears as pending, then as sent', async () => {
@@ -110,9 +124,9 @@ test('a message typed and sent with Enter appears as pending, then as sent', asy
   w.launcher().click()
   type(w.input(), 'Do you have green tea?')
   pressEnter(w.input())
-  const client = w.clients[0]!
-  expect(client.log).toContain('send Do you have green tea?')
   expect(w.input().value).toBe('')
+  const client = await w.client()
+  await vi.waitFor(() => expect(client.log).toContain('send Do you have green tea?'))
   await vi.waitFor(() => expect(w.log().textContent).toContain('Do you have green tea?'))
   const own = () => w.$('.msg--visitor')!
   expect(own().dataset.status).toBe('pending')
@@ -127,7 +141,9 @@ test('a failed message is marked as not sent', async () => {
   w.launcher().click()
   type(w.input(), 'x'.repeat(10))
   w.$<HTMLButtonElement>('button.send')!.click()
-  w.clients[0]!.fail()
+  const client = await w.client()
+  await vi.waitFor(() => expect(client.log).toContain('send xxxxxxxxxx'))
+  client.fail()
   await vi.waitFor(() => expect(w.$('.msg--visitor')!.textContent).toContain('Not sent'))
 })
 
@@ -138,13 +154,14 @@ test('Shift+Enter does not send, and blank text is never sent', async () => {
   pressEnter(w.input(), true)
   type(w.input(), '   ')
   pressEnter(w.input())
-  expect(w.clients[0]!.log.filter((l) => l.startsWith('send'))).toEqual([])
+  await new Promise((resolve) => setTimeout(resolve, 10))
+  expect((await w.client()).log.filter((l) => l.startsWith('send'))).toEqual([])
 })
 
 test('operator text with markup renders as text, never as HTML', async () => {
   const w = await setup()
   w.launcher().click()
-  w.clients[0]!.reply('<img src=x onerror="alert(1)"><b>hi</b>')
+  ;(await w.client()).reply('<img src=x onerror="alert(1)"><b>hi</b>')
   await vi.waitFor(() =>
     expect(w.log().textContent).toContain('<img src=x onerror="alert(1)"><b>hi</b>'),
   )
@@ -154,7 +171,7 @@ test('operator text with markup renders as text, never as HTML', async () => {
 test('URLs become safe links and javascript: stays text', async () => {
   const w = await setup()
   w.launcher().click()
-  w.clients[0]!.reply('See https://shop.example/tea or javascript:alert(1)')
+  ;(await w.client()).reply('See https://shop.example/tea or javascript:alert(1)')
   await vi.waitFor(() => expect(w.log().querySelectorAll('a')).toHaveLength(1))
   const link = w.log().querySelector('a')!
   expect(link.getAttribute('href')).toBe('https://shop.example/tea')
@@ -167,7 +184,7 @@ test('operator name, unread badge and message events', async () => {
   const w = await setup({ storage: memoryStorage({ 'parley:demo:token': 't' }) })
   const messages: string[] = []
   w.handle.on('message', ({ message }) => messages.push(message.text))
-  const client = w.clients[0]!
+  const client = await w.client()
   client.$unread.set(2)
   client.reply('Hello!')
   await vi.waitFor(() => expect(w.$('.badge')?.textContent).toContain('2'))
@@ -209,7 +226,8 @@ test('Escape closes the panel', async () => {
 test('destroy unmounts the UI and destroys the client', async () => {
   const w = await setup()
   w.launcher().click()
+  const client = await w.client()
   w.handle.destroy()
   expect(w.root.querySelector('.launcher')).toBeNull()
-  expect(w.clients[0]!.log).toContain('destroy')
+  expect(client.log).toContain('destroy')
 })
