@@ -1,12 +1,17 @@
 import type { ConnectionStatus } from '@parley/client'
 import type { Author, ConversationSummary } from '@parley/protocol'
 
-/** How a conversation is named: the visitor's name, or "Visitor" and a short id. */
+/**
+ * How a conversation is named: the visitor's name, or "Visitor" and the first six
+ * characters of the visitor id after any type prefix (`v_3kq9x2…` → `Visitor 3kq9x2`).
+ */
 export function conversationTitle(
   summary: Pick<ConversationSummary, 'visitorName' | 'visitorId'>,
 ): string {
   const name = summary.visitorName?.trim()
-  return name ? name : `Visitor ${summary.visitorId.slice(0, 6)}`
+  if (name) return name
+  const id = summary.visitorId.replace(/^[a-z]{1,4}_/i, '')
+  return `Visitor ${(id || summary.visitorId).slice(0, 6)}`
 }
 
 /** Who wrote a message, as shown above it. */
