@@ -1,0 +1,284 @@
+/**
+ * An in-process relay for client tests: a `ws` server on 127.0.0.1 port 0 that
+ * speaks enough of the protocol (hello/welcome, send/ack deduplicated by cid,
+ * events with seq, replay after a cursor, sync, ping/pong) and records every
+ * frame it receives. Tests drop connections, refuse them or hold acks on demand.
+ */
+import type { AddressInfo } from 'node:net'
+import type { ConversationEvent, ConversationSummary, Cursor } from '@parley/protocol'
+import { type WebSocket, WebSocketServer } from 'ws'
+
+// biome-ignore lint/suspicious/noExplicitAny: frames from the client under test are whatever it sent
+type Frame = { t: string; [field: string]: any }
+
+interface Peer {
+  socket: WebSocket
+  id: number
+  kind: 'visitor' | 'operator'
+  welcomed: boolean
+}
+
+export class FakeRelay {
+  /** `http://127.0.0.1:PORT`, what clients take as `host`. */
+  url = ''
+  /** Every frame received, with the number of the connection it came on (from 1). */
+  readonly received: { connection: number; frame: Frame }[] = []
+  /** The stored log per conversation: one event per distinct cid. */
+  readonly log = new Map<string, ConversationEvent[]>()
+  /** Store sends but answer nothing (an ack lost with the connection). */
+  holdAcks = false
+  /** Answer `ping` with `pong`; off simulates a half-dead relay. */
+  answerPings = true
+  /** Answer `sync` by replaying; off leaves a gap open. */
+  answerSync = true
+  /** Refuse sends with this text with a `conversation_closed` error (a permanent failure). */
+  rejectText: string | undefined
+  /** Required operator `apiToken`, when set. */
+  apiToken: string | undefined
+  connections = 0
+  private readonly wss: WebSocketServer
+  private readonly peers = new Set<Peer>()
+  private readonly acks = new Map<string, Frame>()
+  private readonly tokens = new Set<string>()
+  private refusals = 0
+
+  private constructor(wss: WebSocketServer) {
+    this.wss = wss
+    wss.on('connection', (socket, request) => this.accept(socket, request.url ?? ''))
+  }
+
+  static async start(): Promise<FakeRelay> {
+    let relay: FakeRelay | undefined
+    const wss = new WebSocketServer({
+      host: '127.0.0.1',
+      port: 0,
+      verifyClient: (_info, done) => {
+        if (relay && relay.refusals > 0) {
+          relay.refusals -= 1
+          relay.connections += 1
+          done(false, 503)
+        } else done(true)
+      },
+    })
+    relay = new FakeRelay(wss)
+    await new Promise<void>((resolve) => wss.once('listening', () => resolve()))
+    relay.url = `http://127.0.0.1:${(wss.address() as AddressInfo).port}`
+    return relay
+  }
+
+  /** Sockets open right now. */
+  get open(): number {
+    return this.peers.size
+  }
+
+  /** Refuses the next `count` connection attempts with HTTP 503. */
+  refuse(count: number): void {
+    this.refusals += count
+  }
+
+  /** Kills every open socket without a close handshake. */
+  dropAll(): void {
+    for (const peer of this.peers) peer.socket.terminate()
+  }
+
+  /** Frames of one type, in arrival order. */
+  frames(t: string): Frame[] {
+    return this.received.filter((r) => r.frame.t === t).map((r) => r.frame)
+  }
+
+  /** Appends an event as `author` and delivers it to every welcomed socket. */
+  push(
+    conversationId: string,
+    text: string,
+    author: ConversationEvent['author'],
+  ): ConversationEvent {
+    const event = this.append(conversationId, text, author)
+    this.broadcast({ t: 'event', ...event })
+    return event
+  }
+
+  /** Sends a raw frame to every welcomed socket (to fake reordering or gaps). */
+  broadcast(frame: object): void {
+    for (const peer of this.peers) if (peer.welcomed) peer.socket.send(JSON.stringify(frame))
+  }
+
+  summary(conversationId: string): ConversationSummary {
+    const events = this.log.get(conversationId) ?? []
+    const last = events.at(-1)
+    return {
+      id: conversationId,
+      siteId: 'site-1',
+      visitorId: 'visitor-1',
+      status: 'open',
+      lastSeq: last?.seq ?? 0,
+      createdAt: events[0]?.at ?? 1,
+      updatedAt: last?.at ?? 1,
+      ...(last ? { lastText: last.text } : {}),
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const peer of this.peers) peer.socket.terminate()
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()))
+  }
+
+  /** Appends an event without delivering it (it is lost in transit, or older than the client). */
+  append(
+    conversationId: string,
+    text: string,
+    author: ConversationEvent['author'],
+  ): ConversationEvent {
+    const events = this.log.get(conversationId) ?? []
+    this.log.set(conversationId, events)
+    const seq = events.length + 1
+    const event: ConversationEvent = {
+      conversationId,
+      seq,
+      id: `e${conversationId}-${seq}`,
+      kind: 'message',
+      author,
+      text,
+      at: 1000 + seq,
+    }
+    events.push(event)
+    return event
+  }
+
+  private accept(socket: WebSocket, url: string): void {
+    this.connections += 1
+    const peer: Peer = {
+      socket,
+      id: this.connections,
+      kind: url.startsWith('/v1/operator') ? 'operator' : 'visitor',
+      welcomed: false,
+    }
+    this.peers.add(peer)
+    socket.on('close', () => this.peers.delete(peer))
+    socket.on('message', (raw) => {
+      const frame = JSON.parse(String(raw)) as Frame
+      this.received.push({ connection: peer.id, frame })
+      this.handle(peer, frame)
+    })
+  }
+
+  private handle(peer: Peer, frame: Frame): void {
+    const reply = (out: object) => peer.socket.send(JSON.stringify(out))
+    switch (frame.t) {
+      case 'hello':
+        this.hello(peer, frame)
+        return
+      case 'ping':
+        if (this.answerPings) reply({ t: 'pong' })
+        return
+      case 'sync':
+        if (this.answerSync) this.replay(peer, frame.cursor, false)
+        return
+      case 'send':
+      case 'close': {
+        if (frame.text !== undefined && frame.text === this.rejectText) {
+          reply({ t: 'error', code: 'conversation_closed', message: 'closed', cid: frame.cid })
+          return
+        }
+        const known = this.acks.get(frame.cid)
+        if (known) {
+          if (!this.holdAcks) reply(known)
+          return
+        }
+        const conversationId = frame.conversationId ?? 'c1'
+        const author =
+          peer.kind === 'operator'
+            ? { kind: 'operator' as const, id: 'op1', name: 'Olga' }
+            : { kind: 'visitor' as const }
+        const event = this.append(conversationId, frame.text ?? 'closed', author)
+        const ack = {
+          t: 'ack',
+          cid: frame.cid,
+          id: event.id,
+          conversationId,
+          seq: event.seq,
+          at: event.at,
+        }
+        this.acks.set(frame.cid, ack)
+        if (this.holdAcks) return
+        reply(ack)
+        this.broadcast({ t: 'event', ...event })
+      }
+    }
+  }
+
+  private hello(peer: Peer, frame: Frame): void {
+    const fail = (code: string) => {
+      peer.socket.send(JSON.stringify({ t: 'error', code, message: code }))
+      peer.socket.close(4001, code)
+    }
+    if (peer.kind === 'operator') {
+      if (this.apiToken && frame.apiToken !== this.apiToken) {
+        fail('unauthorized')
+        return
+      }
+      peer.socket.send(
+        JSON.stringify({
+          t: 'welcome',
+          v: 1,
+          operator: { id: 'op1', email: 'olga@example.com', name: 'Olga', role: 'operator' },
+          conversations: [...this.log.keys()].map((id) => this.summary(id)),
+        }),
+      )
+    } else {
+      if (frame.token !== undefined && !this.tokens.has(frame.token)) {
+        fail('token_invalid')
+        return
+      }
+      const token = frame.token ?? `token-${this.tokens.size + 1}`
+      this.tokens.add(token)
+      peer.socket.send(
+        JSON.stringify({
+          t: 'welcome',
+          v: 1,
+          visitorId: 'visitor-1',
+          token,
+          conversations: [...this.log.keys()].map((id) => this.summary(id)),
+          operatorsOnline: 1,
+          configVersion: '1',
+          limits: { maxFrameBytes: 16384, maxTextLength: 4000 },
+        }),
+      )
+    }
+    peer.welcomed = true
+    this.replay(peer, frame.cursor ?? {}, peer.kind === 'visitor')
+  }
+
+  /**
+   * Every stored event after the cursor, per conversation, in seq order; with
+   * `all`, conversations missing from the cursor from the start (a visitor's
+   * own), else only those in the cursor (an operator's).
+   */
+  private replay(peer: Peer, cursor: Cursor, all: boolean): void {
+    for (const [id, events] of this.log) {
+      if (!all && cursor[id] === undefined) continue
+      for (const event of events) {
+        if (event.seq > (cursor[id] ?? 0))
+          peer.socket.send(JSON.stringify({ t: 'event', ...event }))
+      }
+    }
+  }
+
+  /** Forgets issued visitor tokens, so the next hello with one is `token_invalid`. */
+  forgetTokens(): void {
+    this.tokens.clear()
+  }
+}
+
+/** Polls until `check` passes (real timers), failing with its last error after `ms`. */
+export async function until(check: () => void, ms = 3000): Promise<void> {
+  const deadline = Date.now() + ms
+  for (;;) {
+    try {
+      check()
+      return
+    } catch (error) {
+      if (Date.now() > deadline) throw error
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+  }
+}
