@@ -1,5 +1,24 @@
 import { defineConfig } from 'vitest/config'
 
+// vitest 5's reporter calls Map.groupBy (Node 21+) when it prints a failure; on
+// Node 20 that call throws and hides the failure. This config loads in the
+// reporter's process, so the missing method is supplied here.
+if (!('groupBy' in Map)) {
+  Object.defineProperty(Map, 'groupBy', {
+    value<K, T>(items: Iterable<T>, key: (item: T, index: number) => K): Map<K, T[]> {
+      const groups = new Map<K, T[]>()
+      let index = 0
+      for (const item of items) {
+        const k = key(item, index++)
+        const group = groups.get(k)
+        if (group) group.push(item)
+        else groups.set(k, [item])
+      }
+      return groups
+    },
+  })
+}
+
 /**
  * One vitest run, several projects: pure logic and relay tests run in Node,
  * widget component tests in happy-dom, browser tests drive Debian's Chromium.
