@@ -14,6 +14,7 @@ import { ParleyError, type ParleyErrorCode } from './errors.ts'
 import type { CommonOptions } from './options.ts'
 import { createCid } from './outbox.ts'
 import { PROTOCOL_VERSION, Session } from './session.ts'
+import { setList } from './stores.ts'
 
 export interface OperatorClientOptions extends CommonOptions {
   /** API token for bots and scripts; the browser console omits it and uses its session cookie. */
@@ -80,7 +81,8 @@ export function createOperatorClient(options: OperatorClientOptions): OperatorCl
   )
 
   function refresh(conversationId: string): void {
-    stores.get(conversationId)?.set(log.messages(conversationId))
+    const store = stores.get(conversationId)
+    if (store) setList(store, log.messages(conversationId))
   }
 
   function upsert(conversation: ConversationSummary): void {

@@ -14,6 +14,7 @@ import { ParleyError } from './errors.ts'
 import type { CommonOptions } from './options.ts'
 import { createCid } from './outbox.ts'
 import { PROTOCOL_VERSION, Session } from './session.ts'
+import { setList } from './stores.ts'
 
 export interface VisitorClientOptions extends CommonOptions {
   /** Site id, as in the script tag's `data-site`. */
@@ -154,7 +155,7 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
 
   function refresh(): void {
     const messages = log.messages(conversationId)
-    $messages.set(messages)
+    setList($messages, messages)
     const read = conversationId ? log.readSeq(conversationId) : 0
     $unread.set(
       messages.filter((m) => m.author.kind === 'operator' && m.seq !== undefined && m.seq > read)

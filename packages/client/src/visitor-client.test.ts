@@ -1,0 +1,207 @@
+import { afterEach, beforeEach, expect, test } from 'vitest'
+import WebSocket from 'ws'
+import type { ParleyError } from './errors.ts'
+import { type KeyValueStorage, memoryStorage } from './storage.ts'
+import { FakeRelay, until } from './test/fake-relay.ts'
+import { createVisitorClient, type VisitorClient } from './visitor-client.ts'
+
+let relay: FakeRelay
+const clients: VisitorClient[] = []
+
+beforeEach(async () => {
+  relay = await FakeRelay.start()
+})
+
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.destroy()
+  await relay.close()
+})
+
+function visitor(storage: KeyValueStorage = memoryStorage()): VisitorClient {
+  const client = createVisitorClient({
+    host: relay.url,
+    site: 'site-1',
+    WebSocket,
+    storage,
+    random: () => 0.5,
+    backoff: { baseMs: 10 },
+  })
+  clients.push(client)
+  return client
+}
+
+const shown = (client: VisitorClient) =>
+  client.$messages.get().map((m) => `${m.seq ?? '-'} ${m.author.kind}: ${m.text} (${m.status})`)
+
+test('a message sent before a reload is delivered exactly once by the next client on the same storage', async () => {
+  const storage = memoryStorage()
+  relay.holdAcks = true
+  const first = visitor(storage)
+  first.connect()
+  await until(() => expect(first.$status.get()).toBe('connected'))
+  const sent = first.send('Is the green tea in stock?')
+  const failure = sent.catch((error: ParleyError) => error.code)
+  await until(() => expect(relay.frames('send')).toHaveLength(1))
+  expect(shown(first)).toEqual(['- visitor: Is the green tea in stock? (pending)'])
+  first.destroy()
+  expect(await failure).toBe('destroyed')
+
+  relay.holdAcks = false
+  const second = visitor(storage)
+  expect(shown(second)).toEqual(['- visitor: Is the green tea in stock? (pending)'])
+  const key = second.$messages.get()[0]?.key
+  second.connect()
+  await until(() => expect(storage.getItem('parley:site-1:outbox')).toBe('[]'))
+
+  const sends = relay.frames('send')
+  expect(sends).toHaveLength(2)
+  expect(sends[1]?.cid).toBe(sends[0]?.cid)
+  expect(relay.log.get('c1')?.map((e) => e.text)).toEqual(['Is the green tea in stock?'])
+  expect(shown(second)).toEqual(['1 visitor: Is the green tea in stock? (sent)'])
+  expect(second.$messages.get()[0]?.key).toBe(key)
+})
+
+test('an own message shows as pending at once and keeps its key when acknowledged', async () => {
+  const client = visitor()
+  const log: string[] = []
+  client.$messages.listen((messages) =>
+    log.push(
+      messages.map((m) => `${m.key === messages[0]?.cid ? 'cid' : m.key}:${m.status}`).join(),
+    ),
+  )
+  const ack = await client.send('Hello')
+  expect(ack).toMatchObject({ t: 'ack', conversationId: 'c1', seq: 1 })
+  await until(() => expect(relay.log.get('c1')).toHaveLength(1))
+  // pending, then acknowledged, then confirmed by its event: always under the cid key.
+  await until(() => expect(log).toEqual(['cid:pending', 'cid:sent', 'cid:sent']))
+  expect(client.$conversation.get()?.id ?? 'c1').toBe('c1')
+})
+
+test('events are applied by seq: a duplicate is ignored and a gap is synced and filled in order', async () => {
+  const client = visitor()
+  const messages: string[] = []
+  client.on('message', ({ message }) => messages.push(`${message.seq} ${message.text}`))
+  client.connect()
+  await until(() => expect(client.$status.get()).toBe('connected'))
+  const operator = { kind: 'operator' as const, name: 'Olga' }
+  const one = relay.push('c1', 'one', operator)
+  await until(() => expect(messages).toEqual(['1 one']))
+  relay.append('c1', 'two', operator)
+  const three = relay.append('c1', 'three', operator)
+  relay.broadcast({ t: 'event', ...three })
+  relay.broadcast({ t: 'event', ...one })
+  await until(() => expect(messages).toHaveLength(3))
+  relay.broadcast({ t: 'event', ...three })
+  relay.push('c1', 'four', operator)
+  await until(() => expect(messages).toHaveLength(4))
+
+  expect(messages).toEqual(['1 one', '2 two', '3 three', '4 four'])
+  expect(relay.frames('sync')).toEqual([{ t: 'sync', cursor: { c1: 1 } }])
+  expect(shown(client)).toEqual([
+    '1 operator: one (sent)',
+    '2 operator: two (sent)',
+    '3 operator: three (sent)',
+    '4 operator: four (sent)',
+  ])
+})
+
+test('after a reload the stored cursor resumes hello and the stored messages show at once', async () => {
+  const storage = memoryStorage()
+  const first = visitor(storage)
+  await first.send('one')
+  relay.push('c1', 'two', { kind: 'operator' })
+  await until(() => expect(first.$messages.get()).toHaveLength(2))
+  first.destroy()
+
+  const second = visitor(storage)
+  expect(shown(second)).toEqual(['1 visitor: one (sent)', '2 operator: two (sent)'])
+  second.connect()
+  await until(() => expect(relay.frames('hello')).toHaveLength(2))
+  expect(relay.frames('hello')[1]).toMatchObject({ token: 'token-1', cursor: { c1: 2 } })
+  relay.push('c1', 'three', { kind: 'operator' })
+  await until(() => expect(second.$messages.get()).toHaveLength(3))
+  expect(shown(second).at(-1)).toBe('3 operator: three (sent)')
+})
+
+test('an invalid stored token is dropped and the visitor starts over once as a new visitor', async () => {
+  const storage = memoryStorage()
+  storage.setItem('parley:site-1:token', 'forged')
+  const client = visitor(storage)
+  const log: string[] = []
+  client.on('status', ({ status }) => log.push(status))
+  client.on('error', ({ error }) => log.push(`error ${error.code}`))
+  client.connect()
+  await until(() => expect(client.$status.get()).toBe('connected'))
+  expect(log).toEqual(['connecting', 'reconnecting', 'connected'])
+  expect(relay.frames('hello').map((hello) => hello.token)).toEqual(['forged', undefined])
+  expect(storage.getItem('parley:site-1:token')).toBe('token-1')
+})
+
+test('a refused message is marked failed, leaves the outbox and rejects with the wire code', async () => {
+  relay.rejectText = 'spam'
+  const storage = memoryStorage()
+  const client = visitor(storage)
+  const errors: string[] = []
+  client.on('error', ({ error }) => errors.push(`${error.code} ${error.cid === undefined}`))
+  const code = await client.send('spam').catch((error: ParleyError) => error.code)
+  expect(code).toBe('conversation_closed')
+  expect(errors).toEqual(['conversation_closed false'])
+  expect(shown(client)).toEqual(['- visitor: spam (failed)'])
+  expect(storage.getItem('parley:site-1:outbox')).toBe('[]')
+})
+
+test('empty text is refused before anything is sent', async () => {
+  const client = visitor()
+  const code = await client.send('   ').catch((error: ParleyError) => error.code)
+  expect(code).toBe('text_empty')
+  expect(client.$status.get()).toBe('idle')
+  expect(client.$messages.get()).toEqual([])
+})
+
+test('operator messages are unread until markRead, which tells the relay', async () => {
+  const client = visitor()
+  await client.send('hi')
+  relay.push('c1', 'hello', { kind: 'operator' })
+  relay.push('c1', 'how can I help?', { kind: 'operator' })
+  await until(() => expect(client.$unread.get()).toBe(2))
+  client.markRead()
+  expect(client.$unread.get()).toBe(0)
+  await until(() =>
+    expect(relay.frames('read')).toEqual([{ t: 'read', conversationId: 'c1', seq: 3 }]),
+  )
+})
+
+test('operator typing shows until the operator message arrives', async () => {
+  const client = visitor()
+  await client.send('hi')
+  const log: boolean[] = []
+  client.$operatorTyping.listen((typing) => log.push(typing))
+  relay.broadcast({ t: 'typing', conversationId: 'c1', typing: true, author: { kind: 'operator' } })
+  await until(() => expect(log).toEqual([true]))
+  relay.push('c1', 'hello', { kind: 'operator' })
+  await until(() => expect(log).toEqual([true, false]))
+})
+
+test('a throwing localStorage is tolerated: the client works from memory', async () => {
+  const throwing: KeyValueStorage = {
+    getItem: () => {
+      throw new Error('SecurityError')
+    },
+    setItem: () => {
+      throw new Error('QuotaExceededError')
+    },
+    removeItem: () => {
+      throw new Error('SecurityError')
+    },
+  }
+  const client = visitor(throwing)
+  const ack = await client.send('still works')
+  expect(ack.seq).toBe(1)
+})
+
+test('the socket URL is derived from the host and names the site', async () => {
+  const client = visitor()
+  client.connect()
+  await until(() => expect(client.$status.get()).toBe('connected'))
+  expect(relay.frames('hello')[0]).toMatchObject({ t: 'hello', v: 1, cursor: {} })
+})
