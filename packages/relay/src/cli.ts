@@ -34,6 +34,22 @@ async function main(): Promise<void> {
   }
 
   const app = await buildServer(config)
+  // Handlers go in before the listening line is printed: whoever reads it may signal at once.
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) process.exit(1)
+    stopping = true
+    app.log.info({ signal }, 'shutting down')
+    try {
+      await app.close()
+      process.exit(0)
+    } catch (error) {
+      console.error(error)
+      process.exit(1)
+    }
+  }
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+  process.on('SIGINT', () => void stop('SIGINT'))
   await app.listen({ port: options.port, host: options.host })
   const address = app.server.address()
   const port = address && typeof address === 'object' ? address.port : options.port
@@ -51,22 +67,6 @@ async function main(): Promise<void> {
       : '  password:  (unchanged; run with --reset-admin-password for a new one)',
   ]
   console.log(lines.join('\n'))
-
-  let stopping = false
-  const stop = async (signal: string) => {
-    if (stopping) process.exit(1)
-    stopping = true
-    app.log.info({ signal }, 'shutting down')
-    try {
-      await app.close()
-      process.exit(0)
-    } catch (error) {
-      console.error(error)
-      process.exit(1)
-    }
-  }
-  process.on('SIGTERM', () => void stop('SIGTERM'))
-  process.on('SIGINT', () => void stop('SIGINT'))
 }
 
 main().catch((error) => {
