@@ -21,11 +21,14 @@ export function App({ controller }: { controller: WidgetController }) {
 
   useEffect(() => {
     if (open && !wasOpen.current) input.current?.focus()
-    // Closing from inside the panel must not drop focus to <body>.
-    const root = launcher.current?.getRootNode() as ShadowRoot | undefined
-    if (!open && wasOpen.current && root?.activeElement) launcher.current?.focus()
     wasOpen.current = open
   }, [open])
+
+  // Closing from inside the panel must not drop focus to <body>: hand it to the launcher first.
+  const closeFromPanel = () => {
+    launcher.current?.focus()
+    controller.close()
+  }
 
   if (!config) return null
   const t = stringsFor(controller.locale())
@@ -40,10 +43,10 @@ export function App({ controller }: { controller: WidgetController }) {
         aria-label={config.chat.title}
         hidden={!open}
         onKeyDown={(e) => {
-          if (e.key === 'Escape') controller.close()
+          if (e.key === 'Escape') closeFromPanel()
         }}
       >
-        <Header t={t} title={config.chat.title} client={client} onMinimize={controller.close} />
+        <Header t={t} title={config.chat.title} client={client} onMinimize={closeFromPanel} />
         {client ? (
           <Conversation t={t} greeting={config.chat.greeting} open={open} client={client} />
         ) : (

@@ -1,0 +1,29 @@
+import { afterEach, expect, test, vi } from 'vitest'
+import './element.ts'
+import { siteConfig } from './fake-client.ts'
+
+afterEach(() => {
+  document.body.replaceChildren()
+  vi.unstubAllGlobals()
+})
+
+test('<parley-widget> shows the launcher from its site config and unmounts when removed', async () => {
+  const fetched: string[] = []
+  vi.stubGlobal('fetch', async (url: string) => {
+    fetched.push(url)
+    return new Response(JSON.stringify(siteConfig()))
+  })
+  const element = document.createElement('parley-widget')
+  element.setAttribute('site', 'demo')
+  element.setAttribute('host', 'https://relay.example')
+  element.setAttribute('locale', 'ru')
+  document.body.append(element)
+  await vi.waitFor(() =>
+    expect(element.shadowRoot?.querySelector('button.launcher')?.getAttribute('aria-label')).toBe(
+      'Открыть чат',
+    ),
+  )
+  expect(fetched).toEqual(['https://relay.example/v1/sites/demo/config'])
+  element.remove()
+  expect(element.shadowRoot?.querySelector('button.launcher')).toBeNull()
+})
