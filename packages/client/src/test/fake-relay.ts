@@ -33,6 +33,8 @@ export class FakeRelay {
   answerSync = true
   /** Refuse sends with this text with a `conversation_closed` error (a permanent failure). */
   rejectText: string | undefined
+  /** Timestamps of stored events; the default is deterministic. */
+  clock: (seq: number) => number = (seq) => 1000 + seq
   /** Required operator `apiToken`, when set. */
   apiToken: string | undefined
   connections = 0
@@ -138,7 +140,7 @@ export class FakeRelay {
       kind: 'message',
       author,
       text,
-      at: 1000 + seq,
+      at: this.clock(seq),
     }
     events.push(event)
     return event
