@@ -18,13 +18,17 @@ function gz(file: string): number {
   return gzipSync(readFileSync(join(dist, file)), { level: 9 }).length
 }
 
-/** Follows static `import` statements of an ES chunk: what loads together with it. */
-function staticClosure(entry: string, seen = new Set<string>()): Set<string> {
+/**
+ * Every chunk an ES chunk imports, statically or with `import()`, relative to
+ * its own folder: what is loaded by the time the chat is open and connected.
+ */
+function closure(entry: string, seen = new Set<string>()): Set<string> {
   if (seen.has(entry)) return seen
   seen.add(entry)
   const code = readFileSync(join(dist, entry), 'utf8')
-  for (const m of code.matchAll(/(?:^|[;\n}])\s*import\s*(?:[^'"()]*?from\s*)?["']\.\/([^"']+\.js)["']/g)) {
-    staticClosure(m[1]!, seen)
+  const folder = entry.includes('/') ? entry.slice(0, entry.lastIndexOf('/') + 1) : ''
+  for (const m of code.matchAll(/(?:from|import)\s*\(?\s*["'`]\.\/([^"'`]+\.js)["'`]/g)) {
+    closure(folder + m[1]!, seen)
   }
   return seen
 }
@@ -39,7 +43,7 @@ function listJs(dir: string, prefix = ''): string[] {
 
 export function measure() {
   const loader = gz('loader.js')
-  const firstOpen = [...staticClosure('widget.js')].reduce((sum, f) => sum + gz(f), 0)
+  const firstOpen = [...closure('widget.js')].reduce((sum, f) => sum + gz(f), 0)
   const everything = listJs(dist).reduce((sum, f) => sum + gz(f), 0)
   return { loader, firstOpen, everything }
 }
