@@ -194,10 +194,9 @@ export class ConversationLog {
     for (const state of this.conversations.values()) state.syncing = false
   }
 
-  /** Forgets everything (a new visitor identity). */
+  /** Forgets every conversation (a new visitor identity); pending messages stay, they are still sent. */
   clear(): void {
     this.conversations.clear()
-    this.pending = []
     this.persist()
   }
 

@@ -187,7 +187,7 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
     $conversation.set(current)
     refresh()
     session.flush()
-    if (readPending && conversationId) markRead()
+    if (readPending) sendRead()
     events.emit('welcome', { welcome })
   }
 
@@ -241,11 +241,17 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
 
   function markRead(): void {
     if (!conversationId) return
-    const seq = log.lastSeq(conversationId)
-    log.markRead(conversationId, seq)
+    log.markRead(conversationId, log.lastSeq(conversationId))
     refresh()
-    readPending = !session.connected
-    session.sendNow({ t: 'read', conversationId, seq })
+    readPending = true
+    if (session.connected) sendRead()
+  }
+
+  /** Tells the relay; if the socket is not open, the next welcome does. */
+  function sendRead(): void {
+    if (!conversationId) return
+    const seq = log.readSeq(conversationId)
+    readPending = !session.connection.send({ t: 'read', conversationId, seq })
   }
 
   return {

@@ -1,0 +1,80 @@
+import type { ConversationEvent } from '@parley/protocol'
+import { expect, test } from 'vitest'
+import { ConversationLog } from './conversation-log.ts'
+import { memoryStorage } from './storage.ts'
+
+function event(seq: number, text = `m${seq}`, conversationId = 'c1'): ConversationEvent {
+  return {
+    conversationId,
+    seq,
+    id: `${conversationId}-${seq}`,
+    kind: 'message',
+    author: { kind: 'operator' },
+    text,
+    at: seq,
+  }
+}
+
+const texts = (log: ConversationLog, id = 'c1') => log.messages(id).map((m) => m.text)
+
+test('a duplicate event changes nothing', () => {
+  const log = new ConversationLog({ storage: memoryStorage(), cursorKey: 'cursor' })
+  const results = [event(1), event(2), event(1), event(2)].map((e) => log.apply(e).added.length)
+  expect(results).toEqual([1, 1, 0, 0])
+  expect(texts(log)).toEqual(['m1', 'm2'])
+})
+
+test('an event after a gap waits, asks for one sync, and shows once the gap is filled', () => {
+  const log = new ConversationLog({ storage: memoryStorage(), cursorKey: 'cursor' })
+  const steps = [event(1), event(4), event(3), event(2)].map((e) => {
+    const { added, needsSync } = log.apply(e)
+    return `${added.map((m) => m.seq).join(',') || '-'} sync:${needsSync} cursor:${log.cursor().c1}`
+  })
+  expect(steps).toEqual([
+    '1 sync:false cursor:1',
+    '- sync:true cursor:1',
+    '- sync:false cursor:1',
+    '2,3,4 sync:false cursor:4',
+  ])
+})
+
+test('the cursor and the shown messages survive in storage, corrupt values are ignored', () => {
+  const storage = memoryStorage()
+  const keys = { storage, cursorKey: 'cursor', messagesKey: 'messages' }
+  const first = new ConversationLog(keys)
+  first.apply(event(1))
+  first.apply(event(2))
+  const second = new ConversationLog(keys)
+  expect(second.cursor()).toEqual({ c1: 2 })
+  expect(texts(second)).toEqual(['m1', 'm2'])
+  storage.setItem('cursor', '{not json')
+  storage.setItem('messages', 'null')
+  expect(new ConversationLog(keys).cursor()).toEqual({})
+})
+
+test('history merged after live events adds only what is missing', () => {
+  const log = new ConversationLog({ storage: memoryStorage(), cursorKey: 'cursor' })
+  log.apply(event(5))
+  const added = log.merge('c1', [event(3), event(4), event(5)])
+  expect(added.map((m) => m.seq)).toEqual([3, 4, 5])
+  expect(log.merge('c1', [event(3), event(4), event(5)])).toEqual([])
+  expect(texts(log)).toEqual(['m3', 'm4', 'm5'])
+})
+
+test('an own message keeps its key from pending through ack to event, even when the event comes first', () => {
+  const log = new ConversationLog({ storage: memoryStorage(), cursorKey: 'cursor' })
+  const pending = { key: 'k1', cid: 'k1', author: { kind: 'visitor' as const }, text: 'hi', at: 0 }
+  log.addPending({ ...pending, status: 'pending' })
+  const shown = () => log.messages('c1').map((m) => `${m.key}:${m.status}`)
+  const steps = [shown()]
+  log.ack({ t: 'ack', cid: 'k1', id: 'c1-1', conversationId: 'c1', seq: 1, at: 1 })
+  steps.push(shown())
+  log.apply({ ...event(1, 'hi'), author: { kind: 'visitor' } })
+  steps.push(shown())
+  // A reload: the replayed event arrives before the resent frame is acknowledged.
+  log.addPending({ ...pending, key: 'k2', cid: 'k2', text: 'again', status: 'pending' })
+  log.apply({ ...event(2, 'again'), author: { kind: 'visitor' } })
+  log.ack({ t: 'ack', cid: 'k2', id: 'c1-2', conversationId: 'c1', seq: 2, at: 2 })
+  steps.push(shown())
+  expect(steps).toEqual([['k1:pending'], ['k1:sent'], ['k1:sent'], ['k1:sent', 'k2:sent']])
+})
