@@ -29,7 +29,7 @@ export interface ConnectionEvents {
   frame: { frame: InboundFrame }
   /** A reconnect is scheduled after `delayMs` (the `attempt`-th since the last welcome, from 0). */
   retry: { attempt: number; delayMs: number }
-  /** The relay refused us for good (close 4001/4003); the state is `closed`. */
+  /** The relay refused us for good (close 4000/4001/4003); the state is `closed`. */
   error: { error: ParleyError }
 }
 
@@ -53,7 +53,12 @@ export interface ConnectionOptions {
 }
 
 const OPEN = 1
-const FATAL_CLOSE: Record<number, ParleyErrorCode> = { 4001: 'unauthorized', 4003: 'forbidden' }
+/** Close codes after which the same hello cannot succeed: bad hello, auth, forbidden. */
+const FATAL_CLOSE: Record<number, ParleyErrorCode> = {
+  4000: 'bad_frame',
+  4001: 'unauthorized',
+  4003: 'forbidden',
+}
 
 /** Calls the globals at call time (fake timers work) and unbound (browsers demand it). */
 const globalTimers: Timers = {

@@ -150,6 +150,20 @@ test('a refused message is marked failed, leaves the outbox and rejects with the
   expect(storage.getItem('parley:site-1:outbox')).toBe('[]')
 })
 
+test('after the conversation is closed the next message opens a new one and the view follows it', async () => {
+  const client = visitor()
+  await client.send('first question')
+  await until(() => expect(client.$messages.get()[0]?.seq).toBe(1))
+  relay.broadcast({ t: 'conversation', conversation: { ...relay.summary('c1'), status: 'closed' } })
+  await until(() => expect(client.$conversation.get()?.status).toBe('closed'))
+  relay.newConversationId = 'c2'
+  await client.send('second question')
+  relay.broadcast({ t: 'conversation', conversation: relay.summary('c2') })
+  await until(() => expect(client.$conversation.get()?.id).toBe('c2'))
+  expect(relay.frames('send').map((f) => f.conversationId ?? 'new')).toEqual(['new', 'new'])
+  expect(shown(client)).toEqual(['1 visitor: second question (sent)'])
+})
+
 test('empty text is refused before anything is sent', async () => {
   const client = visitor()
   const code = await client.send('   ').catch((error: ParleyError) => error.code)
@@ -203,5 +217,6 @@ test('the socket URL is derived from the host and names the site', async () => {
   const client = visitor()
   client.connect()
   await until(() => expect(client.$status.get()).toBe('connected'))
+  expect(relay.paths).toEqual(['/v1/visitor?site=site-1'])
   expect(relay.frames('hello')[0]).toMatchObject({ t: 'hello', v: 1, cursor: {} })
 })

@@ -110,7 +110,11 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
     },
     onFrame: (frame) => receive(frame),
     onChange: (id) => {
-      if (!conversationId && id) conversationId = id
+      // The first message opened a conversation, or a new one replaced a closed one.
+      if (id && id !== conversationId && $conversation.get()?.status !== 'open') {
+        conversationId = id
+        $conversation.set(undefined)
+      }
       refresh()
     },
     onError: (error) => events.emit('error', { error }),

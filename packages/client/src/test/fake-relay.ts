@@ -33,11 +33,15 @@ export class FakeRelay {
   answerSync = true
   /** Refuse sends with this text with a `conversation_closed` error (a permanent failure). */
   rejectText: string | undefined
+  /** Where a send without `conversationId` goes (the relay opens a conversation). */
+  newConversationId = 'c1'
   /** Timestamps of stored events; the default is deterministic. */
   clock: (seq: number) => number = (seq) => 1000 + seq
   /** Required operator `apiToken`, when set. */
   apiToken: string | undefined
   connections = 0
+  /** Request paths of accepted sockets, in order. */
+  readonly paths: string[] = []
   private readonly wss: WebSocketServer
   private readonly peers = new Set<Peer>()
   private readonly acks = new Map<string, Frame>()
@@ -148,6 +152,7 @@ export class FakeRelay {
 
   private accept(socket: WebSocket, url: string): void {
     this.connections += 1
+    this.paths.push(url)
     const peer: Peer = {
       socket,
       id: this.connections,
@@ -186,7 +191,7 @@ export class FakeRelay {
           if (!this.holdAcks) reply(known)
           return
         }
-        const conversationId = frame.conversationId ?? 'c1'
+        const conversationId = frame.conversationId ?? this.newConversationId
         const author =
           peer.kind === 'operator'
             ? { kind: 'operator' as const, id: 'op1', name: 'Olga' }
