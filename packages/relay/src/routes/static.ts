@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import fastifyStatic from '@fastify/static'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 
 /**
  * Built front-ends: the widget under `/widget/` (CORS `*`, any site embeds it),
@@ -27,12 +27,13 @@ export async function staticRoutes(app: FastifyInstance): Promise<void> {
   }
 
   await serve(staticDirs.widget, '/widget/', {
-    setHeaders: (res: { setHeader(name: string, value: string): void }) => {
-      res.setHeader('access-control-allow-origin', '*')
-      res.setHeader('cross-origin-resource-policy', 'cross-origin')
+    setHeaders: (reply: FastifyReply) => {
+      reply.header('access-control-allow-origin', '*')
+      reply.header('cross-origin-resource-policy', 'cross-origin')
     },
   })
   const hasConsole = await serve(staticDirs.console, '/console/')
+  if (hasConsole) app.get('/console', (_request, reply) => reply.redirect('/console/', 301))
   const hasDemo = demo ? await serve(staticDirs.demoSite, '/') : false
   if (!hasDemo && hasConsole) {
     app.get('/', (_request, reply) => reply.redirect('/console/'))
