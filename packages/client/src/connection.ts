@@ -73,97 +73,97 @@ const globalTimers: Timers = {
  */
 export class Connection {
   state: ConnectionStatus = 'idle'
-  private readonly events = createEmitter<ConnectionEvents>()
-  private readonly options: ConnectionOptions
-  private readonly timers: Timers
-  private socket: WebSocketLike | undefined
+  readonly #events = createEmitter<ConnectionEvents>()
+  readonly #options: ConnectionOptions
+  readonly #timers: Timers
+  #socket: WebSocketLike | undefined
   /** Listeners and timers of the current socket, torn down together. */
-  private readonly subs: Unsubscribe[] = []
-  private retryTimer: Unsubscribe | undefined
-  private attempt = 0
-  private lastError: ParleyError | undefined
+  readonly #subs: Unsubscribe[] = []
+  #retryTimer: Unsubscribe | undefined
+  #attempt = 0
+  #lastError: ParleyError | undefined
 
   constructor(options: ConnectionOptions) {
-    this.options = options
-    this.timers = options.timers ?? globalTimers
+    this.#options = options
+    this.#timers = options.timers ?? globalTimers
   }
 
   on<K extends keyof ConnectionEvents>(
     event: K,
     fn: (context: ConnectionEvents[K]) => void,
   ): Unsubscribe {
-    return this.events.on(event, fn)
+    return this.#events.on(event, fn)
   }
 
   /** Opens the first socket; does nothing unless `idle` or `closed`. */
   connect(): void {
     if (this.state !== 'idle' && this.state !== 'closed') return
-    this.attempt = 0
-    this.setState('connecting')
-    this.open()
+    this.#attempt = 0
+    this.#setState('connecting')
+    this.#open()
   }
 
   /** Sends now if the socket is open; returns false otherwise (callers keep an outbox). */
   send(frame: object): boolean {
-    if (this.socket?.readyState !== OPEN) return false
-    this.socket.send(JSON.stringify(frame))
+    if (this.#socket?.readyState !== OPEN) return false
+    this.#socket.send(JSON.stringify(frame))
     return true
   }
 
   /** Closes the socket and stops reconnecting; `connect()` may start again. */
   close(): void {
-    this.teardown(1000)
-    this.setState('closed')
+    this.#teardown(1000)
+    this.#setState('closed')
   }
 
   /** `close()` and drop every listener. */
   destroy(): void {
     this.close()
-    this.events.clear()
+    this.#events.clear()
   }
 
-  private setState(newState: ConnectionStatus): void {
+  #setState(newState: ConnectionStatus): void {
     const oldState = this.state
     if (oldState === newState) return
     this.state = newState
-    this.events.emit('state', { oldState, newState })
+    this.#events.emit('state', { oldState, newState })
   }
 
-  private timeout(fn: () => void, ms: number): Unsubscribe {
-    const { setTimeout: set, clearTimeout: clear } = this.timers
+  #timeout(fn: () => void, ms: number): Unsubscribe {
+    const { setTimeout: set, clearTimeout: clear } = this.#timers
     const handle = set(fn, ms)
     return () => clear(handle)
   }
 
-  private open(): void {
-    const socket = new this.options.WebSocket(this.options.url)
-    this.socket = socket
-    this.lastError = undefined
-    const heartbeatMs = this.options.heartbeatMs ?? 25_000
+  #open(): void {
+    const socket = new this.#options.WebSocket(this.#options.url)
+    this.#socket = socket
+    this.#lastError = undefined
+    const heartbeatMs = this.#options.heartbeatMs ?? 25_000
     let deadline: Unsubscribe = () => {}
     const alive = () => {
       deadline()
-      deadline = this.timeout(() => this.drop(), 2 * heartbeatMs)
+      deadline = this.#timeout(() => this.#drop(), 2 * heartbeatMs)
     }
     const ping = () => {
       this.send({ t: 'ping' })
-      pinger = this.timeout(ping, heartbeatMs)
+      pinger = this.#timeout(ping, heartbeatMs)
     }
     let pinger: Unsubscribe = () => {}
     alive()
-    this.subs.push(
+    this.#subs.push(
       () => deadline(),
       () => pinger(),
       on(socket, 'open', () => {
-        this.send(this.options.hello())
-        pinger = this.timeout(ping, heartbeatMs)
+        this.send(this.#options.hello())
+        pinger = this.#timeout(ping, heartbeatMs)
       }),
       on(socket, 'message', (event: { data: unknown }) => {
         alive()
-        this.receive(event.data)
+        this.#receive(event.data)
       }),
       on(socket, 'close', (event: { code: number; reason: string }) =>
-        this.closed(event.code, event.reason),
+        this.#closed(event.code, event.reason),
       ),
     )
     // `error` is always followed by `close`. Never removed: `ws` throws on an
@@ -171,7 +171,7 @@ export class Connection {
     socket.addEventListener('error', () => {})
   }
 
-  private receive(data: unknown): void {
+  #receive(data: unknown): void {
     if (typeof data !== 'string') return
     let frame: InboundFrame
     try {
@@ -181,48 +181,48 @@ export class Connection {
     }
     if (typeof frame !== 'object' || frame === null || typeof frame.t !== 'string') return
     if (frame.t === 'error' && frame.cid === undefined) {
-      this.lastError = new ParleyError(frame.code, frame.message)
+      this.#lastError = new ParleyError(frame.code, frame.message)
     }
-    this.events.emit('frame', { frame })
+    this.#events.emit('frame', { frame })
     if (frame.t === 'welcome') {
-      this.attempt = 0
-      this.setState('connected')
+      this.#attempt = 0
+      this.#setState('connected')
     }
   }
 
-  private closed(code: number, reason: string): void {
+  #closed(code: number, reason: string): void {
     const fatal = FATAL_CLOSE[code]
     if (!fatal) {
-      this.drop()
+      this.#drop()
       return
     }
     const error =
-      this.lastError ??
+      this.#lastError ??
       new ParleyError(
         /^[a-z_]+$/.test(reason) ? (reason as ParleyErrorCode) : fatal,
         `The relay closed the connection: ${reason || code}`,
       )
-    this.teardown()
-    if (this.options.recover?.(error)) {
-      this.scheduleRetry()
+    this.#teardown()
+    if (this.#options.recover?.(error)) {
+      this.#scheduleRetry()
       return
     }
-    this.setState('closed')
-    this.events.emit('error', { error })
+    this.#setState('closed')
+    this.#events.emit('error', { error })
   }
 
   /** Forgets the socket without waiting for a close handshake (it may be dead) and retries. */
-  private drop(): void {
-    this.teardown(4008)
-    this.scheduleRetry()
+  #drop(): void {
+    this.#teardown(4008)
+    this.#scheduleRetry()
   }
 
-  private teardown(code?: number): void {
-    cleanup(this.subs)
-    this.retryTimer?.()
-    this.retryTimer = undefined
-    const socket = this.socket
-    this.socket = undefined
+  #teardown(code?: number): void {
+    cleanup(this.#subs)
+    this.#retryTimer?.()
+    this.#retryTimer = undefined
+    const socket = this.#socket
+    this.#socket = undefined
     if (socket && code !== undefined && socket.readyState <= OPEN) {
       try {
         socket.close(code)
@@ -230,19 +230,19 @@ export class Connection {
     }
   }
 
-  private scheduleRetry(): void {
+  #scheduleRetry(): void {
     // Full jitter: a random delay in [0, min(cap, base * 2^attempt)) spreads
     // reconnecting clients out after a relay restart instead of thundering back
     // in waves. https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/
-    const { baseMs = 500, capMs = 30_000 } = this.options.backoff ?? {}
-    const random = this.options.random ?? Math.random
-    const delayMs = random() * Math.min(capMs, baseMs * 2 ** this.attempt)
-    this.events.emit('retry', { attempt: this.attempt, delayMs })
-    this.attempt += 1
-    this.setState('reconnecting')
-    this.retryTimer = this.timeout(() => {
-      this.retryTimer = undefined
-      this.open()
+    const { baseMs = 500, capMs = 30_000 } = this.#options.backoff ?? {}
+    const random = this.#options.random ?? Math.random
+    const delayMs = random() * Math.min(capMs, baseMs * 2 ** this.#attempt)
+    this.#events.emit('retry', { attempt: this.#attempt, delayMs })
+    this.#attempt += 1
+    this.#setState('reconnecting')
+    this.#retryTimer = this.#timeout(() => {
+      this.#retryTimer = undefined
+      this.#open()
     }, delayMs)
   }
 }

@@ -61,19 +61,19 @@ export interface ApplyResult {
  * messages show at once as `pending` and keep their key when confirmed.
  */
 export class ConversationLog {
-  private readonly options: ConversationLogOptions
-  private readonly conversations = new Map<string, ConversationState>()
-  private pending: ChatMessage[] = []
-  private readonly cidById = new Map<string, string>()
+  readonly #options: ConversationLogOptions
+  readonly #conversations = new Map<string, ConversationState>()
+  #pending: ChatMessage[] = []
+  readonly #cidById = new Map<string, string>()
 
   constructor(options: ConversationLogOptions) {
-    this.options = options
+    this.#options = options
     const { storage, cursorKey, messagesKey } = options
     const cursor = readJson<Cursor>(storage, cursorKey, {})
     const saved = messagesKey ? readJson<Persisted>(storage, messagesKey, {}) : {}
     for (const [id, lastSeq] of Object.entries(cursor)) {
       if (typeof lastSeq !== 'number') continue
-      const state = this.state(id)
+      const state = this.#state(id)
       state.lastSeq = lastSeq
       const entry = saved[id]
       state.read = typeof entry?.read === 'number' ? entry.read : 0
@@ -88,21 +88,21 @@ export class ConversationLog {
   /** `{ conversationId: lastSeq }` for `hello` and `sync`. */
   cursor(): Cursor {
     const cursor: Cursor = {}
-    for (const [id, state] of this.conversations) cursor[id] = state.lastSeq
+    for (const [id, state] of this.#conversations) cursor[id] = state.lastSeq
     return cursor
   }
 
   lastSeq(conversationId: string): number {
-    return this.conversations.get(conversationId)?.lastSeq ?? 0
+    return this.#conversations.get(conversationId)?.lastSeq ?? 0
   }
 
   /** Applies one live or replayed event. */
   apply(event: ConversationEvent): ApplyResult {
-    const state = this.state(event.conversationId)
+    const state = this.#state(event.conversationId)
     if (event.seq <= state.lastSeq || state.bySeq.has(event.seq)) {
       return { added: [], needsSync: false }
     }
-    const cid = this.cidById.get(event.id)
+    const cid = this.#cidById.get(event.id)
     const message: ChatMessage = {
       key: cid ?? event.id,
       id: event.id,
@@ -127,7 +127,7 @@ export class ConversationLog {
     const gap = state.bySeq.size > 0 && Math.max(...state.bySeq.keys()) > state.lastSeq
     const needsSync = gap && !state.syncing
     state.syncing = gap
-    if (added.length > 0) this.persist()
+    if (added.length > 0) this.#persist()
     return { added, needsSync }
   }
 
@@ -137,7 +137,7 @@ export class ConversationLog {
    */
   merge(conversationId: string, events: ConversationEvent[]): ChatMessage[] {
     const sorted = [...events].sort((a, b) => a.seq - b.seq)
-    const state = this.state(conversationId)
+    const state = this.#state(conversationId)
     const first = sorted[0]
     if (first && state.lastSeq < first.seq - 1) state.lastSeq = first.seq - 1
     return sorted.flatMap((event) => this.apply(event).added)
@@ -145,20 +145,20 @@ export class ConversationLog {
 
   /** Shows an own message at once, before the relay has it. */
   addPending(message: ChatMessage): void {
-    this.pending = [...this.pending, message]
+    this.#pending = [...this.#pending, message]
   }
 
   /** Confirms a pending own message in place (same key). */
   ack(ack: Ack): void {
-    this.cidById.set(ack.id, ack.cid)
-    const pending = this.pending.find((message) => message.cid === ack.cid)
-    this.pending = this.pending.filter((message) => message !== pending)
-    const state = this.state(ack.conversationId)
+    this.#cidById.set(ack.id, ack.cid)
+    const pending = this.#pending.find((message) => message.cid === ack.cid)
+    this.#pending = this.#pending.filter((message) => message !== pending)
+    const state = this.#state(ack.conversationId)
     const applied = state.bySeq.get(ack.seq)
     if (applied?.id === ack.id) {
       // The event came first (a replay before our resend): give it the pending key.
       state.bySeq.set(ack.seq, { ...applied, key: ack.cid, cid: ack.cid })
-      this.persist()
+      this.#persist()
     } else if (pending) {
       state.acked.set(ack.cid, {
         ...pending,
@@ -173,31 +173,31 @@ export class ConversationLog {
 
   /** Marks a pending own message as failed; it stays visible. */
   fail(cid: string): void {
-    this.pending = this.pending.map((message) =>
+    this.#pending = this.#pending.map((message) =>
       message.cid === cid ? { ...message, status: 'failed' } : message,
     )
   }
 
   readSeq(conversationId: string): number {
-    return this.conversations.get(conversationId)?.read ?? 0
+    return this.#conversations.get(conversationId)?.read ?? 0
   }
 
   markRead(conversationId: string, seq: number): void {
-    const state = this.state(conversationId)
+    const state = this.#state(conversationId)
     if (seq <= state.read) return
     state.read = seq
-    this.persist()
+    this.#persist()
   }
 
   /** After a new `welcome` the relay replays from the cursor: any gap request is void. */
   resetSync(): void {
-    for (const state of this.conversations.values()) state.syncing = false
+    for (const state of this.#conversations.values()) state.syncing = false
   }
 
   /** Forgets every conversation (a new visitor identity); pending messages stay, they are still sent. */
   clear(): void {
-    this.conversations.clear()
-    this.persist()
+    this.#conversations.clear()
+    this.#persist()
   }
 
   /**
@@ -206,31 +206,31 @@ export class ConversationLog {
    * conversation yet are shown with any conversation).
    */
   messages(conversationId: string | undefined): ChatMessage[] {
-    const state = conversationId ? this.conversations.get(conversationId) : undefined
+    const state = conversationId ? this.#conversations.get(conversationId) : undefined
     return [
       ...(state ? applied(state) : []),
       ...(state ? [...state.acked.values()].sort(bySeq) : []),
-      ...this.pending.filter(
+      ...this.#pending.filter(
         (message) => !message.conversationId || message.conversationId === conversationId,
       ),
     ]
   }
 
-  private state(conversationId: string): ConversationState {
-    let state = this.conversations.get(conversationId)
+  #state(conversationId: string): ConversationState {
+    let state = this.#conversations.get(conversationId)
     if (!state) {
       state = { lastSeq: 0, bySeq: new Map(), acked: new Map(), read: 0, syncing: false }
-      this.conversations.set(conversationId, state)
+      this.#conversations.set(conversationId, state)
     }
     return state
   }
 
-  private persist(): void {
-    const { storage, cursorKey, messagesKey, keep = 200 } = this.options
+  #persist(): void {
+    const { storage, cursorKey, messagesKey, keep = 200 } = this.#options
     writeJson(storage, cursorKey, this.cursor())
     if (!messagesKey) return
     const saved: Persisted = {}
-    for (const [id, state] of this.conversations) {
+    for (const [id, state] of this.#conversations) {
       saved[id] = { messages: applied(state).slice(-keep), read: state.read }
     }
     writeJson(storage, messagesKey, saved)

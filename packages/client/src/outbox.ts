@@ -34,20 +34,20 @@ export function createCid(): string {
  * relay answers a repeated `cid` with the same `ack` and no second event.
  */
 export class Outbox {
-  private entries: OutboxEntry[]
-  private readonly waiting = new Map<
+  #entries: OutboxEntry[]
+  readonly #waiting = new Map<
     string,
     { resolve: (ack: Ack) => void; reject: (error: ParleyError) => void }
   >()
 
-  private readonly storage: KeyValueStorage
-  private readonly key: string
+  readonly #storage: KeyValueStorage
+  readonly #key: string
 
   constructor(storage: KeyValueStorage, key: string) {
-    this.storage = storage
-    this.key = key
+    this.#storage = storage
+    this.#key = key
     const stored = readJson<unknown>(storage, key, [])
-    this.entries = Array.isArray(stored)
+    this.#entries = Array.isArray(stored)
       ? stored.filter(
           (entry): entry is OutboxEntry =>
             typeof entry?.frame?.t === 'string' && typeof entry.frame.cid === 'string',
@@ -57,47 +57,47 @@ export class Outbox {
 
   /** Queued entries, oldest first. */
   list(): readonly OutboxEntry[] {
-    return this.entries
+    return this.#entries
   }
 
   /** Queues a frame; the promise settles on its `ack` or a permanent error. */
   add(frame: OutboxFrame, at: number): Promise<Ack> {
-    this.entries = [...this.entries, { frame, at }]
-    this.persist()
-    return new Promise((resolve, reject) => this.waiting.set(frame.cid, { resolve, reject }))
+    this.#entries = [...this.#entries, { frame, at }]
+    this.#persist()
+    return new Promise((resolve, reject) => this.#waiting.set(frame.cid, { resolve, reject }))
   }
 
   /** Removes the acknowledged frame and resolves its promise; false if unknown (a duplicate ack). */
   ack(ack: Ack): boolean {
-    const known = this.remove(ack.cid)
-    this.waiting.get(ack.cid)?.resolve(ack)
-    this.waiting.delete(ack.cid)
+    const known = this.#remove(ack.cid)
+    this.#waiting.get(ack.cid)?.resolve(ack)
+    this.#waiting.delete(ack.cid)
     return known
   }
 
   /** Gives up on a frame the relay refused for good. */
   fail(error: ParleyError & { cid: string }): boolean {
-    const known = this.remove(error.cid)
-    this.waiting.get(error.cid)?.reject(error)
-    this.waiting.delete(error.cid)
+    const known = this.#remove(error.cid)
+    this.#waiting.get(error.cid)?.reject(error)
+    this.#waiting.delete(error.cid)
     return known
   }
 
   /** Rejects every waiting promise (on destroy); entries stay stored for the next client. */
   rejectWaiting(error: ParleyError): void {
-    for (const { reject } of this.waiting.values()) reject(error)
-    this.waiting.clear()
+    for (const { reject } of this.#waiting.values()) reject(error)
+    this.#waiting.clear()
   }
 
-  private remove(cid: string): boolean {
-    const before = this.entries.length
-    this.entries = this.entries.filter((entry) => entry.frame.cid !== cid)
-    if (this.entries.length === before) return false
-    this.persist()
+  #remove(cid: string): boolean {
+    const before = this.#entries.length
+    this.#entries = this.#entries.filter((entry) => entry.frame.cid !== cid)
+    if (this.#entries.length === before) return false
+    this.#persist()
     return true
   }
 
-  private persist(): void {
-    writeJson(this.storage, this.key, this.entries)
+  #persist(): void {
+    writeJson(this.#storage, this.#key, this.#entries)
   }
 }
