@@ -3,7 +3,7 @@
  * operator protocol to carry the same traffic, with no validation, no auth and
  * no storage. `pnpm bench` compares Parley's relay against it.
  */
-import { WebSocketServer, type WebSocket } from 'ws'
+import { type WebSocket, WebSocketServer } from 'ws'
 
 const wss = new WebSocketServer({ host: '127.0.0.1', port: Number(process.env.PORT ?? 0) })
 const operators = new Set<WebSocket>()
@@ -18,12 +18,16 @@ wss.on('connection', (socket, req) => {
   socket.on('message', (raw) => {
     const frame = JSON.parse(String(raw))
     if (frame.t === 'hello') {
-      socket.send(JSON.stringify({ t: 'welcome', v: 1, visitorId: 'v', token: 't', conversations: [] }))
+      socket.send(
+        JSON.stringify({ t: 'welcome', v: 1, visitorId: 'v', token: 't', conversations: [] }),
+      )
     } else if (frame.t === 'send') {
       seq += 1
       const at = Date.now()
       const conversationId = frame.conversationId ?? 'c'
-      socket.send(JSON.stringify({ t: 'ack', cid: frame.cid, id: String(seq), conversationId, seq, at }))
+      socket.send(
+        JSON.stringify({ t: 'ack', cid: frame.cid, id: String(seq), conversationId, seq, at }),
+      )
       const event = JSON.stringify({
         t: 'event',
         conversationId,
@@ -43,6 +47,7 @@ wss.on('connection', (socket, req) => {
 
 wss.on('listening', () => {
   const address = wss.address()
-  if (typeof address === 'object' && address) console.log(`bare relay listening at http://127.0.0.1:${address.port}`)
+  if (typeof address === 'object' && address)
+    console.log(`bare relay listening at http://127.0.0.1:${address.port}`)
 })
 process.on('SIGTERM', () => wss.close(() => process.exit(0)))

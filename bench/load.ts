@@ -72,7 +72,11 @@ for (const op of ops) {
   })
 }
 const vis = await inBatches(visitors, () =>
-  open(`${base}/v1/visitor?site=${values.site}`, { t: 'hello', v: 1, page: { url: 'http://bench/' } }),
+  open(`${base}/v1/visitor?site=${values.site}`, {
+    t: 'hello',
+    v: 1,
+    page: { url: 'http://bench/' },
+  }),
 )
 for (const v of vis) {
   v.on('message', (raw) => {
@@ -87,13 +91,22 @@ const interval = 1000 / rate
 const timers = vis.map((v, i) => {
   const send = () => {
     counter += 1
-    v.send(JSON.stringify({ t: 'send', cid: `b${i}-${counter}`, text: `bench ${performance.timeOrigin + performance.now()}` }))
+    v.send(
+      JSON.stringify({
+        t: 'send',
+        cid: `b${i}-${counter}`,
+        text: `bench ${performance.timeOrigin + performance.now()}`,
+      }),
+    )
   }
   // Spread the visitors evenly over the first interval so the load is steady.
-  return setTimeout(() => {
-    send()
-    timers[i] = setInterval(send, interval)
-  }, (i / visitors) * interval)
+  return setTimeout(
+    () => {
+      send()
+      timers[i] = setInterval(send, interval)
+    },
+    (i / visitors) * interval,
+  )
 }) as NodeJS.Timeout[]
 
 measuring = true
@@ -105,7 +118,8 @@ const elapsed = (performance.now() - started) / 1000
 await new Promise((r) => setTimeout(r, 500))
 
 latencies.sort((a, b) => a - b)
-const pick = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN
+const pick = (q: number) =>
+  latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN
 console.log(
   JSON.stringify({
     messagesPerSecond: acked / elapsed,

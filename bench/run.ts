@@ -30,9 +30,16 @@ interface LoadResult {
   errors: number
 }
 
-function startProcess(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
+function startProcess(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, args, {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let out = ''
     const onData = (chunk: Buffer) => {
       out += chunk
@@ -45,7 +52,9 @@ function startProcess(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: 
     }
     child.stdout!.on('data', onData)
     child.stderr!.on('data', (chunk) => (out += chunk))
-    child.once('exit', (code) => reject(new Error(`process exited (${code}) before listening:\n${out}`)))
+    child.once('exit', (code) =>
+      reject(new Error(`process exited (${code}) before listening:\n${out}`)),
+    )
   })
 }
 
@@ -56,7 +65,8 @@ function rssMb(pid: number): number {
 
 async function runLoad(url: string, token: string): Promise<LoadResult> {
   const args = ['--import', 'tsx', 'bench/load.ts', '--url', url, '--token', token]
-  for (const key of ['visitors', 'operators', 'rate', 'duration'] as const) args.push(`--${key}`, values[key]!)
+  for (const key of ['visitors', 'operators', 'rate', 'duration'] as const)
+    args.push(`--${key}`, values[key]!)
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
   let out = ''
   child.stdout.on('data', (c) => (out += c))
@@ -111,7 +121,9 @@ try {
   rows.push(await measure('bare ws relay', bare.child, bare.url, ''))
 
   const f = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a')
-  console.log('\nrelay                   msg/s   deliveries/s   p50 ms   p99 ms   peak RSS MB   errors')
+  console.log(
+    '\nrelay                   msg/s   deliveries/s   p50 ms   p99 ms   peak RSS MB   errors',
+  )
   for (const r of rows) {
     console.log(
       `${r.name.padEnd(22)} ${f(r.messagesPerSecond).padStart(7)} ${f(r.deliveriesPerSecond).padStart(14)} ${f(r.p50, 2).padStart(8)} ${f(r.p99, 2).padStart(8)} ${f(r.rssMb).padStart(13)} ${String(r.errors).padStart(8)}`,
@@ -127,7 +139,9 @@ try {
     const s = sizes()
     console.log('\nbundle (gzip)     size      budget')
     for (const key of Object.keys(BUDGETS) as (keyof typeof BUDGETS)[]) {
-      console.log(`${key.padEnd(15)} ${(s[key] / 1024).toFixed(2).padStart(7)} KB ${(BUDGETS[key] / 1024).toFixed(0).padStart(6)} KB`)
+      console.log(
+        `${key.padEnd(15)} ${(s[key] / 1024).toFixed(2).padStart(7)} KB ${(BUDGETS[key] / 1024).toFixed(0).padStart(6)} KB`,
+      )
     }
   } else {
     console.log('\n(bundle sizes: run `pnpm build` first)')

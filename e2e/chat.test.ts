@@ -41,7 +41,9 @@ test('a visitor message reaches the operator console, the reply reaches the visi
   await expect
     .poll(() => operator.getByRole('log').innerText())
     .toContain('Do you have green tea in stock?')
-  await operator.getByRole('textbox', { name: 'Reply' }).fill('Yes, Sencha and Gyokuro are both in stock.')
+  await operator
+    .getByRole('textbox', { name: 'Reply' })
+    .fill('Yes, Sencha and Gyokuro are both in stock.')
   await operator.getByRole('button', { name: 'Send' }).click()
   await screenshot(operator, 'chat-console-replied')
 
@@ -54,7 +56,9 @@ test('a visitor message reaches the operator console, the reply reaches the visi
   if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click()
   const history = visitor.getByRole('log')
   await expect.poll(() => history.innerText()).toContain('Do you have green tea in stock?')
-  await expect.poll(() => history.innerText()).toContain('Yes, Sencha and Gyokuro are both in stock.')
+  await expect
+    .poll(() => history.innerText())
+    .toContain('Yes, Sencha and Gyokuro are both in stock.')
   await screenshot(visitor, 'chat-visitor-after-reload')
 
   await visitorContext.close()

@@ -56,7 +56,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const over = sizes[key] > BUDGETS[key]
     failed ||= over
     const kb = (n: number) => `${(n / 1024).toFixed(2)} KB`
-    console.log(`${key.padEnd(15)} ${kb(sizes[key]).padStart(9)} ${kb(BUDGETS[key]).padStart(10)}${over ? '  OVER BUDGET' : ''}`)
+    console.log(
+      `${key.padEnd(15)} ${kb(sizes[key]).padStart(9)} ${kb(BUDGETS[key]).padStart(10)}${over ? '  OVER BUDGET' : ''}`,
+    )
   }
   if (failed) {
     console.error('size: a bundle is over its budget (see README "Size budgets")')
