@@ -67,6 +67,7 @@ async function main(): Promise<void> {
       : '  password:  (unchanged; run with --reset-admin-password for a new one)',
   ]
   console.log(lines.join('\n'))
+  app.parley.generatedAdminPassword = undefined
 }
 
 main().catch((error) => {

@@ -196,6 +196,18 @@ describe('visitor socket', () => {
     expect(await socket.next(ofType('presence'))).toEqual({ t: 'presence', operatorsOnline: 0 })
   })
 
+  it('drops every bus subscription and presence entry when sockets close', async () => {
+    const { socket: visitor } = await relay.visitor()
+    const { socket: operator } = await relay.operator()
+    const bus = relay.app.parley.bus as unknown as { topicCount: number }
+    expect(bus.topicCount).toBeGreaterThan(0)
+    await visitor.close()
+    await operator.close()
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(bus.topicCount).toBe(0)
+    expect(relay.app.parley.presence.count).toBe(0)
+  })
+
   it('requires hello first and refuses a second hello', async () => {
     const socket = await connect(`${relay.wsUrl}/v1/visitor?site=shop`)
     socket.send({ t: 'send', cid: 'early', text: 'hi' })
