@@ -37,10 +37,7 @@ export const ConversationEvent = Type.Object({
 })
 export type ConversationEvent = Static<typeof ConversationEvent>
 
-export const ConversationStatus = Type.Union([
-  Type.Literal('open'),
-  Type.Literal('closed'),
-])
+export const ConversationStatus = Type.Union([Type.Literal('open'), Type.Literal('closed')])
 export type ConversationStatus = Static<typeof ConversationStatus>
 
 /** What a participant knows about a conversation without its events. */

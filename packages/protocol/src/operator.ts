@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox'
-import { ClientId, ConversationSummary, Cursor, Id, Ping } from './common.ts'
+import { ClientId, type ConversationSummary, Cursor, Id, Ping } from './common.ts'
 import type {
   AckFrame,
   ConversationFrame,
@@ -47,7 +47,15 @@ export const Close = Type.Object({
   conversationId: Id,
 })
 
-export const OperatorInbound = Type.Union([OperatorHello, OperatorSend, Close, Typing, Read, Sync, Ping])
+export const OperatorInbound = Type.Union([
+  OperatorHello,
+  OperatorSend,
+  Close,
+  Typing,
+  Read,
+  Sync,
+  Ping,
+])
 export type OperatorInbound = Static<typeof OperatorInbound>
 export type OperatorHello = Static<typeof OperatorHello>
 export type OperatorSend = Static<typeof OperatorSend>

@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox'
 import type { ConversationEvent, ConversationSummary } from './common.ts'
-import { Role } from './operator.ts'
 import type { OperatorProfile } from './operator.ts'
+import { Role } from './operator.ts'
 
 export const LoginBody = Type.Object({
   email: Type.String({ minLength: 3, maxLength: 254 }),

@@ -46,9 +46,17 @@ function byteLength(raw: string | Uint8Array): number {
   return typeof raw === 'string' ? Buffer.byteLength(raw, 'utf8') : raw.byteLength
 }
 
-function parseWith<F>(checkers: Checkers, raw: string | Uint8Array, limits: ParseLimits): ParseResult<F> {
+function parseWith<F>(
+  checkers: Checkers,
+  raw: string | Uint8Array,
+  limits: ParseLimits,
+): ParseResult<F> {
   if (byteLength(raw) > limits.maxFrameBytes) {
-    return { ok: false, code: 'frame_too_large', message: `Frame is larger than ${limits.maxFrameBytes} bytes` }
+    return {
+      ok: false,
+      code: 'frame_too_large',
+      message: `Frame is larger than ${limits.maxFrameBytes} bytes`,
+    }
   }
   let data: unknown
   try {
@@ -57,7 +65,11 @@ function parseWith<F>(checkers: Checkers, raw: string | Uint8Array, limits: Pars
     return { ok: false, code: 'bad_json', message: 'Frame is not valid JSON' }
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    return { ok: false, code: 'bad_frame', message: 'Frame must be a JSON object with a string "t"' }
+    return {
+      ok: false,
+      code: 'bad_frame',
+      message: 'Frame must be a JSON object with a string "t"',
+    }
   }
   const record = data as Record<string, unknown>
   const cid = typeof record.cid === 'string' && record.cid.length <= 64 ? record.cid : undefined
@@ -66,7 +78,12 @@ function parseWith<F>(checkers: Checkers, raw: string | Uint8Array, limits: Pars
   }
   const checker = Object.hasOwn(checkers, record.t) ? checkers[record.t] : undefined
   if (!checker) {
-    return { ok: false, code: 'unknown_frame', message: `Unknown frame type "${record.t.slice(0, 32)}"`, cid }
+    return {
+      ok: false,
+      code: 'unknown_frame',
+      message: `Unknown frame type "${record.t.slice(0, 32)}"`,
+      cid,
+    }
   }
   if (!checker.Check(data)) {
     const first = checker.Errors(data).First()
@@ -74,7 +91,8 @@ function parseWith<F>(checkers: Checkers, raw: string | Uint8Array, limits: Pars
     return { ok: false, code: 'bad_frame', message: `Bad "${record.t}" frame at ${where}`, cid }
   }
   if (typeof record.text === 'string') {
-    if (record.text.trim() === '') return { ok: false, code: 'text_empty', message: 'Message text is empty', cid }
+    if (record.text.trim() === '')
+      return { ok: false, code: 'text_empty', message: 'Message text is empty', cid }
     if (record.text.length > limits.maxTextLength) {
       return {
         ok: false,
