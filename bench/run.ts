@@ -43,7 +43,7 @@ function startProcess(
     let out = ''
     const onData = (chunk: Buffer) => {
       out += chunk
-      const match = out.match(/listening at (http:\/\/127\.0\.0\.1:\d+)/)
+      const match = out.match(/listening (?:at|on) (http:\/\/127\.0\.0\.1:\d+)/)
       if (match) {
         child.stdout!.off('data', onData)
         child.stdout!.resume()

@@ -69,13 +69,16 @@ export interface ResolvedConfig {
 const packageRoot = fileURLToPath(new URL('..', import.meta.url))
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url))
 
-/** The site `--demo` seeds: any origin, English, stores at once. */
+/**
+ * The site `--demo` seeds: any origin, English, and the privacy default
+ * (`consent`: nothing stored and no socket until the visitor opens the chat).
+ */
 export const DEMO_SITE: SiteDefinition = {
   id: 'demo',
   name: 'Demo shop',
   locale: 'en',
-  storage: 'always',
-  chat: { title: 'Parley demo', greeting: 'Hi! Ask us anything.' },
+  storage: 'consent',
+  chat: { title: 'Chai & Co support', greeting: 'Hi! Ask us anything.' },
 }
 
 /** Applies defaults and checks the config, throwing with a fix-it message. */
