@@ -55,3 +55,54 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(shots, { recursive: true })
   await page.screenshot({ path: join(shots, `${name}.png`) })
 }
+
+export interface PageServer {
+  url: string
+  close(): Promise<void>
+}
+
+/**
+ * A second origin for embedding tests: serves fixed HTML pages with the headers
+ * given (a strict CSP, say), the way a customer's site would.
+ */
+export async function servePages(
+  pages: Record<string, { html: string; headers?: Record<string, string> }>,
+): Promise<PageServer> {
+  const { createServer } = await import('node:http')
+  const server = createServer((req, res) => {
+    const page = pages[req.url?.split('?')[0] ?? '/']
+    if (!page) {
+      res.writeHead(404).end('not found')
+      return
+    }
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...page.headers })
+    res.end(page.html)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  if (typeof address !== 'object' || !address) throw new Error('page server has no address')
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  }
+}
+
+/** Runs axe-core (WCAG 2.1 A and AA rules) on the page, shadow roots included. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  const { readFileSync } = await import('node:fs')
+  const { createRequire } = await import('node:module')
+  const source = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+  await page.evaluate(source)
+  const violations = await page.evaluate(async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: axe is injected at run time
+    const axe = (window as any).axe
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    })
+    return result.violations.map(
+      (v: { id: string; help: string; nodes: { target: unknown }[] }) =>
+        `${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')})`,
+    )
+  })
+  return violations
+}

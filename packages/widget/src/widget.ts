@@ -5,11 +5,12 @@ import { mount } from './mount.ts'
 
 /**
  * The chat bundle's entry, imported by the loader: mounts the widget on a
- * `<div data-parley>` appended to <body> and returns what `window.Parley` forwards to.
+ * `<parley-chat>` element appended to <body> and returns what `window.Parley`
+ * forwards to. An element of its own name, not a `div`, so that page rules for
+ * common tags never select it.
  */
 export function start(options: WidgetOptions): Dispatch {
-  const host = document.createElement('div')
-  host.setAttribute('data-parley', '')
+  const host = document.createElement('parley-chat')
   document.body.append(host)
   return createDispatch(mount(host, options))
 }

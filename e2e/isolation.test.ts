@@ -1,0 +1,96 @@
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import { launchBrowser, type PageServer, type Relay, servePages, startRelay } from './harness.ts'
+
+let relay: Relay
+let pages: PageServer
+let browser: Browser
+
+const LAUNCHER = /^(Open chat|Открыть чат)$/
+
+function page(relayUrl: string, extraHead = '') {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Customer site</title>${extraHead}</head>
+<body><h1>Customer site</h1><p id="para">Some text.</p>
+<script async src="${relayUrl}/widget/loader.js" data-site="demo"></script></body></html>`
+}
+
+beforeAll(async () => {
+  relay = await startRelay()
+  const hostile = `<style>
+    * { all: unset !important; display: block !important; color: red !important; font-size: 40px !important;
+        visibility: visible !important; opacity: 1 !important; }
+    div, button, textarea { display: none !important; }
+    parley-chat { display: none !important; position: absolute !important; left: -9999px !important; }
+  </style>`
+  const csp = `script-src 'self' ${relay.url}; style-src 'self' ${relay.url}; connect-src 'self' ${relay.url} ${relay.url.replace('http', 'ws')}; img-src 'self' ${relay.url} data:`
+  pages = await servePages({
+    '/plain': { html: page(relay.url) },
+    '/hostile': { html: page(relay.url, hostile) },
+    '/csp': { html: page(relay.url), headers: { 'content-security-policy': csp } },
+  })
+  browser = await launchBrowser()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await pages?.close()
+  await relay?.close()
+})
+
+test('the widget works on a page from another origin with a strict CSP (no inline scripts or styles, no eval)', async () => {
+  const context = await browser.newContext()
+  const visitor = await context.newPage()
+  const violations: string[] = []
+  visitor.on('console', (message) => {
+    if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text())
+  })
+  await visitor.goto(`${pages.url}/csp`)
+  await visitor.getByRole('button', { name: LAUNCHER }).click()
+  await visitor.getByRole('textbox', { name: /^(Message|Сообщение)$/ }).fill('Hello under CSP')
+  await visitor.getByRole('button', { name: /^(Send|Отправить)$/ }).click()
+  await expect.poll(() => visitor.getByRole('log').innerText()).toContain('Hello under CSP')
+  // The stylesheet applied: the launcher is a round accent-coloured button, not an unstyled one.
+  const launcherStyle = await visitor
+    .getByRole('button', { name: /^(Close chat|Закрыть чат)$/ })
+    .evaluate((el) => getComputedStyle(el).borderRadius)
+  expect(launcherStyle).not.toBe('0px')
+  expect(violations).toEqual([])
+  await context.close()
+})
+
+test('a hostile page stylesheet changes nothing in the widget, and the widget changes nothing on the page', async () => {
+  const context = await browser.newContext()
+  const measure = async (path: string) => {
+    const p = await context.newPage()
+    await p.goto(`${pages.url}${path}`)
+    const launcher = p.getByRole('button', { name: LAUNCHER })
+    await launcher.waitFor()
+    const box = await launcher.boundingBox()
+    const font = await launcher.evaluate((el) => getComputedStyle(el).fontSize)
+    const page = await p.evaluate(() => ({
+      sheets: document.styleSheets.length,
+      headChildren: document.head.children.length,
+      paraColor: getComputedStyle(document.getElementById('para')!).color,
+      paraFont: getComputedStyle(document.getElementById('para')!).fontSize,
+    }))
+    await p.close()
+    return { box, font, page }
+  }
+  const plain = await measure('/plain')
+  const hostile = await measure('/hostile')
+  expect(hostile.box).toEqual(plain.box)
+  expect(hostile.font).toBe(plain.font)
+
+  // The widget adds no stylesheet and nothing to <head>, and page text keeps its styles.
+  const bare = await context.newPage()
+  await bare.goto(`${pages.url}/plain`)
+  const before = await bare.evaluate(() => ({
+    sheets: document.styleSheets.length,
+    paraColor: getComputedStyle(document.getElementById('para')!).color,
+    paraFont: getComputedStyle(document.getElementById('para')!).fontSize,
+  }))
+  expect(plain.page.sheets).toBe(before.sheets)
+  expect(plain.page.paraColor).toBe(before.paraColor)
+  expect(plain.page.paraFont).toBe(before.paraFont)
+  await context.close()
+})
