@@ -100,8 +100,8 @@ export async function axeViolations(page: Page): Promise<string[]> {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
     })
     return result.violations.map(
-      (v: { id: string; help: string; nodes: { target: unknown }[] }) =>
-        `${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')})`,
+      (v: { id: string; help: string; nodes: { html: string; failureSummary?: string }[] }) =>
+        `${v.id}: ${v.help}: ${v.nodes.map((n) => `${n.html} — ${n.failureSummary ?? ''}`).join('; ')}`,
     )
   })
   return violations

@@ -1,0 +1,43 @@
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import { launchBrowser, type Relay, startRelay } from './harness.ts'
+
+let relay: Relay
+let browser: Browser
+
+beforeAll(async () => {
+  relay = await startRelay()
+  browser = await launchBrowser()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await relay?.close()
+})
+
+test('before the visitor interacts, the widget stores nothing and opens no socket; opening the chat does both', async () => {
+  const context = await browser.newContext()
+  const visitor = await context.newPage()
+  const sockets: string[] = []
+  visitor.on('websocket', (ws) => sockets.push(ws.url()))
+  await visitor.goto(`${relay.url}/catalog.html`)
+  const launcher = visitor.getByRole('button', { name: /^(Open chat|Открыть чат)$/ })
+  await launcher.waitFor()
+  // Let the widget settle: config fetched, idle callbacks run.
+  await visitor.waitForTimeout(1000)
+  const stored = () =>
+    visitor.evaluate(() => ({
+      local: Object.keys(localStorage),
+      session: Object.keys(sessionStorage),
+      cookie: document.cookie,
+    }))
+  expect(await stored()).toEqual({ local: [], session: [], cookie: '' })
+  expect(await context.cookies()).toEqual([])
+  expect(sockets).toEqual([])
+
+  await launcher.click()
+  await expect.poll(() => sockets.length).toBe(1)
+  expect(sockets[0]).toContain('/v1/visitor?site=demo')
+  await expect.poll(async () => (await stored()).local.length).toBeGreaterThan(0)
+  await context.close()
+})
