@@ -1,3 +1,5 @@
+import type { FieldError } from './forms/fields.ts'
+
 /**
  * Every error the relay can put on the wire, with the HTTP status it maps to
  * when it travels over REST. Codes are stable: clients branch on them.
@@ -23,6 +25,13 @@ export const ERROR_CODES = {
   bad_request: { status: 400, message: 'Request does not match the API schema' },
   invalid_credentials: { status: 401, message: 'Wrong email or password' },
   email_taken: { status: 409, message: 'An employee with this email already exists' },
+  consent_required: {
+    status: 409,
+    message: 'Personal data needs consent to the current version of the site agreement',
+  },
+  field_invalid: { status: 400, message: 'Some fields are invalid; see fields' },
+  identity_unverified: { status: 403, message: 'identify needs a valid hash for this site' },
+  conversation_open: { status: 409, message: 'Only a closed conversation can be rated' },
   shutting_down: { status: 503, message: 'The relay is shutting down' },
   internal: { status: 500, message: 'Internal error' },
 } as const satisfies Record<string, { status: number; message: string }>
@@ -34,6 +43,8 @@ export type ErrorCode = keyof typeof ERROR_CODES
 export interface ErrorBody {
   code: ErrorCode
   message: string
+  /** With `field_invalid`: each failed field (`phone`, `agreement.inn`) and its code. */
+  fields?: FieldError[]
 }
 
 /**

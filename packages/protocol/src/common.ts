@@ -22,7 +22,12 @@ export const Author = Type.Object({
 })
 export type Author = Static<typeof Author>
 
-export const EventKind = Type.Union([Type.Literal('message'), Type.Literal('system')])
+/** `form`: a submitted callback/offline form; `text` is a readable summary, `data` the fields. */
+export const EventKind = Type.Union([
+  Type.Literal('message'),
+  Type.Literal('system'),
+  Type.Literal('form'),
+])
 export type EventKind = Static<typeof EventKind>
 
 /** One entry of a conversation's log, as delivered to every subscriber. */
@@ -34,25 +39,59 @@ export const ConversationEvent = Type.Object({
   author: Author,
   text: Type.String(),
   at: Timestamp,
+  /** The normalised fields of a `form` event (name, phone, email, when, comment, ...). */
+  data: Type.Optional(Type.Record(Type.String(), Type.String())),
 })
 export type ConversationEvent = Static<typeof ConversationEvent>
 
 export const ConversationStatus = Type.Union([Type.Literal('open'), Type.Literal('closed')])
 export type ConversationStatus = Static<typeof ConversationStatus>
 
+/**
+ * `chat`: a live conversation; `callback`: a request to be called back; `offline`: a lead left
+ * while no operator was available. The last two start with a `form` event.
+ */
+export const ConversationKind = Type.Union([
+  Type.Literal('chat'),
+  Type.Literal('callback'),
+  Type.Literal('offline'),
+])
+export type ConversationKind = Static<typeof ConversationKind>
+
+/** A rating the visitor gave a closed conversation. */
+export const Rating = Type.Integer({ minimum: 1, maximum: 5 })
+
+/** The operator as the visitor sees them. */
+export const OperatorCard = Type.Object({
+  id: Id,
+  name: Type.String(),
+  position: Type.Optional(Type.String()),
+  photoUrl: Type.Optional(Type.String()),
+})
+export type OperatorCard = Static<typeof OperatorCard>
+
 /** What a participant knows about a conversation without its events. */
 export const ConversationSummary = Type.Object({
   id: Id,
   siteId: Id,
   visitorId: Id,
+  /** The relay always sends it; absent means `chat` (summaries from older relays). @default 'chat' */
+  kind: Type.Optional(ConversationKind),
   status: ConversationStatus,
   lastSeq: Seq,
   createdAt: Timestamp,
   updatedAt: Timestamp,
-  operator: Type.Optional(Type.Object({ id: Id, name: Type.String() })),
+  operator: Type.Optional(OperatorCard),
   lastText: Type.Optional(Type.String()),
+  /** From a form, pre-chat or identify. */
   visitorName: Type.Optional(Type.String()),
+  /** E.164, from a form, pre-chat or identify. */
+  visitorPhone: Type.Optional(Type.String()),
+  visitorEmail: Type.Optional(Type.String()),
   page: Type.Optional(Type.String()),
+  /** 1..5, once the visitor rated the closed conversation. */
+  rating: Type.Optional(Rating),
+  ratingComment: Type.Optional(Type.String()),
 })
 export type ConversationSummary = Static<typeof ConversationSummary>
 
@@ -60,12 +99,17 @@ export type ConversationSummary = Static<typeof ConversationSummary>
 export const Cursor = Type.Record(Type.String({ maxLength: 64 }), Seq, { maxProperties: 200 })
 export type Cursor = Static<typeof Cursor>
 
+/**
+ * The relay stored the frame. `conversationId`/`seq` are present when the frame appended an
+ * event to a conversation (send, callback, offline, rate, close); identify, attributes and
+ * prechat acks carry only `{cid, id, at}`.
+ */
 export const Ack = Type.Object({
   t: Type.Literal('ack'),
   cid: ClientId,
   id: Id,
-  conversationId: Id,
-  seq: Seq,
+  conversationId: Type.Optional(Id),
+  seq: Type.Optional(Seq),
   at: Timestamp,
 })
 export type Ack = Static<typeof Ack>
@@ -75,6 +119,8 @@ export const ErrorFrameSchema = Type.Object({
   code: Type.String(),
   message: Type.String(),
   cid: Type.Optional(ClientId),
+  /** With `field_invalid`: which fields failed and why (codes from `@parley/protocol/forms`). */
+  fields: Type.Optional(Type.Array(Type.Object({ field: Type.String(), code: Type.String() }))),
 })
 
 export const Pong = Type.Object({ t: Type.Literal('pong') })

@@ -23,6 +23,9 @@ export const OperatorProfile = Type.Object({
   email: Type.String(),
   name: Type.String(),
   role: Role,
+  /** Shown to visitors under the name, e.g. "Support". */
+  position: Type.Optional(Type.String()),
+  photoUrl: Type.Optional(Type.String()),
 })
 export type OperatorProfile = Static<typeof OperatorProfile>
 

@@ -138,3 +138,86 @@ describe('parseOperatorFrame', () => {
     })
   }
 })
+
+describe('parseVisitorFrame: forms, identity and rating frames', () => {
+  const consent = { version: '0123456789abcdef' }
+  const valid = [
+    { t: 'callback', cid: 'c1', name: 'Anna', phone: '+79161234567', when: 'asap', consent },
+    {
+      t: 'callback',
+      cid: 'c1',
+      name: 'Anna',
+      phone: '8 916 123 45 67',
+      when: 1_705_312_800_000,
+      comment: 'after lunch',
+      consent,
+    },
+    { t: 'callback', cid: 'c1', name: '', phone: '', when: 'asap' },
+    { t: 'offline', cid: 'c2', name: 'Anna', email: 'a@b.co', text: 'Call me', consent },
+    { t: 'offline', cid: 'c2', name: 'A', phone: '+7916', text: '', conversationId: 'conv' },
+    { t: 'prechat', cid: 'c3', consent },
+    { t: 'prechat', cid: 'c3', name: 'Anna', email: 'a@b.co', phone: '+79161234567', consent },
+    { t: 'identify', cid: 'c4', userId: 'u-42' },
+    { t: 'identify', cid: 'c4', userId: 'u-42', name: 'Anna', email: 'a@b.co', hash: 'ab12' },
+    { t: 'attributes', cid: 'c5', attributes: {} },
+    { t: 'attributes', cid: 'c5', attributes: { plan: 'pro', seats: 3, trial: false } },
+    { t: 'rate', cid: 'c6', conversationId: 'conv', rating: 1 },
+    { t: 'rate', cid: 'c6', conversationId: 'conv', rating: 5, comment: 'Thanks!' },
+  ]
+  for (const frame of valid) {
+    it(`accepts ${JSON.stringify(frame)}`, () => {
+      expect(parseVisitorFrame(JSON.stringify(frame), LIMITS)).toEqual({ ok: true, frame })
+    })
+  }
+
+  const invalid: [string, object][] = [
+    ['callback without cid', { t: 'callback', name: 'A', phone: '1', when: 'asap' }],
+    ['callback without when', { t: 'callback', cid: 'x', name: 'A', phone: '1' }],
+    [
+      'callback with when "later"',
+      { t: 'callback', cid: 'x', name: 'A', phone: '1', when: 'later' },
+    ],
+    ['callback with a negative slot', { t: 'callback', cid: 'x', name: 'A', phone: '1', when: -5 }],
+    [
+      'callback with a numeric phone',
+      { t: 'callback', cid: 'x', name: 'A', phone: 7916, when: 'asap' },
+    ],
+    [
+      'callback with an empty consent version',
+      { t: 'callback', cid: 'x', name: 'A', phone: '1', when: 'asap', consent: { version: '' } },
+    ],
+    ['offline without text', { t: 'offline', cid: 'x', name: 'A', email: 'a@b.co' }],
+    ['offline without name', { t: 'offline', cid: 'x', email: 'a@b.co', text: 'hi' }],
+    ['prechat with a numeric name', { t: 'prechat', cid: 'x', name: 5 }],
+    ['identify without userId', { t: 'identify', cid: 'x' }],
+    ['identify with an empty userId', { t: 'identify', cid: 'x', userId: '' }],
+    ['identify with a long hash', { t: 'identify', cid: 'x', userId: 'u', hash: 'a'.repeat(129) }],
+    ['attributes with a nested object', { t: 'attributes', cid: 'x', attributes: { a: { b: 1 } } }],
+    ['attributes with null', { t: 'attributes', cid: 'x', attributes: { a: null } }],
+    ['attributes as an array', { t: 'attributes', cid: 'x', attributes: ['a'] }],
+    ['rate of 0', { t: 'rate', cid: 'x', conversationId: 'c', rating: 0 }],
+    ['rate of 6', { t: 'rate', cid: 'x', conversationId: 'c', rating: 6 }],
+    ['rate of 4.5', { t: 'rate', cid: 'x', conversationId: 'c', rating: 4.5 }],
+    ['rate without conversationId', { t: 'rate', cid: 'x', rating: 4 }],
+  ]
+  for (const [name, frame] of invalid) {
+    it(`rejects ${name} with bad_frame`, () => {
+      expect(
+        parseVisitorFrame(JSON.stringify(frame), { ...LIMITS, maxFrameBytes: 4096 }),
+      ).toMatchObject({ ok: false, code: 'bad_frame' })
+    })
+  }
+
+  it('leaves an empty offline text to the form rules, not text_empty', () => {
+    const frame = { t: 'offline', cid: 'x', name: 'A', email: 'a@b.co', text: ' ' }
+    expect(parseVisitorFrame(JSON.stringify(frame), LIMITS).ok).toBe(true)
+  })
+
+  it('does not accept visitor form frames on the operator socket', () => {
+    const frame = { t: 'rate', cid: 'x', conversationId: 'c', rating: 5 }
+    expect(parseOperatorFrame(JSON.stringify(frame), LIMITS)).toMatchObject({
+      ok: false,
+      code: 'unknown_frame',
+    })
+  })
+})

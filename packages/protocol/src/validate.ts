@@ -4,7 +4,20 @@ import type { ErrorCode } from './codes.ts'
 import { Ping } from './common.ts'
 import { Close, OperatorHello, type OperatorInbound, OperatorSend } from './operator.ts'
 import { DEFAULT_LIMITS } from './version.ts'
-import { Read, Sync, Typing, VisitorHello, type VisitorInbound, VisitorSend } from './visitor.ts'
+import {
+  AttributesRequest,
+  CallbackRequest,
+  IdentifyRequest,
+  OfflineRequest,
+  PrechatRequest,
+  RateRequest,
+  Read,
+  Sync,
+  Typing,
+  VisitorHello,
+  type VisitorInbound,
+  VisitorSend,
+} from './visitor.ts'
 
 export type ParseResult<F> =
   | { ok: true; frame: F }
@@ -30,6 +43,12 @@ const visitorCheckers = compile({
   read: Read,
   sync: Sync,
   ping: Ping,
+  callback: CallbackRequest,
+  offline: OfflineRequest,
+  prechat: PrechatRequest,
+  identify: IdentifyRequest,
+  attributes: AttributesRequest,
+  rate: RateRequest,
 })
 
 const operatorCheckers = compile({
@@ -90,7 +109,8 @@ function parseWith<F>(
     const where = first ? `${first.path || '/'}: ${first.message}` : 'schema mismatch'
     return { ok: false, code: 'bad_frame', message: `Bad "${record.t}" frame at ${where}`, cid }
   }
-  if (typeof record.text === 'string') {
+  // Message text rules apply to `send`; form fields (offline `text`) get field codes instead.
+  if (record.t === 'send' && typeof record.text === 'string') {
     if (record.text.trim() === '')
       return { ok: false, code: 'text_empty', message: 'Message text is empty', cid }
     if (record.text.length > limits.maxTextLength) {

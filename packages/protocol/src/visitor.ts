@@ -10,7 +10,9 @@ import {
   Id,
   Ping,
   type Pong,
+  Rating,
   Seq,
+  Timestamp,
 } from './common.ts'
 
 const Text = Type.String({ maxLength: 1_000_000 })
@@ -59,8 +61,108 @@ export const Read = Type.Object({
 /** Ask for every event after the cursor again (the client saw a gap). */
 export const Sync = Type.Object({ t: Type.Literal('sync'), cursor: Cursor })
 
-export const VisitorInbound = Type.Union([VisitorHello, VisitorSend, Typing, Read, Sync, Ping])
+/**
+ * The agreement version the visitor consented to (from `SiteConfig.agreement.version`).
+ * Optional in the schema so a missing consent gets `consent_required`, not `bad_frame`.
+ */
+export const Consent = Type.Object({ version: Type.String({ minLength: 1, maxLength: 64 }) })
+export type Consent = Static<typeof Consent>
+
+// Structural caps only; field rules (required, too_long, phone_invalid...) live in
+// `@parley/protocol/forms` so the widget and the relay give the same field codes.
+const FormString = Type.String({ maxLength: 8192 })
+
+/** Ask to be called back: opens a conversation of kind `callback` whose first event is a form. */
+export const CallbackRequest = Type.Object({
+  t: Type.Literal('callback'),
+  cid: ClientId,
+  name: FormString,
+  phone: FormString,
+  /** `asap`, or the start (epoch ms) of a slot from `nextSlots` inside the site's working hours. */
+  when: Type.Union([Type.Literal('asap'), Timestamp]),
+  comment: Type.Optional(FormString),
+  consent: Type.Optional(Consent),
+})
+
+/** Leave a message while nobody is available: opens a conversation of kind `offline`. */
+export const OfflineRequest = Type.Object({
+  t: Type.Literal('offline'),
+  cid: ClientId,
+  name: FormString,
+  /** Email or phone (at least one) is required. */
+  email: Type.Optional(FormString),
+  phone: Type.Optional(FormString),
+  text: FormString,
+  consent: Type.Optional(Consent),
+  /** The chat that lost its operators, if any (informational; a new conversation is opened). */
+  conversationId: Type.Optional(Id),
+})
+
+/** Pre-chat form: stored on the visitor profile; acked without a conversation. */
+export const PrechatRequest = Type.Object({
+  t: Type.Literal('prechat'),
+  cid: ClientId,
+  name: Type.Optional(FormString),
+  email: Type.Optional(FormString),
+  phone: Type.Optional(FormString),
+  consent: Type.Optional(Consent),
+})
+
+/**
+ * The site tells who the visitor is. `hash` = hex HMAC-SHA256(userId, site identity secret);
+ * required when the site sets `identityVerification: 'required'`.
+ */
+export const IdentifyRequest = Type.Object({
+  t: Type.Literal('identify'),
+  cid: ClientId,
+  userId: Type.String({ minLength: 1, maxLength: 256 }),
+  name: Type.Optional(FormString),
+  email: Type.Optional(FormString),
+  phone: Type.Optional(FormString),
+  hash: Type.Optional(Type.String({ maxLength: 128 })),
+})
+
+/** Custom attributes merged into the visitor profile (≤ 50 keys, key ≤ 64, value ≤ 256). */
+export const AttributesRequest = Type.Object({
+  t: Type.Literal('attributes'),
+  cid: ClientId,
+  attributes: Type.Record(
+    Type.String(),
+    Type.Union([Type.String({ maxLength: 8192 }), Type.Number(), Type.Boolean()]),
+    { maxProperties: 200 },
+  ),
+})
+
+/** Rate a closed conversation of this visitor. */
+export const RateRequest = Type.Object({
+  t: Type.Literal('rate'),
+  cid: ClientId,
+  conversationId: Id,
+  rating: Rating,
+  comment: Type.Optional(FormString),
+})
+
+export const VisitorInbound = Type.Union([
+  VisitorHello,
+  VisitorSend,
+  Typing,
+  Read,
+  Sync,
+  Ping,
+  CallbackRequest,
+  OfflineRequest,
+  PrechatRequest,
+  IdentifyRequest,
+  AttributesRequest,
+  RateRequest,
+])
 export type VisitorInbound = Static<typeof VisitorInbound>
+export type CallbackFrame = Static<typeof CallbackRequest>
+export type OfflineFrame = Static<typeof OfflineRequest>
+export type PrechatFrame = Static<typeof PrechatRequest>
+export type IdentifyFrame = Static<typeof IdentifyRequest>
+export type AttributesFrame = Static<typeof AttributesRequest>
+export type RateFrame = Static<typeof RateRequest>
 export type VisitorHello = Static<typeof VisitorHello>
 export type VisitorSend = Static<typeof VisitorSend>
 export type TypingFrame = Static<typeof Typing>
@@ -80,6 +182,10 @@ export const VisitorWelcome = Type.Object({
   operatorsOnline: Type.Integer(),
   configVersion: Type.String(),
   limits: Limits,
+  /** Signed messenger start parameter (≤ 64 chars of [A-Za-z0-9_-]) tying a bot chat to this visitor. */
+  startParam: Type.String(),
+  /** Operators online and within the site's working hours: show chat, else the offline form. */
+  available: Type.Boolean(),
 })
 export type VisitorWelcome = Static<typeof VisitorWelcome>
 
@@ -108,6 +214,8 @@ export const ConversationFrame = Type.Object({
 export const Presence = Type.Object({
   t: Type.Literal('presence'),
   operatorsOnline: Type.Integer(),
+  /** `operatorsOnline > 0` and within the site's working hours. */
+  available: Type.Boolean(),
 })
 
 export type TypingOutFrame = Static<typeof TypingOut>
@@ -117,8 +225,10 @@ export type PresenceFrame = Static<typeof Presence>
 export type AckFrame = Static<typeof Ack>
 export type PongFrame = Static<typeof Pong>
 export type PingFrame = Static<typeof Ping>
-export type ErrorFrame = Omit<Static<typeof ErrorFrameSchema>, 'code'> & {
+export type ErrorFrame = Omit<Static<typeof ErrorFrameSchema>, 'code' | 'fields'> & {
   code: import('./codes.ts').ErrorCode
+  /** With `field_invalid`. */
+  fields?: import('./forms/fields.ts').FieldError[]
 }
 
 export type VisitorOutbound =

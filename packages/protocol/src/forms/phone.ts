@@ -1,0 +1,56 @@
+/** Default country for numbers typed without a `+`. */
+export type PhoneCountry = 'ru' | 'en'
+
+const ALLOWED = /^[+\d\s().-]*$/
+
+/**
+ * Normalises a phone number to E.164 (`+79161234567`), or returns `null`.
+ *
+ * - `ru`: `8XXXXXXXXXX`, `7XXXXXXXXXX` and 10-digit numbers become `+7XXXXXXXXXX`.
+ * - Otherwise the number must start with `+` (or the international prefix `00`) and have
+ *   8–15 digits; `+7` numbers must have exactly 11.
+ * Spaces, dashes, dots and brackets are ignored; any other character makes it invalid.
+ */
+export function normalizePhone(raw: string, defaultCountry: PhoneCountry): string | null {
+  const trimmed = raw.trim()
+  if (trimmed === '' || !ALLOWED.test(trimmed)) return null
+  if (trimmed.indexOf('+') > 0 || trimmed.split('+').length > 2) return null
+  const digits = trimmed.replace(/\D/g, '')
+  let international: string | undefined
+  if (trimmed.startsWith('+')) international = digits
+  else if (digits.startsWith('00')) international = digits.slice(2)
+  if (international !== undefined) {
+    if (international.length < 8 || international.length > 15) return null
+    if (international.startsWith('0')) return null
+    if (international.startsWith('7') && international.length !== 11) return null
+    return `+${international}`
+  }
+  if (defaultCountry === 'ru') {
+    if (digits.length === 11 && (digits.startsWith('8') || digits.startsWith('7'))) {
+      return `+7${digits.slice(1)}`
+    }
+    if (digits.length === 10) return `+7${digits}`
+  }
+  return null
+}
+
+const EMAIL = /^[^\s@"<>(),;:]+@[^\s@"<>(),;:]+\.[^\s@"<>(),;:.]{2,}$/
+
+/** A practical email check: `local@domain.tld`, at most 254 characters, local part ≤ 64. */
+export function isValidEmail(raw: string): boolean {
+  const email = raw.trim()
+  if (email.length > 254 || !EMAIL.test(email)) return false
+  const at = email.lastIndexOf('@')
+  const domain = email.slice(at + 1)
+  return at <= 64 && !domain.startsWith('.') && !domain.includes('..')
+}
+
+/** An absolute `http:` or `https:` URL with a host. */
+export function isValidHttpUrl(raw: string): boolean {
+  try {
+    const url = new URL(raw.trim())
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== ''
+  } catch {
+    return false
+  }
+}
