@@ -150,6 +150,8 @@ export class ConversationLog {
 
   /** Confirms a pending own message in place (same key). */
   ack(ack: Ack): void {
+    // Acks of frames that append no event (identify, attributes, prechat) have no place here.
+    if (ack.conversationId === undefined || ack.seq === undefined) return
     this.#cidById.set(ack.id, ack.cid)
     const pending = this.#pending.find((message) => message.cid === ack.cid)
     this.#pending = this.#pending.filter((message) => message !== pending)
