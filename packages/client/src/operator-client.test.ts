@@ -145,3 +145,39 @@ test('a wrong API token closes the client with an unauthorized error', async () 
   client.connect()
   await until(() => expect(log).toEqual(['connecting', 'closed', 'error unauthorized']))
 })
+
+test('visitor typing is published per conversation until the visitor message arrives', async () => {
+  relay.append('c1', 'hi', visitorAuthor)
+  const c = operator()
+  await connected(c)
+  const seen: string[] = []
+  c.on('typing', ({ conversationId, typing }) => seen.push(`${conversationId}:${typing}`))
+  relay.broadcast({ t: 'typing', conversationId: 'c1', typing: true, author: { kind: 'operator' } })
+  relay.broadcast({ t: 'typing', conversationId: 'c1', typing: true, author: visitorAuthor })
+  await until(() => expect(c.$visitorTyping.get()).toEqual({ c1: true }))
+  relay.push('c1', 'Do you ship to Riga?', visitorAuthor)
+  await until(() => expect(c.$visitorTyping.get()).toEqual({}))
+  expect(seen).toEqual(['c1:true', 'c1:false'])
+})
+
+test('visitor typing expires when the visitor says nothing for six seconds', async () => {
+  const expiries: (() => void)[] = []
+  client = createOperatorClient({
+    host: relay.url,
+    apiToken: 'secret',
+    WebSocket,
+    timers: {
+      setTimeout(fn, ms) {
+        if (ms !== 6000) return setTimeout(fn, ms)
+        expiries.push(fn)
+        return undefined
+      },
+      clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+    },
+  })
+  await connected(client)
+  relay.broadcast({ t: 'typing', conversationId: 'c9', typing: true, author: visitorAuthor })
+  await until(() => expect(client.$visitorTyping.get()).toEqual({ c9: true }))
+  expiries.at(-1)!()
+  expect(client.$visitorTyping.get()).toEqual({})
+})

@@ -29,6 +29,8 @@ export interface OperatorClientEvents {
   conversation: { conversation: ConversationSummary }
   error: { error: ParleyError }
   welcome: { welcome: OperatorWelcome }
+  /** The visitor of a conversation started or stopped typing (relayed, never stored). */
+  typing: { conversationId: string; typing: boolean }
 }
 
 export interface OperatorClient {
@@ -36,6 +38,11 @@ export interface OperatorClient {
   readonly $profile: ReadableAtom<OperatorProfile | undefined>
   /** Most recently updated first. */
   readonly $conversations: ReadableAtom<ConversationSummary[]>
+  /**
+   * Conversations whose visitor is typing now: `{ [conversationId]: true }`. An entry goes
+   * when the visitor stops, sends a message, or says nothing for 6 s.
+   */
+  readonly $visitorTyping: ReadableAtom<Readonly<Record<string, true>>>
   /** Live and loaded events of one conversation in seq order, then own pending messages. */
   messages(conversationId: string): ReadableAtom<ChatMessage[]>
   /** Loads `GET /v1/conversations/:id/events` and merges it with live events, without duplicates. */
@@ -54,11 +61,17 @@ export interface OperatorClient {
 
 const byUpdated = (a: ConversationSummary, b: ConversationSummary) => b.updatedAt - a.updatedAt
 
+/** A visitor who stopped typing without saying so is assumed gone after this. */
+const TYPING_EXPIRES_MS = 6000
+
 export function createOperatorClient(options: OperatorClientOptions): OperatorClient {
   const events = createEmitter<OperatorClientEvents>()
   const $profile = atom<OperatorProfile | undefined>(undefined)
   const $conversations = atom<ConversationSummary[]>([])
   const stores = new Map<string, WritableAtom<ChatMessage[]>>()
+  const $visitorTyping = atom<Readonly<Record<string, true>>>({})
+  const typingTimers = new Map<string, unknown>()
+  const timers = options.timers ?? globalThis
 
   const session: Session = new Session({
     options,
@@ -78,7 +91,28 @@ export function createOperatorClient(options: OperatorClientOptions): OperatorCl
   session.subs.push(
     session.connection.on('state', ({ newState }) => events.emit('status', { status: newState })),
     () => events.clear(),
+    () => {
+      for (const handle of typingTimers.values()) timers.clearTimeout(handle)
+      typingTimers.clear()
+    },
   )
+
+  function setVisitorTyping(conversationId: string, typing: boolean): void {
+    const handle = typingTimers.get(conversationId)
+    if (handle !== undefined) timers.clearTimeout(handle)
+    typingTimers.delete(conversationId)
+    if (typing) {
+      typingTimers.set(
+        conversationId,
+        timers.setTimeout(() => setVisitorTyping(conversationId, false), TYPING_EXPIRES_MS),
+      )
+    }
+    const current = $visitorTyping.get()
+    if (Boolean(current[conversationId]) === typing) return
+    const { [conversationId]: _, ...others } = current
+    $visitorTyping.set(typing ? { ...others, [conversationId]: true } : others)
+    events.emit('typing', { conversationId, typing })
+  }
 
   function refresh(conversationId: string): void {
     const store = stores.get(conversationId)
@@ -97,6 +131,7 @@ export function createOperatorClient(options: OperatorClientOptions): OperatorCl
     if (summary && last.seq! > summary.lastSeq) {
       upsert({ ...summary, lastSeq: last.seq!, lastText: last.text, updatedAt: last.at })
     }
+    if (added.some((m) => m.author.kind === 'visitor')) setVisitorTyping(conversationId, false)
     refresh(conversationId)
     for (const message of added) events.emit('event', { conversationId, message })
   }
@@ -121,6 +156,9 @@ export function createOperatorClient(options: OperatorClientOptions): OperatorCl
         show(frame.conversationId, added)
         return
       }
+      case 'typing':
+        if (frame.author.kind === 'visitor') setVisitorTyping(frame.conversationId, frame.typing)
+        return
     }
   }
 
@@ -152,6 +190,7 @@ export function createOperatorClient(options: OperatorClientOptions): OperatorCl
     $status: session.$status,
     $profile,
     $conversations,
+    $visitorTyping,
     messages(conversationId) {
       let store = stores.get(conversationId)
       if (!store) {

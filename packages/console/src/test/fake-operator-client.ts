@@ -11,6 +11,7 @@ export interface FakeOperatorClient extends OperatorClient {
   readonly status: WritableAtom<ConnectionStatus>
   readonly profile: WritableAtom<OperatorProfile | undefined>
   readonly conversations: WritableAtom<ConversationSummary[]>
+  readonly visitorTyping: WritableAtom<Readonly<Record<string, true>>>
   /** The writable store behind `messages(id)`. */
   messageStore(conversationId: string): WritableAtom<ChatMessage[]>
   /** What `loadHistory(id)` puts into `messages(id)`. */
@@ -23,6 +24,7 @@ export function createFakeOperatorClient(): FakeOperatorClient {
   const status = atom<ConnectionStatus>('idle')
   const profile = atom<OperatorProfile | undefined>(undefined)
   const conversations = atom<ConversationSummary[]>([])
+  const visitorTyping = atom<Readonly<Record<string, true>>>({})
   const stores = new Map<string, WritableAtom<ChatMessage[]>>()
   let seq = 100
 
@@ -40,11 +42,13 @@ export function createFakeOperatorClient(): FakeOperatorClient {
     status,
     profile,
     conversations,
+    visitorTyping,
     messageStore,
     history: {},
     $status: status,
     $profile: profile,
     $conversations: conversations,
+    $visitorTyping: visitorTyping,
     messages: messageStore,
     async loadHistory(conversationId) {
       calls.push(['loadHistory', conversationId])
