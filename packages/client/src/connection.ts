@@ -136,7 +136,15 @@ export class Connection {
   }
 
   #open(): void {
-    const socket = new this.#options.WebSocket(this.#options.url)
+    let socket: WebSocketLike
+    try {
+      socket = new this.#options.WebSocket(this.#options.url)
+    } catch {
+      // No WebSocket at all, or a policy (CSP connect-src) refused the URL: retry
+      // with backoff like any failed attempt; the retries tell the client to fall back.
+      this.#scheduleRetry()
+      return
+    }
     this.#socket = socket
     this.#lastError = undefined
     const heartbeatMs = this.#options.heartbeatMs ?? 25_000

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '@parley/protocol'
+import type { ErrorCode, FieldError } from '@parley/protocol'
 
 /** Errors the client raises itself, before or without the relay. */
 export const CLIENT_ERRORS = {
@@ -19,11 +19,14 @@ export class ParleyError extends Error {
   code: ParleyErrorCode
   /** The client id of the frame that failed, when the error is about one frame. */
   cid?: string
+  /** With `field_invalid`: which form fields failed, with stable field codes. */
+  fields?: FieldError[]
 
-  constructor(code: ParleyErrorCode, message?: string, cid?: string) {
+  constructor(code: ParleyErrorCode, message?: string, cid?: string, fields?: FieldError[]) {
     super(message ?? (CLIENT_ERRORS as Record<string, string>)[code] ?? code)
     this.name = 'ParleyError'
     this.code = code
     if (cid !== undefined) this.cid = cid
+    if (fields) this.fields = fields
   }
 }

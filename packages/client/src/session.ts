@@ -1,6 +1,11 @@
 import type { Ack, ProtocolVersion } from '@parley/protocol'
 import { atom } from 'nanostores'
-import { Connection, type ConnectionStatus, type InboundFrame } from './connection.ts'
+import {
+  Connection,
+  type ConnectionStatus,
+  type InboundFrame,
+  type WebSocketConstructor,
+} from './connection.ts'
 import { type ChatMessage, ConversationLog } from './conversation-log.ts'
 import { cleanup, type Unsubscribe } from './emitter.ts'
 import { ParleyError } from './errors.ts'
@@ -18,12 +23,14 @@ export interface SessionOptions {
   options: CommonOptions
   path: string
   keys: { cursor: string; outbox: string; messages?: string }
+  /** Overrides `options.WebSocket` (the visitor client passes one that always fails when there is none). */
+  WebSocket?: WebSocketConstructor
   hello: () => object
   recover?: (error: ParleyError) => boolean
   /** Frames the session does not handle itself (everything but ack and error). */
   onFrame: (frame: InboundFrame) => void
-  /** After `ack` or a failed frame: the log changed. */
-  onChange: (conversationId: string | undefined) => void
+  /** After `ack` or a failed frame (of type `t`): the log changed. */
+  onChange: (conversationId: string | undefined, t: string | undefined) => void
   onError: (error: ParleyError) => void
 }
 
@@ -55,7 +62,7 @@ export class Session {
     this.outbox = new Outbox(this.storage, keys.outbox)
     this.connection = new Connection({
       url: socketUrl(options.host, config.path),
-      WebSocket: requireWebSocket(options),
+      WebSocket: config.WebSocket ?? requireWebSocket(options),
       hello: config.hello,
       ...(options.timers ? { timers: options.timers } : {}),
       ...(options.random ? { random: options.random } : {}),
@@ -89,10 +96,31 @@ export class Session {
     if (this.connected) this.connection.send(frame)
   }
 
-  /** After `welcome`: replay the outbox in order (duplicates are deduped by cid). */
-  flush(): void {
+  /**
+   * After `welcome`: replay the outbox in order (duplicates are deduped by cid),
+   * except frames `skip` names (on their way over HTTP).
+   */
+  flush(skip: (cid: string) => boolean = () => false): void {
     this.log.resetSync()
-    for (const entry of this.outbox.list()) this.connection.send(entry.frame)
+    for (const entry of this.outbox.list()) {
+      if (!skip(entry.frame.cid)) this.connection.send(entry.frame)
+    }
+  }
+
+  /** Settles a frame acknowledged some other way (the HTTP fallback), as if acked on the socket. */
+  acknowledge(ack: Ack): void {
+    const entry = this.outbox.list().find((e) => e.frame.cid === ack.cid)
+    if (ack.conversationId !== undefined && ack.seq !== undefined) this.log.ack(ack)
+    this.outbox.ack(ack)
+    this.config.onChange(ack.conversationId, entry?.frame.t)
+  }
+
+  /** Gives up on a frame for good: its promise rejects with `error`. */
+  reject(error: ParleyError & { cid: string }): void {
+    const entry = this.outbox.list().find((e) => e.frame.cid === error.cid)
+    this.log.fail(error.cid)
+    this.outbox.fail(error)
+    this.config.onChange(entry?.frame.conversationId, entry?.frame.t)
   }
 
   destroy(): void {
@@ -105,19 +133,14 @@ export class Session {
 
   private receive(frame: InboundFrame): void {
     if (frame.t === 'ack') {
-      this.log.ack(frame)
-      this.outbox.ack(frame)
-      this.config.onChange(frame.conversationId)
+      this.acknowledge(frame)
     } else if (frame.t === 'error') {
-      const { code, message, cid } = frame
+      const { code, message, cid, fields } = frame
       // Errors before welcome belong to hello; the connection reports them when the relay closes.
       if (cid === undefined && !this.connected) return
-      const error = new ParleyError(code, message, cid)
+      const error = new ParleyError(code, message, cid, fields)
       if (cid !== undefined && !TRANSIENT.includes(code)) {
-        const entry = this.outbox.list().find((e) => e.frame.cid === cid)
-        this.log.fail(cid)
-        this.outbox.fail(error as ParleyError & { cid: string })
-        this.config.onChange(entry?.frame.conversationId)
+        this.reject(error as ParleyError & { cid: string })
       }
       this.config.onError(error)
     } else {

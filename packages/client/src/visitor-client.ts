@@ -7,14 +7,23 @@ import type {
   VisitorWelcome,
 } from '@parley/protocol'
 import { atom, type ReadableAtom } from 'nanostores'
-import type { ConnectionStatus, InboundFrame } from './connection.ts'
+import type { ConnectionStatus, InboundFrame, WebSocketConstructor } from './connection.ts'
 import type { ChatMessage } from './conversation-log.ts'
 import { createEmitter, type Unsubscribe } from './emitter.ts'
 import { ParleyError } from './errors.ts'
+import { HTTP_FORMS, isRetryable, postForm } from './http-fallback.ts'
 import type { CommonOptions } from './options.ts'
+import type { OutboxFrame } from './outbox.ts'
 import { createCid } from './outbox.ts'
 import { PROTOCOL_VERSION, Session } from './session.ts'
 import { setList } from './stores.ts'
+import type {
+  CallbackForm,
+  IdentifyData,
+  OfflineForm,
+  PrechatForm,
+  VisitorAttributes,
+} from './visitor-forms.ts'
 
 export interface VisitorClientOptions extends CommonOptions {
   /** Site id, as in the script tag's `data-site`. */
@@ -43,6 +52,13 @@ export interface VisitorClient {
   readonly $unread: ReadableAtom<number>
   readonly $operatorsOnline: ReadableAtom<number>
   readonly $operatorTyping: ReadableAtom<boolean>
+  /**
+   * Whether chat is available (an operator online, within working hours), from
+   * `welcome` and live `presence`; `undefined` before the first welcome.
+   */
+  readonly $available: ReadableAtom<boolean | undefined>
+  /** The signed messenger start parameter from `welcome`; `undefined` before it. */
+  readonly $startParam: ReadableAtom<string | undefined>
   /** Opens the socket and says hello with the stored token and cursor; idempotent. */
   connect(): void
   /**
@@ -52,6 +68,28 @@ export interface VisitorClient {
    */
   send(text: string): Promise<Ack>
   setTyping(typing: boolean): void
+  /**
+   * Asks to be called back: a new conversation of kind `callback`. Like every
+   * form below it goes through the outbox (kept while offline, sent once), and
+   * over HTTP when the socket cannot connect. Rejects with a {@link ParleyError}:
+   * `field_invalid` (with `fields`), `consent_required`, ...
+   */
+  submitCallback(form: CallbackForm): Promise<Ack>
+  /** Leaves a message while nobody is available: a new conversation of kind `offline`. */
+  submitOffline(form: OfflineForm): Promise<Ack>
+  /** Sends the pre-chat form; stored on the visitor's profile. */
+  submitPrechat(form: PrechatForm): Promise<Ack>
+  /** Tells the relay who the visitor is on the site; `identity_unverified` without a valid hash when required. */
+  identify(data: IdentifyData): Promise<Ack>
+  setAttributes(attributes: VisitorAttributes): Promise<Ack>
+  /** Rates a closed conversation 1..5. */
+  rate(conversationId: string, rating: number, comment?: string): Promise<Ack>
+  /**
+   * Forgets the visitor (logout): removes its token, cursor, outbox and messages
+   * from storage, closes the socket and empties the stores. The client is done;
+   * create a new one for the next visitor.
+   */
+  shutdown(): void
   /** Marks everything in the current conversation as read (here and on the relay). */
   markRead(): void
   on<K extends keyof VisitorClientEvents>(
@@ -64,6 +102,17 @@ export interface VisitorClient {
 
 /** An operator who stopped typing without saying so is assumed gone after this. */
 const TYPING_EXPIRES_MS = 6000
+/** Failed connection attempts in a row after which forms go over HTTP. */
+const FALLBACK_AFTER = 3
+
+/** A WebSocket stand-in when there is none: every attempt fails, so forms go over HTTP. */
+class NoWebSocket {
+  constructor() {
+    throw new TypeError('no WebSocket')
+  }
+}
+
+const isChat = (summary: ConversationSummary) => (summary.kind ?? 'chat') === 'chat'
 
 export function createVisitorClient(options: VisitorClientOptions): VisitorClient {
   if (!options.site) throw new TypeError('Parley: pass `site`, the site id from the console')
@@ -75,6 +124,14 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
   const $unread = atom(0)
   const $operatorsOnline = atom(0)
   const $operatorTyping = atom(false)
+  const $available = atom<boolean | undefined>(undefined)
+  const $startParam = atom<string | undefined>(undefined)
+  /** Callback and offline conversations: kept in the log (cursor), never shown as the chat. */
+  const forms = new Set<string>()
+  /** Form frames on their way over HTTP: not resent on the socket meanwhile. */
+  const posting = new Set<string>()
+  const socketless = !(options.WebSocket ?? globalThis.WebSocket)
+  let failedAttempts = 0
   let conversationId: string | undefined
   let maxTextLength = Number.POSITIVE_INFINITY
   let retriedAsNew = false
@@ -84,6 +141,7 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
   const session: Session = new Session({
     options,
     path: `/v1/visitor?site=${encodeURIComponent(options.site)}`,
+    ...(socketless ? { WebSocket: NoWebSocket as unknown as WebSocketConstructor } : {}),
     keys: { cursor: `${prefix}cursor`, outbox: `${prefix}outbox`, messages: `${prefix}messages` },
     hello: (): VisitorHello => {
       const token = session.storage.getItem(tokenKey)
@@ -109,9 +167,10 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
       return true
     },
     onFrame: (frame) => receive(frame),
-    onChange: (id) => {
+    onChange: (id, t) => {
+      if (id && (t === 'callback' || t === 'offline')) forms.add(id)
       // The first message opened a conversation, or a new one replaced a closed one.
-      if (id && id !== conversationId && $conversation.get()?.status !== 'open') {
+      if (t === 'send' && id && id !== conversationId && $conversation.get()?.status !== 'open') {
         conversationId = id
         $conversation.set(undefined)
       }
@@ -131,6 +190,10 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
 
   session.subs.push(
     session.connection.on('state', ({ newState }) => events.emit('status', { status: newState })),
+    session.connection.on('retry', ({ attempt }) => {
+      failedAttempts = attempt + 1
+      postForms()
+    }),
     () => stopTypingTimer(),
     () => events.clear(),
   )
@@ -176,13 +239,48 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
     stopTypingTimer = () => clear(handle as ReturnType<typeof setTimeout>)
   }
 
+  /** Posts queued callback/offline forms over HTTP once the socket has failed often enough. */
+  function postForms(): void {
+    if (!socketless && failedAttempts < FALLBACK_AFTER) return
+    for (const { frame } of session.outbox.list()) {
+      if (!HTTP_FORMS.includes(frame.t) || posting.has(frame.cid)) continue
+      posting.add(frame.cid)
+      postForm(
+        {
+          host: options.host,
+          site: options.site,
+          fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+          token: () => session.storage.getItem(tokenKey),
+          setToken: (token) => session.storage.setItem(tokenKey, token),
+        },
+        frame,
+      ).then(
+        (ack) => {
+          posting.delete(frame.cid)
+          if (!session.destroyed) session.acknowledge(ack)
+        },
+        (error: ParleyError & { cid: string }) => {
+          posting.delete(frame.cid)
+          if (session.destroyed || isRetryable(error)) return
+          session.reject(error)
+          events.emit('error', { error })
+        },
+      )
+    }
+  }
+
   function onWelcome(welcome: VisitorWelcome): void {
     session.storage.setItem(tokenKey, welcome.token)
     retriedAsNew = false
+    failedAttempts = 0
     maxTextLength = welcome.limits?.maxTextLength ?? maxTextLength
     $operatorsOnline.set(welcome.operatorsOnline)
-    const known = welcome.conversations.find((c) => c.id === conversationId)
-    const newest = [...welcome.conversations].sort(
+    if (typeof welcome.available === 'boolean') $available.set(welcome.available)
+    if (welcome.startParam) $startParam.set(welcome.startParam)
+    for (const c of welcome.conversations) if (!isChat(c)) forms.add(c.id)
+    const chats = welcome.conversations.filter(isChat)
+    const known = chats.find((c) => c.id === conversationId)
+    const newest = [...chats].sort(
       (a, b) =>
         Number(b.status === 'open') - Number(a.status === 'open') || b.updatedAt - a.updatedAt,
     )[0]
@@ -190,16 +288,18 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
     conversationId = current?.id
     $conversation.set(current)
     refresh()
-    session.flush()
+    session.flush((cid) => posting.has(cid))
     if (readPending) sendRead()
     events.emit('welcome', { welcome })
   }
 
   function onEvent(event: ConversationEvent): void {
-    if (!conversationId) conversationId = event.conversationId
+    if (event.kind === 'form') forms.add(event.conversationId)
+    const form = forms.has(event.conversationId)
+    if (!conversationId && !form) conversationId = event.conversationId
     const { added, needsSync } = log.apply(event)
     if (needsSync) session.sendNow({ t: 'sync', cursor: log.cursor() })
-    if (added.length === 0) return
+    if (added.length === 0 || form) return
     const summary = $conversation.get()
     const last = added.at(-1)!
     if (summary?.id === event.conversationId) {
@@ -220,6 +320,10 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
         return
       case 'conversation': {
         const { conversation } = frame
+        if (!isChat(conversation)) {
+          forms.add(conversation.id)
+          return
+        }
         if (!conversationId || conversation.id === conversationId) {
           conversationId = conversation.id
           $conversation.set(conversation)
@@ -229,6 +333,7 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
       }
       case 'presence':
         $operatorsOnline.set(frame.operatorsOnline)
+        if (typeof frame.available === 'boolean') $available.set(frame.available)
         return
       case 'typing':
         if (frame.author.kind === 'operator' && frame.conversationId === conversationId) {
@@ -258,6 +363,13 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
     readPending = !session.connection.send({ t: 'read', conversationId, seq })
   }
 
+  /** Queues a form-like frame; callback and offline also go over HTTP when the socket fails. */
+  function submit(frame: OutboxFrame & Record<string, unknown>): Promise<Ack> {
+    const acked = session.enqueue(frame)
+    if (HTTP_FORMS.includes(frame.t)) postForms()
+    return acked
+  }
+
   return {
     $status: session.$status,
     $messages,
@@ -265,6 +377,8 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
     $unread,
     $operatorsOnline,
     $operatorTyping,
+    $available,
+    $startParam,
     connect: () => {
       if (!session.destroyed) session.connection.connect()
     },
@@ -283,6 +397,32 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
     },
     setTyping(typing) {
       if (conversationId) session.sendNow({ t: 'typing', conversationId, typing })
+    },
+    submitCallback: (form) => submit({ ...form, t: 'callback', cid: createCid() }),
+    submitOffline: (form) => submit({ ...form, t: 'offline', cid: createCid() }),
+    submitPrechat: (form) => submit({ ...form, t: 'prechat', cid: createCid() }),
+    identify: (data) => submit({ ...data, t: 'identify', cid: createCid() }),
+    setAttributes: (attributes) => submit({ t: 'attributes', cid: createCid(), attributes }),
+    async rate(id, rating, comment) {
+      const frame = { t: 'rate', cid: createCid(), conversationId: id, rating }
+      const ack = await submit(comment ? { ...frame, comment } : frame)
+      const summary = $conversation.get()
+      if (summary?.id === id) {
+        $conversation.set({ ...summary, rating, ...(comment ? { ratingComment: comment } : {}) })
+      }
+      return ack
+    },
+    shutdown() {
+      session.destroy()
+      for (const key of ['token', 'cursor', 'outbox', 'messages']) {
+        session.storage.removeItem(`${prefix}${key}`)
+      }
+      conversationId = undefined
+      $messages.set([])
+      $conversation.set(undefined)
+      $unread.set(0)
+      $operatorTyping.set(false)
+      $startParam.set(undefined)
     },
     markRead,
     on: (event, fn) => events.on(event, fn),

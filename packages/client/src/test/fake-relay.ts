@@ -3,7 +3,11 @@
  * speaks enough of the protocol (hello/welcome, send/ack deduplicated by cid,
  * events with seq, replay after a cursor, sync, ping/pong) and records every
  * frame it receives. Tests drop connections, refuse them or hold acks on demand.
+ * Form frames (callback, offline, prechat, identify, attributes, rate) are
+ * acknowledged once per cid, also over the HTTP fallback
+ * `POST /v1/sites/:site/callback|offline`.
  */
+import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { ConversationEvent, ConversationSummary, Cursor } from '@parley/protocol'
 import { type WebSocket, WebSocketServer } from 'ws'
@@ -39,25 +43,62 @@ export class FakeRelay {
   clock: (seq: number) => number = (seq) => 1000 + seq
   /** Required operator `apiToken`, when set. */
   apiToken: string | undefined
+  /** The agreement version forms must carry, else `consent_required`. */
+  agreementVersion = 'v1'
+  /** Answer `available` in welcome and presence. */
+  available = true
+  /** HTTP fallback requests received, in order (path and body). */
+  readonly posts: { path: string; body: Frame }[] = []
   connections = 0
   /** Request paths of accepted sockets, in order. */
   readonly paths: string[] = []
   private readonly wss: WebSocketServer
+  private readonly server: Server
+  private forms = 0
   private readonly peers = new Set<Peer>()
   private readonly acks = new Map<string, Frame>()
   private readonly tokens = new Set<string>()
   private refusals = 0
 
-  private constructor(wss: WebSocketServer) {
+  private constructor(wss: WebSocketServer, server: Server) {
     this.wss = wss
+    this.server = server
+    server.on('request', (request, response) => {
+      let body = ''
+      request.on('data', (chunk) => {
+        body += chunk
+      })
+      request.on('end', () => {
+        const match = /^\/v1\/sites\/[^/]+\/(callback|offline)$/.exec(request.url ?? '')
+        if (request.method !== 'POST' || !match) {
+          response.writeHead(404).end()
+          return
+        }
+        const fields = JSON.parse(body) as Frame
+        this.posts.push({ path: request.url ?? '', body: fields })
+        const { token, ...rest } = fields
+        const out = this.form({ ...rest, t: match[1]! }, 'http')
+        if (!out || out.t === 'error') {
+          response.writeHead(out?.code === 'consent_required' ? 409 : 400, {
+            'content-type': 'application/json',
+          })
+          response.end(JSON.stringify(out))
+          return
+        }
+        const { t: _, ...ack } = out
+        response.writeHead(200, { 'content-type': 'application/json' })
+        response.end(JSON.stringify(token ? ack : { ...ack, token: 'token-http' }))
+        if (!token) this.tokens.add('token-http')
+      })
+    })
     wss.on('connection', (socket, request) => this.accept(socket, request.url ?? ''))
   }
 
   static async start(): Promise<FakeRelay> {
     let relay: FakeRelay | undefined
+    const server = createServer()
     const wss = new WebSocketServer({
-      host: '127.0.0.1',
-      port: 0,
+      server,
       verifyClient: (_info, done) => {
         if (relay && relay.refusals > 0) {
           relay.refusals -= 1
@@ -66,9 +107,9 @@ export class FakeRelay {
         } else done(true)
       },
     })
-    relay = new FakeRelay(wss)
-    await new Promise<void>((resolve) => wss.once('listening', () => resolve()))
-    relay.url = `http://127.0.0.1:${(wss.address() as AddressInfo).port}`
+    relay = new FakeRelay(wss, server)
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
+    relay.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
     return relay
   }
 
@@ -126,6 +167,8 @@ export class FakeRelay {
   async close(): Promise<void> {
     for (const peer of this.peers) peer.socket.terminate()
     await new Promise<void>((resolve) => this.wss.close(() => resolve()))
+    this.server.closeAllConnections()
+    await new Promise<void>((resolve) => this.server.close(() => resolve()))
   }
 
   /** Appends an event without delivering it (it is lost in transit, or older than the client). */
@@ -133,6 +176,7 @@ export class FakeRelay {
     conversationId: string,
     text: string,
     author: ConversationEvent['author'],
+    kind: ConversationEvent['kind'] = 'message',
   ): ConversationEvent {
     const events = this.log.get(conversationId) ?? []
     this.log.set(conversationId, events)
@@ -141,7 +185,7 @@ export class FakeRelay {
       conversationId,
       seq,
       id: `e${conversationId}-${seq}`,
-      kind: 'message',
+      kind,
       author,
       text,
       at: this.clock(seq),
@@ -180,6 +224,16 @@ export class FakeRelay {
       case 'sync':
         if (this.answerSync) this.replay(peer, frame.cursor, false)
         return
+      case 'callback':
+      case 'offline':
+      case 'prechat':
+      case 'identify':
+      case 'attributes':
+      case 'rate': {
+        const out = this.form(frame, 'socket')
+        if (out && !(this.holdAcks && out.t === 'ack')) reply(out)
+        return
+      }
       case 'send':
       case 'close': {
         if (frame.text !== undefined && frame.text === this.rejectText) {
@@ -211,6 +265,50 @@ export class FakeRelay {
         this.broadcast({ t: 'event', ...event })
       }
     }
+  }
+
+  /**
+   * A form-like frame: refused without the current consent (personal data) or
+   * without a name; acknowledged once per cid. Callback and offline open a
+   * conversation of that kind whose first event is a `form` event.
+   */
+  private form(frame: Frame, via: 'socket' | 'http'): Frame | undefined {
+    const known = this.acks.get(frame.cid)
+    if (known) return via === 'socket' && this.holdAcks ? undefined : known
+    const personal = ['callback', 'offline', 'prechat'].includes(frame.t)
+    const error = (code: string, extra: object = {}) => ({
+      t: 'error',
+      code,
+      message: code,
+      cid: frame.cid,
+      ...extra,
+    })
+    if (personal && frame.consent?.version !== this.agreementVersion) {
+      return error('consent_required')
+    }
+    if ((frame.t === 'callback' || frame.t === 'offline') && !frame.name) {
+      return error('field_invalid', { fields: [{ field: 'name', code: 'required' }] })
+    }
+    let ack: Frame
+    if (frame.t === 'callback' || frame.t === 'offline') {
+      this.forms += 1
+      const conversationId = `${frame.t}-${this.forms}`
+      const event = this.append(
+        conversationId,
+        `${frame.t}: ${frame.name}`,
+        {
+          kind: 'visitor',
+        },
+        'form',
+      )
+      ack = { t: 'ack', cid: frame.cid, id: event.id, conversationId, seq: event.seq, at: event.at }
+      this.acks.set(frame.cid, ack)
+      this.broadcast({ t: 'event', ...event })
+    } else {
+      ack = { t: 'ack', cid: frame.cid, id: `x-${frame.cid}`, at: 5000 }
+      this.acks.set(frame.cid, ack)
+    }
+    return via === 'socket' && this.holdAcks ? undefined : ack
   }
 
   private hello(peer: Peer, frame: Frame): void {
@@ -246,6 +344,8 @@ export class FakeRelay {
           token,
           conversations: [...this.log.keys()].map((id) => this.summary(id)),
           operatorsOnline: 1,
+          available: this.available,
+          startParam: 'dmlzaXRvci0x.sig',
           configVersion: '1',
           limits: { maxFrameBytes: 16384, maxTextLength: 4000 },
         }),

@@ -1,0 +1,57 @@
+import type { Ack, ErrorBody } from '@parley/protocol'
+import { ParleyError } from './errors.ts'
+import type { OutboxFrame } from './outbox.ts'
+
+/** Form frames the relay also takes over HTTP, for visitors whose WebSocket is blocked. */
+export const HTTP_FORMS: readonly string[] = ['callback', 'offline']
+
+/** What `POST /v1/sites/:site/callback|offline` answers: an ack, and a token for a new visitor. */
+export interface HttpAck extends Omit<Ack, 't'> {
+  token?: string
+}
+
+export interface HttpFallbackOptions {
+  host: string
+  site: string
+  fetch: typeof fetch
+  /** The visitor's token, if any; a reply's token is stored through `setToken`. */
+  token(): string | null
+  setToken(token: string): void
+}
+
+/** Codes worth trying again later; any other refusal is final. */
+const RETRY: readonly string[] = ['rate_limited', 'shutting_down', 'internal']
+
+/**
+ * Posts one form frame to the relay's HTTP fallback. Resolves with the ack;
+ * rejects with a {@link ParleyError}: the relay's code (final unless transient),
+ * or `http_failed` when the request did not get an answer (try again later).
+ */
+export async function postForm(options: HttpFallbackOptions, frame: OutboxFrame): Promise<Ack> {
+  const { t, ...fields } = frame
+  const token = options.token()
+  const url = new URL(`/v1/sites/${encodeURIComponent(options.site)}/${t}`, options.host).href
+  let response: Response
+  try {
+    response = await options.fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(token ? { token, ...fields } : fields),
+    })
+  } catch (error) {
+    throw new ParleyError('http_failed', String(error), frame.cid)
+  }
+  const body = (await response.json().catch(() => ({}))) as Partial<HttpAck & ErrorBody>
+  if (!response.ok) {
+    const code = typeof body.code === 'string' ? body.code : 'http_failed'
+    throw new ParleyError(code, body.message, frame.cid, body.fields)
+  }
+  if (body.token && !token) options.setToken(body.token)
+  const { token: _, ...ack } = body as HttpAck
+  return { t: 'ack', ...ack }
+}
+
+/** Whether a failed post should stay in the outbox for another try. */
+export function isRetryable(error: ParleyError): boolean {
+  return error.code === 'http_failed' || RETRY.includes(error.code)
+}

@@ -1,0 +1,182 @@
+import { afterEach, beforeEach, expect, test, vi } from 'vitest'
+import WebSocket from 'ws'
+import type { ParleyError } from './errors.ts'
+import { type KeyValueStorage, memoryStorage } from './storage.ts'
+import { FakeRelay, until } from './test/fake-relay.ts'
+import { createVisitorClient, type VisitorClient } from './visitor-client.ts'
+
+let relay: FakeRelay
+const clients: VisitorClient[] = []
+
+beforeEach(async () => {
+  relay = await FakeRelay.start()
+})
+
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.destroy()
+  vi.unstubAllGlobals()
+  await relay.close()
+})
+
+function visitor(
+  storage: KeyValueStorage = memoryStorage(),
+  socket: typeof WebSocket | null = WebSocket,
+): VisitorClient {
+  const client = createVisitorClient({
+    host: relay.url,
+    site: 'site-1',
+    ...(socket ? { WebSocket: socket } : {}),
+    storage,
+    random: () => 0.5,
+    backoff: { baseMs: 5, capMs: 20 },
+  })
+  clients.push(client)
+  return client
+}
+
+const consent = { version: 'v1' }
+const callback = { name: 'Anna', phone: '+79161234567', when: 'asap' as const, consent }
+
+test('a callback request opens its own conversation and never becomes the chat', async () => {
+  const client = visitor()
+  const ack = await client.submitCallback(callback)
+  expect(ack).toMatchObject({ conversationId: 'callback-1', seq: 1 })
+  expect(relay.frames('callback')[0]).toMatchObject({ t: 'callback', ...callback })
+  await until(() => expect(relay.log.get('callback-1')?.[0]?.kind).toBe('form'))
+  await new Promise((resolve) => setTimeout(resolve, 20))
+  expect(client.$messages.get()).toEqual([])
+  expect(client.$conversation.get()).toBeUndefined()
+  await client.send('And a question')
+  expect(client.$messages.get().map((m) => m.text)).toEqual(['And a question'])
+})
+
+test('an offline form submitted while disconnected is kept and stored exactly once after reconnect', async () => {
+  const storage = memoryStorage()
+  relay.holdAcks = true
+  const first = visitor(storage)
+  first.connect()
+  await until(() => expect(first.$status.get()).toBe('connected'))
+  const form = { name: 'Anna', email: 'anna@example.com', text: 'Call me', consent }
+  void first.submitOffline(form).catch(() => {})
+  await until(() => expect(relay.frames('offline')).toHaveLength(1))
+  first.destroy()
+
+  relay.holdAcks = false
+  const second = visitor(storage)
+  second.connect()
+  await until(() => expect(storage.getItem('parley:site-1:outbox')).toBe('[]'))
+  const sent = relay.frames('offline')
+  expect(sent).toHaveLength(2)
+  expect(sent[1]?.cid).toBe(sent[0]?.cid)
+  expect([...relay.log.keys()]).toEqual(['offline-1'])
+})
+
+test('a form without the current consent is refused with consent_required', async () => {
+  const client = visitor()
+  relay.agreementVersion = 'v2'
+  const error = await client.submitCallback(callback).catch((e: ParleyError) => e)
+  expect(error).toMatchObject({ code: 'consent_required' })
+  expect(relay.log.size).toBe(0)
+})
+
+test('field errors come back with their field codes', async () => {
+  const client = visitor()
+  const error = await client
+    .submitOffline({ name: '', phone: '+79161234567', text: 'hi', consent })
+    .catch((e: ParleyError) => e)
+  expect(error).toMatchObject({
+    code: 'field_invalid',
+    fields: [{ field: 'name', code: 'required' }],
+  })
+})
+
+test('pre-chat, identify and attributes are acknowledged without a conversation', async () => {
+  const client = visitor()
+  await expect(client.submitPrechat({ name: 'Anna', consent })).resolves.toMatchObject({
+    t: 'ack',
+  })
+  await client.identify({ userId: 'u1', name: 'Anna', hash: 'ab' })
+  await client.setAttributes({ plan: 'pro', seats: 3, trial: false })
+  expect(relay.frames('identify')[0]).toMatchObject({ userId: 'u1', name: 'Anna', hash: 'ab' })
+  expect(relay.frames('attributes')[0]).toMatchObject({
+    attributes: { plan: 'pro', seats: 3, trial: false },
+  })
+  expect(relay.frames('prechat')[0]).toMatchObject({ name: 'Anna', consent })
+  expect(relay.log.size).toBe(0)
+})
+
+test('rating a conversation sends the rating and shows it on the summary', async () => {
+  const client = visitor()
+  await client.send('hi')
+  relay.broadcast({ t: 'conversation', conversation: { ...relay.summary('c1'), status: 'closed' } })
+  await until(() => expect(client.$conversation.get()?.status).toBe('closed'))
+  await client.rate('c1', 5, 'Thanks!')
+  expect(relay.frames('rate')[0]).toMatchObject({
+    conversationId: 'c1',
+    rating: 5,
+    comment: 'Thanks!',
+  })
+  expect(client.$conversation.get()).toMatchObject({ rating: 5, ratingComment: 'Thanks!' })
+})
+
+test('availability and the start parameter come from welcome, then from live presence', async () => {
+  relay.available = false
+  const client = visitor()
+  expect(client.$available.get()).toBeUndefined()
+  client.connect()
+  await until(() => expect(client.$available.get()).toBe(false))
+  expect(client.$startParam.get()).toBe('dmlzaXRvci0x.sig')
+  relay.broadcast({ t: 'presence', operatorsOnline: 1, available: true })
+  await until(() => expect(client.$available.get()).toBe(true))
+  expect(client.$operatorsOnline.get()).toBe(1)
+})
+
+test('when the socket keeps failing, a callback goes over HTTP once and the token is kept', async () => {
+  const storage = memoryStorage()
+  relay.refuse(1000)
+  const client = visitor(storage)
+  const ack = await client.submitCallback(callback)
+  expect(ack).toMatchObject({ t: 'ack', conversationId: 'callback-1', seq: 1 })
+  expect(relay.connections).toBeGreaterThanOrEqual(3)
+  expect(relay.posts).toHaveLength(1)
+  expect(relay.posts[0]).toMatchObject({
+    path: '/v1/sites/site-1/callback',
+    body: { cid: ack.cid, ...callback },
+  })
+  expect(storage.getItem('parley:site-1:token')).toBe('token-http')
+  expect(storage.getItem('parley:site-1:outbox')).toBe('[]')
+})
+
+test('without any WebSocket, forms go over HTTP at once and refusals reject', async () => {
+  vi.stubGlobal('WebSocket', undefined)
+  const storage = memoryStorage()
+  const client = visitor(storage, null)
+  const ack = await client.submitOffline({
+    name: 'Anna',
+    phone: '+79161234567',
+    text: 'Hi',
+    consent,
+  })
+  expect(ack.conversationId).toBe('offline-1')
+  relay.agreementVersion = 'v2'
+  const error = await client.submitCallback(callback).catch((e: ParleyError) => e)
+  expect(error).toMatchObject({ code: 'consent_required' })
+  expect(relay.posts).toHaveLength(2)
+  expect(storage.getItem('parley:site-1:outbox')).toBe('[]')
+})
+
+test('shutdown forgets the visitor: storage keys removed, stores emptied, socket closed', async () => {
+  const storage = memoryStorage()
+  const client = visitor(storage)
+  await client.send('hello')
+  await until(() => expect(client.$messages.get()).toHaveLength(1))
+  expect(storage.getItem('parley:site-1:token')).not.toBeNull()
+  client.shutdown()
+  for (const key of ['token', 'cursor', 'outbox', 'messages']) {
+    expect(storage.getItem(`parley:site-1:${key}`)).toBeNull()
+  }
+  expect(client.$messages.get()).toEqual([])
+  expect(client.$conversation.get()).toBeUndefined()
+  expect(client.$status.get()).toBe('closed')
+  await until(() => expect(relay.open).toBe(0))
+})
