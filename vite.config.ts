@@ -30,7 +30,10 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['packages/{protocol,client,relay}/src/**/*.test.ts', 'examples/**/*.test.ts'],
+          include: [
+            'packages/{protocol,client,relay,scenarios}/src/**/*.test.ts',
+            'examples/**/*.test.ts',
+          ],
           testTimeout: 20_000,
         },
       },

@@ -81,7 +81,7 @@ export const VisitorCondition = Type.Object({
   type: Type.Literal('visitor'),
   visitor: Type.Union([Type.Literal('new'), Type.Literal('returning')]),
 })
-export const Weekday = Type.Union([
+export const ScheduleDay = Type.Union([
   Type.Literal('mon'),
   Type.Literal('tue'),
   Type.Literal('wed'),
@@ -90,7 +90,7 @@ export const Weekday = Type.Union([
   Type.Literal('sat'),
   Type.Literal('sun'),
 ])
-export type Weekday = Static<typeof Weekday>
+export type ScheduleDay = Static<typeof ScheduleDay>
 const Clock = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' })
 /**
  * On the given days, from `from` (inclusive) to `to` (exclusive), wall time in
@@ -99,7 +99,7 @@ const Clock = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' })
  */
 export const ScheduleCondition = Type.Object({
   type: Type.Literal('schedule'),
-  days: Type.Array(Weekday, { minItems: 1, maxItems: 7, uniqueItems: true }),
+  days: Type.Array(ScheduleDay, { minItems: 1, maxItems: 7, uniqueItems: true }),
   from: Clock,
   to: Clock,
   timeZone: Type.String({ minLength: 1, maxLength: 64 }),

@@ -1,0 +1,137 @@
+import type { Scenario, ScenarioSettings } from '@parley/protocol'
+import { evaluate } from './evaluate.ts'
+import type { AttributionEvent, Decision, Facts, History } from './facts.ts'
+import {
+  emptyHistory,
+  isHistory,
+  newSession,
+  recordClicked,
+  recordDismissed,
+  recordShown,
+} from './history.ts'
+
+/** Longest delay `setTimeout` keeps; a longer one fires at once. */
+const MAX_DELAY = 2 ** 31 - 1
+
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown
+  clearTimeout(id: never): void
+}
+
+export interface EngineOptions {
+  scenarios: readonly Scenario[]
+  settings: ScenarioSettings
+  /** The facts at start; `now` and `showing` are the engine's. */
+  facts: Omit<Facts, 'now' | 'showing'>
+  /** @default Date.now */
+  clock?: () => number
+  /** @default globalThis */
+  timers?: Timers
+  /** Reads the visit history (from the visitor's storage, or memory before consent). */
+  load?: () => unknown
+  /** Writes it back after every change. */
+  save?: (history: History) => void
+  /** An invitation is to be shown now. */
+  onShow: (decision: Decision) => void
+  /** Impression, click, dismissal: for the relay's attribution counts. */
+  onEvent?: (event: AttributionEvent) => void
+}
+
+export interface Engine {
+  /** Merge changed facts (page, session, presence, widget open...) and decide again. */
+  update(facts: Partial<Omit<Facts, 'now' | 'showing'>>): void
+  /** A custom event fired by the site (`Parley('track', name)`). */
+  track(name: string): void
+  /** The visitor closed invitation `scenarioId`. */
+  dismiss(scenarioId: string): void
+  /** The visitor took invitation `scenarioId`. */
+  click(scenarioId: string): void
+  /** Cancels the timer; nothing is called after this. */
+  destroy(): void
+}
+
+/**
+ * Runs `evaluate` whenever the facts change and at the one time it asked to
+ * look again (one timer at a time), keeps the visit history, and shows one
+ * invitation at a time: after `delaySeconds` if the same scenario still wins.
+ */
+export function createEngine(options: EngineOptions): Engine {
+  const { scenarios, settings, onShow, onEvent, save } = options
+  const clock = options.clock ?? Date.now
+  const timers = options.timers ?? (globalThis as Timers)
+  const loaded = options.load?.()
+  let history = isHistory(loaded) ? loaded : emptyHistory()
+  const facts: Facts = { ...options.facts, now: clock() }
+  let pending: Decision | undefined
+  let timer: unknown
+  let dead = false
+
+  const commit = (next: History) => {
+    history = next
+    save?.(next)
+  }
+  const emit = (type: AttributionEvent['type'], scenarioId: string) =>
+    onEvent?.({ type, scenarioId, at: facts.now, page: facts.page.url })
+
+  function run() {
+    if (dead) return
+    if (timer !== undefined) timers.clearTimeout(timer as never)
+    timer = undefined
+    const now = clock()
+    facts.now = now
+    const session = facts.session.id
+    if (history.session !== session) commit(newSession(history, session))
+    const result = evaluate(scenarios, facts, history, settings)
+    facts.exitIntent = false
+    let show = result.show
+    if (show && pending?.scenarioId === show.scenarioId) show = pending
+    pending = show
+    if (show && show.at <= now) {
+      pending = undefined
+      facts.showing = show.scenarioId
+      commit(recordShown(history, show.scenarioId, session, now))
+      emit('impression', show.scenarioId)
+      onShow({ ...show, at: now })
+      return
+    }
+    const wake = Math.min(
+      result.wakeAt ?? Number.POSITIVE_INFINITY,
+      show?.at ?? Number.POSITIVE_INFINITY,
+    )
+    if (wake < Number.POSITIVE_INFINITY)
+      timer = timers.setTimeout(run, Math.min(wake - now, MAX_DELAY))
+  }
+
+  function close(scenarioId: string, type: 'click' | 'dismiss') {
+    if (dead || facts.showing !== scenarioId) return
+    facts.showing = undefined
+    facts.now = clock()
+    const record = type === 'click' ? recordClicked : recordDismissed
+    commit(record(history, scenarioId, facts.now))
+    emit(type, scenarioId)
+    run()
+  }
+
+  run()
+  return {
+    update(changed) {
+      if (changed.session && changed.session.id !== facts.session.id && !changed.events) {
+        facts.events = []
+      }
+      Object.assign(facts, changed)
+      run()
+    },
+    track(name) {
+      if (!facts.events.includes(name)) facts.events = [...facts.events, name]
+      run()
+    },
+    dismiss: (id) => close(id, 'dismiss'),
+    click: (id) => close(id, 'click'),
+    destroy() {
+      dead = true
+      pending = undefined
+      if (timer !== undefined) timers.clearTimeout(timer as never)
+      timer = undefined
+    },
+  }
+}
