@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, test } from 'vitest'
 import type { ParleyConversationList } from './conversation-list.ts'
 import { defineConsoleElements } from './elements.ts'
-import { deepQueryAll, settle, textOf } from './test/dom.ts'
+import { deepQuery, deepQueryAll, settle, textOf } from './test/dom.ts'
 import {
   createFakeOperatorClient,
   type FakeOperatorClient,
@@ -30,7 +30,7 @@ function names(): string[] {
 
 test('an empty queue says that new chats will appear', async () => {
   await settle(list)
-  expect(deepQueryAll(list, 'button')).toHaveLength(0)
+  expect(deepQueryAll(list, '[role="list"] button')).toHaveLength(0)
   expect(textOf(list.shadowRoot)).toContain('No conversations yet')
 })
 
@@ -83,4 +83,121 @@ test('a removed list stops listening to the store', async () => {
   list.remove()
   client.conversations.set([summary({ id: 'c1', visitorName: 'Anna' })])
   expect(client.conversations.lc).toBe(0)
+})
+
+function tabs(): HTMLButtonElement[] {
+  return deepQueryAll<HTMLButtonElement>(list, '[role="tablist"] [role="tab"]')
+}
+
+function tab(name: string): HTMLButtonElement {
+  const found = tabs().find((t) => textOf(t) === name)
+  if (!found) throw new Error(`no tab ${name}`)
+  return found
+}
+
+function mixedQueue(): void {
+  client.conversations.set([
+    summary({ id: 'c1', visitorName: 'Anna', lastText: 'Hi there' }),
+    summary({
+      id: 'c2',
+      kind: 'callback',
+      visitorName: 'Boris',
+      visitorPhone: '+79161234567',
+      lastText: 'Callback request: Boris, +79161234567, as soon as possible',
+    }),
+    summary({
+      id: 'c3',
+      kind: 'offline',
+      visitorName: 'Chen',
+      visitorEmail: 'chen@example.com',
+      visitorPhone: '+4915112345678',
+      lastText: 'Do you ship to Riga?',
+    }),
+    summary({ id: 'c4', kind: 'chat', visitorName: 'Dana', lastText: 'Thanks' }),
+  ])
+}
+
+test('callbacks and offline messages carry their kind and the visitor contact', async () => {
+  mixedQueue()
+  await settle(list)
+  const [anna, boris, chen] = names()
+  expect(anna).toMatch(/^Anna New /)
+  expect(boris).toMatch(/^Boris Callback New .+ \+79161234567 Callback request: Boris/)
+  expect(chen).toMatch(/^Chen Offline message New .+ \+4915112345678 · chen@example\.com Do you/)
+})
+
+test('the filter tabs show all, chats, callbacks or offline messages', async () => {
+  mixedQueue()
+  await settle(list)
+  expect(tabs().map(textOf)).toEqual(['All', 'Chats', 'Callbacks', 'Offline'])
+  expect(tab('All').getAttribute('aria-selected')).toBe('true')
+  expect(names()).toHaveLength(4)
+
+  tab('Chats').click()
+  await settle(list)
+  expect(names().map((n) => n.split(' ')[0])).toEqual(['Anna', 'Dana'])
+  expect(tab('Chats').getAttribute('aria-selected')).toBe('true')
+  expect(tab('All').getAttribute('aria-selected')).toBe('false')
+  const panel = deepQuery(list, '[role="tabpanel"]')!
+  expect(panel.getAttribute('aria-labelledby')).toBe(tab('Chats').id)
+
+  tab('Callbacks').click()
+  await settle(list)
+  expect(names().map((n) => n.split(' ')[0])).toEqual(['Boris'])
+
+  tab('Offline').click()
+  await settle(list)
+  expect(names().map((n) => n.split(' ')[0])).toEqual(['Chen'])
+
+  client.conversations.set(client.conversations.get().filter((c) => c.kind !== 'offline'))
+  await settle(list)
+  expect(names()).toEqual([])
+  expect(textOf(list.shadowRoot)).toContain('No offline messages.')
+})
+
+test('arrow keys, Home and End move between the filter tabs and select them', async () => {
+  await settle(list)
+  const press = async (key: string) => {
+    const selected = tabs().find((t) => t.getAttribute('aria-selected') === 'true')!
+    selected.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }))
+    await settle(list)
+  }
+  const selected = () => textOf(tabs().find((t) => t.getAttribute('aria-selected') === 'true'))
+  await press('ArrowRight')
+  expect(selected()).toBe('Chats')
+  expect(list.shadowRoot!.activeElement).toBe(tab('Chats'))
+  expect(tabs().map((t) => t.tabIndex)).toEqual([-1, 0, -1, -1])
+  await press('End')
+  expect(selected()).toBe('Offline')
+  await press('ArrowRight')
+  expect(selected()).toBe('All')
+  await press('ArrowLeft')
+  expect(selected()).toBe('Offline')
+  await press('Home')
+  expect(selected()).toBe('All')
+})
+
+test('a closed conversation shows the visitor rating as stars', async () => {
+  client.conversations.set([
+    summary({ id: 'c1', visitorName: 'Anna', status: 'closed', rating: 4 }),
+    summary({ id: 'c2', visitorName: 'Boris', status: 'open', rating: 5 }),
+  ])
+  await settle(list)
+  const stars = deepQueryAll(list, '[role="img"]')
+  expect(stars.map((s) => s.getAttribute('aria-label'))).toEqual(['Rated 4 out of 5'])
+  expect(textOf(stars[0])).toBe('★★★★☆')
+})
+
+test('an entry says "Visitor is typing…" while its visitor types', async () => {
+  client.conversations.set([
+    summary({ id: 'c1', visitorName: 'Anna', lastText: 'Hi there' }),
+    summary({ id: 'c2', visitorName: 'Boris', lastText: 'Hello' }),
+  ])
+  client.visitorTyping.set({ c2: true })
+  await settle(list)
+  expect(names()[0]).toMatch(/Hi there$/)
+  expect(names()[1]).toMatch(/Visitor is typing…$/)
+  client.visitorTyping.set({})
+  await settle(list)
+  expect(names()[1]).toMatch(/Hello$/)
 })

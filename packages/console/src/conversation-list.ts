@@ -3,7 +3,14 @@ import type { ConversationSummary } from '@parley/protocol'
 import { css, html, LitElement, nothing } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
 import { AtomController } from './atom-controller.ts'
-import { conversationTitle, formatTime } from './labels.ts'
+import {
+  CONVERSATION_FILTERS,
+  type ConversationFilter,
+  emptyText,
+  filterAfterKey,
+  matchesFilter,
+} from './conversation-filter.ts'
+import { contactDetails, conversationTitle, formatTime, kindLabel } from './labels.ts'
 import { base } from './theme.ts'
 
 /** Detail of the `conversation-select` event. */
@@ -13,15 +20,20 @@ export interface ConversationSelectDetail {
 
 /**
  * `<parley-conversation-list>`: the live list from `client.$conversations`, most
- * recent first. Each entry is a button whose name starts with the visitor's name
- * (or "Visitor <short id>"), then "New" when it has events past `seen`, the time and
- * the last message. Clicking fires `conversation-select`.
+ * recent first, under filter tabs (`role="tablist"`: All, Chats, Callbacks, Offline;
+ * arrow keys, Home and End move between them). Each entry is a button whose name
+ * starts with the visitor's name (or "Visitor <short id>"), then the kind
+ * ("Callback", "Offline message") for non-chats, "New" when it has events past
+ * `seen`, the time, the visitor's phone and e-mail, the rating of a closed
+ * conversation, and the last message (or "Visitor is typing…").
+ * Clicking fires `conversation-select`.
  */
 export class ParleyConversationList extends LitElement {
   static override properties = {
     client: { attribute: false },
     selectedId: { attribute: false },
     seen: { attribute: false },
+    filter: { state: true },
   }
 
   static override styles = [
@@ -45,6 +57,34 @@ export class ParleyConversationList extends LitElement {
         text-transform: uppercase;
         letter-spacing: 0.06em;
         color: var(--parley-text-muted);
+      }
+      [role='tablist'] {
+        display: flex;
+        gap: 0.25rem;
+        margin: 0 0.75rem 0.5rem;
+        padding: 0.2rem;
+        border-radius: var(--parley-radius);
+        background: var(--parley-surface-muted);
+      }
+      [role='tab'] {
+        flex: 1;
+        padding: 0.3rem 0.4rem;
+        font-size: 0.8rem;
+        border-color: transparent;
+        background: transparent;
+        color: var(--parley-text-muted);
+      }
+      [role='tab'][aria-selected='true'] {
+        background: var(--parley-surface);
+        border-color: var(--parley-border);
+        color: var(--parley-text);
+        font-weight: 600;
+      }
+      [role='tabpanel'] {
+        display: flex;
+        flex-direction: column;
+        flex: 1;
+        min-height: 0;
       }
       .count {
         font-weight: 600;
@@ -85,6 +125,24 @@ export class ParleyConversationList extends LitElement {
       .unread .name {
         font-weight: 700;
       }
+      .kind {
+        margin-left: 0.4rem;
+        padding: 0 0.4rem;
+        border-radius: 999px;
+        font-size: 0.7rem;
+        font-weight: 600;
+        vertical-align: 0.1em;
+        border: 1px solid var(--parley-border);
+        color: var(--parley-text-muted);
+      }
+      .kind.callback {
+        color: var(--parley-success);
+        border-color: currentColor;
+      }
+      .kind.offline {
+        color: var(--parley-warning);
+        border-color: currentColor;
+      }
       .badge {
         margin-left: 0.4rem;
         padding: 0 0.4rem;
@@ -99,6 +157,17 @@ export class ParleyConversationList extends LitElement {
         font-size: 0.75rem;
         color: var(--parley-text-muted);
         align-self: center;
+      }
+      .contact,
+      parley-rating-stars {
+        grid-column: 1 / -1;
+        font-size: 0.8rem;
+        color: var(--parley-text-muted);
+        overflow-wrap: anywhere;
+      }
+      .typing {
+        font-style: italic;
+        color: var(--parley-accent);
       }
       .preview {
         grid-column: 1 / -1;
@@ -125,36 +194,76 @@ export class ParleyConversationList extends LitElement {
   declare selectedId: string | undefined
   /** Last `seq` the operator has seen, per conversation id. */
   declare seen: Readonly<Record<string, number>>
+  /** The selected tab. @default 'all' */
+  declare filter: ConversationFilter
 
   readonly #conversations = new AtomController<ConversationSummary[]>(this)
+  readonly #typing = new AtomController<Readonly<Record<string, true>>>(this)
 
   constructor() {
     super()
     this.seen = {}
+    this.filter = 'all'
   }
 
   override willUpdate(changed: Map<PropertyKey, unknown>): void {
-    if (changed.has('client')) this.#conversations.setAtom(this.client?.$conversations)
+    if (changed.has('client')) {
+      this.#conversations.setAtom(this.client?.$conversations)
+      this.#typing.setAtom(this.client?.$visitorTyping)
+    }
   }
 
   override render() {
-    const conversations = this.#conversations.value ?? []
+    const conversations = (this.#conversations.value ?? []).filter((conversation) =>
+      matchesFilter(conversation, this.filter),
+    )
     return html`
       <h2 id="heading">
         Conversations <span class="count">${conversations.length}</span>
       </h2>
-      ${
-        conversations.length === 0
-          ? html`<p class="empty">No conversations yet. New chats appear here as visitors write.</p>`
-          : html`<ul role="list" aria-labelledby="heading">
-            ${repeat(
-              conversations,
-              (conversation) => conversation.id,
-              (conversation) => this.#renderItem(conversation),
-            )}
-          </ul>`
-      }
+      <div role="tablist" aria-label="Show conversations" @keydown=${this.#tabKey}>
+        ${CONVERSATION_FILTERS.map(({ filter, label }) => {
+          const selected = filter === this.filter
+          return html`<button
+            role="tab"
+            type="button"
+            id="tab-${filter}"
+            aria-selected=${selected ? 'true' : 'false'}
+            aria-controls="panel"
+            tabindex=${selected ? 0 : -1}
+            @click=${() => this.#setFilter(filter)}
+          >
+            ${label}
+          </button>`
+        })}
+      </div>
+      <div id="panel" role="tabpanel" aria-labelledby="tab-${this.filter}">
+        ${
+          conversations.length === 0
+            ? html`<p class="empty">${emptyText(this.filter)}</p>`
+            : html`<ul role="list" aria-labelledby="heading">
+              ${repeat(
+                conversations,
+                (conversation) => conversation.id,
+                (conversation) => this.#renderItem(conversation),
+              )}
+            </ul>`
+        }
+      </div>
     `
+  }
+
+  #setFilter(filter: ConversationFilter): void {
+    this.filter = filter
+  }
+
+  async #tabKey(event: KeyboardEvent): Promise<void> {
+    const next = filterAfterKey(this.filter, event.key)
+    if (!next) return
+    event.preventDefault()
+    this.filter = next
+    await this.updateComplete
+    this.renderRoot.querySelector<HTMLElement>(`#tab-${next}`)?.focus()
   }
 
   #isUnread(conversation: ConversationSummary): boolean {
@@ -165,7 +274,12 @@ export class ParleyConversationList extends LitElement {
   #renderItem(conversation: ConversationSummary) {
     const unread = this.#isUnread(conversation)
     const current = conversation.id === this.selectedId
-    const classes = [unread ? 'unread' : '', conversation.status === 'closed' ? 'closed' : '']
+    const closed = conversation.status === 'closed'
+    const classes = [unread ? 'unread' : '', closed ? 'closed' : '']
+    const kind = kindLabel(conversation.kind)
+    const { phone, email } = contactDetails(conversation)
+    const contact = [phone, email].filter(Boolean).join(' · ')
+    const typing = !closed && Boolean(this.#typing.value?.[conversation.id])
     return html`<li>
       <button
         type="button"
@@ -175,17 +289,25 @@ export class ParleyConversationList extends LitElement {
       >
         <span class="name"
           >${conversationTitle(conversation)} ${
-            unread ? html`<span class="badge">New</span>` : nothing
-          }</span
+            kind ? html`<span class="kind ${conversation.kind}">${kind}</span>` : nothing
+          } ${unread ? html`<span class="badge">New</span>` : nothing}</span
         >
         <time datetime=${new Date(conversation.updatedAt).toISOString()}
           >${formatTime(conversation.updatedAt)}</time
         >
-        <span class="preview"
-          >${conversation.status === 'closed' ? 'Closed · ' : ''}${
-            conversation.lastText ?? 'No messages yet'
-          }</span
-        >
+        ${contact ? html`<span class="contact">${contact}</span>` : nothing}
+        ${
+          closed && conversation.rating
+            ? html`<parley-rating-stars .rating=${conversation.rating}></parley-rating-stars>`
+            : nothing
+        }
+        ${
+          typing
+            ? html`<span class="preview typing">Visitor is typing…</span>`
+            : html`<span class="preview"
+              >${closed ? 'Closed · ' : ''}${conversation.lastText ?? 'No messages yet'}</span
+            >`
+        }
       </button>
     </li>`
   }

@@ -124,3 +124,87 @@ test('switching conversations shows the other history and stops following the fi
   expect(logTexts()).toEqual([])
   expect(client.messageStore('c1').lc).toBe(0)
 })
+
+test('a form event shows as a block named by its kind, with each field and value as text', async () => {
+  client.conversations.set([
+    summary({ id: 'c3', kind: 'callback', visitorName: 'Chen', visitorPhone: '+79161234567' }),
+  ])
+  client.history.c3 = [
+    message({
+      seq: 1,
+      text: 'Callback request: Chen, +79161234567, as soon as possible',
+      kind: 'form',
+      data: { comment: '<b>after 5</b>', when: 'asap', phone: '+79161234567', name: 'Chen' },
+    }),
+    message({ seq: 2, text: 'Thanks!' }),
+  ]
+  await open('Chen')
+  const group = deepQuery(log(), '[role="group"]')!
+  const heading = group.querySelector(`#${group.getAttribute('aria-labelledby')}`)
+  expect(textOf(heading)).toBe('Callback request')
+  const rows = [...group.querySelectorAll('dt')].map((dt) => [
+    textOf(dt),
+    textOf(dt.nextElementSibling),
+  ])
+  expect(rows).toEqual([
+    ['Name', 'Chen'],
+    ['Phone', '+79161234567'],
+    ['When to call', 'As soon as possible'],
+    ['Comment', '<b>after 5</b>'],
+  ])
+  expect(group.querySelector('b')).toBeNull()
+  expect(logTexts()).toEqual(['Thanks!'])
+})
+
+test('"Visitor is typing…" shows in a status line while the visitor types', async () => {
+  await open('Anna')
+  const status = () =>
+    deepQuery(workspace, 'parley-conversation')!.shadowRoot!.querySelector('[role="status"]')
+  expect(textOf(status())).toBe('')
+  client.visitorTyping.set({ c2: true })
+  await settle(workspace)
+  expect(textOf(status())).toBe('')
+  client.visitorTyping.set({ c1: true })
+  await settle(workspace)
+  expect(textOf(status())).toBe('Visitor is typing…')
+  client.visitorTyping.set({})
+  await settle(workspace)
+  expect(textOf(status())).toBe('')
+})
+
+test('the header shows the kind, contact links and the operator with their position', async () => {
+  client.conversations.set([
+    summary({
+      id: 'c5',
+      kind: 'offline',
+      visitorName: 'Dana',
+      visitorPhone: '+4915112345678',
+      visitorEmail: 'dana@example.com',
+      operator: { id: 'o1', name: 'Olga', position: 'Tea sommelier' },
+    }),
+  ])
+  await open('Dana')
+  const view = deepQuery(workspace, 'parley-conversation')!.shadowRoot!
+  expect(textOf(view.querySelector('h2'))).toBe('Dana Offline message')
+  const links = [...view.querySelectorAll('header a')].map((a) => [
+    a.getAttribute('href'),
+    a.getAttribute('aria-label'),
+  ])
+  expect(links).toEqual([
+    ['tel:+4915112345678', 'Phone +4915112345678'],
+    ['mailto:dana@example.com', 'Email dana@example.com'],
+  ])
+  expect(textOf(view.querySelector('.details'))).toBe('Assigned to Olga, Tea sommelier')
+})
+
+test('a closed, rated conversation shows the stars and the visitor comment', async () => {
+  client.conversations.set([
+    summary({ id: 'c6', visitorName: 'Emil', status: 'closed', rating: 2, ratingComment: 'Slow' }),
+  ])
+  await open('Emil')
+  const view = deepQuery(workspace, 'parley-conversation')!.shadowRoot!
+  const stars = deepQuery(view, '[role="img"]')!
+  expect(stars.getAttribute('aria-label')).toBe('Rated 2 out of 5')
+  expect(textOf(view.querySelector('.rating q'))).toBe('Slow')
+  expect(textOf(view.querySelector('[role="status"]'))).toBe('')
+})

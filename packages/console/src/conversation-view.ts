@@ -2,7 +2,7 @@ import type { ChatMessage, OperatorClient } from '@parley/client'
 import type { ConversationSummary } from '@parley/protocol'
 import { css, html, LitElement, nothing } from 'lit'
 import { AtomController } from './atom-controller.ts'
-import { conversationTitle } from './labels.ts'
+import { contactDetails, conversationTitle, kindLabel, operatorLabel } from './labels.ts'
 import type { ReplySendDetail, ReplyTypingDetail } from './reply-composer.ts'
 import { base } from './theme.ts'
 
@@ -16,6 +16,9 @@ function errorMessage(error: unknown, fallback: string): string {
  * `<parley-conversation>`: one open conversation. Loads its history when
  * `conversationId` changes, follows `client.messages(id)` live, marks what it
  * shows as read, and offers the reply composer and a "Close conversation" button.
+ * The header shows the kind ("Callback", "Offline message"), the visitor's phone and
+ * e-mail as links, the assigned operator with their position, and the visitor's
+ * rating once closed; "Visitor is typing…" shows in a `role="status"` line.
  */
 export class ParleyConversation extends LitElement {
   static override properties = {
@@ -31,7 +34,7 @@ export class ParleyConversation extends LitElement {
     css`
       :host {
         display: grid;
-        grid-template-rows: auto 1fr auto auto;
+        grid-template-rows: auto 1fr auto auto auto;
         min-height: 0;
         height: 100%;
       }
@@ -59,6 +62,42 @@ export class ParleyConversation extends LitElement {
         text-overflow: ellipsis;
         white-space: nowrap;
       }
+      h2 .kind {
+        margin-left: 0.5rem;
+        padding: 0 0.45rem;
+        border-radius: 999px;
+        border: 1px solid currentColor;
+        font-size: 0.75rem;
+        font-weight: 600;
+        vertical-align: 0.15em;
+        color: var(--parley-text-muted);
+      }
+      .contact {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.2rem 0.9rem;
+        margin: 0.15rem 0 0;
+        font-size: 0.85rem;
+      }
+      .contact a {
+        color: var(--parley-accent);
+      }
+      .rating {
+        display: flex;
+        align-items: center;
+        gap: 0.5rem;
+        margin: 0.15rem 0 0;
+        font-size: 0.85rem;
+      }
+      .typing {
+        min-height: 1.4em;
+        margin: 0;
+        padding: 0.15rem 1.25rem;
+        font-size: 0.8rem;
+        font-style: italic;
+        color: var(--parley-text-muted);
+        background: var(--parley-bg);
+      }
       .state-closed {
         color: var(--parley-danger);
         font-weight: 600;
@@ -81,6 +120,7 @@ export class ParleyConversation extends LitElement {
 
   readonly #messages = new AtomController<ChatMessage[]>(this)
   readonly #conversations = new AtomController<ConversationSummary[]>(this)
+  readonly #visitorTyping = new AtomController<Readonly<Record<string, true>>>(this)
   #readSeq = 0
 
   constructor() {
@@ -91,7 +131,10 @@ export class ParleyConversation extends LitElement {
   }
 
   override willUpdate(changed: Map<PropertyKey, unknown>): void {
-    if (changed.has('client')) this.#conversations.setAtom(this.client?.$conversations)
+    if (changed.has('client')) {
+      this.#conversations.setAtom(this.client?.$conversations)
+      this.#visitorTyping.setAtom(this.client?.$visitorTyping)
+    }
     if (changed.has('client') || changed.has('conversationId')) this.#open()
   }
 
@@ -145,17 +188,21 @@ export class ParleyConversation extends LitElement {
     const summary = this.#summary()
     const title = summary ? conversationTitle(summary) : 'Conversation'
     const closed = summary?.status === 'closed'
+    const kind = kindLabel(summary?.kind)
     const details = [
-      summary?.operator ? `Assigned to ${summary.operator.name}` : 'Unassigned',
+      summary?.operator ? `Assigned to ${operatorLabel(summary.operator)}` : 'Unassigned',
       summary?.page,
     ].filter(Boolean)
+    const typing = !closed && Boolean(this.#visitorTyping.value?.[this.conversationId])
     return html`
       <header>
         <div class="title">
-          <h2>${title}</h2>
+          <h2>${title} ${kind ? html`<span class="kind">${kind}</span>` : nothing}</h2>
+          ${summary ? this.#renderContact(summary) : nothing}
           <p class="details">
             ${closed ? html`<span class="state-closed">Closed</span> · ` : nothing}${details.join(' · ')}
           </p>
+          ${closed && summary?.rating ? this.#renderRating(summary) : nothing}
         </div>
         <button
           class="close"
@@ -170,7 +217,9 @@ export class ParleyConversation extends LitElement {
         .messages=${this.#messages.value ?? []}
         .visitorTitle=${title}
         .loading=${this.history === 'loading'}
+        .kind=${summary?.kind}
       ></parley-message-log>
+      <p class="typing" role="status">${typing ? 'Visitor is typing…' : ''}</p>
       ${this.error ? html`<p role="alert">${this.error}</p>` : html`<div></div>`}
       <parley-reply-composer
         ?disabled=${closed}
@@ -178,6 +227,23 @@ export class ParleyConversation extends LitElement {
         @reply-typing=${this.#typing}
       ></parley-reply-composer>
     `
+  }
+
+  #renderContact(summary: ConversationSummary) {
+    const { phone, email } = contactDetails(summary)
+    if (!phone && !email) return nothing
+    return html`<p class="contact">
+      ${phone ? html`<a href="tel:${phone}" aria-label="Phone ${phone}">${phone}</a>` : nothing}
+      ${email ? html`<a href="mailto:${email}" aria-label="Email ${email}">${email}</a>` : nothing}
+    </p>`
+  }
+
+  #renderRating(summary: ConversationSummary) {
+    const comment = summary.ratingComment?.trim()
+    return html`<p class="rating">
+      <parley-rating-stars .rating=${summary.rating}></parley-rating-stars>
+      ${comment ? html`<q>${comment}</q>` : nothing}
+    </p>`
   }
 
   async #send(event: CustomEvent<ReplySendDetail>): Promise<void> {

@@ -1,8 +1,10 @@
 import { ParleyConsole } from './console-app.ts'
 import { ParleyConversationList } from './conversation-list.ts'
 import { ParleyConversation } from './conversation-view.ts'
+import { ParleyFormCard } from './form-card.ts'
 import { ParleyLogin } from './login-form.ts'
 import { ParleyMessageLog } from './message-log.ts'
+import { ParleyRatingStars } from './rating-stars.ts'
 import { ParleyReplyComposer } from './reply-composer.ts'
 import { ParleyStatusBar } from './status-bar.ts'
 import { ParleyWorkspace } from './workspace.ts'
@@ -17,6 +19,8 @@ export const CONSOLE_ELEMENTS = {
   'parley-conversation': ParleyConversation,
   'parley-message-log': ParleyMessageLog,
   'parley-reply-composer': ParleyReplyComposer,
+  'parley-form-card': ParleyFormCard,
+  'parley-rating-stars': ParleyRatingStars,
 } as const
 
 /** Registers every console element that is not registered yet (safe to call twice). */
@@ -36,5 +40,7 @@ declare global {
     'parley-conversation': ParleyConversation
     'parley-message-log': ParleyMessageLog
     'parley-reply-composer': ParleyReplyComposer
+    'parley-form-card': ParleyFormCard
+    'parley-rating-stars': ParleyRatingStars
   }
 }

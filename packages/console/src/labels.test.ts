@@ -1,5 +1,11 @@
 import { expect, test } from 'vitest'
-import { authorLabel, conversationTitle } from './labels.ts'
+import {
+  authorLabel,
+  contactDetails,
+  conversationTitle,
+  kindLabel,
+  operatorLabel,
+} from './labels.ts'
 
 test('a conversation is named by the visitor name when there is one', () => {
   expect(conversationTitle({ visitorId: 'v_abc', visitorName: '  Anna ' })).toBe('Anna')
@@ -16,4 +22,23 @@ test('message authors fall back to the conversation title, Operator and System',
   expect(authorLabel({ kind: 'operator' }, 'x')).toBe('Operator')
   expect(authorLabel({ kind: 'operator', name: 'Olga' }, 'x')).toBe('Olga')
   expect(authorLabel({ kind: 'system', name: 'bot' }, 'x')).toBe('System')
+})
+
+test('only callbacks and offline messages have a kind badge', () => {
+  expect(kindLabel('callback')).toBe('Callback')
+  expect(kindLabel('offline')).toBe('Offline message')
+  expect(kindLabel('chat')).toBeUndefined()
+  expect(kindLabel(undefined)).toBeUndefined()
+})
+
+test('contact details keep the known, non-blank phone and e-mail', () => {
+  expect(contactDetails({ visitorPhone: '+79161234567', visitorEmail: ' ' })).toEqual({
+    phone: '+79161234567',
+  })
+  expect(contactDetails({})).toEqual({})
+})
+
+test('an operator is named with their position when they have one', () => {
+  expect(operatorLabel({ name: 'Olga', position: 'Tea sommelier' })).toBe('Olga, Tea sommelier')
+  expect(operatorLabel({ name: 'Olga', position: '' })).toBe('Olga')
 })

@@ -1,5 +1,5 @@
 import type { ConnectionStatus } from '@parley/client'
-import type { Author, ConversationSummary } from '@parley/protocol'
+import type { Author, ConversationKind, ConversationSummary } from '@parley/protocol'
 
 /**
  * How a conversation is named: the visitor's name, or "Visitor" and the first six
@@ -44,4 +44,30 @@ export function formatTime(at: number, now: number = Date.now()): string {
     minute: '2-digit',
     ...(sameDay ? {} : { day: 'numeric', month: 'short' }),
   }).format(date)
+}
+
+const KIND_LABELS: Record<ConversationKind, string | undefined> = {
+  chat: undefined,
+  callback: 'Callback',
+  offline: 'Offline message',
+}
+
+/** The badge of a conversation that is not a chat: "Callback" or "Offline message". */
+export function kindLabel(kind: ConversationKind | undefined): string | undefined {
+  return KIND_LABELS[kind ?? 'chat']
+}
+
+/** The visitor's phone and e-mail, those that are known, trimmed. */
+export function contactDetails(
+  summary: Pick<ConversationSummary, 'visitorPhone' | 'visitorEmail'>,
+): { phone?: string; email?: string } {
+  const phone = summary.visitorPhone?.trim()
+  const email = summary.visitorEmail?.trim()
+  return { ...(phone ? { phone } : {}), ...(email ? { email } : {}) }
+}
+
+/** "Olga" or "Olga, Senior support". */
+export function operatorLabel(operator: { name: string; position?: string }): string {
+  const position = operator.position?.trim()
+  return position ? `${operator.name}, ${position}` : operator.name
 }

@@ -1,4 +1,5 @@
 import type { ChatMessage } from '@parley/client'
+import type { ConversationKind, EventKind } from '@parley/protocol'
 import { css, html, LitElement, nothing } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
 import { authorLabel, formatTime } from './labels.ts'
@@ -8,15 +9,29 @@ import { base } from './theme.ts'
 const STICK_THRESHOLD = 48
 
 /**
+ * A message as the log reads it: a client that passes the event's `kind` and `data`
+ * along gets form events rendered as a form block, others show their text.
+ */
+export type LogMessage = ChatMessage & { kind?: EventKind; data?: Record<string, string> }
+
+/** The fields of a form event, or `undefined` for anything else. */
+function formData(message: LogMessage): Record<string, string> | undefined {
+  if (message.kind !== 'form' || !message.data) return undefined
+  return Object.keys(message.data).length > 0 ? message.data : undefined
+}
+
+/**
  * `<parley-message-log>`: a conversation's messages in a `role="log"` region, as
  * plain text (never HTML). Keeps the newest message in view while the operator is
- * at the bottom; leaves the scroll alone while they read older messages.
+ * at the bottom; leaves the scroll alone while they read older messages. A form
+ * event (callback request, offline message) shows as a `<parley-form-card>`.
  */
 export class ParleyMessageLog extends LitElement {
   static override properties = {
     messages: { attribute: false },
     visitorTitle: { attribute: false },
     loading: { attribute: false },
+    kind: { attribute: false },
   }
 
   static override styles = [
@@ -40,6 +55,10 @@ export class ParleyMessageLog extends LitElement {
       }
       .message.operator {
         align-self: flex-end;
+      }
+      .message.form {
+        width: min(36rem, 90%);
+        max-width: none;
       }
       .message.system {
         align-self: center;
@@ -94,10 +113,12 @@ export class ParleyMessageLog extends LitElement {
     `,
   ]
 
-  declare messages: readonly ChatMessage[]
+  declare messages: readonly LogMessage[]
   /** How the visitor is named when a message carries no author name. */
   declare visitorTitle: string
   declare loading: boolean
+  /** The conversation's kind, for the heading of form blocks. */
+  declare kind: ConversationKind | undefined
 
   #stick = true
 
@@ -130,16 +151,21 @@ export class ParleyMessageLog extends LitElement {
     </div>`
   }
 
-  #renderMessage(message: ChatMessage) {
+  #renderMessage(message: LogMessage) {
     const state =
       message.status === 'pending' ? 'Sending…' : message.status === 'failed' ? 'Not sent' : ''
-    return html`<article class="message ${message.author.kind} ${message.status}">
+    const form = formData(message)
+    return html`<article class="message ${message.author.kind} ${message.status} ${form ? 'form' : ''}">
       <div class="meta">
         <span class="author">${authorLabel(message.author, this.visitorTitle)}</span>
         <time datetime=${new Date(message.at).toISOString()}>${formatTime(message.at)}</time>
         ${state ? html`<span class="state">${state}</span>` : nothing}
       </div>
-      <p class="text">${message.text}</p>
+      ${
+        form
+          ? html`<parley-form-card .data=${form} .kind=${this.kind}></parley-form-card>`
+          : html`<p class="text">${message.text}</p>`
+      }
     </article>`
   }
 }

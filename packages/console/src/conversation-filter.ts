@@ -1,0 +1,52 @@
+import type { ConversationSummary } from '@parley/protocol'
+
+/** Which conversations the list shows. */
+export type ConversationFilter = 'all' | 'chat' | 'callback' | 'offline'
+
+/** The filter tabs, in order, with their names. */
+export const CONVERSATION_FILTERS: readonly { filter: ConversationFilter; label: string }[] = [
+  { filter: 'all', label: 'All' },
+  { filter: 'chat', label: 'Chats' },
+  { filter: 'callback', label: 'Callbacks' },
+  { filter: 'offline', label: 'Offline' },
+]
+
+const EMPTY: Record<ConversationFilter, string> = {
+  all: 'No conversations yet. New chats appear here as visitors write.',
+  chat: 'No chats.',
+  callback: 'No callback requests.',
+  offline: 'No offline messages.',
+}
+
+/** What the list says when the filter leaves nothing to show. */
+export function emptyText(filter: ConversationFilter): string {
+  return EMPTY[filter]
+}
+
+/** True when `filter` shows `summary` (a summary without `kind` is a chat). */
+export function matchesFilter(summary: ConversationSummary, filter: ConversationFilter): boolean {
+  return filter === 'all' || (summary.kind ?? 'chat') === filter
+}
+
+/**
+ * The tab a key moves to in a tablist (ArrowLeft/ArrowRight wrap around, Home, End),
+ * or `undefined` for any other key.
+ */
+export function filterAfterKey(
+  current: ConversationFilter,
+  key: string,
+): ConversationFilter | undefined {
+  const count = CONVERSATION_FILTERS.length
+  const index = CONVERSATION_FILTERS.findIndex((entry) => entry.filter === current)
+  const target =
+    key === 'ArrowRight'
+      ? (index + 1) % count
+      : key === 'ArrowLeft'
+        ? (index - 1 + count) % count
+        : key === 'Home'
+          ? 0
+          : key === 'End'
+            ? count - 1
+            : undefined
+  return target === undefined ? undefined : CONVERSATION_FILTERS[target]?.filter
+}
