@@ -78,3 +78,14 @@ test('an own message keeps its key from pending through ack to event, even when 
   steps.push(shown())
   expect(steps).toEqual([['k1:pending'], ['k1:sent'], ['k1:sent'], ['k1:sent', 'k2:sent']])
 })
+
+test('a form event keeps its kind and fields; a plain message carries neither', () => {
+  const log = new ConversationLog({ storage: memoryStorage(), cursorKey: 'cursor' })
+  const data = { name: 'Anna', phone: '+79161234567', when: 'asap' }
+  log.apply({ ...event(1, 'Callback request: Anna'), kind: 'form', data })
+  log.apply(event(2))
+  const [form, plain] = log.messages('c1')
+  expect(form).toMatchObject({ kind: 'form', data, text: 'Callback request: Anna' })
+  expect(plain).not.toHaveProperty('kind')
+  expect(plain).not.toHaveProperty('data')
+})

@@ -1,4 +1,4 @@
-import type { Ack, Author, ConversationEvent, Cursor } from '@parley/protocol'
+import type { Ack, Author, ConversationEvent, Cursor, EventKind } from '@parley/protocol'
 import { type KeyValueStorage, readJson, writeJson } from './storage.ts'
 
 /** One line of a conversation as a UI renders it. */
@@ -13,6 +13,10 @@ export interface ChatMessage {
   text: string
   at: number
   status: 'pending' | 'sent' | 'failed'
+  /** The event's kind when it is not a plain `message` (`system`, `form`). */
+  kind?: EventKind
+  /** A `form` event's normalised fields (name, phone, email, when, comment, text...). */
+  data?: Record<string, string>
 }
 
 interface ConversationState {
@@ -113,6 +117,8 @@ export class ConversationLog {
       at: event.at,
       status: 'sent',
     }
+    if (event.kind !== 'message') message.kind = event.kind
+    if (event.data) message.data = event.data
     if (cid) {
       message.cid = cid
       state.acked.delete(cid)
