@@ -1,5 +1,5 @@
 import type { ChatMessage } from '@parley/client'
-import type { ConversationKind, EventKind } from '@parley/protocol'
+import type { ConversationKind } from '@parley/protocol'
 import { css, html, LitElement, nothing } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
 import { authorLabel, formatTime } from './labels.ts'
@@ -8,14 +8,8 @@ import { base } from './theme.ts'
 /** How close to the bottom (px) counts as "reading the latest", so new messages scroll in. */
 const STICK_THRESHOLD = 48
 
-/**
- * A message as the log reads it: a client that passes the event's `kind` and `data`
- * along gets form events rendered as a form block, others show their text.
- */
-export type LogMessage = ChatMessage & { kind?: EventKind; data?: Record<string, string> }
-
 /** The fields of a form event, or `undefined` for anything else. */
-function formData(message: LogMessage): Record<string, string> | undefined {
+function formData(message: ChatMessage): Record<string, string> | undefined {
   if (message.kind !== 'form' || !message.data) return undefined
   return Object.keys(message.data).length > 0 ? message.data : undefined
 }
@@ -113,7 +107,7 @@ export class ParleyMessageLog extends LitElement {
     `,
   ]
 
-  declare messages: readonly LogMessage[]
+  declare messages: readonly ChatMessage[]
   /** How the visitor is named when a message carries no author name. */
   declare visitorTitle: string
   declare loading: boolean
@@ -151,7 +145,7 @@ export class ParleyMessageLog extends LitElement {
     </div>`
   }
 
-  #renderMessage(message: LogMessage) {
+  #renderMessage(message: ChatMessage) {
     const state =
       message.status === 'pending' ? 'Sending…' : message.status === 'failed' ? 'Not sent' : ''
     const form = formData(message)

@@ -1,7 +1,6 @@
 import type { ChatMessage, ConnectionStatus, OperatorClient } from '@parley/client'
 import type { Ack, ConversationSummary, OperatorProfile } from '@parley/protocol'
 import { atom, type WritableAtom } from 'nanostores'
-import type { LogMessage } from '../message-log.ts'
 
 /** A recorded call to the fake client, e.g. `['send', 'c1', 'Hello']`. */
 export type FakeCall = [string, ...unknown[]]
@@ -120,7 +119,7 @@ export function summary(patch: Partial<ConversationSummary> & { id: string }): C
 }
 
 /** A message as the client would store it (with the event's `kind`/`data` when given). */
-export function message(patch: Partial<LogMessage> & { seq: number; text: string }): LogMessage {
+export function message(patch: Partial<ChatMessage> & { seq: number; text: string }): ChatMessage {
   return {
     key: `e-${patch.seq}`,
     id: `e-${patch.seq}`,
