@@ -177,8 +177,10 @@ export class ParleyConversationList extends LitElement {
         text-overflow: ellipsis;
         white-space: nowrap;
       }
-      .closed {
-        opacity: 0.7;
+      /* Muted, not faded: opacity would take the text below AA contrast. */
+      .closed .name {
+        color: var(--parley-text-muted);
+        font-weight: 500;
       }
       .empty {
         margin: 0;

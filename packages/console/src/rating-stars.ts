@@ -1,12 +1,15 @@
-import { css, html, LitElement, nothing } from 'lit'
+import { css, html, LitElement, nothing, svg } from 'lit'
 
 /** Highest rating a visitor can give. */
 export const MAX_RATING = 5
 
+/** A five-pointed star in a 20×20 box. */
+const STAR = 'M10 1.5l2.6 5.3 5.9.9-4.3 4.1 1 5.8L10 14.9l-5.2 2.7 1-5.8L1.5 7.7l5.9-.9z'
+
 /**
- * `<parley-rating-stars .rating=${4}>`: a visitor's rating (1–5) as stars, one image
- * named "Rated 4 out of 5" for assistive technology. Renders nothing without a
- * rating in range.
+ * `<parley-rating-stars .rating=${4}>`: a visitor's rating (1–5) as stars (filled up
+ * to the rating, outlined after), one image named "Rated 4 out of 5" for assistive
+ * technology. Renders nothing without a rating in range.
  */
 export class ParleyRatingStars extends LitElement {
   static override properties = {
@@ -16,15 +19,22 @@ export class ParleyRatingStars extends LitElement {
   static override styles = css`
     :host {
       display: inline-block;
-      line-height: 1;
+      line-height: 0;
       white-space: nowrap;
     }
+    svg {
+      width: 0.95em;
+      height: 0.95em;
+      stroke-width: 1.5;
+      stroke-linejoin: round;
+    }
     .on {
-      color: var(--parley-warning, #b26a00);
+      fill: var(--parley-warning, #9a5b00);
+      stroke: var(--parley-warning, #9a5b00);
     }
     .off {
-      color: var(--parley-text-muted, #5c6670);
-      opacity: 0.5;
+      fill: none;
+      stroke: var(--parley-text-muted, #5c6670);
     }
   `
 
@@ -38,7 +48,12 @@ export class ParleyRatingStars extends LitElement {
     }
     const stars = Array.from({ length: MAX_RATING }, (_, index) => index < rating)
     return html`<span role="img" aria-label="Rated ${rating} out of ${MAX_RATING}"
-      >${stars.map((on) => html`<span class=${on ? 'on' : 'off'} aria-hidden="true">${on ? '★' : '☆'}</span>`)}</span
+      >${stars.map(
+        (on) =>
+          html`<svg class=${on ? 'on' : 'off'} viewBox="0 0 20 20" aria-hidden="true">
+            ${svg`<path d=${STAR}></path>`}
+          </svg>`,
+      )}</span
     >`
   }
 }

@@ -20,7 +20,7 @@ export const tokens = css`
     --parley-danger: #c62828;
     --parley-danger-soft: #fdecea;
     --parley-success: #2e7d32;
-    --parley-warning: #b26a00;
+    --parley-warning: #9a5b00;
     --parley-bubble-visitor: #f0f2f5;
     --parley-bubble-operator: #e6eeff;
     --parley-radius: 8px;
