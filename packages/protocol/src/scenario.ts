@@ -139,18 +139,19 @@ export type Condition = Static<typeof Condition>
 export type ConditionType = Condition['type']
 
 const Conditions = Type.Array(Condition, { maxItems: 30 })
+const exact = { additionalProperties: false }
 /** A group of plain conditions: the nested level. */
 export const InnerConditionGroup = Type.Union([
-  Type.Object({ all: Conditions }),
-  Type.Object({ any: Conditions }),
+  Type.Object({ all: Conditions }, exact),
+  Type.Object({ any: Conditions }, exact),
 ])
 export type InnerConditionGroup = Static<typeof InnerConditionGroup>
 
 const Members = Type.Array(Type.Union([Condition, InnerConditionGroup]), { maxItems: 30 })
 /** `all` (an empty `all` is true) or `any` (an empty `any` is false), nested one level. */
 export const ConditionGroup = Type.Union([
-  Type.Object({ all: Members }),
-  Type.Object({ any: Members }),
+  Type.Object({ all: Members }, exact),
+  Type.Object({ any: Members }, exact),
 ])
 export type ConditionGroup = Static<typeof ConditionGroup>
 
