@@ -193,6 +193,7 @@ function run(scenarios: Scenario[], settings: ScenarioSettings, commands: Comman
           const id = showing
           showing = undefined
           if (c.k === 'dismiss') dismissals.push({ id, at: time.clock() })
+          else state.widgetOpen = true
           engine[c.k](id)
         }
         break

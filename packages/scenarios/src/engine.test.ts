@@ -185,6 +185,39 @@ describe('createEngine', () => {
     expect(log).toHaveLength(2)
   })
 
+  it('lets onShow click and open the widget synchronously; nothing more shows while it is open', () => {
+    const onEvent = { type: 'customEvent', name: 'go' } as const
+    const list = [
+      scenario({ id: 'a', priority: 1, conditions: { all: [onEvent] } }),
+      scenario({ id: 'b', conditions: { all: [onEvent] } }),
+    ]
+    const time = fakeTime(T)
+    const log: string[] = []
+    const engine = createEngine({
+      scenarios: list,
+      settings: { minGapSeconds: 0 },
+      facts: facts(),
+      clock: time.clock,
+      timers: time.timers,
+      onShow: (d) => {
+        log.push(`show ${d.scenarioId}`)
+        engine.click(d.scenarioId)
+        engine.update({ widgetOpen: true })
+      },
+      onEvent: (e) => log.push(`${e.type} ${e.scenarioId}`),
+    })
+    engine.track('go')
+    time.advance(60_000)
+    expect(log).toEqual(['impression a', 'show a', 'click a'])
+  })
+
+  it('decides again when the clock jumps past a threshold before the timer fires', () => {
+    const { engine, time, log } = setup([afterSeconds(600)])
+    time.jump(3_600_000)
+    engine.update({})
+    expect(log).toEqual(['impression s1 on https://shop.example/', 'show s1 at +3600000'])
+  })
+
   it('never sets a timer longer than setTimeout can hold', () => {
     const weekly = scenario({ rules: { oncePerDays: 30 } })
     const { engine, time } = setup([weekly])

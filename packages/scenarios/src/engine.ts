@@ -44,7 +44,7 @@ export interface Engine {
   track(name: string): void
   /** The visitor closed invitation `scenarioId`. */
   dismiss(scenarioId: string): void
-  /** The visitor took invitation `scenarioId`. */
+  /** The visitor took invitation `scenarioId`: the widget counts as open from here. */
   click(scenarioId: string): void
   /** Cancels the timer; nothing is called after this. */
   destroy(): void
@@ -106,6 +106,8 @@ export function createEngine(options: EngineOptions): Engine {
     if (dead || facts.showing !== scenarioId) return
     facts.showing = undefined
     facts.now = clock()
+    // Taking an invitation opens the widget; `update({ widgetOpen: false })` when it closes.
+    if (type === 'click') facts.widgetOpen = true
     const record = type === 'click' ? recordClicked : recordDismissed
     commit(record(history, scenarioId, facts.now))
     emit(type, scenarioId)
