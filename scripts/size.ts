@@ -19,11 +19,20 @@ function gz(file: string): number {
 }
 
 /**
+ * On-demand chunks: `forms-*` loads when a form is shown (callback, offline,
+ * pre-chat, rating), `lazy-*` for rarely used parts (title blink and sound in a
+ * hidden tab, the HTTP fallback when WebSocket is blocked).
+ */
+const isOnDemand = (file: string) => /(^|\/)(forms|lazy)-[^/]*\.js$/.test(file)
+
+/**
  * Every chunk an ES chunk imports, statically or with `import()`, relative to
  * its own folder: what is loaded by the time the chat is open and connected.
+ * On-demand chunks (`forms-*.js`, `lazy-*.js`) and what only they import are
+ * left out: they load when needed, and count in `everything`.
  */
 function closure(entry: string, seen = new Set<string>()): Set<string> {
-  if (seen.has(entry)) return seen
+  if (seen.has(entry) || isOnDemand(entry)) return seen
   seen.add(entry)
   const code = readFileSync(join(dist, entry), 'utf8')
   const folder = entry.includes('/') ? entry.slice(0, entry.lastIndexOf('/') + 1) : ''

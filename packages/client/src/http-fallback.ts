@@ -2,9 +2,6 @@ import type { Ack, ErrorBody } from '@parley/protocol'
 import { ParleyError } from './errors.ts'
 import type { OutboxFrame } from './outbox.ts'
 
-/** Form frames the relay also takes over HTTP, for visitors whose WebSocket is blocked. */
-export const HTTP_FORMS: readonly string[] = ['callback', 'offline']
-
 /** What `POST /v1/sites/:site/callback|offline` answers: an ack, and a token for a new visitor. */
 export interface HttpAck extends Omit<Ack, 't'> {
   token?: string
@@ -22,12 +19,25 @@ export interface HttpFallbackOptions {
 /** Codes worth trying again later; any other refusal is final. */
 const RETRY: readonly string[] = ['rate_limited', 'shutting_down', 'internal']
 
+/** A refusal of the HTTP fallback; `retry` when the form should stay queued for another try. */
+export type HttpError = ParleyError & { cid: string; retry: boolean }
+
 /**
  * Posts one form frame to the relay's HTTP fallback. Resolves with the ack;
- * rejects with a {@link ParleyError}: the relay's code (final unless transient),
+ * rejects with an {@link HttpError}: the relay's code (final unless transient),
  * or `http_failed` when the request did not get an answer (try again later).
  */
 export async function postForm(options: HttpFallbackOptions, frame: OutboxFrame): Promise<Ack> {
+  try {
+    return await post(options, frame)
+  } catch (error) {
+    const e = error as HttpError
+    e.retry = e.code === 'http_failed' || RETRY.includes(e.code)
+    throw e
+  }
+}
+
+async function post(options: HttpFallbackOptions, frame: OutboxFrame): Promise<Ack> {
   const { t, ...fields } = frame
   const token = options.token()
   const url = new URL(`/v1/sites/${encodeURIComponent(options.site)}/${t}`, options.host).href
@@ -49,9 +59,4 @@ export async function postForm(options: HttpFallbackOptions, frame: OutboxFrame)
   if (body.token && !token) options.setToken(body.token)
   const { token: _, ...ack } = body as HttpAck
   return { t: 'ack', ...ack }
-}
-
-/** Whether a failed post should stay in the outbox for another try. */
-export function isRetryable(error: ParleyError): boolean {
-  return error.code === 'http_failed' || RETRY.includes(error.code)
 }

@@ -2,7 +2,7 @@ export type { ConnectionStatus, Timers, WebSocketConstructor, WebSocketLike } fr
 export type { ChatMessage } from './conversation-log.ts'
 export type { Unsubscribe } from './emitter.ts'
 export { CLIENT_ERRORS, ParleyError, type ParleyErrorCode } from './errors.ts'
-export { HTTP_FORMS, type HttpAck } from './http-fallback.ts'
+export type { HttpAck, HttpError } from './http-fallback.ts'
 export {
   createOperatorClient,
   type OperatorClient,

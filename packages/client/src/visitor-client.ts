@@ -11,7 +11,7 @@ import type { ConnectionStatus, InboundFrame, WebSocketConstructor } from './con
 import type { ChatMessage } from './conversation-log.ts'
 import { createEmitter, type Unsubscribe } from './emitter.ts'
 import { ParleyError } from './errors.ts'
-import { HTTP_FORMS, isRetryable, postForm } from './http-fallback.ts'
+import type { HttpError } from './http-fallback.ts'
 import type { CommonOptions } from './options.ts'
 import type { OutboxFrame } from './outbox.ts'
 import { createCid } from './outbox.ts'
@@ -102,6 +102,8 @@ export interface VisitorClient {
 
 /** An operator who stopped typing without saying so is assumed gone after this. */
 const TYPING_EXPIRES_MS = 6000
+/** Form frames the relay also takes over HTTP, for visitors whose WebSocket is blocked. */
+const HTTP_FORMS: readonly string[] = ['callback', 'offline']
 /** Failed connection attempts in a row after which forms go over HTTP. */
 const FALLBACK_AFTER = 3
 
@@ -245,27 +247,32 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
     for (const { frame } of session.outbox.list()) {
       if (!HTTP_FORMS.includes(frame.t) || posting.has(frame.cid)) continue
       posting.add(frame.cid)
-      postForm(
-        {
-          host: options.host,
-          site: options.site,
-          fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
-          token: () => session.storage.getItem(tokenKey),
-          setToken: (token) => session.storage.setItem(tokenKey, token),
-        },
-        frame,
-      ).then(
-        (ack) => {
-          posting.delete(frame.cid)
-          if (!session.destroyed) session.acknowledge(ack)
-        },
-        (error: ParleyError & { cid: string }) => {
-          posting.delete(frame.cid)
-          if (session.destroyed || isRetryable(error)) return
-          session.reject(error)
-          events.emit('error', { error })
-        },
-      )
+      // A separate chunk in the widget build: only visitors whose socket fails download it.
+      import('./http-fallback.ts')
+        .then(({ postForm }) =>
+          postForm(
+            {
+              host: options.host,
+              site: options.site,
+              fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+              token: () => session.storage.getItem(tokenKey),
+              setToken: (token) => session.storage.setItem(tokenKey, token),
+            },
+            frame,
+          ),
+        )
+        .then(
+          (ack) => {
+            posting.delete(frame.cid)
+            if (!session.destroyed) session.acknowledge(ack)
+          },
+          (error: HttpError) => {
+            posting.delete(frame.cid)
+            if (session.destroyed || error.retry !== false) return
+            session.reject(error)
+            events.emit('error', { error })
+          },
+        )
     }
   }
 

@@ -1,5 +1,6 @@
+import type { IdentifyData, VisitorAttributes } from '@parley/client'
 import type { Dispatch } from './command-queue.ts'
-import type { WidgetEvents } from './controller.ts'
+import type { View, WidgetEvents } from './controller.ts'
 import type { WidgetHandle } from './mount-with.tsx'
 
 const EVENTS: readonly string[] = [
@@ -7,21 +8,60 @@ const EVENTS: readonly string[] = [
   'open',
   'close',
   'message',
+  'lead',
+  'unread',
 ] satisfies (keyof WidgetEvents)[]
+
+const VIEWS: readonly (View | undefined)[] = [undefined, 'chat', 'callback', 'offline']
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /**
  * Turns `Parley(command, ...args)` calls into widget handle calls. Unknown commands
- * and bad arguments are reported on the console, never thrown into the page.
+ * and bad arguments are reported on the console, never thrown into the page; so
+ * are rejected promises (a refused `identify`).
  */
 export function createDispatch(handle: WidgetHandle): Dispatch {
+  const report = (command: string) => (error: unknown) =>
+    console.error(`Parley: ${command} failed`, error)
   return (command, ...args) => {
     switch (command) {
-      case 'open':
+      case 'open': {
+        const view = args[0] as View | undefined
+        if (!VIEWS.includes(view)) {
+          console.error(
+            `Parley: use Parley('open'), or Parley('open', 'chat'|'callback'|'offline')`,
+          )
+          return
+        }
+        void handle.open(view).catch(report(command))
+        return
+      }
       case 'close':
       case 'toggle':
       case 'allowStorage':
-        handle[command]()
+      case 'shutdown':
+        void handle[command]().catch(report(command))
         return
+      case 'identify': {
+        const [data] = args
+        if (!isObject(data) || typeof data.userId !== 'string' || data.userId === '') {
+          console.error(`Parley: use Parley('identify', { userId, name?, email?, phone?, hash? })`)
+          return
+        }
+        void handle.identify(data as unknown as IdentifyData).catch(report(command))
+        return
+      }
+      case 'setAttributes': {
+        const [attributes] = args
+        if (!isObject(attributes)) {
+          console.error(`Parley: use Parley('setAttributes', { key: value, ... })`)
+          return
+        }
+        void handle.setAttributes(attributes as VisitorAttributes).catch(report(command))
+        return
+      }
       case 'on':
       case 'off': {
         const [event, fn] = args

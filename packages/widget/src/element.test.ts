@@ -23,7 +23,10 @@ test('<parley-widget> shows the launcher from its site config and unmounts when 
       'Открыть чат',
     ),
   )
-  expect(fetched).toEqual(['https://relay.example/v1/sites/demo/config'])
+  expect(fetched).toEqual([
+    'https://relay.example/v1/sites/demo/config',
+    'https://relay.example/v1/sites/demo/presence',
+  ])
   element.remove()
   expect(element.shadowRoot?.querySelector('button.launcher')).toBeNull()
 })

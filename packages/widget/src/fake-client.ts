@@ -17,7 +17,22 @@ export function createFakeClient(options: VisitorClientOptions) {
   const $unread = atom(0)
   const $operatorsOnline = atom(0)
   const $operatorTyping = atom(false)
+  const $available = atom<boolean | undefined>(undefined)
+  const $startParam = atom<string | undefined>(undefined)
   const log: string[] = []
+  /** Form-like calls (submitCallback, identify, ...), answered by `settle()`. */
+  const calls: {
+    method: string
+    args: unknown[]
+    resolve(ack: Ack): void
+    reject(e: Error): void
+  }[] = []
+  const call =
+    (method: string) =>
+    (...args: unknown[]) => {
+      log.push(method)
+      return new Promise<Ack>((resolve, reject) => calls.push({ method, args, resolve, reject }))
+    }
   const waiting = new Map<string, { resolve(ack: Ack): void; reject(e: Error): void }>()
   const listeners = new Set<(ctx: { message: ChatMessage }) => void>()
   let seq = 0
@@ -39,6 +54,27 @@ export function createFakeClient(options: VisitorClientOptions) {
     $unread,
     $operatorsOnline,
     $operatorTyping,
+    $available,
+    $startParam,
+    calls,
+    submitCallback: call('submitCallback'),
+    submitOffline: call('submitOffline'),
+    submitPrechat: call('submitPrechat'),
+    identify: call('identify'),
+    setAttributes: call('setAttributes'),
+    rate: call('rate'),
+    shutdown() {
+      log.push('shutdown')
+    },
+    /** Answers the oldest form-like call with an ack, or rejects it with `error`. */
+    settle(error?: Error & { code?: string; fields?: unknown }) {
+      const next = calls.shift()
+      if (!next) throw new Error('no pending call')
+      if (error) next.reject(error)
+      else
+        next.resolve({ t: 'ack', cid: 'f1', id: 'e-form', conversationId: 'lead-1', seq: 1, at: 0 })
+      return next
+    },
     connect() {
       log.push('connect')
       $status.set('connecting')
@@ -103,6 +139,12 @@ export function siteConfig(patch: Partial<SiteConfig> = {}): SiteConfig {
     storage: 'consent',
     theme: { accent: '#0a7', position: 'right' },
     chat: { title: 'Chai & Co', greeting: 'Hi! How can we help?' },
+    button: { label: 'Contact us', position: 'right', offsetX: 24, offsetY: 24, color: '#0a7' },
+    channels: { chat: true, callback: false },
+    workingHours: null,
+    prechat: { enabled: false, fields: [] },
+    agreement: { version: 'v1', url: '/v1/sites/demo/agreement' },
+    identityVerification: 'off',
     ...patch,
   }
 }
@@ -122,7 +164,12 @@ export function memoryStorage(initial: Record<string, string> = {}) {
 }
 
 /** A widget environment with a fake client, fetch answering `config`, and given storage. */
-export function fakeEnvironment(config: SiteConfig, storage = memoryStorage(), language = 'en-US') {
+export function fakeEnvironment(
+  config: SiteConfig,
+  storage = memoryStorage(),
+  language = 'en-US',
+  presence = { operatorsOnline: 1, available: true },
+) {
   const clients: FakeClient[] = []
   const gesture = { active: false }
   const fetched: string[] = []
@@ -134,7 +181,8 @@ export function fakeEnvironment(config: SiteConfig, storage = memoryStorage(), l
     },
     fetch: async (input) => {
       fetched.push(String(input))
-      return new Response(JSON.stringify(config), {
+      const body = String(input).endsWith('/presence') ? presence : config
+      return new Response(JSON.stringify(body), {
         headers: { 'content-type': 'application/json' },
       })
     },

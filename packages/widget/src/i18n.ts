@@ -18,6 +18,26 @@ export interface Strings {
   typing: string
   sending: string
   failed: string
+  /** The omni-button's name when it offers several channels and the site set no label. */
+  contact: string
+  /** The list of channels under the omni-button. */
+  channels: string
+  chat: string
+  callback: string
+  telegram: string
+  vk: string
+  viber: string
+  /** The panel's name while it shows the offline form. */
+  leaveMessage: string
+  /** The title while a new reply waits in a hidden tab. */
+  newReply: string
+  /** Shown when the last operator left while the visitor had the chat open. */
+  operatorsLeft: string
+  loading: string
+  /** The operator closed the conversation. */
+  closedByOperator: string
+  /** After the visitor rated the conversation. */
+  rated: (rating: number) => string
 }
 
 const en: Strings = {
@@ -36,6 +56,19 @@ const en: Strings = {
   typing: 'Operator is typing…',
   sending: 'Sending…',
   failed: 'Not sent',
+  contact: 'Contact us',
+  channels: 'Ways to contact us',
+  chat: 'Online chat',
+  callback: 'Request a call back',
+  telegram: 'Telegram',
+  vk: 'VK',
+  viber: 'Viber',
+  leaveMessage: 'Leave a message',
+  newReply: 'New message',
+  operatorsLeft: 'Our operators have just left. Leave a message and we will get back to you.',
+  loading: 'Loading…',
+  closedByOperator: 'The operator closed the conversation',
+  rated: (n) => `You rated the conversation ${n} of 5. Thank you!`,
 }
 
 const ru: Strings = {
@@ -54,6 +87,19 @@ const ru: Strings = {
   typing: 'Оператор печатает…',
   sending: 'Отправляется…',
   failed: 'Не отправлено',
+  contact: 'Связаться с нами',
+  channels: 'Способы связи',
+  chat: 'Онлайн-чат',
+  callback: 'Заказать обратный звонок',
+  telegram: 'Telegram',
+  vk: 'ВКонтакте',
+  viber: 'Viber',
+  leaveMessage: 'Оставить сообщение',
+  newReply: 'Новое сообщение',
+  operatorsLeft: 'Операторы только что вышли. Оставьте сообщение, и мы свяжемся с вами.',
+  loading: 'Загрузка…',
+  closedByOperator: 'Оператор завершил диалог',
+  rated: (n) => `Ваша оценка: ${n} из 5. Спасибо!`,
 }
 
 const dictionaries: Record<Locale, Strings> = { en, ru }

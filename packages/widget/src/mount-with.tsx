@@ -1,6 +1,8 @@
+import type { IdentifyData, VisitorAttributes } from '@parley/client'
 import { render } from 'preact'
 import {
   createController,
+  type View,
   type WidgetEnvironment,
   type WidgetEvents,
   type WidgetOptions,
@@ -9,16 +11,28 @@ import type { Listener } from './emitter.ts'
 import { applyStyles } from './styles.ts'
 import { App } from './ui/App.tsx'
 
-/** What `mount()` returns: the widget's commands and events. */
+/** What `mount()` returns: the widget's commands (each a promise) and events. */
 export interface WidgetHandle {
-  open(): void
-  close(): void
-  toggle(): void
+  /** Opens the panel on the chat (default), the callback form or the offline form. */
+  open(view?: View): Promise<void>
+  close(): Promise<void>
+  toggle(): Promise<void>
+  /**
+   * Tells the relay who the visitor is (`hash` = hex HMAC-SHA256 of `userId` with
+   * the site's identity secret). Sent once the visitor is connected; does not by
+   * itself lift the consent gate. Rejects with `identity_unverified` when the site
+   * requires a valid hash.
+   */
+  identify(data: IdentifyData): Promise<void>
+  /** Custom attributes operators see (≤ 50 keys); sent once the visitor is connected. */
+  setAttributes(attributes: VisitorAttributes): Promise<void>
+  /** Lifts the consent gate: the widget may store its token and connect now. */
+  allowStorage(): Promise<void>
+  /** Forgets the visitor (logout): stored token, history and outbox removed, socket closed. */
+  shutdown(): Promise<void>
   /** Subscribes to a widget event; returns the unsubscribe. */
   on<K extends keyof WidgetEvents>(event: K, fn: Listener<WidgetEvents[K]>): () => void
   off<K extends keyof WidgetEvents>(event: K, fn: Listener<WidgetEvents[K]>): void
-  /** Lifts the consent gate: the widget may store its token and connect now. */
-  allowStorage(): void
   /** Unmounts the UI, closes the connection, removes listeners. */
   destroy(): void
 }
@@ -44,13 +58,17 @@ export function mountWith(
   render(<App controller={controller} />, container)
   controller.start()
   let destroyed = false
+  const done = () => Promise.resolve()
   return {
-    open: controller.open,
-    close: controller.close,
-    toggle: controller.toggle,
+    open: (view) => done().then(() => controller.open(view)),
+    close: () => done().then(controller.close),
+    toggle: () => done().then(controller.toggle),
+    identify: (data) => controller.identify(data).then(() => {}),
+    setAttributes: (attributes) => controller.setAttributes(attributes).then(() => {}),
+    allowStorage: () => controller.client().then(() => {}),
+    shutdown: () => done().then(controller.shutdown),
     on: controller.on,
     off: controller.off,
-    allowStorage: controller.allowStorage,
     destroy() {
       if (destroyed) return
       destroyed = true

@@ -1,9 +1,10 @@
+import type { Attention } from './attention.ts'
 import type { WidgetOptions } from './controller.ts'
 import { mountWith, type WidgetHandle } from './mount-with.tsx'
 import { browserStorage } from './storage.ts'
 
 /**
- * Mounts the chat widget (launcher + panel) into an open shadow root of `element`.
+ * Mounts the chat widget (omni-button + panel) into an open shadow root of `element`.
  * Nothing is stored and no socket is opened until the visitor interacts, the page
  * calls `allowStorage()`, the visitor consented on an earlier visit, or the site
  * config says `storage: 'always'`.
@@ -19,5 +20,31 @@ export function mount(element: HTMLElement, options: WidgetOptions): WidgetHandl
       (globalThis.navigator as { userActivation?: { isActive: boolean } } | undefined)
         ?.userActivation?.isActive ?? false,
     page: () => ({ url: location.href.slice(0, 2048), title: document.title.slice(0, 512) }),
+    attention: lazyAttention(),
   })
+}
+
+/**
+ * Sound and title blink, loaded (a small separate chunk) only when a reply
+ * first arrives in a hidden tab.
+ */
+function lazyAttention(): Attention {
+  let loaded: Promise<Attention> | undefined
+  return {
+    notify(text) {
+      if (!document.hidden) return
+      loaded ??= import('./attention.ts').then((m) =>
+        m.createAttention({
+          document,
+          AudioContext: globalThis.AudioContext,
+          setInterval: (fn, ms) => setInterval(fn, ms),
+          clearInterval: (handle) => clearInterval(handle as ReturnType<typeof setInterval>),
+        }),
+      )
+      void loaded.then((attention) => attention.notify(text))
+    },
+    destroy() {
+      void loaded?.then((attention) => attention.destroy())
+    },
+  }
 }

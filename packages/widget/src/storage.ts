@@ -26,3 +26,8 @@ export function browserStorage(): KeyValueStorage {
 export function tokenKey(site: string): string {
   return `parley:${site}:token`
 }
+
+/** Set once the visitor sent the pre-chat form (written only after consent). */
+export function prechatKey(site: string): string {
+  return `parley:${site}:prechat`
+}

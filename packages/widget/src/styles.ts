@@ -1,26 +1,29 @@
 import css from './styles.css?inline'
 
-let shared: CSSStyleSheet | undefined
+const sheets = new Map<string, CSSStyleSheet>()
 
 /**
- * Applies the widget's stylesheet to a shadow root as a constructable sheet, which
- * works under a strict CSP (no 'unsafe-inline'). Browsers without constructable
- * sheets get a <style> element instead. Returns the undo.
+ * Applies a stylesheet (the widget's by default; lazy chunks bring their own)
+ * to a shadow root as a constructable sheet, which works under a strict CSP
+ * (no 'unsafe-inline'). Browsers without constructable sheets get a <style>
+ * element instead. Returns the undo.
  */
-export function applyStyles(root: ShadowRoot): () => void {
+export function applyStyles(root: ShadowRoot, text: string = css): () => void {
   if ('adoptedStyleSheets' in root && 'replaceSync' in CSSStyleSheet.prototype) {
-    if (!shared) {
-      shared = new CSSStyleSheet()
-      shared.replaceSync(css)
+    let sheet = sheets.get(text)
+    if (!sheet) {
+      sheet = new CSSStyleSheet()
+      sheet.replaceSync(text)
+      sheets.set(text, sheet)
     }
-    const sheet = shared
-    root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet]
+    const own = sheet
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, own]
     return () => {
-      root.adoptedStyleSheets = root.adoptedStyleSheets.filter((s) => s !== sheet)
+      root.adoptedStyleSheets = root.adoptedStyleSheets.filter((s) => s !== own)
     }
   }
   const style = document.createElement('style')
-  style.textContent = css
+  style.textContent = text
   root.append(style)
   return () => style.remove()
 }

@@ -28,6 +28,11 @@ async function setup(
   const launcher = () => $<HTMLButtonElement>('button.launcher')!
   const panel = () => $<HTMLElement>('[role="dialog"]')!
   const input = () => $<HTMLTextAreaElement>('textarea')!
+  /** Clicks the omni-button and waits for the chat's textbox. */
+  const openChat = async () => {
+    launcher().click()
+    await vi.waitFor(() => expect($('textarea')).not.toBeNull())
+  }
   const log = () => $<HTMLElement>('[role="log"]')!
   const client = () =>
     vi.waitFor(() => {
@@ -35,7 +40,7 @@ async function setup(
       if (!c) throw new Error('no client yet')
       return c
     })
-  return { ...fake, handle, root, $, launcher, panel, input, log, client }
+  return { ...fake, handle, root, $, launcher, panel, input, log, client, openChat }
 }
 
 function type(input: HTMLTextAreaElement, text: string) {
@@ -51,7 +56,11 @@ function pressEnter(input: HTMLTextAreaElement, shiftKey = false) {
 
 test('the launcher shows from the site config alone, with nothing stored and no client', async () => {
   const w = await setup()
-  expect(w.fetched).toEqual(['https://relay.example/v1/sites/demo/config'])
+  await vi.waitFor(() => expect(w.fetched).toHaveLength(2))
+  expect(w.fetched).toEqual([
+    'https://relay.example/v1/sites/demo/config',
+    'https://relay.example/v1/sites/demo/presence',
+  ])
   expect(w.launcher().getAttribute('aria-label')).toBe('Open chat')
   expect(w.launcher().getAttribute('aria-expanded')).toBe('false')
   expect(w.panel().hidden).toBe(true)
@@ -121,7 +130,7 @@ test("storage 'always' connects on load", async () => {
 
 test('a message typed and sent with Enter appears as pending, then as sent', async () => {
   const w = await setup()
-  w.launcher().click()
+  await w.openChat()
   type(w.input(), 'Do you have green tea?')
   pressEnter(w.input())
   expect(w.input().value).toBe('')
@@ -138,7 +147,7 @@ test('a message typed and sent with Enter appears as pending, then as sent', asy
 
 test('a failed message is marked as not sent', async () => {
   const w = await setup()
-  w.launcher().click()
+  await w.openChat()
   type(w.input(), 'x'.repeat(10))
   w.$<HTMLButtonElement>('button.send')!.click()
   const client = await w.client()
@@ -149,7 +158,7 @@ test('a failed message is marked as not sent', async () => {
 
 test('Shift+Enter does not send, and blank text is never sent', async () => {
   const w = await setup()
-  w.launcher().click()
+  await w.openChat()
   type(w.input(), 'line one')
   pressEnter(w.input(), true)
   type(w.input(), '   ')

@@ -2,25 +2,30 @@ import { useStore } from '@nanostores/preact'
 import { useEffect, useRef } from 'preact/hooks'
 import type { WidgetController } from '../controller.ts'
 import { stringsFor } from '../i18n.ts'
-import { Composer } from './Composer.tsx'
-import { Conversation, Log } from './Conversation.tsx'
+import { Chat } from './Conversation.tsx'
 import { Header } from './Header.tsx'
-import { Launcher } from './Launcher.tsx'
+import { Lazy } from './Lazy.tsx'
+import { OmniButton } from './OmniButton.tsx'
 
 let ids = 0
 
-/** The whole widget: launcher and chat panel, shown once the site config is loaded. */
+/** The whole widget: omni-button and panel, shown once the site config is loaded. */
 export function App({ controller }: { controller: WidgetController }) {
   const config = useStore(controller.$config)
   const open = useStore(controller.$open)
+  const view = useStore(controller.$view)
+  const available = useStore(controller.$available)
+  const left = useStore(controller.$operatorsLeft)
+  const prechatDone = useStore(controller.$prechatDone)
   const client = useStore(controller.$client)
   const panelId = useRef(`parley-panel-${++ids}`).current
   const launcher = useRef<HTMLButtonElement>(null)
-  const input = useRef<HTMLTextAreaElement>(null)
+  const panel = useRef<HTMLDivElement>(null)
   const wasOpen = useRef(open)
 
   useEffect(() => {
-    if (open && !wasOpen.current) input.current?.focus()
+    // The chat's textbox, or a form's first field, takes focus when the panel opens.
+    if (open && !wasOpen.current) panel.current?.querySelector<HTMLElement>('textarea')?.focus()
     wasOpen.current = open
   }, [open])
 
@@ -32,44 +37,65 @@ export function App({ controller }: { controller: WidgetController }) {
 
   if (!config) return null
   const t = stringsFor(controller.locale())
-  const accent = { '--parley-config-accent': config.theme.accent } as Record<string, string>
+  const button = config.button
+  const side = (button?.position ?? config.theme.position) === 'left' ? 'left' : 'right'
+  const vars: Record<string, string> = { '--parley-config-accent': config.theme.accent }
+  if (button?.color) vars['--parley-config-button'] = button.color
+  if (button && Number.isFinite(button.offsetX)) vars['--parley-x'] = `${button.offsetX}px`
+  if (button && Number.isFinite(button.offsetY)) vars['--parley-y'] = `${button.offsetY}px`
+
+  const offline = view === 'offline' || (view === 'chat' && available === false)
+  const title = view === 'callback' ? t.callback : offline ? t.leaveMessage : config.chat.title
+  const props = { controller, t, onClose: closeFromPanel }
 
   return (
-    <div class={`root root--${config.theme.position === 'left' ? 'left' : 'right'}`} style={accent}>
+    // Custom properties are set through CSSOM (style.setProperty), which a strict CSP allows.
+    <div class={`root root--${side}`} style={vars}>
       <div
+        ref={panel}
         id={panelId}
         class="panel"
         role="dialog"
-        aria-label={config.chat.title}
+        aria-label={title}
         hidden={!open}
         onKeyDown={(e) => {
           if (e.key === 'Escape') closeFromPanel()
         }}
       >
-        <Header t={t} title={config.chat.title} client={client} onMinimize={closeFromPanel} />
-        {client ? (
-          <Conversation t={t} greeting={config.chat.greeting} open={open} client={client} />
+        <Header t={t} title={title} client={client} onMinimize={closeFromPanel} />
+        {!open ? null : view === 'callback' ? (
+          <Lazy t={t} name="CallbackForm" props={props} />
+        ) : offline ? (
+          <>
+            {left ? (
+              <p class="notice" role="status">
+                {t.operatorsLeft}
+              </p>
+            ) : null}
+            <Lazy t={t} name="OfflineForm" props={{ ...props, text: controller.draft }} />
+          </>
         ) : (
-          <Log t={t} greeting={config.chat.greeting} messages={[]} />
+          <Chat
+            controller={controller}
+            t={t}
+            client={client}
+            config={config}
+            open={open}
+            prechat={!!config.prechat?.enabled && !prechatDone}
+            onClose={closeFromPanel}
+          />
         )}
-        <Composer
-          t={t}
-          inputRef={input}
-          onInteract={controller.interact}
-          onSend={controller.send}
-          onTyping={controller.setTyping}
-        />
       </div>
-      <Launcher
+      <OmniButton
         t={t}
+        config={config}
         open={open}
         panelId={panelId}
         client={client}
         buttonRef={launcher}
-        onClick={() => {
-          controller.interact()
-          controller.toggle()
-        }}
+        onInteract={controller.interact}
+        onOpen={controller.open}
+        onClose={controller.close}
       />
     </div>
   )

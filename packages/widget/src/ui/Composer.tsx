@@ -1,27 +1,30 @@
-import type { Ref } from 'preact'
-import { useRef } from 'preact/hooks'
+import { useLayoutEffect, useRef } from 'preact/hooks'
 import type { Strings } from '../i18n.ts'
 
 interface ComposerProps {
   t: Strings
-  inputRef: Ref<HTMLTextAreaElement>
+  /** Text to start with (the draft kept while the panel was closed). */
+  initial: string
   /** Called on the visitor's first touch of the textbox: consent to connect. */
   onInteract(): void
+  /** The unsent text changed. */
+  onDraft(text: string): void
   onSend(text: string): void
+  /** Called on every keystroke (true) and on send or empty (false); the controller throttles. */
   onTyping(typing: boolean): void
 }
 
 /** Message textbox and Send button. Enter sends, Shift+Enter starts a new line. */
-export function Composer({ t, inputRef, onInteract, onSend, onTyping }: ComposerProps) {
-  const typing = useRef(false)
-
-  function setTyping(value: boolean) {
-    if (typing.current === value) return
-    typing.current = value
-    onTyping(value)
-  }
+export function Composer({ t, initial, onInteract, onDraft, onSend, onTyping }: ComposerProps) {
+  const ref = useRef<HTMLTextAreaElement>(null)
+  // Uncontrolled: the draft is written once, so re-renders never reset what is typed.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only on mount
+  useLayoutEffect(() => {
+    if (ref.current) ref.current.value = initial
+  }, [])
 
   function fit(el: HTMLTextAreaElement) {
+    // CSSOM, not a style attribute: allowed under a strict CSP.
     el.style.height = 'auto'
     el.style.height = `${el.scrollHeight}px`
   }
@@ -33,7 +36,6 @@ export function Composer({ t, inputRef, onInteract, onSend, onTyping }: Composer
     onSend(text)
     el.value = ''
     fit(el)
-    setTyping(false)
   }
 
   return (
@@ -41,11 +43,11 @@ export function Composer({ t, inputRef, onInteract, onSend, onTyping }: Composer
       class="composer"
       onSubmit={(e) => {
         e.preventDefault()
-        submit(e.currentTarget.querySelector('textarea'))
+        submit(ref.current)
       }}
     >
       <textarea
-        ref={inputRef}
+        ref={ref}
         class="input"
         rows={1}
         maxLength={4000}
@@ -59,9 +61,11 @@ export function Composer({ t, inputRef, onInteract, onSend, onTyping }: Composer
           }
         }}
         onInput={(e) => {
+          const text = e.currentTarget.value
           onInteract()
+          onDraft(text)
           fit(e.currentTarget)
-          setTyping(e.currentTarget.value.trim() !== '')
+          onTyping(text.trim() !== '')
         }}
       />
       <button type="submit" class="send">

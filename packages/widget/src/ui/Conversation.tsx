@@ -1,7 +1,12 @@
 import { useStore } from '@nanostores/preact'
 import type { ChatMessage, VisitorClient } from '@parley/client'
+import type { ConversationSummary, SiteConfig } from '@parley/protocol'
+import { atom } from 'nanostores'
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks'
+import type { WidgetController } from '../controller.ts'
 import type { Strings } from '../i18n.ts'
+import { Composer } from './Composer.tsx'
+import { Lazy } from './Lazy.tsx'
 import { MessageText } from './MessageText.tsx'
 
 interface LogProps {
@@ -41,23 +46,80 @@ export function Log({ t, greeting, messages }: LogProps) {
   )
 }
 
-interface ConversationProps {
+interface ChatProps {
+  controller: WidgetController
   t: Strings
-  greeting: string
+  client: VisitorClient | undefined
+  config: SiteConfig
   open: boolean
-  client: VisitorClient
+  /** The site asks for the pre-chat form and this visitor has not sent it. */
+  prechat: boolean
+  onClose(): void
+}
+
+const noConversation = atom<ConversationSummary | undefined>(undefined)
+
+/**
+ * The chat: history (empty until the client exists), typing line, rating,
+ * composer; or the pre-chat form before the first conversation.
+ */
+export function Chat(props: ChatProps) {
+  const { controller, t, client, config, prechat, onClose } = props
+  const conversation = useStore(client?.$conversation ?? noConversation)
+  if (prechat && !conversation) {
+    return <Lazy t={t} name="PrechatForm" props={{ controller, t, onClose }} />
+  }
+  return (
+    <>
+      {client ? (
+        <Conversation {...props} client={client} />
+      ) : (
+        <Log t={t} greeting={config.chat.greeting} messages={[]} />
+      )}
+      <Composer
+        t={t}
+        initial={controller.draft}
+        onInteract={controller.interact}
+        onDraft={(text) => {
+          controller.draft = text
+        }}
+        onSend={controller.send}
+        onTyping={controller.setTyping}
+      />
+    </>
+  )
 }
 
 /** The live conversation of a connected client; marks replies read while the panel is open. */
-export function Conversation({ t, greeting, open, client }: ConversationProps) {
+function Conversation({
+  controller,
+  t,
+  client,
+  config,
+  open,
+}: ChatProps & { client: VisitorClient }) {
   const messages = useStore(client.$messages)
   const typing = useStore(client.$operatorTyping)
+  const conversation = useStore(client.$conversation)
   useEffect(() => {
     if (open && messages.length > 0) client.markRead()
   }, [open, messages.length, client])
+  const closed = conversation?.status === 'closed' && messages.length > 0
   return (
     <>
-      <Log t={t} greeting={greeting} messages={messages} />
+      <Log t={t} greeting={config.chat.greeting} messages={messages} />
+      {closed ? (
+        <div class="closed">
+          <p class="notice">{t.closedByOperator}</p>
+          {conversation.rating ? (
+            <p class="notice" role="status">
+              {t.rated(conversation.rating)}
+            </p>
+          ) : (
+            <Lazy t={t} name="Rating" props={{ controller, t, conversationId: conversation.id }} />
+          )}
+        </div>
+      ) : null}
       <p class="typing">{typing ? t.typing : ''}</p>
     </>
   )

@@ -1,6 +1,7 @@
 import { useStore } from '@nanostores/preact'
 import type { ConnectionStatus, VisitorClient } from '@parley/client'
 import type { Strings } from '../i18n.ts'
+import { Icon } from './icons.tsx'
 
 interface HeaderProps {
   t: Strings
@@ -9,21 +10,27 @@ interface HeaderProps {
   onMinimize(): void
 }
 
-/** Chat title, the assigned operator and the connection state. */
+/** Panel title, the assigned operator (photo, name, position) and the connection state. */
 export function Header({ t, title, client, onMinimize }: HeaderProps) {
   return (
     <header class="header">
+      {client ? <Operator client={client} /> : null}
       <div class="heading">
         <h2 class="title">{title}</h2>
         {client ? <Presence t={t} client={client} /> : null}
       </div>
       <button type="button" class="minimize" aria-label={t.minimize} onClick={onMinimize}>
-        <svg viewBox="0 0 24 24" aria-hidden="true" class="icon">
-          <path d="M6 9l6 6 6-6" />
-        </svg>
+        <Icon name="down" />
       </button>
     </header>
   )
+}
+
+function Operator({ client }: { client: VisitorClient }) {
+  const photo = useStore(client.$conversation)?.operator?.photoUrl
+  return photo && /^https?:\/\//.test(photo) ? (
+    <img class="avatar" src={photo} alt="" width={40} height={40} />
+  ) : null
 }
 
 function statusText(t: Strings, status: ConnectionStatus, operatorsOnline: number): string {
@@ -44,11 +51,15 @@ function statusText(t: Strings, status: ConnectionStatus, operatorsOnline: numbe
 function Presence({ t, client }: { t: Strings; client: VisitorClient }) {
   const status = useStore(client.$status)
   const online = useStore(client.$operatorsOnline)
-  const conversation = useStore(client.$conversation)
-  const operator = conversation?.operator?.name
+  const operator = useStore(client.$conversation)?.operator
   return (
     <p class="status" data-status={status}>
-      {operator ? <span class="operator">{operator}</span> : null}
+      {operator ? (
+        <span class="operator">
+          {operator.name}
+          {operator.position ? <span class="position">, {operator.position}</span> : null}
+        </span>
+      ) : null}
       <span>{statusText(t, status, online)}</span>
     </p>
   )
