@@ -19,6 +19,7 @@ export const ERROR_CODES = {
   forbidden: { status: 403, message: 'Not allowed' },
   origin_not_allowed: { status: 403, message: 'This page origin is not allowed for the site' },
   site_not_found: { status: 404, message: 'No site with this id' },
+  employee_not_found: { status: 404, message: 'No employee with this id' },
   conversation_not_found: { status: 404, message: 'No such conversation for this participant' },
   conversation_closed: { status: 409, message: 'The conversation is closed' },
   rate_limited: { status: 429, message: 'Too many frames; slow down' },

@@ -5,6 +5,7 @@ import type { WorkingHours } from './forms/hours.ts'
 import type { AgreementTemplate } from './forms/legal.ts'
 import type { OperatorProfile } from './operator.ts'
 import { Role } from './operator.ts'
+import { CallbackRequest, OfflineRequest, PageInfo } from './visitor.ts'
 
 export const LoginBody = Type.Object({
   email: Type.String({ minLength: 3, maxLength: 254 }),
@@ -117,6 +118,25 @@ export interface PresenceReply {
   /** `operatorsOnline > 0` and within working hours. */
   available: boolean
 }
+
+const FallbackExtra = Type.Object({
+  /** The visitor token from `welcome` or an earlier fallback reply; absent: a new visitor. */
+  token: Type.Optional(Type.String({ maxLength: 512 })),
+  /** Decides the default phone country, like `hello.lang`. */
+  lang: Type.Optional(Type.String({ maxLength: 35 })),
+  page: Type.Optional(PageInfo),
+})
+
+/** `POST /v1/sites/:site/callback` (HTTP fallback): the `callback` frame's fields without `t`. */
+export const CallbackFallbackBody = Type.Composite([
+  Type.Omit(CallbackRequest, ['t']),
+  FallbackExtra,
+])
+export type CallbackFallbackBody = Static<typeof CallbackFallbackBody>
+
+/** `POST /v1/sites/:site/offline` (HTTP fallback): the `offline` frame's fields without `t`. */
+export const OfflineFallbackBody = Type.Composite([Type.Omit(OfflineRequest, ['t']), FallbackExtra])
+export type OfflineFallbackBody = Static<typeof OfflineFallbackBody>
 
 /** Reply of `POST /v1/sites/:site/callback|offline`; `token` only when the body had none. */
 export interface FormReply {

@@ -38,9 +38,14 @@ export async function ensureAdmin(
   return config.admin.password ? undefined : password
 }
 
-/** Writes every configured site (and `demo` with `--demo`) to the store. */
+/**
+ * Writes every configured site (and `demo` with `--demo`) to the store. Keys the
+ * definition gives win; other settings (edited through the admin API) are kept.
+ */
 export async function seedSites(store: Store, config: ResolvedConfig): Promise<void> {
-  for (const site of config.sites) await store.putSite(toSiteRecord(site))
+  for (const site of config.sites) {
+    await store.putSite(toSiteRecord(site, await store.getSite(site.id)))
+  }
 }
 
 /**

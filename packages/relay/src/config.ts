@@ -1,5 +1,11 @@
 import { fileURLToPath } from 'node:url'
-import { DEFAULT_LIMITS, type ParseLimits, type SiteConfig } from '@parley/protocol'
+import {
+  type AgreementTemplate,
+  DEFAULT_LIMITS,
+  type ParseLimits,
+  type SiteConfig,
+  type WorkingHours,
+} from '@parley/protocol'
 import type { FastifyServerOptions } from 'fastify'
 
 /** A site the relay serves, as configured (the relay derives `configVersion`). */
@@ -12,6 +18,19 @@ export interface SiteDefinition {
   storage?: SiteConfig['storage']
   theme?: Partial<SiteConfig['theme']>
   chat?: Partial<SiteConfig['chat']>
+  button?: Partial<SiteConfig['button']>
+  /** @default { chat: true, callback: true } */
+  channels?: SiteConfig['channels']
+  /** @default null (always open) */
+  workingHours?: WorkingHours | null
+  /** @default { enabled: false, fields: ['name', 'email'] } */
+  prechat?: SiteConfig['prechat']
+  /** Without one, forms that take personal data are refused (`consent_required`). */
+  agreement?: AgreementTemplate | null
+  /** @default 'off' */
+  identityVerification?: SiteConfig['identityVerification']
+  /** Key of the `identify` HMAC. */
+  identitySecret?: string | null
 }
 
 /** Everything `buildServer` needs; only `databasePath` is required. */
@@ -69,9 +88,14 @@ export interface ResolvedConfig {
 const packageRoot = fileURLToPath(new URL('..', import.meta.url))
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url))
 
+const ALL_DAY: [string, string] = ['00:00', '24:00']
+
 /**
  * The site `--demo` seeds: any origin, English, and the privacy default
  * (`consent`: nothing stored and no socket until the visitor opens the chat).
+ * Its working hours are every day 00:00–24:00 so that the demo chat is available
+ * whenever an operator is online; the availability rule itself is not bent.
+ * The company is fictional; its INN and OGRN only pass the checksums.
  */
 export const DEMO_SITE: SiteDefinition = {
   id: 'demo',
@@ -79,6 +103,35 @@ export const DEMO_SITE: SiteDefinition = {
   locale: 'en',
   storage: 'consent',
   chat: { title: 'Chai & Co support', greeting: 'Hi! Ask us anything.' },
+  button: { label: 'Contact us' },
+  channels: {
+    chat: true,
+    callback: true,
+    telegram: 'parley_demo_bot',
+    vk: 'parley_demo',
+    viber: 'parleydemo',
+  },
+  workingHours: {
+    timeZone: 'Europe/Moscow',
+    days: {
+      mon: ALL_DAY,
+      tue: ALL_DAY,
+      wed: ALL_DAY,
+      thu: ALL_DAY,
+      fri: ALL_DAY,
+      sat: ALL_DAY,
+      sun: ALL_DAY,
+    },
+  },
+  prechat: { enabled: false, fields: ['name', 'email'] },
+  agreement: {
+    company: 'Chai & Co LLC',
+    inn: '7701234560',
+    ogrn: '1177746123455',
+    legalAddress: '12 Chainaya St, office 3, Moscow, 101000',
+    email: 'privacy@chai-and-co.example',
+    siteUrl: 'https://chai-and-co.example',
+  },
 }
 
 /** Applies defaults and checks the config, throwing with a fix-it message. */

@@ -1,9 +1,11 @@
+import type { StartParams } from './auth/start-param.ts'
 import type { VisitorTokens } from './auth/visitor-token.ts'
 import type { Bus } from './bus/types.ts'
 import type { ResolvedConfig } from './config.ts'
 import type { Conversations } from './conversations.ts'
 import type { OperatorPresence } from './gateway/presence.ts'
 import type { Store } from './store/types.ts'
+import type { VisitorForms } from './visitor-forms.ts'
 
 /** Everything the relay's routes and gateways share, as `app.parley`. */
 export interface RelayContext {
@@ -11,7 +13,11 @@ export interface RelayContext {
   store: Store
   bus: Bus
   conversations: Conversations
+  /** Callback, offline, prechat, identify, attributes and rate frames (and their HTTP fallback). */
+  forms: VisitorForms
   visitorTokens: VisitorTokens
+  /** Signed messenger start parameters (`welcome.startParam`). */
+  startParams: StartParams
   presence: OperatorPresence
   /** Set when `close()` starts: health turns 503 and frames are refused. */
   shuttingDown: boolean

@@ -16,7 +16,16 @@ import type { Store } from './store/types.ts'
 
 /** Who is acting: a visitor of one site, or an employee. */
 export type Actor =
-  | { kind: 'visitor'; siteId: string; visitorId: string; page?: string }
+  | {
+      kind: 'visitor'
+      siteId: string
+      visitorId: string
+      page?: string
+      /** Where the visitor connects from (stored with a consent). */
+      ip?: string
+      /** `hello.lang`: decides the default phone country of forms. */
+      lang?: string
+    }
   | { kind: 'operator'; id: string; name: string }
 
 export interface ConversationsOptions {
@@ -30,19 +39,21 @@ export interface ConversationsOptions {
 /** How many conversations a visitor's `welcome` and replay cover. */
 const VISITOR_CONVERSATIONS = 200
 
-function authorKey(actor: Actor): string {
+/** Who may not repeat a cid. */
+export function authorKey(actor: Actor): string {
   return actor.kind === 'visitor'
     ? `visitor:${actor.siteId}:${actor.visitorId}`
     : `operator:${actor.id}`
 }
 
-function authorOf(actor: Actor): Author {
+export function authorOf(actor: Actor): Author {
   return actor.kind === 'visitor'
     ? { kind: 'visitor', id: actor.visitorId }
     : { kind: 'operator', id: actor.id, name: actor.name }
 }
 
-function toAck(cid: string, event: ConversationEvent): Ack {
+/** The ack of a frame that appended `event`. */
+export function toAck(cid: string, event: ConversationEvent): Ack {
   return {
     t: 'ack',
     cid,
@@ -231,17 +242,20 @@ export class Conversations {
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight])
   }
 
-  private publishConversation(conversation: ConversationSummary): void {
+  /** Announces a changed summary to the visitor's sockets and every operator. */
+  publishConversation(conversation: ConversationSummary): void {
     this.publishToBoth(conversation, { frame: { t: 'conversation', conversation } })
   }
 
-  private publishToBoth(conversation: ConversationSummary, message: BusMessage): void {
+  /** Publishes to the conversation's visitor and to every operator. */
+  publishToBoth(conversation: ConversationSummary, message: BusMessage): void {
     const { bus } = this.options
     bus.publish(visitorTopic(conversation.siteId, conversation.visitorId), message)
     bus.publish(OPERATORS_TOPIC, message)
   }
 
-  private track<T>(run: () => Promise<T>): Promise<T> {
+  /** Runs an operation that `idle()` waits for (graceful shutdown). */
+  track<T>(run: () => Promise<T>): Promise<T> {
     const promise = run()
     this.inflight.add(promise)
     const forget = () => this.inflight.delete(promise)

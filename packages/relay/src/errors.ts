@@ -1,5 +1,5 @@
 import createError, { type FastifyErrorConstructor } from '@fastify/error'
-import { ERROR_CODES, type ErrorBody, type ErrorCode } from '@parley/protocol'
+import { ERROR_CODES, type ErrorBody, type ErrorCode, type FieldError } from '@parley/protocol'
 
 /**
  * Every error the relay raises, one `@fastify/error` constructor per wire code in
@@ -16,6 +16,8 @@ const constructors = Object.fromEntries(
 export interface RelayError extends Error {
   code: ErrorCode
   statusCode: number
+  /** With `field_invalid`: each failed field and its code. */
+  fields?: FieldError[]
 }
 
 /** Creates the error for `code`, optionally with a more specific message. */
@@ -24,6 +26,16 @@ export function relayError(code: ErrorCode, message?: string): RelayError {
   // @fastify/error upper-cases codes; the wire code is the lower-case one.
   error.code = code
   if (message) error.message = message
+  return error
+}
+
+/** A `field_invalid` error naming each failed field (prefixed with `prefix`, e.g. `agreement.`). */
+export function fieldError(fields: FieldError[], prefix = ''): RelayError {
+  const error = relayError(
+    'field_invalid',
+    `Invalid: ${fields.map((f) => `${prefix}${f.field} (${f.code})`).join(', ')}`,
+  )
+  error.fields = fields.map((f) => ({ field: `${prefix}${f.field}`, code: f.code }))
   return error
 }
 
@@ -36,7 +48,9 @@ export function isRelayError(error: unknown): error is RelayError {
 /** The REST body and status for any error thrown while handling a request. */
 export function toErrorReply(error: unknown): { status: number; body: ErrorBody } {
   if (isRelayError(error)) {
-    return { status: error.statusCode, body: { code: error.code, message: error.message } }
+    const body: ErrorBody = { code: error.code, message: error.message }
+    if (error.fields) body.fields = error.fields
+    return { status: error.statusCode, body }
   }
   const e = error as { validation?: unknown; statusCode?: number; code?: string; message?: string }
   if (e.validation) {

@@ -1,6 +1,7 @@
 import fastifyCookie from '@fastify/cookie'
 import fastifyWebsocket from '@fastify/websocket'
 import Fastify, { type FastifyInstance } from 'fastify'
+import { createStartParams } from './auth/start-param.ts'
 import { createVisitorTokens } from './auth/visitor-token.ts'
 import { ensureAdmin, loadSecret, seedSites } from './bootstrap.ts'
 import { MemoryBus } from './bus/memory.ts'
@@ -12,13 +13,16 @@ import { operatorGateway } from './gateway/operator.ts'
 import { OperatorPresence } from './gateway/presence.ts'
 import { visitorGateway } from './gateway/visitor.ts'
 import { adminRoutes } from './routes/admin.ts'
+import { adminSiteRoutes } from './routes/admin-sites.ts'
 import { authRoutes } from './routes/auth.ts'
 import { conversationRoutes } from './routes/conversations.ts'
+import { formFallbackRoutes } from './routes/forms-fallback.ts'
 import { healthRoutes } from './routes/health.ts'
 import { siteRoutes } from './routes/sites.ts'
 import { staticRoutes } from './routes/static.ts'
 import { shutdownSockets } from './shutdown.ts'
 import { createSqliteStore } from './store/sqlite.ts'
+import { VisitorForms } from './visitor-forms.ts'
 
 /**
  * Builds the relay: opens and migrates the store, creates the first admin and
@@ -34,17 +38,25 @@ export async function buildServer(input: RelayConfig): Promise<FastifyInstance> 
     const generatedAdminPassword = await ensureAdmin(store, config)
     await seedSites(store, config)
     const bus = new MemoryBus()
+    const conversations = new Conversations({
+      store,
+      bus,
+      now: config.now,
+      replayLimit: config.replayLimit,
+    })
     const context: RelayContext = {
       config,
       store,
       bus,
-      conversations: new Conversations({
+      conversations,
+      forms: new VisitorForms({
         store,
-        bus,
+        conversations,
         now: config.now,
-        replayLimit: config.replayLimit,
+        maxTextLength: config.limits.maxTextLength,
       }),
       visitorTokens: createVisitorTokens(secret),
+      startParams: createStartParams(secret),
       presence: new OperatorPresence(bus),
       shuttingDown: false,
       generatedAdminPassword,
@@ -75,6 +87,8 @@ export async function buildServer(input: RelayConfig): Promise<FastifyInstance> 
     await app.register(siteRoutes)
     await app.register(authRoutes)
     await app.register(adminRoutes)
+    await app.register(adminSiteRoutes)
+    await app.register(formFallbackRoutes)
     await app.register(conversationRoutes)
     await app.register(visitorGateway)
     await app.register(operatorGateway)

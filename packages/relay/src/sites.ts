@@ -1,23 +1,141 @@
 import { createHash } from 'node:crypto'
-import type { SiteConfig } from '@parley/protocol'
+import type { AgreementTemplate, SiteConfig, SiteSettings } from '@parley/protocol'
+import { agreementVersion } from './agreement.ts'
 import type { SiteDefinition } from './config.ts'
 import type { SiteRecord } from './store/types.ts'
 
-/** Fills a site definition's defaults and derives its `configVersion` from the content. */
-export function toSiteRecord(site: SiteDefinition): SiteRecord {
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(site.id)) {
-    throw new TypeError(`Site id "${site.id}" must be 1-64 letters, digits, "_" or "-"`)
+/** Every setting of a site, defaults applied; the public config is derived from it. */
+export interface SiteData {
+  name: string
+  origins: string[]
+  locale: SiteConfig['locale']
+  storage: SiteConfig['storage']
+  theme: SiteConfig['theme']
+  chat: SiteConfig['chat']
+  button: SiteConfig['button']
+  channels: SiteConfig['channels']
+  workingHours: SiteConfig['workingHours']
+  prechat: SiteConfig['prechat']
+  agreementTemplate: AgreementTemplate | null
+  identityVerification: SiteConfig['identityVerification']
+  identitySecret: string | null
+}
+
+/** Where the relay serves a site's agreement page. */
+export function agreementPath(siteId: string): string {
+  return `/v1/sites/${encodeURIComponent(siteId)}/agreement`
+}
+
+/** Derives the stored record: public config (agreement version, `configVersion`) + private parts. */
+export function buildSiteRecord(siteId: string, data: SiteData): SiteRecord {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(siteId)) {
+    throw new TypeError(`Site id "${siteId}" must be 1-64 letters, digits, "_" or "-"`)
   }
   const body: Omit<SiteConfig, 'configVersion'> = {
-    siteId: site.id,
-    name: site.name ?? site.id,
-    locale: site.locale ?? 'en',
-    storage: site.storage ?? 'consent',
-    theme: { accent: '#2563eb', position: 'right', ...site.theme },
-    chat: { title: 'Chat with us', greeting: 'Hello! How can we help?', ...site.chat },
+    siteId,
+    name: data.name,
+    locale: data.locale,
+    storage: data.storage,
+    theme: data.theme,
+    chat: data.chat,
+    button: data.button,
+    channels: data.channels,
+    workingHours: data.workingHours,
+    prechat: data.prechat,
+    agreement: data.agreementTemplate
+      ? { version: agreementVersion(data.agreementTemplate), url: agreementPath(siteId) }
+      : null,
+    identityVerification: data.identityVerification,
   }
   const configVersion = createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 16)
-  return { config: { ...body, configVersion }, origins: site.origins ?? [] }
+  return {
+    config: { ...body, configVersion },
+    origins: data.origins,
+    agreementTemplate: data.agreementTemplate,
+    identitySecret: data.identitySecret,
+  }
+}
+
+/** The settings a stored record was built from. */
+export function siteDataOf(record: SiteRecord): SiteData {
+  const { config } = record
+  return {
+    name: config.name,
+    origins: record.origins,
+    locale: config.locale,
+    storage: config.storage,
+    theme: config.theme,
+    chat: config.chat,
+    button: config.button ?? defaultButton(config.theme),
+    channels: config.channels ?? { chat: true, callback: true },
+    workingHours: config.workingHours ?? null,
+    prechat: config.prechat ?? { enabled: false, fields: ['name', 'email'] },
+    agreementTemplate: record.agreementTemplate ?? null,
+    identityVerification: config.identityVerification ?? 'off',
+    identitySecret: record.identitySecret ?? null,
+  }
+}
+
+function defaultButton(theme: SiteConfig['theme']): SiteConfig['button'] {
+  return { label: 'Chat', position: theme.position, offsetX: 20, offsetY: 20, color: theme.accent }
+}
+
+/**
+ * The settings of a configured site: keys the definition gives win over `base` (the stored
+ * site, so edits made through the admin API survive a restart), the rest keep `base` or defaults.
+ */
+export function siteDataFrom(site: SiteDefinition, base?: SiteData): SiteData {
+  const theme = { accent: '#2563eb', position: 'right' as const, ...base?.theme, ...site.theme }
+  return {
+    name: site.name ?? base?.name ?? site.id,
+    origins: site.origins ?? base?.origins ?? [],
+    locale: site.locale ?? base?.locale ?? 'en',
+    storage: site.storage ?? base?.storage ?? 'consent',
+    theme,
+    chat: {
+      title: 'Chat with us',
+      greeting: 'Hello! How can we help?',
+      ...base?.chat,
+      ...site.chat,
+    },
+    button: { ...defaultButton(theme), ...base?.button, ...site.button },
+    channels: site.channels ?? base?.channels ?? { chat: true, callback: true },
+    workingHours:
+      site.workingHours !== undefined ? site.workingHours : (base?.workingHours ?? null),
+    prechat: site.prechat ?? base?.prechat ?? { enabled: false, fields: ['name', 'email'] },
+    agreementTemplate:
+      site.agreement !== undefined ? site.agreement : (base?.agreementTemplate ?? null),
+    identityVerification: site.identityVerification ?? base?.identityVerification ?? 'off',
+    identitySecret:
+      site.identitySecret !== undefined ? site.identitySecret : (base?.identitySecret ?? null),
+  }
+}
+
+/** Fills a site definition's defaults and derives its `configVersion` from the content. */
+export function toSiteRecord(site: SiteDefinition, stored?: SiteRecord): SiteRecord {
+  return buildSiteRecord(site.id, siteDataFrom(site, stored && siteDataOf(stored)))
+}
+
+/** What the admin API shows: everything but the identity secret itself. */
+export function toSiteSettings(record: SiteRecord): SiteSettings {
+  const data = siteDataOf(record)
+  return {
+    siteId: record.config.siteId,
+    name: data.name,
+    locale: data.locale,
+    storage: data.storage,
+    allowedOrigins: data.origins,
+    theme: data.theme,
+    chat: data.chat,
+    button: data.button,
+    channels: data.channels,
+    workingHours: data.workingHours,
+    prechat: data.prechat,
+    agreementTemplate: data.agreementTemplate,
+    agreement: record.config.agreement ?? null,
+    identityVerification: data.identityVerification,
+    identitySecretSet: data.identitySecret !== null,
+  }
 }
 
 /** Whether a page origin may use the site: the site's list, else the relay's, else any. */

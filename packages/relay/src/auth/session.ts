@@ -56,5 +56,13 @@ export async function authenticateRequest(
 
 /** The public view of an employee. */
 export function toProfile(employee: EmployeeRecord): OperatorProfile {
-  return { id: employee.id, email: employee.email, name: employee.name, role: employee.role }
+  const profile: OperatorProfile = {
+    id: employee.id,
+    email: employee.email,
+    name: employee.name,
+    role: employee.role,
+  }
+  if (employee.position) profile.position = employee.position
+  if (employee.photoUrl) profile.photoUrl = employee.photoUrl
+  return profile
 }

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { MemoryBus } from './memory.ts'
 import type { BusMessage } from './types.ts'
 
-const message = (n: number): BusMessage => ({ frame: { t: 'presence', operatorsOnline: n } })
+const message = (n: number): BusMessage => ({
+  frame: { t: 'presence', operatorsOnline: n, available: n > 0 },
+})
 
 describe('MemoryBus', () => {
   it('delivers messages of a topic to its subscribers in publish order', () => {
@@ -16,9 +18,9 @@ describe('MemoryBus', () => {
     bus.publish('a', message(1))
     bus.publish('a', message(2))
     expect(log).toEqual([
-      'a1: {"t":"presence","operatorsOnline":1}',
+      'a1: {"t":"presence","operatorsOnline":1,"available":true}',
       'a2: 1',
-      'a1: {"t":"presence","operatorsOnline":2}',
+      'a1: {"t":"presence","operatorsOnline":2,"available":true}',
       'a2: 2',
     ])
   })

@@ -3,6 +3,7 @@ import {
   ERROR_CODES,
   type ErrorCode,
   type EventFrame,
+  type FieldError,
   type OperatorOutbound,
   type ParseResult,
   type VisitorOutbound,
@@ -75,9 +76,10 @@ export class FrameSocket<F extends { t: string }> {
     }
   }
 
-  error(code: ErrorCode, message?: string, cid?: string): void {
+  error(code: ErrorCode, message?: string, cid?: string, fields?: FieldError[]): void {
     const frame: Outbound = { t: 'error', code, message: message ?? ERROR_CODES[code].message }
     if (cid !== undefined) frame.cid = cid
+    if (fields) frame.fields = fields
     this.send(frame)
   }
 
@@ -153,7 +155,7 @@ export class FrameSocket<F extends { t: string }> {
 
   private fail(error: unknown, cid?: string): void {
     if (isRelayError(error)) {
-      this.error(error.code, error.message, cid)
+      this.error(error.code, error.message, cid, error.fields)
     } else {
       this.options.log.error({ err: error }, 'frame handling failed')
       this.error('internal', undefined, cid)

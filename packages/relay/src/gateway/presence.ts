@@ -1,3 +1,4 @@
+import { isWithinWorkingHours, type PresenceReply, type SiteConfig } from '@parley/protocol'
 import { PRESENCE_TOPIC } from '../bus/topics.ts'
 import type { Bus } from '../bus/types.ts'
 
@@ -34,6 +35,21 @@ export class OperatorPresence {
 
   private announce(before: number): void {
     if (before === this.count) return
-    this.bus.publish(PRESENCE_TOPIC, { frame: { t: 'presence', operatorsOnline: this.count } })
+    // `available` here ignores working hours; each visitor socket recomputes it for its site.
+    this.bus.publish(PRESENCE_TOPIC, {
+      frame: { t: 'presence', operatorsOnline: this.count, available: this.count > 0 },
+    })
+  }
+}
+
+/** What a site's visitors are told: operators online, and whether chat is available now. */
+export function availability(
+  operatorsOnline: number,
+  site: Pick<SiteConfig, 'workingHours'>,
+  now: number,
+): PresenceReply {
+  return {
+    operatorsOnline,
+    available: operatorsOnline > 0 && isWithinWorkingHours(site.workingHours, now),
   }
 }

@@ -191,9 +191,17 @@ describe('visitor socket', () => {
   it('tells visitors when the number of online operators changes', async () => {
     const { socket } = await relay.visitor()
     const { socket: operator } = await relay.operator()
-    expect(await socket.next(ofType('presence'))).toEqual({ t: 'presence', operatorsOnline: 1 })
+    expect(await socket.next(ofType('presence'))).toEqual({
+      t: 'presence',
+      operatorsOnline: 1,
+      available: true,
+    })
     await operator.close()
-    expect(await socket.next(ofType('presence'))).toEqual({ t: 'presence', operatorsOnline: 0 })
+    expect(await socket.next(ofType('presence'))).toEqual({
+      t: 'presence',
+      operatorsOnline: 0,
+      available: false,
+    })
   })
 
   it('drops every bus subscription and presence entry when sockets close', async () => {

@@ -12,10 +12,15 @@ import { relayError } from '../errors.ts'
 import { isOriginAllowed } from '../sites.ts'
 import type { SiteRecord } from '../store/types.ts'
 import { FrameSocket } from './frame-socket.ts'
+import { availability } from './presence.ts'
+
+/** How often a visitor socket re-checks working hours for `presence.available`. */
+const AVAILABILITY_CHECK_MS = 60_000
 
 /** `GET /v1/visitor?site=SITE`: the visitor WebSocket. */
 export async function visitorGateway(app: FastifyInstance): Promise<void> {
-  const { config, store, bus, conversations, visitorTokens, presence } = app.parley
+  const { config, store, bus, conversations, forms, visitorTokens, startParams, presence } =
+    app.parley
 
   app.get<{ Querystring: { site?: string } }>('/v1/visitor', { websocket: true }, (ws, request) => {
     if (app.parley.shuttingDown) {
@@ -55,6 +60,18 @@ export async function visitorGateway(app: FastifyInstance): Promise<void> {
           }
           case 'ping':
             return socket.send({ t: 'pong' })
+          case 'callback':
+            return forms.callback(actor, frame, (ack) => socket.send(ack))
+          case 'offline':
+            return forms.offline(actor, frame, (ack) => socket.send(ack))
+          case 'prechat':
+            return forms.prechat(actor, frame, (ack) => socket.send(ack))
+          case 'identify':
+            return forms.identify(actor, frame, (ack) => socket.send(ack))
+          case 'attributes':
+            return forms.attributes(actor, frame, (ack) => socket.send(ack))
+          case 'rate':
+            return forms.rate(actor, frame, (ack) => socket.send(ack))
         }
       },
     })
@@ -97,11 +114,29 @@ export async function visitorGateway(app: FastifyInstance): Promise<void> {
         siteId,
         visitorId,
         page: frame.page?.url,
+        ip: request.ip,
+        lang: frame.lang,
+      }
+      let announced = availability(presence.count, current.config, config.now())
+      // Presence is per site (working hours): recomputed on every change and once a minute.
+      const announce = () => {
+        const now = availability(presence.count, current.config, config.now())
+        if (
+          now.available === announced.available &&
+          now.operatorsOnline === announced.operatorsOnline
+        )
+          return
+        announced = now
+        socket.deliver({ frame: { t: 'presence', ...now } })
       }
       await socket.replay(async (emit) => {
         const deliver = socket.deliver.bind(socket)
         socket.onTeardown(bus.subscribe(visitorTopic(siteId, visitorId), deliver))
-        socket.onTeardown(bus.subscribe(PRESENCE_TOPIC, deliver))
+        socket.onTeardown(bus.subscribe(PRESENCE_TOPIC, announce))
+        const timer = setInterval(announce, AVAILABILITY_CHECK_MS)
+        timer.unref()
+        socket.onTeardown(() => clearInterval(timer))
+        announced = availability(presence.count, current.config, config.now())
         socket.send({
           t: 'welcome',
           v: PROTOCOL_VERSION,
@@ -111,6 +146,8 @@ export async function visitorGateway(app: FastifyInstance): Promise<void> {
           operatorsOnline: presence.count,
           configVersion: current.config.configVersion,
           limits: config.limits,
+          startParam: startParams.issue(siteId, visitorId),
+          available: announced.available,
         })
         await conversations.replay(who, frame.cursor ?? {}, emit)
       })

@@ -23,6 +23,18 @@ describe('GET /v1/sites/:site/config', () => {
       storage: 'consent',
       theme: { accent: expect.any(String), position: 'right' },
       chat: { title: 'Чат', greeting: expect.any(String) },
+      button: {
+        label: expect.any(String),
+        position: 'right',
+        offsetX: 20,
+        offsetY: 20,
+        color: expect.any(String),
+      },
+      channels: { chat: true, callback: true },
+      workingHours: null,
+      prechat: { enabled: false, fields: ['name', 'email'] },
+      agreement: null,
+      identityVerification: 'off',
     })
     const etag = response.headers.get('etag')
     expect(etag).toBe(`"${config.configVersion}"`)

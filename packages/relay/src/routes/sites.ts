@@ -1,22 +1,21 @@
-import type { SiteConfig } from '@parley/protocol'
+import type { PresenceReply, SiteConfig } from '@parley/protocol'
 import type { FastifyInstance } from 'fastify'
+import { type AgreementLang, agreementPage } from '../agreement.ts'
 import { relayError } from '../errors.ts'
-import { isOriginAllowed } from '../sites.ts'
+import { availability } from '../gateway/presence.ts'
+import { allowSiteOrigin } from './cors.ts'
 
-/** `GET /v1/sites/:site/config`: what the widget boots from, cacheable by ETag. */
+/** Public per-site endpoints the widget uses before (or instead of) a socket. */
 export async function siteRoutes(app: FastifyInstance): Promise<void> {
-  const { store, config } = app.parley
+  const { store, config, presence } = app.parley
 
+  /** `GET /v1/sites/:site/config`: what the widget boots from, cacheable by ETag. */
   app.get<{ Params: { site: string }; Reply: SiteConfig | undefined }>(
     '/v1/sites/:site/config',
     async (request, reply) => {
       const site = await store.getSite(request.params.site)
       if (!site) throw relayError('site_not_found')
-      const origin = request.headers.origin
-      reply.header('vary', 'Origin')
-      if (origin !== undefined && isOriginAllowed(origin, site.origins, config.allowedOrigins)) {
-        reply.header('access-control-allow-origin', origin)
-      }
+      allowSiteOrigin(request, reply, site.origins, config.allowedOrigins)
       const etag = `"${site.config.configVersion}"`
       reply.header('etag', etag)
       reply.header('cache-control', 'no-cache')
@@ -24,7 +23,42 @@ export async function siteRoutes(app: FastifyInstance): Promise<void> {
       if (match?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
         return reply.code(304).send(undefined)
       }
-      return site.config
+      const { agreement } = site.config
+      if (!agreement) return site.config
+      // The widget links to it from the host page, so the URL must be absolute.
+      const url = `${request.protocol}://${request.host}${agreement.url}`
+      return { ...site.config, agreement: { ...agreement, url } }
+    },
+  )
+
+  /** `GET /v1/sites/:site/presence`: chat or offline form, before any socket (not cached). */
+  app.get<{ Params: { site: string }; Reply: PresenceReply }>(
+    '/v1/sites/:site/presence',
+    async (request, reply) => {
+      const site = await store.getSite(request.params.site)
+      if (!site) throw relayError('site_not_found')
+      allowSiteOrigin(request, reply, site.origins, config.allowedOrigins)
+      reply.header('cache-control', 'no-store')
+      return availability(presence.count, site.config, config.now())
+    },
+  )
+
+  /** `GET /v1/sites/:site/agreement?lang=ru|en`: the consent agreement as a small HTML page. */
+  app.get<{ Params: { site: string }; Querystring: { lang?: string } }>(
+    '/v1/sites/:site/agreement',
+    async (request, reply) => {
+      const site = await store.getSite(request.params.site)
+      if (!site?.agreementTemplate) throw relayError('site_not_found', 'No agreement for this site')
+      const asked = request.query.lang?.slice(0, 2).toLowerCase()
+      const lang: AgreementLang = asked === 'ru' || asked === 'en' ? asked : site.config.locale
+      reply.header('content-type', 'text/html; charset=utf-8')
+      reply.header('cache-control', 'no-cache')
+      reply.header('x-content-type-options', 'nosniff')
+      reply.header(
+        'content-security-policy',
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *",
+      )
+      return agreementPage(site.agreementTemplate, lang)
     },
   )
 }

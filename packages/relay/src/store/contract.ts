@@ -10,8 +10,22 @@ const SITE = {
     storage: 'consent' as const,
     theme: { accent: '#000', position: 'right' as const },
     chat: { title: 'Chat', greeting: 'Hi' },
+    button: { label: 'Chat', position: 'right' as const, offsetX: 20, offsetY: 20, color: '#000' },
+    channels: { chat: true, callback: true, telegram: 'shop_bot' },
+    workingHours: null,
+    prechat: { enabled: false, fields: ['name' as const] },
+    agreement: { version: '0123456789abcdef', url: '/v1/sites/shop/agreement' },
+    identityVerification: 'off' as const,
   },
   origins: ['https://shop.example'],
+  agreementTemplate: {
+    company: 'Shop LLC',
+    inn: '7707083893',
+    legalAddress: 'Moscow',
+    email: 'a@shop.example',
+    siteUrl: 'https://shop.example',
+  },
+  identitySecret: 'secret-secret-secret',
 }
 
 let counter = 0
@@ -159,7 +173,7 @@ export function describeStore(name: string, factory: () => Promise<Store> | Stor
         await store.createEmployee({
           id,
           email: `${id}@x`,
-          name: id,
+          name: id.toUpperCase(),
           role: 'operator',
           passwordHash: 'h',
           createdAt: 1,

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { toSiteRecord } from '../sites.ts'
 import { describeStore } from './contract.ts'
 import { createSqliteStore, SqliteStore } from './sqlite.ts'
 
@@ -21,25 +22,15 @@ describe('SqliteStore', () => {
     await store.close()
     const reopened = new SqliteStore(path)
     const versions = reopened.db.prepare('SELECT version FROM schema_migrations').all()
-    expect(versions).toEqual([{ version: '001_init' }])
+    expect(versions).toContainEqual({ version: '001_init' })
+    expect(versions).toContainEqual({ version: '002_forms' })
     await reopened.close()
   })
 
   it('keeps committed events across reopening the file', async () => {
     const path = join(dir, 'durable.db')
     const store = createSqliteStore(path)
-    await store.putSite({
-      config: {
-        siteId: 'shop',
-        name: 'Shop',
-        configVersion: 'v',
-        locale: 'en',
-        storage: 'always',
-        theme: { accent: '#000', position: 'left' },
-        chat: { title: 't', greeting: 'g' },
-      },
-      origins: [],
-    })
+    await store.putSite(toSiteRecord({ id: 'shop' }))
     const { event } = await store.appendEvent({
       id: 'e1',
       cid: 'c1',

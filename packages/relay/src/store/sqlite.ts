@@ -5,6 +5,7 @@ import { RELAY_PACKAGE_DIR } from '../config.ts'
 import { relayError } from '../errors.ts'
 import { migrate } from './migrate.ts'
 import {
+  CONVERSATION_SELECT,
   type ConversationRow,
   type EmployeeRow,
   type EventRow,
@@ -12,13 +13,25 @@ import {
   toEvent,
   toSummary,
 } from './sqlite-rows.ts'
+import {
+  applyVisitorPatch,
+  insertConsent,
+  insertFrameAck,
+  selectConsents,
+  selectFrameAck,
+  selectVisitor,
+} from './sqlite-visitors.ts'
 import type {
   AppendInput,
   AppendResult,
+  ConsentRecord,
   EmployeeRecord,
   NewEmployee,
   SiteRecord,
   Store,
+  VisitorFrameInput,
+  VisitorFrameResult,
+  VisitorProfile,
 } from './types.ts'
 
 const LAST_TEXT_LENGTH = 200
@@ -55,7 +68,12 @@ export class SqliteStore implements Store {
   }
 
   async putSite(site: SiteRecord): Promise<void> {
-    const { siteId, name, configVersion, ...settings } = site.config
+    const { siteId, name, configVersion, ...config } = site.config
+    const settings = {
+      ...config,
+      agreementTemplate: site.agreementTemplate ?? null,
+      identitySecret: site.identitySecret ?? null,
+    }
     this.db
       .prepare(
         `INSERT INTO sites (id, name, origins, settings, config_version, updated_at)
@@ -81,14 +99,18 @@ export class SqliteStore implements Store {
       | { id: string; name: string; origins: string; settings: string; config_version: string }
       | undefined
     if (!row) return undefined
-    const settings = JSON.parse(row.settings) as Omit<
+    const { agreementTemplate, identitySecret, ...settings } = JSON.parse(row.settings) as Omit<
       SiteConfig,
       'siteId' | 'name' | 'configVersion'
-    >
-    return {
+    > &
+      Pick<SiteRecord, 'agreementTemplate' | 'identitySecret'>
+    const site: SiteRecord = {
       config: { siteId: row.id, name: row.name, configVersion: row.config_version, ...settings },
       origins: JSON.parse(row.origins) as string[],
     }
+    if (agreementTemplate) site.agreementTemplate = agreementTemplate
+    if (identitySecret) site.identitySecret = identitySecret
+    return site
   }
 
   async createEmployee(employee: NewEmployee): Promise<EmployeeRecord> {
@@ -130,6 +152,53 @@ export class SqliteStore implements Store {
   async setEmployeePassword(id: string, passwordHash: string): Promise<void> {
     this.db.prepare('UPDATE employees SET password_hash = ? WHERE id = ?').run(passwordHash, id)
     this.db.prepare('DELETE FROM sessions WHERE employee_id = ?').run(id)
+  }
+
+  async updateEmployee(
+    id: string,
+    patch: { name?: string; position?: string | null; photoUrl?: string | null },
+  ): Promise<EmployeeRecord | undefined> {
+    this.db
+      .prepare(
+        `UPDATE employees SET
+           name = CASE WHEN @setName THEN @name ELSE name END,
+           position = CASE WHEN @setPosition THEN @position ELSE position END,
+           photo_url = CASE WHEN @setPhoto THEN @photoUrl ELSE photo_url END
+         WHERE id = @id`,
+      )
+      .run({
+        id,
+        setName: patch.name !== undefined ? 1 : 0,
+        name: patch.name ?? null,
+        setPosition: patch.position !== undefined ? 1 : 0,
+        position: patch.position || null,
+        setPhoto: patch.photoUrl !== undefined ? 1 : 0,
+        photoUrl: patch.photoUrl || null,
+      })
+    return this.getEmployee(id)
+  }
+
+  async getVisitor(siteId: string, visitorId: string): Promise<VisitorProfile | undefined> {
+    return selectVisitor(this.db, siteId, visitorId)
+  }
+
+  async recordVisitorFrame(input: VisitorFrameInput): Promise<VisitorFrameResult> {
+    return this.db.transaction((): VisitorFrameResult => {
+      const earlier = selectFrameAck(this.db, input.authorKey, input.cid)
+      if (earlier) return { ...earlier, duplicate: true }
+      if (input.profile) applyVisitorPatch(this.db, input.profile, input.at)
+      if (input.consent) insertConsent(this.db, input.consent)
+      insertFrameAck(this.db, input)
+      return { id: input.id, at: input.at, duplicate: false }
+    })()
+  }
+
+  async findVisitorFrame(authorKey: string, cid: string) {
+    return selectFrameAck(this.db, authorKey, cid)
+  }
+
+  async listConsents(siteId: string, visitorId: string): Promise<ConsentRecord[]> {
+    return selectConsents(this.db, siteId, visitorId)
   }
 
   async createSession(
@@ -183,8 +252,8 @@ export class SqliteStore implements Store {
   async listVisitorConversations(siteId: string, visitorId: string, limit: number) {
     const rows = this.db
       .prepare(
-        `SELECT * FROM conversations WHERE site_id = ? AND visitor_id = ?
-         ORDER BY updated_at DESC, id LIMIT ?`,
+        `${CONVERSATION_SELECT} WHERE c.site_id = ? AND c.visitor_id = ?
+         ORDER BY c.updated_at DESC, c.id LIMIT ?`,
       )
       .all(siteId, visitorId, limit) as ConversationRow[]
     return rows.map(toSummary)
@@ -192,7 +261,7 @@ export class SqliteStore implements Store {
 
   async listConversations(limit: number): Promise<ConversationSummary[]> {
     const rows = this.db
-      .prepare('SELECT * FROM conversations ORDER BY updated_at DESC, id LIMIT ?')
+      .prepare(`${CONVERSATION_SELECT} ORDER BY c.updated_at DESC, c.id LIMIT ?`)
       .all(limit) as ConversationRow[]
     return rows.map(toSummary)
   }
@@ -229,7 +298,7 @@ export class SqliteStore implements Store {
   }
 
   private conversationRow(id: string): ConversationSummary | undefined {
-    const row = this.db.prepare('SELECT * FROM conversations WHERE id = ?').get(id) as
+    const row = this.db.prepare(`${CONVERSATION_SELECT} WHERE c.id = ?`).get(id) as
       | ConversationRow
       | undefined
     return row && toSummary(row)
@@ -255,6 +324,28 @@ export class SqliteStore implements Store {
     if ('conversationId' in input.target) {
       conversationId = input.target.conversationId
       if (!this.conversationRow(conversationId)) throw relayError('conversation_not_found')
+    } else if ('create' in input.target) {
+      const { siteId, visitorId, kind, page, contact } = input.target.create
+      conversationId = input.newConversationId
+      this.db
+        .prepare(
+          `INSERT INTO conversations (id, site_id, visitor_id, kind, page, visitor_name,
+             visitor_phone, visitor_email, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          conversationId,
+          siteId,
+          visitorId,
+          kind,
+          page ?? null,
+          contact?.name ?? null,
+          contact?.phone ?? null,
+          contact?.email ?? null,
+          input.at,
+          input.at,
+        )
+      summaryChanged = true
     } else {
       const { siteId, visitorId, page } = input.target.open
       const open = this.db
@@ -283,8 +374,8 @@ export class SqliteStore implements Store {
     this.db
       .prepare(
         `INSERT INTO events (id, conversation_id, seq, kind, author_kind, author_id, author_name,
-           author_key, cid, text, at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           author_key, cid, text, at, data)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         input.id,
@@ -298,16 +389,19 @@ export class SqliteStore implements Store {
         input.cid ?? null,
         input.text,
         input.at,
+        input.data ? JSON.stringify(input.data) : null,
       )
     const assign = input.assign && current.operator_id === null ? input.assign : undefined
     const close = input.close === true && current.status !== 'closed'
     this.db
       .prepare(
         `UPDATE conversations SET last_seq = @seq, updated_at = @at,
-           last_text = CASE WHEN @kind = 'message' THEN @text ELSE last_text END,
+           last_text = CASE WHEN @kind IN ('message', 'form') THEN @text ELSE last_text END,
            operator_id = COALESCE(@operatorId, operator_id),
            operator_name = COALESCE(@operatorName, operator_name),
-           status = CASE WHEN @close THEN 'closed' ELSE status END
+           status = CASE WHEN @close THEN 'closed' ELSE status END,
+           rating = COALESCE(@rating, rating),
+           rating_comment = CASE WHEN @rating IS NULL THEN rating_comment ELSE @ratingComment END
          WHERE id = @id`,
       )
       .run({
@@ -318,9 +412,16 @@ export class SqliteStore implements Store {
         operatorId: assign?.id ?? null,
         operatorName: assign?.name ?? null,
         close: close ? 1 : 0,
+        rating: input.rating?.rating ?? null,
+        ratingComment: input.rating?.comment ?? null,
         id: conversationId,
       })
-    if (assign || close) summaryChanged = true
+    if (assign || close || input.rating) summaryChanged = true
+    if (input.profile) {
+      applyVisitorPatch(this.db, input.profile, input.at)
+      summaryChanged = true
+    }
+    if (input.consent) insertConsent(this.db, { ...input.consent, eventId: input.id })
     const event: ConversationEvent = {
       conversationId,
       seq,
@@ -330,6 +431,7 @@ export class SqliteStore implements Store {
       text: input.text,
       at: input.at,
     }
+    if (input.data) event.data = input.data
     return {
       event,
       conversation: this.conversationRow(conversationId)!,

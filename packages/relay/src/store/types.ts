@@ -1,6 +1,8 @@
 import type {
+  AgreementTemplate,
   Author,
   ConversationEvent,
+  ConversationKind,
   ConversationSummary,
   EventKind,
   OperatorProfile,
@@ -13,6 +15,53 @@ export interface SiteRecord {
   config: SiteConfig
   /** Empty: the relay-wide allowlist applies. */
   origins: string[]
+  /** What the agreement text is rendered from; `config.agreement` is derived from it. */
+  agreementTemplate?: AgreementTemplate | null
+  /** Key of the `identify` HMAC; never sent to visitors. */
+  identitySecret?: string | null
+}
+
+/** Contact fields of a visitor (E.164 phone). */
+export interface VisitorContact {
+  name?: string
+  email?: string
+  phone?: string
+}
+
+/** A visitor's stored profile. */
+export interface VisitorProfile extends VisitorContact {
+  siteId: string
+  id: string
+  userId?: string
+  /** identify came with a valid HMAC of `userId`. */
+  verified: boolean
+  attributes: Record<string, string | number | boolean>
+  createdAt: number
+  updatedAt: number
+}
+
+/** Changes to a visitor's profile, applied in the same transaction as the frame. */
+export interface VisitorPatch {
+  siteId: string
+  visitorId: string
+  contact?: VisitorContact
+  identity?: { userId: string; verified: boolean }
+  /** Merged into the stored attributes; the result may hold at most `maxAttributes` keys. */
+  attributes?: Record<string, string | number | boolean>
+  maxAttributes?: number
+}
+
+/** One consent to the site agreement. */
+export interface ConsentRecord {
+  id: string
+  siteId: string
+  visitorId: string
+  agreementVersion: string
+  form: 'callback' | 'offline' | 'prechat'
+  ip?: string
+  at: number
+  /** The form event it came with. */
+  eventId?: string
 }
 
 /** An employee with the hash of its password (never sent anywhere). */
@@ -39,6 +88,16 @@ export interface SessionRecord {
 export type AppendTarget =
   | { conversationId: string }
   | { open: { siteId: string; visitorId: string; page?: string } }
+  /** Always a new conversation (callback, offline), with the form's contact on it. */
+  | {
+      create: {
+        siteId: string
+        visitorId: string
+        kind: ConversationKind
+        page?: string
+        contact?: VisitorContact
+      }
+    }
 
 export interface AppendInput {
   id: string
@@ -56,6 +115,31 @@ export interface AppendInput {
   assign?: { id: string; name: string }
   /** Close the conversation with this event. */
   close?: boolean
+  /** Normalised fields of a `form` event. */
+  data?: Record<string, string>
+  /** Set the conversation's rating (the visitor rated it). */
+  rating?: { rating: number; comment?: string }
+  /** Stored with the event, in the same transaction (`eventId` is filled in). */
+  consent?: Omit<ConsentRecord, 'eventId'>
+  /** Applied to the visitor's profile in the same transaction. */
+  profile?: VisitorPatch
+}
+
+/** A frame that appends no event (prechat, identify, attributes), deduplicated by cid. */
+export interface VisitorFrameInput {
+  id: string
+  cid: string
+  authorKey: string
+  at: number
+  profile?: VisitorPatch
+  consent?: ConsentRecord
+}
+
+export interface VisitorFrameResult {
+  id: string
+  at: number
+  /** The cid was seen before: nothing changed. */
+  duplicate: boolean
 }
 
 export interface AppendResult {
@@ -122,6 +206,23 @@ export interface Store {
   eventsAfter(conversationId: string, afterSeq: number, limit: number): Promise<ConversationEvent[]>
   /** Records that `readerKey` has read up to `seq` (never moves backwards); returns the stored seq. */
   markRead(conversationId: string, readerKey: string, seq: number, at: number): Promise<number>
+
+  /** Changes what visitors see of an employee; `null` clears a field. */
+  updateEmployee(
+    id: string,
+    patch: { name?: string; position?: string | null; photoUrl?: string | null },
+  ): Promise<EmployeeRecord | undefined>
+
+  getVisitor(siteId: string, visitorId: string): Promise<VisitorProfile | undefined>
+  /**
+   * Atomically: dedups by (authorKey, cid), applies the profile patch and stores the
+   * consent. Rejects with `field_invalid` when the merged attributes exceed the cap.
+   */
+  recordVisitorFrame(input: VisitorFrameInput): Promise<VisitorFrameResult>
+  /** The ack of a frame stored by `recordVisitorFrame`, if any. */
+  findVisitorFrame(authorKey: string, cid: string): Promise<{ id: string; at: number } | undefined>
+  /** The visitor's consents, oldest first. */
+  listConsents(siteId: string, visitorId: string): Promise<ConsentRecord[]>
 
   /** Finishes pending writes and releases the database. */
   close(): Promise<void>
