@@ -16,12 +16,17 @@ export default defineConfig(({ mode }) => {
     base: './',
     oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
     build: {
-      target: 'es2020',
+      target: 'es2022',
       outDir: 'dist',
       emptyOutDir: !loader,
       minify: true,
       modulePreload: false,
       copyPublicDir: false,
+      // Library mode for the chat bundle: Vite then adds no module-preload helper
+      // around `import()` (about 0.5 KB gz we do not need: chunks load on demand).
+      lib: loader
+        ? false
+        : { entry: 'src/widget.ts', formats: ['es' as const], fileName: () => 'widget.js' },
       rolldownOptions: {
         input: { [loader ? 'loader' : 'widget']: loader ? 'src/loader.ts' : 'src/widget.ts' },
         preserveEntrySignatures: 'allow-extension',
@@ -29,6 +34,8 @@ export default defineConfig(({ mode }) => {
           ? { format: 'iife', entryFileNames: '[name].js' }
           : {
               format: 'es',
+              // Library mode leaves whitespace in ES output; this bundle is only ever served.
+              minify: true,
               entryFileNames: '[name].js',
               // On-demand chunks are named `forms-*` (forms and rating) and `lazy-*`
               // (title blink and sound, the client's HTTP fallback): scripts/size.ts

@@ -1,7 +1,7 @@
-import { useStore } from '@nanostores/preact'
 import { useEffect, useRef } from 'preact/hooks'
 import type { WidgetController } from '../controller.ts'
 import { stringsFor } from '../i18n.ts'
+import { useStore } from '../use-store.ts'
 import { Chat } from './Conversation.tsx'
 import { Header } from './Header.tsx'
 import { Lazy } from './Lazy.tsx'

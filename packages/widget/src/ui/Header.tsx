@@ -1,6 +1,6 @@
-import { useStore } from '@nanostores/preact'
 import type { ConnectionStatus, VisitorClient } from '@parley/client'
 import type { Strings } from '../i18n.ts'
+import { useStore } from '../use-store.ts'
 import { Icon } from './icons.tsx'
 
 interface HeaderProps {

@@ -1,4 +1,3 @@
-import { useStore } from '@nanostores/preact'
 import type { VisitorClient } from '@parley/client'
 import type { SiteConfig } from '@parley/protocol'
 import { atom } from 'nanostores'
@@ -7,6 +6,7 @@ import { useState } from 'preact/hooks'
 import { type Channel, channelsFor } from '../channels.ts'
 import type { View } from '../controller.ts'
 import type { Strings } from '../i18n.ts'
+import { useStore } from '../use-store.ts'
 import { Icon } from './icons.tsx'
 
 const none = atom<string | undefined>(undefined)
