@@ -227,7 +227,7 @@ describe('engine properties', () => {
       fc.property(
         scenarioList,
         fc.integer({ min: 0, max: 600 }),
-        fc.array(command, { maxLength: 80 }),
+        fc.array(command, { maxLength: 120, size: 'max' }),
         (scenarios, minGapSeconds, commands) => {
           run(scenarios, { minGapSeconds }, commands)
         },
@@ -242,7 +242,7 @@ describe('engine properties', () => {
     fc.assert(
       fc.property(
         scenarioList,
-        fc.array(command, { minLength: 20, maxLength: 60 }),
+        fc.array(command, { minLength: 20, maxLength: 60, size: 'max' }),
         (scenarios, commands) => {
           runs++
           if (run(scenarios, { minGapSeconds: 30 }, commands).length > 1) showed++

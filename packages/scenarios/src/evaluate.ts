@@ -30,7 +30,7 @@ export function evaluate(
       const [ok, next] = checkGroup(s.conditions, facts)
       const earliest = Math.max(ok ? now : next, from, gap)
       if (earliest > now) wakeAt = Math.min(wakeAt, earliest)
-      else if (!best || s.priority > best.priority) best = s
+      else if (ok && (!best || s.priority > best.priority)) best = s
     } catch {}
   }
   const result: Evaluation = {}

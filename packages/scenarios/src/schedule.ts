@@ -58,9 +58,10 @@ export function checkSchedule(s: Schedule, now: number): [boolean, number] {
       }
       if (on(day, ms) !== value) {
         const at = now + ahead
-        // A daylight-saving change in between: the wall clock there is off by its shift.
-        const drift = ms - wallClock(at, s.timeZone)[1]
-        return [value, drift < 0 && drift > -DAY / 2 ? at + drift : at]
+        // A daylight-saving change in between: the wall clock there is off by its
+        // shift. (A boundary inside a skipped hour comes out early: still a lower bound.)
+        const drift = ((((ms - wallClock(at, s.timeZone)[1]) % DAY) + DAY * 1.5) % DAY) - DAY / 2
+        return [value, at + drift > now ? at + drift : now + 60_000]
       }
     }
     return [value, Number.POSITIVE_INFINITY]
