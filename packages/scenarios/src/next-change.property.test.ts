@@ -6,6 +6,8 @@ import { matchWildcard } from './match-page.ts'
 import { checkSchedule } from './schedule.ts'
 import { facts, MONDAY_9_UTC as T } from './test/fixtures.ts'
 
+type Schedule = Extract<Condition, { type: 'schedule' }>
+
 const WEEK = 7 * 86_400_000
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const
 
@@ -110,13 +112,13 @@ describe('nextChangeAt across daylight-saving changes (Berlin, March and October
   )
 
   it('wakes before a boundary that falls in the skipped hour', () => {
-    const s = {
+    const s: Schedule = {
       type: 'schedule',
       days: ['sun'],
       from: '02:30',
       to: '05:00',
       timeZone: 'Europe/Berlin',
-    } as const
+    }
     const saturdayNight = Date.UTC(2025, 2, 29, 22, 0)
     const [value, next] = checkSchedule(s, saturdayNight)
     expect(value).toBe(false)
