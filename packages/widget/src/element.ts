@@ -42,3 +42,9 @@ export class ParleyWidgetElement extends HTMLElement {
 
 if (!customElements.get('parley-widget'))
   customElements.define('parley-widget', ParleyWidgetElement)
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'parley-widget': ParleyWidgetElement
+  }
+}

@@ -14,7 +14,6 @@ export function useStore<T>(store: ReadableAtom<T>): T {
     // A change between render and subscription is not missed.
     if (store.get() !== value) bump()
     return store.listen(bump)
-    // biome-ignore lint/correctness/useExhaustiveDependencies: value is only compared once per subscription
   }, [store])
   return value
 }

@@ -18,7 +18,6 @@ interface ComposerProps {
 export function Composer({ t, initial, onInteract, onDraft, onSend, onTyping }: ComposerProps) {
   const ref = useRef<HTMLTextAreaElement>(null)
   // Uncontrolled: the draft is written once, so re-renders never reset what is typed.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: only on mount
   useLayoutEffect(() => {
     if (ref.current) ref.current.value = initial
   }, [])
