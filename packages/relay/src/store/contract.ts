@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { AppendInput, Store } from './types.ts'
+import type { AppendInput, Store, VisitorPatch } from './types.ts'
 
 const SITE = {
   config: {
@@ -256,6 +256,154 @@ export function describeStore(name: string, factory: () => Promise<Store> | Stor
       const { conversation } = await store.appendEvent(visitorSend('v1', 'a', 'a'))
       expect(await store.markRead(conversation.id, 'operator:u1', 3, 1)).toBe(3)
       expect(await store.markRead(conversation.id, 'operator:u1', 2, 2)).toBe(3)
+    })
+
+    const consent = (id: string) => ({
+      id,
+      siteId: 'shop',
+      visitorId: 'v1',
+      agreementVersion: 'ver',
+      form: 'callback' as const,
+      ip: '10.0.0.1',
+      at: 7,
+    })
+    const callback = (cid: string, extra: Partial<AppendInput> = {}): AppendInput => ({
+      id: `form-${cid}`,
+      cid,
+      authorKey: 'visitor:shop:v1',
+      author: { kind: 'visitor', id: 'v1' },
+      kind: 'form',
+      text: 'Callback request: Anna',
+      data: { name: 'Anna', phone: '+79161234567' },
+      at: 7,
+      target: {
+        create: {
+          siteId: 'shop',
+          visitorId: 'v1',
+          kind: 'callback',
+          contact: { name: 'Anna', phone: '+79161234567' },
+        },
+      },
+      newConversationId: `conv-${cid}`,
+      consent: consent(`k-${cid}`),
+      profile: {
+        siteId: 'shop',
+        visitorId: 'v1',
+        contact: { name: 'Anna', phone: '+79161234567' },
+      },
+      ...extra,
+    })
+
+    it('opens a form conversation with its event, consent and profile in one step', async () => {
+      const chat = await store.appendEvent(visitorSend('v1', 'm', 'hello'))
+      const result = await store.appendEvent(callback('cb'))
+      expect(result.conversation.id).not.toBe(chat.conversation.id)
+      expect(result.conversation).toMatchObject({
+        kind: 'callback',
+        visitorName: 'Anna',
+        visitorPhone: '+79161234567',
+        lastText: 'Callback request: Anna',
+      })
+      expect(await store.eventsAfter(result.conversation.id, 0, 10)).toEqual([result.event])
+      expect(result.event.data).toEqual({ name: 'Anna', phone: '+79161234567' })
+      expect(await store.listConsents('shop', 'v1')).toEqual([
+        { ...consent('k-cb'), eventId: 'form-cb' },
+      ])
+      expect(await store.getVisitor('shop', 'v1')).toMatchObject({ name: 'Anna', verified: false })
+      expect((await store.getConversation(chat.conversation.id))?.kind).toBe('chat')
+    })
+
+    it('stores nothing of a form whose profile change fails', async () => {
+      await store.recordVisitorFrame({
+        id: 'f1',
+        cid: 'attrs',
+        authorKey: 'visitor:shop:v1',
+        at: 1,
+        profile: { siteId: 'shop', visitorId: 'v1', attributes: { a: 1, b: 2 }, maxAttributes: 2 },
+      })
+      const failing = callback('cb', {
+        profile: { siteId: 'shop', visitorId: 'v1', attributes: { c: 3 }, maxAttributes: 2 },
+      })
+      await expect(store.appendEvent(failing)).rejects.toMatchObject({ code: 'field_invalid' })
+      expect(await store.listVisitorConversations('shop', 'v1', 10)).toEqual([])
+      expect(await store.listConsents('shop', 'v1')).toEqual([])
+      expect(await store.findEventByCid('visitor:shop:v1', 'cb')).toBeUndefined()
+    })
+
+    it('deduplicates profile frames by cid and merges attributes', async () => {
+      const frame = (cid: string, attributes: Record<string, string | number | boolean>) =>
+        store.recordVisitorFrame({
+          id: `f-${cid}`,
+          cid,
+          authorKey: 'visitor:shop:v1',
+          at: 3,
+          profile: { siteId: 'shop', visitorId: 'v1', attributes },
+        })
+      expect(await frame('a', { plan: 'pro' })).toEqual({ id: 'f-a', at: 3, duplicate: false })
+      expect(await frame('a', { plan: 'free' })).toEqual({ id: 'f-a', at: 3, duplicate: true })
+      await frame('b', { seats: 2 })
+      expect((await store.getVisitor('shop', 'v1'))?.attributes).toEqual({ plan: 'pro', seats: 2 })
+      expect(await store.findVisitorFrame('visitor:shop:v1', 'a')).toEqual({ id: 'f-a', at: 3 })
+      expect(await store.findVisitorFrame('visitor:shop:v2', 'a')).toBeUndefined()
+    })
+
+    it('keeps the newest contact and identity on the profile', async () => {
+      const patch = (cid: string, profile: Partial<VisitorPatch>) =>
+        store.recordVisitorFrame({
+          id: cid,
+          cid,
+          authorKey: 'visitor:shop:v1',
+          at: 4,
+          profile: { siteId: 'shop', visitorId: 'v1', ...profile },
+        })
+      await patch('1', { contact: { name: 'Anna', email: 'a@x.example' } })
+      await patch('2', { identity: { userId: 'u-1', verified: true }, contact: { name: 'Ann' } })
+      await patch('3', { attributes: { x: true } })
+      expect(await store.getVisitor('shop', 'v1')).toMatchObject({
+        name: 'Ann',
+        email: 'a@x.example',
+        userId: 'u-1',
+        verified: true,
+        attributes: { x: true },
+      })
+    })
+
+    it('sets a rating with its event and shows employee cards on summaries', async () => {
+      await store.createEmployee({
+        id: 'u1',
+        email: 'olga@x',
+        name: 'Olga',
+        role: 'operator',
+        passwordHash: 'h',
+        createdAt: 1,
+      })
+      const { conversation } = await store.appendEvent(visitorSend('v1', 'a', 'hi'))
+      await store.appendEvent({
+        ...visitorSend('v1', 'b', 'x', conversation.id),
+        authorKey: 'operator:u1',
+        author: { kind: 'operator', id: 'u1', name: 'Olga' },
+        assign: { id: 'u1', name: 'Olga' },
+      })
+      await store.updateEmployee('u1', { position: 'Support', photoUrl: 'https://x.example/o.png' })
+      const rated = await store.appendEvent({
+        ...visitorSend('v1', 'r', 'Rated 5/5', conversation.id),
+        kind: 'system',
+        rating: { rating: 5, comment: 'great' },
+      })
+      expect(rated.summaryChanged).toBe(true)
+      expect(rated.conversation).toMatchObject({
+        rating: 5,
+        ratingComment: 'great',
+        operator: {
+          id: 'u1',
+          name: 'Olga',
+          position: 'Support',
+          photoUrl: 'https://x.example/o.png',
+        },
+      })
+      await store.updateEmployee('u1', { position: null })
+      expect((await store.getEmployee('u1'))?.position).toBeUndefined()
+      expect(await store.updateEmployee('nobody', { name: 'x' })).toBeUndefined()
     })
   })
 }
