@@ -106,3 +106,45 @@ export async function axeViolations(page: Page): Promise<string[]> {
   })
   return violations
 }
+
+/**
+ * Logs the admin in and keeps an operator socket open, so the site has an
+ * operator online and the widget offers the chat (not the offline form).
+ */
+export async function operatorOnline(relay: Relay): Promise<{ close(): void }> {
+  const { default: WebSocket } = await import('ws')
+  const login = await fetch(`${relay.url}/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(ADMIN),
+  })
+  if (!login.ok) throw new Error(`operator login failed: ${login.status}`)
+  const cookie = login.headers.get('set-cookie')!.split(';')[0]!
+  const socket = new WebSocket(`${relay.url.replace('http', 'ws')}/v1/operator`, {
+    headers: { cookie },
+  })
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject)
+    socket.once('open', () => socket.send(JSON.stringify({ t: 'hello', v: 1 })))
+    socket.on('message', (raw) => {
+      if (JSON.parse(String(raw)).t === 'welcome') resolve()
+    })
+  })
+  return { close: () => socket.close() }
+}
+
+/** Names the visitor sees, in either of the widget's languages. */
+export const NAMES = {
+  contact: /^(Contact us|Связаться с нами)$/,
+  onlineChat: /^(Online chat|Онлайн-чат)$/,
+  callback: /^(Request a call back|Заказать обратный звонок)$/,
+  closeChat: /^(Close chat|Закрыть чат)$/,
+  message: /^(Message|Сообщение)$/,
+  send: /^(Send|Отправить)$/,
+}
+
+/** Opens the chat the way a visitor does: the omni-button, then "Online chat". */
+export async function openChat(page: Page): Promise<void> {
+  await page.getByRole('button', { name: NAMES.contact }).click()
+  await page.getByRole('button', { name: NAMES.onlineChat }).click()
+}

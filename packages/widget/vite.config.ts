@@ -15,6 +15,9 @@ export default defineConfig(({ mode }) => {
   return {
     base: './',
     oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+    // Library mode keeps `process.env.NODE_ENV` as written (nanostores reads it);
+    // browsers have no `process`.
+    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
     build: {
       target: 'es2022',
       outDir: 'dist',
