@@ -1,17 +1,29 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { axeViolations, launchBrowser, type Relay, screenshot, startRelay } from './harness.ts'
+import {
+  axeViolations,
+  launchBrowser,
+  NAMES,
+  openChat as openChatPanel,
+  operatorOnline,
+  type Relay,
+  screenshot,
+  startRelay,
+} from './harness.ts'
 
 let relay: Relay
 let browser: Browser
+let operator: { close(): void }
 
 beforeAll(async () => {
   relay = await startRelay()
+  operator = await operatorOnline(relay)
   browser = await launchBrowser()
 })
 
 afterAll(async () => {
   await browser?.close()
+  operator?.close()
   await relay?.close()
 })
 
@@ -19,9 +31,9 @@ const SCHEMES = ['light', 'dark'] as const
 
 async function openChat(page: Page) {
   await page.goto(`${relay.url}/product.html`)
-  await page.getByRole('button', { name: /^(Open chat|Открыть чат)$/ }).click()
-  await page.getByRole('textbox', { name: /^(Message|Сообщение)$/ }).fill('Is this tea organic?')
-  await page.getByRole('button', { name: /^(Send|Отправить)$/ }).click()
+  await openChatPanel(page)
+  await page.getByRole('textbox', { name: NAMES.message }).fill('Is this tea organic?')
+  await page.getByRole('button', { name: NAMES.send }).click()
   await expect.poll(() => page.getByRole('log').innerText()).toContain('Is this tea organic?')
 }
 
@@ -30,7 +42,7 @@ for (const colorScheme of SCHEMES) {
     const context = await browser.newContext({ colorScheme })
     const page = await context.newPage()
     await page.goto(`${relay.url}/product.html`)
-    await page.getByRole('button', { name: /^(Open chat|Открыть чат)$/ }).waitFor()
+    await page.getByRole('button', { name: NAMES.contact }).waitFor()
     expect(await axeViolations(page)).toEqual([])
     await screenshot(page, `launcher-${colorScheme}`)
     await openChat(page)
@@ -52,7 +64,7 @@ test('on a narrow screen the chat fills the screen and its input does not zoom t
   const box = await dialog.boundingBox()
   expect(box?.width).toBeGreaterThanOrEqual(370)
   const fontSize = await page
-    .getByRole('textbox', { name: /^(Message|Сообщение)$/ })
+    .getByRole('textbox', { name: NAMES.message })
     .evaluate((el) => Number.parseFloat(getComputedStyle(el).fontSize))
   expect(fontSize).toBeGreaterThanOrEqual(16)
   expect(await axeViolations(page)).toEqual([])

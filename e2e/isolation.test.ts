@@ -1,12 +1,22 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { launchBrowser, type PageServer, type Relay, servePages, startRelay } from './harness.ts'
+import {
+  launchBrowser,
+  NAMES,
+  openChat,
+  operatorOnline,
+  type PageServer,
+  type Relay,
+  servePages,
+  startRelay,
+} from './harness.ts'
 
 let relay: Relay
 let pages: PageServer
 let browser: Browser
+let operator: { close(): void }
 
-const LAUNCHER = /^(Open chat|Открыть чат)$/
+const LAUNCHER = NAMES.contact
 
 function page(relayUrl: string, extraHead = '') {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Customer site</title>${extraHead}</head>
@@ -16,6 +26,7 @@ function page(relayUrl: string, extraHead = '') {
 
 beforeAll(async () => {
   relay = await startRelay()
+  operator = await operatorOnline(relay)
   const hostile = `<style>
     * { all: unset !important; display: block !important; color: red !important; font-size: 40px !important;
         visibility: visible !important; opacity: 1 !important; }
@@ -34,6 +45,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close()
   await pages?.close()
+  operator?.close()
   await relay?.close()
 })
 
@@ -45,13 +57,13 @@ test('the widget works on a page from another origin with a strict CSP (no inlin
     if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text())
   })
   await visitor.goto(`${pages.url}/csp`)
-  await visitor.getByRole('button', { name: LAUNCHER }).click()
-  await visitor.getByRole('textbox', { name: /^(Message|Сообщение)$/ }).fill('Hello under CSP')
-  await visitor.getByRole('button', { name: /^(Send|Отправить)$/ }).click()
+  await openChat(visitor)
+  await visitor.getByRole('textbox', { name: NAMES.message }).fill('Hello under CSP')
+  await visitor.getByRole('button', { name: NAMES.send }).click()
   await expect.poll(() => visitor.getByRole('log').innerText()).toContain('Hello under CSP')
   // The stylesheet applied: the launcher is a round accent-coloured button, not an unstyled one.
   const launcherStyle = await visitor
-    .getByRole('button', { name: /^(Close chat|Закрыть чат)$/ })
+    .getByRole('button', { name: NAMES.closeChat })
     .evaluate((el) => getComputedStyle(el).borderRadius)
   expect(launcherStyle).not.toBe('0px')
   expect(violations).toEqual([])

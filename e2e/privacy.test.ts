@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { launchBrowser, type Relay, startRelay } from './harness.ts'
+import { launchBrowser, NAMES, type Relay, startRelay } from './harness.ts'
 
 let relay: Relay
 let browser: Browser
@@ -21,7 +21,7 @@ test('before the visitor interacts, the widget stores nothing and opens no socke
   const sockets: string[] = []
   visitor.on('websocket', (ws) => sockets.push(ws.url()))
   await visitor.goto(`${relay.url}/catalog.html`)
-  const launcher = visitor.getByRole('button', { name: /^(Open chat|Открыть чат)$/ })
+  const launcher = visitor.getByRole('button', { name: NAMES.contact })
   await launcher.waitFor()
   // Let the widget settle: config fetched, idle callbacks run.
   await visitor.waitForTimeout(1000)
@@ -36,6 +36,7 @@ test('before the visitor interacts, the widget stores nothing and opens no socke
   expect(sockets).toEqual([])
 
   await launcher.click()
+  await visitor.getByRole('button', { name: NAMES.onlineChat }).click()
   await expect.poll(() => sockets.length).toBe(1)
   expect(sockets[0]).toContain('/v1/visitor?site=demo')
   await expect.poll(async () => (await stored()).local.length).toBeGreaterThan(0)
