@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   origin_not_allowed: { status: 403, message: 'This page origin is not allowed for the site' },
   site_not_found: { status: 404, message: 'No site with this id' },
   employee_not_found: { status: 404, message: 'No employee with this id' },
+  scenario_not_found: { status: 404, message: 'No scenario with this id for the site' },
   conversation_not_found: { status: 404, message: 'No such conversation for this participant' },
   conversation_closed: { status: 409, message: 'The conversation is closed' },
   rate_limited: { status: 429, message: 'Too many frames; slow down' },

@@ -92,6 +92,8 @@ export const ConversationSummary = Type.Object({
   /** 1..5, once the visitor rated the closed conversation. */
   rating: Type.Optional(Rating),
   ratingComment: Type.Optional(Type.String()),
+  /** Routing group, from the engagement scenario that brought the conversation. */
+  group: Type.Optional(Type.String()),
 })
 export type ConversationSummary = Static<typeof ConversationSummary>
 

@@ -5,7 +5,14 @@ import type { WorkingHours } from './forms/hours.ts'
 import type { AgreementTemplate } from './forms/legal.ts'
 import type { OperatorProfile } from './operator.ts'
 import { Role } from './operator.ts'
-import { CallbackRequest, OfflineRequest, PageInfo } from './visitor.ts'
+import type { Scenario, ScenarioSettings } from './scenario.ts'
+import {
+  CallbackRequest,
+  EngageEvent,
+  OfflineRequest,
+  PageInfo,
+  type VisitRegion,
+} from './visitor.ts'
 
 export const LoginBody = Type.Object({
   email: Type.String({ minLength: 3, maxLength: 254 }),
@@ -67,6 +74,10 @@ export interface SiteConfig {
   /** `null` when the site has no agreement template yet (forms cannot be submitted). */
   agreement: AgreementRef | null
   identityVerification: IdentityVerification
+  /** The site's enabled engagement scenarios, in priority-tie order (absent from older relays). */
+  scenarios?: Scenario[]
+  /** @default { minGapSeconds: 0 } */
+  scenarioSettings?: ScenarioSettings
 }
 
 export interface ButtonConfig {
@@ -117,6 +128,8 @@ export interface PresenceReply {
   operatorsOnline: number
   /** `operatorsOnline > 0` and within working hours. */
   available: boolean
+  /** The visitor's region, looked up from the request's IP; absent when unknown. */
+  region?: VisitRegion
 }
 
 const FallbackExtra = Type.Object({
@@ -273,6 +286,55 @@ export const UpdateEmployeeBody = Type.Object(
   { additionalProperties: false },
 )
 export type UpdateEmployeeBody = Static<typeof UpdateEmployeeBody>
+
+/**
+ * `POST /v1/sites/:site/engage`: an invitation event over HTTP, before (or without) a socket.
+ * Without `token` it is recorded anonymously (nothing is stored on the device for it).
+ */
+export const EngageBody = Type.Object({
+  cid: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  scenarioId: Type.String({ minLength: 1, maxLength: 64 }),
+  event: EngageEvent,
+  page: Type.String({ maxLength: 2048 }),
+  session: Type.Optional(Type.String({ maxLength: 64 })),
+  token: Type.Optional(Type.String({ maxLength: 512 })),
+})
+export type EngageBody = Static<typeof EngageBody>
+
+/** Reply of `POST /v1/sites/:site/engage`, like an `ack` frame without `t`. */
+export interface EngageReply {
+  cid?: string
+  id: string
+  at: number
+}
+
+/** `GET /v1/admin/sites/:site/scenarios`. */
+export interface ScenarioListReply {
+  scenarios: Scenario[]
+  settings: ScenarioSettings
+}
+
+/** One scenario's counts in `GET /v1/admin/sites/:site/scenarios/stats?from=&to=`. */
+export interface ScenarioStats {
+  scenarioId: string
+  /** Absent when the scenario was deleted since. */
+  name?: string
+  impressions: number
+  clicks: number
+  dismissals: number
+  /** Conversations started within the session after an impression (or naming the scenario). */
+  conversions: { chat: number; callback: number; offline: number; total: number }
+  /** `conversions.total / impressions`; 0 without impressions. */
+  conversionRate: number
+}
+
+export interface ScenarioStatsReply {
+  /** Epoch ms, inclusive. */
+  from: number
+  /** Epoch ms, exclusive. */
+  to: number
+  scenarios: ScenarioStats[]
+}
 
 export interface HealthReply {
   status: 'ok' | 'shutting_down'

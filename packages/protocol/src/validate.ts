@@ -7,6 +7,7 @@ import { DEFAULT_LIMITS } from './version.ts'
 import {
   AttributesRequest,
   CallbackRequest,
+  Engage,
   IdentifyRequest,
   OfflineRequest,
   PrechatRequest,
@@ -49,6 +50,7 @@ const visitorCheckers = compile({
   identify: IdentifyRequest,
   attributes: AttributesRequest,
   rate: RateRequest,
+  engage: Engage,
 })
 
 const operatorCheckers = compile({

@@ -43,6 +43,8 @@ export const VisitorSend = Type.Object({
   /** Omitted for the first message: the relay opens a conversation. */
   conversationId: Type.Optional(Id),
   text: Text,
+  /** The engagement scenario whose invitation led here (attribution and routing). */
+  scenarioId: Type.Optional(Id),
 })
 
 export const Typing = Type.Object({
@@ -82,6 +84,8 @@ export const CallbackRequest = Type.Object({
   when: Type.Union([Type.Literal('asap'), Timestamp]),
   comment: Type.Optional(FormString),
   consent: Type.Optional(Consent),
+  /** The engagement scenario whose invitation led here (attribution and routing). */
+  scenarioId: Type.Optional(Id),
 })
 
 /** Leave a message while nobody is available: opens a conversation of kind `offline`. */
@@ -96,6 +100,8 @@ export const OfflineRequest = Type.Object({
   consent: Type.Optional(Consent),
   /** The chat that lost its operators, if any (informational; a new conversation is opened). */
   conversationId: Type.Optional(Id),
+  /** The engagement scenario whose invitation led here (attribution and routing). */
+  scenarioId: Type.Optional(Id),
 })
 
 /** Pre-chat form: stored on the visitor profile; acked without a conversation. */
@@ -142,6 +148,38 @@ export const RateRequest = Type.Object({
   comment: Type.Optional(FormString),
 })
 
+/** What happened to an engagement scenario's invitation; stored for attribution. */
+export const EngageEvent = Type.Union([
+  Type.Literal('impression'),
+  Type.Literal('click'),
+  Type.Literal('dismiss'),
+])
+export type EngageEvent = Static<typeof EngageEvent>
+
+/** An invitation was shown, clicked or dismissed (acked with `{cid, id, at}`). */
+export const Engage = Type.Object({
+  t: Type.Literal('engage'),
+  cid: ClientId,
+  scenarioId: Id,
+  event: EngageEvent,
+  /** The page URL it happened on. */
+  page: Url,
+  /** The engine's session id, if any. */
+  session: Type.Optional(Type.String({ maxLength: 64 })),
+})
+export type EngageFrame = Static<typeof Engage>
+
+/**
+ * Where the visitor is, looked up by the relay from the IP (or a trusted proxy header).
+ * `country`: ISO 3166-1 alpha-2 (`RU`); `region`: the ISO 3166-2 subdivision code without
+ * the country prefix (`MOW`, `CA`), only where the database and the relay's table know it.
+ */
+export const VisitRegion = Type.Object({
+  country: Type.String(),
+  region: Type.Optional(Type.String()),
+})
+export type VisitRegion = Static<typeof VisitRegion>
+
 export const VisitorInbound = Type.Union([
   VisitorHello,
   VisitorSend,
@@ -155,6 +193,7 @@ export const VisitorInbound = Type.Union([
   IdentifyRequest,
   AttributesRequest,
   RateRequest,
+  Engage,
 ])
 export type VisitorInbound = Static<typeof VisitorInbound>
 export type CallbackFrame = Static<typeof CallbackRequest>
@@ -186,6 +225,8 @@ export const VisitorWelcome = Type.Object({
   startParam: Type.String(),
   /** Operators online and within the site's working hours: show chat, else the offline form. */
   available: Type.Boolean(),
+  /** The visitor's region when known (see `VisitRegion`). */
+  region: Type.Optional(VisitRegion),
 })
 export type VisitorWelcome = Static<typeof VisitorWelcome>
 

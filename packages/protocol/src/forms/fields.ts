@@ -20,6 +20,10 @@ export type FieldCode =
   | 'hours_invalid'
   | 'color_invalid'
   | 'value_invalid'
+  | 'out_of_range'
+  | 'unknown_field'
+  | 'regex_invalid'
+  | 'regex_unsafe'
 
 /** One failed field: `field` names the input (`phone`) or a settings path (`agreement.inn`). */
 export interface FieldError {
