@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildServer } from '@parley/relay'
-import { type Browser, chromium, type Page } from 'playwright-core'
+import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core'
 
 export const ADMIN = { email: 'admin@example.com', password: 'e2e-password-123' }
 
@@ -147,4 +147,91 @@ export const NAMES = {
 export async function openChat(page: Page): Promise<void> {
   await page.getByRole('button', { name: NAMES.contact }).click()
   await page.getByRole('button', { name: NAMES.onlineChat }).click()
+}
+
+/** The three looks every surface is photographed in: light, dark and a narrow phone screen. */
+export const LOOKS = {
+  light: { colorScheme: 'light' },
+  dark: { colorScheme: 'dark' },
+  narrow: {
+    colorScheme: 'light',
+    viewport: { width: 375, height: 740 },
+    isMobile: true,
+    hasTouch: true,
+  },
+} as const satisfies Record<string, BrowserContextOptions>
+
+export type Look = keyof typeof LOOKS
+
+/** Logs the admin in over REST and returns the session cookie (`name=value`). */
+export async function adminCookie(relay: Relay): Promise<string> {
+  const login = await fetch(`${relay.url}/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(ADMIN),
+  })
+  if (!login.ok) throw new Error(`admin login failed: ${login.status}`)
+  return login.headers.get('set-cookie')!.split(';')[0]!
+}
+
+/** Calls the relay's REST API as the admin; throws on a non-2xx answer with its body. */
+export async function adminApi<T = unknown>(
+  relay: Relay,
+  method: 'GET' | 'PUT' | 'POST' | 'PATCH',
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const cookie = await adminCookie(relay)
+  const response = await fetch(`${relay.url}${path}`, {
+    method,
+    headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  const text = await response.text()
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`)
+  return JSON.parse(text) as T
+}
+
+/** The parts of a stored conversation (`ConversationSummary`) the browser tests read. */
+export interface StoredConversation {
+  id: string
+  kind?: 'chat' | 'callback' | 'offline'
+  status: string
+  rating?: number
+  visitorName?: string
+  visitorPhone?: string
+  visitorEmail?: string
+  lastText?: string
+}
+
+/** Every conversation the relay stored, as operators list them. */
+export async function storedConversations(relay: Relay): Promise<StoredConversation[]> {
+  const reply = await adminApi<{ conversations: StoredConversation[] }>(
+    relay,
+    'GET',
+    '/v1/conversations',
+  )
+  return reply.conversations
+}
+
+/** Opens the operator console in its own context and logs the admin in. */
+export async function consoleLogin(
+  browser: Browser,
+  relay: Relay,
+  options: BrowserContextOptions = {},
+): Promise<Page> {
+  const context = await browser.newContext(options)
+  const page = await context.newPage()
+  await page.goto(`${relay.url}/console/`)
+  await page.getByRole('textbox', { name: 'Email' }).fill(ADMIN.email)
+  await page.getByLabel('Password').fill(ADMIN.password)
+  await page.getByRole('button', { name: 'Log in' }).click()
+  await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor()
+  return page
+}
+
+/** Opens the omni-button's menu and picks an in-widget channel by its name. */
+export async function openChannel(page: Page, name: RegExp | string): Promise<void> {
+  await page.getByRole('button', { name: NAMES.contact }).click()
+  await page.getByRole('button', { name }).click()
 }

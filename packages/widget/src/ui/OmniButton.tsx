@@ -67,6 +67,25 @@ export function OmniButton(props: OmniButtonProps) {
         }
       }}
     >
+      <button
+        ref={buttonRef}
+        type="button"
+        class="launcher"
+        aria-label={label}
+        aria-expanded={open || menu ? 'true' : 'false'}
+        aria-controls={open || direct ? panelId : menu ? menuId : undefined}
+        aria-describedby={`${panelId}-unread`}
+        onClick={() => {
+          onInteract()
+          if (open) onClose()
+          else if (direct) onOpen(direct)
+          else setMenu(!menu)
+        }}
+      >
+        <Icon name={open || menu ? 'close' : 'chat'} />
+        {client && !open ? <Unread t={t} client={client} id={`${panelId}-unread`} /> : null}
+      </button>
+      {/* After the button in the DOM (Tab from the button enters the list); drawn above it by CSS. */}
       {menu && !open ? (
         <ul id={menuId} class="menu" aria-label={t.channels}>
           {channels.map((channel) => (
@@ -92,24 +111,6 @@ export function OmniButton(props: OmniButtonProps) {
           ))}
         </ul>
       ) : null}
-      <button
-        ref={buttonRef}
-        type="button"
-        class="launcher"
-        aria-label={label}
-        aria-expanded={open || menu ? 'true' : 'false'}
-        aria-controls={open || direct ? panelId : menu ? menuId : undefined}
-        aria-describedby={`${panelId}-unread`}
-        onClick={() => {
-          onInteract()
-          if (open) onClose()
-          else if (direct) onOpen(direct)
-          else setMenu(!menu)
-        }}
-      >
-        <Icon name={open || menu ? 'close' : 'chat'} />
-        {client && !open ? <Unread t={t} client={client} id={`${panelId}-unread`} /> : null}
-      </button>
     </div>
   )
 }
