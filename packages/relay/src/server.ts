@@ -1,6 +1,7 @@
 import fastifyCookie from '@fastify/cookie'
 import fastifyWebsocket from '@fastify/websocket'
 import Fastify, { type FastifyInstance } from 'fastify'
+import { Attribution } from './attribution.ts'
 import { createStartParams } from './auth/start-param.ts'
 import { createVisitorTokens } from './auth/visitor-token.ts'
 import { ensureAdmin, loadSecret, seedSites } from './bootstrap.ts'
@@ -12,14 +13,21 @@ import { toErrorReply } from './errors.ts'
 import { operatorGateway } from './gateway/operator.ts'
 import { OperatorPresence } from './gateway/presence.ts'
 import { visitorGateway } from './gateway/visitor.ts'
+import { createMaxmindLookup } from './region/maxmind.ts'
+import { createRegionResolver } from './region/resolve.ts'
+import { NO_REGION } from './region/types.ts'
 import { adminRoutes } from './routes/admin.ts'
 import { adminSiteRoutes } from './routes/admin-sites.ts'
 import { authRoutes } from './routes/auth.ts'
 import { conversationRoutes } from './routes/conversations.ts'
+import { engageRoutes } from './routes/engage.ts'
 import { formFallbackRoutes } from './routes/forms-fallback.ts'
 import { healthRoutes } from './routes/health.ts'
+import { scenarioRoutes } from './routes/scenarios.ts'
 import { siteRoutes } from './routes/sites.ts'
 import { staticRoutes } from './routes/static.ts'
+import { ScenarioCatalog } from './scenarios/catalog.ts'
+import { createScenarioStore } from './scenarios/store.ts'
 import { shutdownSockets } from './shutdown.ts'
 import { createSqliteStore } from './store/sqlite.ts'
 import { VisitorForms } from './visitor-forms.ts'
@@ -32,17 +40,34 @@ import { VisitorForms } from './visitor-forms.ts'
 export async function buildServer(input: RelayConfig): Promise<FastifyInstance> {
   const config = resolveConfig(input)
   const store = createSqliteStore(config.databasePath)
-  const app = Fastify({ logger: config.logger, forceCloseConnections: true })
+  const app = Fastify({
+    logger: config.logger,
+    forceCloseConnections: true,
+    trustProxy: config.trustProxy,
+  })
   try {
     const secret = await loadSecret(store, config.secret)
     const generatedAdminPassword = await ensureAdmin(store, config)
     await seedSites(store, config)
     const bus = new MemoryBus()
+    const scenarioStore = createScenarioStore(store)
+    const attribution = new Attribution({ store: scenarioStore, now: config.now })
+    const { geoip } = config
+    const regionLookup =
+      geoip.lookup ??
+      (geoip.database === false
+        ? NO_REGION
+        : createMaxmindLookup({
+            files: geoip.database,
+            onError: (err) => app.log.warn({ err }, 'geoip database unavailable; regions unknown'),
+          }))
     const conversations = new Conversations({
       store,
       bus,
       now: config.now,
       replayLimit: config.replayLimit,
+      onStarted: (visitor, conversation, scenarioId) =>
+        attribution.started(visitor, conversation, scenarioId),
     })
     const context: RelayContext = {
       config,
@@ -58,6 +83,9 @@ export async function buildServer(input: RelayConfig): Promise<FastifyInstance> 
       visitorTokens: createVisitorTokens(secret),
       startParams: createStartParams(secret),
       presence: new OperatorPresence(bus),
+      scenarios: new ScenarioCatalog(scenarioStore, config.now),
+      attribution,
+      region: createRegionResolver({ lookup: regionLookup, header: geoip.header }),
       shuttingDown: false,
       generatedAdminPassword,
     }
@@ -80,6 +108,7 @@ export async function buildServer(input: RelayConfig): Promise<FastifyInstance> 
     app.addHook('onClose', async () => {
       await context.conversations.idle()
       await bus.close()
+      regionLookup.close?.()
       await store.close()
     })
 
@@ -89,6 +118,8 @@ export async function buildServer(input: RelayConfig): Promise<FastifyInstance> 
     await app.register(adminRoutes)
     await app.register(adminSiteRoutes)
     await app.register(formFallbackRoutes)
+    await app.register(scenarioRoutes)
+    await app.register(engageRoutes)
     await app.register(conversationRoutes)
     await app.register(visitorGateway)
     await app.register(operatorGateway)

@@ -81,6 +81,7 @@ export class VisitorForms {
         data,
         contact: { name: value.name, phone: value.phone },
         consent: this.consent(actor, version, 'callback'),
+        scenarioId: frame.scenarioId,
       })
     })
   }
@@ -113,6 +114,7 @@ export class VisitorForms {
         data,
         contact,
         consent: this.consent(actor, version, 'offline'),
+        scenarioId: frame.scenarioId,
       })
     })
   }
@@ -257,6 +259,7 @@ export class VisitorForms {
       data: Record<string, string>
       contact: { name?: string; phone?: string; email?: string }
       consent: Omit<ConsentRecord, 'eventId'>
+      scenarioId?: string
     },
   ): Promise<void> {
     const { store, conversations } = this.options
@@ -283,6 +286,7 @@ export class VisitorForms {
       profile: { siteId: actor.siteId, visitorId: actor.visitorId, contact: form.contact },
     }
     const result = await store.appendEvent(input)
+    result.conversation = await conversations.started(actor, result, form.scenarioId)
     reply(toAck(cid, result.event))
     if (result.duplicate) return
     conversations.publishConversation(result.conversation)

@@ -7,7 +7,7 @@ import {
 } from '@parley/protocol'
 import type { FastifyInstance } from 'fastify'
 import { PRESENCE_TOPIC, visitorTopic } from '../bus/topics.ts'
-import type { Actor } from '../conversations.ts'
+import { type Actor, authorKey } from '../conversations.ts'
 import { relayError } from '../errors.ts'
 import { isOriginAllowed } from '../sites.ts'
 import type { SiteRecord } from '../store/types.ts'
@@ -19,8 +19,19 @@ const AVAILABILITY_CHECK_MS = 60_000
 
 /** `GET /v1/visitor?site=SITE`: the visitor WebSocket. */
 export async function visitorGateway(app: FastifyInstance): Promise<void> {
-  const { config, store, bus, conversations, forms, visitorTokens, startParams, presence } =
-    app.parley
+  const {
+    config,
+    store,
+    bus,
+    conversations,
+    forms,
+    visitorTokens,
+    startParams,
+    presence,
+    scenarios,
+    attribution,
+    region,
+  } = app.parley
 
   app.get<{ Querystring: { site?: string } }>('/v1/visitor', { websocket: true }, (ws, request) => {
     if (app.parley.shuttingDown) {
@@ -72,6 +83,12 @@ export async function visitorGateway(app: FastifyInstance): Promise<void> {
             return forms.attributes(actor, frame, (ack) => socket.send(ack))
           case 'rate':
             return forms.rate(actor, frame, (ack) => socket.send(ack))
+          case 'engage': {
+            const source = { ...actor, authorKey: authorKey(actor) }
+            return conversations.track(() =>
+              attribution.engageFrame(source, frame, (ack) => socket.send(ack)),
+            )
+          }
         }
       },
     })
@@ -117,6 +134,10 @@ export async function visitorGateway(app: FastifyInstance): Promise<void> {
         ip: request.ip,
         lang: frame.lang,
       }
+      const [where, published] = await Promise.all([
+        region(request),
+        scenarios.siteConfig(current.config),
+      ])
       let announced = availability(presence.count, current.config, config.now())
       // Presence is per site (working hours): recomputed on every change and once a minute.
       const announce = () => {
@@ -144,10 +165,11 @@ export async function visitorGateway(app: FastifyInstance): Promise<void> {
           token,
           conversations: await conversations.visitorConversations(siteId, visitorId),
           operatorsOnline: presence.count,
-          configVersion: current.config.configVersion,
+          configVersion: published.configVersion,
           limits: config.limits,
           startParam: startParams.issue(siteId, visitorId),
           available: announced.available,
+          ...(where && { region: where }),
         })
         await conversations.replay(who, frame.cursor ?? {}, emit)
       })

@@ -35,6 +35,8 @@ describe('GET /v1/sites/:site/config', () => {
       prechat: { enabled: false, fields: ['name', 'email'] },
       agreement: null,
       identityVerification: 'off',
+      scenarios: [],
+      scenarioSettings: { minGapSeconds: 0 },
     })
     const etag = response.headers.get('etag')
     expect(etag).toBe(`"${config.configVersion}"`)

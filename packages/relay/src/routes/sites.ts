@@ -7,7 +7,7 @@ import { allowSiteOrigin } from './cors.ts'
 
 /** Public per-site endpoints the widget uses before (or instead of) a socket. */
 export async function siteRoutes(app: FastifyInstance): Promise<void> {
-  const { store, config, presence } = app.parley
+  const { store, config, presence, scenarios, region } = app.parley
 
   /** `GET /v1/sites/:site/config`: what the widget boots from, cacheable by ETag. */
   app.get<{ Params: { site: string }; Reply: SiteConfig | undefined }>(
@@ -16,18 +16,19 @@ export async function siteRoutes(app: FastifyInstance): Promise<void> {
       const site = await store.getSite(request.params.site)
       if (!site) throw relayError('site_not_found')
       allowSiteOrigin(request, reply, site.origins, config.allowedOrigins)
-      const etag = `"${site.config.configVersion}"`
+      const published = await scenarios.siteConfig(site.config)
+      const etag = `"${published.configVersion}"`
       reply.header('etag', etag)
       reply.header('cache-control', 'no-cache')
       const match = request.headers['if-none-match']
       if (match?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
         return reply.code(304).send(undefined)
       }
-      const { agreement } = site.config
-      if (!agreement) return site.config
+      const { agreement } = published
+      if (!agreement) return published
       // The widget links to it from the host page, so the URL must be absolute.
       const url = `${request.protocol}://${request.host}${agreement.url}`
-      return { ...site.config, agreement: { ...agreement, url } }
+      return { ...published, agreement: { ...agreement, url } }
     },
   )
 
@@ -39,7 +40,9 @@ export async function siteRoutes(app: FastifyInstance): Promise<void> {
       if (!site) throw relayError('site_not_found')
       allowSiteOrigin(request, reply, site.origins, config.allowedOrigins)
       reply.header('cache-control', 'no-store')
-      return availability(presence.count, site.config, config.now())
+      const where = await region(request)
+      const now = availability(presence.count, site.config, config.now())
+      return where ? { ...now, region: where } : now
     },
   )
 

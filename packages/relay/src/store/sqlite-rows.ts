@@ -21,6 +21,8 @@ export interface ConversationRow {
   visitor_email: string | null
   rating: number | null
   rating_comment: string | null
+  /** From migration 003: the scenario's routing group. */
+  routing_group?: string | null
   // joined from employees and visitors (see CONVERSATION_SELECT)
   employee_name: string | null
   employee_position: string | null
@@ -116,6 +118,7 @@ export function toSummary(row: ConversationRow): ConversationSummary {
   if (row.page !== null) summary.page = row.page
   if (row.rating !== null) summary.rating = row.rating
   if (row.rating_comment !== null) summary.ratingComment = row.rating_comment
+  if (row.routing_group) summary.group = row.routing_group
   return summary
 }
 

@@ -1,0 +1,77 @@
+import { type EngageBody, type EngageReply, EngageBody as EngageSchema } from '@parley/protocol'
+import type { FastifyInstance } from 'fastify'
+import { authorKey } from '../conversations.ts'
+import { relayError } from '../errors.ts'
+import { TokenBucket } from '../gateway/token-bucket.ts'
+import { allowSiteOrigin } from './cors.ts'
+
+/** Most client addresses with a rate-limit bucket at once; the oldest is dropped beyond. */
+const MAX_BUCKETS = 10_000
+
+/**
+ * `POST /v1/sites/:site/engage`: an invitation's impression, click or dismissal over HTTP,
+ * so scenarios are attributed before the visitor interacts (no socket, nothing stored on the
+ * device). With a `token` the event belongs to that visitor; without, it is anonymous.
+ * Accepts `text/plain` too, so `navigator.sendBeacon` works without a CORS preflight.
+ */
+export async function engageRoutes(app: FastifyInstance): Promise<void> {
+  const { store, config, attribution, visitorTokens } = app.parley
+  const buckets = new Map<string, TokenBucket>()
+  const limited = (ip: string) => {
+    let bucket = buckets.get(ip)
+    if (!bucket) {
+      if (buckets.size >= MAX_BUCKETS) buckets.delete(buckets.keys().next().value!)
+      bucket = new TokenBucket(config.rateLimit.burst, config.rateLimit.perSecond, config.now)
+      buckets.set(ip, bucket)
+    }
+    return !bucket.take()
+  }
+
+  // This plugin is encapsulated: the parser applies to its own routes only.
+  app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, JSON.parse(body as string))
+    } catch {
+      done(relayError('bad_json'), undefined)
+    }
+  })
+
+  const path = '/v1/sites/:site/engage'
+
+  app.options<{ Params: { site: string } }>(path, async (request, reply) => {
+    const site = await store.getSite(request.params.site)
+    if (site && allowSiteOrigin(request, reply, site.origins, config.allowedOrigins)) {
+      reply.header('access-control-allow-methods', 'POST, OPTIONS')
+      reply.header('access-control-allow-headers', 'content-type')
+      reply.header('access-control-max-age', '600')
+    }
+    return reply.code(204).send()
+  })
+
+  app.post<{ Params: { site: string }; Body: EngageBody; Reply: EngageReply }>(
+    path,
+    { schema: { body: EngageSchema }, bodyLimit: 8192 },
+    async (request, reply) => {
+      const siteId = request.params.site
+      const site = await store.getSite(siteId)
+      if (!site) throw relayError('site_not_found')
+      if (!allowSiteOrigin(request, reply, site.origins, config.allowedOrigins)) {
+        throw relayError('origin_not_allowed')
+      }
+      if (limited(request.ip)) throw relayError('rate_limited')
+      const { token, ...input } = request.body
+      let visitorId: string | undefined
+      if (token !== undefined) {
+        visitorId = visitorTokens.verify(siteId, token)
+        if (!visitorId) throw relayError('token_invalid')
+      }
+      const key = visitorId
+        ? authorKey({ kind: 'visitor', siteId, visitorId })
+        : `anonymous:${siteId}`
+      const { id, at } = await attribution.engage({ siteId, visitorId, authorKey: key }, input)
+      const body: EngageReply = { id, at }
+      if (input.cid !== undefined) body.cid = input.cid
+      return body
+    },
+  )
+}
