@@ -141,6 +141,7 @@ export const NAMES = {
   closeChat: /^(Close chat|Закрыть чат)$/,
   message: /^(Message|Сообщение)$/,
   send: /^(Send|Отправить)$/,
+  channels: /^(Ways to contact us|Способы связи)$/,
 }
 
 /** Opens the chat the way a visitor does: the omni-button, then "Online chat". */
@@ -233,5 +234,5 @@ export async function consoleLogin(
 /** Opens the omni-button's menu and picks an in-widget channel by its name. */
 export async function openChannel(page: Page, name: RegExp | string): Promise<void> {
   await page.getByRole('button', { name: NAMES.contact }).click()
-  await page.getByRole('button', { name }).click()
+  await page.getByRole('list', { name: NAMES.channels }).getByRole('button', { name }).click()
 }
