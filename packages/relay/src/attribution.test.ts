@@ -298,3 +298,22 @@ describe('GET /v1/admin/sites/:site/scenarios/stats', () => {
     expect((await stats()).scenarios[0]).not.toHaveProperty('name')
   })
 })
+
+describe('POST /v1/sites/:site/engage from one address', () => {
+  it('is rate limited per client address', async () => {
+    const scenario = await createScenario(relay, admin)
+    const body = JSON.stringify({ scenarioId: scenario.id, event: 'impression', page: '/' })
+    const statuses: number[] = []
+    for (let i = 0; i < 101; i++) {
+      const response = await fetch(`${relay.url}/v1/sites/shop/engage`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      })
+      statuses.push(response.status)
+    }
+    // The clock stands still in these tests: the bucket never refills.
+    expect(statuses.slice(0, 100).every((s) => s === 200)).toBe(true)
+    expect(statuses[100]).toBe(429)
+  })
+})

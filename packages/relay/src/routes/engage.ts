@@ -7,6 +7,12 @@ import { allowSiteOrigin } from './cors.ts'
 
 /** Most client addresses with a rate-limit bucket at once; the oldest is dropped beyond. */
 const MAX_BUCKETS = 10_000
+/**
+ * Events per client address: generous, because visitors behind one NAT (or one proxy the
+ * relay does not trust) share an address.
+ */
+const BURST = 100
+const PER_SECOND = 20
 
 /**
  * `POST /v1/sites/:site/engage`: an invitation's impression, click or dismissal over HTTP,
@@ -21,7 +27,7 @@ export async function engageRoutes(app: FastifyInstance): Promise<void> {
     let bucket = buckets.get(ip)
     if (!bucket) {
       if (buckets.size >= MAX_BUCKETS) buckets.delete(buckets.keys().next().value!)
-      bucket = new TokenBucket(config.rateLimit.burst, config.rateLimit.perSecond, config.now)
+      bucket = new TokenBucket(BURST, PER_SECOND, config.now)
       buckets.set(ip, bucket)
     }
     return !bucket.take()
