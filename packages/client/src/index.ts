@@ -19,8 +19,10 @@ export {
 } from './visitor-client.ts'
 export type {
   CallbackForm,
+  EngageData,
   IdentifyData,
   OfflineForm,
   PrechatForm,
+  SendOptions,
   VisitorAttributes,
 } from './visitor-forms.ts'

@@ -19,9 +19,11 @@ import { PROTOCOL_VERSION, Session } from './session.ts'
 import { setList } from './stores.ts'
 import type {
   CallbackForm,
+  EngageData,
   IdentifyData,
   OfflineForm,
   PrechatForm,
+  SendOptions,
   VisitorAttributes,
 } from './visitor-forms.ts'
 
@@ -66,7 +68,7 @@ export interface VisitorClient {
    * relay acknowledges it (across reconnects and reloads). Connects if needed.
    * Rejects with a {@link ParleyError} (`text_empty`, `text_too_long`, any wire code, `destroyed`).
    */
-  send(text: string): Promise<Ack>
+  send(text: string, options?: SendOptions): Promise<Ack>
   setTyping(typing: boolean): void
   /**
    * Asks to be called back: a new conversation of kind `callback`. Like every
@@ -84,6 +86,11 @@ export interface VisitorClient {
   setAttributes(attributes: VisitorAttributes): Promise<Ack>
   /** Rates a closed conversation 1..5. */
   rate(conversationId: string, rating: number, comment?: string): Promise<Ack>
+  /**
+   * Reports an engagement invitation's impression, click or dismissal (through
+   * the outbox, like the forms), for the relay's per-scenario counts.
+   */
+  engage(data: EngageData): Promise<Ack>
   /**
    * Forgets the visitor (logout): removes its token, cursor, outbox and messages
    * from storage, closes the socket and empties the stores. The client is done;
@@ -389,14 +396,20 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
     connect: () => {
       if (!session.destroyed) session.connection.connect()
     },
-    send(text) {
+    send(text, extra) {
       if (text.trim() === '') return Promise.reject(new ParleyError('text_empty'))
       if (text.length > maxTextLength) return Promise.reject(new ParleyError('text_too_long'))
       const cid = createCid()
       const open = $conversation.get()?.status !== 'closed' ? conversationId : undefined
       const at = session.now()
       const acked = session.enqueue(
-        { t: 'send', cid, text, ...(open ? { conversationId: open } : {}) },
+        {
+          t: 'send',
+          cid,
+          text,
+          ...(open ? { conversationId: open } : {}),
+          ...(extra?.scenarioId ? { scenarioId: extra.scenarioId } : {}),
+        },
         pendingMessage(cid, text, at, open),
       )
       refresh()
@@ -410,6 +423,7 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
     submitPrechat: (form) => submit({ ...form, t: 'prechat', cid: createCid() }),
     identify: (data) => submit({ ...data, t: 'identify', cid: createCid() }),
     setAttributes: (attributes) => submit({ t: 'attributes', cid: createCid(), attributes }),
+    engage: (data) => submit({ ...data, t: 'engage', cid: createCid() }),
     async rate(id, rating, comment) {
       const frame = { t: 'rate', cid: createCid(), conversationId: id, rating }
       const ack = await submit(comment ? { ...frame, comment } : frame)

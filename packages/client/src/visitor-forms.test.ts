@@ -180,3 +180,24 @@ test('shutdown forgets the visitor: storage keys removed, stores emptied, socket
   expect(client.$status.get()).toBe('closed')
   await until(() => expect(relay.open).toBe(0))
 })
+
+test('an invitation event goes through the outbox and is acknowledged once', async () => {
+  const storage = memoryStorage()
+  const client = visitor(storage)
+  const data = { scenarioId: 'gift', event: 'impression' as const, page: 'https://shop.example/' }
+  const ack = await client.engage(data)
+  expect(ack).toMatchObject({ id: expect.any(String) })
+  expect(relay.frames('engage')).toEqual([{ t: 'engage', cid: expect.any(String), ...data }])
+  expect(storage.getItem('parley:site-1:outbox')).toBe('[]')
+})
+
+test('a message and forms may name the scenario that led to them; without one the frame has no scenarioId', async () => {
+  const client = visitor()
+  await client.send('Looking for a gift', { scenarioId: 'gift' })
+  await client.send('Second message')
+  await client.submitCallback({ ...callback, scenarioId: 'gift' })
+  const sends = relay.frames('send')
+  expect(sends[0]).toMatchObject({ text: 'Looking for a gift', scenarioId: 'gift' })
+  expect(sends[1]).not.toHaveProperty('scenarioId')
+  expect(relay.frames('callback')[0]).toMatchObject({ scenarioId: 'gift' })
+})

@@ -1,6 +1,7 @@
 import type {
   AttributesFrame,
   CallbackFrame,
+  EngageFrame,
   IdentifyFrame,
   OfflineFrame,
   PrechatFrame,
@@ -16,3 +17,10 @@ export type PrechatForm = Omit<PrechatFrame, 't' | 'cid'>
 export type IdentifyData = Omit<IdentifyFrame, 't' | 'cid'>
 /** Custom attributes for operators (≤ 50 keys, key ≤ 64 chars, value ≤ 256 chars). */
 export type VisitorAttributes = AttributesFrame['attributes']
+/** An invitation event: `page` is the URL it happened on, `session` the scenario engine's session id. */
+export type EngageData = Omit<EngageFrame, 't' | 'cid'>
+/** Extra fields of a chat message. */
+export interface SendOptions {
+  /** The engagement scenario whose invitation led to this message (attribution and routing). */
+  scenarioId?: string
+}

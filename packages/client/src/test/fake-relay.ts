@@ -229,7 +229,8 @@ export class FakeRelay {
       case 'prechat':
       case 'identify':
       case 'attributes':
-      case 'rate': {
+      case 'rate':
+      case 'engage': {
         const out = this.form(frame, 'socket')
         if (out && !(this.holdAcks && out.t === 'ack')) reply(out)
         return
