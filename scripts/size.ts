@@ -11,6 +11,10 @@ const dist = new URL('../packages/widget/dist/', import.meta.url).pathname
 export const BUDGETS = {
   loader: 2 * 1024,
   firstOpen: 20 * 1024,
+  /** The engagement engine (`@parley/scenarios`), loaded only for sites with scenarios. */
+  scenarios: 3 * 1024,
+  /** The widget's side of scenarios (page facts, visit history, invitation bubble). */
+  invite: 3 * 1024,
   everything: 30 * 1024,
 } as const
 
@@ -21,9 +25,10 @@ function gz(file: string): number {
 /**
  * On-demand chunks: `forms-*` loads when a form is shown (callback, offline,
  * pre-chat, rating), `lazy-*` for rarely used parts (title blink and sound in a
- * hidden tab, the HTTP fallback when WebSocket is blocked).
+ * hidden tab, the HTTP fallback when WebSocket is blocked), `scenarios-*` and
+ * `invite-*` only when the site config has an enabled engagement scenario.
  */
-const isOnDemand = (file: string) => /(^|\/)(forms|lazy)-[^/]*\.js$/.test(file)
+const isOnDemand = (file: string) => /(^|\/)(forms|lazy|scenarios|invite)-[^/]*\.js$/.test(file)
 
 /**
  * Every chunk an ES chunk imports, statically or with `import()`, relative to
@@ -53,8 +58,11 @@ function listJs(dir: string, prefix = ''): string[] {
 export function measure() {
   const loader = gz('loader.js')
   const firstOpen = [...closure('widget.js')].reduce((sum, f) => sum + gz(f), 0)
-  const everything = listJs(dist).reduce((sum, f) => sum + gz(f), 0)
-  return { loader, firstOpen, everything }
+  const files = listJs(dist)
+  const chunk = (name: string) =>
+    files.filter((f) => f.startsWith(`chunks/${name}-`)).reduce((sum, f) => sum + gz(f), 0)
+  const everything = files.reduce((sum, f) => sum + gz(f), 0)
+  return { loader, firstOpen, scenarios: chunk('scenarios'), invite: chunk('invite'), everything }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -40,14 +40,20 @@ export default defineConfig(({ mode }) => {
               // Library mode leaves whitespace in ES output; this bundle is only ever served.
               minify: true,
               entryFileNames: '[name].js',
-              // On-demand chunks are named `forms-*` (forms and rating) and `lazy-*`
-              // (title blink and sound, the client's HTTP fallback): scripts/size.ts
-              // leaves them out of "first open" and counts them in "everything".
+              // On-demand chunks are named `forms-*` (forms and rating), `lazy-*`
+              // (title blink and sound, the client's HTTP fallback), `scenarios-*` (the
+              // engagement engine) and `invite-*` (its DOM side and the invitation
+              // bubble), the last two loaded only for sites with scenarios:
+              // scripts/size.ts leaves them out of "first open" and counts them in
+              // "everything".
               chunkFileNames: (chunk) => {
                 const id = chunk.facadeModuleId ?? ''
                 if (id.endsWith('/src/forms/forms.tsx')) return 'chunks/forms-[hash].js'
                 if (LAZY.some((file) => id.endsWith(file))) return 'chunks/lazy-[hash].js'
-                return `chunks/${chunk.name.replace(/^(forms|lazy)/, 'shared')}-[hash].js`
+                if (id.endsWith('/scenarios/src/index.ts')) return 'chunks/scenarios-[hash].js'
+                if (id.endsWith('/widget/src/scenarios/start.tsx')) return 'chunks/invite-[hash].js'
+                const name = chunk.name.replace(/^(forms|lazy|scenarios|invite)/, 'shared')
+                return `chunks/${name}-[hash].js`
               },
             },
       },

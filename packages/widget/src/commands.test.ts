@@ -18,6 +18,7 @@ function fakeHandle(log: string[], fail?: string): WidgetHandle {
     shutdown: record('shutdown'),
     identify: record('identify'),
     setAttributes: record('setAttributes'),
+    track: record('track'),
     on: (event) => {
       log.push(`on ${event}`)
       return () => {}
@@ -36,6 +37,7 @@ test('commands reach the widget handle', () => {
   dispatch('open', 'offline')
   dispatch('identify', { userId: 'u1', name: 'Anna', hash: 'ab' })
   dispatch('setAttributes', { plan: 'pro' })
+  dispatch('track', 'added-to-cart')
   for (const event of ['ready', 'open', 'close', 'message', 'lead', 'unread']) {
     dispatch('on', event, fn)
   }
@@ -50,6 +52,7 @@ test('commands reach the widget handle', () => {
     'open "offline"',
     'identify {"userId":"u1","name":"Anna","hash":"ab"}',
     'setAttributes {"plan":"pro"}',
+    'track "added-to-cart"',
     'on ready',
     'on open',
     'on close',
@@ -70,8 +73,10 @@ test('unknown commands and bad arguments are reported, not thrown', () => {
   dispatch('open', 'settings')
   dispatch('identify', { name: 'no user id' })
   dispatch('setAttributes', 'plan=pro')
+  dispatch('track')
+  dispatch('track', 'x'.repeat(65))
   expect(log).toEqual([])
-  expect(error).toHaveBeenCalledTimes(6)
+  expect(error).toHaveBeenCalledTimes(8)
   error.mockRestore()
 })
 

@@ -62,6 +62,15 @@ export function createDispatch(handle: WidgetHandle): Dispatch {
         void handle.setAttributes(attributes as VisitorAttributes).catch(report(command))
         return
       }
+      case 'track': {
+        const [name] = args
+        if (typeof name !== 'string' || name === '' || name.length > 64) {
+          console.error(`Parley: use Parley('track', name), a name of 1 to 64 characters`)
+          return
+        }
+        void handle.track(name).catch(report(command))
+        return
+      }
       case 'on':
       case 'off': {
         const [event, fn] = args

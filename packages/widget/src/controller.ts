@@ -1,74 +1,22 @@
 import type {
   CallbackForm,
-  ChatMessage,
   IdentifyData,
-  KeyValueStorage,
   OfflineForm,
   PrechatForm,
   VisitorAttributes,
   VisitorClient,
-  VisitorClientOptions,
 } from '@parley/client'
-import type { Ack, PageInfo, PresenceReply, SiteConfig } from '@parley/protocol'
-import { atom, type ReadableAtom } from 'nanostores'
-import type { Attention } from './attention.ts'
+import type { Ack, PresenceReply, SiteConfig } from '@parley/protocol'
+import { atom, type ReadableAtom, type WritableAtom } from 'nanostores'
+import type { ComponentChild } from 'preact'
 import { createEmitter, type Listener } from './emitter.ts'
 import { type Locale, pickLocale, stringsFor } from './i18n.ts'
+import type { Invitation } from './invitation.ts'
 import { prechatKey, tokenKey } from './storage.ts'
+import type { BootState, View, WidgetEnvironment, WidgetEvents, WidgetOptions } from './types.ts'
 import { throttleTyping } from './typing.ts'
 
-/** What an embedder passes to `mount()`. */
-export interface WidgetOptions {
-  /** Site id, as configured on the relay. */
-  site: string
-  /** http(s) origin of the relay, e.g. `https://chat.example.com`. */
-  host: string
-  /** Overrides the site config's and the browser's language. */
-  locale?: Locale
-}
-
-/** What the panel shows: the chat (or the offline form when nobody is available), or a form. */
-export type View = 'chat' | 'callback' | 'offline'
-
-/** Events of the widget, each with one context object. */
-export interface WidgetEvents {
-  /** The site config is loaded and the launcher is shown. */
-  ready: { config: SiteConfig }
-  open: { view: View }
-  close: Record<string, never>
-  /** A message was added to the conversation (own or operator's). */
-  message: { message: ChatMessage }
-  /** The visitor left a callback request or an offline message. */
-  lead: { kind: 'callback' | 'offline'; conversationId: string }
-  /** The number of unread operator replies changed. */
-  unread: { count: number }
-}
-
-/** Everything the widget takes from its environment; tests inject fakes. */
-export interface WidgetEnvironment {
-  /** Loads the client factory; the browser build fetches it as a separate chunk on first need. */
-  loadClient(): Promise<(options: VisitorClientOptions) => VisitorClient>
-  fetch: typeof fetch
-  /** Persistent storage once allowed (guarded `localStorage`), `undefined` when unavailable. */
-  storage(): KeyValueStorage | undefined
-  /** The browser's language, e.g. `navigator.language`. */
-  language(): string | undefined
-  /** Where the visitor is, sent to operators. */
-  page(): PageInfo
-  /**
-   * Whether the page is handling a visitor's gesture right now
-   * (`navigator.userActivation.isActive`): a page button calling `open` counts
-   * as the visitor opening the chat; an `open` on page load does not.
-   */
-  userActivated(): boolean
-  /** Sound and title blink for replies in a hidden tab; absent in tests that do not care. */
-  attention?: Attention
-  /** @default Date.now */
-  now?: () => number
-}
-
-/** Where booting is: config loading, shown, or the config could not be loaded. */
-export type BootState = 'loading' | 'ready' | 'failed'
+export type { BootState, View, WidgetEnvironment, WidgetEvents, WidgetOptions } from './types.ts'
 
 /** The widget's state and actions, without any UI. */
 export interface WidgetController {
@@ -82,10 +30,31 @@ export interface WidgetController {
   readonly $operatorsLeft: ReadableAtom<boolean>
   /** Whether the pre-chat form was sent (or is not needed) for this visitor. */
   readonly $prechatDone: ReadableAtom<boolean>
+  /** The relay's `GET .../presence` reply (operators, availability, region), fetched once at start. */
+  readonly $presence: ReadableAtom<PresenceReply | undefined>
+  /** An engagement invitation shown at the top of the chat instead of the greeting. */
+  readonly $invitation: WritableAtom<Invitation | undefined>
+  /** What the scenarios chunk draws next to the omni-button (invitation bubble, pulse). */
+  readonly $extra: WritableAtom<ComponentChild>
+  /**
+   * The scenario whose invitation the visitor took or is looking at: the next
+   * message, callback or offline form carries it (then it is cleared).
+   */
+  scenarioId?: string | undefined
+  /** Told when a message or form carried `scenarioId` (a conversion). */
+  onConvert?: ((scenarioId: string) => void) | undefined
+  /** The panel was opened by an invitation, not by the visitor: it does not take focus. */
+  quiet?: boolean
+  /** Custom events (`Parley('track', name)`) waiting for the scenarios chunk. */
+  readonly tracked: string[]
+  /** `Parley('track', name)`: a custom event engagement scenarios can wait for. */
+  track(name: string): void
   /** Created only once storage is allowed: interaction, `allowStorage()`, a returning visitor, or `storage: 'always'`. */
   readonly $client: ReadableAtom<VisitorClient | undefined>
   /** The relay's origin, without a trailing slash. */
   readonly host: string
+  /** The site id. */
+  readonly site: string
   locale(): Locale
   now(): number
   start(): void
@@ -134,6 +103,8 @@ export function createController(options: WidgetOptions, env: WidgetEnvironment)
   const $operatorsLeft = atom(false)
   const $prechatDone = atom(false)
   const $client = atom<VisitorClient | undefined>(undefined)
+  const $presence = atom<PresenceReply | undefined>(undefined)
+  let stopScenarios: (() => void) | undefined
   const events = createEmitter<WidgetEvents>()
   const abort = new AbortController()
   /** Subscriptions of the current client; dropped on shutdown. */
@@ -214,11 +185,24 @@ export function createController(options: WidgetOptions, env: WidgetEnvironment)
         $boot.set('ready')
         events.emit('ready', { config })
       }
-      if (config.channels?.chat !== false && $available.get() === undefined) {
-        // Chat or the offline form, decided before any socket (no storage involved).
+      const scenarios = config.scenarios?.some((s) => s.enabled) && env.loadScenarios
+      if (scenarios && !stopScenarios) {
+        stopScenarios = () => {}
+        scenarios().then(
+          (start) => {
+            if (!destroyed) stopScenarios = start(controller)
+          },
+          (error: unknown) => console.warn('Parley: could not load scenarios', error),
+        )
+      }
+      if ((scenarios || config.channels?.chat !== false) && $available.get() === undefined) {
+        // Chat or the offline form, decided before any socket (no storage involved);
+        // operators and the visitor's region for scenarios.
         fetchJson<PresenceReply>('presence').then(
           (presence) => {
-            if (!destroyed && $available.get() === undefined) $available.set(presence.available)
+            if (destroyed) return
+            $presence.set(presence)
+            if ($available.get() === undefined) $available.set(presence.available)
           },
           () => {},
         )
@@ -250,6 +234,18 @@ export function createController(options: WidgetOptions, env: WidgetEnvironment)
     })
   }
 
+  /** Adds the attributed scenario to a message or form; spent once the relay accepted one. */
+  function attributed<T>(submit: (extra: { scenarioId?: string }) => Promise<T>): Promise<T> {
+    const id = controller.scenarioId
+    return submit(id ? { scenarioId: id } : {}).then((ack) => {
+      if (id && controller.scenarioId === id) {
+        controller.scenarioId = undefined
+        controller.onConvert?.(id)
+      }
+      return ack
+    })
+  }
+
   function lead(kind: 'callback' | 'offline') {
     return (ack: Ack): Ack => {
       if (ack.conversationId) events.emit('lead', { kind, conversationId: ack.conversationId })
@@ -266,8 +262,16 @@ export function createController(options: WidgetOptions, env: WidgetEnvironment)
     $operatorsLeft,
     $prechatDone,
     $client,
+    $presence,
+    $invitation: atom(),
+    $extra: atom(),
     host,
+    site: options.site,
     draft: '',
+    tracked: [],
+    track(name) {
+      if (controller.tracked.length < 50) controller.tracked.push(name)
+    },
     locale: () => pickLocale(options.locale, $config.get()?.locale, env.language()),
     now: () => (env.now ?? Date.now)(),
     start() {
@@ -280,7 +284,8 @@ export function createController(options: WidgetOptions, env: WidgetEnvironment)
     },
     open(view = 'chat') {
       if (destroyed) return
-      if (env.userActivated()) void ensureClient()
+      // An invitation opening the panel is no consent, even right after a click on the page.
+      if (!controller.quiet && env.userActivated()) void ensureClient()
       $view.set(view)
       if ($open.get()) return
       $open.set(true)
@@ -303,11 +308,19 @@ export function createController(options: WidgetOptions, env: WidgetEnvironment)
       controller.draft = ''
       typing(false)
       // A rejected send is shown on the message itself (status 'failed').
-      void ensureClient().then((client) => client?.send(text).catch(() => {}))
+      void ensureClient().then((client) =>
+        client ? attributed((extra) => client.send(text, extra)).catch(() => {}) : undefined,
+      )
     },
     setTyping: typing,
-    submitCallback: (form) => withClient((c) => c.submitCallback(form)).then(lead('callback')),
-    submitOffline: (form) => withClient((c) => c.submitOffline(form)).then(lead('offline')),
+    submitCallback: (form) =>
+      withClient((c) => attributed((x) => c.submitCallback({ ...form, ...x }))).then(
+        lead('callback'),
+      ),
+    submitOffline: (form) =>
+      withClient((c) => attributed((x) => c.submitOffline({ ...form, ...x }))).then(
+        lead('offline'),
+      ),
     async submitPrechat(form) {
       const ack = await withClient((c) => c.submitPrechat(form))
       env.storage()?.setItem(prechatKey(options.site), '1')
@@ -334,6 +347,7 @@ export function createController(options: WidgetOptions, env: WidgetEnvironment)
       if (destroyed) return
       destroyed = true
       abort.abort()
+      stopScenarios?.()
       typing.cancel()
       for (const off of subs.splice(0)) off()
       $client.get()?.destroy()

@@ -1,6 +1,8 @@
 import type {
   ChatMessage,
   ConnectionStatus,
+  EngageData,
+  SendOptions,
   VisitorClient,
   VisitorClientEvents,
   VisitorClientOptions,
@@ -63,6 +65,12 @@ export function createFakeClient(options: VisitorClientOptions) {
     identify: call('identify'),
     setAttributes: call('setAttributes'),
     rate: call('rate'),
+    /** Invitation events, in order, as `engage` received them. */
+    engaged: [] as EngageData[],
+    engage(data: EngageData) {
+      client.engaged.push(data)
+      return Promise.resolve({ t: 'ack' as const, cid: 'g', id: 'e-engage', at: 0 })
+    },
     shutdown() {
       log.push('shutdown')
     },
@@ -79,9 +87,12 @@ export function createFakeClient(options: VisitorClientOptions) {
       log.push('connect')
       $status.set('connecting')
     },
-    send(text: string) {
+    /** Options of each `send`, in order. */
+    sendOptions: [] as (SendOptions | undefined)[],
+    send(text: string, sendOptions?: SendOptions) {
       const cid = `c${++seq}`
       log.push(`send ${text}`)
+      client.sendOptions.push(sendOptions)
       add({ key: cid, cid, author: { kind: 'visitor' }, text, at: 0, status: 'pending' })
       return new Promise<Ack>((resolve, reject) => waiting.set(cid, { resolve, reject }))
     },

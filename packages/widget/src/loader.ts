@@ -30,8 +30,9 @@ if (!script || !site) {
       (error: unknown) => console.error('Parley: could not load the chat', error),
     )
   }
+  // Listeners and custom events can wait for the idle load; every other command needs the chat.
   const api = createCommandApi(page.Parley?.q, (command) => {
-    if (command !== 'on' && command !== 'off') load()
+    if (!/^(on|off|track)$/.test(command)) load()
   })
   page.Parley = api
   const idle = () =>

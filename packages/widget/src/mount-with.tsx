@@ -26,6 +26,11 @@ export interface WidgetHandle {
   identify(data: IdentifyData): Promise<void>
   /** Custom attributes operators see (≤ 50 keys); sent once the visitor is connected. */
   setAttributes(attributes: VisitorAttributes): Promise<void>
+  /**
+   * A custom event for engagement scenarios (a condition `customEvent` with this
+   * name holds for the rest of the session). Nothing is sent to the relay.
+   */
+  track(name: string): Promise<void>
   /** Lifts the consent gate: the widget may store its token and connect now. */
   allowStorage(): Promise<void>
   /** Forgets the visitor (logout): stored token, history and outbox removed, socket closed. */
@@ -65,6 +70,7 @@ export function mountWith(
     toggle: () => done().then(controller.toggle),
     identify: (data) => controller.identify(data).then(() => {}),
     setAttributes: (attributes) => controller.setAttributes(attributes).then(() => {}),
+    track: (name) => done().then(() => controller.track(name)),
     allowStorage: () => controller.client().then(() => {}),
     shutdown: () => done().then(controller.shutdown),
     on: controller.on,

@@ -21,6 +21,12 @@ export function mount(element: HTMLElement, options: WidgetOptions): WidgetHandl
         ?.userActivation?.isActive ?? false,
     page: () => ({ url: location.href.slice(0, 2048), title: document.title.slice(0, 512) }),
     attention: lazyAttention(),
+    // Two chunks fetched together, only for sites with scenarios: the engine and its DOM side.
+    loadScenarios: () =>
+      Promise.all([
+        import('./scenarios/start.tsx'),
+        import('@parley/scenarios').then((engine) => engine.createEngine),
+      ]).then(([adapter, createEngine]) => adapter.inBrowser(createEngine)),
   })
 }
 

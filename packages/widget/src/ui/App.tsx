@@ -18,14 +18,19 @@ export function App({ controller }: { controller: WidgetController }) {
   const left = useStore(controller.$operatorsLeft)
   const prechatDone = useStore(controller.$prechatDone)
   const client = useStore(controller.$client)
+  const extra = useStore(controller.$extra)
   const panelId = useRef(`parley-panel-${++ids}`).current
   const launcher = useRef<HTMLButtonElement>(null)
   const panel = useRef<HTMLDivElement>(null)
   const wasOpen = useRef(open)
 
   useEffect(() => {
-    // The chat's textbox, or a form's first field, takes focus when the panel opens.
-    if (open && !wasOpen.current) panel.current?.querySelector<HTMLElement>('textarea')?.focus()
+    // The chat's textbox, or a form's first field, takes focus when the visitor opens the
+    // panel (not when an invitation does: that would take it from the page).
+    if (open && !wasOpen.current && !controller.quiet) {
+      panel.current?.querySelector<HTMLElement>('textarea')?.focus()
+    }
+    controller.quiet = false
     wasOpen.current = open
   }, [open])
 
@@ -86,6 +91,7 @@ export function App({ controller }: { controller: WidgetController }) {
           />
         )}
       </div>
+      {extra}
       <OmniButton
         t={t}
         config={config}

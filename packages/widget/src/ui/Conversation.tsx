@@ -4,6 +4,7 @@ import { atom } from 'nanostores'
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks'
 import type { WidgetController } from '../controller.ts'
 import type { Strings } from '../i18n.ts'
+import type { Invitation } from '../invitation.ts'
 import { useStore } from '../use-store.ts'
 import { Composer } from './Composer.tsx'
 import { Lazy } from './Lazy.tsx'
@@ -12,11 +13,13 @@ import { MessageText } from './MessageText.tsx'
 interface LogProps {
   t: Strings
   greeting: string
+  /** An engagement invitation: shown instead of the greeting, with the operator's card. */
+  invitation?: Invitation | undefined
   messages: readonly ChatMessage[]
 }
 
 /** The message history: a polite live region, so screen readers announce new messages. */
-export function Log({ t, greeting, messages }: LogProps) {
+export function Log({ t, greeting, invitation, messages }: LogProps) {
   const ref = useRef<HTMLDivElement>(null)
   useLayoutEffect(() => {
     const el = ref.current
@@ -24,11 +27,12 @@ export function Log({ t, greeting, messages }: LogProps) {
   }, [messages.length, messages[messages.length - 1]?.status])
   return (
     <div ref={ref} class="log" role="log" aria-live="polite" aria-label={t.messages}>
-      {greeting ? (
-        <div class="msg msg--operator">
-          <p class="text">{greeting}</p>
-        </div>
-      ) : null}
+      {invitation ||
+        (greeting ? (
+          <div class="msg msg--operator">
+            <p class="text">{greeting}</p>
+          </div>
+        ) : null)}
       {messages.map((m) => (
         <div key={m.key} class={`msg msg--${m.author.kind}`} data-status={m.status}>
           {m.author.kind === 'operator' && m.author.name ? (
@@ -66,15 +70,16 @@ const noConversation = atom<ConversationSummary | undefined>(undefined)
 export function Chat(props: ChatProps) {
   const { controller, t, client, config, prechat, onClose } = props
   const conversation = useStore(client?.$conversation ?? noConversation)
+  const invitation = useStore(controller.$invitation)
   if (prechat && !conversation) {
     return <Lazy t={t} name="PrechatForm" props={{ controller, t, onClose }} />
   }
   return (
     <>
       {client ? (
-        <Conversation {...props} client={client} />
+        <Conversation {...props} client={client} invitation={invitation} />
       ) : (
-        <Log t={t} greeting={config.chat.greeting} messages={[]} />
+        <Log t={t} greeting={config.chat.greeting} invitation={invitation} messages={[]} />
       )}
       <Composer
         t={t}
@@ -97,7 +102,8 @@ function Conversation({
   client,
   config,
   open,
-}: ChatProps & { client: VisitorClient }) {
+  invitation,
+}: ChatProps & { client: VisitorClient; invitation: Invitation | undefined }) {
   const messages = useStore(client.$messages)
   const typing = useStore(client.$operatorTyping)
   const conversation = useStore(client.$conversation)
@@ -107,7 +113,7 @@ function Conversation({
   const closed = conversation?.status === 'closed' && messages.length > 0
   return (
     <>
-      <Log t={t} greeting={config.chat.greeting} messages={messages} />
+      <Log t={t} greeting={config.chat.greeting} invitation={invitation} messages={messages} />
       {closed ? (
         <div class="closed">
           <p class="notice">{t.closedByOperator}</p>
