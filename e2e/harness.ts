@@ -236,3 +236,18 @@ export async function openChannel(page: Page, name: RegExp | string): Promise<vo
   await page.getByRole('button', { name: NAMES.contact }).click()
   await page.getByRole('list', { name: NAMES.channels }).getByRole('button', { name }).click()
 }
+
+/**
+ * Resolves when the page's visitor socket gets the relay's `welcome` (connected).
+ * Call before the action that connects.
+ */
+export function visitorWelcomed(page: Page): Promise<void> {
+  return new Promise((resolve) => {
+    page.on('websocket', (ws) => {
+      if (!ws.url().includes('/v1/visitor')) return
+      ws.on('framereceived', ({ payload }) => {
+        if (String(payload).startsWith('{"t":"welcome"')) resolve()
+      })
+    })
+  })
+}
