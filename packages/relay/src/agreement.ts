@@ -94,7 +94,7 @@ export function agreementPage(template: AgreementTemplate, lang: AgreementLang):
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
-<style>body{font:16px/1.55 system-ui,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem;color:#1f2328;background:#fff}@media (prefers-color-scheme:dark){body{color:#e6edf3;background:#0d1117}}small{color:#6e7781}</style>
+<style>body{font:16px/1.55 system-ui,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem;color:#1f2328;background:#fff}small{color:#6e7781}@media (prefers-color-scheme:dark){body{color:#e6edf3;background:#0d1117}small{color:#8b949e}}</style>
 </head>
 <body>
 <main>
