@@ -3,6 +3,8 @@ import {
   type AgreementTemplate,
   DEFAULT_LIMITS,
   type ParseLimits,
+  type Scenario,
+  type ScenarioSettings,
   type SiteConfig,
   type WorkingHours,
 } from '@parley/protocol'
@@ -32,7 +34,18 @@ export interface SiteDefinition {
   identityVerification?: SiteConfig['identityVerification']
   /** Key of the `identify` HMAC. */
   identitySecret?: string | null
+  /**
+   * Engagement scenarios to seed (`siteId` is this site's). Inserted when missing, and
+   * updated when the definition changes while nobody edited the stored one; a scenario an
+   * admin edited or deleted is left alone.
+   */
+  scenarios?: ScenarioDefinition[]
+  /** Seeded like `scenarios`: kept once an admin changed them. @default { minGapSeconds: 0 } */
+  scenarioSettings?: ScenarioSettings
 }
+
+/** A scenario in a site definition: `siteId` may be left out. */
+export type ScenarioDefinition = Omit<Scenario, 'siteId'> & { siteId?: string }
 
 /** Everything `buildServer` needs; only `databasePath` is required. */
 export interface RelayConfig {
@@ -118,7 +131,9 @@ const ALL_DAY: [string, string] = ['00:00', '24:00']
  * (`consent`: nothing stored and no socket until the visitor opens the chat).
  * Its working hours are every day 00:00–24:00 so that the demo chat is available
  * whenever an operator is online; the availability rule itself is not bent.
- * The company is fictional; its INN and OGRN only pass the checksums.
+ * The company is fictional; its INN and OGRN only pass the checksums. One scenario,
+ * `gift-help`: on `/catalog…` pages, after 3 s on the site, once per session, a bubble from
+ * Olga the tea sommelier; its conversations go to the `sales` group.
  */
 export const DEMO_SITE: SiteDefinition = {
   id: 'demo',
@@ -155,6 +170,24 @@ export const DEMO_SITE: SiteDefinition = {
     email: 'privacy@chai-and-co.example',
     siteUrl: 'https://chai-and-co.example',
   },
+  scenarios: [
+    {
+      id: 'gift-help',
+      name: 'Gift help on the catalog',
+      enabled: true,
+      priority: 0,
+      where: { include: [{ type: 'prefix', value: '/catalog' }], exclude: [] },
+      conditions: { all: [{ type: 'timeOnSite', seconds: 3 }] },
+      action: {
+        type: 'bubble',
+        message: 'Looking for a gift? Our tea sommelier can help you choose.',
+        operator: { name: 'Olga', position: 'Tea sommelier' },
+      },
+      delaySeconds: 0,
+      rules: { oncePerSession: true },
+      routing: { group: 'sales' },
+    },
+  ],
 }
 
 /** Applies defaults and checks the config, throwing with a fix-it message. */

@@ -27,6 +27,7 @@ import { scenarioRoutes } from './routes/scenarios.ts'
 import { siteRoutes } from './routes/sites.ts'
 import { staticRoutes } from './routes/static.ts'
 import { ScenarioCatalog } from './scenarios/catalog.ts'
+import { seedScenarios } from './scenarios/seed.ts'
 import { createScenarioStore } from './scenarios/store.ts'
 import { shutdownSockets } from './shutdown.ts'
 import { createSqliteStore } from './store/sqlite.ts'
@@ -51,6 +52,8 @@ export async function buildServer(input: RelayConfig): Promise<FastifyInstance> 
     await seedSites(store, config)
     const bus = new MemoryBus()
     const scenarioStore = createScenarioStore(store)
+    const scenarios = new ScenarioCatalog(scenarioStore, config.now)
+    await seedScenarios(store, scenarios, config.sites, config.now())
     const attribution = new Attribution({ store: scenarioStore, now: config.now })
     const { geoip } = config
     const regionLookup =
@@ -83,7 +86,7 @@ export async function buildServer(input: RelayConfig): Promise<FastifyInstance> 
       visitorTokens: createVisitorTokens(secret),
       startParams: createStartParams(secret),
       presence: new OperatorPresence(bus),
-      scenarios: new ScenarioCatalog(scenarioStore, config.now),
+      scenarios,
       attribution,
       region: createRegionResolver({ lookup: regionLookup, header: geoip.header }),
       shuttingDown: false,
