@@ -1,13 +1,8 @@
-import type {
-  Ack,
-  ConversationKind,
-  ConversationSummary,
-  EngageEvent,
-  Scenario,
-} from '@parley/protocol'
+import type { Ack, EngageEvent, Scenario, ScenarioAction } from '@parley/protocol'
 import { randomId } from './auth/tokens.ts'
 import { relayError } from './errors.ts'
 import type { ScenarioStore } from './scenarios/store.ts'
+import type { ConversationOpening, PrefaceEvent } from './store/types.ts'
 
 /** A visit's session ends after this long without an engagement event. */
 export const SESSION_GAP_MS = 30 * 60_000
@@ -75,31 +70,33 @@ export class Attribution {
   }
 
   /**
-   * A visitor started `conversation`: records the conversion of the scenario that brought it
-   * (if any) and sets the conversation's group from the scenario's routing. Returns the
-   * summary as it is now.
+   * What a conversation the visitor is about to open starts with, if a scenario brought it
+   * (the `scenarioId` on the frame, else the session's latest click or impression): its
+   * conversion and routing group and, with `invitation` when the frame names a scenario whose
+   * action carries a message (`openChat`, `bubble`), that message as a `system` event before
+   * the visitor's. The store writes it in the transaction that creates the conversation, and
+   * ignores it when the frame lands in an open one.
    */
-  async started(
+  async opening(
     visitor: { siteId: string; visitorId: string; page?: string },
-    conversation: ConversationSummary,
-    scenarioId?: string,
-  ): Promise<ConversationSummary> {
+    scenarioId: string | undefined,
+    options: { invitation?: boolean } = {},
+  ): Promise<ConversationOpening | undefined> {
     const scenario = await this.scenarioFor(visitor, scenarioId)
-    if (!scenario) return conversation
-    const { store, now } = this.options
-    await store.recordEngagement({
-      id: randomId('g'),
-      siteId: visitor.siteId,
-      visitorId: visitor.visitorId,
-      scenarioId: scenario.id,
-      event: 'conversion',
-      page: visitor.page,
-      at: now(),
-      kind: (conversation.kind ?? 'chat') as ConversationKind,
-      conversationId: conversation.id,
-    })
-    await store.setConversationGroup(conversation.id, scenario.routing.group)
-    return { ...conversation, group: scenario.routing.group }
+    if (!scenario) return undefined
+    const opening: ConversationOpening = {
+      group: scenario.routing.group,
+      conversion: { id: randomId('g'), scenarioId: scenario.id, page: visitor.page },
+    }
+    const { action } = scenario
+    if (
+      options.invitation &&
+      scenario.id === scenarioId &&
+      (action.type === 'openChat' || action.type === 'bubble')
+    ) {
+      opening.preface = [invitationEvent(scenario, action)]
+    }
+    return opening
   }
 
   private async scenarioFor(
@@ -128,5 +125,29 @@ export class Attribution {
       if (event.event === 'impression') impression ??= event.scenarioId
     }
     return impression === undefined ? undefined : store.get(visitor.siteId, impression)
+  }
+}
+
+/**
+ * The invitation the visitor answered, as operators read it: `Invitation (<scenario name>):
+ * <message>`; `data` names the scenario and the operator profile it showed.
+ */
+export function invitationEvent(
+  scenario: Scenario,
+  action: Extract<ScenarioAction, { message: string }>,
+): PrefaceEvent {
+  const data: Record<string, string> = {
+    invitation: scenario.id,
+    scenario: scenario.name,
+    message: action.message,
+  }
+  if (action.operator) data.operator = action.operator.name
+  if (action.operator?.position) data.position = action.operator.position
+  return {
+    id: randomId('e'),
+    author: { kind: 'system' },
+    kind: 'system',
+    text: `Invitation (${scenario.name}): ${action.message}`,
+    data,
   }
 }

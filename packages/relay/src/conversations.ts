@@ -12,7 +12,7 @@ import { randomId } from './auth/tokens.ts'
 import { OPERATORS_TOPIC, visitorTopic } from './bus/topics.ts'
 import type { Bus, BusMessage } from './bus/types.ts'
 import { relayError } from './errors.ts'
-import type { Store } from './store/types.ts'
+import type { AppendResult, ConversationOpening, Store } from './store/types.ts'
 
 /** Who is acting: a visitor of one site, or an employee. */
 export type Actor =
@@ -35,14 +35,15 @@ export interface ConversationsOptions {
   /** Most events replayed per conversation at once. */
   replayLimit: number
   /**
-   * Called when a visitor's frame opened a new conversation, before it is acked and
-   * published (attribution and routing); returns the summary to publish.
+   * Asked before a visitor's frame that may open a conversation is stored (attribution and
+   * routing): what the conversation starts with if the frame creates it, written in the
+   * same transaction. `invitation`: a chat message may be preceded by the invitation it answers.
    */
-  onStarted?: (
+  opening?: (
     visitor: Actor & { kind: 'visitor' },
-    conversation: ConversationSummary,
     scenarioId: string | undefined,
-  ) => Promise<ConversationSummary>
+    options: { invitation?: boolean },
+  ) => Promise<ConversationOpening | undefined>
 }
 
 /** How many conversations a visitor's `welcome` and replay cover. */
@@ -104,6 +105,10 @@ export class Conversations {
       } else if (actor.kind !== 'visitor') {
         throw relayError('bad_frame', 'conversationId is required')
       }
+      const opening =
+        frame.conversationId === undefined
+          ? await this.opening(actor, frame.scenarioId, { invitation: true })
+          : undefined
       const result = await store.appendEvent({
         id: randomId('e'),
         cid: frame.cid,
@@ -124,12 +129,12 @@ export class Conversations {
               },
         newConversationId: randomId('c'),
         assign: actor.kind === 'operator' ? { id: actor.id, name: actor.name } : undefined,
+        opening,
       })
-      result.conversation = await this.started(actor, result, frame.scenarioId)
       reply(toAck(frame.cid, result.event))
       if (result.duplicate) return
       if (result.summaryChanged) this.publishConversation(result.conversation)
-      this.publishToBoth(result.conversation, { frame: toEventFrame(result.event) })
+      this.publishEvents(result)
     })
   }
 
@@ -247,17 +252,22 @@ export class Conversations {
     return conversation
   }
 
-  /** The summary to publish after an append; runs `onStarted` when a visitor opened it. */
-  async started(
+  /** What a conversation a visitor's frame may open starts with (`options.opening`). */
+  async opening(
     actor: Actor,
-    result: { event: ConversationEvent; conversation: ConversationSummary; duplicate: boolean },
-    scenarioId?: string,
-  ): Promise<ConversationSummary> {
-    const { onStarted } = this.options
-    if (!onStarted || actor.kind !== 'visitor' || result.duplicate || result.event.seq !== 1) {
-      return result.conversation
+    scenarioId: string | undefined,
+    options: { invitation?: boolean } = {},
+  ): Promise<ConversationOpening | undefined> {
+    const { opening } = this.options
+    if (!opening || actor.kind !== 'visitor') return undefined
+    return opening(actor, scenarioId, options)
+  }
+
+  /** Publishes an append's events (its preface first) to the visitor and every operator. */
+  publishEvents(result: AppendResult): void {
+    for (const event of [...(result.preface ?? []), result.event]) {
+      this.publishToBoth(result.conversation, { frame: toEventFrame(event) })
     }
-    return onStarted(actor, result.conversation, scenarioId)
   }
 
   /** Resolves when every operation started so far has finished. */

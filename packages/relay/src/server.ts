@@ -69,8 +69,7 @@ export async function buildServer(input: RelayConfig): Promise<FastifyInstance> 
       bus,
       now: config.now,
       replayLimit: config.replayLimit,
-      onStarted: (visitor, conversation, scenarioId) =>
-        attribution.started(visitor, conversation, scenarioId),
+      opening: (visitor, scenarioId, options) => attribution.opening(visitor, scenarioId, options),
     })
     const context: RelayContext = {
       config,

@@ -284,13 +284,13 @@ export class VisitorForms {
       newConversationId: randomId('c'),
       consent: form.consent,
       profile: { siteId: actor.siteId, visitorId: actor.visitorId, contact: form.contact },
+      opening: await conversations.opening(actor, form.scenarioId),
     }
     const result = await store.appendEvent(input)
-    result.conversation = await conversations.started(actor, result, form.scenarioId)
     reply(toAck(cid, result.event))
     if (result.duplicate) return
     conversations.publishConversation(result.conversation)
-    conversations.publishToBoth(result.conversation, { frame: toEventFrame(result.event) })
+    conversations.publishEvents(result)
   }
 
   private async recordFrame(

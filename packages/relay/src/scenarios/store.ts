@@ -50,8 +50,6 @@ export interface ScenarioStore {
   visitorEngagements(siteId: string, visitorId: string, since: number): Promise<EngagementRecord[]>
   /** Counts per scenario of events with `from <= at < to`. */
   stats(siteId: string, from: number, to: number): Promise<Omit<ScenarioStats, 'name'>[]>
-  /** Sets a conversation's routing group. */
-  setConversationGroup(conversationId: string, group: string): Promise<void>
 }
 
 interface EngagementRow {
@@ -229,12 +227,6 @@ export class SqliteScenarioStore implements ScenarioStore {
       stats.conversionRate = stats.impressions > 0 ? stats.conversions.total / stats.impressions : 0
     }
     return [...byScenario.values()]
-  }
-
-  async setConversationGroup(conversationId: string, group: string): Promise<void> {
-    this.db
-      .prepare('UPDATE conversations SET routing_group = ? WHERE id = ?')
-      .run(group, conversationId)
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ConversationEvent, ConversationSummary } from '@parley/protocol'
+import type { ConversationEvent, ConversationKind, ConversationSummary } from '@parley/protocol'
 import type { Database } from 'better-sqlite3'
 import { relayError } from '../errors.ts'
 import {
@@ -9,7 +9,7 @@ import {
   toSummary,
 } from './sqlite-rows.ts'
 import { applyVisitorPatch, insertConsent } from './sqlite-visitors.ts'
-import type { AppendInput, AppendResult } from './types.ts'
+import type { AppendInput, AppendResult, ConversationOpening, PrefaceEvent } from './types.ts'
 
 /** Conversation and event writes of the SQLite store (see `Store.appendEvent`). */
 
@@ -44,6 +44,8 @@ export function appendInTransaction(db: Database, input: AppendInput): AppendRes
   }
   let conversationId: string
   let summaryChanged = false
+  /** The conversation this append created, if it did. */
+  let created: Created | undefined
   if ('conversationId' in input.target) {
     conversationId = input.target.conversationId
     if (!selectConversation(db, conversationId)) throw relayError('conversation_not_found')
@@ -67,6 +69,7 @@ export function appendInTransaction(db: Database, input: AppendInput): AppendRes
       input.at,
     )
     summaryChanged = true
+    created = { kind, siteId, visitorId }
   } else {
     const { siteId, visitorId, page } = input.target.open
     const open = db
@@ -84,30 +87,18 @@ export function appendInTransaction(db: Database, input: AppendInput): AppendRes
            VALUES (?, ?, ?, ?, ?, ?)`,
       ).run(conversationId, siteId, visitorId, page ?? null, input.at, input.at)
       summaryChanged = true
+      created = { kind: 'chat', siteId, visitorId }
     }
   }
   const current = db
     .prepare('SELECT last_seq, operator_id, status FROM conversations WHERE id = ?')
     .get(conversationId) as { last_seq: number; operator_id: string | null; status: string }
-  const seq = current.last_seq + 1
-  db.prepare(
-    `INSERT INTO events (id, conversation_id, seq, kind, author_kind, author_id, author_name,
-         author_key, cid, text, at, data)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
-    input.id,
-    conversationId,
-    seq,
-    input.kind,
-    input.author.kind,
-    input.author.id ?? null,
-    input.author.name ?? null,
-    input.authorKey,
-    input.cid ?? null,
-    input.text,
-    input.at,
-    input.data ? JSON.stringify(input.data) : null,
-  )
+  const preface =
+    created && input.opening
+      ? applyOpening(db, conversationId, created, input.at, input.opening, current.last_seq)
+      : undefined
+  const seq = current.last_seq + (preface?.length ?? 0) + 1
+  insertEvent(db, conversationId, seq, input, input)
   const assign = input.assign && current.operator_id === null ? input.assign : undefined
   const close = input.close === true && current.status !== 'closed'
   db.prepare(
@@ -147,10 +138,96 @@ export function appendInTransaction(db: Database, input: AppendInput): AppendRes
     at: input.at,
   }
   if (input.data) event.data = input.data
-  return {
+  const result: AppendResult = {
     event,
     conversation: selectConversation(db, conversationId)!,
     duplicate: false,
     summaryChanged,
   }
+  if (preface?.length) result.preface = preface
+  return result
+}
+
+interface Created {
+  kind: ConversationKind
+  siteId: string
+  visitorId: string
+}
+
+function insertEvent(
+  db: Database,
+  conversationId: string,
+  seq: number,
+  event: PrefaceEvent,
+  { authorKey, cid, at }: { authorKey: string; cid?: string | undefined; at: number },
+): void {
+  db.prepare(
+    `INSERT INTO events (id, conversation_id, seq, kind, author_kind, author_id, author_name,
+         author_key, cid, text, at, data)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    event.id,
+    conversationId,
+    seq,
+    event.kind,
+    event.author.kind,
+    event.author.id ?? null,
+    event.author.name ?? null,
+    authorKey,
+    cid ?? null,
+    event.text,
+    at,
+    event.data ? JSON.stringify(event.data) : null,
+  )
+}
+
+/**
+ * A new conversation's routing group, preface events (seq after `lastSeq`) and conversion
+ * (the `engagements` row of `003_scenarios.sql`); returns the preface events as stored.
+ */
+function applyOpening(
+  db: Database,
+  conversationId: string,
+  { kind, siteId, visitorId }: Created,
+  at: number,
+  opening: ConversationOpening,
+  lastSeq: number,
+): ConversationEvent[] {
+  if (opening.group !== undefined) {
+    db.prepare('UPDATE conversations SET routing_group = ? WHERE id = ?').run(
+      opening.group,
+      conversationId,
+    )
+  }
+  const preface = (opening.preface ?? []).map((event, i) => {
+    insertEvent(db, conversationId, lastSeq + i + 1, event, { authorKey: 'system', at })
+    const stored: ConversationEvent = {
+      conversationId,
+      seq: lastSeq + i + 1,
+      id: event.id,
+      kind: event.kind,
+      author: event.author,
+      text: event.text,
+      at,
+    }
+    if (event.data) stored.data = event.data
+    return stored
+  })
+  if (opening.conversion) {
+    db.prepare(
+      `INSERT INTO engagements (id, site_id, visitor_id, scenario_id, event, page, at, kind,
+         conversation_id)
+       VALUES (?, ?, ?, ?, 'conversion', ?, ?, ?, ?)`,
+    ).run(
+      opening.conversion.id,
+      siteId,
+      visitorId,
+      opening.conversion.scenarioId,
+      opening.conversion.page ?? null,
+      at,
+      kind,
+      conversationId,
+    )
+  }
+  return preface
 }

@@ -123,6 +123,21 @@ export interface AppendInput {
   consent?: Omit<ConsentRecord, 'eventId'>
   /** Applied to the visitor's profile in the same transaction. */
   profile?: VisitorPatch
+  /** Written only when this append creates the conversation, in the same transaction. */
+  opening?: ConversationOpening
+}
+
+/** An event stored before the appended one in a new conversation (no cid, never deduplicated). */
+export type PrefaceEvent = Pick<AppendInput, 'id' | 'author' | 'kind' | 'text' | 'data'>
+
+/** What a new conversation starts with, from the engagement scenario that brought it. */
+export interface ConversationOpening {
+  /** The routing group (`ConversationSummary.group`). */
+  group?: string
+  /** Events before the appended one, in order (the invitation the visitor answers). */
+  preface?: PrefaceEvent[]
+  /** The scenario's conversion; its kind is the conversation's. */
+  conversion?: { id: string; scenarioId: string; page?: string }
 }
 
 /** A frame that appends no event (prechat, identify, attributes), deduplicated by cid. */
@@ -149,6 +164,8 @@ export interface AppendResult {
   duplicate: boolean
   /** The conversation was created, assigned or closed by this append. */
   summaryChanged: boolean
+  /** The `opening.preface` events stored before `event` (the conversation was created). */
+  preface?: ConversationEvent[]
 }
 
 /**
