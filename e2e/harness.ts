@@ -251,3 +251,66 @@ export function visitorWelcomed(page: Page): Promise<void> {
     })
   })
 }
+
+/** An operator on a raw socket: sees conversations live, replies and closes them. */
+export interface OperatorSocket {
+  /** Ids of conversations announced by `conversation` frames, first seen first. */
+  readonly conversations: string[]
+  reply(conversationId: string, text: string): Promise<void>
+  closeConversation(conversationId: string): Promise<void>
+  close(): void
+}
+
+/** Logs the admin in and opens an operator socket (counts as an operator online). */
+export async function operatorSocket(relay: Relay): Promise<OperatorSocket> {
+  const { default: WebSocket } = await import('ws')
+  const cookie = await adminCookie(relay)
+  const socket = new WebSocket(`${relay.url.replace('http', 'ws')}/v1/operator`, {
+    headers: { cookie },
+  })
+  const conversations: string[] = []
+  const acks = new Map<string, (error?: Error) => void>()
+  let welcomed: () => void
+  const welcome = new Promise<void>((resolve) => {
+    welcomed = resolve
+  })
+  socket.on('message', (raw) => {
+    const frame = JSON.parse(String(raw)) as {
+      t: string
+      cid?: string
+      message?: string
+      conversation?: { id: string }
+    }
+    if (frame.t === 'welcome') welcomed()
+    if (frame.t === 'conversation' && frame.conversation) {
+      if (!conversations.includes(frame.conversation.id)) {
+        conversations.push(frame.conversation.id)
+      }
+    }
+    if ((frame.t === 'ack' || frame.t === 'error') && frame.cid && acks.has(frame.cid)) {
+      acks.get(frame.cid)!(frame.t === 'error' ? new Error(frame.message) : undefined)
+      acks.delete(frame.cid)
+    }
+  })
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject)
+    socket.once('open', () => {
+      socket.send(JSON.stringify({ t: 'hello', v: 1 }))
+      resolve()
+    })
+  })
+  await welcome
+  let next = 0
+  const request = (frame: Record<string, unknown>) =>
+    new Promise<void>((resolve, reject) => {
+      const cid = `e2e-op-${++next}-${Date.now()}`
+      acks.set(cid, (error) => (error ? reject(error) : resolve()))
+      socket.send(JSON.stringify({ ...frame, cid }))
+    })
+  return {
+    conversations,
+    reply: (conversationId, text) => request({ t: 'send', conversationId, text }),
+    closeConversation: (conversationId) => request({ t: 'close', conversationId }),
+    close: () => socket.close(),
+  }
+}

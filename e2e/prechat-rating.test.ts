@@ -1,0 +1,122 @@
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import {
+  adminApi,
+  axeViolations,
+  consoleLogin,
+  LOOKS,
+  launchBrowser,
+  NAMES,
+  openChat,
+  operatorOnline,
+  type Relay,
+  screenshot,
+  startRelay,
+  storedConversations,
+} from './harness.ts'
+
+let relay: Relay
+let browser: Browser
+let operator: { close(): void }
+
+beforeAll(async () => {
+  relay = await startRelay()
+  operator = await operatorOnline(relay)
+  browser = await launchBrowser()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  operator?.close()
+  await relay?.close()
+})
+
+test('with the pre-chat form enabled, the visitor introduces themself (with consent) before the first message', async () => {
+  await adminApi(relay, 'PUT', '/v1/admin/sites/demo', {
+    prechat: { enabled: true, fields: ['name', 'email'] },
+  })
+  try {
+    const names = { light: 'Irina', dark: 'Kirill', narrow: 'Lidia' } as const
+    for (const [look, options] of Object.entries(LOOKS)) {
+      const context = await browser.newContext(options)
+      const page = await context.newPage()
+      await page.goto(`${relay.url}/product.html`)
+      await openChat(page)
+      const dialog = page.getByRole('dialog', { name: 'Chai & Co support' })
+      const start = dialog.getByRole('button', { name: 'Start chat' })
+      await start.waitFor()
+      expect(await dialog.getByRole('textbox', { name: NAMES.message }).count()).toBe(0)
+      expect(await start.isDisabled()).toBe(true)
+      expect(await axeViolations(page)).toEqual([])
+      await screenshot(page, `prechat-form-${look}`)
+
+      const name = names[look as keyof typeof names]
+      await dialog.getByRole('textbox', { name: 'Name' }).fill(name)
+      const email = dialog.getByRole('textbox', { name: 'Email' })
+      await email.fill('not-an-email')
+      await dialog.getByRole('checkbox', { name: /^I agree/ }).check()
+      await start.click()
+      await expect.poll(() => email.getAttribute('aria-invalid')).toBe('true')
+      await email.fill(`${name.toLowerCase()}@example.com`)
+      await start.click()
+
+      const composer = dialog.getByRole('textbox', { name: NAMES.message })
+      await composer.waitFor({ timeout: 10_000 })
+      await composer.fill(`Hello, this is ${name}`)
+      await dialog.getByRole('button', { name: NAMES.send }).click()
+      await expect
+        .poll(async () =>
+          (await storedConversations(relay))
+            .filter((c) => c.lastText === `Hello, this is ${name}`)
+            .map((c) => [c.visitorName, c.visitorEmail]),
+        )
+        .toEqual([[name, `${name.toLowerCase()}@example.com`]])
+      await context.close()
+    }
+  } finally {
+    await adminApi(relay, 'PUT', '/v1/admin/sites/demo', {
+      prechat: { enabled: false, fields: ['name', 'email'] },
+    })
+  }
+})
+
+test('when the operator closes the conversation in the console, the visitor rates it 4 of 5 and the console shows "Rated 4 out of 5"', async () => {
+  const operatorPage = await consoleLogin(browser, relay)
+  for (const [look, options] of Object.entries(LOOKS)) {
+    const context = await browser.newContext(options)
+    const page = await context.newPage()
+    await page.goto(`${relay.url}/product.html`)
+    await openChat(page)
+    const text = `Thanks for the help (${look})`
+    await page.getByRole('textbox', { name: NAMES.message }).fill(text)
+    await page.getByRole('button', { name: NAMES.send }).click()
+
+    const row = operatorPage.getByRole('button', {
+      name: new RegExp(text.replace(/[()]/g, '\\$&')),
+    })
+    await row.click()
+    await operatorPage.getByRole('button', { name: 'Close conversation' }).click()
+
+    const rating = page.getByRole('group', { name: 'Rate the conversation' })
+    await rating.waitFor({ timeout: 10_000 })
+    expect(await page.getByRole('dialog').innerText()).toContain('The operator closed')
+    expect(await rating.getByRole('button', { name: /^Rate \d of 5$/ }).count()).toBe(5)
+    expect(await axeViolations(page)).toEqual([])
+    await screenshot(page, `rating-${look}`)
+
+    await rating.getByRole('button', { name: 'Rate 4 of 5' }).click()
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: /rated/ }).textContent(), {
+        timeout: 10_000,
+      })
+      .toBe('You rated the conversation 4 of 5. Thank you!')
+    expect(await rating.count()).toBe(0)
+    await screenshot(page, `rating-done-${look}`)
+    await expect
+      .poll(() => row.getByRole('img', { name: 'Rated 4 out of 5' }).count(), { timeout: 10_000 })
+      .toBe(1)
+    await context.close()
+  }
+  await screenshot(operatorPage, 'rating-console')
+  await operatorPage.context().close()
+})
