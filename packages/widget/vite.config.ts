@@ -14,6 +14,8 @@ export default defineConfig(({ mode }) => {
   const loader = mode === 'loader'
   return {
     base: './',
+    // The few bytes of `atom` the widget and its client use, instead of nanostores' (src/atom.ts).
+    resolve: { alias: { nanostores: new URL('./src/atom.ts', import.meta.url).pathname } },
     oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
     // Library mode keeps `process.env.NODE_ENV` as written (nanostores reads it);
     // browsers have no `process`.
@@ -39,6 +41,8 @@ export default defineConfig(({ mode }) => {
               format: 'es',
               // Library mode leaves whitespace in ES output; this bundle is only ever served.
               minify: true,
+              // `/* @__PURE__ */` marks are for a further bundler; this output is final.
+              comments: false,
               entryFileNames: '[name].js',
               // On-demand chunks are named `forms-*` (forms and rating), `lazy-*`
               // (title blink and sound, the client's HTTP fallback), `scenarios-*` (the
