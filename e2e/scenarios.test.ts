@@ -1,0 +1,151 @@
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import {
+  adminApi,
+  axeViolations,
+  LOOKS,
+  launchBrowser,
+  NAMES,
+  operatorOnline,
+  type Relay,
+  screenshot,
+  startRelay,
+} from './harness.ts'
+
+/** The demo site's seeded scenario `gift-help`: /catalog…, after 3 s on the site, once per session. */
+const MESSAGE = 'Looking for a gift? Our tea sommelier can help you choose.'
+const SHOWS_AFTER_MS = 3000
+/** Longer than the scenario's 3 s, with room for loading the widget and its chunks. */
+const NEVER_WAIT_MS = 5000
+
+let relay: Relay
+let browser: Browser
+let operator: { close(): void }
+
+beforeAll(async () => {
+  relay = await startRelay()
+  operator = await operatorOnline(relay)
+  browser = await launchBrowser()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  operator?.close()
+  await relay?.close()
+})
+
+interface Stats {
+  scenarios: {
+    scenarioId: string
+    impressions: number
+    clicks: number
+    conversions: { chat: number; total: number }
+  }[]
+}
+
+const invitation = (page: Page): Locator => page.getByRole('dialog', { name: 'Invitation' })
+
+/** Opens a demo page and resolves once the widget's omni-button is there. */
+async function visit(page: Page, path: string): Promise<void> {
+  await page.goto(`${relay.url}${path}`)
+  await page.getByRole('button', { name: NAMES.contact }).waitFor()
+}
+
+/** Waits `ms` and asserts the invitation never appeared meanwhile. */
+async function neverShows(page: Page, ms: number): Promise<void> {
+  const appeared = await invitation(page)
+    .waitFor({ timeout: ms })
+    .then(
+      () => true,
+      () => false,
+    )
+  expect(appeared).toBe(false)
+}
+
+test('on the catalog the invitation shows after 3 s on the site, Reply opens the chat, the conversation goes to sales and counts for the scenario, and a reload in the session does not show it again', async () => {
+  const context = await browser.newContext(LOOKS.light)
+  const page = await context.newPage()
+  const start = Date.now()
+  await visit(page, '/catalog.html')
+  await page.waitForTimeout(Math.max(0, start + 1000 - Date.now()))
+  expect(await invitation(page).count()).toBe(0)
+
+  const dialog = invitation(page)
+  await dialog.waitFor({ timeout: 8000 })
+  // The session starts once the widget runs, after navigation started: never earlier than 3 s.
+  expect(Date.now() - start).toBeGreaterThanOrEqual(SHOWS_AFTER_MS)
+  const text = await dialog.innerText()
+  expect(text).toContain(MESSAGE)
+  expect(text).toContain('Olga')
+  expect(text).toContain('Tea sommelier')
+  expect(await dialog.getByRole('button', { name: 'Dismiss invitation' }).isVisible()).toBe(true)
+  expect(await axeViolations(page)).toEqual([])
+
+  await dialog.getByRole('button', { name: 'Reply', exact: true }).click()
+  const composer = page.getByRole('textbox', { name: NAMES.message })
+  await composer.waitFor()
+  await dialog.waitFor({ state: 'detached' })
+  const log = page.getByRole('log')
+  await expect.poll(() => log.innerText()).toContain(MESSAGE)
+  await composer.fill('A gift for my mother, she likes oolong.')
+  await page.getByRole('button', { name: NAMES.send }).click()
+  await expect.poll(() => log.innerText()).toContain('A gift for my mother, she likes oolong.')
+  await screenshot(page, 'scenarios-chat-after-reply-light')
+
+  const { conversations } = await adminApi<{
+    conversations: { id: string; group?: string; lastText?: string }[]
+  }>(relay, 'GET', '/v1/conversations')
+  const conversation = conversations.find((c) => c.lastText?.includes('oolong'))
+  expect(conversation?.group).toBe('sales')
+  const events = await adminApi<{ events: { seq: number; kind: string; text: string }[] }>(
+    relay,
+    'GET',
+    `/v1/conversations/${conversation!.id}/events`,
+  )
+  expect(events.events.map((e) => [e.seq, e.kind, e.text])).toEqual([
+    [1, 'system', `Invitation (Gift help on the catalog): ${MESSAGE}`],
+    [2, 'message', 'A gift for my mother, she likes oolong.'],
+  ])
+  await expect
+    .poll(async () => {
+      const stats = await adminApi<Stats>(relay, 'GET', '/v1/admin/sites/demo/scenarios/stats')
+      return stats.scenarios.find((s) => s.scenarioId === 'gift-help')
+    })
+    .toMatchObject({
+      impressions: expect.toSatisfy((n: number) => n >= 1),
+      clicks: expect.toSatisfy((n: number) => n >= 1),
+      conversions: { chat: 1, total: 1 },
+    })
+
+  // Same context: the same session, kept in the visitor's storage once the chat started.
+  await page.reload()
+  await page.getByRole('button', { name: /.+/ }).first().waitFor()
+  await neverShows(page, NEVER_WAIT_MS)
+  await context.close()
+})
+
+test('a visitor on the home page never sees the catalog invitation', async () => {
+  const context = await browser.newContext(LOOKS.light)
+  const page = await context.newPage()
+  await visit(page, '/index.html')
+  await neverShows(page, NEVER_WAIT_MS)
+  await context.close()
+})
+
+test('the invitation in three looks: light, dark and a narrow phone screen', async () => {
+  for (const [look, options] of Object.entries(LOOKS)) {
+    const context: BrowserContext = await browser.newContext(options)
+    const page = await context.newPage()
+    await visit(page, '/catalog.html')
+    const dialog = invitation(page)
+    await dialog.waitFor({ timeout: 8000 })
+    // Inside the viewport, even on a 375 px screen.
+    const viewport = page.viewportSize()!
+    const box = (await dialog.boundingBox())!
+    expect(box.x).toBeGreaterThanOrEqual(0)
+    expect(box.x + box.width).toBeLessThanOrEqual(viewport.width)
+    await screenshot(page, `scenarios-invitation-${look}`)
+    if (look !== 'light') expect(await axeViolations(page)).toEqual([])
+    await context.close()
+  }
+})
