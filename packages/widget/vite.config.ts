@@ -14,9 +14,22 @@ export default defineConfig(({ mode }) => {
   const loader = mode === 'loader'
   return {
     base: './',
+    // Classic JSX (`h(type, props, ...children)`) in the bundle: shorter calls than the
+    // automatic runtime's `jsx(type, { ...props, children: [...] })`, and no jsx-runtime
+    // module (about 130 B gz). Sources stay runtime-neutral: tests and type checks keep
+    // the automatic runtime (tsconfig), this plugin gives each .tsx its `h` here.
+    plugins: [
+      {
+        name: 'preact-h',
+        enforce: 'pre' as const,
+        transform(code: string, id: string) {
+          return id.endsWith('.tsx') ? `import { h, Fragment } from 'preact';${code}` : undefined
+        },
+      },
+    ],
     // The few bytes of `atom` the widget and its client use, instead of nanostores' (src/atom.ts).
     resolve: { alias: { nanostores: new URL('./src/atom.ts', import.meta.url).pathname } },
-    oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+    oxc: { jsx: { runtime: 'classic', pragma: 'h', pragmaFrag: 'Fragment' } },
     // Library mode keeps `process.env.NODE_ENV` as written (nanostores reads it);
     // browsers have no `process`.
     define: { 'process.env.NODE_ENV': JSON.stringify('production') },
