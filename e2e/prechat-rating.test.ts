@@ -101,6 +101,11 @@ test('when the operator closes the conversation in the console, the visitor rate
     await rating.waitFor({ timeout: 10_000 })
     expect(await page.getByRole('dialog').innerText()).toContain('The operator closed')
     expect(await rating.getByRole('button', { name: /^Rate \d of 5$/ }).count()).toBe(5)
+    // The stars are drawn as the widget's own comfortable targets, not bare browser buttons.
+    for (const star of await rating.getByRole('button', { name: /^Rate \d of 5$/ }).all()) {
+      const box = (await star.boundingBox())!
+      expect(Math.min(box.width, box.height)).toBeGreaterThanOrEqual(36)
+    }
     expect(await axeViolations(page)).toEqual([])
     await screenshot(page, `rating-${look}`)
 

@@ -16,7 +16,7 @@ import type { WidgetController } from '../controller.ts'
 import type { Strings } from '../i18n.ts'
 import { Consent, Field } from './fields.tsx'
 import { type FormStrings, formStrings } from './strings.ts'
-import { useForm } from './use-form.ts'
+import { useForm, useFormStyles } from './use-form.ts'
 
 /** What every lazy component gets from the panel. */
 export interface FormProps {
@@ -298,8 +298,10 @@ export function Rating({
   const s = formStrings(controller.locale())
   const [sending, setSending] = useState(false)
   const [failed, setFailed] = useState(false)
+  const ref = useRef<HTMLFieldSetElement>(null)
+  useFormStyles(ref)
   return (
-    <fieldset class="rating">
+    <fieldset ref={ref} class="rating">
       <legend class="rate-label">{s.rate}</legend>
       {[1, 2, 3, 4, 5].map((n) => (
         <button

@@ -8,6 +8,17 @@ import css from './forms.css?inline'
 
 let forms = 0
 
+/**
+ * Adopts the forms chunk's own stylesheet (forms and rating) into the shadow root
+ * that `ref` is rendered in, while mounted. The rating needs it without any form.
+ */
+export function useFormStyles(ref: { readonly current: Element | null }): void {
+  useLayoutEffect(() => {
+    const root = ref.current?.getRootNode()
+    return root instanceof ShadowRoot ? applyStyles(root, css) : undefined
+  }, [])
+}
+
 /** Where a form is: being filled in, on its way, or accepted by the relay. */
 export type FormStatus = 'editing' | 'sending' | 'done'
 
@@ -24,12 +35,9 @@ export function useForm(controller: WidgetController) {
   const ref = useRef<HTMLFormElement>(null)
   const id = useRef(`parley-form-${++forms}`).current
 
+  useFormStyles(ref)
   useLayoutEffect(() => {
-    const root = ref.current?.getRootNode()
-    // The forms' own stylesheet arrives with this chunk.
-    const undo = root instanceof ShadowRoot ? applyStyles(root, css) : undefined
     ref.current?.querySelector<HTMLElement>('input, select, textarea')?.focus()
-    return undo
   }, [])
 
   function focusFirst(fields: readonly FieldError[]): void {
