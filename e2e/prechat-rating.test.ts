@@ -116,6 +116,17 @@ test('when the operator closes the conversation in the console, the visitor rate
       })
       .toBe('You rated the conversation 4 of 5. Thank you!')
     expect(await rating.count()).toBe(0)
+    // The rating note sits centred like "Conversation closed by …", not as the visitor's bubble.
+    const lines = await page.getByRole('log').evaluate((log) =>
+      [...log.children].map((line) => {
+        const box = line.getBoundingClientRect()
+        return { text: line.textContent ?? '', center: Math.round(box.left + box.width / 2) }
+      }),
+    )
+    const closedLine = lines.find((line) => line.text.startsWith('Conversation closed'))
+    const ratedLine = lines.find((line) => line.text === 'Rated 4/5')
+    expect(ratedLine, JSON.stringify(lines)).toBeDefined()
+    expect(Math.abs(ratedLine!.center - closedLine!.center)).toBeLessThanOrEqual(2)
     await screenshot(page, `rating-done-${look}`)
     await expect
       .poll(() => row.getByRole('img', { name: 'Rated 4 out of 5' }).count(), { timeout: 10_000 })

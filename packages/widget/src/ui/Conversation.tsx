@@ -33,19 +33,23 @@ export function Log({ t, greeting, invitation, messages }: LogProps) {
             <p class="text">{greeting}</p>
           </div>
         ) : null)}
-      {messages.map((m) => (
-        <div key={m.key} class={`msg msg--${m.author.kind}`} data-status={m.status}>
-          {m.author.kind === 'operator' && m.author.name ? (
-            <span class="author">{m.author.name}</span>
-          ) : null}
-          <p class="text">
-            <MessageText text={m.text} />
-          </p>
-          {m.author.kind === 'visitor' && m.status !== 'sent' ? (
-            <span class="mark">{m.status === 'pending' ? t.sending : t.failed}</span>
-          ) : null}
-        </div>
-      ))}
+      {messages.map((m) => {
+        // A system event (closed, rated) is a centred note even when the visitor caused it.
+        const side = m.kind === 'system' ? 'system' : m.author.kind
+        return (
+          <div key={m.key} class={`msg msg--${side}`} data-status={m.status}>
+            {side === 'operator' && m.author.name ? (
+              <span class="author">{m.author.name}</span>
+            ) : null}
+            <p class="text">
+              <MessageText text={m.text} />
+            </p>
+            {side === 'visitor' && m.status !== 'sent' ? (
+              <span class="mark">{m.status === 'pending' ? t.sending : t.failed}</span>
+            ) : null}
+          </div>
+        )
+      })}
     </div>
   )
 }
