@@ -7,6 +7,7 @@ import { checkSchedule } from './schedule.ts'
 export type Check = [value: boolean, nextChangeAt: number]
 
 const NEVER = Number.POSITIVE_INFINITY
+/** `RU-MOW`, `mow` -> `MOW`; `ru` -> `RU`. */
 const upper = (code = '') => code.toUpperCase().replace(/^[A-Z]{2}-/, '')
 const like = (pattern: string | undefined, value: string | undefined) =>
   pattern === undefined || matchWildcard(pattern.toLowerCase(), (value ?? '').toLowerCase())
@@ -20,16 +21,16 @@ function value(c: Condition, f: Facts): boolean {
       const r = f.visitor.region
       return (
         !!r &&
-        r.country.toUpperCase() === c.country.toUpperCase() &&
+        upper(r.country) === upper(c.country) &&
         (c.region === undefined || upper(r.region) === upper(c.region))
       )
     }
     case 'pagesViewed':
-      return f.session.pagesViewed >= c.count
+      return f.session.pages >= c.count
     case 'referrer':
-      return !!f.referrer && matchPattern(c.pattern, f.referrer)
+      return !!f.session.referrer && matchPattern(c.pattern, f.session.referrer)
     case 'utm': {
-      const u = f.utm
+      const u = f.session.utm
       if (!u) return false
       if (c.source === undefined && c.medium === undefined && c.campaign === undefined) {
         return !!(u.source || u.medium || u.campaign)
@@ -48,7 +49,7 @@ function value(c: Condition, f: Facts): boolean {
     case 'noOpenConversation':
       return !f.hasOpenConversation
     case 'exitIntent':
-      return f.exitIntent
+      return !!f.exitIntent
     case 'customEvent':
       return f.events.includes(c.name)
   }

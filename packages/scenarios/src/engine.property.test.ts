@@ -107,7 +107,7 @@ function run(scenarios: Scenario[], settings: ScenarioSettings, commands: Comman
   const now = time.clock()
   const state: Omit<Facts, 'now' | 'showing'> = {
     page: { url: 'https://shop.example/', path: '/', enteredAt: now },
-    session: { id: 'session-1', startedAt: now, pagesViewed: 1 },
+    session: { id: 'session-1', startedAt: now, pages: 1 },
     visitor: { returning: false },
     device: 'desktop',
     operatorsOnline: true,
@@ -156,13 +156,13 @@ function run(scenarios: Scenario[], settings: ScenarioSettings, commands: Comman
       facts: { ...state },
       clock: time.clock,
       timers: time.timers,
-      load: () => stored,
+      history: stored,
       save: (h) => {
         stored = h
       },
       onShow: (d) => expect(d.scenarioId).toBe(showing),
       onEvent: (e) => {
-        if (e.type === 'impression') impression(e.scenarioId, e.at, mine)
+        if (e.event === 'impression') impression(e.scenarioId, time.clock(), mine)
       },
     })
   }
@@ -179,11 +179,11 @@ function run(scenarios: Scenario[], settings: ScenarioSettings, commands: Comman
         break
       case 'page':
         state.page = { url: `https://shop.example${c.path}`, path: c.path, enteredAt: time.clock() }
-        state.session = { ...state.session, pagesViewed: state.session.pagesViewed + 1 }
+        state.session = { ...state.session, pages: state.session.pages + 1 }
         engine.update({ page: state.page, session: state.session })
         break
       case 'session':
-        state.session = { id: `session-${++sessions}`, startedAt: time.clock(), pagesViewed: 1 }
+        state.session = { id: `session-${++sessions}`, startedAt: time.clock(), pages: 1 }
         state.events = []
         engine.update({ session: state.session })
         break

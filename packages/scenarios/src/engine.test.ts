@@ -19,12 +19,12 @@ function setup(scenarios: Scenario[], options: Partial<EngineOptions> = {}) {
     facts: initial,
     clock: time.clock,
     timers: time.timers,
-    load: () => stored,
+    history: stored,
     save: (h) => {
       stored = h
     },
     onShow: (d) => log.push(`show ${d.scenarioId} at +${d.at - T}`),
-    onEvent: (e) => log.push(`${e.type} ${e.scenarioId} on ${e.page}`),
+    onEvent: (e) => log.push(`${e.event} ${e.scenarioId} on ${e.page}`),
     ...options,
   })
   return { engine, time, log, stored: () => stored }
@@ -119,16 +119,12 @@ describe('createEngine', () => {
     expect(log).toEqual([])
   })
 
-  it('records a click and persists the history', () => {
+  it('reports a click and persists the history of the impression', () => {
     const { engine, time, log, stored } = setup([scenario({ rules: { oncePerSession: true } })])
     time.advance(2000)
     engine.click('s1')
     expect(log.at(-1)).toBe('click s1 on https://shop.example/')
-    expect(stored()?.scenarios['s1']).toEqual({
-      shown: [T],
-      shownInSession: ['session-1'],
-      clickedAt: T + 2000,
-    })
+    expect(stored()?.scenarios['s1']).toEqual({ shown: [T], shownInSession: ['session-1'] })
     expect(stored()?.sessions).toBe(1)
   })
 
@@ -156,14 +152,14 @@ describe('createEngine', () => {
     expect(first.log).toHaveLength(2)
     const history = first.stored()
     first.engine.destroy()
-    const reloaded = setup([once], { load: () => history })
+    const reloaded = setup([once], { history })
     expect(reloaded.log).toEqual([])
-    reloaded.engine.update({ session: { id: 'session-2', startedAt: T, pagesViewed: 1 } })
+    reloaded.engine.update({ session: { id: 'session-2', startedAt: T, pages: 1 } })
     expect(reloaded.log).toEqual(['impression s1 on https://shop.example/', 'show s1 at +0'])
   })
 
   it('starts from an empty history when storage holds garbage', () => {
-    const { log } = setup([scenario()], { load: () => ({ nonsense: true }) })
+    const { log } = setup([scenario()], { history: { nonsense: true } })
     expect(log).toHaveLength(2)
   })
 
@@ -171,7 +167,7 @@ describe('createEngine', () => {
     const cart = scenario({ conditions: { all: [{ type: 'customEvent', name: 'cart' }] } })
     const { engine, log } = setup([cart], { settings: { minGapSeconds: 0 } })
     engine.update({ events: ['cart'], widgetOpen: true })
-    engine.update({ session: { id: 'session-2', startedAt: T, pagesViewed: 1 }, widgetOpen: false })
+    engine.update({ session: { id: 'session-2', startedAt: T, pages: 1 }, widgetOpen: false })
     expect(log).toEqual([])
   })
 
@@ -204,7 +200,7 @@ describe('createEngine', () => {
         engine.click(d.scenarioId)
         engine.update({ widgetOpen: true })
       },
-      onEvent: (e) => log.push(`${e.type} ${e.scenarioId}`),
+      onEvent: (e) => log.push(`${e.event} ${e.scenarioId}`),
     })
     engine.track('go')
     time.advance(60_000)

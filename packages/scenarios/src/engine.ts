@@ -1,14 +1,7 @@
 import type { Scenario, ScenarioSettings } from '@parley/protocol'
 import { evaluate } from './evaluate.ts'
 import type { AttributionEvent, Decision, Facts, History } from './facts.ts'
-import {
-  emptyHistory,
-  isHistory,
-  newSession,
-  recordClicked,
-  recordDismissed,
-  recordShown,
-} from './history.ts'
+import { emptyHistory, isHistory, newSession, recordDismissed, recordShown } from './history.ts'
 
 /** Longest delay `setTimeout` keeps; a longer one fires at once. */
 const MAX_DELAY = 2 ** 31 - 1
@@ -27,8 +20,8 @@ export interface EngineOptions {
   clock?: () => number
   /** @default globalThis */
   timers?: Timers
-  /** Reads the visit history (from the visitor's storage, or memory before consent). */
-  load?: () => unknown
+  /** The visit history as read back (from the visitor's storage, or memory before consent). */
+  history?: unknown
   /** Writes it back after every change. */
   save?: (history: History) => void
   /** An invitation is to be shown now. */
@@ -44,7 +37,7 @@ export interface Engine {
   track(name: string): void
   /** The visitor closed invitation `scenarioId`. */
   dismiss(scenarioId: string): void
-  /** The visitor took invitation `scenarioId`: the widget counts as open from here. */
+  /** The visitor took invitation `scenarioId` (reported, not kept): the widget counts as open from here. */
   click(scenarioId: string): void
   /** Cancels the timer; nothing is called after this. */
   destroy(): void
@@ -59,8 +52,7 @@ export function createEngine(options: EngineOptions): Engine {
   const { scenarios, settings, onShow, onEvent, save } = options
   const clock = options.clock ?? Date.now
   const timers = options.timers ?? (globalThis as Timers)
-  const loaded = options.load?.()
-  let history = isHistory(loaded) ? loaded : emptyHistory()
+  let history = isHistory(options.history) ? options.history : emptyHistory()
   const facts: Facts = { ...options.facts, now: clock() }
   let pending: Decision | undefined
   let timer: unknown
@@ -70,13 +62,12 @@ export function createEngine(options: EngineOptions): Engine {
     history = next
     save?.(next)
   }
-  const emit = (type: AttributionEvent['type'], scenarioId: string) =>
-    onEvent?.({ type, scenarioId, at: facts.now, page: facts.page.url })
+  const emit = (event: AttributionEvent['event'], scenarioId: string) =>
+    onEvent?.({ scenarioId, event, page: facts.page.url.slice(0, 2048), session: facts.session.id })
 
   function run() {
     if (dead) return
-    if (timer !== undefined) timers.clearTimeout(timer as never)
-    timer = undefined
+    timers.clearTimeout(timer as never)
     const now = clock()
     facts.now = now
     const session = facts.session.id
@@ -98,19 +89,17 @@ export function createEngine(options: EngineOptions): Engine {
       result.wakeAt ?? Number.POSITIVE_INFINITY,
       show?.at ?? Number.POSITIVE_INFINITY,
     )
-    if (wake < Number.POSITIVE_INFINITY)
-      timer = timers.setTimeout(run, Math.min(wake - now, MAX_DELAY))
+    timer =
+      wake < Number.POSITIVE_INFINITY && timers.setTimeout(run, Math.min(wake - now, MAX_DELAY))
   }
 
-  function close(scenarioId: string, type: 'click' | 'dismiss') {
+  function close(scenarioId: string, event: 'click' | 'dismiss') {
     if (dead || facts.showing !== scenarioId) return
     facts.showing = undefined
-    facts.now = clock()
     // Taking an invitation opens the widget; `update({ widgetOpen: false })` when it closes.
-    if (type === 'click') facts.widgetOpen = true
-    const record = type === 'click' ? recordClicked : recordDismissed
-    commit(record(history, scenarioId, facts.now))
-    emit(type, scenarioId)
+    if (event === 'click') facts.widgetOpen = true
+    else commit(recordDismissed(history, scenarioId, clock()))
+    emit(event, scenarioId)
     run()
   }
 
@@ -131,9 +120,7 @@ export function createEngine(options: EngineOptions): Engine {
     click: (id) => close(id, 'click'),
     destroy() {
       dead = true
-      pending = undefined
-      if (timer !== undefined) timers.clearTimeout(timer as never)
-      timer = undefined
+      timers.clearTimeout(timer as never)
     },
   }
 }

@@ -69,7 +69,7 @@ describe('evaluate', () => {
     const shown = recordShown(history, 's1', 'session-1', T - DAY)
     expect(evaluate([once], facts(), shown, settings)).toEqual({})
     const next = newSession(shown, 'session-2')
-    const inNext = facts({ session: { id: 'session-2', startedAt: T, pagesViewed: 1 } })
+    const inNext = facts({ session: { id: 'session-2', startedAt: T, pages: 1 } })
     expect(evaluate([once], inNext, next, settings).show?.scenarioId).toBe('s1')
   })
 

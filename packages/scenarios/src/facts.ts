@@ -10,26 +10,33 @@ export interface Region {
 
 /**
  * Everything the engine decides from, at one moment. Supplied by the widget;
- * `now` and `showing` are filled in by the engine.
+ * `now` and `showing` are filled in by the engine. Flags left out are false.
  */
 export interface Facts {
   /** Milliseconds since the epoch. */
   now: number
   /** `path` is `location.pathname`; `enteredAt` when the visitor arrived on it. */
   page: { url: string; path: string; enteredAt: number }
-  /** `pagesViewed` counts the current page. */
-  session: { id: string; startedAt: number; pagesViewed: number }
+  /**
+   * The visit: `pages` counts the page views in it, the current one included;
+   * `referrer` and `utm` are the landing page's.
+   */
+  session: {
+    id: string
+    startedAt: number
+    pages: number
+    referrer?: string | undefined
+    utm?: { source?: string; medium?: string; campaign?: string } | undefined
+  }
   /** `region` is absent when unknown: a region condition is then false. */
   visitor: { returning: boolean; region?: Region }
-  referrer?: string
-  utm?: { source?: string; medium?: string; campaign?: string }
   device: 'desktop' | 'mobile'
   /** Per routing group, or one flag for the whole site. */
   operatorsOnline: boolean | Record<string, boolean>
-  hasOpenConversation: boolean
-  widgetOpen: boolean
+  hasOpenConversation?: boolean
+  widgetOpen?: boolean
   /** Transient: true for the one evaluation after the pointer left through the top. */
-  exitIntent: boolean
+  exitIntent?: boolean
   /** Custom event names fired in this session (`Parley('track', name)`). */
   events: readonly string[]
   /** Id of the invitation on screen now, if any (set by the engine). */
@@ -43,7 +50,6 @@ export interface ScenarioHistory {
   /** Sessions with an impression, the last 20 kept. */
   shownInSession: string[]
   dismissedAt?: number
-  clickedAt?: number
 }
 
 /** The persisted visit history; changed only through the reducers in `history.ts`. */
@@ -74,10 +80,12 @@ export interface Evaluation {
   wakeAt?: number
 }
 
-/** Sent to the relay (with the page) so it can count per scenario. */
+/** Sent to the relay as it is (`POST .../engage` or the socket's `engage`), so it can count per scenario. */
 export interface AttributionEvent {
-  type: 'impression' | 'click' | 'dismiss'
   scenarioId: string
-  at: number
+  event: 'impression' | 'click' | 'dismiss'
+  /** The page's URL, at most 2048 characters. */
   page: string
+  /** Id of the visit session. */
+  session: string
 }

@@ -1,24 +1,17 @@
 import { describe, expect, it } from 'vitest'
-import {
-  emptyHistory,
-  isHistory,
-  newSession,
-  recordClicked,
-  recordDismissed,
-  recordShown,
-} from './history.ts'
+import { emptyHistory, isHistory, newSession, recordDismissed, recordShown } from './history.ts'
 
 describe('history reducers', () => {
   it('return a new history and leave the old one as it was', () => {
     const before = newSession(emptyHistory(), 'a')
     const snapshot = structuredClone(before)
-    const after = recordDismissed(recordClicked(recordShown(before, 's', 'a', 5), 's', 6), 's', 7)
+    const after = recordDismissed(recordShown(before, 's', 'a', 5), 's', 7)
     expect(before).toEqual(snapshot)
     expect(after).toEqual({
       sessions: 1,
       session: 'a',
       lastShownAt: 5,
-      scenarios: { s: { shown: [5], shownInSession: ['a'], clickedAt: 6, dismissedAt: 7 } },
+      scenarios: { s: { shown: [5], shownInSession: ['a'], dismissedAt: 7 } },
     })
   })
 

@@ -42,10 +42,6 @@ export function recordShown(history: History, id: string, sessionId: string, at:
 export const recordDismissed = (history: History, id: string, at: number): History =>
   change(history, id, () => ({ dismissedAt: at }))
 
-/** The visitor took the invitation. */
-export const recordClicked = (history: History, id: string, at: number): History =>
-  change(history, id, () => ({ clickedAt: at }))
-
 /** A new session `sessionId` began. */
 export const newSession = (history: History, sessionId: string): History => ({
   ...history,

@@ -16,7 +16,6 @@ export {
   emptyHistory,
   isHistory,
   newSession,
-  recordClicked,
   recordDismissed,
   recordShown,
 } from './history.ts'

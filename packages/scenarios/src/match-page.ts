@@ -1,6 +1,5 @@
 import type { PagePattern, ScenarioWhere } from '@parley/protocol'
 import type { Facts } from './facts.ts'
-import { isSafeRegex } from './safe-regex.ts'
 
 /**
  * `*` matches any run of characters, everything else is literal. Leftmost
@@ -28,7 +27,9 @@ const compiled = new Map<string, RegExp | null>()
 
 /**
  * Whether `url` (or `path`, when the value starts with `/`, or `^/` for a
- * regex) matches. A regex that `isSafeRegex` refuses never matches.
+ * regex) matches. A regex is run as given: the relay accepts a scenario only
+ * when `findUnsafePatterns` finds none, so the browser does not check again
+ * (and does not ship the checker). One that does not compile never matches.
  */
 export function matchPattern(pattern: PagePattern, url: string, path = url): boolean {
   const { type, value } = pattern
@@ -39,7 +40,11 @@ export function matchPattern(pattern: PagePattern, url: string, path = url): boo
   if (type !== 'regex') return false
   let re = compiled.get(value)
   if (re === undefined) {
-    re = isSafeRegex(value) ? new RegExp(value) : null
+    try {
+      re = new RegExp(value)
+    } catch {
+      re = null
+    }
     compiled.set(value, re)
   }
   return !!re?.test(text)

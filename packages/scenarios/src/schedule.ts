@@ -4,26 +4,27 @@ type Schedule = Extract<Condition, { type: 'schedule' }>
 
 const DAY = 86_400_000
 const WEEKDAYS = 'sunmontuewedthufrisat'
-const formats = new Map<string, Intl.DateTimeFormat>()
+const formats: Record<string, Intl.DateTimeFormat> = {}
 
-/** Weekday (0 = Sunday) and milliseconds since midnight, wall time in `timeZone`. */
+/**
+ * Weekday (0 = Sunday) and milliseconds since midnight, wall time in
+ * `timeZone`. Seconds come from `now` itself: every zone's offset is a whole
+ * number of minutes.
+ */
 function wallClock(now: number, timeZone: string): [number, number] {
-  let format = formats.get(timeZone)
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      weekday: 'short',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    })
-    formats.set(timeZone, format)
-  }
+  formats[timeZone] ??= new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    weekday: 'short',
+    hour: 'numeric',
+    minute: 'numeric',
+  })
   const part: Record<string, string> = {}
-  for (const { type, value } of format.formatToParts(now)) part[type] = value
-  const ms = ((+part.hour! * 60 + +part.minute!) * 60 + +part.second!) * 1000 + (now % 1000)
-  return [WEEKDAYS.indexOf(part.weekday!.toLowerCase()) / 3, ms]
+  for (const { type, value } of formats[timeZone].formatToParts(now)) part[type] = value
+  return [
+    WEEKDAYS.indexOf(part.weekday!.toLowerCase()) / 3,
+    (+part.hour! * 60 + +part.minute!) * 60_000 + (now % 60_000),
+  ]
 }
 
 const minutes = (clock: string) => (+clock.slice(0, 2) * 60 + +clock.slice(3)) * 60_000
@@ -37,13 +38,15 @@ export function checkSchedule(s: Schedule, now: number): [boolean, number] {
   try {
     const from = minutes(s.from)
     const to = minutes(s.to)
-    const on = (day: number, ms: number): boolean => {
-      const today = s.days.includes(WEEKDAYS.slice(day * 3, day * 3 + 3) as Schedule['days'][0])
-      if (from === to) return today
-      if (from < to) return today && ms >= from && ms < to
-      const yesterday = (day + 6) % 7
-      return (today && ms >= from) || (ms < to && on(yesterday, from))
-    }
+    const listed = (day: number) =>
+      s.days.includes(WEEKDAYS.substr(day * 3, 3) as Schedule['days'][0])
+    // A span that runs past midnight belongs to the day it starts on.
+    const on = (day: number, ms: number) =>
+      from === to
+        ? listed(day)
+        : from < to
+          ? listed(day) && ms >= from && ms < to
+          : (listed(day) && ms >= from) || (ms < to && listed((day + 6) % 7))
     let [day, ms] = wallClock(now, s.timeZone)
     const value = on(day, ms)
     let ahead = 0

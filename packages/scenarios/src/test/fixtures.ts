@@ -27,7 +27,7 @@ export function facts(overrides: Partial<Facts> = {}): Facts {
   return {
     now,
     page: { url: 'https://shop.example/', path: '/', enteredAt: now },
-    session: { id: 'session-1', startedAt: now, pagesViewed: 1 },
+    session: { id: 'session-1', startedAt: now, pages: 1 },
     visitor: { returning: false },
     device: 'desktop',
     operatorsOnline: true,

@@ -1,48 +1,37 @@
-/** What `watchPages` reports. */
-export interface PageWatchHandlers {
-  /** The URL may have changed: `pushState`, `replaceState` or `popstate`. */
-  navigated(): void
-  /** The pointer left the window through its top edge (desktop, fine pointer). */
-  exitIntent(): void
-}
-
-type HistoryMethod = 'pushState' | 'replaceState'
-
 /**
  * Watches a single-page app's navigation without polling: wraps
- * `history.pushState`/`replaceState` once and listens to `popstate`; and the
- * exit intent (`mouseout` to nowhere at the top of the window, only with a
- * fine pointer). Returns the teardown, which puts the page's own history
- * methods back (unless another script wrapped them after us: then ours stays,
- * inert, so theirs keeps working).
+ * `history.pushState`/`replaceState` and listens to `popstate`, calling
+ * `navigated` (the URL may have changed); and the exit intent, calling `exit`
+ * when the pointer leaves the window through its top edge (`mouseout` to
+ * nowhere, only with a fine pointer). Returns the teardown, which puts the
+ * page's own history methods back (unless another script wrapped them after
+ * us: then ours stays, inert, so theirs keeps working).
  */
-export function watchPages(win: Window, on: PageWatchHandlers): () => void {
-  const { history, document } = win
-  const active = { on: true }
-  const restore = (['pushState', 'replaceState'] as HistoryMethod[]).map((name) => {
+export function watchPages(win: Window, navigated: () => void, exit: () => void): () => void {
+  const { history } = win
+  const stop = new AbortController()
+  const { signal } = stop
+  const restore = (['pushState', 'replaceState'] as const).map((name) => {
     const original = history[name]
-    const wrapped = function (this: History, ...args: Parameters<History[HistoryMethod]>) {
-      const result = original.apply(this, args)
-      if (active.on) on.navigated()
-      return result
+    const wrapped = function (this: History, ...args: Parameters<History['pushState']>) {
+      original.apply(this, args)
+      if (!signal.aborted) navigated()
     }
     history[name] = wrapped
     return () => {
       if (history[name] === wrapped) history[name] = original
     }
   })
-  const popstate = () => on.navigated()
-  const mouseout = (event: MouseEvent) => {
-    if (!event.relatedTarget && event.clientY <= 0 && win.matchMedia?.('(pointer: fine)').matches) {
-      on.exitIntent()
-    }
-  }
-  win.addEventListener('popstate', popstate)
-  document.addEventListener('mouseout', mouseout)
+  win.addEventListener('popstate', () => navigated(), { signal })
+  win.document.addEventListener(
+    'mouseout',
+    (e) => {
+      if (!e.relatedTarget && e.clientY <= 0 && win.matchMedia?.('(pointer: fine)').matches) exit()
+    },
+    { signal },
+  )
   return () => {
-    active.on = false
+    stop.abort()
     for (const undo of restore) undo()
-    win.removeEventListener('popstate', popstate)
-    document.removeEventListener('mouseout', mouseout)
   }
 }

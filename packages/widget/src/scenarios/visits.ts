@@ -1,6 +1,8 @@
 import type { KeyValueStorage } from '@parley/client'
 import type { History } from '@parley/scenarios'
 
+type Utm = { source?: string; medium?: string; campaign?: string }
+
 /** A visit: page views with no gap of 30 minutes or more. */
 export interface VisitSession {
   id: string
@@ -10,9 +12,9 @@ export interface VisitSession {
   /** Page views in this session, the current one included. */
   pages: number
   /** `document.referrer` when the session began. */
-  referrer?: string
+  referrer?: string | undefined
   /** UTM parameters of the landing page. */
-  utm?: { source?: string; medium?: string; campaign?: string }
+  utm?: Utm | undefined
 }
 
 /** What `parley:<site>:visits` holds. */
@@ -25,54 +27,41 @@ export interface VisitData {
 /** Inactivity after which the next page view starts a new session. */
 export const SESSION_GAP_MS = 30 * 60_000
 
-export interface Visits {
-  readonly data: VisitData
-  /**
-   * Counts a page view at `now`; after 30 minutes without one (or on the first),
-   * starts a new session from `landing()`. Returns the current session.
-   */
-  view(now: number, landing: () => Pick<VisitSession, 'referrer' | 'utm'>): VisitSession
-  /** Keeps the engine's history (its `save`). */
-  setHistory(history: History): void
-  /** Writes to storage if allowed now (called on every change, and when storage becomes allowed). */
-  save(): void
+/** The visit data stored under `key`: empty when there is none or it is unreadable. */
+export function readVisits(storage: KeyValueStorage | undefined, key: string): VisitData {
+  try {
+    return JSON.parse(storage?.getItem(key) ?? '{}') ?? {}
+  } catch {
+    return {}
+  }
 }
 
 /**
- * Visit data kept in memory for the page's life while `allowed()` is false,
- * and in `storage` under `key` once it is true. Read from storage at start
- * (only ever written there after consent).
+ * A page view at `now` on `win`'s page: counted in `session`, or after 30
+ * minutes without one (or on the first) in a new session that keeps the
+ * landing page's referrer and UTM parameters.
  */
-export function createVisits(
-  storage: KeyValueStorage | undefined,
-  key: string,
-  allowed: () => boolean,
-): Visits {
-  let data: VisitData = {}
-  try {
-    data = JSON.parse(storage?.getItem(key) ?? '{}') ?? {}
-  } catch {}
-  const visits: Visits = {
-    get data() {
-      return data
-    },
-    view(now, landing) {
-      let session = data.session
-      if (!session || !(now - session.seenAt < SESSION_GAP_MS)) {
-        const id = `${now.toString(36)}${Math.random().toString(36).slice(2, 8)}`
-        session = { id, startedAt: now, seenAt: now, pages: 0, ...landing() }
-      }
-      data = { ...data, session: { ...session, seenAt: now, pages: session.pages + 1 } }
-      visits.save()
-      return data.session!
-    },
-    setHistory(history) {
-      data = { ...data, history }
-      visits.save()
-    },
-    save() {
-      if (allowed()) storage?.setItem(key, JSON.stringify(data))
-    },
+export function pageView(
+  session: VisitSession | undefined,
+  now: number,
+  win: Window,
+): VisitSession {
+  if (!session || !(now - session.seenAt < SESSION_GAP_MS)) {
+    const params = new URLSearchParams(win.location.search)
+    // Empty when the landing page had none: the same to a `utm` condition.
+    const utm: Record<string, string> = {}
+    for (const k of ['source', 'medium', 'campaign']) {
+      const value = params.get(`utm_${k}`)
+      if (value) utm[k] = value
+    }
+    session = {
+      id: `${now.toString(36)}${Math.random().toString(36).slice(2, 8)}`,
+      startedAt: now,
+      seenAt: now,
+      pages: 0,
+      referrer: win.document.referrer || undefined,
+      utm,
+    }
   }
-  return visits
+  return { ...session, seenAt: now, pages: session.pages + 1 }
 }
