@@ -49,7 +49,7 @@ export interface ConnectionOptions {
    * Asked when the relay refuses us for good; return true to reconnect anyway
    * (after fixing the cause, e.g. dropping a stale visitor token).
    */
-  recover?: (error: ParleyError) => boolean
+  recover?: ((error: ParleyError) => boolean) | undefined
 }
 
 const OPEN = 1

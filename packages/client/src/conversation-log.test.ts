@@ -1,6 +1,7 @@
 import type { ConversationEvent } from '@parley/protocol'
 import { expect, test } from 'vitest'
 import { ConversationLog } from './conversation-log.ts'
+import { mergeHistory } from './history.ts'
 import { memoryStorage } from './storage.ts'
 
 function event(seq: number, text = `m${seq}`, conversationId = 'c1'): ConversationEvent {
@@ -55,9 +56,9 @@ test('the cursor and the shown messages survive in storage, corrupt values are i
 test('history merged after live events adds only what is missing', () => {
   const log = new ConversationLog({ storage: memoryStorage(), cursorKey: 'cursor' })
   log.apply(event(5))
-  const added = log.merge('c1', [event(3), event(4), event(5)])
+  const added = mergeHistory(log, 'c1', [event(3), event(4), event(5)])
   expect(added.map((m) => m.seq)).toEqual([3, 4, 5])
-  expect(log.merge('c1', [event(3), event(4), event(5)])).toEqual([])
+  expect(mergeHistory(log, 'c1', [event(3), event(4), event(5)])).toEqual([])
   expect(texts(log)).toEqual(['m3', 'm4', 'm5'])
 })
 

@@ -138,15 +138,12 @@ export class ConversationLog {
   }
 
   /**
-   * Merges a page of history (REST) with what arrived live: events already
-   * seen are skipped. A page that starts after `lastSeq + 1` starts the log there.
+   * Moves the log's start forward to `seq` when nothing up to it was applied
+   * (a page of REST history that starts later): see `mergeHistory`.
    */
-  merge(conversationId: string, events: ConversationEvent[]): ChatMessage[] {
-    const sorted = [...events].sort((a, b) => a.seq - b.seq)
+  skipTo(conversationId: string, seq: number): void {
     const state = this.#state(conversationId)
-    const first = sorted[0]
-    if (first && state.lastSeq < first.seq - 1) state.lastSeq = first.seq - 1
-    return sorted.flatMap((event) => this.apply(event).added)
+    if (state.lastSeq < seq) state.lastSeq = seq
   }
 
   /** Shows an own message at once, before the relay has it. */

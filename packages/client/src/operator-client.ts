@@ -11,7 +11,8 @@ import type { ConnectionStatus, InboundFrame } from './connection.ts'
 import type { ChatMessage } from './conversation-log.ts'
 import { createEmitter, type Unsubscribe } from './emitter.ts'
 import { ParleyError, type ParleyErrorCode } from './errors.ts'
-import type { CommonOptions } from './options.ts'
+import { mergeHistory } from './history.ts'
+import { type CommonOptions, requireWebSocket } from './options.ts'
 import { createCid } from './outbox.ts'
 import { PROTOCOL_VERSION, Session } from './session.ts'
 import { setList } from './stores.ts'
@@ -76,6 +77,7 @@ export function createOperatorClient(options: OperatorClientOptions): OperatorCl
   const session: Session = new Session({
     options,
     path: '/v1/operator',
+    WebSocket: requireWebSocket(options),
     keys: { cursor: 'parley:operator:cursor', outbox: 'parley:operator:outbox' },
     hello: (): OperatorHello => ({
       t: 'hello',
@@ -218,7 +220,7 @@ export function createOperatorClient(options: OperatorClientOptions): OperatorCl
       if (reply.conversation && !$conversations.get().some((c) => c.id === conversationId)) {
         upsert(reply.conversation)
       }
-      show(conversationId, log.merge(conversationId, reply.events))
+      show(conversationId, mergeHistory(log, conversationId, reply.events))
     },
     connect: () => {
       if (!session.destroyed) session.connection.connect()

@@ -9,7 +9,7 @@ import {
 import { type ChatMessage, ConversationLog } from './conversation-log.ts'
 import { cleanup, type Unsubscribe } from './emitter.ts'
 import { ParleyError } from './errors.ts'
-import { type CommonOptions, requireWebSocket, socketUrl } from './options.ts'
+import { type CommonOptions, socketUrl } from './options.ts'
 import { Outbox, type OutboxFrame } from './outbox.ts'
 import { type KeyValueStorage, memoryStorage, safeStorage } from './storage.ts'
 
@@ -23,10 +23,10 @@ export interface SessionOptions {
   options: CommonOptions
   path: string
   keys: { cursor: string; outbox: string; messages?: string }
-  /** Overrides `options.WebSocket` (the visitor client passes one that always fails when there is none). */
-  WebSocket?: WebSocketConstructor
+  /** The resolved constructor (the visitor client passes one that always fails when there is none). */
+  WebSocket: WebSocketConstructor
   hello: () => object
-  recover?: (error: ParleyError) => boolean
+  recover?: ((error: ParleyError) => boolean) | undefined
   /** Frames the session does not handle itself (everything but ack and error). */
   onFrame: (frame: InboundFrame) => void
   /** After `ack` or a failed frame (of type `t`): the log changed. */
@@ -61,14 +61,11 @@ export class Session {
     })
     this.outbox = new Outbox(this.storage, keys.outbox)
     this.connection = new Connection({
+      ...options,
       url: socketUrl(options.host, config.path),
-      WebSocket: config.WebSocket ?? requireWebSocket(options),
+      WebSocket: config.WebSocket,
       hello: config.hello,
-      ...(options.timers ? { timers: options.timers } : {}),
-      ...(options.random ? { random: options.random } : {}),
-      ...(options.backoff ? { backoff: options.backoff } : {}),
-      ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
-      ...(config.recover ? { recover: config.recover } : {}),
+      recover: config.recover,
     })
     this.subs.push(
       this.connection.on('state', ({ newState }) => this.$status.set(newState)),

@@ -139,7 +139,8 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
   const forms = new Set<string>()
   /** Form frames on their way over HTTP: not resent on the socket meanwhile. */
   const posting = new Set<string>()
-  const socketless = !(options.WebSocket ?? globalThis.WebSocket)
+  const WebSocket = options.WebSocket ?? globalThis.WebSocket
+  const socketless = !WebSocket
   let failedAttempts = 0
   let conversationId: string | undefined
   let maxTextLength = Number.POSITIVE_INFINITY
@@ -150,7 +151,7 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
   const session: Session = new Session({
     options,
     path: `/v1/visitor?site=${encodeURIComponent(options.site)}`,
-    ...(socketless ? { WebSocket: NoWebSocket as unknown as WebSocketConstructor } : {}),
+    WebSocket: WebSocket ?? (NoWebSocket as unknown as WebSocketConstructor),
     keys: { cursor: `${prefix}cursor`, outbox: `${prefix}outbox`, messages: `${prefix}messages` },
     hello: (): VisitorHello => {
       const token = session.storage.getItem(tokenKey)
