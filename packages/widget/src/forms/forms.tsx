@@ -31,6 +31,7 @@ type Form = ReturnType<typeof useForm>
 interface ShellProps {
   controller: WidgetController
   form: Form
+  t: Strings
   s: FormStrings
   intro: string
   submitLabel: string
@@ -44,6 +45,7 @@ interface ShellProps {
 function Shell({
   controller,
   form,
+  t,
   s,
   intro,
   submitLabel,
@@ -99,14 +101,14 @@ function Shell({
         </p>
       ) : null}
       <button type="submit" class="submit" disabled={!form.consent || form.status === 'sending'}>
-        {form.status === 'sending' ? s.sending : submitLabel}
+        {form.status === 'sending' ? t.sending : submitLabel}
       </button>
     </form>
   )
 }
 
 /** Name, phone (→ E.164, +7 by default in ru), when (as soon as possible or a slot in working hours). */
-export function CallbackForm({ controller, onClose }: FormProps) {
+export function CallbackForm({ controller, t, onClose }: FormProps) {
   const s = formStrings(controller.locale())
   const form = useForm(controller)
   const config = controller.$config.get()
@@ -126,6 +128,7 @@ export function CallbackForm({ controller, onClose }: FormProps) {
     <Shell
       controller={controller}
       form={form}
+      t={t}
       s={s}
       intro={s.callbackIntro}
       submitLabel={s.callbackSubmit}
@@ -189,7 +192,7 @@ export function CallbackForm({ controller, onClose }: FormProps) {
 }
 
 /** Name, email or phone, message; `text` prefills the message (the chat's unsent draft). */
-export function OfflineForm({ controller, onClose, text }: FormProps & { text?: string }) {
+export function OfflineForm({ controller, t, onClose, text }: FormProps & { text?: string }) {
   const s = formStrings(controller.locale())
   const form = useForm(controller)
   const locale = controller.locale()
@@ -197,6 +200,7 @@ export function OfflineForm({ controller, onClose, text }: FormProps & { text?: 
     <Shell
       controller={controller}
       form={form}
+      t={t}
       s={s}
       intro={s.offlineIntro}
       submitLabel={s.offlineSubmit}
@@ -240,7 +244,7 @@ export function OfflineForm({ controller, onClose, text }: FormProps & { text?: 
       <Field
         form={form.id}
         name="text"
-        label={s.message}
+        label={t.message}
         s={s}
         errors={form.errors}
         multiline
@@ -252,7 +256,7 @@ export function OfflineForm({ controller, onClose, text }: FormProps & { text?: 
 }
 
 /** The site's pre-chat fields, before the first message. */
-export function PrechatForm({ controller, onClose }: FormProps) {
+export function PrechatForm({ controller, t, onClose }: FormProps) {
   const s = formStrings(controller.locale())
   const form = useForm(controller)
   const locale = controller.locale()
@@ -262,6 +266,7 @@ export function PrechatForm({ controller, onClose }: FormProps) {
     <Shell
       controller={controller}
       form={form}
+      t={t}
       s={s}
       intro={s.prechatIntro}
       submitLabel={s.prechatSubmit}

@@ -1,12 +1,14 @@
 import type { FieldCode } from '@parley/protocol/forms'
 import type { Locale } from '../i18n.ts'
 
-/** Strings of the forms chunk (loaded with the forms, not with the chat). */
+/**
+ * Strings of the forms chunk (loaded with the forms, not with the chat). Those the
+ * chat already has (the message field's label, "Sending…") come from its `Strings`.
+ */
 export interface FormStrings {
   name: string
   phone: string
   email: string
-  message: string
   when: string
   asap: string
   /** The consent checkbox's label, before and inside the agreement link. */
@@ -18,7 +20,6 @@ export interface FormStrings {
   callbackSubmit: string
   offlineSubmit: string
   prechatSubmit: string
-  sending: string
   callbackDone: (slot?: string) => string
   offlineDone: string
   close: string
@@ -34,7 +35,6 @@ const en: FormStrings = {
   name: 'Name',
   phone: 'Phone',
   email: 'Email',
-  message: 'Message',
   when: 'When to call',
   asap: 'As soon as possible',
   consentBefore: 'I agree to the processing of my personal data under the ',
@@ -45,7 +45,6 @@ const en: FormStrings = {
   callbackSubmit: 'Request a call',
   offlineSubmit: 'Send message',
   prechatSubmit: 'Start chat',
-  sending: 'Sending…',
   callbackDone: (slot) =>
     slot ? `Thank you! We will call you ${slot}.` : 'Thank you! We will call you back soon.',
   offlineDone: 'Thank you! We have your message and will get back to you.',
@@ -69,7 +68,6 @@ const ru: FormStrings = {
   name: 'Имя',
   phone: 'Телефон',
   email: 'Эл. почта',
-  message: 'Сообщение',
   when: 'Когда позвонить',
   asap: 'Как можно скорее',
   consentBefore: 'Я даю согласие на обработку моих персональных данных на условиях ',
@@ -81,7 +79,6 @@ const ru: FormStrings = {
   callbackSubmit: 'Заказать звонок',
   offlineSubmit: 'Отправить сообщение',
   prechatSubmit: 'Начать чат',
-  sending: 'Отправляется…',
   callbackDone: (slot) =>
     slot ? `Спасибо! Мы позвоним вам ${slot}.` : 'Спасибо! Мы скоро вам перезвоним.',
   offlineDone: 'Спасибо! Мы получили ваше сообщение и свяжемся с вами.',
