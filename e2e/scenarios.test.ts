@@ -90,6 +90,11 @@ test('on the catalog the invitation shows after 3 s on the site, Reply opens the
   await composer.fill('A gift for my mother, she likes oolong.')
   await page.getByRole('button', { name: NAMES.send }).click()
   await expect.poll(() => log.innerText()).toContain('A gift for my mother, she likes oolong.')
+  await expect.poll(() => log.innerText()).not.toMatch(/Sending…|Отправляется…/)
+  // The stored invitation replaces the local card: the visitor reads it once, as Olga's
+  // message, and never the scenario's internal name.
+  await expect.poll(() => log.getByText(MESSAGE).count()).toBe(1)
+  expect(await log.innerText()).not.toContain('Gift help on the catalog')
   await screenshot(page, 'scenarios-chat-after-reply-light')
 
   const { conversations } = await adminApi<{

@@ -27,22 +27,25 @@ export function Log({ t, greeting, invitation, messages }: LogProps) {
   }, [messages.length, messages[messages.length - 1]?.status])
   return (
     <div ref={ref} class="log" role="log" aria-live="polite" aria-label={t.messages}>
-      {invitation ||
+      {/* Once the relay has stored the invitation (below), the local card would repeat it. */}
+      {(!messages.some((m) => m.data?.invitation) && invitation) ||
         (greeting ? (
           <div class="msg msg--operator">
             <p class="text">{greeting}</p>
           </div>
         ) : null)}
       {messages.map((m) => {
+        // The stored invitation reads, for the visitor, as the operator's message it was;
+        // its text names the scenario for operators only.
+        const invite = m.data?.invitation ? m.data : undefined
         // A system event (closed, rated) is a centred note even when the visitor caused it.
-        const side = m.kind === 'system' ? 'system' : m.author.kind
+        const side = invite ? 'operator' : m.kind === 'system' ? 'system' : m.author.kind
+        const author = invite ? invite.operator : m.author.name
         return (
           <div key={m.key} class={`msg msg--${side}`} data-status={m.status}>
-            {side === 'operator' && m.author.name ? (
-              <span class="author">{m.author.name}</span>
-            ) : null}
+            {side === 'operator' && author ? <span class="author">{author}</span> : null}
             <p class="text">
-              <MessageText text={m.text} />
+              <MessageText text={invite?.message ?? m.text} />
             </p>
             {side === 'visitor' && m.status !== 'sent' ? (
               <span class="mark">{m.status === 'pending' ? t.sending : t.failed}</span>
