@@ -19,14 +19,14 @@ function event(seq: number, text = `m${seq}`, conversationId = 'c1'): Conversati
 const texts = (log: ConversationLog, id = 'c1') => log.messages(id).map((m) => m.text)
 
 test('a duplicate event changes nothing', () => {
-  const log = new ConversationLog({ storage: memoryStorage(), cursorKey: 'cursor' })
+  const log = new ConversationLog()
   const results = [event(1), event(2), event(1), event(2)].map((e) => log.apply(e).added.length)
   expect(results).toEqual([1, 1, 0, 0])
   expect(texts(log)).toEqual(['m1', 'm2'])
 })
 
 test('an event after a gap waits, asks for one sync, and shows once the gap is filled', () => {
-  const log = new ConversationLog({ storage: memoryStorage(), cursorKey: 'cursor' })
+  const log = new ConversationLog()
   const steps = [event(1), event(4), event(3), event(2)].map((e) => {
     const { added, needsSync } = log.apply(e)
     return `${added.map((m) => m.seq).join(',') || '-'} sync:${needsSync} cursor:${log.cursor().c1}`
@@ -39,22 +39,22 @@ test('an event after a gap waits, asks for one sync, and shows once the gap is f
   ])
 })
 
-test('the cursor and the shown messages survive in storage, corrupt values are ignored', () => {
+test('a new log on the same storage starts empty: only read positions are kept, never text', () => {
   const storage = memoryStorage()
-  const keys = { storage, cursorKey: 'cursor', messagesKey: 'messages' }
+  const keys = { storage, readKey: 'read' }
   const first = new ConversationLog(keys)
-  first.apply(event(1))
+  first.apply(event(1, 'secret'))
   first.apply(event(2))
+  first.markRead('c1', 2)
   const second = new ConversationLog(keys)
-  expect(second.cursor()).toEqual({ c1: 2 })
-  expect(texts(second)).toEqual(['m1', 'm2'])
-  storage.setItem('cursor', '{not json')
-  storage.setItem('messages', 'null')
-  expect(new ConversationLog(keys).cursor()).toEqual({})
+  expect([second.cursor(), texts(second), second.readSeq('c1')]).toEqual([{}, [], 2])
+  expect(storage.getItem('read')).toBe('{"c1":2}')
+  storage.setItem('read', '{"c1":"x"}')
+  expect(new ConversationLog(keys).readSeq('c1')).toBe(0)
 })
 
 test('history merged after live events adds only what is missing', () => {
-  const log = new ConversationLog({ storage: memoryStorage(), cursorKey: 'cursor' })
+  const log = new ConversationLog()
   log.apply(event(5))
   const added = mergeHistory(log, 'c1', [event(3), event(4), event(5)])
   expect(added.map((m) => m.seq)).toEqual([3, 4, 5])
@@ -63,7 +63,7 @@ test('history merged after live events adds only what is missing', () => {
 })
 
 test('an own message keeps its key from pending through ack to event, even when the event comes first', () => {
-  const log = new ConversationLog({ storage: memoryStorage(), cursorKey: 'cursor' })
+  const log = new ConversationLog()
   const pending = { key: 'k1', cid: 'k1', author: { kind: 'visitor' as const }, text: 'hi', at: 0 }
   log.addPending({ ...pending, status: 'pending' })
   const shown = () => log.messages('c1').map((m) => `${m.key}:${m.status}`)
@@ -81,7 +81,7 @@ test('an own message keeps its key from pending through ack to event, even when 
 })
 
 test('a form event keeps its kind and fields; a plain message carries neither', () => {
-  const log = new ConversationLog({ storage: memoryStorage(), cursorKey: 'cursor' })
+  const log = new ConversationLog()
   const data = { name: 'Anna', phone: '+79161234567', when: 'asap' }
   log.apply({ ...event(1, 'Callback request: Anna'), kind: 'form', data })
   log.apply(event(2))

@@ -26,7 +26,6 @@ interface ConversationState {
   bySeq: Map<number, ChatMessage>
   /** Own messages acknowledged before their event arrived. */
   acked: Map<string, ChatMessage>
-  read: number
   syncing: boolean
 }
 
@@ -37,18 +36,13 @@ function applied(state: ConversationState): ChatMessage[] {
   return [...state.bySeq.values()].filter((message) => message.seq! <= state.lastSeq).sort(bySeq)
 }
 
-interface Persisted {
-  [conversationId: string]: { messages: ChatMessage[]; read: number }
-}
-
 export interface ConversationLogOptions {
-  storage: KeyValueStorage
-  /** Where `{ conversationId: lastSeq }` is kept so `hello` resumes after a reload. */
-  cursorKey: string
-  /** Where the last `keep` messages per conversation are kept, to show them after a reload. */
-  messagesKey?: string
-  /** @default 200 */
-  keep?: number
+  storage?: KeyValueStorage
+  /**
+   * Where `{ conversationId: readSeq }` is kept so the unread count survives a
+   * reload (no text is stored); without it read positions live in memory.
+   */
+  readKey?: string
 }
 
 /** What applying an event did. */
@@ -63,30 +57,20 @@ export interface ApplyResult {
  * The conversations a client sees, rebuilt from events applied by `seq`:
  * duplicates are dropped, events after a gap wait until the gap is filled, own
  * messages show at once as `pending` and keep their key when confirmed.
+ * Messages and the cursor live in memory only: a new log starts empty and the
+ * relay replays the conversations from the start.
  */
 export class ConversationLog {
   readonly #options: ConversationLogOptions
   readonly #conversations = new Map<string, ConversationState>()
   #pending: ChatMessage[] = []
   readonly #cidById = new Map<string, string>()
+  #read: Record<string, number>
 
-  constructor(options: ConversationLogOptions) {
+  constructor(options: ConversationLogOptions = {}) {
     this.#options = options
-    const { storage, cursorKey, messagesKey } = options
-    const cursor = readJson<Cursor>(storage, cursorKey, {})
-    const saved = messagesKey ? readJson<Persisted>(storage, messagesKey, {}) : {}
-    for (const [id, lastSeq] of Object.entries(cursor)) {
-      if (typeof lastSeq !== 'number') continue
-      const state = this.#state(id)
-      state.lastSeq = lastSeq
-      const entry = saved[id]
-      state.read = typeof entry?.read === 'number' ? entry.read : 0
-      for (const message of Array.isArray(entry?.messages) ? entry.messages : []) {
-        if (typeof message?.seq === 'number' && message.seq <= lastSeq) {
-          state.bySeq.set(message.seq, message)
-        }
-      }
-    }
+    const { storage, readKey } = options
+    this.#read = storage && readKey ? readJson(storage, readKey, {}) : {}
   }
 
   /** `{ conversationId: lastSeq }` for `hello` and `sync`. */
@@ -133,7 +117,6 @@ export class ConversationLog {
     const gap = state.bySeq.size > 0 && Math.max(...state.bySeq.keys()) > state.lastSeq
     const needsSync = gap && !state.syncing
     state.syncing = gap
-    if (added.length > 0) this.#persist()
     return { added, needsSync }
   }
 
@@ -163,7 +146,6 @@ export class ConversationLog {
     if (applied?.id === ack.id) {
       // The event came first (a replay before our resend): give it the pending key.
       state.bySeq.set(ack.seq, { ...applied, key: ack.cid, cid: ack.cid })
-      this.#persist()
     } else if (pending) {
       state.acked.set(ack.cid, {
         ...pending,
@@ -184,14 +166,14 @@ export class ConversationLog {
   }
 
   readSeq(conversationId: string): number {
-    return this.#conversations.get(conversationId)?.read ?? 0
+    const read = this.#read[conversationId]
+    return typeof read === 'number' ? read : 0
   }
 
   markRead(conversationId: string, seq: number): void {
-    const state = this.#state(conversationId)
-    if (seq <= state.read) return
-    state.read = seq
-    this.#persist()
+    if (seq <= this.readSeq(conversationId)) return
+    this.#read[conversationId] = seq
+    this.#saveRead()
   }
 
   /** After a new `welcome` the relay replays from the cursor: any gap request is void. */
@@ -202,7 +184,8 @@ export class ConversationLog {
   /** Forgets every conversation (a new visitor identity); pending messages stay, they are still sent. */
   clear(): void {
     this.#conversations.clear()
-    this.#persist()
+    this.#read = {}
+    this.#saveRead()
   }
 
   /**
@@ -224,20 +207,14 @@ export class ConversationLog {
   #state(conversationId: string): ConversationState {
     let state = this.#conversations.get(conversationId)
     if (!state) {
-      state = { lastSeq: 0, bySeq: new Map(), acked: new Map(), read: 0, syncing: false }
+      state = { lastSeq: 0, bySeq: new Map(), acked: new Map(), syncing: false }
       this.#conversations.set(conversationId, state)
     }
     return state
   }
 
-  #persist(): void {
-    const { storage, cursorKey, messagesKey, keep = 200 } = this.#options
-    writeJson(storage, cursorKey, this.cursor())
-    if (!messagesKey) return
-    const saved: Persisted = {}
-    for (const [id, state] of this.#conversations) {
-      saved[id] = { messages: applied(state).slice(-keep), read: state.read }
-    }
-    writeJson(storage, messagesKey, saved)
+  #saveRead(): void {
+    const { storage, readKey } = this.#options
+    if (storage && readKey) writeJson(storage, readKey, this.#read)
   }
 }

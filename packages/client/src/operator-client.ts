@@ -78,7 +78,7 @@ export function createOperatorClient(options: OperatorClientOptions): OperatorCl
     options,
     path: '/v1/operator',
     WebSocket: requireWebSocket(options),
-    keys: { cursor: 'parley:operator:cursor', outbox: 'parley:operator:outbox' },
+    keys: { outbox: 'parley:operator:outbox' },
     hello: (): OperatorHello => ({
       t: 'hello',
       v: PROTOCOL_VERSION,

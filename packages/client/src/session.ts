@@ -22,7 +22,8 @@ const TRANSIENT: readonly string[] = ['rate_limited', 'shutting_down', 'internal
 export interface SessionOptions {
   options: CommonOptions
   path: string
-  keys: { cursor: string; outbox: string; messages?: string }
+  /** Storage keys: the outbox, and (visitor) the read positions. */
+  keys: { outbox: string; read?: string }
   /** The resolved constructor (the visitor client passes one that always fails when there is none). */
   WebSocket: WebSocketConstructor
   hello: () => object
@@ -56,8 +57,7 @@ export class Session {
     this.storage = safeStorage(options.storage ?? memoryStorage())
     this.log = new ConversationLog({
       storage: this.storage,
-      cursorKey: keys.cursor,
-      ...(keys.messages ? { messagesKey: keys.messages } : {}),
+      ...(keys.read ? { readKey: keys.read } : {}),
     })
     this.outbox = new Outbox(this.storage, keys.outbox)
     this.connection = new Connection({

@@ -105,22 +105,66 @@ test('events are applied by seq: a duplicate is ignored and a gap is synced and 
   ])
 })
 
-test('after a reload the stored cursor resumes hello and the stored messages show at once', async () => {
-  const storage = memoryStorage()
+/** A storage whose keys can be listed. */
+function listedStorage(): KeyValueStorage & { data: Map<string, string> } {
+  const data = new Map<string, string>()
+  return {
+    data,
+    getItem: (key) => data.get(key) ?? null,
+    setItem: (key, value) => void data.set(key, value),
+    removeItem: (key) => void data.delete(key),
+  }
+}
+
+test('a reload keeps no conversation text: the next client says hello with an empty cursor and shows the history replayed after welcome', async () => {
+  const storage = listedStorage()
   const first = visitor(storage)
   await first.send('one')
   relay.push('c1', 'two', { kind: 'operator' })
   await until(() => expect(first.$messages.get()).toHaveLength(2))
+  first.markRead()
   first.destroy()
+  expect(Object.fromEntries(storage.data)).toEqual({
+    'parley:site-1:token': 'token-1',
+    'parley:site-1:outbox': '[]',
+    'parley:site-1:read': '{"c1":2}',
+  })
 
   const second = visitor(storage)
-  expect(shown(second)).toEqual(['1 visitor: one (sent)', '2 operator: two (sent)'])
+  expect(shown(second)).toEqual([])
   second.connect()
-  await until(() => expect(relay.frames('hello')).toHaveLength(2))
-  expect(relay.frames('hello')[1]).toMatchObject({ token: 'token-1', cursor: { c1: 2 } })
+  await until(() => expect(shown(second)).toHaveLength(2))
+  expect(relay.frames('hello')[1]).toMatchObject({ token: 'token-1', cursor: {} })
+  expect(shown(second)).toEqual(['1 visitor: one (sent)', '2 operator: two (sent)'])
+  expect(second.$unread.get()).toBe(0)
   relay.push('c1', 'three', { kind: 'operator' })
   await until(() => expect(second.$messages.get()).toHaveLength(3))
-  expect(shown(second).at(-1)).toBe('3 operator: three (sent)')
+  expect([shown(second).at(-1), second.$unread.get()]).toEqual(['3 operator: three (sent)', 1])
+})
+
+test('within a live client the cursor in memory resumes hello after a reconnect', async () => {
+  const client = visitor()
+  const messages: string[] = []
+  client.on('message', ({ message }) => messages.push(message.text))
+  await client.send('one')
+  relay.push('c1', 'two', { kind: 'operator' })
+  await until(() => expect(messages).toEqual(['one', 'two']))
+  relay.dropAll()
+  await until(() => expect(relay.frames('hello')).toHaveLength(2))
+  await until(() => expect(client.$status.get()).toBe('connected'))
+  relay.push('c1', 'three', { kind: 'operator' })
+  await until(() => expect(messages).toHaveLength(3))
+  expect(relay.frames('hello')[1]).toMatchObject({ cursor: { c1: 2 } })
+  expect(messages).toEqual(['one', 'two', 'three'])
+})
+
+test('the obsolete message cache and stored cursor are removed when a client starts', () => {
+  const storage = listedStorage()
+  storage.setItem('parley:site-1:messages', '{"c1":{"messages":[{"text":"private"}],"read":1}}')
+  storage.setItem('parley:site-1:cursor', '{"c1":1}')
+  storage.setItem('parley:site-1:token', 'token-1')
+  visitor(storage)
+  expect([...storage.data.keys()]).toEqual(['parley:site-1:token'])
 })
 
 test('an invalid stored token is dropped and the visitor starts over once as a new visitor', async () => {

@@ -61,7 +61,11 @@ export interface VisitorClient {
   readonly $available: ReadableAtom<boolean | undefined>
   /** The signed messenger start parameter from `welcome`; `undefined` before it. */
   readonly $startParam: ReadableAtom<string | undefined>
-  /** Opens the socket and says hello with the stored token and cursor; idempotent. */
+  /**
+   * Opens the socket and says hello with the stored token and the cursor of this
+   * client's memory (empty after a page load: the relay replays the visitor's
+   * conversations from the start); idempotent.
+   */
   connect(): void
   /**
    * Shows the message as pending at once and keeps it in the outbox until the
@@ -92,7 +96,7 @@ export interface VisitorClient {
    */
   engage(data: EngageData): Promise<Ack>
   /**
-   * Forgets the visitor (logout): removes its token, cursor, outbox and messages
+   * Forgets the visitor (logout): removes its token, outbox and read positions
    * from storage, closes the socket and empties the stores. The client is done;
    * create a new one for the next visitor.
    */
@@ -152,7 +156,7 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
     options,
     path: `/v1/visitor?site=${encodeURIComponent(options.site)}`,
     WebSocket: WebSocket ?? (NoWebSocket as unknown as WebSocketConstructor),
-    keys: { cursor: `${prefix}cursor`, outbox: `${prefix}outbox`, messages: `${prefix}messages` },
+    keys: { outbox: `${prefix}outbox`, read: `${prefix}read` },
     hello: (): VisitorHello => {
       const token = session.storage.getItem(tokenKey)
       return {
@@ -189,13 +193,15 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
     onError: (error) => events.emit('error', { error }),
   })
   const { log } = session
+  // Conversation text was cached here before; it stays off the visitor's device.
+  for (const key of ['messages', 'cursor']) session.storage.removeItem(prefix + key)
 
   // Messages still in the outbox from before a reload show as pending at once.
   for (const { frame, at } of session.outbox.list()) {
     if (frame.t !== 'send' || frame.text === undefined) continue
     log.addPending(pendingMessage(frame.cid, frame.text, at, frame.conversationId))
+    conversationId = frame.conversationId ?? conversationId
   }
-  conversationId = latestStored()
   refresh()
 
   session.subs.push(
@@ -218,16 +224,6 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
       status: 'pending',
       ...(id ? { conversationId: id } : {}),
     }
-  }
-
-  /** Before a welcome names the conversations: the stored one with the newest message. */
-  function latestStored(): string | undefined {
-    let latest: { id: string; at: number } | undefined
-    for (const id of Object.keys(log.cursor())) {
-      const at = log.messages(id).at(-1)?.at ?? 0
-      if (!latest || at > latest.at) latest = { id, at }
-    }
-    return latest?.id
   }
 
   function refresh(): void {
@@ -436,7 +432,7 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
     },
     shutdown() {
       session.destroy()
-      for (const key of ['token', 'cursor', 'outbox', 'messages']) {
+      for (const key of ['token', 'outbox', 'read']) {
         session.storage.removeItem(`${prefix}${key}`)
       }
       conversationId = undefined

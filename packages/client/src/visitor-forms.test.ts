@@ -169,12 +169,12 @@ test('shutdown forgets the visitor: storage keys removed, stores emptied, socket
   const storage = memoryStorage()
   const client = visitor(storage)
   await client.send('hello')
-  await until(() => expect(client.$messages.get()).toHaveLength(1))
-  expect(storage.getItem('parley:site-1:token')).not.toBeNull()
+  await until(() => expect(client.$messages.get()[0]?.seq).toBe(1))
+  client.markRead()
+  const keys = ['token', 'outbox', 'read'].map((key) => `parley:site-1:${key}`)
+  expect(keys.map((key) => storage.getItem(key) === null)).toEqual([false, false, false])
   client.shutdown()
-  for (const key of ['token', 'cursor', 'outbox', 'messages']) {
-    expect(storage.getItem(`parley:site-1:${key}`)).toBeNull()
-  }
+  expect(keys.map((key) => storage.getItem(key))).toEqual([null, null, null])
   expect(client.$messages.get()).toEqual([])
   expect(client.$conversation.get()).toBeUndefined()
   expect(client.$status.get()).toBe('closed')
