@@ -5,7 +5,7 @@ import type { Facts } from './facts.ts'
 import { facts, MONDAY_9_UTC as T } from './test/fixtures.ts'
 
 const NEVER = Number.POSITIVE_INFINITY
-const moscow = { visitor: { returning: false, region: { country: 'RU', region: 'MOW' } } }
+const moscow = { region: { country: 'RU', region: 'MOW' } }
 /** A visit that landed with `patch` (referrer, UTM). */
 const landed = (patch: Partial<Facts['session']>): Partial<Facts> => ({
   session: { ...facts().session, ...patch },
@@ -24,7 +24,7 @@ describe('checkCondition', () => {
     [
       'region: country known, region unknown',
       { type: 'region', country: 'RU', region: 'MOW' },
-      { visitor: { returning: false, region: { country: 'RU' } } },
+      { region: { country: 'RU' } },
       false,
     ],
     ['pagesViewed: reached', { type: 'pagesViewed', count: 3 }, sessionWith(3), true],
@@ -73,7 +73,7 @@ describe('checkCondition', () => {
     [
       'visitor: returning, returned',
       { type: 'visitor', visitor: 'returning' },
-      { visitor: { returning: true } },
+      landed({ returning: true }),
       true,
     ],
     ['operatorsOnline: site flag on', { type: 'operatorsOnline' }, { operatorsOnline: true }, true],

@@ -18,7 +18,7 @@ const after = (at: number, now: number): Check => (now >= at ? [true, NEVER] : [
 function value(c: Condition, f: Facts): boolean {
   switch (c.type) {
     case 'region': {
-      const r = f.visitor.region
+      const r = f.region
       return (
         !!r &&
         upper(r.country) === upper(c.country) &&
@@ -40,7 +40,7 @@ function value(c: Condition, f: Facts): boolean {
     case 'device':
       return f.device === c.device
     case 'visitor':
-      return f.visitor.returning === (c.visitor === 'returning')
+      return !!f.session.returning === (c.visitor === 'returning')
     case 'operatorsOnline': {
       const o = f.operatorsOnline
       if (typeof o === 'boolean') return o

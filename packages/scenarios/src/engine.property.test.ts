@@ -108,7 +108,6 @@ function run(scenarios: Scenario[], settings: ScenarioSettings, commands: Comman
   const state: Omit<Facts, 'now' | 'showing'> = {
     page: { url: 'https://shop.example/', path: '/', enteredAt: now },
     session: { id: 'session-1', startedAt: now, pages: 1 },
-    visitor: { returning: false },
     device: 'desktop',
     operatorsOnline: true,
     hasOpenConversation: false,

@@ -124,8 +124,10 @@ describe('createEngine', () => {
     time.advance(2000)
     engine.click('s1')
     expect(log.at(-1)).toBe('click s1 on https://shop.example/')
-    expect(stored()?.scenarios['s1']).toEqual({ shown: [T], shownInSession: ['session-1'] })
-    expect(stored()?.sessions).toBe(1)
+    expect(stored()).toEqual({
+      lastShownAt: T,
+      scenarios: { s1: { shown: [T], shownInSession: ['session-1'] } },
+    })
   })
 
   it('shows a delayed invitation only if the scenario still wins when the delay ends', () => {

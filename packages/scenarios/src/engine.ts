@@ -1,7 +1,7 @@
 import type { Scenario, ScenarioSettings } from '@parley/protocol'
 import { evaluate } from './evaluate.ts'
 import type { AttributionEvent, Decision, Facts, History } from './facts.ts'
-import { emptyHistory, isHistory, newSession, recordDismissed, recordShown } from './history.ts'
+import { emptyHistory, isHistory, recordDismissed, recordShown } from './history.ts'
 
 /** Longest delay `setTimeout` keeps; a longer one fires at once. */
 const MAX_DELAY = 2 ** 31 - 1
@@ -70,8 +70,6 @@ export function createEngine(options: EngineOptions): Engine {
     timers.clearTimeout(timer as never)
     const now = clock()
     facts.now = now
-    const session = facts.session.id
-    if (history.session !== session) commit(newSession(history, session))
     const result = evaluate(scenarios, facts, history, settings)
     facts.exitIntent = false
     let show = result.show
@@ -80,7 +78,7 @@ export function createEngine(options: EngineOptions): Engine {
     if (show && show.at <= now) {
       pending = undefined
       facts.showing = show.scenarioId
-      commit(recordShown(history, show.scenarioId, session, now))
+      commit(recordShown(history, show.scenarioId, facts.session.id, now))
       emit('impression', show.scenarioId)
       onShow({ ...show, at: now })
       return

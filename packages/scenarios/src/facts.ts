@@ -19,7 +19,8 @@ export interface Facts {
   page: { url: string; path: string; enteredAt: number }
   /**
    * The visit: `pages` counts the page views in it, the current one included;
-   * `referrer` and `utm` are the landing page's.
+   * `referrer` and `utm` are the landing page's; `returning` when the visitor
+   * had a visit before this one.
    */
   session: {
     id: string
@@ -27,9 +28,10 @@ export interface Facts {
     pages: number
     referrer?: string | undefined
     utm?: { source?: string; medium?: string; campaign?: string } | undefined
+    returning?: boolean | undefined
   }
-  /** `region` is absent when unknown: a region condition is then false. */
-  visitor: { returning: boolean; region?: Region }
+  /** Absent when unknown: a region condition is then false. */
+  region?: Region | undefined
   device: 'desktop' | 'mobile'
   /** Per routing group, or one flag for the whole site. */
   operatorsOnline: boolean | Record<string, boolean>
@@ -47,17 +49,13 @@ export interface Facts {
 export interface ScenarioHistory {
   /** Impression times, oldest first, the last 100 kept. */
   shown: number[]
-  /** Sessions with an impression, the last 20 kept. */
-  shownInSession: string[]
+  /** The session of the last impression (sessions never come back; older versions kept 20). */
+  shownInSession?: string[]
   dismissedAt?: number
 }
 
 /** The persisted visit history; changed only through the reducers in `history.ts`. */
 export interface History {
-  /** Sessions seen, the current one included. */
-  sessions: number
-  /** Id of the current session. */
-  session?: string
   /** Last impression of any scenario (for the global gap). */
   lastShownAt?: number
   scenarios: Record<string, ScenarioHistory>

@@ -15,7 +15,6 @@ export type {
 export {
   emptyHistory,
   isHistory,
-  newSession,
   recordDismissed,
   recordShown,
 } from './history.ts'

@@ -16,8 +16,8 @@ export function allowedFrom(scenario: Scenario, history: History, sessionId: str
   if (!entry) return from
   const { shown, dismissedAt } = entry
   if (maxTimes && shown.length >= maxTimes) return Number.POSITIVE_INFINITY
-  if (oncePerSession && entry.shownInSession.includes(sessionId)) return Number.POSITIVE_INFINITY
-  if (oncePerDays && shown.length) from = Math.max(...shown) + oncePerDays * DAY
+  if (oncePerSession && entry.shownInSession?.includes(sessionId)) return Number.POSITIVE_INFINITY
+  if (oncePerDays) from = Math.max(...shown) + oncePerDays * DAY
   if (cooldownAfterDismissDays && dismissedAt !== undefined) {
     from = Math.max(from, dismissedAt + cooldownAfterDismissDays * DAY)
   }

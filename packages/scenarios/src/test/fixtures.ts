@@ -28,7 +28,6 @@ export function facts(overrides: Partial<Facts> = {}): Facts {
     now,
     page: { url: 'https://shop.example/', path: '/', enteredAt: now },
     session: { id: 'session-1', startedAt: now, pages: 1 },
-    visitor: { returning: false },
     device: 'desktop',
     operatorsOnline: true,
     hasOpenConversation: false,

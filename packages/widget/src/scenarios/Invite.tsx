@@ -43,7 +43,7 @@ export function Invite({ decision: { action }, locale, onReply, onDismiss }: Inv
       aria-label={label}
       onKeyDown={(e) => e.key === 'Escape' && close()}
     >
-      <Message text={action.message} operator={action.operator} />
+      <Message {...action} />
       <button type="button" class="reply" onClick={onReply}>
         {reply}
       </button>
@@ -60,18 +60,23 @@ export function Invite({ decision: { action }, locale, onReply, onDismiss }: Inv
  * The invitation as the operator's message (photo, name, position, text): first
  * in the chat's log (a local message, never sent), and in the bubble.
  */
-export function Message({ text, operator: o }: { text: string; operator?: InvitationOperator }) {
+export function Message({
+  message,
+  operator: o,
+}: {
+  message: string
+  operator?: InvitationOperator
+}) {
   return (
     <div class="msg">
       {o ? (
         <span class="author">
           {/* The relay accepts only http(s) photo URLs. */}
-          {o.photoUrl ? <img class="avatar" src={o.photoUrl} alt="" /> : null}
-          {o.name}
+          {o.photoUrl ? <img class="avatar" src={o.photoUrl} alt="" /> : null} {o.name}
           {o.position ? `, ${o.position}` : null}
         </span>
       ) : null}
-      <p class="text">{text}</p>
+      <p class="text">{message}</p>
     </div>
   )
 }

@@ -1,10 +1,10 @@
 import type { KeyValueStorage } from '@parley/client'
-import type { Decision, Engine, EngineOptions, Facts, Timers } from '@parley/scenarios'
+import type { Decision, Engine, EngineOptions } from '@parley/scenarios'
 import type { WidgetController } from '../controller.ts'
 import { browserStorage } from '../storage.ts'
 import { Invite, Message } from './Invite.tsx'
 import { watchPages } from './page-watch.ts'
-import { pageView, readVisits, type VisitData } from './visits.ts'
+import { pageView, readVisits } from './visits.ts'
 
 /** What the scenarios chunk takes from the page; tests pass fakes. */
 export interface ScenarioDeps {
@@ -16,8 +16,6 @@ export interface ScenarioDeps {
   storage: KeyValueStorage | undefined
   /** For `POST .../engage` before consent (keepalive; nothing stored on the device). */
   fetch: typeof fetch
-  /** @default globalThis */
-  timers?: Timers
 }
 
 /** `startScenarios` with the browser's window, storage and fetch (what `mount()` uses). */
@@ -45,36 +43,26 @@ export function startScenarios(controller: WidgetController, deps: ScenarioDeps)
   const config = controller.$config.get()!
   const { window: win, storage } = deps
   const { location } = win
+  const stop = new AbortController()
   const key = `parley:${controller.site}:visits`
-  const now = () => controller.now()
-  let data: VisitData = readVisits(storage, key)
+  const data = readVisits(storage, key)
   const save = () => $client.get() && storage?.setItem(key, JSON.stringify(data))
-  const view = () => {
-    data = { ...data, session: pageView(data.session, now(), win) }
+  let url: string
+  /** Counts a page view: the page and session facts. */
+  const facts = () => {
+    const now = controller.now()
+    url = location.href
+    data.session = pageView(data.session, now, win)
     save()
-    return data.session!
+    return { page: { url, path: location.pathname, enteredAt: now }, session: data.session }
   }
-  const before = data
-  let url = location.href
-  let session = view()
-  const visitor: Facts['visitor'] = {
-    returning: (before.history?.sessions ?? 0) > (before.session?.id === session.id ? 1 : 0),
-  }
-  const facts = () => ({
-    page: { url: location.href, path: location.pathname, enteredAt: now() },
-    session,
-    visitor,
-  })
 
   /** The invitation on screen, or the one that opened the panel, until it is taken or dismissed. */
   let shown: Decision | undefined
-  /** True while an invitation opens the panel (not the visitor). */
-  let opening = false
 
   /** The invitation's message opens the chat's log. */
   const invite = ({ action }: Decision) =>
-    'message' in action &&
-    $invitation.set(<Message text={action.message} operator={action.operator} />)
+    'message' in action && $invitation.set(<Message {...action} />)
 
   /** Ends the invitation on screen: taken (it counts as a click) or dismissed. */
   function end(decision: Decision, took?: boolean): void {
@@ -113,27 +101,27 @@ export function startScenarios(controller: WidgetController, deps: ScenarioDeps)
     // The reply or the callback request will name the scenario (conversion and routing).
     controller.scenarioId = decision.scenarioId
     invite(decision)
-    opening = controller.quiet = true
+    // `quiet` (until the panel has rendered) also tells the `$open` listener below it was not the visitor.
+    controller.quiet = true
     controller.open(type === 'openChat' ? 'chat' : 'callback')
-    opening = false
   }
 
   const presence = $presence.get()
   const engine = deps.createEngine({
-    scenarios: config.scenarios ?? [],
+    scenarios: config.scenarios!,
     settings: config.scenarioSettings ?? { minGapSeconds: 0 },
     facts: {
       ...facts(),
+      region: presence?.region,
       device: win.matchMedia?.('(pointer: coarse)').matches ? 'mobile' : 'desktop',
       operatorsOnline: !!presence?.operatorsOnline,
       widgetOpen: $open.get(),
       events: controller.tracked.splice(0),
     },
-    clock: now,
-    timers: deps.timers,
+    clock: controller.now,
     history: data.history,
     save(history) {
-      data = { ...data, history }
+      data.history = history
       save()
     },
     // Deferred: the engine may decide while it is being created.
@@ -161,52 +149,43 @@ export function startScenarios(controller: WidgetController, deps: ScenarioDeps)
     engine.click(id)
   }
 
-  let offClient = () => {}
+  watchPages(
+    win,
+    stop.signal,
+    () => location.href !== url && engine.update(facts()),
+    () => engine.update({ exitIntent: true }),
+  )
+  let offClient: (() => void)[] = []
   const offs = [
-    watchPages(
-      win,
-      () => {
-        if (location.href === url) return
-        url = location.href
-        const next = view()
-        if (next.id !== session.id) visitor.returning = true
-        session = next
-        engine.update(facts())
-      },
-      () => engine.update({ exitIntent: true }),
+    $presence.listen(
+      (reply) =>
+        reply &&
+        engine.update({ operatorsOnline: reply.operatorsOnline > 0, region: reply.region }),
     ),
-    $presence.listen((reply) => {
-      if (!reply) return
-      if (reply.region) visitor.region = reply.region
-      engine.update({ operatorsOnline: reply.operatorsOnline > 0, visitor })
-    }),
     $open.listen((open) => {
       // Opening the widget takes a bubble or pulse; closing a panel an invitation opened
       // (without replying) dismisses it.
-      if (shown && !opening) end(shown, open)
+      if (shown && !controller.quiet) end(shown, open)
       engine.update({ widgetOpen: open })
     }),
     $client.subscribe((client) => {
-      offClient()
-      offClient = () => {}
-      if (!client) return
+      for (const off of offClient) off()
+      offClient = client
+        ? [
+            client.$operatorsOnline.listen((n) => engine.update({ operatorsOnline: n > 0 })),
+            client.$conversation.subscribe((c) =>
+              engine.update({ hasOpenConversation: c?.status === 'open' }),
+            ),
+          ]
+        : []
       save()
-      const offs = [
-        client.$operatorsOnline.listen((n) => engine.update({ operatorsOnline: n > 0 })),
-        client.$conversation.subscribe((c) =>
-          engine.update({ hasOpenConversation: c?.status === 'open' }),
-        ),
-      ]
-      offClient = () => {
-        for (const off of offs) off()
-      }
     }),
   ]
 
   return () => {
+    stop.abort()
     engine.destroy()
-    for (const off of offs) off()
-    offClient()
+    for (const off of [...offs, ...offClient]) off()
     $extra.set(undefined)
     controller.onConvert = undefined
   }

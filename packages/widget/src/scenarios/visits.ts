@@ -1,8 +1,6 @@
 import type { KeyValueStorage } from '@parley/client'
 import type { History } from '@parley/scenarios'
 
-type Utm = { source?: string; medium?: string; campaign?: string }
-
 /** A visit: page views with no gap of 30 minutes or more. */
 export interface VisitSession {
   id: string
@@ -13,8 +11,10 @@ export interface VisitSession {
   pages: number
   /** `document.referrer` when the session began. */
   referrer?: string | undefined
-  /** UTM parameters of the landing page. */
-  utm?: Utm | undefined
+  /** UTM parameters of the landing page (empty when it had none). */
+  utm?: { source?: string; medium?: string; campaign?: string }
+  /** The visitor had a session before this one. */
+  returning?: boolean
 }
 
 /** What `parley:<site>:visits` holds. */
@@ -27,10 +27,10 @@ export interface VisitData {
 /** Inactivity after which the next page view starts a new session. */
 export const SESSION_GAP_MS = 30 * 60_000
 
-/** The visit data stored under `key`: empty when there is none or it is unreadable. */
+/** A copy of the visit data stored under `key`: empty when there is none or it is unreadable. */
 export function readVisits(storage: KeyValueStorage | undefined, key: string): VisitData {
   try {
-    return JSON.parse(storage?.getItem(key) ?? '{}') ?? {}
+    return { ...JSON.parse(storage?.getItem(key) ?? '{}') }
   } catch {
     return {}
   }
@@ -48,19 +48,20 @@ export function pageView(
 ): VisitSession {
   if (!session || !(now - session.seenAt < SESSION_GAP_MS)) {
     const params = new URLSearchParams(win.location.search)
-    // Empty when the landing page had none: the same to a `utm` condition.
     const utm: Record<string, string> = {}
     for (const k of ['source', 'medium', 'campaign']) {
       const value = params.get(`utm_${k}`)
       if (value) utm[k] = value
     }
     session = {
-      id: `${now.toString(36)}${Math.random().toString(36).slice(2, 8)}`,
+      id: Math.random().toString(36).slice(2),
       startedAt: now,
       seenAt: now,
       pages: 0,
       referrer: win.document.referrer || undefined,
       utm,
+      // Stored only once storage is allowed: before that, every visitor is new.
+      returning: !!session,
     }
   }
   return { ...session, seenAt: now, pages: session.pages + 1 }
