@@ -13,7 +13,8 @@ export interface Timers {
 
 export interface EngineOptions {
   scenarios: readonly Scenario[]
-  settings: ScenarioSettings
+  /** @default { minGapSeconds: 0 } */
+  settings?: ScenarioSettings | undefined
   /** The facts at start; `now` and `showing` are the engine's. */
   facts: Omit<Facts, 'now' | 'showing'>
   /** @default Date.now */
@@ -70,7 +71,7 @@ export function createEngine(options: EngineOptions): Engine {
     timers.clearTimeout(timer as never)
     const now = clock()
     facts.now = now
-    const result = evaluate(scenarios, facts, history, settings)
+    const result = evaluate(scenarios, facts, history, settings ?? { minGapSeconds: 0 })
     facts.exitIntent = false
     let show = result.show
     if (show && pending?.scenarioId === show.scenarioId) show = pending

@@ -43,7 +43,7 @@ export function Invite({ decision: { action }, locale, onReply, onDismiss }: Inv
       aria-label={label}
       onKeyDown={(e) => e.key === 'Escape' && close()}
     >
-      <Message {...action} />
+      {Message(action)}
       <button type="button" class="reply" onClick={onReply}>
         {reply}
       </button>

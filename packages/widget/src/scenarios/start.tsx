@@ -61,8 +61,7 @@ export function startScenarios(controller: WidgetController, deps: ScenarioDeps)
   let shown: Decision | undefined
 
   /** The invitation's message opens the chat's log. */
-  const invite = ({ action }: Decision) =>
-    'message' in action && $invitation.set(<Message {...action} />)
+  const invite = ({ action }: Decision) => 'message' in action && $invitation.set(Message(action))
 
   /** Ends the invitation on screen: taken (it counts as a click) or dismissed. */
   function end(decision: Decision, took?: boolean): void {
@@ -89,7 +88,7 @@ export function startScenarios(controller: WidgetController, deps: ScenarioDeps)
           decision={decision}
           locale={controller.locale()}
           onReply={() => {
-            end(decision, true)
+            // Opening takes the invitation (the `$open` listener below).
             controller.interact()
             controller.open('chat')
           }}
@@ -106,15 +105,18 @@ export function startScenarios(controller: WidgetController, deps: ScenarioDeps)
     controller.open(type === 'openChat' ? 'chat' : 'callback')
   }
 
-  const presence = $presence.get()
+  /** The relay's presence reply (operators, the visitor's region) as facts. */
+  const presence = (reply = $presence.get()) => ({
+    operatorsOnline: !!reply?.operatorsOnline,
+    region: reply?.region,
+  })
   const engine = deps.createEngine({
     scenarios: config.scenarios!,
-    settings: config.scenarioSettings ?? { minGapSeconds: 0 },
+    settings: config.scenarioSettings,
     facts: {
       ...facts(),
-      region: presence?.region,
+      ...presence(),
       device: win.matchMedia?.('(pointer: coarse)').matches ? 'mobile' : 'desktop',
-      operatorsOnline: !!presence?.operatorsOnline,
       widgetOpen: $open.get(),
       events: controller.tracked.splice(0),
     },
@@ -157,11 +159,7 @@ export function startScenarios(controller: WidgetController, deps: ScenarioDeps)
   )
   let offClient: (() => void)[] = []
   const offs = [
-    $presence.listen(
-      (reply) =>
-        reply &&
-        engine.update({ operatorsOnline: reply.operatorsOnline > 0, region: reply.region }),
-    ),
+    $presence.listen((reply) => reply && engine.update(presence(reply))),
     $open.listen((open) => {
       // Opening the widget takes a bubble or pulse; closing a panel an invitation opened
       // (without replying) dismisses it.
