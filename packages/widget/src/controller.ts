@@ -336,7 +336,10 @@ export function createController(options: WidgetOptions, env: WidgetEnvironment)
       $client.get()?.shutdown()
       $client.set(undefined)
       loading = undefined
+      // The client removes its own keys; the widget's are the pre-chat flag and the
+      // scenarios' visit history.
       env.storage()?.removeItem(prechatKey(options.site))
+      env.storage()?.removeItem(`parley:${options.site}:visits`)
       $prechatDone.set(false)
       controller.draft = ''
       controller.close()
