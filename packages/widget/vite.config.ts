@@ -7,9 +7,6 @@ import { defineConfig } from 'vite'
  * - `vite build --mode loader`: `dist/loader.js`, a self-contained IIFE for the
  *   script tag. Must run second: it keeps what the first build wrote.
  */
-/** Rarely needed modules loaded with `import()`: each becomes a `lazy-*` chunk. */
-const LAZY = ['/widget/src/attention.ts', '/client/src/http-fallback.ts']
-
 export default defineConfig(({ mode }) => {
   const loader = mode === 'loader'
   return {
@@ -57,19 +54,18 @@ export default defineConfig(({ mode }) => {
               // `/* @__PURE__ */` marks are for a further bundler; this output is final.
               comments: false,
               entryFileNames: '[name].js',
-              // On-demand chunks are named `forms-*` (forms and rating), `lazy-*`
-              // (title blink and sound, the client's HTTP fallback), `scenarios-*` (the
-              // engagement engine) and `invite-*` (its DOM side and the invitation
-              // bubble), the last two loaded only for sites with scenarios:
-              // scripts/size.ts leaves them out of "first open" and counts them in
-              // "everything".
+              // widget.js holds the chat and its client (title blink, sound and the HTTP
+              // fallback included): every further file costs gzip overhead. Two on-demand
+              // chunks: `forms-*` (forms and rating, when one is shown) and `scenarios-*`
+              // (the engagement engine with its DOM side and the invitation bubble, only
+              // for sites with scenarios). scripts/size.ts leaves them out of "first open"
+              // and counts them in "everything".
               chunkFileNames: (chunk) => {
                 const id = chunk.facadeModuleId ?? ''
                 if (id.endsWith('/src/forms/forms.tsx')) return 'chunks/forms-[hash].js'
-                if (LAZY.some((file) => id.endsWith(file))) return 'chunks/lazy-[hash].js'
-                if (id.endsWith('/scenarios/src/index.ts')) return 'chunks/scenarios-[hash].js'
-                if (id.endsWith('/widget/src/scenarios/start.tsx')) return 'chunks/invite-[hash].js'
-                const name = chunk.name.replace(/^(forms|lazy|scenarios|invite)/, 'shared')
+                if (id.endsWith('/widget/src/scenarios/chunk.ts'))
+                  return 'chunks/scenarios-[hash].js'
+                const name = chunk.name.replace(/^(forms|scenarios)/, 'shared')
                 return `chunks/${name}-[hash].js`
               },
             },

@@ -11,7 +11,7 @@ import type { ConnectionStatus, InboundFrame, WebSocketConstructor } from './con
 import type { ChatMessage } from './conversation-log.ts'
 import { createEmitter, type Unsubscribe } from './emitter.ts'
 import { ParleyError } from './errors.ts'
-import type { HttpError } from './http-fallback.ts'
+import { type HttpError, postForm } from './http-fallback.ts'
 import type { CommonOptions } from './options.ts'
 import type { OutboxFrame } from './outbox.ts'
 import { createCid } from './outbox.ts'
@@ -251,32 +251,29 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
     for (const { frame } of session.outbox.list()) {
       if (!HTTP_FORMS.includes(frame.t) || posting.has(frame.cid)) continue
       posting.add(frame.cid)
-      // A separate chunk in the widget build: only visitors whose socket fails download it.
-      import('./http-fallback.ts')
-        .then(({ postForm }) =>
-          postForm(
-            {
-              host: options.host,
-              site: options.site,
-              fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
-              token: () => session.storage.getItem(tokenKey),
-              setToken: (token) => session.storage.setItem(tokenKey, token),
-            },
-            frame,
-          ),
-        )
-        .then(
-          (ack) => {
-            posting.delete(frame.cid)
-            if (!session.destroyed) session.acknowledge(ack)
-          },
-          (error: HttpError) => {
-            posting.delete(frame.cid)
-            if (session.destroyed || error.retry !== false) return
-            session.reject(error)
-            events.emit('error', { error })
-          },
-        )
+      // Bundled, not a lazy chunk: in the widget build a file of its own cost more
+      // bytes in all than it saved (packages/widget, ARCHITECTURE.md).
+      postForm(
+        {
+          host: options.host,
+          site: options.site,
+          fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+          token: () => session.storage.getItem(tokenKey),
+          setToken: (token) => session.storage.setItem(tokenKey, token),
+        },
+        frame,
+      ).then(
+        (ack) => {
+          posting.delete(frame.cid)
+          if (!session.destroyed) session.acknowledge(ack)
+        },
+        (error: HttpError) => {
+          posting.delete(frame.cid)
+          if (session.destroyed || error.retry !== false) return
+          session.reject(error)
+          events.emit('error', { error })
+        },
+      )
     }
   }
 

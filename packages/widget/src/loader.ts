@@ -2,11 +2,10 @@
  * The script tag entry (< 2 KB gz): `<script async src="HOST/widget/loader.js" data-site="SITE">`.
  * Installs `window.Parley(command, ...args)`, queues calls, and loads the chat bundle
  * when the page is idle, or at once when a queued command needs it.
- * Bundles only `command-queue.ts` and `commands.ts` (argument checks of the JS API);
- * no runtime imports.
+ * Bundles only `command-queue.ts`; the JS API's argument checks (`commands.ts`) are in
+ * widget.js, which returns the dispatch the queue replays into. No runtime imports.
  */
 import { type CommandApi, createCommandApi } from './command-queue.ts'
-import { createDispatch } from './commands.ts'
 import type { start } from './widget.ts'
 
 type ParleyGlobal = { Parley?: Partial<CommandApi> & { q?: ArrayLike<ArrayLike<unknown>> } }
@@ -26,7 +25,7 @@ if (!script || !site) {
     loading = true
     import(/* @vite-ignore */ new URL('widget.js', src).href).then(
       (bundle: { start: typeof start }) =>
-        api.attach(createDispatch(bundle.start({ site, host: new URL(src).origin, locale }))),
+        api.attach(bundle.start({ site, host: new URL(src).origin, locale })),
       (error: unknown) => console.error('Parley: could not load the chat', error),
     )
   }

@@ -38,7 +38,7 @@ export interface WidgetEvents {
 
 /** Everything the widget takes from its environment; tests inject fakes. */
 export interface WidgetEnvironment {
-  /** Loads the client factory; the browser build fetches it as a separate chunk on first need. */
+  /** The client factory, asked for on first need (the browser build has it in widget.js). */
   loadClient(): Promise<(options: VisitorClientOptions) => VisitorClient>
   fetch: typeof fetch
   /** Persistent storage once allowed (guarded `localStorage`), `undefined` when unavailable. */
