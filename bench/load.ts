@@ -78,13 +78,17 @@ const vis = await inBatches(visitors, () =>
     page: { url: 'http://bench/' },
   }),
 )
-for (const v of vis) {
+// Like a real client, a visitor names its conversation once the first ack told it.
+const conversationOf: (string | undefined)[] = []
+vis.forEach((v, i) => {
   v.on('message', (raw) => {
     const text = String(raw)
-    if (text.includes('"t":"ack"')) acked += measuring ? 1 : 0
-    else if (text.includes('"t":"error"')) errors += 1
+    if (text.includes('"t":"ack"')) {
+      acked += measuring ? 1 : 0
+      conversationOf[i] ??= JSON.parse(text).conversationId
+    } else if (text.includes('"t":"error"')) errors += 1
   })
-}
+})
 
 let counter = 0
 const interval = 1000 / rate
@@ -95,6 +99,7 @@ const timers = vis.map((v, i) => {
       JSON.stringify({
         t: 'send',
         cid: `b${i}-${counter}`,
+        conversationId: conversationOf[i],
         text: `bench ${performance.timeOrigin + performance.now()}`,
       }),
     )
