@@ -34,10 +34,8 @@ export interface Strings {
   /** Shown when the last operator left while the visitor had the chat open. */
   operatorsLeft: string
   loading: string
-  /** The operator closed the conversation. */
-  closedByOperator: string
-  /** After the visitor rated the conversation. */
-  rated: (rating: number) => string
+  /** The button that replaces the composer once the conversation is closed. */
+  newConversation: string
 }
 
 const en: Strings = {
@@ -67,8 +65,7 @@ const en: Strings = {
   newReply: 'New message',
   operatorsLeft: 'Our operators have just left. Leave a message and we will get back to you.',
   loading: 'Loading…',
-  closedByOperator: 'The operator closed the conversation',
-  rated: (n) => `You rated the conversation ${n} of 5. Thank you!`,
+  newConversation: 'Start a new conversation',
 }
 
 const ru: Strings = {
@@ -98,8 +95,7 @@ const ru: Strings = {
   newReply: 'Новое сообщение',
   operatorsLeft: 'Операторы только что вышли. Оставьте сообщение, и мы свяжемся с вами.',
   loading: 'Загрузка…',
-  closedByOperator: 'Оператор завершил диалог',
-  rated: (n) => `Ваша оценка: ${n} из 5. Спасибо!`,
+  newConversation: 'Начать новый диалог',
 }
 
 const dictionaries: Record<Locale, Strings> = { en, ru }

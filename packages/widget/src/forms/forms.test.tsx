@@ -1,5 +1,5 @@
 import { afterEach, expect, test, vi } from 'vitest'
-import { siteConfig } from '../fake-client.ts'
+import { memoryStorage, siteConfig } from '../fake-client.ts'
 import { cleanup, mountWidget, typeInto } from '../test-widget.ts'
 
 afterEach(cleanup)
@@ -187,20 +187,45 @@ test('the pre-chat form comes before the first message when the site asks for it
   expect(w.storage.getItem('parley:demo:prechat')).toBe('1')
 })
 
-test('a closed conversation asks for a rating: five buttons "Rate n of 5"', async () => {
-  const w = await mountWidget(siteConfig())
+/** Opens the chat with one exchange, then the operator closes it: the relay's system event. */
+async function closedChat(locale: 'en' | 'ru' = 'en') {
+  const w = await mountWidget(siteConfig(), { locale })
   w.launcher().click()
   const client = await w.client()
   client.reply('Glad to help!')
+  const system = (id: string, text: string) => ({
+    key: id,
+    id,
+    kind: 'system' as const,
+    author: { kind: 'system' as const },
+    text,
+    at: 0,
+    status: 'sent' as const,
+  })
+  client.$messages.set([
+    ...client.$messages.get(),
+    system('e-closed', 'Conversation closed by Anna'),
+  ])
   client.$conversation.set({
     id: 'conv',
     siteId: 'demo',
     visitorId: 'v',
     status: 'closed',
-    lastSeq: 1,
+    lastSeq: 2,
     createdAt: 0,
     updatedAt: 0,
   })
+  await vi.waitFor(() => expect(w.$('.closed')).not.toBeNull())
+  /** The relay's answer to a rating: the summary and the "Rated n/5" event. */
+  const rated = (n: number) => {
+    client.$messages.set([...client.$messages.get(), system('e-rated', `Rated ${n}/5`)])
+    client.$conversation.set({ ...client.$conversation.get()!, rating: n })
+  }
+  return { ...w, client, rated }
+}
+
+test('a closed conversation asks for a rating: five buttons "Rate n of 5"', async () => {
+  const w = await closedChat()
   await vi.waitFor(() => expect(w.$('fieldset.rating')).not.toBeNull())
   expect(w.$('legend')!.textContent).toBe('Rate the conversation')
   expect(w.all('.star').map((b) => b.getAttribute('aria-label'))).toEqual([
@@ -211,12 +236,74 @@ test('a closed conversation asks for a rating: five buttons "Rate n of 5"', asyn
     'Rate 5 of 5',
   ])
   w.control('Rate 4 of 5')!.click()
-  await vi.waitFor(() => expect(client.calls).toHaveLength(1))
-  expect(client.calls[0]).toMatchObject({ method: 'rate', args: ['conv', 4] })
-  client.$conversation.set({ ...client.$conversation.get()!, rating: 4 })
-  await vi.waitFor(() =>
-    expect(w.$('.closed [role="status"]')?.textContent).toBe(
-      'You rated the conversation 4 of 5. Thank you!',
-    ),
-  )
+  await vi.waitFor(() => expect(w.client.calls).toHaveLength(1))
+  expect(w.client.calls[0]).toMatchObject({ method: 'rate', args: ['conv', 4] })
+  w.rated(4)
+  w.client.settle()
+  await vi.waitFor(() => expect(w.$('fieldset.rating')).toBeNull())
+  // The pressed star is gone: focus moves on to the button, not to the page.
+  await vi.waitFor(() => expect(w.root.activeElement).toBe(w.control('Start a new conversation')))
+})
+
+test("closing and rating read once each: the relay's events stay in the log, the widget adds no notice", async () => {
+  const w = await closedChat()
+  await vi.waitFor(() => expect(w.$('fieldset.rating')).not.toBeNull())
+  w.rated(4)
+  await vi.waitFor(() => expect(w.$('fieldset.rating')).toBeNull())
+  const log = w.$('[role="log"]')!
+  expect([...log.querySelectorAll('.msg--system')].map((m) => m.textContent)).toEqual([
+    'Conversation closed by Anna',
+    'Rated 4/5',
+  ])
+  const outsideLog = w.panel().textContent!.replace(log.textContent!, '')
+  expect(outsideLog).not.toMatch(/closed|rated/i)
+  expect(w.$('.closed [role="status"]')).toBeNull()
+})
+
+test('a closed conversation takes no more messages until the visitor starts a new one', async () => {
+  const w = await closedChat()
+  expect(w.$('textarea.input')).toBeNull()
+  expect(w.control('Send')).toBeUndefined()
+  const restart = w.control('Start a new conversation')!
+  expect(restart.tagName).toBe('BUTTON')
+  expect(restart.type).toBe('button')
+  restart.click()
+  await vi.waitFor(() => expect(w.$('textarea.input')).not.toBeNull())
+  const input = w.$<HTMLTextAreaElement>('textarea.input')!
+  expect(w.root.activeElement).toBe(input)
+  expect(w.control('Start a new conversation')).toBeUndefined()
+  expect(w.$('fieldset.rating')).toBeNull()
+  typeInto(input, 'One more question')
+  w.control('Send')!.click()
+  await vi.waitFor(() => expect(w.client.log).toContain('send One more question'))
+  // Until the relay answers with the new conversation, the closed one is still current.
+  expect(w.$('textarea.input')).not.toBeNull()
+})
+
+test('a closed conversation is followed by its own button once more, in Russian too', async () => {
+  const w = await closedChat('ru')
+  w.control('Начать новый диалог')!.click()
+  await vi.waitFor(() => expect(w.$('textarea.input')).not.toBeNull())
+  // A later conversation closed by the operator gets its rating and button again.
+  w.client.$conversation.set({ ...w.client.$conversation.get()!, id: 'conv-2' })
+  await vi.waitFor(() => expect(w.$('textarea.input')).toBeNull())
+  expect(w.control('Начать новый диалог')).toBeDefined()
+})
+
+test('the callback and offline forms show no chat status in the header; the chat does', async () => {
+  const w = await mountWidget(siteConfig({ channels: { chat: true, callback: true } }), {
+    storage: memoryStorage({ 'parley:demo:token': 't' }),
+  })
+  const client = await w.client()
+  client.$status.set('connected')
+  client.$operatorsOnline.set(1)
+  await w.handle.open('callback')
+  await vi.waitFor(() => expect(w.$('form.form')).not.toBeNull())
+  expect(w.$('.header')!.textContent).toBe('Request a call back')
+  await w.handle.open()
+  await vi.waitFor(() => expect(w.$('.header .status')?.textContent).toBe('Online'))
+  client.$available.set(true)
+  client.$available.set(false)
+  await vi.waitFor(() => expect(w.field('Message')).not.toBeNull())
+  expect(w.$('.header')!.textContent).toBe('Leave a message')
 })

@@ -318,10 +318,16 @@ export function Rating({
           onClick={() => {
             setSending(true)
             setFailed(false)
-            controller.rate(conversationId, n).catch((_: ParleyError) => {
-              setSending(false)
-              setFailed(true)
-            })
+            // Rated, the stars go: focus moves on to what follows them ("Start a new
+            // conversation"), not to the page.
+            const next = ref.current?.nextElementSibling as HTMLElement | null | undefined
+            controller.rate(conversationId, n).then(
+              () => next?.focus(),
+              (_: ParleyError) => {
+                setSending(false)
+                setFailed(true)
+              },
+            )
           }}
         >
           ★

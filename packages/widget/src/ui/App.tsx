@@ -67,7 +67,13 @@ export function App({ controller }: { controller: WidgetController }) {
           if (e.key === 'Escape') closeFromPanel()
         }}
       >
-        <Header t={t} title={title} client={client} onMinimize={closeFromPanel} />
+        {/* A form is no chat: no operator, no connection state above it. */}
+        <Header
+          t={t}
+          title={title}
+          client={view === 'callback' || offline ? undefined : client}
+          onMinimize={closeFromPanel}
+        />
         {!open ? null : view === 'callback' ? (
           <Lazy t={t} name="CallbackForm" props={props} />
         ) : offline ? (

@@ -5,6 +5,8 @@ interface ComposerProps {
   t: Strings
   /** Text to start with (the draft kept while the panel was closed). */
   initial: string
+  /** Take focus when shown (it replaced the button the visitor pressed). */
+  focus?: boolean
   /** Called on the visitor's first touch of the textbox: consent to connect. */
   onInteract(): void
   /** The unsent text changed. */
@@ -15,11 +17,15 @@ interface ComposerProps {
 }
 
 /** Message textbox and Send button. Enter sends, Shift+Enter starts a new line. */
-export function Composer({ t, initial, onInteract, onDraft, onSend, onTyping }: ComposerProps) {
+export function Composer(props: ComposerProps) {
+  const { t, onInteract, onDraft, onSend, onTyping } = props
   const ref = useRef<HTMLTextAreaElement>(null)
   // Uncontrolled: the draft is written once, so re-renders never reset what is typed.
   useLayoutEffect(() => {
-    if (ref.current) ref.current.value = initial
+    const el = ref.current
+    if (!el) return
+    el.value = props.initial
+    if (props.focus) el.focus()
   }, [])
 
   function fit(el: HTMLTextAreaElement) {

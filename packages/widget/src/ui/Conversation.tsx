@@ -1,7 +1,8 @@
 import type { ChatMessage, VisitorClient } from '@parley/client'
 import type { ConversationSummary, SiteConfig } from '@parley/protocol'
 import { atom } from 'nanostores'
-import { useEffect, useLayoutEffect, useRef } from 'preact/hooks'
+import type { ComponentChild } from 'preact'
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks'
 import type { WidgetController } from '../controller.ts'
 import type { Strings } from '../i18n.ts'
 import type { Invitation } from '../invitation.ts'
@@ -71,8 +72,9 @@ interface ChatProps {
 const noConversation = atom<ConversationSummary | undefined>(undefined)
 
 /**
- * The chat: history (empty until the client exists), typing line, rating,
- * composer; or the pre-chat form before the first conversation.
+ * The chat: history (empty until the client exists), typing line, composer (or,
+ * once the conversation is closed, the rating and "Start a new conversation");
+ * or the pre-chat form before the first conversation.
  */
 export function Chat(props: ChatProps) {
   const { controller, t, client, config, prechat, onClose } = props
@@ -81,59 +83,75 @@ export function Chat(props: ChatProps) {
   if (prechat && !conversation) {
     return <Lazy t={t} name="PrechatForm" props={{ controller, t, onClose }} />
   }
-  return (
+  const composer = (focus?: boolean) => (
+    <Composer
+      t={t}
+      initial={controller.draft}
+      focus={focus}
+      onInteract={controller.interact}
+      onDraft={(text) => {
+        controller.draft = text
+      }}
+      onSend={controller.send}
+      onTyping={controller.setTyping}
+    />
+  )
+  return client ? (
+    <Conversation {...props} client={client} invitation={invitation} composer={composer} />
+  ) : (
     <>
-      {client ? (
-        <Conversation {...props} client={client} invitation={invitation} />
-      ) : (
-        <Log t={t} greeting={config.chat.greeting} invitation={invitation} messages={[]} />
-      )}
-      <Composer
-        t={t}
-        initial={controller.draft}
-        onInteract={controller.interact}
-        onDraft={(text) => {
-          controller.draft = text
-        }}
-        onSend={controller.send}
-        onTyping={controller.setTyping}
-      />
+      <Log t={t} greeting={config.chat.greeting} invitation={invitation} messages={[]} />
+      {composer()}
     </>
   )
 }
 
-/** The live conversation of a connected client; marks replies read while the panel is open. */
-function Conversation({
-  controller,
-  t,
-  client,
-  config,
-  open,
-  invitation,
-}: ChatProps & { client: VisitorClient; invitation: Invitation | undefined }) {
+interface ConversationProps extends ChatProps {
+  client: VisitorClient
+  invitation: Invitation | undefined
+  composer(focus?: boolean): ComponentChild
+}
+
+/**
+ * The live conversation of a connected client; marks replies read while the panel is open.
+ * A closed conversation takes no more messages: its rating (until rated) and a button
+ * that brings the composer back stand in for the composer; the next message then opens a
+ * new conversation (the client's rule). What closed it, and the rating, are the relay's
+ * system events in the log: no notice here repeats them.
+ */
+function Conversation(props: ConversationProps) {
+  const { controller, t, client, open, composer } = props
   const messages = useStore(client.$messages)
   const typing = useStore(client.$operatorTyping)
   const conversation = useStore(client.$conversation)
+  /** The closed conversation the visitor chose to leave behind. */
+  const [left, leave] = useState<string>()
   useEffect(() => {
     if (open && messages.length > 0) client.markRead()
   }, [open, messages.length, client])
-  const closed = conversation?.status === 'closed' && messages.length > 0
+  const closed =
+    conversation?.status === 'closed' && messages.length > 0 && conversation.id !== left
   return (
     <>
-      <Log t={t} greeting={config.chat.greeting} invitation={invitation} messages={messages} />
+      <Log
+        t={t}
+        greeting={props.config.chat.greeting}
+        invitation={props.invitation}
+        messages={messages}
+      />
+      <p class="typing">{typing ? t.typing : ''}</p>
       {closed ? (
         <div class="closed">
-          <p class="notice">{t.closedByOperator}</p>
-          {conversation.rating ? (
-            <p class="notice" role="status">
-              {t.rated(conversation.rating)}
-            </p>
-          ) : (
+          {conversation.rating ? null : (
             <Lazy t={t} name="Rating" props={{ controller, t, conversationId: conversation.id }} />
           )}
+          <button type="button" class="send" onClick={() => leave(conversation.id)}>
+            {t.newConversation}
+          </button>
         </div>
-      ) : null}
-      <p class="typing">{typing ? t.typing : ''}</p>
+      ) : (
+        composer(!!left)
+      )}
     </>
   )
 }
