@@ -90,3 +90,50 @@ test('a form event keeps its kind and fields; a plain message carries neither', 
   expect(plain).not.toHaveProperty('kind')
   expect(plain).not.toHaveProperty('data')
 })
+
+test('with startAtFirst an empty conversation starts at its first event, and a gap after it is synced', () => {
+  const log = new ConversationLog({ startAtFirst: true })
+  const steps = [event(601), event(602), event(604)].map((e) => {
+    const { added, needsSync } = log.apply(e)
+    return `${added.map((m) => m.seq).join(',') || '-'} sync:${needsSync} cursor:${log.cursor().c1}`
+  })
+  expect(steps).toEqual([
+    '601 sync:false cursor:601',
+    '602 sync:false cursor:602',
+    '- sync:true cursor:602',
+  ])
+  expect(texts(log)).toEqual(['m601', 'm602'])
+})
+
+test('a gap still open after a sync asks again for each newer event, not for the older ones the sync brings', () => {
+  const log = new ConversationLog()
+  const syncs = [1, 4, 5, 3, 6, 2, 7, 9].map((seq) => (log.apply(event(seq)).needsSync ? seq : '-'))
+  expect(syncs).toEqual(['-', 4, 5, '-', 6, '-', '-', 9])
+  expect(log.cursor()).toEqual({ c1: 7 })
+})
+
+test('after welcome the first replayed event may start the log past what it held', () => {
+  const log = new ConversationLog()
+  for (const seq of [1, 2, 5]) log.apply(event(seq))
+  log.resetSync()
+  const { added, needsSync } = log.apply(event(10))
+  expect([added.map((m) => m.seq), needsSync, log.cursor()]).toEqual([[10], false, { c1: 10 }])
+  expect(texts(log)).toEqual(['m10'])
+  // Only the first event after welcome: a later gap is a gap.
+  expect(log.apply(event(12)).needsSync).toBe(true)
+})
+
+test('an own message acknowledged below where the log starts is dropped, not shown forever', () => {
+  const log = new ConversationLog({ startAtFirst: true })
+  log.apply(event(601))
+  log.addPending({
+    key: 'k',
+    cid: 'k',
+    author: { kind: 'visitor' },
+    text: 'old',
+    at: 0,
+    status: 'pending',
+  })
+  log.ack({ t: 'ack', cid: 'k', id: 'c1-3', conversationId: 'c1', seq: 3, at: 3 })
+  expect(texts(log)).toEqual(['m601'])
+})

@@ -26,7 +26,10 @@ interface ConversationState {
   bySeq: Map<number, ChatMessage>
   /** Own messages acknowledged before their event arrived. */
   acked: Map<string, ChatMessage>
-  syncing: boolean
+  /** While a gap is open: the highest seq held when `sync` was last asked for. */
+  synced?: number | undefined
+  /** After `welcome`: the replay comes next, and may start past `lastSeq + 1`. */
+  replay?: boolean
 }
 
 const bySeq = (a: ChatMessage, b: ChatMessage) => a.seq! - b.seq!
@@ -43,13 +46,22 @@ export interface ConversationLogOptions {
    * reload (no text is stored); without it read positions live in memory.
    */
   readKey?: string
+  /**
+   * An empty conversation starts at the first event received (the visitor: the relay
+   * replays only the latest events to a new page). Without it the log starts at seq 1,
+   * and history merges in below live events (the operator).
+   */
+  startAtFirst?: boolean
 }
 
 /** What applying an event did. */
 export interface ApplyResult {
   /** Messages that became visible, in seq order (none for a duplicate or a buffered gap). */
   added: ChatMessage[]
-  /** True when a gap appeared: ask the relay to `sync` from `cursor()`. */
+  /**
+   * True when a gap appeared, or an event arrived past one still open after the
+   * last `sync`: ask the relay to `sync` from `cursor()`.
+   */
   needsSync: boolean
 }
 
@@ -58,7 +70,9 @@ export interface ApplyResult {
  * duplicates are dropped, events after a gap wait until the gap is filled, own
  * messages show at once as `pending` and keep their key when confirmed.
  * Messages and the cursor live in memory only: a new log starts empty and the
- * relay replays the conversations from the start.
+ * relay replays the latest events. The first event of a replay after `welcome`
+ * (or, with `startAtFirst`, of an empty conversation) may start the log later:
+ * the relay sends the latest events when more are missing than it replays at once.
  */
 export class ConversationLog {
   readonly #options: ConversationLogOptions
@@ -87,6 +101,13 @@ export class ConversationLog {
   /** Applies one live or replayed event. */
   apply(event: ConversationEvent): ApplyResult {
     const state = this.#state(event.conversationId)
+    const start =
+      state.replay || (this.#options.startAtFirst && !state.lastSeq && !state.bySeq.size)
+    state.replay = false
+    if (start && event.seq > state.lastSeq + 1) {
+      state.lastSeq = event.seq - 1
+      for (const seq of state.bySeq.keys()) if (seq <= event.seq) state.bySeq.delete(seq)
+    }
     if (event.seq <= state.lastSeq || state.bySeq.has(event.seq)) {
       return { added: [], needsSync: false }
     }
@@ -114,9 +135,12 @@ export class ConversationLog {
       state.lastSeq += 1
       next = state.bySeq.get(state.lastSeq + 1)
     }
-    const gap = state.bySeq.size > 0 && Math.max(...state.bySeq.keys()) > state.lastSeq
-    const needsSync = gap && !state.syncing
-    state.syncing = gap
+    const high = Math.max(...state.bySeq.keys())
+    const gap = high > state.lastSeq
+    // Asked again only for an event newer than any held at the last ask: no loop.
+    const needsSync = gap && (state.synced === undefined || event.seq > state.synced)
+    if (needsSync) state.synced = high
+    if (!gap) state.synced = undefined
     return { added, needsSync }
   }
 
@@ -146,7 +170,8 @@ export class ConversationLog {
     if (applied?.id === ack.id) {
       // The event came first (a replay before our resend): give it the pending key.
       state.bySeq.set(ack.seq, { ...applied, key: ack.cid, cid: ack.cid })
-    } else if (pending) {
+    } else if (pending && ack.seq > state.lastSeq) {
+      // (At or below `lastSeq` but not applied: before where the log starts, never shown.)
       state.acked.set(ack.cid, {
         ...pending,
         id: ack.id,
@@ -178,7 +203,10 @@ export class ConversationLog {
 
   /** After a new `welcome` the relay replays from the cursor: any gap request is void. */
   resetSync(): void {
-    for (const state of this.#conversations.values()) state.syncing = false
+    for (const state of this.#conversations.values()) {
+      state.synced = undefined
+      state.replay = true
+    }
   }
 
   /** Forgets every conversation (a new visitor identity); pending messages stay, they are still sent. */
@@ -207,7 +235,7 @@ export class ConversationLog {
   #state(conversationId: string): ConversationState {
     let state = this.#conversations.get(conversationId)
     if (!state) {
-      state = { lastSeq: 0, bySeq: new Map(), acked: new Map(), syncing: false }
+      state = { lastSeq: 0, bySeq: new Map(), acked: new Map() }
       this.#conversations.set(conversationId, state)
     }
     return state

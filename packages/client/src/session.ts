@@ -24,6 +24,8 @@ export interface SessionOptions {
   path: string
   /** Storage keys: the outbox, and (visitor) the read positions. */
   keys: { outbox: string; read?: string }
+  /** See `ConversationLogOptions.startAtFirst` (the visitor). */
+  startAtFirst?: boolean
   /** The resolved constructor (the visitor client passes one that always fails when there is none). */
   WebSocket: WebSocketConstructor
   hello: () => object
@@ -58,6 +60,7 @@ export class Session {
     this.log = new ConversationLog({
       storage: this.storage,
       ...(keys.read ? { readKey: keys.read } : {}),
+      startAtFirst: config.startAtFirst,
     })
     this.outbox = new Outbox(this.storage, keys.outbox)
     this.connection = new Connection({

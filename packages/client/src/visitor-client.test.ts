@@ -105,6 +105,52 @@ test('events are applied by seq: a duplicate is ignored and a gap is synced and 
   ])
 })
 
+test('a new page shows the latest events the relay replays, from past seq 1, without a sync', async () => {
+  relay.replayLimit = 100
+  for (let i = 1; i <= 700; i++) relay.append('c1', `m${i}`, { kind: 'operator' })
+  const client = visitor()
+  client.connect()
+  await until(() => expect(client.$messages.get()).toHaveLength(100))
+  relay.push('c1', 'm701', { kind: 'operator' })
+  await until(() => expect(client.$messages.get()).toHaveLength(101))
+  const seqs = client.$messages.get().map((m) => m.seq)
+  expect([seqs[0], seqs.at(-1), client.$messages.get()[0]?.text]).toEqual([601, 701, 'm601'])
+  expect(relay.frames('sync')).toEqual([])
+})
+
+test('a reconnect further behind than the relay replays starts the log at the latest events', async () => {
+  relay.replayLimit = 5
+  const client = visitor()
+  await client.send('one')
+  await until(() => expect(shown(client)).toEqual(['1 visitor: one (sent)']))
+  relay.dropAll()
+  for (let i = 2; i <= 12; i++) relay.append('c1', `m${i}`, { kind: 'operator' })
+  await until(() => expect(shown(client)).toHaveLength(5))
+  expect(relay.frames('hello').at(-1)).toMatchObject({ cursor: { c1: 1 } })
+  expect(client.$messages.get().map((m) => m.seq)).toEqual([8, 9, 10, 11, 12])
+  expect(relay.frames('sync')).toEqual([])
+})
+
+test('a gap still open after a sync is synced again on the next event, and shows once filled', async () => {
+  const client = visitor()
+  client.connect()
+  await until(() => expect(client.$status.get()).toBe('connected'))
+  const operator = { kind: 'operator' as const }
+  relay.answerSync = false
+  relay.push('c1', 'one', operator)
+  relay.append('c1', 'two (lost)', operator)
+  relay.push('c1', 'three', operator)
+  await until(() => expect(relay.frames('sync')).toHaveLength(1))
+  relay.answerSync = true
+  relay.push('c1', 'four', operator)
+  await until(() => expect(shown(client)).toHaveLength(4))
+  expect(relay.frames('sync')).toEqual([
+    { t: 'sync', cursor: { c1: 1 } },
+    { t: 'sync', cursor: { c1: 1 } },
+  ])
+  expect(shown(client).at(-1)).toBe('4 operator: four (sent)')
+})
+
 /** A storage whose keys can be listed. */
 function listedStorage(): KeyValueStorage & { data: Map<string, string> } {
   const data = new Map<string, string>()

@@ -63,8 +63,8 @@ export interface VisitorClient {
   readonly $startParam: ReadableAtom<string | undefined>
   /**
    * Opens the socket and says hello with the stored token and the cursor of this
-   * client's memory (empty after a page load: the relay replays the visitor's
-   * conversations from the start); idempotent.
+   * client's memory (empty after a page load: the relay replays the latest events
+   * of the visitor's conversations); idempotent.
    */
   connect(): void
   /**
@@ -157,6 +157,7 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
     path: `/v1/visitor?site=${encodeURIComponent(options.site)}`,
     WebSocket: WebSocket ?? (NoWebSocket as unknown as WebSocketConstructor),
     keys: { outbox: `${prefix}outbox`, read: `${prefix}read` },
+    startAtFirst: true,
     hello: (): VisitorHello => {
       const token = session.storage.getItem(tokenKey)
       return {

@@ -211,19 +211,27 @@ export class Conversations {
   }
 
   /**
-   * Emits every event after the cursor, per conversation in `seq` order. A visitor's
-   * conversations missing from the cursor replay from the start; cursor entries
-   * the actor may not see are skipped without a trace.
+   * Emits events after the cursor, per conversation in `seq` order, at most
+   * `replayLimit` each. A visitor's conversations missing from the cursor replay
+   * their latest events (a fresh client starts its log at the first one); cursor
+   * entries the actor may not see are skipped without a trace. With `skipAhead`
+   * (after `hello`) a conversation more than `replayLimit` events behind replays its
+   * latest events too; without it (`sync`: the client is filling a gap) the next page.
    */
-  replay(actor: Actor, cursor: Cursor, emit: (frame: EventFrame) => void): Promise<void> {
+  replay(
+    actor: Actor,
+    cursor: Cursor,
+    emit: (frame: EventFrame) => void,
+    { skipAhead = false } = {},
+  ): Promise<void> {
     return this.track(async () => {
       const { store, replayLimit } = this.options
-      let targets: { conversation: ConversationSummary; after: number }[]
+      let targets: { conversation: ConversationSummary; after: number | undefined }[]
       if (actor.kind === 'visitor') {
         const mine = await this.visitorConversations(actor.siteId, actor.visitorId)
         targets = mine.map((conversation) => ({
           conversation,
-          after: Object.hasOwn(cursor, conversation.id) ? cursor[conversation.id]! : 0,
+          after: Object.hasOwn(cursor, conversation.id) ? cursor[conversation.id]! : undefined,
         }))
       } else {
         targets = []
@@ -234,8 +242,12 @@ export class Conversations {
       }
       targets.sort((a, b) => a.conversation.updatedAt - b.conversation.updatedAt)
       for (const { conversation, after } of targets) {
-        if (after >= conversation.lastSeq) continue
-        const events = await store.eventsAfter(conversation.id, after, replayLimit)
+        if (after !== undefined && after >= conversation.lastSeq) continue
+        const latest =
+          after === undefined || (skipAhead && conversation.lastSeq - after > replayLimit)
+        const events = latest
+          ? await store.latestEvents(conversation.id, replayLimit)
+          : await store.eventsAfter(conversation.id, after, replayLimit)
         for (const event of events) emit(toEventFrame(event))
       }
     })

@@ -35,6 +35,11 @@ export class FakeRelay {
   answerPings = true
   /** Answer `sync` by replaying; off leaves a gap open. */
   answerSync = true
+  /**
+   * Most events replayed per conversation: a conversation missing from the cursor,
+   * or after `hello` further behind than this, gets its latest events; `sync` the next page.
+   */
+  replayLimit = Number.POSITIVE_INFINITY
   /** Refuse sends with this text with a `conversation_closed` error (a permanent failure). */
   rejectText: string | undefined
   /** Where a send without `conversationId` goes (the relay opens a conversation). */
@@ -222,7 +227,7 @@ export class FakeRelay {
         if (this.answerPings) reply({ t: 'pong' })
         return
       case 'sync':
-        if (this.answerSync) this.replay(peer, frame.cursor, false)
+        if (this.answerSync) this.replay(peer, frame.cursor, peer.kind === 'visitor', false)
         return
       case 'callback':
       case 'offline':
@@ -353,21 +358,22 @@ export class FakeRelay {
       )
     }
     peer.welcomed = true
-    this.replay(peer, frame.cursor ?? {}, peer.kind === 'visitor')
+    this.replay(peer, frame.cursor ?? {}, peer.kind === 'visitor', true)
   }
 
   /**
-   * Every stored event after the cursor, per conversation, in seq order; with
-   * `all`, conversations missing from the cursor from the start (a visitor's
-   * own), else only those in the cursor (an operator's).
+   * Stored events after the cursor, per conversation, in seq order, at most
+   * `replayLimit` (see there); with `all`, also conversations missing from the
+   * cursor (a visitor's own), else only those in the cursor (an operator's).
    */
-  private replay(peer: Peer, cursor: Cursor, all: boolean): void {
+  private replay(peer: Peer, cursor: Cursor, all: boolean, skipAhead: boolean): void {
     for (const [id, events] of this.log) {
-      if (!all && cursor[id] === undefined) continue
-      for (const event of events) {
-        if (event.seq > (cursor[id] ?? 0))
-          peer.socket.send(JSON.stringify({ t: 'event', ...event }))
-      }
+      const after = cursor[id]
+      if (!all && after === undefined) continue
+      const missing = events.filter((event) => event.seq > (after ?? 0))
+      const latest = (after === undefined || skipAhead) && missing.length > this.replayLimit
+      const page = latest ? missing.slice(-this.replayLimit) : missing.slice(0, this.replayLimit)
+      for (const event of page) peer.socket.send(JSON.stringify({ t: 'event', ...event }))
     }
   }
 

@@ -100,7 +100,7 @@ export async function operatorGateway(app: FastifyInstance): Promise<void> {
           operator: toProfile(employee),
           conversations: await store.listConversations(WELCOME_CONVERSATIONS),
         })
-        await conversations.replay(who, frame.cursor ?? {}, emit)
+        await conversations.replay(who, frame.cursor ?? {}, emit, { skipAhead: true })
       })
       socket.onTeardown(presence.add(employee.id))
       return who

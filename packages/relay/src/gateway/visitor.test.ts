@@ -129,7 +129,7 @@ describe('visitor socket', () => {
     await back.none(ofType('event'))
   })
 
-  it('replays a conversation missing from the cursor from the start', async () => {
+  it('replays a conversation missing from the cursor whole when it is within the replay limit', async () => {
     const { socket, welcome } = await relay.visitor()
     socket.send({ t: 'send', cid: 'm1', text: 'one' })
     await socket.next(ofType('ack'))

@@ -171,7 +171,7 @@ export async function visitorGateway(app: FastifyInstance): Promise<void> {
           available: announced.available,
           ...(where && { region: where }),
         })
-        await conversations.replay(who, frame.cursor ?? {}, emit)
+        await conversations.replay(who, frame.cursor ?? {}, emit, { skipAhead: true })
       })
       return who
     }

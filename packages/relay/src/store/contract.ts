@@ -238,6 +238,20 @@ export function describeStore(name: string, factory: () => Promise<Store> | Stor
       ])
     })
 
+    it('lists the latest events with a limit, in order', async () => {
+      const { conversation } = await store.appendEvent(visitorSend('v1', 'a', '1'))
+      for (const text of ['2', '3', '4']) await store.appendEvent(visitorSend('v1', text, text))
+      const latest = await store.latestEvents(conversation.id, 2)
+      expect(latest.map((e) => [e.seq, e.text])).toEqual([
+        [3, '3'],
+        [4, '4'],
+      ])
+      expect((await store.latestEvents(conversation.id, 10)).map((e) => e.seq)).toEqual([
+        1, 2, 3, 4,
+      ])
+      expect(await store.latestEvents('nope', 10)).toEqual([])
+    })
+
     it('lists conversations most recently updated first, per visitor and overall', async () => {
       const a = await store.appendEvent(visitorSend('v1', 'a', 'a'))
       const b = await store.appendEvent(visitorSend('v2', 'b', 'b'))

@@ -280,6 +280,13 @@ export class SqliteStore implements Store {
     return rows.map(toEvent)
   }
 
+  async latestEvents(conversationId: string, limit: number) {
+    const rows = this.db
+      .prepare('SELECT * FROM events WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?')
+      .all(conversationId, limit) as EventRow[]
+    return rows.reverse().map(toEvent)
+  }
+
   async markRead(conversationId: string, readerKey: string, seq: number, at: number) {
     const row = this.db
       .prepare(

@@ -221,6 +221,8 @@ export interface Store {
   appendEvent(input: AppendInput): Promise<AppendResult>
   /** Events with `seq > afterSeq`, in `seq` order, at most `limit`. */
   eventsAfter(conversationId: string, afterSeq: number, limit: number): Promise<ConversationEvent[]>
+  /** The last `limit` events, in `seq` order (what a client without them starts from). */
+  latestEvents(conversationId: string, limit: number): Promise<ConversationEvent[]>
   /** Records that `readerKey` has read up to `seq` (never moves backwards); returns the stored seq. */
   markRead(conversationId: string, readerKey: string, seq: number, at: number): Promise<number>
 
