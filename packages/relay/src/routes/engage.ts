@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { authorKey } from '../conversations.ts'
 import { relayError } from '../errors.ts'
 import { TokenBucket } from '../gateway/token-bucket.ts'
-import { allowSiteOrigin } from './cors.ts'
+import { allowSiteOrigin, sitePostPreflight } from './cors.ts'
 
 /** Most client addresses with a rate-limit bucket at once; the oldest is dropped beyond. */
 const MAX_BUCKETS = 10_000
@@ -44,15 +44,7 @@ export async function engageRoutes(app: FastifyInstance): Promise<void> {
 
   const path = '/v1/sites/:site/engage'
 
-  app.options<{ Params: { site: string } }>(path, async (request, reply) => {
-    const site = await store.getSite(request.params.site)
-    if (site && allowSiteOrigin(request, reply, site.origins, config.allowedOrigins)) {
-      reply.header('access-control-allow-methods', 'POST, OPTIONS')
-      reply.header('access-control-allow-headers', 'content-type')
-      reply.header('access-control-max-age', '600')
-    }
-    return reply.code(204).send()
-  })
+  sitePostPreflight(app, path)
 
   app.post<{ Params: { site: string }; Body: EngageBody; Reply: EngageReply }>(
     path,

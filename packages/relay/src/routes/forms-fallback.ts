@@ -7,7 +7,7 @@ import {
 import type { FastifyInstance } from 'fastify'
 import type { Actor } from '../conversations.ts'
 import { relayError } from '../errors.ts'
-import { allowSiteOrigin } from './cors.ts'
+import { allowSiteOrigin, sitePostPreflight } from './cors.ts'
 
 const bodies = { callback: CallbackFallbackBody, offline: OfflineFallbackBody }
 type Form = keyof typeof bodies
@@ -27,15 +27,7 @@ export async function formFallbackRoutes(app: FastifyInstance): Promise<void> {
   for (const form of Object.keys(bodies) as Form[]) {
     const path = `/v1/sites/:site/${form}`
 
-    app.options<{ Params: { site: string } }>(path, async (request, reply) => {
-      const site = await store.getSite(request.params.site)
-      if (site && allowSiteOrigin(request, reply, site.origins, config.allowedOrigins)) {
-        reply.header('access-control-allow-methods', 'POST, OPTIONS')
-        reply.header('access-control-allow-headers', 'content-type')
-        reply.header('access-control-max-age', '600')
-      }
-      return reply.code(204).send()
-    })
+    sitePostPreflight(app, path)
 
     app.post<{ Params: { site: string }; Body: Body; Reply: FormReply }>(
       path,
