@@ -13,7 +13,10 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 
 const root = new URL('..', import.meta.url).pathname
+// `pnpm bench -- --visitors 10` passes the `--` through; parseArgs would read the rest as positionals.
+const argv = process.argv.slice(2)
 const { values } = parseArgs({
+  args: argv[0] === '--' ? argv.slice(1) : argv,
   options: {
     visitors: { type: 'string', default: '1000' },
     operators: { type: 'string', default: '20' },
