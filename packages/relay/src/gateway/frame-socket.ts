@@ -26,8 +26,6 @@ export interface FrameSocketOptions<F> {
   isShuttingDown: () => boolean
   /** Handles one valid frame; a thrown relay error becomes an `error` frame. */
   onFrame: (frame: F) => Promise<void>
-  /** Called once when the socket closes. */
-  onClose: () => void
 }
 
 /**
@@ -51,7 +49,6 @@ export class FrameSocket<F extends { t: string }> {
     options.socket.once('close', () => {
       this.closed = true
       for (const fn of this.teardown.splice(0)) fn()
-      options.onClose()
     })
   }
 

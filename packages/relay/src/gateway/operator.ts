@@ -40,7 +40,6 @@ export async function operatorGateway(app: FastifyInstance): Promise<void> {
       now: config.now,
       log: request.log,
       isShuttingDown: () => app.parley.shuttingDown,
-      onClose: () => {},
       onFrame: async (frame) => {
         if (!actor) {
           if (frame.t !== 'hello') throw relayError('hello_required')

@@ -48,7 +48,6 @@ export async function visitorGateway(app: FastifyInstance): Promise<void> {
       now: config.now,
       log: request.log,
       isShuttingDown: () => app.parley.shuttingDown,
-      onClose: () => {},
       onFrame: async (frame) => {
         if (!site) return
         if (!actor) {
