@@ -48,7 +48,6 @@ export function appendInTransaction(db: Database, input: AppendInput): AppendRes
   let created: Created | undefined
   if ('conversationId' in input.target) {
     conversationId = input.target.conversationId
-    if (!selectConversation(db, conversationId)) throw relayError('conversation_not_found')
   } else if ('create' in input.target) {
     const { siteId, visitorId, kind, page, contact } = input.target.create
     conversationId = input.newConversationId
@@ -92,7 +91,11 @@ export function appendInTransaction(db: Database, input: AppendInput): AppendRes
   }
   const current = db
     .prepare('SELECT last_seq, operator_id, status FROM conversations WHERE id = ?')
-    .get(conversationId) as { last_seq: number; operator_id: string | null; status: string }
+    .get(conversationId) as
+    | { last_seq: number; operator_id: string | null; status: string }
+    | undefined
+  // Only a `conversationId` target can name a conversation that does not exist.
+  if (!current) throw relayError('conversation_not_found')
   const preface =
     created && input.opening
       ? applyOpening(db, conversationId, created, input.at, input.opening, current.last_seq)
