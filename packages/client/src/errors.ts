@@ -7,6 +7,9 @@ export const CLIENT_ERRORS = {
   http_failed: 'The relay answered an HTTP request with an error',
 } as const
 
+/** Refusals worth trying again later (after the next welcome, or the next HTTP attempt). */
+export const TRANSIENT_CODES: readonly string[] = ['rate_limited', 'shutting_down', 'internal']
+
 /** A stable code: a wire code from `@parley/protocol` or one of {@link CLIENT_ERRORS}. */
 export type ParleyErrorCode = ErrorCode | keyof typeof CLIENT_ERRORS
 

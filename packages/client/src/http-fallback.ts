@@ -1,5 +1,5 @@
 import type { Ack, ErrorBody } from '@parley/protocol'
-import { ParleyError } from './errors.ts'
+import { ParleyError, TRANSIENT_CODES } from './errors.ts'
 import type { OutboxFrame } from './outbox.ts'
 
 /** What `POST /v1/sites/:site/callback|offline` answers: an ack, and a token for a new visitor. */
@@ -16,9 +16,6 @@ export interface HttpFallbackOptions {
   setToken(token: string): void
 }
 
-/** Codes worth trying again later; any other refusal is final. */
-const RETRY: readonly string[] = ['rate_limited', 'shutting_down', 'internal']
-
 /** A refusal of the HTTP fallback; `retry` when the form should stay queued for another try. */
 export type HttpError = ParleyError & { cid: string; retry: boolean }
 
@@ -32,7 +29,7 @@ export async function postForm(options: HttpFallbackOptions, frame: OutboxFrame)
     return await post(options, frame)
   } catch (error) {
     const e = error as HttpError
-    e.retry = e.code === 'http_failed' || RETRY.includes(e.code)
+    e.retry = e.code === 'http_failed' || TRANSIENT_CODES.includes(e.code)
     throw e
   }
 }

@@ -8,16 +8,13 @@ import {
 } from './connection.ts'
 import { type ChatMessage, ConversationLog } from './conversation-log.ts'
 import { cleanup, type Unsubscribe } from './emitter.ts'
-import { ParleyError } from './errors.ts'
+import { ParleyError, TRANSIENT_CODES } from './errors.ts'
 import { type CommonOptions, socketUrl } from './options.ts'
 import { Outbox, type OutboxFrame } from './outbox.ts'
 import { type KeyValueStorage, memoryStorage, safeStorage } from './storage.ts'
 
 /** The protocol version this client speaks (a type import: no protocol code in the bundle). */
 export const PROTOCOL_VERSION: ProtocolVersion = 1
-
-/** Refusals worth retrying after the next welcome; any other error with a cid is final. */
-const TRANSIENT: readonly string[] = ['rate_limited', 'shutting_down', 'internal']
 
 export interface SessionOptions {
   options: CommonOptions
@@ -139,7 +136,8 @@ export class Session {
       // Errors before welcome belong to hello; the connection reports them when the relay closes.
       if (cid === undefined && !this.connected) return
       const error = new ParleyError(code, message, cid, fields)
-      if (cid !== undefined && !TRANSIENT.includes(code)) {
+      // Any other refusal of a frame is final.
+      if (cid !== undefined && !TRANSIENT_CODES.includes(code)) {
         this.reject(error as ParleyError & { cid: string })
       }
       this.config.onError(error)
