@@ -67,13 +67,23 @@ export function siteDataOf(record: SiteRecord): SiteData {
     theme: config.theme,
     chat: config.chat,
     button: config.button ?? defaultButton(config.theme),
-    channels: config.channels ?? { chat: true, callback: true },
+    channels: config.channels ?? defaultChannels(),
     workingHours: config.workingHours ?? null,
-    prechat: config.prechat ?? { enabled: false, fields: ['name', 'email'] },
+    prechat: config.prechat ?? defaultPrechat(),
     agreementTemplate: record.agreementTemplate ?? null,
     identityVerification: config.identityVerification ?? 'off',
     identitySecret: record.identitySecret ?? null,
   }
+}
+
+/** Chat and callback on; no messenger handles. */
+function defaultChannels(): SiteConfig['channels'] {
+  return { chat: true, callback: true }
+}
+
+/** No pre-chat form; when enabled without a list, it asks for name and e-mail. */
+function defaultPrechat(): SiteConfig['prechat'] {
+  return { enabled: false, fields: ['name', 'email'] }
 }
 
 function defaultButton(theme: SiteConfig['theme']): SiteConfig['button'] {
@@ -99,10 +109,10 @@ export function siteDataFrom(site: SiteDefinition, base?: SiteData): SiteData {
       ...site.chat,
     },
     button: { ...defaultButton(theme), ...base?.button, ...site.button },
-    channels: site.channels ?? base?.channels ?? { chat: true, callback: true },
+    channels: site.channels ?? base?.channels ?? defaultChannels(),
     workingHours:
       site.workingHours !== undefined ? site.workingHours : (base?.workingHours ?? null),
-    prechat: site.prechat ?? base?.prechat ?? { enabled: false, fields: ['name', 'email'] },
+    prechat: site.prechat ?? base?.prechat ?? defaultPrechat(),
     agreementTemplate:
       site.agreement !== undefined ? site.agreement : (base?.agreementTemplate ?? null),
     identityVerification: site.identityVerification ?? base?.identityVerification ?? 'off',
