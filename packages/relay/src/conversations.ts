@@ -166,7 +166,7 @@ export class Conversations {
       reply(toAck(frame.cid, result.event))
       if (result.duplicate) return
       this.publishConversation(result.conversation)
-      this.publishToBoth(result.conversation, { frame: toEventFrame(result.event) })
+      this.publishEvents(result)
     })
   }
 

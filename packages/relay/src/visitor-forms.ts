@@ -17,14 +17,7 @@ import {
 } from '@parley/protocol'
 import { verifyIdentityHash } from './auth/start-param.ts'
 import { randomId } from './auth/tokens.ts'
-import {
-  type Actor,
-  authorKey,
-  authorOf,
-  type Conversations,
-  toAck,
-  toEventFrame,
-} from './conversations.ts'
+import { type Actor, authorKey, authorOf, type Conversations, toAck } from './conversations.ts'
 import { fieldError, relayError } from './errors.ts'
 import { callbackSummary, offlineSummary, rateSummary } from './form-text.ts'
 import type { AppendInput, ConsentRecord, SiteRecord, Store } from './store/types.ts'
@@ -208,7 +201,7 @@ export class VisitorForms {
       reply(toAck(frame.cid, result.event))
       if (result.duplicate) return
       conversations.publishConversation(result.conversation)
-      conversations.publishToBoth(result.conversation, { frame: toEventFrame(result.event) })
+      conversations.publishEvents(result)
     })
   }
 
