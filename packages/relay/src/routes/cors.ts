@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { relayError } from '../errors.ts'
 import { isOriginAllowed } from '../sites.ts'
 
 /**
@@ -34,4 +35,21 @@ export function sitePostPreflight(app: FastifyInstance, path: string): void {
     }
     return reply.code(204).send()
   })
+}
+
+/**
+ * Before handling a site-scoped `POST`: the site must exist (`site_not_found`) and allow a
+ * browser's origin (`origin_not_allowed`); sets the CORS headers like `allowSiteOrigin`.
+ */
+export async function requireSiteOrigin(
+  app: FastifyInstance,
+  request: FastifyRequest<{ Params: { site: string } }>,
+  reply: FastifyReply,
+): Promise<void> {
+  const { store, config } = app.parley
+  const site = await store.getSite(request.params.site)
+  if (!site) throw relayError('site_not_found')
+  if (!allowSiteOrigin(request, reply, site.origins, config.allowedOrigins)) {
+    throw relayError('origin_not_allowed')
+  }
 }

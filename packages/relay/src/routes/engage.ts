@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { authorKey } from '../conversations.ts'
 import { relayError } from '../errors.ts'
 import { TokenBucket } from '../gateway/token-bucket.ts'
-import { allowSiteOrigin, sitePostPreflight } from './cors.ts'
+import { requireSiteOrigin, sitePostPreflight } from './cors.ts'
 
 /** Most client addresses with a rate-limit bucket at once; the oldest is dropped beyond. */
 const MAX_BUCKETS = 10_000
@@ -21,7 +21,7 @@ const PER_SECOND = 20
  * Accepts `text/plain` too, so `navigator.sendBeacon` works without a CORS preflight.
  */
 export async function engageRoutes(app: FastifyInstance): Promise<void> {
-  const { store, config, attribution, visitorTokens } = app.parley
+  const { config, attribution, visitorTokens } = app.parley
   const buckets = new Map<string, TokenBucket>()
   const limited = (ip: string) => {
     let bucket = buckets.get(ip)
@@ -50,12 +50,8 @@ export async function engageRoutes(app: FastifyInstance): Promise<void> {
     path,
     { schema: { body: EngageSchema }, bodyLimit: 8192 },
     async (request, reply) => {
+      await requireSiteOrigin(app, request, reply)
       const siteId = request.params.site
-      const site = await store.getSite(siteId)
-      if (!site) throw relayError('site_not_found')
-      if (!allowSiteOrigin(request, reply, site.origins, config.allowedOrigins)) {
-        throw relayError('origin_not_allowed')
-      }
       if (limited(request.ip)) throw relayError('rate_limited')
       const { token, ...input } = request.body
       let visitorId: string | undefined

@@ -7,7 +7,7 @@ import {
 import type { FastifyInstance } from 'fastify'
 import type { Actor } from '../conversations.ts'
 import { relayError } from '../errors.ts'
-import { allowSiteOrigin, sitePostPreflight } from './cors.ts'
+import { requireSiteOrigin, sitePostPreflight } from './cors.ts'
 
 const bodies = { callback: CallbackFallbackBody, offline: OfflineFallbackBody }
 type Form = keyof typeof bodies
@@ -33,12 +33,8 @@ export async function formFallbackRoutes(app: FastifyInstance): Promise<void> {
       path,
       { schema: { body: bodies[form] }, bodyLimit: config.limits.maxFrameBytes },
       async (request, reply) => {
+        await requireSiteOrigin(app, request, reply)
         const siteId = request.params.site
-        const site = await store.getSite(siteId)
-        if (!site) throw relayError('site_not_found')
-        if (!allowSiteOrigin(request, reply, site.origins, config.allowedOrigins)) {
-          throw relayError('origin_not_allowed')
-        }
         const { token, lang, page, ...frame } = request.body
         let visitorId: string
         let issued: string | undefined
