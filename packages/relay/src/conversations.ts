@@ -56,6 +56,11 @@ export function authorKey(actor: Actor): string {
     : `operator:${actor.id}`
 }
 
+/** Who may not repeat a cid when nobody is known yet (HTTP without a visitor token). */
+export function anonymousKey(siteId: string): string {
+  return `anonymous:${siteId}`
+}
+
 export function authorOf(actor: Actor): Author {
   return actor.kind === 'visitor'
     ? { kind: 'visitor', id: actor.visitorId }

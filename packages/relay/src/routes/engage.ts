@@ -1,6 +1,6 @@
 import { type EngageBody, type EngageReply, EngageBody as EngageSchema } from '@parley/protocol'
 import type { FastifyInstance } from 'fastify'
-import { authorKey } from '../conversations.ts'
+import { anonymousKey, authorKey } from '../conversations.ts'
 import { relayError } from '../errors.ts'
 import { TokenBucket } from '../gateway/token-bucket.ts'
 import { requireSiteOrigin, sitePostPreflight } from './cors.ts'
@@ -61,7 +61,7 @@ export async function engageRoutes(app: FastifyInstance): Promise<void> {
       }
       const key = visitorId
         ? authorKey({ kind: 'visitor', siteId, visitorId })
-        : `anonymous:${siteId}`
+        : anonymousKey(siteId)
       const { id, at } = await attribution.engage({ siteId, visitorId, authorKey: key }, input)
       const body: EngageReply = { id, at }
       if (input.cid !== undefined) body.cid = input.cid

@@ -5,16 +5,13 @@ import {
   OfflineFallbackBody,
 } from '@parley/protocol'
 import type { FastifyInstance } from 'fastify'
-import type { Actor } from '../conversations.ts'
+import { type Actor, anonymousKey } from '../conversations.ts'
 import { relayError } from '../errors.ts'
 import { requireSiteOrigin, sitePostPreflight } from './cors.ts'
 
 const bodies = { callback: CallbackFallbackBody, offline: OfflineFallbackBody }
 type Form = keyof typeof bodies
 type Body = CallbackFallbackBody | OfflineFallbackBody
-
-/** Who sent a body without a token, by cid: a retry finds the visitor its first try created. */
-const anonymousKey = (siteId: string) => `anonymous:${siteId}`
 
 /**
  * The HTTP fallback for when WebSocket is blocked: `POST /v1/sites/:site/callback|offline`
@@ -43,6 +40,7 @@ export async function formFallbackRoutes(app: FastifyInstance): Promise<void> {
           if (!verified) throw relayError('token_invalid')
           visitorId = verified
         } else {
+          // A retry without a token finds the visitor its first try created, by cid.
           const earlier = await store.findVisitorFrame(anonymousKey(siteId), frame.cid)
           if (earlier) visitorId = earlier.id
           else ({ visitorId, token: issued } = visitorTokens.issue(siteId))
