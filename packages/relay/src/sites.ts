@@ -26,9 +26,14 @@ export function agreementPath(siteId: string): string {
   return `/v1/sites/${encodeURIComponent(siteId)}/agreement`
 }
 
+/** Whether `id` can be a site id: 1-64 letters, digits, "_" or "-". */
+export function isSiteId(id: string): boolean {
+  return /^[A-Za-z0-9_-]{1,64}$/.test(id)
+}
+
 /** Derives the stored record: public config (agreement version, `configVersion`) + private parts. */
 export function buildSiteRecord(siteId: string, data: SiteData): SiteRecord {
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(siteId)) {
+  if (!isSiteId(siteId)) {
     throw new TypeError(`Site id "${siteId}" must be 1-64 letters, digits, "_" or "-"`)
   }
   const body: Omit<SiteConfig, 'configVersion'> = {

@@ -11,7 +11,7 @@ import type { FastifyInstance } from 'fastify'
 import { toProfile } from '../auth/session.ts'
 import { fieldError, relayError } from '../errors.ts'
 import { applySiteUpdate } from '../site-update.ts'
-import { buildSiteRecord, siteDataFrom, toSiteSettings } from '../sites.ts'
+import { buildSiteRecord, isSiteId, siteDataFrom, toSiteSettings } from '../sites.ts'
 import { requireAdmin } from './guards.ts'
 
 /** Admin-only: site settings (agreement, hours, channels, identity) and employee cards. */
@@ -35,7 +35,7 @@ export async function adminSiteRoutes(app: FastifyInstance): Promise<void> {
     { preHandler, schema: { body: UpdateSiteSchema } },
     async (request) => {
       const id = request.params.site
-      if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw relayError('site_not_found')
+      if (!isSiteId(id)) throw relayError('site_not_found')
       const current = (await store.getSite(id)) ?? buildSiteRecord(id, siteDataFrom({ id }))
       const updated = applySiteUpdate(current, request.body)
       await store.putSite(updated)
