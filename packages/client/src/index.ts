@@ -11,12 +11,7 @@ export {
 } from './operator-client.ts'
 export type { CommonOptions } from './options.ts'
 export { type KeyValueStorage, memoryStorage, safeStorage } from './storage.ts'
-export {
-  createVisitorClient,
-  type VisitorClient,
-  type VisitorClientEvents,
-  type VisitorClientOptions,
-} from './visitor-client.ts'
+export { createVisitorClient } from './visitor-client.ts'
 export type {
   CallbackForm,
   EngageData,
@@ -26,3 +21,8 @@ export type {
   SendOptions,
   VisitorAttributes,
 } from './visitor-forms.ts'
+export type {
+  VisitorClient,
+  VisitorClientEvents,
+  VisitorClientOptions,
+} from './visitor-types.ts'

@@ -3,7 +3,8 @@ import WebSocket from 'ws'
 import type { ParleyError } from './errors.ts'
 import { type KeyValueStorage, memoryStorage } from './storage.ts'
 import { FakeRelay, until } from './test/fake-relay.ts'
-import { createVisitorClient, type VisitorClient } from './visitor-client.ts'
+import { createVisitorClient } from './visitor-client.ts'
+import type { VisitorClient } from './visitor-types.ts'
 
 let relay: FakeRelay
 const clients: VisitorClient[] = []
