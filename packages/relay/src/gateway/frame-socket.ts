@@ -16,6 +16,21 @@ import { TokenBucket } from './token-bucket.ts'
 
 type Outbound = VisitorOutbound | OperatorOutbound
 
+/**
+ * Bus frames as JSON: a frame published to every operator socket (and each of a visitor's
+ * tabs) is stringified once, not once per socket. Published frames are never mutated.
+ */
+const encoded = new WeakMap<object, string>()
+
+function encode(frame: Outbound): string {
+  let json = encoded.get(frame)
+  if (json === undefined) {
+    json = JSON.stringify(frame)
+    encoded.set(frame, json)
+  }
+  return json
+}
+
 export interface FrameSocketOptions<F> {
   socket: WebSocket
   parse: (raw: string | Uint8Array) => ParseResult<F>
@@ -68,9 +83,7 @@ export class FrameSocket<F extends { t: string }> {
   }
 
   send(frame: Outbound): void {
-    if (this.options.socket.readyState === this.options.socket.OPEN) {
-      this.options.socket.send(JSON.stringify(frame))
-    }
+    this.sendJson(JSON.stringify(frame))
   }
 
   error(code: ErrorCode, message?: string, cid?: string, fields?: FieldError[]): void {
@@ -91,7 +104,7 @@ export class FrameSocket<F extends { t: string }> {
   deliver(message: BusMessage): void {
     if (message.origin === this.id) return
     if (this.replaying > 0) this.held.push(message)
-    else this.send(message.frame)
+    else this.sendJson(encode(message.frame))
   }
 
   /**
@@ -117,9 +130,15 @@ export class FrameSocket<F extends { t: string }> {
           const frame = message.frame
           if (frame.t === 'event' && frame.seq <= (replayed.get(frame.conversationId) ?? 0))
             continue
-          this.send(frame)
+          this.sendJson(encode(frame))
         }
       }
+    }
+  }
+
+  private sendJson(json: string): void {
+    if (this.options.socket.readyState === this.options.socket.OPEN) {
+      this.options.socket.send(json)
     }
   }
 
