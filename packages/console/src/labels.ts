@@ -34,16 +34,28 @@ export function statusLabel(status: ConnectionStatus): string {
   return STATUS_LABELS[status]
 }
 
+/**
+ * The two formats of `formatTime`, made once: creating an `Intl.DateTimeFormat` costs far
+ * more than formatting, and lists format a time per row on every render.
+ */
+let timeOnly: Intl.DateTimeFormat | undefined
+let dayAndTime: Intl.DateTimeFormat | undefined
+
 /** `14:05` for today, `12 Mar, 14:05` for other days, in the browser's locale. */
 export function formatTime(at: number, now: number = Date.now()): string {
   const date = new Date(at)
   const today = new Date(now)
-  const sameDay = date.toDateString() === today.toDateString()
-  return new Intl.DateTimeFormat(undefined, {
+  if (date.toDateString() === today.toDateString()) {
+    timeOnly ??= new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
+    return timeOnly.format(date)
+  }
+  dayAndTime ??= new Intl.DateTimeFormat(undefined, {
     hour: '2-digit',
     minute: '2-digit',
-    ...(sameDay ? {} : { day: 'numeric', month: 'short' }),
-  }).format(date)
+    day: 'numeric',
+    month: 'short',
+  })
+  return dayAndTime.format(date)
 }
 
 const KIND_LABELS: Record<ConversationKind, string | undefined> = {
