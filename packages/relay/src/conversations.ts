@@ -12,7 +12,7 @@ import { randomId } from './auth/tokens.ts'
 import { OPERATORS_TOPIC, visitorTopic } from './bus/topics.ts'
 import type { Bus, BusMessage } from './bus/types.ts'
 import { relayError } from './errors.ts'
-import type { AppendResult, ConversationOpening, Store } from './store/types.ts'
+import type { AppendResult, AppendTarget, ConversationOpening, Store } from './store/types.ts'
 
 /** Who is acting: a visitor of one site, or an employee. */
 export type Actor =
@@ -104,16 +104,19 @@ export class Conversations {
       const key = authorKey(actor)
       const earlier = await store.findEventByCid(key, frame.cid)
       if (earlier) return reply(toAck(frame.cid, earlier))
+      let target: AppendTarget
+      let opening: ConversationOpening | undefined
       if (frame.conversationId !== undefined) {
         const conversation = await this.authorise(actor, frame.conversationId)
         if (conversation.status === 'closed') throw relayError('conversation_closed')
-      } else if (actor.kind !== 'visitor') {
+        target = { conversationId: frame.conversationId }
+      } else if (actor.kind === 'visitor') {
+        // The visitor's open conversation, or a new one.
+        target = { open: { siteId: actor.siteId, visitorId: actor.visitorId, page: actor.page } }
+        opening = await this.opening(actor, frame.scenarioId, { invitation: true })
+      } else {
         throw relayError('bad_frame', 'conversationId is required')
       }
-      const opening =
-        frame.conversationId === undefined
-          ? await this.opening(actor, frame.scenarioId, { invitation: true })
-          : undefined
       const result = await store.appendEvent({
         id: randomId('e'),
         cid: frame.cid,
@@ -122,16 +125,7 @@ export class Conversations {
         kind: 'message',
         text: frame.text,
         at: this.options.now(),
-        target:
-          frame.conversationId !== undefined
-            ? { conversationId: frame.conversationId }
-            : {
-                open: {
-                  siteId: (actor as { siteId: string }).siteId,
-                  visitorId: (actor as { visitorId: string }).visitorId,
-                  page: actor.kind === 'visitor' ? actor.page : undefined,
-                },
-              },
+        target,
         newConversationId: randomId('c'),
         assign: actor.kind === 'operator' ? { id: actor.id, name: actor.name } : undefined,
         opening,
