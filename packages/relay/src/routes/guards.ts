@@ -1,3 +1,4 @@
+import type { Role } from '@parley/protocol'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { authenticateRequest } from '../auth/session.ts'
 import { relayError } from '../errors.ts'
@@ -19,11 +20,16 @@ export function requireEmployee(app: FastifyInstance) {
   }
 }
 
-/** preHandler: like `requireEmployee`, and the employee must be an admin (`forbidden`). */
-export function requireAdmin(app: FastifyInstance) {
+/** preHandler: like `requireEmployee`, and the employee must have one of `roles` (`forbidden`). */
+export function requireRole(app: FastifyInstance, roles: readonly Role[]) {
   const authenticate = requireEmployee(app)
   return async (request: FastifyRequest): Promise<void> => {
     await authenticate(request)
-    if (request.employee?.role !== 'admin') throw relayError('forbidden')
+    if (!request.employee || !roles.includes(request.employee.role)) throw relayError('forbidden')
   }
+}
+
+/** preHandler: like `requireEmployee`, and the employee must be an admin (`forbidden`). */
+export function requireAdmin(app: FastifyInstance) {
+  return requireRole(app, ['admin'])
 }

@@ -8,7 +8,7 @@ import type {
 } from '@parley/protocol'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { fieldError, relayError } from '../errors.ts'
-import { requireEmployee } from './guards.ts'
+import { requireRole } from './guards.ts'
 
 type SiteParams = { site: string }
 type ScenarioParams = { site: string; id: string }
@@ -28,11 +28,12 @@ function timeParam(name: string, raw: string | undefined, fallback: number): num
  */
 export async function scenarioRoutes(app: FastifyInstance): Promise<void> {
   const { store, scenarios, config } = app.parley
-  const authenticate = requireEmployee(app)
-  const allow = (roles: Role[]) => async (request: FastifyRequest<{ Params: SiteParams }>) => {
-    await authenticate(request)
-    if (!request.employee || !roles.includes(request.employee.role)) throw relayError('forbidden')
-    if (!(await store.getSite(request.params.site))) throw relayError('site_not_found')
+  const allow = (roles: Role[]) => {
+    const authorise = requireRole(app, roles)
+    return async (request: FastifyRequest<{ Params: SiteParams }>) => {
+      await authorise(request)
+      if (!(await store.getSite(request.params.site))) throw relayError('site_not_found')
+    }
   }
   const read = allow(['admin', 'supervisor'])
   const write = allow(['admin'])
