@@ -9,6 +9,7 @@ import {
   type WorkingHours,
 } from '@parley/protocol'
 import type { FastifyServerOptions } from 'fastify'
+import type { RateRule } from '../infra/http/rate-limit.ts'
 import type { RegionLookup } from '../infra/region/types.ts'
 import { DEMO_SITE } from './demo-site.ts'
 import { WORKSPACE_DIR } from './paths.ts'
@@ -79,6 +80,13 @@ export interface RelayConfig {
   maxPayloadBytes?: number
   /** Per-socket token bucket. @default { burst: 30, perSecond: 10 } */
   rateLimit?: { burst: number; perSecond: number }
+  /**
+   * HTTP request limits. `login` is counted per client address and per account (email), so
+   * guessing one password costs the same from many addresses; `forms` (the callback/offline
+   * fallback) and `engage` per client address.
+   * @default login 20/min per address and 10 per 15 min per account; forms 10/min; engage 600/min
+   */
+  requestLimits?: Partial<RequestLimits>
   /** Most events replayed per conversation for one cursor. @default 500 */
   replayLimit?: number
   /**
@@ -126,6 +134,7 @@ export interface ResolvedConfig {
   limits: ParseLimits
   maxPayloadBytes: number
   rateLimit: { burst: number; perSecond: number }
+  requestLimits: RequestLimits
   replayLimit: number
   maxOpenConversationsPerVisitor: number
   staticDirs: { widget: string; console: string; demoSite: string }
@@ -133,6 +142,21 @@ export interface ResolvedConfig {
   now: () => number
   geoip: GeoipConfig
   trustProxy: boolean | string[]
+}
+
+export interface RequestLimits {
+  loginPerAddress: RateRule
+  loginPerAccount: RateRule
+  forms: RateRule
+  engage: RateRule
+}
+
+const MINUTE = 60_000
+export const DEFAULT_REQUEST_LIMITS: RequestLimits = {
+  loginPerAddress: { max: 20, windowMs: MINUTE },
+  loginPerAccount: { max: 10, windowMs: 15 * MINUTE },
+  forms: { max: 10, windowMs: MINUTE },
+  engage: { max: 600, windowMs: MINUTE },
 }
 
 /** Applies defaults and checks the config, throwing with a fix-it message. */
@@ -162,6 +186,7 @@ export function resolveConfig(config: RelayConfig): ResolvedConfig {
     limits,
     maxPayloadBytes: config.maxPayloadBytes ?? 1024 * 1024,
     rateLimit: config.rateLimit ?? { burst: 30, perSecond: 10 },
+    requestLimits: { ...DEFAULT_REQUEST_LIMITS, ...config.requestLimits },
     replayLimit: config.replayLimit ?? 500,
     maxOpenConversationsPerVisitor: config.maxOpenConversationsPerVisitor ?? 5,
     staticDirs: {

@@ -1,4 +1,5 @@
 import fastifyCookie from '@fastify/cookie'
+import fastifyRateLimit from '@fastify/rate-limit'
 import fastifyWebsocket from '@fastify/websocket'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
@@ -63,6 +64,8 @@ export const infraPlugin = fp(
     })
 
     await app.register(fastifyCookie)
+    // Limits are per route (`./http/rate-limit.ts`); nothing is limited by default.
+    await app.register(fastifyRateLimit, { global: false })
     await app.register(fastifyWebsocket, {
       options: { maxPayload: config.maxPayloadBytes },
       preClose: (done) => {

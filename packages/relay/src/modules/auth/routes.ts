@@ -8,17 +8,25 @@ import {
 } from '@parley/protocol'
 import type { FastifyInstance } from 'fastify'
 import { relayError } from '../../infra/errors.ts'
+import { rateLimited } from '../../infra/http/rate-limit.ts'
 import { toProfile } from '../employees/service.ts'
 import { requireAdmin, requireEmployee } from './guards.ts'
 import { SESSION_COOKIE } from './service.ts'
 
 /** `POST /v1/auth/login`, `POST /v1/auth/logout`, `GET /v1/auth/me`; admin: API tokens. */
 export async function authRoutes(app: FastifyInstance): Promise<void> {
-  const { auth } = app
+  const { auth, config } = app
+  // Counted before the password is hashed, so a flood costs no scrypt.
+  const limits = [
+    rateLimited(app, 'login attempts', config.requestLimits.loginPerAddress, (r) => r.ip),
+    rateLimited(app, 'login attempts for this account', config.requestLimits.loginPerAccount, (r) =>
+      (r.body as Partial<LoginBody> | undefined)?.email?.toLowerCase(),
+    ),
+  ]
 
   app.post<{ Body: LoginBody; Reply: LoginReply }>(
     '/v1/auth/login',
-    { schema: { body: LoginBodySchema } },
+    { schema: { body: LoginBodySchema }, preHandler: limits },
     async (request, reply) => {
       const session = await auth.login(request.body.email, request.body.password)
       reply.setCookie(SESSION_COOKIE, session.token, {

@@ -2,6 +2,7 @@ import { CallbackFallbackBody, type FormReply, OfflineFallbackBody } from '@parl
 import type { FastifyInstance } from 'fastify'
 import { publishAll } from '../../infra/bus/outcome.ts'
 import { relayError } from '../../infra/errors.ts'
+import { rateLimited } from '../../infra/http/rate-limit.ts'
 import { anonymousKey, type VisitorActor } from '../conversations/actor.ts'
 import { requireSiteOrigin, sitePostPreflight } from '../sites/cors.ts'
 
@@ -17,6 +18,8 @@ type Body = CallbackFallbackBody | OfflineFallbackBody
 export async function formFallbackRoutes(app: FastifyInstance): Promise<void> {
   const { config, forms, visitorTokens, visitorProfiles, db, bus, inflight } = app
 
+  const limit = rateLimited(app, 'form requests', config.requestLimits.forms, (r) => r.ip)
+
   for (const form of Object.keys(bodies) as Form[]) {
     const path = `/v1/sites/:site/${form}`
 
@@ -24,7 +27,11 @@ export async function formFallbackRoutes(app: FastifyInstance): Promise<void> {
 
     app.post<{ Params: { site: string }; Body: Body; Reply: FormReply }>(
       path,
-      { schema: { body: bodies[form] }, bodyLimit: config.limits.maxFrameBytes },
+      {
+        schema: { body: bodies[form] },
+        bodyLimit: config.limits.maxFrameBytes,
+        preHandler: limit,
+      },
       async (request, reply) => {
         await requireSiteOrigin(app, request, reply)
         const siteId = request.params.site

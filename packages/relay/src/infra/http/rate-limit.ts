@@ -1,0 +1,34 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { relayError } from '../errors.ts'
+
+/** At most `max` requests per `windowMs` for one key. */
+export interface RateRule {
+  max: number
+  windowMs: number
+}
+
+/**
+ * A preHandler that counts the request against `rule` under `key(request)` (skipped when the
+ * key is undefined) with `@fastify/rate-limit`'s store, and past it answers `rate_limited`
+ * (429) with `Retry-After`. Several may guard one route (per address and per account):
+ * each has its own count.
+ */
+export function rateLimited(
+  app: FastifyInstance,
+  what: string,
+  rule: RateRule,
+  key: (request: FastifyRequest) => string | undefined,
+) {
+  const check = app.createRateLimit({
+    max: rule.max,
+    timeWindow: rule.windowMs,
+    keyGenerator: (request: FastifyRequest) => `${what}:${key(request) ?? ''}`,
+  })
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    if (key(request) === undefined) return
+    const result = await check(request)
+    if (result.isAllowed || !result.isExceeded) return
+    reply.header('retry-after', String(result.ttlInSeconds))
+    throw relayError('rate_limited', `Too many ${what}; try again in ${result.ttlInSeconds} s`)
+  }
+}
