@@ -1,4 +1,4 @@
-import { defineConfig } from 'vite'
+import { defaultClientConditions, defineConfig } from 'vite'
 
 /**
  * Two builds into one `dist/`:
@@ -24,8 +24,12 @@ export default defineConfig(({ mode }) => {
         },
       },
     ],
-    // The few bytes of `atom` the widget and its client use, instead of nanostores' (src/atom.ts).
-    resolve: { alias: { nanostores: new URL('./src/atom.ts', import.meta.url).pathname } },
+    resolve: {
+      // Workspace packages from their sources: no library build needed first.
+      conditions: ['source', ...defaultClientConditions],
+      // The few bytes of `atom` the widget and its client use, instead of nanostores' (src/atom.ts).
+      alias: { nanostores: new URL('./src/atom.ts', import.meta.url).pathname },
+    },
     oxc: { jsx: { runtime: 'classic', pragma: 'h', pragmaFrag: 'Fragment' } },
     // Library mode keeps `process.env.NODE_ENV` as written (nanostores reads it);
     // browsers have no `process`.
