@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { toSiteRecord } from '../sites.ts'
+import { toSiteRecord } from '../modules/sites/sites.ts'
 import { createSqliteStore, type SqliteStore } from './sqlite.ts'
 import type { AppendInput, ConversationOpening } from './types.ts'
 

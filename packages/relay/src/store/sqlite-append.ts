@@ -1,6 +1,6 @@
 import type { ConversationEvent, ConversationKind, ConversationSummary } from '@parley/protocol'
 import type { Database } from 'better-sqlite3'
-import { relayError } from '../errors.ts'
+import { relayError } from '../infra/errors.ts'
 import {
   CONVERSATION_SELECT,
   type ConversationRow,

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3'
-import { fieldError } from '../errors.ts'
+import { fieldError } from '../infra/errors.ts'
 import { type ConsentRow, toConsent, toVisitor, type VisitorRow } from './sqlite-rows.ts'
 import type { ConsentRecord, VisitorPatch, VisitorProfile } from './types.ts'
 

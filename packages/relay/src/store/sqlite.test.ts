@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { toSiteRecord } from '../sites.ts'
+import { toSiteRecord } from '../modules/sites/sites.ts'
 import { describeStore } from './contract.ts'
 import { createSqliteStore, SqliteStore } from './sqlite.ts'
 

@@ -1,9 +1,9 @@
 import { join } from 'node:path'
 import type { ConversationEvent, ConversationSummary, SiteConfig } from '@parley/protocol'
 import BetterSqlite3 from 'better-sqlite3'
-import { RELAY_PACKAGE_DIR } from '../config.ts'
-import { relayError } from '../errors.ts'
-import { migrate } from './migrate.ts'
+import { RELAY_PACKAGE_DIR } from '../config/paths.ts'
+import { migrate } from '../infra/db/migrate.ts'
+import { relayError } from '../infra/errors.ts'
 import { appendInTransaction, selectConversation, selectEventByCid } from './sqlite-append.ts'
 import {
   CONVERSATION_SELECT,

@@ -1,6 +1,6 @@
 import type { AgreementTemplate, WorkingHours } from '@parley/protocol'
-import { agreementVersion } from '../agreement.ts'
-import type { SiteDefinition } from '../config.ts'
+import type { SiteDefinition } from '../config/config.ts'
+import { agreementVersion } from '../modules/sites/agreement.ts'
 import type { TestRelay } from './relay.ts'
 
 /** A valid agreement template (INN and OGRN pass their checksums). */

@@ -1,7 +1,7 @@
 import { PROTOCOL_VERSION } from '@parley/protocol'
 import type { FastifyInstance } from 'fastify'
-import type { RelayConfig } from '../config.ts'
-import { buildServer } from '../server.ts'
+import { buildServer } from '../app.ts'
+import type { RelayConfig } from '../config/config.ts'
 import { connect, type Frame, ofType, type TestSocket } from './ws-client.ts'
 
 export const ADMIN = { email: 'admin@example.com', password: 'correct horse battery' }

@@ -1,0 +1,76 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { buildServer } from '../app.ts'
+import { resetAdminPassword } from '../modules/employees/bootstrap.ts'
+import { createSqliteStore } from '../store/sqlite.ts'
+import { HELP, parseCliOptions } from './options.ts'
+
+/** `parley-relay`: reads options, starts the relay, prints where it listens, stops on signals. */
+async function main(): Promise<void> {
+  let options: ReturnType<typeof parseCliOptions>
+  try {
+    options = parseCliOptions(process.argv.slice(2), process.env)
+  } catch (error) {
+    console.error(`parley-relay: ${(error as Error).message}\n\n${HELP}`)
+    process.exit(2)
+  }
+  if (options.help) {
+    console.log(HELP)
+    return
+  }
+  const { config } = options
+  if (config.databasePath !== ':memory:')
+    mkdirSync(dirname(config.databasePath), { recursive: true })
+
+  if (options.resetAdminPassword) {
+    const store = createSqliteStore(config.databasePath)
+    try {
+      const { email, password } = await resetAdminPassword(store, config.admin?.email ?? '')
+      console.log(`Admin password reset.\n  login:    ${email}\n  password: ${password}`)
+    } finally {
+      await store.close()
+    }
+    return
+  }
+
+  const app = await buildServer(config)
+  // Handlers go in before the listening line is printed: whoever reads it may signal at once.
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) process.exit(1)
+    stopping = true
+    app.log.info({ signal }, 'shutting down')
+    try {
+      await app.close()
+      process.exit(0)
+    } catch (error) {
+      console.error(error)
+      process.exit(1)
+    }
+  }
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+  process.on('SIGINT', () => void stop('SIGINT'))
+  await app.listen({ port: options.port, host: options.host })
+  const address = app.server.address()
+  const port = address && typeof address === 'object' ? address.port : options.port
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host
+  const url = `http://${host}:${port}`
+  const generated = app.parley.generatedAdminPassword
+  const lines = [
+    `parley-relay listening on ${url}`,
+    ...(config.demo ? [`  demo site: ${url}/`] : []),
+    `  console:   ${url}/console/`,
+    `  health:    ${url}/healthz`,
+    `  admin:     ${app.parley.config.admin.email}`,
+    generated
+      ? `  password:  ${generated}   (generated now and shown only once; save it)`
+      : '  password:  (unchanged; run with --reset-admin-password for a new one)',
+  ]
+  console.log(lines.join('\n'))
+  app.parley.generatedAdminPassword = undefined
+}
+
+main().catch((error) => {
+  console.error(`parley-relay: ${(error as Error).stack ?? error}`)
+  process.exit(1)
+})

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest'
+import { HELP, parseCliOptions } from './options.ts'
+
+const parse = (env: Record<string, string>) => parseCliOptions([], env).config
+
+describe('region options', () => {
+  it('default to the bundled database, no header and no trusted proxy', () => {
+    const config = parse({})
+    expect(config.geoip).toEqual({ database: undefined, header: undefined })
+    expect(config.trustProxy).toBe(false)
+  })
+
+  it('read PARLEY_GEOIP_DB, PARLEY_GEOIP=off, PARLEY_REGION_HEADER and PARLEY_TRUST_PROXY', () => {
+    expect(parse({ PARLEY_GEOIP_DB: '/srv/GeoLite2-City.mmdb' }).geoip?.database).toBe(
+      '/srv/GeoLite2-City.mmdb',
+    )
+    expect(parse({ PARLEY_GEOIP: 'off', PARLEY_GEOIP_DB: '/x.mmdb' }).geoip?.database).toBe(false)
+    expect(parse({ PARLEY_REGION_HEADER: 'cf-ipcountry' }).geoip?.header).toBe('cf-ipcountry')
+    expect(parse({ PARLEY_TRUST_PROXY: '1' }).trustProxy).toBe(true)
+    expect(parse({ PARLEY_TRUST_PROXY: 'off' }).trustProxy).toBe(false)
+    expect(parse({ PARLEY_TRUST_PROXY: '10.0.0.1, 10.1.0.0/16' }).trustProxy).toEqual([
+      '10.0.0.1',
+      '10.1.0.0/16',
+    ])
+  })
+
+  it('are listed in --help', () => {
+    for (const name of [
+      'PARLEY_GEOIP_DB',
+      'PARLEY_GEOIP=off',
+      'PARLEY_REGION_HEADER',
+      'PARLEY_TRUST_PROXY',
+    ]) {
+      expect(HELP).toContain(name)
+    }
+  })
+})

@@ -1,0 +1,153 @@
+import type { Ack, EngageEvent, Scenario, ScenarioAction } from '@parley/protocol'
+import { relayError } from '../../infra/errors.ts'
+import { randomId } from '../../infra/ids.ts'
+import type { ConversationOpening, PrefaceEvent } from '../../store/types.ts'
+import type { ScenarioStore } from './store.ts'
+
+/** A visit's session ends after this long without an engagement event. */
+export const SESSION_GAP_MS = 30 * 60_000
+/** How far back a conversion looks for the session's invitation at most. */
+const LOOKBACK_MS = 24 * 60 * 60_000
+
+/** Who sent an engagement event: a known visitor, or nobody yet (anonymous HTTP). */
+export interface EngageSource {
+  siteId: string
+  visitorId?: string
+  /** cid dedup key: `visitor:<site>:<id>` or `anonymous:<site>`. */
+  authorKey: string
+}
+
+export interface EngageInput {
+  cid?: string
+  scenarioId: string
+  event: EngageEvent
+  page: string
+  session?: string
+}
+
+export interface AttributionOptions {
+  store: ScenarioStore
+  now: () => number
+}
+
+/**
+ * Impressions, clicks and dismissals of invitations, and the conversions they bring: a
+ * conversation (chat, callback or offline) a visitor starts naming the scenario
+ * (`scenarioId` on the frame), or within the session after an invitation — the latest click
+ * of the session, else its latest impression; a session is a run of the visitor's events
+ * with no gap above 30 minutes. The converted conversation is routed to the scenario's group.
+ */
+export class Attribution {
+  constructor(private readonly options: AttributionOptions) {}
+
+  /** Stores one event (`scenario_not_found` for an id the site does not have); dedup by cid. */
+  async engage(source: EngageSource, input: EngageInput): Promise<{ id: string; at: number }> {
+    const { store, now } = this.options
+    if (!(await store.get(source.siteId, input.scenarioId))) throw relayError('scenario_not_found')
+    const { record } = await store.recordEngagement({
+      id: randomId('g'),
+      siteId: source.siteId,
+      visitorId: source.visitorId,
+      scenarioId: input.scenarioId,
+      event: input.event,
+      page: input.page,
+      at: now(),
+      session: input.session,
+      authorKey: input.cid === undefined ? undefined : source.authorKey,
+      cid: input.cid,
+    })
+    return { id: record.id, at: record.at }
+  }
+
+  /** The `engage` frame: stores it and acks `{cid, id, at}`. */
+  async engageFrame(
+    source: EngageSource,
+    frame: EngageInput & { cid: string },
+    reply: (ack: Ack) => void,
+  ): Promise<void> {
+    const { id, at } = await this.engage(source, frame)
+    reply({ t: 'ack', cid: frame.cid, id, at })
+  }
+
+  /**
+   * What a conversation the visitor is about to open starts with, if a scenario brought it
+   * (the `scenarioId` on the frame, else the session's latest click or impression): its
+   * conversion and routing group and, with `invitation` when the frame names a scenario whose
+   * action carries a message (`openChat`, `bubble`), that message as a `system` event before
+   * the visitor's. The store writes it in the transaction that creates the conversation, and
+   * ignores it when the frame lands in an open one.
+   */
+  async opening(
+    visitor: { siteId: string; visitorId: string; page?: string },
+    scenarioId: string | undefined,
+    options: { invitation?: boolean } = {},
+  ): Promise<ConversationOpening | undefined> {
+    const scenario = await this.scenarioFor(visitor, scenarioId)
+    if (!scenario) return undefined
+    const opening: ConversationOpening = {
+      group: scenario.routing.group,
+      conversion: { id: randomId('g'), scenarioId: scenario.id, page: visitor.page },
+    }
+    const { action } = scenario
+    if (
+      options.invitation &&
+      scenario.id === scenarioId &&
+      (action.type === 'openChat' || action.type === 'bubble')
+    ) {
+      opening.preface = [invitationEvent(scenario, action)]
+    }
+    return opening
+  }
+
+  private async scenarioFor(
+    visitor: { siteId: string; visitorId: string },
+    scenarioId: string | undefined,
+  ): Promise<Scenario | undefined> {
+    const { store, now } = this.options
+    if (scenarioId !== undefined) {
+      const named = await store.get(visitor.siteId, scenarioId)
+      if (named) return named
+    }
+    const at = now()
+    const events = await store.visitorEngagements(
+      visitor.siteId,
+      visitor.visitorId,
+      at - LOOKBACK_MS,
+    )
+    let cursor = at
+    let impression: string | undefined
+    for (const event of events) {
+      if (cursor - event.at > SESSION_GAP_MS) break
+      cursor = event.at
+      // Invitations before a conversion have done their work.
+      if (event.event === 'conversion') break
+      if (event.event === 'click') return store.get(visitor.siteId, event.scenarioId)
+      if (event.event === 'impression') impression ??= event.scenarioId
+    }
+    return impression === undefined ? undefined : store.get(visitor.siteId, impression)
+  }
+}
+
+/**
+ * The invitation the visitor answered, as operators read it: `Invitation (<scenario name>):
+ * <message>`; `data` names the scenario and the operator profile it showed.
+ */
+export function invitationEvent(
+  scenario: Scenario,
+  action: Extract<ScenarioAction, { message: string }>,
+): PrefaceEvent {
+  const data: Record<string, string> = {
+    invitation: scenario.id,
+    scenario: scenario.name,
+    message: action.message,
+  }
+  if (action.operator) data.operator = action.operator.name
+  if (action.operator?.position) data.position = action.operator.position
+  return {
+    id: randomId('e'),
+    author: { kind: 'system' },
+    kind: 'system',
+    text: `Invitation (${scenario.name}): ${action.message}`,
+    data,
+  }
+}
