@@ -45,7 +45,7 @@ export default defineConfig({
             'packages/{protocol,client,relay,scenarios}/src/**/*.test.ts',
             'examples/**/*.test.ts',
           ],
-          // The CLI tests run bin/parley-relay.js, a process that reads built packages.
+          // The CLI tests run bin/parley-relay.js, which runs the compiled relay.
           globalSetup: ['scripts/build-if-missing.ts'],
           testTimeout: 20_000,
         },

@@ -1,10 +1,10 @@
 /**
  * Vitest global setup: builds each package whose output is missing, in dependency
- * order. Tests read sources (the `source` condition), except where a separate Node
- * process runs a package as it ships: the relay's CLI (`bin/parley-relay.js`, which
- * resolves workspace packages to their `dist/`), and the widget and console files
- * the relay serves to the browser tests. CI builds before testing; locally, run
- * `pnpm build` after changing a package those tests run.
+ * order. Tests read sources (the `source` condition), except where a package runs
+ * as it ships: the relay's CLI (`bin/parley-relay.js` runs `dist/`), the widget and
+ * console files the relay serves to the browser tests, and the tarballs
+ * `e2e/pack.test.ts` packs. CI builds before testing; locally, run `pnpm build`
+ * after changing a package those tests run.
  */
 import { execSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -16,8 +16,9 @@ const OUTPUTS = [
   ['protocol', 'dist/index.js'],
   ['scenarios', 'dist/index.js'],
   ['client', 'dist/index.js'],
-  ['widget', 'dist/loader.js'],
+  ['widget', 'lib/index.js'],
   ['console', 'dist/index.html'],
+  ['relay', 'dist/cli/main.js'],
 ] as const
 
 export default function setup() {
