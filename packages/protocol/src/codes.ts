@@ -21,8 +21,13 @@ export const ERROR_CODES = {
   site_not_found: { status: 404, message: 'No site with this id' },
   employee_not_found: { status: 404, message: 'No employee with this id' },
   scenario_not_found: { status: 404, message: 'No scenario with this id for the site' },
+  token_not_found: { status: 404, message: 'No API token with this id' },
   conversation_not_found: { status: 404, message: 'No such conversation for this participant' },
   conversation_closed: { status: 409, message: 'The conversation is closed' },
+  too_many_conversations: {
+    status: 429,
+    message: 'Too many open conversations; wait for an operator to answer or close one',
+  },
   rate_limited: { status: 429, message: 'Too many frames; slow down' },
   bad_request: { status: 400, message: 'Request does not match the API schema' },
   invalid_credentials: { status: 401, message: 'Wrong email or password' },

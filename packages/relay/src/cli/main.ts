@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { buildServer } from '../app.ts'
-import { resetAdminPassword } from '../modules/employees/bootstrap.ts'
-import { createSqliteStore } from '../store/sqlite.ts'
+import { resetAdminPassword } from '../modules/auth/bootstrap.ts'
+import { createSqliteStores } from '../stores.ts'
 import { HELP, parseCliOptions } from './options.ts'
 
 /** `parley-relay`: reads options, starts the relay, prints where it listens, stops on signals. */
@@ -23,12 +23,12 @@ async function main(): Promise<void> {
     mkdirSync(dirname(config.databasePath), { recursive: true })
 
   if (options.resetAdminPassword) {
-    const store = createSqliteStore(config.databasePath)
+    const stores = createSqliteStores(config.databasePath)
     try {
-      const { email, password } = await resetAdminPassword(store, config.admin?.email ?? '')
+      const { email, password } = await resetAdminPassword(stores, config.admin?.email ?? '')
       console.log(`Admin password reset.\n  login:    ${email}\n  password: ${password}`)
     } finally {
-      await store.close()
+      await stores.db.close()
     }
     return
   }
@@ -55,19 +55,19 @@ async function main(): Promise<void> {
   const port = address && typeof address === 'object' ? address.port : options.port
   const host = options.host.includes(':') ? `[${options.host}]` : options.host
   const url = `http://${host}:${port}`
-  const generated = app.parley.generatedAdminPassword
+  const generated = app.generatedAdminPassword
   const lines = [
     `parley-relay listening on ${url}`,
     ...(config.demo ? [`  demo site: ${url}/`] : []),
     `  console:   ${url}/console/`,
     `  health:    ${url}/healthz`,
-    `  admin:     ${app.parley.config.admin.email}`,
+    `  admin:     ${app.config.admin.email}`,
     generated
       ? `  password:  ${generated}   (generated now and shown only once; save it)`
       : '  password:  (unchanged; run with --reset-admin-password for a new one)',
   ]
   console.log(lines.join('\n'))
-  app.parley.generatedAdminPassword = undefined
+  app.generatedAdminPassword = undefined
 }
 
 main().catch((error) => {

@@ -10,6 +10,7 @@ import {
 } from '@parley/protocol'
 import type { FastifyServerOptions } from 'fastify'
 import type { RegionLookup } from '../infra/region/types.ts'
+import { DEMO_SITE } from './demo-site.ts'
 import { WORKSPACE_DIR } from './paths.ts'
 
 /** A site the relay serves, as configured (the relay derives `configVersion`). */
@@ -58,7 +59,7 @@ export interface RelayConfig {
   admin?: {
     /** @default 'admin@example.com' */
     email?: string
-    /** @default generated; read it from `app.parley.generatedAdminPassword` */
+    /** @default generated; read it from `app.generatedAdminPassword` */
     password?: string
   }
   /** Seed the `demo` site and serve `demo-site/` at `/`. @default false */
@@ -67,6 +68,11 @@ export interface RelayConfig {
   sites?: SiteDefinition[]
   /** Origins allowed for every site without its own list. @default any origin */
   allowedOrigins?: string[]
+  /**
+   * Page origins besides the relay's own (where the console is served) that may open the
+   * operator socket with an operator's cookie, e.g. a console hosted elsewhere. @default []
+   */
+  operatorOrigins?: string[]
   /** Application frame and text limits. @default DEFAULT_LIMITS */
   limits?: Partial<ParseLimits>
   /** Transport cap: larger WebSocket messages close the socket with 1009. @default 1 MiB */
@@ -75,6 +81,11 @@ export interface RelayConfig {
   rateLimit?: { burst: number; perSecond: number }
   /** Most events replayed per conversation for one cursor. @default 500 */
   replayLimit?: number
+  /**
+   * Most open conversations one visitor may have (chat, callbacks, offline leads); past it a
+   * new one is refused with `too_many_conversations`. @default 5
+   */
+  maxOpenConversationsPerVisitor?: number
   /** Built front-ends to serve; a missing directory is skipped with a log line. */
   staticDirs?: { widget?: string; console?: string; demoSite?: string }
   /** Fastify logger option. @default false */
@@ -111,81 +122,17 @@ export interface ResolvedConfig {
   demo: boolean
   sites: SiteDefinition[]
   allowedOrigins: string[] | undefined
+  operatorOrigins: string[]
   limits: ParseLimits
   maxPayloadBytes: number
   rateLimit: { burst: number; perSecond: number }
   replayLimit: number
+  maxOpenConversationsPerVisitor: number
   staticDirs: { widget: string; console: string; demoSite: string }
   logger: FastifyServerOptions['logger']
   now: () => number
   geoip: GeoipConfig
   trustProxy: boolean | string[]
-}
-
-const ALL_DAY: [string, string] = ['00:00', '24:00']
-
-/**
- * The site `--demo` seeds: any origin, English, and the privacy default
- * (`consent`: nothing stored and no socket until the visitor opens the chat).
- * Its working hours are every day 00:00–24:00 so that the demo chat is available
- * whenever an operator is online; the availability rule itself is not bent.
- * The company is fictional; its INN and OGRN only pass the checksums. One scenario,
- * `gift-help`: on `/catalog…` pages, after 3 s on the site, once per session, a bubble from
- * Olga the tea sommelier; its conversations go to the `sales` group.
- */
-export const DEMO_SITE: SiteDefinition = {
-  id: 'demo',
-  name: 'Demo shop',
-  locale: 'en',
-  storage: 'consent',
-  chat: { title: 'Chai & Co support', greeting: 'Hi! Ask us anything.' },
-  button: { label: 'Contact us' },
-  channels: {
-    chat: true,
-    callback: true,
-    telegram: 'parley_demo_bot',
-    vk: 'parley_demo',
-    viber: 'parleydemo',
-  },
-  workingHours: {
-    timeZone: 'Europe/Moscow',
-    days: {
-      mon: ALL_DAY,
-      tue: ALL_DAY,
-      wed: ALL_DAY,
-      thu: ALL_DAY,
-      fri: ALL_DAY,
-      sat: ALL_DAY,
-      sun: ALL_DAY,
-    },
-  },
-  prechat: { enabled: false, fields: ['name', 'email'] },
-  agreement: {
-    company: 'Chai & Co LLC',
-    inn: '7701234560',
-    ogrn: '1177746123455',
-    legalAddress: '12 Chainaya St, office 3, Moscow, 101000',
-    email: 'privacy@chai-and-co.example',
-    siteUrl: 'https://chai-and-co.example',
-  },
-  scenarios: [
-    {
-      id: 'gift-help',
-      name: 'Gift help on the catalog',
-      enabled: true,
-      priority: 0,
-      where: { include: [{ type: 'prefix', value: '/catalog' }], exclude: [] },
-      conditions: { all: [{ type: 'timeOnSite', seconds: 3 }] },
-      action: {
-        type: 'bubble',
-        message: 'Looking for a gift? Our tea sommelier can help you choose.',
-        operator: { name: 'Olga', position: 'Tea sommelier' },
-      },
-      delaySeconds: 0,
-      rules: { oncePerSession: true },
-      routing: { group: 'sales' },
-    },
-  ],
 }
 
 /** Applies defaults and checks the config, throwing with a fix-it message. */
@@ -211,10 +158,12 @@ export function resolveConfig(config: RelayConfig): ResolvedConfig {
     demo: config.demo ?? false,
     sites,
     allowedOrigins: config.allowedOrigins?.length ? config.allowedOrigins : undefined,
+    operatorOrigins: config.operatorOrigins ?? [],
     limits,
     maxPayloadBytes: config.maxPayloadBytes ?? 1024 * 1024,
     rateLimit: config.rateLimit ?? { burst: 30, perSecond: 10 },
     replayLimit: config.replayLimit ?? 500,
+    maxOpenConversationsPerVisitor: config.maxOpenConversationsPerVisitor ?? 5,
     staticDirs: {
       widget: config.staticDirs?.widget ?? join(WORKSPACE_DIR, 'packages/widget/dist'),
       console: config.staticDirs?.console ?? join(WORKSPACE_DIR, 'packages/console/dist'),
@@ -227,4 +176,4 @@ export function resolveConfig(config: RelayConfig): ResolvedConfig {
   }
 }
 
-/** The relay package directory (holds `migrations/`). */
+export { DEMO_SITE }

@@ -39,11 +39,11 @@ export const FORM_SITES: SiteDefinition[] = [
 
 /** Everything the store holds for a visitor: conversations, consents, profile. */
 export async function storedFor(relay: TestRelay, visitorId: string, siteId = 'shop') {
-  const { store } = relay.app.parley
+  const { visitors } = relay.stores
   return {
-    conversations: await store.listVisitorConversations(siteId, visitorId, 100),
-    consents: await store.listConsents(siteId, visitorId),
-    profile: await store.getVisitor(siteId, visitorId),
+    conversations: await relay.app.conversations.visitorConversations(siteId, visitorId),
+    consents: await visitors.listConsents(siteId, visitorId),
+    profile: await visitors.get(siteId, visitorId),
   }
 }
 

@@ -2,12 +2,15 @@ import { PROTOCOL_VERSION } from '@parley/protocol'
 import type { FastifyInstance } from 'fastify'
 import { buildServer } from '../app.ts'
 import type { RelayConfig } from '../config/config.ts'
+import { createSqliteStores, type Stores } from '../stores.ts'
 import { connect, type Frame, ofType, type TestSocket } from './ws-client.ts'
 
 export const ADMIN = { email: 'admin@example.com', password: 'correct horse battery' }
 
 export interface TestRelay {
   app: FastifyInstance
+  /** The relay's stores, for asserting what was (not) persisted. */
+  stores: Stores
   /** `http://127.0.0.1:PORT` */
   url: string
   /** `ws://127.0.0.1:PORT` */
@@ -29,14 +32,18 @@ export interface TestRelay {
 
 /** Starts a relay on 127.0.0.1 port 0 with an in-memory database and site `shop`. */
 export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<TestRelay> {
-  const app = await buildServer({
-    databasePath: ':memory:',
-    admin: ADMIN,
-    sites: [{ id: 'shop' }, { id: 'other' }],
-    logger: false,
-    staticDirs: { widget: '/nonexistent', console: '/nonexistent', demoSite: '/nonexistent' },
-    ...overrides,
-  })
+  const stores = createSqliteStores(':memory:')
+  const app = await buildServer(
+    {
+      databasePath: ':memory:',
+      admin: ADMIN,
+      sites: [{ id: 'shop' }, { id: 'other' }],
+      logger: false,
+      staticDirs: { widget: '/nonexistent', console: '/nonexistent', demoSite: '/nonexistent' },
+      ...overrides,
+    },
+    { stores },
+  )
   await app.listen({ host: '127.0.0.1', port: 0 })
   const address = app.server.address()
   if (!address || typeof address === 'string') throw new Error('no address')
@@ -46,6 +53,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 
   const relay: TestRelay = {
     app,
+    stores,
     url,
     wsUrl,
     async visitor(hello = {}, options = {}) {

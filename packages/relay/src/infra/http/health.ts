@@ -7,7 +7,7 @@ export const RELAY_VERSION = '0.1.0'
 /** `GET /healthz`: 200 while serving, 503 once shutdown has begun. */
 export async function healthRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Reply: HealthReply }>('/healthz', async (_request, reply) => {
-    const shuttingDown = app.parley.shuttingDown
+    const shuttingDown = app.lifecycle.shuttingDown
     return reply.code(shuttingDown ? 503 : 200).send({
       status: shuttingDown ? 'shutting_down' : 'ok',
       version: RELAY_VERSION,

@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
  * A directory that does not exist yet is skipped with a log line.
  */
 export async function staticRoutes(app: FastifyInstance): Promise<void> {
-  const { staticDirs, demo } = app.parley.config
+  const { staticDirs, demo } = app.config
   let decorated = false
   const serve = async (root: string, prefix: string, extra: Record<string, unknown> = {}) => {
     if (!existsSync(root)) {

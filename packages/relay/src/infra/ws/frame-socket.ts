@@ -43,12 +43,20 @@ export interface FrameSocketOptions<F> {
   onFrame: (frame: F) => Promise<void>
 }
 
+/** What a frame handler may do with the socket its frame came on. */
+export interface ReplySocket {
+  /** Identifies the socket as a bus message origin. */
+  readonly id: string
+  send(frame: Outbound): void
+  replay(run: (emit: (frame: EventFrame) => void) => Promise<void>): Promise<void>
+}
+
 /**
  * One WebSocket speaking the Parley protocol: rate limit → parse → handle, one
  * frame at a time in arrival order. Bus messages are held back while a replay is
  * running so a live event never overtakes (or duplicates) the replayed ones.
  */
-export class FrameSocket<F extends { t: string }> {
+export class FrameSocket<F extends { t: string }> implements ReplySocket {
   /** Identifies the socket as a bus message origin. */
   readonly id = randomUUID()
   private queue: Promise<void> = Promise.resolve()

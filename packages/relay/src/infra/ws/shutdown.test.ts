@@ -12,7 +12,7 @@ describe('graceful shutdown', () => {
     await relay.app.close()
     expect(await visitor.closed).toEqual({ code: 1001, reason: 'relay shutting down' })
     expect(await operator.closed).toEqual({ code: 1001, reason: 'relay shutting down' })
-    await expect(relay.app.parley.store.listConversations(1)).rejects.toThrow()
+    await expect(relay.stores.conversations.list(1)).rejects.toThrow()
   })
 
   it('stops accepting connections once closed', async () => {

@@ -1,8 +1,7 @@
 import type { Role } from '@parley/protocol'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { relayError } from '../../infra/errors.ts'
-import type { EmployeeRecord } from '../../store/types.ts'
-import { authenticateRequest } from './session.ts'
+import type { EmployeeRecord } from '../employees/store.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -14,7 +13,7 @@ declare module 'fastify' {
 /** preHandler: a session cookie or Bearer API token is required (`unauthorized`). */
 export function requireEmployee(app: FastifyInstance) {
   return async (request: FastifyRequest): Promise<void> => {
-    const employee = await authenticateRequest(app.parley.store, request, app.parley.config.now())
+    const employee = await app.auth.authenticate(request)
     if (!employee) throw relayError('unauthorized')
     request.employee = employee
   }

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { hashToken } from '../../infra/ids.ts'
 import { ADMIN, startRelay, type TestRelay } from '../../testing/relay.ts'
 
 let relay: TestRelay
@@ -49,7 +50,10 @@ describe('operator login', () => {
   it('stores sessions only hashed', async () => {
     const cookie = await relay.login()
     const token = cookie.split('=')[1]!
-    expect(await relay.app.parley.store.getSession(token)).toBeUndefined()
+    expect(await relay.stores.auth.getSession(token)).toBeUndefined()
+    expect(await relay.stores.auth.getSession(hashToken(token))).toMatchObject({
+      employeeId: expect.any(String),
+    })
   })
 
   it('answers /me for a session and forgets it after logout', async () => {

@@ -1,28 +1,26 @@
-import type { LoginBody, LoginReply } from '@parley/protocol'
-import { LoginBody as LoginBodySchema } from '@parley/protocol'
+import {
+  type CreateApiTokenBody,
+  type CreateApiTokenReply,
+  CreateApiTokenBody as CreateApiTokenSchema,
+  type LoginBody,
+  LoginBody as LoginBodySchema,
+  type LoginReply,
+} from '@parley/protocol'
 import type { FastifyInstance } from 'fastify'
 import { relayError } from '../../infra/errors.ts'
-import { hashToken } from '../../infra/ids.ts'
-import { requireEmployee } from './guards.ts'
-import { DUMMY_PASSWORD_HASH, verifyPassword } from './password.ts'
-import { createSession, SESSION_COOKIE, toProfile } from './session.ts'
+import { toProfile } from '../employees/service.ts'
+import { requireAdmin, requireEmployee } from './guards.ts'
+import { SESSION_COOKIE } from './service.ts'
 
-/** `POST /v1/auth/login`, `POST /v1/auth/logout`, `GET /v1/auth/me`. */
+/** `POST /v1/auth/login`, `POST /v1/auth/logout`, `GET /v1/auth/me`; admin: API tokens. */
 export async function authRoutes(app: FastifyInstance): Promise<void> {
-  const { store, config } = app.parley
+  const { auth } = app
 
   app.post<{ Body: LoginBody; Reply: LoginReply }>(
     '/v1/auth/login',
     { schema: { body: LoginBodySchema } },
     async (request, reply) => {
-      const employee = await store.getEmployeeByEmail(request.body.email)
-      // Hash even for unknown emails so response time does not reveal which exist.
-      const ok = await verifyPassword(
-        request.body.password,
-        employee?.passwordHash ?? DUMMY_PASSWORD_HASH,
-      )
-      if (!employee || !ok) throw relayError('invalid_credentials')
-      const session = await createSession(store, employee.id, config.now())
+      const session = await auth.login(request.body.email, request.body.password)
       reply.setCookie(SESSION_COOKIE, session.token, {
         httpOnly: true,
         sameSite: 'strict',
@@ -30,13 +28,13 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
         secure: request.protocol === 'https',
         expires: new Date(session.expiresAt),
       })
-      return { operator: toProfile(employee) }
+      return { operator: toProfile(session.employee) }
     },
   )
 
   app.post('/v1/auth/logout', async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE]
-    if (token) await store.deleteSession(hashToken(token))
+    if (token) await auth.logout(token)
     reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict' })
     return reply.code(204).send()
   })
@@ -45,5 +43,29 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     '/v1/auth/me',
     { preHandler: requireEmployee(app) },
     async (request) => ({ operator: toProfile(request.employee!) }),
+  )
+
+  const admin = requireAdmin(app)
+
+  app.post<{ Body: CreateApiTokenBody; Reply: CreateApiTokenReply }>(
+    '/v1/admin/tokens',
+    { preHandler: admin, schema: { body: CreateApiTokenSchema } },
+    async (request, reply) => {
+      const { id, name, token } = await auth.createApiToken(request.employee!.id, request.body.name)
+      return reply.code(201).send({ id, name, token })
+    },
+  )
+
+  app.get('/v1/admin/tokens', { preHandler: admin }, async () => ({
+    tokens: await auth.listApiTokens(),
+  }))
+
+  app.delete<{ Params: { id: string } }>(
+    '/v1/admin/tokens/:id',
+    { preHandler: admin },
+    async (request, reply) => {
+      if (!(await auth.revokeApiToken(request.params.id))) throw relayError('token_not_found')
+      return reply.code(204).send()
+    },
   )
 }

@@ -5,33 +5,56 @@ import {
   PROTOCOL_VERSION,
   parseOperatorFrame,
 } from '@parley/protocol'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { OPERATORS_TOPIC } from '../../infra/bus/topics.ts'
 import { relayError } from '../../infra/errors.ts'
 import { FrameSocket } from '../../infra/ws/frame-socket.ts'
-import type { EmployeeRecord } from '../../store/types.ts'
-import {
-  employeeFromApiToken,
-  employeeFromSession,
-  SESSION_COOKIE,
-  toProfile,
-} from '../auth/session.ts'
-import type { Actor } from './service.ts'
+import { type Credential, ends, SESSION_COOKIE } from '../auth/service.ts'
+import { toProfile } from '../employees/service.ts'
+import type { EmployeeRecord } from '../employees/store.ts'
+import type { OperatorActor } from './actor.ts'
+import { conversationFrames, dispatch, type FrameTable } from './frames.ts'
 
 /** Conversations listed in the operator `welcome`. */
 const WELCOME_CONVERSATIONS = 100
 
+type Frames = Exclude<OperatorInbound, { t: 'hello' }>
+
+/**
+ * Whether a browser page at `origin` may open the operator socket: the console's own origin
+ * (the relay's host) or one listed in `operatorOrigins`. No Origin header: not a browser
+ * (a bot with an API token), which cookies cannot be borrowed by.
+ */
+export function isOperatorOriginAllowed(
+  request: FastifyRequest,
+  allowed: readonly string[],
+): boolean {
+  const origin = request.headers.origin
+  if (origin === undefined) return true
+  let host: string
+  try {
+    host = new URL(origin).host
+  } catch {
+    return false
+  }
+  return host === request.host || allowed.includes(origin)
+}
+
 /** `GET /v1/operator`: the operator WebSocket (session cookie, or `apiToken` in hello). */
-export async function operatorGateway(app: FastifyInstance): Promise<void> {
-  const { config, store, bus, conversations, presence } = app.parley
+export async function operatorSocket(app: FastifyInstance): Promise<void> {
+  const { config, bus, conversations, presence, auth, lifecycle } = app
+  const frames: FrameTable<OperatorActor, Frames> = {
+    ...conversationFrames(app),
+    close: ({ actor }, frame) => conversations.close(actor, frame),
+  }
 
   app.get('/v1/operator', { websocket: true }, (ws, request) => {
-    if (app.parley.shuttingDown) {
+    if (lifecycle.shuttingDown) {
       ws.close(CLOSE_CODES.goingAway, 'relay shutting down')
       return
     }
-    let fromCookie: EmployeeRecord | undefined
-    let actor: (Actor & { kind: 'operator' }) | undefined
+    let fromCookie: { employee: EmployeeRecord; credential: Credential } | undefined
+    let actor: OperatorActor | undefined
 
     const socket: FrameSocket<OperatorInbound> = new FrameSocket<OperatorInbound>({
       socket: ws,
@@ -39,65 +62,51 @@ export async function operatorGateway(app: FastifyInstance): Promise<void> {
       rateLimit: config.rateLimit,
       now: config.now,
       log: request.log,
-      isShuttingDown: () => app.parley.shuttingDown,
+      isShuttingDown: () => lifecycle.shuttingDown,
       onFrame: async (frame) => {
         if (!actor) {
           if (frame.t !== 'hello') throw relayError('hello_required')
-          actor = await hello(frame)
+          actor = await app.inflight.track(hello(frame))
           return
         }
-        switch (frame.t) {
-          case 'hello':
-            throw relayError('hello_repeated')
-          case 'send':
-            return conversations.send(actor, frame, (ack) => socket.send(ack))
-          case 'close':
-            return conversations.close(actor, frame, (ack) => socket.send(ack))
-          case 'typing':
-            return conversations.typing(actor, frame, socket.id)
-          case 'read':
-            return conversations.read(actor, frame, socket.id)
-          case 'sync': {
-            const who = actor
-            return socket.replay((emit) => conversations.replay(who, frame.cursor, emit))
-          }
-          case 'ping':
-            return socket.send({ t: 'pong' })
-        }
+        if (frame.t === 'hello') throw relayError('hello_repeated')
+        return dispatch(app, frames, { actor, socket }, frame)
       },
     })
 
     socket.enqueue(async () => {
-      fromCookie = await employeeFromSession(store, request.cookies[SESSION_COOKIE], config.now())
+      if (!isOperatorOriginAllowed(request, config.operatorOrigins)) {
+        return socket.refuse('origin_not_allowed', CLOSE_CODES.forbidden)
+      }
+      fromCookie = await auth.fromSession(request.cookies[SESSION_COOKIE])
     })
 
-    async function hello(
-      frame: OperatorHello,
-    ): Promise<(Actor & { kind: 'operator' }) | undefined> {
+    async function hello(frame: OperatorHello): Promise<OperatorActor | undefined> {
       if (frame.v !== PROTOCOL_VERSION) {
         socket.refuse('unsupported_version', CLOSE_CODES.badHello)
         return undefined
       }
-      const employee =
-        frame.apiToken !== undefined
-          ? await employeeFromApiToken(store, frame.apiToken)
-          : fromCookie
-      if (!employee) {
+      const found =
+        frame.apiToken !== undefined ? await auth.fromApiToken(frame.apiToken) : fromCookie
+      if (!found) {
         socket.refuse('unauthorized', CLOSE_CODES.unauthorized)
         return undefined
       }
-      const who: Actor & { kind: 'operator' } = {
-        kind: 'operator',
-        id: employee.id,
-        name: employee.name,
-      }
+      const { employee, credential } = found
+      // Logout, a password change or reset and a revoked token end this socket at once.
+      socket.onTeardown(
+        auth.onEnded((ended) => {
+          if (ends(ended, credential)) socket.refuse('unauthorized', CLOSE_CODES.unauthorized)
+        }),
+      )
+      const who: OperatorActor = { kind: 'operator', id: employee.id, name: employee.name }
       await socket.replay(async (emit) => {
         socket.onTeardown(bus.subscribe(OPERATORS_TOPIC, socket.deliver.bind(socket)))
         socket.send({
           t: 'welcome',
           v: PROTOCOL_VERSION,
           operator: toProfile(employee),
-          conversations: await store.listConversations(WELCOME_CONVERSATIONS),
+          conversations: await conversations.list(WELCOME_CONVERSATIONS),
         })
         await conversations.replay(who, frame.cursor ?? {}, emit, { skipAhead: true })
       })

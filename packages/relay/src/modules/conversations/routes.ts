@@ -1,6 +1,5 @@
 import type { ConversationEventsReply, ConversationListReply } from '@parley/protocol'
 import type { FastifyInstance } from 'fastify'
-import { relayError } from '../../infra/errors.ts'
 import { requireEmployee } from '../auth/guards.ts'
 
 const listQuery = {
@@ -18,13 +17,13 @@ const eventsQuery = {
 
 /** History for operators: conversation list and each conversation's events. */
 export async function conversationRoutes(app: FastifyInstance): Promise<void> {
-  const { store } = app.parley
+  const { conversations } = app
   const preHandler = requireEmployee(app)
 
   app.get<{ Querystring: { limit: number }; Reply: ConversationListReply }>(
     '/v1/conversations',
     { preHandler, schema: { querystring: listQuery } },
-    async (request) => ({ conversations: await store.listConversations(request.query.limit) }),
+    async (request) => ({ conversations: await conversations.list(request.query.limit) }),
   )
 
   app.get<{
@@ -35,10 +34,9 @@ export async function conversationRoutes(app: FastifyInstance): Promise<void> {
     '/v1/conversations/:id/events',
     { preHandler, schema: { querystring: eventsQuery } },
     async (request) => {
-      const conversation = await store.getConversation(request.params.id)
-      if (!conversation) throw relayError('conversation_not_found')
+      const { id, name } = request.employee!
       const { after, limit } = request.query
-      return { conversation, events: await store.eventsAfter(conversation.id, after, limit) }
+      return conversations.history({ kind: 'operator', id, name }, request.params.id, after, limit)
     },
   )
 }

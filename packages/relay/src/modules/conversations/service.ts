@@ -1,6 +1,4 @@
 import type {
-  Ack,
-  Author,
   ConversationEvent,
   ConversationSummary,
   Cursor,
@@ -8,149 +6,95 @@ import type {
   ReadFrame,
   TypingFrame,
 } from '@parley/protocol'
+import type { Outcome, Publication } from '../../infra/bus/outcome.ts'
 import { OPERATORS_TOPIC, visitorTopic } from '../../infra/bus/topics.ts'
-import type { Bus, BusMessage } from '../../infra/bus/types.ts'
+import type { BusMessage } from '../../infra/bus/types.ts'
+import type { Tx, UnitOfWork } from '../../infra/db/unit-of-work.ts'
 import { relayError } from '../../infra/errors.ts'
 import { randomId } from '../../infra/ids.ts'
-import type { AppendResult, AppendTarget, ConversationOpening, Store } from '../../store/types.ts'
+import {
+  type Actor,
+  authorKey,
+  authorOf,
+  type OperatorActor,
+  toAck,
+  toEventFrame,
+  type VisitorActor,
+} from './actor.ts'
+import type { OpeningPlan, OpeningPolicy } from './opening.ts'
+import type { AppendInput, AppendResult, ConversationStore } from './store.ts'
+import { describeSummaries, type SummarySources } from './summaries.ts'
 
-/** Who is acting: a visitor of one site, or an employee. */
-export type Actor =
-  | {
-      kind: 'visitor'
-      siteId: string
-      visitorId: string
-      page?: string
-      /** Where the visitor connects from (stored with a consent). */
-      ip?: string
-      /** `hello.lang`: decides the default phone country of forms. */
-      lang?: string
-    }
-  | { kind: 'operator'; id: string; name: string }
-
-export interface ConversationsOptions {
-  store: Store
-  bus: Bus
+export interface ConversationServiceOptions {
+  db: UnitOfWork
+  store: ConversationStore
+  summaries: SummarySources
+  /** Attribution and routing of conversations a visitor opens. */
+  opening?: OpeningPolicy
   now: () => number
   /** Most events replayed per conversation at once. */
   replayLimit: number
-  /**
-   * Asked before a visitor's frame that may open a conversation is stored (attribution and
-   * routing): what the conversation starts with if the frame creates it, written in the
-   * same transaction. `invitation`: a chat message may be preceded by the invitation it answers.
-   */
-  opening?: (
-    visitor: Actor & { kind: 'visitor' },
-    scenarioId: string | undefined,
-    options: { invitation?: boolean },
-  ) => Promise<ConversationOpening | undefined>
+  /** Most open conversations one visitor may have; past it, `too_many_conversations`. */
+  maxOpenPerVisitor: number
 }
 
 /** How many conversations a visitor's `welcome` and replay cover. */
 const VISITOR_CONVERSATIONS = 200
 
-/** Who may not repeat a cid. */
-export function authorKey(actor: Actor): string {
-  return actor.kind === 'visitor'
-    ? `visitor:${actor.siteId}:${actor.visitorId}`
-    : `operator:${actor.id}`
-}
-
-/** Who may not repeat a cid when nobody is known yet (HTTP without a visitor token). */
-export function anonymousKey(siteId: string): string {
-  return `anonymous:${siteId}`
-}
-
-export function authorOf(actor: Actor): Author {
-  return actor.kind === 'visitor'
-    ? { kind: 'visitor', id: actor.visitorId }
-    : { kind: 'operator', id: actor.id, name: actor.name }
-}
-
-/** The ack of a frame that appended `event`. */
-export function toAck(cid: string, event: ConversationEvent): Ack {
-  return {
-    t: 'ack',
-    cid,
-    id: event.id,
-    conversationId: event.conversationId,
-    seq: event.seq,
-    at: event.at,
-  }
-}
-
-/** An event as a wire frame. */
-export function toEventFrame(event: ConversationEvent): EventFrame {
-  return { t: 'event', ...event }
-}
-
 /**
- * The conversation service: validate → authorise → persist → publish. Gateways
- * call it with frames already checked against the protocol schema.
+ * The conversation service: authorise → persist in one transaction → return what to ack and
+ * publish. Callers pass frames already checked against the protocol schema and deliver the
+ * returned `Outcome`.
  */
-export class Conversations {
-  private readonly inflight = new Set<Promise<unknown>>()
+export class ConversationService {
+  constructor(private readonly options: ConversationServiceOptions) {}
 
-  constructor(private readonly options: ConversationsOptions) {}
-
-  /** Stores a message and acks it (via `reply`) before publishing the event. */
-  send(
+  /** Stores a message; its ack, then its event (and a new or assigned summary). */
+  async send(
     actor: Actor,
     frame: { cid: string; conversationId?: string; text: string; scenarioId?: string },
-    reply: (ack: Ack) => void,
-  ): Promise<void> {
-    return this.track(async () => {
-      const { store } = this.options
-      const key = authorKey(actor)
-      const earlier = await store.findEventByCid(key, frame.cid)
-      if (earlier) return reply(toAck(frame.cid, earlier))
-      let target: AppendTarget
-      let opening: ConversationOpening | undefined
-      if (frame.conversationId !== undefined) {
-        const conversation = await this.authorise(actor, frame.conversationId)
-        if (conversation.status === 'closed') throw relayError('conversation_closed')
-        target = { conversationId: frame.conversationId }
-      } else if (actor.kind === 'visitor') {
-        // The visitor's open conversation, or a new one.
-        target = { open: { siteId: actor.siteId, visitorId: actor.visitorId, page: actor.page } }
-        opening = await this.opening(actor, frame.scenarioId, { invitation: true })
-      } else {
-        throw relayError('bad_frame', 'conversationId is required')
-      }
-      const result = await store.appendEvent({
-        id: randomId('e'),
-        cid: frame.cid,
-        authorKey: key,
-        author: authorOf(actor),
-        kind: 'message',
-        text: frame.text,
-        at: this.options.now(),
-        target,
-        newConversationId: randomId('c'),
-        assign: actor.kind === 'operator' ? { id: actor.id, name: actor.name } : undefined,
-        opening,
-      })
-      reply(toAck(frame.cid, result.event))
-      if (result.duplicate) return
-      if (result.summaryChanged) this.publishConversation(result.conversation)
-      this.publishEvents(result)
-    })
+  ): Promise<Outcome> {
+    const key = authorKey(actor)
+    const earlier = await this.options.store.findEventByCid(key, frame.cid)
+    if (earlier) return { ack: toAck(frame.cid, earlier), publish: [] }
+    let target: AppendInput['target']
+    let plan: OpeningPlan | undefined
+    if (frame.conversationId !== undefined) {
+      const conversation = await this.authorise(actor, frame.conversationId)
+      if (conversation.status === 'closed') throw relayError('conversation_closed')
+      target = { conversationId: frame.conversationId }
+    } else if (actor.kind === 'visitor') {
+      // The visitor's open chat, or a new one.
+      target = { open: { siteId: actor.siteId, visitorId: actor.visitorId, page: actor.page } }
+      plan = await this.plan(actor, frame.scenarioId, { invitation: true })
+    } else {
+      throw relayError('bad_frame', 'conversationId is required')
+    }
+    const input: AppendInput = {
+      id: randomId('e'),
+      cid: frame.cid,
+      authorKey: key,
+      author: authorOf(actor),
+      kind: 'message',
+      text: frame.text,
+      at: this.options.now(),
+      target,
+      newConversationId: randomId('c'),
+      assign: actor.kind === 'operator' ? { id: actor.id, name: actor.name } : undefined,
+    }
+    const result = await this.options.db.transaction((tx) => this.append(tx, input, plan, actor))
+    return this.outcome(frame.cid, result)
   }
 
   /** Closes a conversation with a system event; acked like `send`. */
-  close(
-    actor: Actor & { kind: 'operator' },
-    frame: { cid: string; conversationId: string },
-    reply: (ack: Ack) => void,
-  ): Promise<void> {
-    return this.track(async () => {
-      const { store } = this.options
-      const key = authorKey(actor)
-      const earlier = await store.findEventByCid(key, frame.cid)
-      if (earlier) return reply(toAck(frame.cid, earlier))
-      const conversation = await this.authorise(actor, frame.conversationId)
-      if (conversation.status === 'closed') throw relayError('conversation_closed')
-      const result = await store.appendEvent({
+  async close(actor: OperatorActor, frame: { cid: string; conversationId: string }) {
+    const key = authorKey(actor)
+    const earlier = await this.options.store.findEventByCid(key, frame.cid)
+    if (earlier) return { ack: toAck(frame.cid, earlier), publish: [] }
+    const conversation = await this.authorise(actor, frame.conversationId)
+    if (conversation.status === 'closed') throw relayError('conversation_closed')
+    const result = await this.options.db.transaction((tx) =>
+      this.append(tx, {
         id: randomId('e'),
         cid: frame.cid,
         authorKey: key,
@@ -161,52 +105,77 @@ export class Conversations {
         target: { conversationId: frame.conversationId },
         newConversationId: randomId('c'),
         close: true,
-      })
-      reply(toAck(frame.cid, result.event))
-      if (result.duplicate) return
-      this.publishConversation(result.conversation)
-      this.publishEvents(result)
-    })
+      }),
+    )
+    return this.outcome(frame.cid, result)
   }
 
-  /** Stores how far the actor has read and tells the other participants. */
-  read(actor: Actor, frame: ReadFrame, origin: string): Promise<void> {
-    return this.track(async () => {
-      const conversation = await this.authorise(actor, frame.conversationId)
-      const seq = await this.options.store.markRead(
+  /** Stores how far the actor has read; the other participants are told. */
+  async read(actor: Actor, frame: ReadFrame, origin: string): Promise<Outcome> {
+    const conversation = await this.authorise(actor, frame.conversationId)
+    const seq = await this.options.db.transaction((tx) =>
+      this.options.store.markRead(
+        tx,
         conversation.id,
         authorKey(actor),
         Math.min(frame.seq, conversation.lastSeq),
         this.options.now(),
-      )
-      this.publishToBoth(conversation, {
+      ),
+    )
+    return {
+      publish: toBoth(conversation, {
         frame: { t: 'read', conversationId: conversation.id, seq, author: authorOf(actor) },
         origin,
-      })
-    })
+      }),
+    }
   }
 
-  /** Relays a typing indicator to the other side; nothing is stored. */
-  typing(actor: Actor, frame: TypingFrame, origin: string): Promise<void> {
-    return this.track(async () => {
-      const conversation = await this.authorise(actor, frame.conversationId)
-      const message: BusMessage = {
-        frame: {
-          t: 'typing',
-          conversationId: conversation.id,
-          typing: frame.typing,
-          author: authorOf(actor),
-        },
-        origin,
-      }
-      if (actor.kind === 'visitor') this.options.bus.publish(OPERATORS_TOPIC, message)
-      else this.publishToBoth(conversation, message)
-    })
+  /** A typing indicator for the other side; nothing is stored. */
+  async typing(actor: Actor, frame: TypingFrame, origin: string): Promise<Outcome> {
+    const conversation = await this.authorise(actor, frame.conversationId)
+    const message: BusMessage = {
+      frame: {
+        t: 'typing',
+        conversationId: conversation.id,
+        typing: frame.typing,
+        author: authorOf(actor),
+      },
+      origin,
+    }
+    if (actor.kind === 'visitor') return { publish: [{ topic: OPERATORS_TOPIC, message }] }
+    return { publish: toBoth(conversation, message) }
+  }
+
+  /** One conversation as stored, whoever asks (callers check visibility). */
+  get(conversationId: string): Promise<ConversationSummary | undefined> {
+    return this.options.store.get(conversationId)
   }
 
   /** The visitor's recent conversations, newest first. */
-  visitorConversations(siteId: string, visitorId: string): Promise<ConversationSummary[]> {
-    return this.options.store.listVisitorConversations(siteId, visitorId, VISITOR_CONVERSATIONS)
+  async visitorConversations(siteId: string, visitorId: string): Promise<ConversationSummary[]> {
+    return this.describe(
+      await this.options.store.listForVisitor(siteId, visitorId, VISITOR_CONVERSATIONS),
+    )
+  }
+
+  /** Every conversation, most recently updated first. */
+  async list(limit: number): Promise<ConversationSummary[]> {
+    return this.describe(await this.options.store.list(limit))
+  }
+
+  /** One conversation with its events after `after` (operators: any conversation). */
+  async history(
+    actor: Actor,
+    conversationId: string,
+    after: number,
+    limit: number,
+  ): Promise<{ conversation: ConversationSummary; events: ConversationEvent[] }> {
+    const conversation = await this.authorise(actor, conversationId)
+    const [described] = await this.describe([conversation])
+    return {
+      conversation: described!,
+      events: await this.options.store.eventsAfter(conversationId, after, limit),
+    }
   }
 
   /**
@@ -217,44 +186,42 @@ export class Conversations {
    * (after `hello`) a conversation more than `replayLimit` events behind replays its
    * latest events too; without it (`sync`: the client is filling a gap) the next page.
    */
-  replay(
+  async replay(
     actor: Actor,
     cursor: Cursor,
     emit: (frame: EventFrame) => void,
     { skipAhead = false } = {},
   ): Promise<void> {
-    return this.track(async () => {
-      const { store, replayLimit } = this.options
-      let targets: { conversation: ConversationSummary; after: number | undefined }[]
-      if (actor.kind === 'visitor') {
-        const mine = await this.visitorConversations(actor.siteId, actor.visitorId)
-        targets = mine.map((conversation) => ({
-          conversation,
-          after: Object.hasOwn(cursor, conversation.id) ? cursor[conversation.id]! : undefined,
-        }))
-      } else {
-        targets = []
-        for (const [id, after] of Object.entries(cursor)) {
-          const conversation = await store.getConversation(id)
-          if (conversation) targets.push({ conversation, after })
-        }
+    const { store, replayLimit } = this.options
+    let targets: { conversation: ConversationSummary; after: number | undefined }[]
+    if (actor.kind === 'visitor') {
+      const mine = await store.listForVisitor(actor.siteId, actor.visitorId, VISITOR_CONVERSATIONS)
+      targets = mine.map((conversation) => ({
+        conversation,
+        after: Object.hasOwn(cursor, conversation.id) ? cursor[conversation.id]! : undefined,
+      }))
+    } else {
+      targets = []
+      for (const [id, after] of Object.entries(cursor)) {
+        const conversation = await store.get(id)
+        if (conversation) targets.push({ conversation, after })
       }
-      targets.sort((a, b) => a.conversation.updatedAt - b.conversation.updatedAt)
-      for (const { conversation, after } of targets) {
-        if (after !== undefined && after >= conversation.lastSeq) continue
-        const latest =
-          after === undefined || (skipAhead && conversation.lastSeq - after > replayLimit)
-        const events = latest
-          ? await store.latestEvents(conversation.id, replayLimit)
-          : await store.eventsAfter(conversation.id, after, replayLimit)
-        for (const event of events) emit(toEventFrame(event))
-      }
-    })
+    }
+    targets.sort((a, b) => a.conversation.updatedAt - b.conversation.updatedAt)
+    for (const { conversation, after } of targets) {
+      if (after !== undefined && after >= conversation.lastSeq) continue
+      const latest =
+        after === undefined || (skipAhead && conversation.lastSeq - after > replayLimit)
+      const events = latest
+        ? await store.latestEvents(conversation.id, replayLimit)
+        : await store.eventsAfter(conversation.id, after, replayLimit)
+      for (const event of events) emit(toEventFrame(event))
+    }
   }
 
   /** The conversation if the actor may see it; `conversation_not_found` otherwise. */
-  async authorise(actor: Actor, conversationId: string): Promise<ConversationSummary> {
-    const conversation = await this.options.store.getConversation(conversationId)
+  async authorise(actor: Actor, conversationId: string, tx?: Tx): Promise<ConversationSummary> {
+    const conversation = await this.options.store.get(conversationId, tx)
     const visible =
       conversation &&
       (actor.kind === 'operator' ||
@@ -263,47 +230,80 @@ export class Conversations {
     return conversation
   }
 
-  /** What a conversation a visitor's frame may open starts with (`options.opening`). */
-  async opening(
-    actor: Actor,
+  /** The event the author stored under `cid`, if any. */
+  findEventByCid(actor: Actor, cid: string, tx?: Tx): Promise<ConversationEvent | undefined> {
+    return this.options.store.findEventByCid(authorKey(actor), cid, tx)
+  }
+
+  /** What a conversation a visitor's frame may open starts with (the opening policy). */
+  async plan(
+    actor: VisitorActor,
     scenarioId: string | undefined,
     options: { invitation?: boolean } = {},
-  ): Promise<ConversationOpening | undefined> {
-    const { opening } = this.options
-    if (!opening || actor.kind !== 'visitor') return undefined
-    return opening(actor, scenarioId, options)
+  ): Promise<OpeningPlan | undefined> {
+    return this.options.opening?.plan(actor, scenarioId, options)
   }
 
-  /** Publishes an append's events (its preface first) to the visitor and every operator. */
-  publishEvents(result: AppendResult): void {
-    for (const event of [...(result.preface ?? []), result.event]) {
-      this.publishToBoth(result.conversation, { frame: toEventFrame(event) })
+  /**
+   * Appends inside the caller's transaction. A visitor's append that would open a
+   * conversation past the cap is refused (`too_many_conversations`); one that creates the
+   * conversation writes the plan's conversion in the same transaction.
+   */
+  async append(
+    tx: Tx,
+    input: AppendInput,
+    plan?: OpeningPlan,
+    opener?: Actor,
+  ): Promise<AppendResult> {
+    const { store, opening, maxOpenPerVisitor } = this.options
+    if (opener?.kind === 'visitor' && !('conversationId' in input.target)) {
+      const open = await store.countOpen(opener.siteId, opener.visitorId, tx)
+      const intoOpenChat = 'open' in input.target && open.chat > 0
+      if (open.total >= maxOpenPerVisitor && !intoOpenChat) {
+        throw relayError('too_many_conversations')
+      }
     }
+    const result = await store.append(tx, plan ? { ...input, opening: plan.opening } : input)
+    if (result.created && plan && opening) await opening.opened(tx, plan, result.conversation)
+    return result
   }
 
-  /** Resolves when every operation started so far has finished. */
-  async idle(): Promise<void> {
-    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight])
+  /** The ack of an append and what to publish: its events, and its summary if that changed. */
+  async outcome(cid: string, result: AppendResult): Promise<Outcome> {
+    const outcome: Outcome = { ack: toAck(cid, result.event), publish: [] }
+    if (result.duplicate) return outcome
+    if (result.summaryChanged) {
+      const [summary] = await this.describe([result.conversation])
+      outcome.publish.push(
+        ...toBoth(summary!, { frame: { t: 'conversation', conversation: summary! } }),
+      )
+    }
+    for (const event of [...(result.preface ?? []), result.event]) {
+      outcome.publish.push(...toBoth(result.conversation, { frame: toEventFrame(event) }))
+    }
+    return outcome
   }
 
-  /** Announces a changed summary to the visitor's sockets and every operator. */
-  publishConversation(conversation: ConversationSummary): void {
-    this.publishToBoth(conversation, { frame: { t: 'conversation', conversation } })
+  /** Announces the visitor's open conversations again (their contact changed). */
+  async refreshVisitor(siteId: string, visitorId: string): Promise<Publication[]> {
+    const publish: Publication[] = []
+    for (const conversation of await this.visitorConversations(siteId, visitorId)) {
+      if (conversation.status === 'open') {
+        publish.push(...toBoth(conversation, { frame: { t: 'conversation', conversation } }))
+      }
+    }
+    return publish
   }
 
-  /** Publishes to the conversation's visitor and to every operator. */
-  publishToBoth(conversation: ConversationSummary, message: BusMessage): void {
-    const { bus } = this.options
-    bus.publish(visitorTopic(conversation.siteId, conversation.visitorId), message)
-    bus.publish(OPERATORS_TOPIC, message)
+  private describe(summaries: ConversationSummary[]): Promise<ConversationSummary[]> {
+    return describeSummaries(this.options.summaries, summaries)
   }
+}
 
-  /** Runs an operation that `idle()` waits for (graceful shutdown). */
-  track<T>(run: () => Promise<T>): Promise<T> {
-    const promise = run()
-    this.inflight.add(promise)
-    const forget = () => this.inflight.delete(promise)
-    promise.then(forget, forget)
-    return promise
-  }
+/** The conversation's visitor and every operator. */
+function toBoth(conversation: ConversationSummary, message: BusMessage): Publication[] {
+  return [
+    { topic: visitorTopic(conversation.siteId, conversation.visitorId), message },
+    { topic: OPERATORS_TOPIC, message },
+  ]
 }

@@ -80,7 +80,7 @@ describe('POST /v1/sites/:site/engage', () => {
     })
     expect(beacon.status).toBe(200)
     await post({ ...event, cid: 'h2' })
-    const stored = await relay.app.parley.scenarios.store.stats('shop', 0, clock + 1)
+    const stored = await relay.stores.scenarios.stats('shop', 0, clock + 1)
     expect(stored[0]?.impressions).toBe(2)
   })
 
@@ -89,11 +89,7 @@ describe('POST /v1/sites/:site/engage', () => {
     const { welcome } = await relay.visitor()
     const body = { scenarioId: scenario.id, event: 'click', page: '/catalog', token: welcome.token }
     expect((await post(body)).status).toBe(200)
-    const events = await relay.app.parley.scenarios.store.visitorEngagements(
-      'shop',
-      welcome.visitorId,
-      0,
-    )
+    const events = await relay.stores.scenarios.visitorEngagements('shop', welcome.visitorId, 0)
     expect(events).toMatchObject([{ scenarioId: scenario.id, event: 'click', page: '/catalog' }])
     const forged = await post({ ...body, token: `${welcome.token}x` })
     expect(forged.status).toBe(401)
@@ -129,7 +125,7 @@ describe('conversions', () => {
     socket.send({ t: 'send', cid: 'm1', text: 'Which tea is the strongest?' })
     const ack = await socket.next(ofType('ack', (f) => f.cid === 'm1'))
     expect(await conversationFor(operator, ack.conversationId)).toMatchObject({ group: 'sales' })
-    expect((await relay.app.parley.store.getConversation(ack.conversationId))?.group).toBe('sales')
+    expect((await relay.app.conversations.get(ack.conversationId))?.group).toBe('sales')
     // The visitor's own summary carries it too.
     expect(await socket.next(ofType('conversation'))).toMatchObject({
       conversation: { group: 'sales' },
@@ -161,7 +157,7 @@ describe('conversions', () => {
     await engage(socket, 'i2', second.id, 'impression')
     socket.send({ t: 'send', cid: 'm1', text: 'Hello' })
     const ack = await socket.next(ofType('ack'))
-    expect((await relay.app.parley.store.getConversation(ack.conversationId))?.group).toBe('second')
+    expect((await relay.app.conversations.get(ack.conversationId))?.group).toBe('second')
   })
 
   it('are not attributed after 30 minutes without events, nor twice in one session', async () => {
@@ -171,9 +167,7 @@ describe('conversions', () => {
     clock += 31 * MINUTE
     socket.send({ t: 'send', cid: 'm1', text: 'Hello' })
     const late = await socket.next(ofType('ack', (f) => f.cid === 'm1'))
-    expect(
-      (await relay.app.parley.store.getConversation(late.conversationId))?.group,
-    ).toBeUndefined()
+    expect((await relay.app.conversations.get(late.conversationId))?.group).toBeUndefined()
 
     // A fresh impression converts once: a second conversation in the session is not its doing.
     await engage(socket, 'i2', scenario.id, 'impression')
@@ -188,9 +182,9 @@ describe('conversions', () => {
     const first = await socket.next(ofType('ack', (f) => f.cid === 'cb1'))
     socket.send({ ...callback, cid: 'cb2' })
     const second = await socket.next(ofType('ack', (f) => f.cid === 'cb2'))
-    const { store } = relay.app.parley
-    expect((await store.getConversation(first.conversationId))?.group).toBe('sales')
-    expect((await store.getConversation(second.conversationId))?.group).toBeUndefined()
+    const { conversations } = relay.app
+    expect((await conversations.get(first.conversationId))?.group).toBe('sales')
+    expect((await conversations.get(second.conversationId))?.group).toBeUndefined()
     expect((await stats()).scenarios[0].conversions).toEqual({
       chat: 0,
       callback: 1,
@@ -204,7 +198,7 @@ describe('conversions', () => {
     const { socket } = await relay.visitor()
     socket.send({ t: 'send', cid: 'm1', text: 'Hi', scenarioId: scenario.id })
     const ack = await socket.next(ofType('ack'))
-    expect((await relay.app.parley.store.getConversation(ack.conversationId))?.group).toBe('vip')
+    expect((await relay.app.conversations.get(ack.conversationId))?.group).toBe('vip')
     expect((await stats()).scenarios[0].conversions.chat).toBe(1)
   })
 
@@ -236,9 +230,7 @@ describe('conversions', () => {
       scenarioId: scenario.id,
     })
     const offline = await socket.next(ofType('ack', (f) => f.cid === 'off1'))
-    expect((await relay.app.parley.store.getConversation(offline.conversationId))?.group).toBe(
-      'callbacks',
-    )
+    expect((await relay.app.conversations.get(offline.conversationId))?.group).toBe('callbacks')
     expect((await stats()).scenarios[0]).toMatchObject({
       impressions: 1,
       conversions: { chat: 0, callback: 1, offline: 1, total: 2 },

@@ -1,7 +1,15 @@
-import type { Ack, EngageEvent, Scenario, ScenarioAction } from '@parley/protocol'
+import type {
+  Ack,
+  ConversationSummary,
+  EngageEvent,
+  Scenario,
+  ScenarioAction,
+} from '@parley/protocol'
+import type { Tx, UnitOfWork } from '../../infra/db/unit-of-work.ts'
 import { relayError } from '../../infra/errors.ts'
 import { randomId } from '../../infra/ids.ts'
-import type { ConversationOpening, PrefaceEvent } from '../../store/types.ts'
+import type { OpeningPlan, OpeningPolicy } from '../conversations/opening.ts'
+import type { PrefaceEvent } from '../conversations/store.ts'
 import type { ScenarioStore } from './store.ts'
 
 /** A visit's session ends after this long without an engagement event. */
@@ -26,6 +34,7 @@ export interface EngageInput {
 }
 
 export interface AttributionOptions {
+  db: UnitOfWork
   store: ScenarioStore
   now: () => number
 }
@@ -37,36 +46,34 @@ export interface AttributionOptions {
  * of the session, else its latest impression; a session is a run of the visitor's events
  * with no gap above 30 minutes. The converted conversation is routed to the scenario's group.
  */
-export class Attribution {
+export class Attribution implements OpeningPolicy {
   constructor(private readonly options: AttributionOptions) {}
 
   /** Stores one event (`scenario_not_found` for an id the site does not have); dedup by cid. */
   async engage(source: EngageSource, input: EngageInput): Promise<{ id: string; at: number }> {
-    const { store, now } = this.options
+    const { db, store, now } = this.options
     if (!(await store.get(source.siteId, input.scenarioId))) throw relayError('scenario_not_found')
-    const { record } = await store.recordEngagement({
-      id: randomId('g'),
-      siteId: source.siteId,
-      visitorId: source.visitorId,
-      scenarioId: input.scenarioId,
-      event: input.event,
-      page: input.page,
-      at: now(),
-      session: input.session,
-      authorKey: input.cid === undefined ? undefined : source.authorKey,
-      cid: input.cid,
-    })
+    const { record } = await db.transaction((tx) =>
+      store.recordEngagement(tx, {
+        id: randomId('g'),
+        siteId: source.siteId,
+        visitorId: source.visitorId,
+        scenarioId: input.scenarioId,
+        event: input.event,
+        page: input.page,
+        at: now(),
+        session: input.session,
+        authorKey: input.cid === undefined ? undefined : source.authorKey,
+        cid: input.cid,
+      }),
+    )
     return { id: record.id, at: record.at }
   }
 
-  /** The `engage` frame: stores it and acks `{cid, id, at}`. */
-  async engageFrame(
-    source: EngageSource,
-    frame: EngageInput & { cid: string },
-    reply: (ack: Ack) => void,
-  ): Promise<void> {
+  /** The `engage` frame: stores it; its ack is `{cid, id, at}`. */
+  async engageFrame(source: EngageSource, frame: EngageInput & { cid: string }): Promise<Ack> {
     const { id, at } = await this.engage(source, frame)
-    reply({ t: 'ack', cid: frame.cid, id, at })
+    return { t: 'ack', cid: frame.cid, id, at }
   }
 
   /**
@@ -77,15 +84,15 @@ export class Attribution {
    * the visitor's. The store writes it in the transaction that creates the conversation, and
    * ignores it when the frame lands in an open one.
    */
-  async opening(
+  async plan(
     visitor: { siteId: string; visitorId: string; page?: string },
     scenarioId: string | undefined,
     options: { invitation?: boolean } = {},
-  ): Promise<ConversationOpening | undefined> {
+  ): Promise<OpeningPlan | undefined> {
     const scenario = await this.scenarioFor(visitor, scenarioId)
     if (!scenario) return undefined
-    const opening: ConversationOpening = {
-      group: scenario.routing.group,
+    const plan: OpeningPlan = {
+      opening: { group: scenario.routing.group },
       conversion: { id: randomId('g'), scenarioId: scenario.id, page: visitor.page },
     }
     const { action } = scenario
@@ -94,9 +101,25 @@ export class Attribution {
       scenario.id === scenarioId &&
       (action.type === 'openChat' || action.type === 'bubble')
     ) {
-      opening.preface = [invitationEvent(scenario, action)]
+      plan.opening.preface = [invitationEvent(scenario, action)]
     }
-    return opening
+    return plan
+  }
+
+  /** The conversion, in the transaction that created the conversation. */
+  async opened(tx: Tx, plan: OpeningPlan, conversation: ConversationSummary): Promise<void> {
+    if (!plan.conversion) return
+    await this.options.store.recordEngagement(tx, {
+      id: plan.conversion.id,
+      siteId: conversation.siteId,
+      visitorId: conversation.visitorId,
+      scenarioId: plan.conversion.scenarioId,
+      event: 'conversion',
+      page: plan.conversion.page,
+      at: conversation.createdAt,
+      kind: conversation.kind ?? 'chat',
+      conversationId: conversation.id,
+    })
   }
 
   private async scenarioFor(

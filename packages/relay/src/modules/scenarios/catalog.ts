@@ -9,6 +9,7 @@ import {
   scenarioSettingsErrors,
 } from '@parley/protocol'
 import { findUnsafePatterns } from '@parley/scenarios'
+import type { UnitOfWork } from '../../infra/db/unit-of-work.ts'
 import { fieldError, relayError } from '../../infra/errors.ts'
 import { randomId } from '../../infra/ids.ts'
 import { DEFAULT_SCENARIO_SETTINGS, type ScenarioStore } from './store.ts'
@@ -51,6 +52,7 @@ export class ScenarioCatalog {
 
   constructor(
     readonly store: ScenarioStore,
+    private readonly db: UnitOfWork,
     private readonly now: () => number,
   ) {}
 
@@ -88,7 +90,7 @@ export class ScenarioCatalog {
 
   async create(siteId: string, body: unknown): Promise<Scenario> {
     const scenario = this.check(siteId, randomId('sc'), body)
-    await this.store.put(scenario, this.now())
+    await this.db.transaction((tx) => this.store.put(tx, scenario, this.now()))
     this.forget(siteId)
     return scenario
   }
@@ -97,13 +99,19 @@ export class ScenarioCatalog {
   async replace(siteId: string, id: string, body: unknown): Promise<Scenario> {
     await this.get(siteId, id)
     const scenario = this.check(siteId, id, body)
-    await this.store.put(scenario, this.now())
+    await this.db.transaction((tx) => this.store.put(tx, scenario, this.now()))
     this.forget(siteId)
     return scenario
   }
 
   async remove(siteId: string, id: string): Promise<void> {
-    if (!(await this.store.remove(siteId, id))) throw relayError('scenario_not_found')
+    const removed = await this.db.transaction((tx) => this.store.remove(tx, siteId, id))
+    if (!removed) throw relayError('scenario_not_found')
+    this.forget(siteId)
+  }
+
+  /** Forgets the published list of a site whose scenarios were written past the catalog (seed). */
+  changed(siteId: string): void {
     this.forget(siteId)
   }
 
@@ -117,7 +125,7 @@ export class ScenarioCatalog {
     const settings: ScenarioSettings = {
       minGapSeconds: (body as ScenarioSettings).minGapSeconds,
     }
-    await this.store.putSettings(siteId, settings)
+    await this.db.transaction((tx) => this.store.putSettings(tx, siteId, settings))
     this.forget(siteId)
     return settings
   }

@@ -1,9 +1,9 @@
 import { type EngageBody, type EngageReply, EngageBody as EngageSchema } from '@parley/protocol'
 import type { FastifyInstance } from 'fastify'
 import { relayError } from '../../infra/errors.ts'
-import { requireSiteOrigin, sitePostPreflight } from '../../infra/http/cors.ts'
 import { TokenBucket } from '../../infra/ws/token-bucket.ts'
-import { anonymousKey, authorKey } from '../conversations/service.ts'
+import { anonymousKey, authorKey } from '../conversations/actor.ts'
+import { requireSiteOrigin, sitePostPreflight } from '../sites/cors.ts'
 
 /** Most client addresses with a rate-limit bucket at once; the oldest is dropped beyond. */
 const MAX_BUCKETS = 10_000
@@ -21,7 +21,7 @@ const PER_SECOND = 20
  * Accepts `text/plain` too, so `navigator.sendBeacon` works without a CORS preflight.
  */
 export async function engageRoutes(app: FastifyInstance): Promise<void> {
-  const { config, attribution, visitorTokens } = app.parley
+  const { config, attribution, visitorTokens } = app
   const buckets = new Map<string, TokenBucket>()
   const limited = (ip: string) => {
     let bucket = buckets.get(ip)

@@ -67,7 +67,7 @@ describe('the invitation a visitor answers', () => {
     // Still one conversion and the scenario's group.
     const stats = await call(relay, admin, 'GET', '/v1/admin/sites/shop/scenarios/stats')
     expect(stats.body.scenarios[0].conversions.chat).toBe(1)
-    expect((await relay.app.parley.store.getConversation(ack.conversationId))?.group).toBe('sales')
+    expect((await relay.app.conversations.get(ack.conversationId))?.group).toBe('sales')
   })
 
   it('uses the openChat message and operator too', async () => {
@@ -94,7 +94,7 @@ describe('the invitation a visitor answers', () => {
     await socket.next(ofType('ack', (f) => f.cid === 'g1'))
     const ack = await firstMessage(socket)
     expect(ack.seq).toBe(1)
-    expect((await relay.app.parley.store.getConversation(ack.conversationId))?.group).toBe('sales')
+    expect((await relay.app.conversations.get(ack.conversationId))?.group).toBe('sales')
     socket.send({ t: 'send', cid: 'm2', text: 'Also', scenarioId: bubble.id })
     expect(await socket.next(ofType('ack', (f) => f.cid === 'm2'))).toMatchObject({ seq: 2 })
 

@@ -27,12 +27,12 @@ function timeParam(name: string, raw: string | undefined, fallback: number): num
  * `GET .../scenarios/stats?from=&to=`. Admins change them; supervisors may read.
  */
 export async function scenarioRoutes(app: FastifyInstance): Promise<void> {
-  const { store, scenarios, config } = app.parley
+  const { sites, scenarios, config } = app
   const allow = (roles: Role[]) => {
     const authorise = requireRole(app, roles)
     return async (request: FastifyRequest<{ Params: SiteParams }>) => {
       await authorise(request)
-      if (!(await store.getSite(request.params.site))) throw relayError('site_not_found')
+      if (!(await sites.get(request.params.site))) throw relayError('site_not_found')
     }
   }
   const read = allow(['admin', 'supervisor'])

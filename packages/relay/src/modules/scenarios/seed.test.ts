@@ -20,10 +20,10 @@ const site = (scenarios: ScenarioDefinition[], extra: Partial<SiteDefinition> = 
 
 /** What starting again with `sites` (same database) seeds. */
 async function reseed(sites: SiteDefinition[]): Promise<void> {
-  const { store, scenarios, config } = relay!.app.parley
-  await seedScenarios(store, scenarios, sites, config.now())
+  const { db, scenarios, config } = relay!.app
+  await seedScenarios(db, relay!.stores.settings, scenarios, sites, config.now())
 }
-const stored = () => relay!.app.parley.scenarios.list('shop')
+const stored = () => relay!.app.scenarios.list('shop')
 
 describe('seeded scenarios', () => {
   it('reach the demo site config: gift-help on /catalog after 3 s, once per session, for sales', async () => {
@@ -83,7 +83,7 @@ describe('seeded scenarios', () => {
     relay = await startRelay({
       sites: [site([definition()], { scenarioSettings: { minGapSeconds: 60 } })],
     })
-    const { scenarios } = relay.app.parley
+    const { scenarios } = relay.app
     expect(await scenarios.settings('shop')).toEqual({ minGapSeconds: 60 })
     await reseed([site([], { scenarioSettings: { minGapSeconds: 90 } })])
     expect(await scenarios.settings('shop')).toEqual({ minGapSeconds: 90 })

@@ -6,8 +6,9 @@ import {
   scenarioSettingsErrors,
 } from '@parley/protocol'
 import type { SiteDefinition } from '../../config/config.ts'
+import type { SettingsStore } from '../../infra/db/settings.ts'
+import type { UnitOfWork } from '../../infra/db/unit-of-work.ts'
 import { isRelayError } from '../../infra/errors.ts'
-import type { Store } from '../../store/types.ts'
 import type { ScenarioCatalog } from './catalog.ts'
 import { DEFAULT_SCENARIO_SETTINGS } from './store.ts'
 
@@ -26,7 +27,8 @@ const fingerprint = (value: unknown) =>
  * Throws a `TypeError` naming the site, scenario and field when a definition is invalid.
  */
 export async function seedScenarios(
-  store: Store,
+  db: UnitOfWork,
+  store: SettingsStore,
   catalog: ScenarioCatalog,
   sites: SiteDefinition[],
   now: number,
@@ -35,16 +37,19 @@ export async function seedScenarios(
     for (const definition of site.scenarios ?? []) {
       const scenario = checked(catalog, site.id, definition)
       const key = seedKey(site.id, scenario.id)
-      const seeded = await store.getSetting(key)
+      const seeded = await store.get(key)
       const stored = await catalog.store.get(site.id, scenario.id)
       const wanted = fingerprint(scenario)
       if (seeded === wanted) continue
       const untouched = stored
         ? seeded !== undefined && fingerprint(stored) === seeded
         : seeded === undefined
-      if (untouched) await catalog.store.put(scenario, now)
-      // Remembered either way: an edited scenario stays the admin's until they change it back.
-      await store.setSetting(key, wanted)
+      await db.transaction(async (tx) => {
+        if (untouched) await catalog.store.put(tx, scenario, now)
+        // Remembered either way: an edited scenario stays the admin's until they change it back.
+        await store.set(tx, key, wanted)
+      })
+      catalog.changed(site.id)
     }
     if (site.scenarioSettings) {
       const settings: ScenarioSettings = { minGapSeconds: site.scenarioSettings.minGapSeconds }
@@ -53,7 +58,7 @@ export async function seedScenarios(
         throw new TypeError(`Site "${site.id}": scenarioSettings are invalid: ${describe(errors)}`)
       }
       const key = seedKey(site.id)
-      const seeded = await store.getSetting(key)
+      const seeded = await store.get(key)
       const wanted = fingerprint(settings)
       if (seeded === wanted) continue
       const current = fingerprint(await catalog.store.settings(site.id))
@@ -61,8 +66,11 @@ export async function seedScenarios(
         seeded === undefined
           ? current === fingerprint(DEFAULT_SCENARIO_SETTINGS)
           : current === seeded
-      if (untouched) await catalog.store.putSettings(site.id, settings)
-      await store.setSetting(key, wanted)
+      await db.transaction(async (tx) => {
+        if (untouched) await catalog.store.putSettings(tx, site.id, settings)
+        await store.set(tx, key, wanted)
+      })
+      catalog.changed(site.id)
     }
   }
 }

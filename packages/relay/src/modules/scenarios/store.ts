@@ -5,9 +5,7 @@ import type {
   ScenarioSettings,
   ScenarioStats,
 } from '@parley/protocol'
-import type { Database } from 'better-sqlite3'
-import { SqliteStore } from '../../store/sqlite.ts'
-import type { Store } from '../../store/types.ts'
+import type { Tx } from '../../infra/db/unit-of-work.ts'
 
 /** @default settings of a site that never saved any. */
 export const DEFAULT_SCENARIO_SETTINGS: ScenarioSettings = { minGapSeconds: 0 }
@@ -31,207 +29,27 @@ export interface EngagementRecord {
   cid?: string
 }
 
-/** Scenarios, their settings and engagement events. Async like `Store`, for other adapters. */
+/**
+ * Scenarios, their settings and engagement events. `describeScenarioStore` in `contract.ts`
+ * is the suite every adapter passes.
+ */
 export interface ScenarioStore {
   /** The site's scenarios in list order. */
   list(siteId: string): Promise<Scenario[]>
   get(siteId: string, id: string): Promise<Scenario | undefined>
   /** Creates (appended to the list) or replaces in place. */
-  put(scenario: Scenario, at: number): Promise<void>
+  put(tx: Tx, scenario: Scenario, at: number): Promise<void>
   /** False when there was none. */
-  remove(siteId: string, id: string): Promise<boolean>
+  remove(tx: Tx, siteId: string, id: string): Promise<boolean>
   settings(siteId: string): Promise<ScenarioSettings>
-  putSettings(siteId: string, settings: ScenarioSettings): Promise<void>
+  putSettings(tx: Tx, siteId: string, settings: ScenarioSettings): Promise<void>
   /** Stores the event unless `(authorKey, cid)` was seen; returns the stored one and whether it was. */
   recordEngagement(
+    tx: Tx,
     record: EngagementRecord,
   ): Promise<{ record: EngagementRecord; duplicate: boolean }>
   /** The visitor's events at or after `since`, newest first. */
   visitorEngagements(siteId: string, visitorId: string, since: number): Promise<EngagementRecord[]>
   /** Counts per scenario of events with `from <= at < to`. */
   stats(siteId: string, from: number, to: number): Promise<Omit<ScenarioStats, 'name'>[]>
-}
-
-interface EngagementRow {
-  id: string
-  site_id: string
-  visitor_id: string | null
-  scenario_id: string
-  event: EngagementRecord['event']
-  page: string | null
-  at: number
-  session: string | null
-  kind: ConversationKind | null
-  conversation_id: string | null
-  author_key: string | null
-  cid: string | null
-}
-
-function toRecord(row: EngagementRow): EngagementRecord {
-  const record: EngagementRecord = {
-    id: row.id,
-    siteId: row.site_id,
-    scenarioId: row.scenario_id,
-    event: row.event,
-    at: row.at,
-  }
-  if (row.visitor_id !== null) record.visitorId = row.visitor_id
-  if (row.page !== null) record.page = row.page
-  if (row.session !== null) record.session = row.session
-  if (row.kind !== null) record.kind = row.kind
-  if (row.conversation_id !== null) record.conversationId = row.conversation_id
-  if (row.author_key !== null) record.authorKey = row.author_key
-  if (row.cid !== null) record.cid = row.cid
-  return record
-}
-
-/** The SQLite adapter; shares the relay store's connection (tables from `003_scenarios.sql`). */
-export class SqliteScenarioStore implements ScenarioStore {
-  constructor(private readonly db: Database) {}
-
-  async list(siteId: string): Promise<Scenario[]> {
-    const rows = this.db
-      .prepare('SELECT data FROM scenarios WHERE site_id = ? ORDER BY position, id')
-      .all(siteId) as { data: string }[]
-    return rows.map((row) => JSON.parse(row.data) as Scenario)
-  }
-
-  async get(siteId: string, id: string): Promise<Scenario | undefined> {
-    const row = this.db
-      .prepare('SELECT data FROM scenarios WHERE site_id = ? AND id = ?')
-      .get(siteId, id) as { data: string } | undefined
-    return row && (JSON.parse(row.data) as Scenario)
-  }
-
-  async put(scenario: Scenario, at: number): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO scenarios (site_id, id, position, enabled, data, created_at, updated_at)
-         VALUES (@siteId, @id,
-           (SELECT COALESCE(MAX(position), 0) + 1 FROM scenarios WHERE site_id = @siteId),
-           @enabled, @data, @at, @at)
-         ON CONFLICT(site_id, id) DO UPDATE SET enabled = excluded.enabled,
-           data = excluded.data, updated_at = excluded.updated_at`,
-      )
-      .run({
-        siteId: scenario.siteId,
-        id: scenario.id,
-        enabled: scenario.enabled ? 1 : 0,
-        data: JSON.stringify(scenario),
-        at,
-      })
-  }
-
-  async remove(siteId: string, id: string): Promise<boolean> {
-    return (
-      this.db.prepare('DELETE FROM scenarios WHERE site_id = ? AND id = ?').run(siteId, id)
-        .changes > 0
-    )
-  }
-
-  async settings(siteId: string): Promise<ScenarioSettings> {
-    const row = this.db
-      .prepare('SELECT data FROM scenario_settings WHERE site_id = ?')
-      .get(siteId) as { data: string } | undefined
-    return row ? (JSON.parse(row.data) as ScenarioSettings) : { ...DEFAULT_SCENARIO_SETTINGS }
-  }
-
-  async putSettings(siteId: string, settings: ScenarioSettings): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO scenario_settings (site_id, data) VALUES (?, ?)
-         ON CONFLICT(site_id) DO UPDATE SET data = excluded.data`,
-      )
-      .run(siteId, JSON.stringify(settings))
-  }
-
-  async recordEngagement(record: EngagementRecord) {
-    return this.db.transaction(() => {
-      if (record.authorKey !== undefined && record.cid !== undefined) {
-        const earlier = this.db
-          .prepare('SELECT * FROM engagements WHERE author_key = ? AND cid = ?')
-          .get(record.authorKey, record.cid) as EngagementRow | undefined
-        if (earlier) return { record: toRecord(earlier), duplicate: true }
-      }
-      this.db
-        .prepare(
-          `INSERT INTO engagements (id, site_id, visitor_id, scenario_id, event, page, at, session,
-             kind, conversation_id, author_key, cid)
-           VALUES (@id, @siteId, @visitorId, @scenarioId, @event, @page, @at, @session, @kind,
-             @conversationId, @authorKey, @cid)`,
-        )
-        .run({
-          id: record.id,
-          siteId: record.siteId,
-          visitorId: record.visitorId ?? null,
-          scenarioId: record.scenarioId,
-          event: record.event,
-          page: record.page ?? null,
-          at: record.at,
-          session: record.session ?? null,
-          kind: record.kind ?? null,
-          conversationId: record.conversationId ?? null,
-          authorKey: record.authorKey ?? null,
-          cid: record.cid ?? null,
-        })
-      return { record, duplicate: false }
-    })()
-  }
-
-  async visitorEngagements(siteId: string, visitorId: string, since: number) {
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM engagements WHERE site_id = ? AND visitor_id = ? AND at >= ?
-         ORDER BY at DESC, rowid DESC LIMIT 500`,
-      )
-      .all(siteId, visitorId, since) as EngagementRow[]
-    return rows.map(toRecord)
-  }
-
-  async stats(siteId: string, from: number, to: number) {
-    const rows = this.db
-      .prepare(
-        `SELECT scenario_id, event, kind, COUNT(*) AS n FROM engagements
-         WHERE site_id = ? AND at >= ? AND at < ?
-         GROUP BY scenario_id, event, kind`,
-      )
-      .all(siteId, from, to) as {
-      scenario_id: string
-      event: EngagementRecord['event']
-      kind: ConversationKind | null
-      n: number
-    }[]
-    const byScenario = new Map<string, Omit<ScenarioStats, 'name'>>()
-    for (const row of rows) {
-      let stats = byScenario.get(row.scenario_id)
-      if (!stats) {
-        stats = {
-          scenarioId: row.scenario_id,
-          impressions: 0,
-          clicks: 0,
-          dismissals: 0,
-          conversions: { chat: 0, callback: 0, offline: 0, total: 0 },
-          conversionRate: 0,
-        }
-        byScenario.set(row.scenario_id, stats)
-      }
-      if (row.event === 'impression') stats.impressions += row.n
-      else if (row.event === 'click') stats.clicks += row.n
-      else if (row.event === 'dismiss') stats.dismissals += row.n
-      else {
-        stats.conversions[row.kind ?? 'chat'] += row.n
-        stats.conversions.total += row.n
-      }
-    }
-    for (const stats of byScenario.values()) {
-      stats.conversionRate = stats.impressions > 0 ? stats.conversions.total / stats.impressions : 0
-    }
-    return [...byScenario.values()]
-  }
-}
-
-/** The scenario store next to the relay store (the SQLite one shares its connection). */
-export function createScenarioStore(store: Store): ScenarioStore {
-  if (store instanceof SqliteStore) return new SqliteScenarioStore(store.db)
-  throw new TypeError('Scenarios need the SQLite store (no other adapter has them yet)')
 }

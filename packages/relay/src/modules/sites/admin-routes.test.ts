@@ -131,10 +131,9 @@ describe('admin site settings', () => {
 
   it('keeps a setting changed through the API when the relay restarts with the same config', async () => {
     await put('shop', { chat: { title: 'Поддержка', greeting: 'Здравствуйте!' } })
-    const { store } = relay.app.parley
-    const { seedSites } = await import('../employees/bootstrap.ts')
-    await seedSites(store, relay.app.parley.config)
-    expect((await store.getSite('shop'))?.config.chat.title).toBe('Поддержка')
+    const { sites, config } = relay.app
+    await sites.seed(config.sites)
+    expect((await sites.get('shop'))?.config.chat.title).toBe('Поддержка')
   })
 
   it('creates a new site with defaults', async () => {

@@ -1,19 +1,19 @@
 import type { PresenceReply, SiteConfig } from '@parley/protocol'
 import type { FastifyInstance } from 'fastify'
 import { relayError } from '../../infra/errors.ts'
-import { allowSiteOrigin } from '../../infra/http/cors.ts'
 import { availability } from '../presence/presence.ts'
 import { type AgreementLang, agreementPage } from './agreement.ts'
+import { allowSiteOrigin } from './cors.ts'
 
 /** Public per-site endpoints the widget uses before (or instead of) a socket. */
 export async function siteRoutes(app: FastifyInstance): Promise<void> {
-  const { store, config, presence, scenarios, region } = app.parley
+  const { sites, config, presence, scenarios, region } = app
 
   /** `GET /v1/sites/:site/config`: what the widget boots from, cacheable by ETag. */
   app.get<{ Params: { site: string }; Reply: SiteConfig | undefined }>(
     '/v1/sites/:site/config',
     async (request, reply) => {
-      const site = await store.getSite(request.params.site)
+      const site = await sites.get(request.params.site)
       if (!site) throw relayError('site_not_found')
       allowSiteOrigin(request, reply, site.origins, config.allowedOrigins)
       const published = await scenarios.siteConfig(site.config)
@@ -36,7 +36,7 @@ export async function siteRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { site: string }; Reply: PresenceReply }>(
     '/v1/sites/:site/presence',
     async (request, reply) => {
-      const site = await store.getSite(request.params.site)
+      const site = await sites.get(request.params.site)
       if (!site) throw relayError('site_not_found')
       allowSiteOrigin(request, reply, site.origins, config.allowedOrigins)
       reply.header('cache-control', 'no-store')
@@ -50,7 +50,7 @@ export async function siteRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { site: string }; Querystring: { lang?: string } }>(
     '/v1/sites/:site/agreement',
     async (request, reply) => {
-      const site = await store.getSite(request.params.site)
+      const site = await sites.get(request.params.site)
       if (!site?.agreementTemplate) throw relayError('site_not_found', 'No agreement for this site')
       const asked = request.query.lang?.slice(0, 2).toLowerCase()
       const lang: AgreementLang = asked === 'ru' || asked === 'en' ? asked : site.config.locale

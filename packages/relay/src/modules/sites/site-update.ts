@@ -5,8 +5,8 @@ import {
   validateWorkingHours,
 } from '@parley/protocol'
 import { fieldError } from '../../infra/errors.ts'
-import type { SiteRecord } from '../../store/types.ts'
 import { buildSiteRecord, type SiteData, siteDataOf } from './sites.ts'
+import type { SiteRecord } from './store.ts'
 
 const COLOR = /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/
 const HANDLES = {

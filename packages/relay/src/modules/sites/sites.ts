@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
 import type { AgreementTemplate, SiteConfig, SiteSettings } from '@parley/protocol'
 import type { SiteDefinition } from '../../config/config.ts'
-import type { SiteRecord } from '../../store/types.ts'
 import { agreementVersion } from './agreement.ts'
+import type { SiteRecord } from './store.ts'
 
 /** Every setting of a site, defaults applied; the public config is derived from it. */
 export interface SiteData {

@@ -41,7 +41,7 @@ describe('HTTP form fallback', () => {
     expect(await operator.next(ofType('conversation'))).toMatchObject({
       conversation: { id: body.conversationId, kind: 'callback', visitorPhone: '+79161234567' },
     })
-    const visitorId = relay.app.parley.visitorTokens.verify('shop', body.token)!
+    const visitorId = relay.app.visitorTokens.verify('shop', body.token)!
     const { consents } = await storedFor(relay, visitorId)
     expect(consents).toMatchObject([{ form: 'callback', ip: '127.0.0.1', eventId: body.id }])
 
@@ -67,7 +67,7 @@ describe('HTTP form fallback', () => {
     const retry = await (await post('callback', { ...CALLBACK, cid: 'anon' })).json()
     const { token, ...ack } = anonymous
     expect(retry).toEqual(ack)
-    const visitorId = relay.app.parley.visitorTokens.verify('shop', token)!
+    const visitorId = relay.app.visitorTokens.verify('shop', token)!
     expect((await storedFor(relay, visitorId)).conversations).toHaveLength(1)
   })
 

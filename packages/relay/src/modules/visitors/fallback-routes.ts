@@ -1,13 +1,9 @@
-import {
-  type Ack,
-  CallbackFallbackBody,
-  type FormReply,
-  OfflineFallbackBody,
-} from '@parley/protocol'
+import { CallbackFallbackBody, type FormReply, OfflineFallbackBody } from '@parley/protocol'
 import type { FastifyInstance } from 'fastify'
+import { publishAll } from '../../infra/bus/outcome.ts'
 import { relayError } from '../../infra/errors.ts'
-import { requireSiteOrigin, sitePostPreflight } from '../../infra/http/cors.ts'
-import { type Actor, anonymousKey } from '../conversations/service.ts'
+import { anonymousKey, type VisitorActor } from '../conversations/actor.ts'
+import { requireSiteOrigin, sitePostPreflight } from '../sites/cors.ts'
 
 const bodies = { callback: CallbackFallbackBody, offline: OfflineFallbackBody }
 type Form = keyof typeof bodies
@@ -19,7 +15,7 @@ type Body = CallbackFallbackBody | OfflineFallbackBody
  * socket; replies `{cid, id, conversationId, seq, at}` and `token` for a new visitor.
  */
 export async function formFallbackRoutes(app: FastifyInstance): Promise<void> {
-  const { store, config, forms, visitorTokens } = app.parley
+  const { config, forms, visitorTokens, visitorProfiles, db, bus, inflight } = app
 
   for (const form of Object.keys(bodies) as Form[]) {
     const path = `/v1/sites/:site/${form}`
@@ -41,11 +37,11 @@ export async function formFallbackRoutes(app: FastifyInstance): Promise<void> {
           visitorId = verified
         } else {
           // A retry without a token finds the visitor its first try created, by cid.
-          const earlier = await store.findVisitorFrame(anonymousKey(siteId), frame.cid)
+          const earlier = await visitorProfiles.findFrameAck(anonymousKey(siteId), frame.cid)
           if (earlier) visitorId = earlier.id
           else ({ visitorId, token: issued } = visitorTokens.issue(siteId))
         }
-        const actor: Actor & { kind: 'visitor' } = {
+        const actor: VisitorActor = {
           kind: 'visitor',
           siteId,
           visitorId,
@@ -53,22 +49,27 @@ export async function formFallbackRoutes(app: FastifyInstance): Promise<void> {
           lang,
           page: page?.url,
         }
-        let ack: Ack | undefined
-        const capture = (a: Ack) => {
-          ack = a
-        }
-        if (form === 'callback') await forms.callback(actor, frame as CallbackFallbackBody, capture)
-        else await forms.offline(actor, frame as OfflineFallbackBody, capture)
+        const outcome = await inflight.track(
+          form === 'callback'
+            ? forms.callback(actor, frame as CallbackFallbackBody)
+            : forms.offline(actor, frame as OfflineFallbackBody),
+        )
+        const { ack } = outcome
+        // Forms always append an event, so their ack names it.
         if (!ack?.conversationId || ack.seq === undefined) throw relayError('internal')
         if (issued) {
           // A retry without a token gets the same ack (not the token: a cid is no credential).
-          await store.recordVisitorFrame({
-            id: visitorId,
-            cid: frame.cid,
-            authorKey: anonymousKey(siteId),
-            at: ack.at,
-          })
+          const at = ack.at
+          await db.transaction((tx) =>
+            visitorProfiles.addFrameAck(tx, {
+              id: visitorId,
+              cid: frame.cid,
+              authorKey: anonymousKey(siteId),
+              at,
+            }),
+          )
         }
+        publishAll(bus, outcome)
         const body: FormReply = {
           cid: ack.cid,
           id: ack.id,

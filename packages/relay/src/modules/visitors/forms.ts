@@ -1,5 +1,4 @@
 import {
-  type Ack,
   type AttributesFrame,
   type CallbackFrame,
   COMMENT_MAX,
@@ -15,28 +14,30 @@ import {
   validateOffline,
   validatePrechat,
 } from '@parley/protocol'
+import type { Outcome } from '../../infra/bus/outcome.ts'
+import type { UnitOfWork } from '../../infra/db/unit-of-work.ts'
 import { fieldError, relayError } from '../../infra/errors.ts'
 import { randomId } from '../../infra/ids.ts'
-import type { AppendInput, ConsentRecord, SiteRecord, Store } from '../../store/types.ts'
-import {
-  type Actor,
-  authorKey,
-  authorOf,
-  type Conversations,
-  toAck,
-} from '../conversations/service.ts'
+import { authorKey, authorOf, toAck, type VisitorActor } from '../conversations/actor.ts'
+import type { ConversationService } from '../conversations/service.ts'
+import type { AppendInput } from '../conversations/store.ts'
+import type { SiteService } from '../sites/service.ts'
+import type { SiteRecord } from '../sites/store.ts'
 import { callbackSummary, offlineSummary, rateSummary } from './form-text.ts'
+import type { VisitorProfiles } from './profiles.ts'
 import { verifyIdentityHash } from './start-param.ts'
+import type { ConsentRecord, VisitorPatch } from './store.ts'
 
-type Visitor = Actor & { kind: 'visitor' }
+type Visitor = VisitorActor
 
 /** Most custom attributes a visitor profile keeps in all. */
 const ATTRIBUTES_MAX_KEYS_TOTAL = 50
-type Reply = (ack: Ack) => void
 
 export interface VisitorFormsOptions {
-  store: Store
-  conversations: Conversations
+  db: UnitOfWork
+  sites: SiteService
+  profiles: VisitorProfiles
+  conversations: ConversationService
   now: () => number
   maxTextLength: number
 }
@@ -51,147 +52,153 @@ export class VisitorForms {
   constructor(private readonly options: VisitorFormsOptions) {}
 
   /** Opens a `callback` conversation whose first event is the form. */
-  callback(actor: Visitor, frame: Omit<CallbackFrame, 't'>, reply: Reply): Promise<void> {
-    return this.options.conversations.track(async () => {
-      if (await this.replayed(actor, frame.cid, reply)) return
-      const site = await this.site(actor)
-      if (!site.config.channels.callback) {
-        throw relayError('forbidden', 'Callback requests are off for this site')
-      }
-      const checked = validateCallback(frame, {
-        locale: localeOf(actor, site.config),
-        workingHours: site.config.workingHours,
-        now: this.options.now(),
-      })
-      if (!checked.ok) throw fieldError(checked.fields)
-      const version = requireConsent(site, frame.consent)
-      const value = checked.value
-      const data: Record<string, string> = {
-        name: value.name,
-        phone: value.phone,
-        when: String(value.when),
-      }
-      if (value.when !== 'asap' && site.config.workingHours)
-        data.timeZone = site.config.workingHours.timeZone
-      if (value.comment) data.comment = value.comment
-      await this.openForm(actor, frame.cid, reply, {
-        kind: 'callback',
-        text: callbackSummary(value, site.config.workingHours?.timeZone ?? 'UTC'),
-        data,
-        contact: { name: value.name, phone: value.phone },
-        consent: this.consent(actor, version, 'callback'),
-        scenarioId: frame.scenarioId,
-      })
+  async callback(actor: Visitor, frame: Omit<CallbackFrame, 't'>): Promise<Outcome> {
+    {
+      const earlier = await this.replayed(actor, frame.cid)
+      if (earlier) return earlier
+    }
+    const site = await this.site(actor)
+    if (!site.config.channels.callback) {
+      throw relayError('forbidden', 'Callback requests are off for this site')
+    }
+    const checked = validateCallback(frame, {
+      locale: localeOf(actor, site.config),
+      workingHours: site.config.workingHours,
+      now: this.options.now(),
+    })
+    if (!checked.ok) throw fieldError(checked.fields)
+    const version = requireConsent(site, frame.consent)
+    const value = checked.value
+    const data: Record<string, string> = {
+      name: value.name,
+      phone: value.phone,
+      when: String(value.when),
+    }
+    if (value.when !== 'asap' && site.config.workingHours)
+      data.timeZone = site.config.workingHours.timeZone
+    if (value.comment) data.comment = value.comment
+    return this.openForm(actor, frame.cid, {
+      kind: 'callback',
+      text: callbackSummary(value, site.config.workingHours?.timeZone ?? 'UTC'),
+      data,
+      contact: { name: value.name, phone: value.phone },
+      consent: this.consent(actor, version, 'callback'),
+      scenarioId: frame.scenarioId,
     })
   }
 
   /** Opens an `offline` conversation (a lead) whose first event is the form. */
-  offline(actor: Visitor, frame: Omit<OfflineFrame, 't'>, reply: Reply): Promise<void> {
-    return this.options.conversations.track(async () => {
-      if (await this.replayed(actor, frame.cid, reply)) return
-      const site = await this.site(actor)
-      const checked = validateOffline(frame, {
-        locale: localeOf(actor, site.config),
-        maxTextLength: this.options.maxTextLength,
-      })
-      if (!checked.ok) throw fieldError(checked.fields)
-      const version = requireConsent(site, frame.consent)
-      const value = checked.value
-      const data: Record<string, string> = { name: value.name, text: value.text }
-      if (value.email) data.email = value.email
-      if (value.phone) data.phone = value.phone
-      if (frame.conversationId !== undefined) {
-        const chat = await this.options.store.getConversation(frame.conversationId)
-        if (chat?.siteId === actor.siteId && chat.visitorId === actor.visitorId) {
-          data.conversationId = chat.id
-        }
+  async offline(actor: Visitor, frame: Omit<OfflineFrame, 't'>): Promise<Outcome> {
+    {
+      const earlier = await this.replayed(actor, frame.cid)
+      if (earlier) return earlier
+    }
+    const site = await this.site(actor)
+    const checked = validateOffline(frame, {
+      locale: localeOf(actor, site.config),
+      maxTextLength: this.options.maxTextLength,
+    })
+    if (!checked.ok) throw fieldError(checked.fields)
+    const version = requireConsent(site, frame.consent)
+    const value = checked.value
+    const data: Record<string, string> = { name: value.name, text: value.text }
+    if (value.email) data.email = value.email
+    if (value.phone) data.phone = value.phone
+    if (frame.conversationId !== undefined) {
+      const chat = await this.options.conversations.get(frame.conversationId)
+      if (chat?.siteId === actor.siteId && chat.visitorId === actor.visitorId) {
+        data.conversationId = chat.id
       }
-      const contact = { name: value.name, email: value.email, phone: value.phone }
-      await this.openForm(actor, frame.cid, reply, {
-        kind: 'offline',
-        text: offlineSummary(value),
-        data,
-        contact,
-        consent: this.consent(actor, version, 'offline'),
-        scenarioId: frame.scenarioId,
-      })
+    }
+    const contact = { name: value.name, email: value.email, phone: value.phone }
+    return this.openForm(actor, frame.cid, {
+      kind: 'offline',
+      text: offlineSummary(value),
+      data,
+      contact,
+      consent: this.consent(actor, version, 'offline'),
+      scenarioId: frame.scenarioId,
     })
   }
 
   /** Stores the pre-chat fields on the visitor profile with the consent; acked without a conversation. */
-  prechat(actor: Visitor, frame: Omit<PrechatFrame, 't'>, reply: Reply): Promise<void> {
-    return this.options.conversations.track(async () => {
-      if (await this.replayedFrame(actor, frame.cid, reply)) return
-      const site = await this.site(actor)
-      const prechat = site.config.prechat
-      const checked = validatePrechat(frame, {
-        locale: localeOf(actor, site.config),
-        fields: prechat?.enabled ? prechat.fields : [],
-      })
-      if (!checked.ok) throw fieldError(checked.fields)
-      const version = requireConsent(site, frame.consent)
-      await this.recordFrame(actor, frame.cid, reply, {
-        profile: { siteId: actor.siteId, visitorId: actor.visitorId, contact: checked.value },
-        consent: this.consent(actor, version, 'prechat'),
-      })
+  async prechat(actor: Visitor, frame: Omit<PrechatFrame, 't'>): Promise<Outcome> {
+    {
+      const earlier = await this.replayedFrame(actor, frame.cid)
+      if (earlier) return earlier
+    }
+    const site = await this.site(actor)
+    const prechat = site.config.prechat
+    const checked = validatePrechat(frame, {
+      locale: localeOf(actor, site.config),
+      fields: prechat?.enabled ? prechat.fields : [],
+    })
+    if (!checked.ok) throw fieldError(checked.fields)
+    const version = requireConsent(site, frame.consent)
+    return this.recordFrame(actor, frame.cid, {
+      profile: { siteId: actor.siteId, visitorId: actor.visitorId, contact: checked.value },
+      consent: this.consent(actor, version, 'prechat'),
     })
   }
 
   /** Ties the visitor to the site's user; with `identityVerification: 'required'` only with a valid hash. */
-  identify(actor: Visitor, frame: Omit<IdentifyFrame, 't'>, reply: Reply): Promise<void> {
-    return this.options.conversations.track(async () => {
-      if (await this.replayedFrame(actor, frame.cid, reply)) return
-      const site = await this.site(actor)
-      const secret = site.identitySecret
-      const verified =
-        !!secret && frame.hash !== undefined && verifyIdentityHash(secret, frame.userId, frame.hash)
-      if (site.config.identityVerification === 'required' && !verified) {
-        throw relayError('identity_unverified')
-      }
-      const checked = validateIdentity(frame, { locale: localeOf(actor, site.config) })
-      if (!checked.ok) throw fieldError(checked.fields)
-      await this.recordFrame(actor, frame.cid, reply, {
-        profile: {
-          siteId: actor.siteId,
-          visitorId: actor.visitorId,
-          contact: checked.value,
-          identity: { userId: frame.userId, verified },
-        },
-      })
+  async identify(actor: Visitor, frame: Omit<IdentifyFrame, 't'>): Promise<Outcome> {
+    {
+      const earlier = await this.replayedFrame(actor, frame.cid)
+      if (earlier) return earlier
+    }
+    const site = await this.site(actor)
+    const secret = site.identitySecret
+    const verified =
+      !!secret && frame.hash !== undefined && verifyIdentityHash(secret, frame.userId, frame.hash)
+    if (site.config.identityVerification === 'required' && !verified) {
+      throw relayError('identity_unverified')
+    }
+    const checked = validateIdentity(frame, { locale: localeOf(actor, site.config) })
+    if (!checked.ok) throw fieldError(checked.fields)
+    return this.recordFrame(actor, frame.cid, {
+      profile: {
+        siteId: actor.siteId,
+        visitorId: actor.visitorId,
+        contact: checked.value,
+        identity: { userId: frame.userId, verified },
+      },
     })
   }
 
   /** Merges custom attributes into the visitor profile (≤ 50 keys in all). */
-  attributes(actor: Visitor, frame: Omit<AttributesFrame, 't'>, reply: Reply): Promise<void> {
-    return this.options.conversations.track(async () => {
-      if (await this.replayedFrame(actor, frame.cid, reply)) return
-      const fields = validateAttributes(frame.attributes)
-      if (fields.length > 0) throw fieldError(fields)
-      await this.recordFrame(actor, frame.cid, reply, {
-        profile: {
-          siteId: actor.siteId,
-          visitorId: actor.visitorId,
-          attributes: frame.attributes,
-          maxAttributes: ATTRIBUTES_MAX_KEYS_TOTAL,
-        },
-      })
+  async attributes(actor: Visitor, frame: Omit<AttributesFrame, 't'>): Promise<Outcome> {
+    {
+      const earlier = await this.replayedFrame(actor, frame.cid)
+      if (earlier) return earlier
+    }
+    const fields = validateAttributes(frame.attributes)
+    if (fields.length > 0) throw fieldError(fields)
+    return this.recordFrame(actor, frame.cid, {
+      profile: {
+        siteId: actor.siteId,
+        visitorId: actor.visitorId,
+        attributes: frame.attributes,
+        maxAttributes: ATTRIBUTES_MAX_KEYS_TOTAL,
+      },
     })
   }
 
   /** Rates one of the visitor's closed conversations (`conversation_open` before it is closed). */
-  rate(actor: Visitor, frame: Omit<RateFrame, 't'>, reply: Reply): Promise<void> {
-    const { conversations, store, now } = this.options
-    return conversations.track(async () => {
-      if (await this.replayed(actor, frame.cid, reply)) return
-      const conversation = await conversations.authorise(actor, frame.conversationId)
-      if (conversation.status !== 'closed') throw relayError('conversation_open')
-      const comment = frame.comment?.trim() || undefined
-      if (comment && comment.length > COMMENT_MAX) {
-        throw fieldError([{ field: 'comment', code: 'too_long' }])
-      }
-      const data: Record<string, string> = { rating: String(frame.rating) }
-      if (comment) data.comment = comment
-      const result = await store.appendEvent({
+  async rate(actor: Visitor, frame: Omit<RateFrame, 't'>): Promise<Outcome> {
+    const { conversations, db, now } = this.options
+    const earlier = await this.replayed(actor, frame.cid)
+    if (earlier) return earlier
+    const conversation = await conversations.authorise(actor, frame.conversationId)
+    if (conversation.status !== 'closed') throw relayError('conversation_open')
+    const comment = frame.comment?.trim() || undefined
+    if (comment && comment.length > COMMENT_MAX) {
+      throw fieldError([{ field: 'comment', code: 'too_long' }])
+    }
+    const data: Record<string, string> = { rating: String(frame.rating) }
+    if (comment) data.comment = comment
+    const result = await db.transaction((tx) =>
+      conversations.append(tx, {
         id: randomId('e'),
         cid: frame.cid,
         authorKey: authorKey(actor),
@@ -203,16 +210,13 @@ export class VisitorForms {
         target: { conversationId: conversation.id },
         newConversationId: randomId('c'),
         rating: comment ? { rating: frame.rating, comment } : { rating: frame.rating },
-      })
-      reply(toAck(frame.cid, result.event))
-      if (result.duplicate) return
-      conversations.publishConversation(result.conversation)
-      conversations.publishEvents(result)
-    })
+      }),
+    )
+    return conversations.outcome(frame.cid, result)
   }
 
   private async site(actor: Visitor): Promise<SiteRecord> {
-    const site = await this.options.store.getSite(actor.siteId)
+    const site = await this.options.sites.get(actor.siteId)
     if (!site) throw relayError('site_not_found')
     return site
   }
@@ -235,23 +239,24 @@ export class VisitorForms {
   }
 
   /** A repeated cid of an event-appending frame: the same ack, nothing else. */
-  private async replayed(actor: Visitor, cid: string, reply: Reply): Promise<boolean> {
-    const earlier = await this.options.store.findEventByCid(authorKey(actor), cid)
-    if (earlier) reply(toAck(cid, earlier))
-    return earlier !== undefined
+  private async replayed(actor: Visitor, cid: string): Promise<Outcome | undefined> {
+    const earlier = await this.options.conversations.findEventByCid(actor, cid)
+    return earlier && { ack: toAck(cid, earlier), publish: [] }
   }
 
   /** A repeated cid of a profile frame: the same ack, nothing else. */
-  private async replayedFrame(actor: Visitor, cid: string, reply: Reply): Promise<boolean> {
-    const earlier = await this.options.store.findVisitorFrame(authorKey(actor), cid)
-    if (earlier) reply({ t: 'ack', cid, id: earlier.id, at: earlier.at })
-    return earlier !== undefined
+  private async replayedFrame(actor: Visitor, cid: string): Promise<Outcome | undefined> {
+    const earlier = await this.options.profiles.findFrameAck(authorKey(actor), cid)
+    return earlier && { ack: { t: 'ack', cid, id: earlier.id, at: earlier.at }, publish: [] }
   }
 
+  /**
+   * One transaction: the form event in a new conversation (with its scenario's opening), the
+   * contact on the visitor's profile, the consent tied to the event.
+   */
   private async openForm(
     actor: Visitor,
     cid: string,
-    reply: Reply,
     form: {
       kind: 'callback' | 'offline'
       text: string
@@ -260,8 +265,8 @@ export class VisitorForms {
       consent: Omit<ConsentRecord, 'eventId'>
       scenarioId?: string
     },
-  ): Promise<void> {
-    const { store, conversations } = this.options
+  ): Promise<Outcome> {
+    const { db, conversations, profiles, now } = this.options
     const input: AppendInput = {
       id: randomId('e'),
       cid,
@@ -270,7 +275,7 @@ export class VisitorForms {
       kind: 'form',
       text: form.text,
       data: form.data,
-      at: this.options.now(),
+      at: now(),
       target: {
         create: {
           siteId: actor.siteId,
@@ -281,40 +286,47 @@ export class VisitorForms {
         },
       },
       newConversationId: randomId('c'),
-      consent: form.consent,
-      profile: { siteId: actor.siteId, visitorId: actor.visitorId, contact: form.contact },
-      opening: await conversations.opening(actor, form.scenarioId),
     }
-    const result = await store.appendEvent(input)
-    reply(toAck(cid, result.event))
-    if (result.duplicate) return
-    conversations.publishConversation(result.conversation)
-    conversations.publishEvents(result)
+    const plan = await conversations.plan(actor, form.scenarioId)
+    const result = await db.transaction(async (tx) => {
+      const appended = await conversations.append(tx, input, plan, actor)
+      if (appended.duplicate) return appended
+      await profiles.applyPatch(
+        tx,
+        { siteId: actor.siteId, visitorId: actor.visitorId, contact: form.contact },
+        input.at,
+      )
+      await profiles.addConsent(tx, { ...form.consent, eventId: appended.event.id })
+      return { ...appended, summaryChanged: true }
+    })
+    return conversations.outcome(cid, result)
   }
 
+  /** A profile frame: the patch and the consent with the frame's ack, in one transaction. */
   private async recordFrame(
     actor: Visitor,
     cid: string,
-    reply: Reply,
-    change: Pick<Parameters<Store['recordVisitorFrame']>[0], 'profile' | 'consent'>,
-  ): Promise<void> {
-    const { store, conversations } = this.options
-    const result = await store.recordVisitorFrame({
-      id: randomId('f'),
-      cid,
-      authorKey: authorKey(actor),
-      at: this.options.now(),
-      ...change,
+    change: { profile?: VisitorPatch; consent?: ConsentRecord | Omit<ConsentRecord, 'eventId'> },
+  ): Promise<Outcome> {
+    const { db, profiles, conversations, now } = this.options
+    const ack = { authorKey: authorKey(actor), cid, id: randomId('f'), at: now() }
+    const stored = await db.transaction(async (tx) => {
+      const earlier = await profiles.findFrameAck(ack.authorKey, cid, tx)
+      if (earlier) return { ...earlier, duplicate: true }
+      if (change.profile) await profiles.applyPatch(tx, change.profile, ack.at)
+      if (change.consent) await profiles.addConsent(tx, change.consent)
+      await profiles.addFrameAck(tx, ack)
+      return { id: ack.id, at: ack.at, duplicate: false }
     })
-    reply({ t: 'ack', cid, id: result.id, at: result.at })
-    if (result.duplicate || !change.profile?.contact) return
-    // The operators' list shows the visitor's name and contact: refresh open conversations.
-    for (const conversation of await conversations.visitorConversations(
-      actor.siteId,
-      actor.visitorId,
-    )) {
-      if (conversation.status === 'open') conversations.publishConversation(conversation)
+    const outcome: Outcome = {
+      ack: { t: 'ack', cid, id: stored.id, at: stored.at },
+      publish: [],
     }
+    // The operators' list shows the visitor's name and contact: refresh open conversations.
+    if (!stored.duplicate && change.profile?.contact) {
+      outcome.publish = await conversations.refreshVisitor(actor.siteId, actor.visitorId)
+    }
+    return outcome
   }
 }
 

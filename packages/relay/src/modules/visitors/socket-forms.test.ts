@@ -317,8 +317,8 @@ describe('welcome and presence', () => {
   it('gives the visitor a signed start parameter of at most 64 URL-safe characters', async () => {
     const { welcome } = await relay.visitor()
     expect(welcome.startParam).toMatch(/^[A-Za-z0-9_-]{1,64}$/)
-    expect(relay.app.parley.startParams.verify('shop', welcome.startParam)).toBe(welcome.visitorId)
-    expect(relay.app.parley.startParams.verify('other', welcome.startParam)).toBeUndefined()
+    expect(relay.app.startParams.verify('shop', welcome.startParam)).toBe(welcome.visitorId)
+    expect(relay.app.startParams.verify('other', welcome.startParam)).toBeUndefined()
   })
 
   it('is available only with an operator online within working hours', async () => {

@@ -173,7 +173,7 @@ describe('rating', () => {
     })
     socket.send({ t: 'rate', cid: 'r2', conversationId, rating: 1 })
     expect(await socket.next(ofType('ack', (f) => f.cid === 'r2'))).toEqual(ack)
-    expect((await relay.app.parley.store.getConversation(conversationId))?.rating).toBe(4)
+    expect((await relay.app.conversations.get(conversationId))?.rating).toBe(4)
   })
 
   it("does not let a visitor rate another visitor's conversation", async () => {
@@ -189,6 +189,6 @@ describe('rating', () => {
     expect(await stranger.socket.next(errorFor('r1'))).toMatchObject({
       code: 'conversation_not_found',
     })
-    expect((await relay.app.parley.store.getConversation(conversationId))?.rating).toBeUndefined()
+    expect((await relay.app.conversations.get(conversationId))?.rating).toBeUndefined()
   })
 })

@@ -59,7 +59,7 @@ describe('visitor isolation', () => {
     expect((await operatorEvents(aliceAck.conversationId)).map((e) => e.text)).toEqual([
       'private to alice',
     ])
-    const conversation = await relay.app.parley.store.getConversation(aliceAck.conversationId)
+    const conversation = await relay.app.conversations.get(aliceAck.conversationId)
     expect(conversation?.lastSeq).toBe(1)
   })
 

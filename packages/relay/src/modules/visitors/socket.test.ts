@@ -72,9 +72,7 @@ describe('visitor socket', () => {
     const second = await socket.next(ofType('ack'))
     expect(second).toEqual(first)
     await socket.none(ofType('event'))
-    const { events } = await relay.app.parley.store
-      .eventsAfter(first.conversationId, 0, 10)
-      .then((events) => ({ events }))
+    const events = await relay.stores.conversations.eventsAfter(first.conversationId, 0, 10)
     expect(events.map((e) => e.text)).toEqual(['once'])
   })
 
@@ -172,7 +170,7 @@ describe('visitor socket', () => {
     expect(await socket.next(ofType('typing'))).toMatchObject({
       author: { kind: 'operator', name: 'Admin' },
     })
-    const conversation = await relay.app.parley.store.getConversation(ack.conversationId)
+    const conversation = await relay.app.conversations.get(ack.conversationId)
     expect(conversation?.lastSeq).toBe(1)
   })
 
@@ -207,13 +205,13 @@ describe('visitor socket', () => {
   it('drops every bus subscription and presence entry when sockets close', async () => {
     const { socket: visitor } = await relay.visitor()
     const { socket: operator } = await relay.operator()
-    const bus = relay.app.parley.bus as unknown as { topicCount: number }
+    const bus = relay.app.bus as unknown as { topicCount: number }
     expect(bus.topicCount).toBeGreaterThan(0)
     await visitor.close()
     await operator.close()
     await new Promise((resolve) => setTimeout(resolve, 50))
     expect(bus.topicCount).toBe(0)
-    expect(relay.app.parley.presence.count).toBe(0)
+    expect(relay.app.presence.count).toBe(0)
   })
 
   it('requires hello first and refuses a second hello', async () => {

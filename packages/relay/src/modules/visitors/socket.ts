@@ -9,19 +9,20 @@ import type { FastifyInstance } from 'fastify'
 import { PRESENCE_TOPIC, visitorTopic } from '../../infra/bus/topics.ts'
 import { relayError } from '../../infra/errors.ts'
 import { FrameSocket } from '../../infra/ws/frame-socket.ts'
-import type { SiteRecord } from '../../store/types.ts'
-import { type Actor, authorKey } from '../conversations/service.ts'
+import { authorKey, type VisitorActor } from '../conversations/actor.ts'
+import { conversationFrames, dispatch, type FrameTable } from '../conversations/frames.ts'
 import { availability } from '../presence/presence.ts'
 import { isOriginAllowed } from '../sites/sites.ts'
+import type { SiteRecord } from '../sites/store.ts'
 
 /** How often a visitor socket re-checks working hours for `presence.available`. */
 const AVAILABILITY_CHECK_MS = 60_000
 
 /** `GET /v1/visitor?site=SITE`: the visitor WebSocket. */
-export async function visitorGateway(app: FastifyInstance): Promise<void> {
+export async function visitorSocket(app: FastifyInstance): Promise<void> {
   const {
     config,
-    store,
+    sites,
     bus,
     conversations,
     forms,
@@ -31,15 +32,30 @@ export async function visitorGateway(app: FastifyInstance): Promise<void> {
     scenarios,
     attribution,
     region,
-  } = app.parley
+    lifecycle,
+  } = app
+
+  const frames: FrameTable<VisitorActor, Exclude<VisitorInbound, { t: 'hello' }>> = {
+    ...conversationFrames(app),
+    callback: ({ actor }, frame) => forms.callback(actor, frame),
+    offline: ({ actor }, frame) => forms.offline(actor, frame),
+    prechat: ({ actor }, frame) => forms.prechat(actor, frame),
+    identify: ({ actor }, frame) => forms.identify(actor, frame),
+    attributes: ({ actor }, frame) => forms.attributes(actor, frame),
+    rate: ({ actor }, frame) => forms.rate(actor, frame),
+    engage: async ({ actor }, frame) => ({
+      ack: await attribution.engageFrame({ ...actor, authorKey: authorKey(actor) }, frame),
+      publish: [],
+    }),
+  }
 
   app.get<{ Querystring: { site?: string } }>('/v1/visitor', { websocket: true }, (ws, request) => {
-    if (app.parley.shuttingDown) {
+    if (lifecycle.shuttingDown) {
       ws.close(CLOSE_CODES.goingAway, 'relay shutting down')
       return
     }
     let site: SiteRecord | undefined
-    let actor: (Actor & { kind: 'visitor' }) | undefined
+    let actor: VisitorActor | undefined
 
     const socket: FrameSocket<VisitorInbound> = new FrameSocket<VisitorInbound>({
       socket: ws,
@@ -47,55 +63,23 @@ export async function visitorGateway(app: FastifyInstance): Promise<void> {
       rateLimit: config.rateLimit,
       now: config.now,
       log: request.log,
-      isShuttingDown: () => app.parley.shuttingDown,
+      isShuttingDown: () => lifecycle.shuttingDown,
       onFrame: async (frame) => {
         if (!site) return
         if (!actor) {
           if (frame.t !== 'hello') throw relayError('hello_required')
-          actor = await hello(site, frame)
+          actor = await app.inflight.track(hello(site, frame))
           return
         }
-        switch (frame.t) {
-          case 'hello':
-            throw relayError('hello_repeated')
-          case 'send':
-            return conversations.send(actor, frame, (ack) => socket.send(ack))
-          case 'typing':
-            return conversations.typing(actor, frame, socket.id)
-          case 'read':
-            return conversations.read(actor, frame, socket.id)
-          case 'sync': {
-            const who = actor
-            return socket.replay((emit) => conversations.replay(who, frame.cursor, emit))
-          }
-          case 'ping':
-            return socket.send({ t: 'pong' })
-          case 'callback':
-            return forms.callback(actor, frame, (ack) => socket.send(ack))
-          case 'offline':
-            return forms.offline(actor, frame, (ack) => socket.send(ack))
-          case 'prechat':
-            return forms.prechat(actor, frame, (ack) => socket.send(ack))
-          case 'identify':
-            return forms.identify(actor, frame, (ack) => socket.send(ack))
-          case 'attributes':
-            return forms.attributes(actor, frame, (ack) => socket.send(ack))
-          case 'rate':
-            return forms.rate(actor, frame, (ack) => socket.send(ack))
-          case 'engage': {
-            const source = { ...actor, authorKey: authorKey(actor) }
-            return conversations.track(() =>
-              attribution.engageFrame(source, frame, (ack) => socket.send(ack)),
-            )
-          }
-        }
+        if (frame.t === 'hello') throw relayError('hello_repeated')
+        return dispatch(app, frames, { actor, socket }, frame)
       },
     })
 
     // Look the site up before any frame is handled; frames wait in the queue.
     socket.enqueue(async () => {
       const siteId = request.query.site ?? ''
-      site = siteId ? await store.getSite(siteId) : undefined
+      site = siteId ? await sites.get(siteId) : undefined
       if (!site) return socket.refuse('site_not_found', CLOSE_CODES.forbidden)
       if (!isOriginAllowed(request.headers.origin, site.origins, config.allowedOrigins)) {
         site = undefined
@@ -106,7 +90,7 @@ export async function visitorGateway(app: FastifyInstance): Promise<void> {
     async function hello(
       current: SiteRecord,
       frame: VisitorHello,
-    ): Promise<(Actor & { kind: 'visitor' }) | undefined> {
+    ): Promise<VisitorActor | undefined> {
       const siteId = current.config.siteId
       if (frame.v !== PROTOCOL_VERSION) {
         socket.refuse('unsupported_version', CLOSE_CODES.badHello)
@@ -125,7 +109,7 @@ export async function visitorGateway(app: FastifyInstance): Promise<void> {
       } else {
         ;({ visitorId, token } = visitorTokens.issue(siteId))
       }
-      const who: Actor & { kind: 'visitor' } = {
+      const who: VisitorActor = {
         kind: 'visitor',
         siteId,
         visitorId,

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { isOriginAllowed } from '../../modules/sites/sites.ts'
-import { relayError } from '../errors.ts'
+import { relayError } from '../../infra/errors.ts'
+import { isOriginAllowed } from './sites.ts'
 
 /**
  * Site-scoped CORS: echoes the request's Origin when the site (or the relay) allows it.
@@ -25,9 +25,9 @@ export function allowSiteOrigin(
  * allowed origins get the methods and headers, everyone gets 204.
  */
 export function sitePostPreflight(app: FastifyInstance, path: string): void {
-  const { store, config } = app.parley
+  const { sites, config } = app
   app.options<{ Params: { site: string } }>(path, async (request, reply) => {
-    const site = await store.getSite(request.params.site)
+    const site = await sites.get(request.params.site)
     if (site && allowSiteOrigin(request, reply, site.origins, config.allowedOrigins)) {
       reply.header('access-control-allow-methods', 'POST, OPTIONS')
       reply.header('access-control-allow-headers', 'content-type')
@@ -46,8 +46,8 @@ export async function requireSiteOrigin(
   request: FastifyRequest<{ Params: { site: string } }>,
   reply: FastifyReply,
 ): Promise<void> {
-  const { store, config } = app.parley
-  const site = await store.getSite(request.params.site)
+  const { sites, config } = app
+  const site = await sites.get(request.params.site)
   if (!site) throw relayError('site_not_found')
   if (!allowSiteOrigin(request, reply, site.origins, config.allowedOrigins)) {
     throw relayError('origin_not_allowed')

@@ -1,0 +1,30 @@
+import type { SqliteDatabase } from './sqlite.ts'
+import type { Tx } from './unit-of-work.ts'
+
+/** The relay's own key–value settings (the visitor-token secret, seed fingerprints). */
+export interface SettingsStore {
+  get(key: string, tx?: Tx): Promise<string | undefined>
+  set(tx: Tx, key: string, value: string): Promise<void>
+}
+
+export class SqliteSettingsStore implements SettingsStore {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  get(key: string, tx?: Tx): Promise<string | undefined> {
+    return this.db.read((db) => {
+      const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as
+        | { value: string }
+        | undefined
+      return row?.value
+    }, tx)
+  }
+
+  async set(tx: Tx, key: string, value: string): Promise<void> {
+    this.db
+      .write(tx)
+      .prepare(
+        'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      )
+      .run(key, value)
+  }
+}

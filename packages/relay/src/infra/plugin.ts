@@ -1,0 +1,81 @@
+import fastifyCookie from '@fastify/cookie'
+import fastifyWebsocket from '@fastify/websocket'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { ResolvedConfig } from '../config/config.ts'
+import type { Stores } from '../stores.ts'
+import type { Bus } from './bus/types.ts'
+import type { UnitOfWork } from './db/unit-of-work.ts'
+import { toErrorReply } from './errors.ts'
+import { Inflight } from './inflight.ts'
+import type { RegionResolver } from './region/resolve.ts'
+import type { RegionLookup } from './region/types.ts'
+import { shutdownSockets } from './ws/shutdown.ts'
+
+/** Whether the relay has begun to close: health turns 503 and frames are refused. */
+export interface Lifecycle {
+  shuttingDown: boolean
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: ResolvedConfig
+    /** The storage engine's unit of work (transactions). */
+    db: UnitOfWork
+    bus: Bus
+    /** Frames and requests under way; shutdown waits for them before closing the database. */
+    inflight: Inflight
+    lifecycle: Lifecycle
+    /** The visitor's region from a request (trusted header, else IP lookup). */
+    region: RegionResolver
+  }
+}
+
+export interface InfraOptions {
+  config: ResolvedConfig
+  stores: Stores
+  bus: Bus
+  regionLookup: RegionLookup
+  region: RegionResolver
+}
+
+/**
+ * What every module stands on: config, the unit of work, the bus, the region resolver,
+ * cookies, WebSockets, one error handler, and the order of a graceful close (stop taking
+ * frames → close sockets with 1001 → finish in-flight writes → close bus and database).
+ */
+export const infraPlugin = fp(
+  async (app: FastifyInstance, options: InfraOptions) => {
+    const { config, stores, bus, regionLookup, region } = options
+    const lifecycle: Lifecycle = { shuttingDown: false }
+    const inflight = new Inflight()
+    app.decorate('config', config)
+    app.decorate('db', stores.db)
+    app.decorate('bus', bus)
+    app.decorate('inflight', inflight)
+    app.decorate('lifecycle', lifecycle)
+    app.decorate('region', region)
+
+    app.setErrorHandler((error, request, reply) => {
+      const { status, body } = toErrorReply(error)
+      if (status >= 500) request.log.error({ err: error }, 'request failed')
+      return reply.code(status).send(body)
+    })
+
+    await app.register(fastifyCookie)
+    await app.register(fastifyWebsocket, {
+      options: { maxPayload: config.maxPayloadBytes },
+      preClose: (done) => {
+        lifecycle.shuttingDown = true
+        shutdownSockets(app.websocketServer).then(() => done(), done)
+      },
+    })
+    app.addHook('onClose', async () => {
+      await inflight.idle()
+      await bus.close()
+      regionLookup.close?.()
+      await stores.db.close()
+    })
+  },
+  { name: 'parley-infra', fastify: '5.x' },
+)

@@ -1,0 +1,183 @@
+import type { FastifyRequest } from 'fastify'
+import type { UnitOfWork } from '../../infra/db/unit-of-work.ts'
+import { relayError } from '../../infra/errors.ts'
+import { API_TOKEN_PREFIX, hashToken, randomId, randomToken } from '../../infra/ids.ts'
+import type { EmployeeService } from '../employees/service.ts'
+import type { EmployeeRecord, EmployeeStore } from '../employees/store.ts'
+import { DUMMY_PASSWORD_HASH, generatePassword, hashPassword, verifyPassword } from './password.ts'
+import type { ApiTokenRecord, AuthStore } from './store.ts'
+
+/** Name of the operator session cookie. */
+export const SESSION_COOKIE = 'parley_session'
+/** Sessions last 30 days. */
+export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000
+
+/** How a caller proved who it is; what ends it ends the sockets it opened. */
+export type Credential =
+  | { kind: 'session'; tokenHash: string; employeeId: string }
+  | { kind: 'apiToken'; id: string; employeeId: string }
+
+/** Something that ended: one session, one API token, or every credential of an employee. */
+export type Ended =
+  | { kind: 'session'; tokenHash: string }
+  | { kind: 'apiToken'; id: string }
+  | { kind: 'employee'; employeeId: string }
+
+/** Whether `ended` ends `credential`. */
+export function ends(ended: Ended, credential: Credential): boolean {
+  switch (ended.kind) {
+    case 'session':
+      return credential.kind === 'session' && credential.tokenHash === ended.tokenHash
+    case 'apiToken':
+      return credential.kind === 'apiToken' && credential.id === ended.id
+    case 'employee':
+      return credential.employeeId === ended.employeeId
+  }
+}
+
+export interface AuthServiceOptions {
+  db: UnitOfWork
+  store: AuthStore
+  /** Password hashes are written through the employees' store, in auth's transactions. */
+  employeeStore: EmployeeStore
+  employees: EmployeeService
+  now: () => number
+}
+
+/**
+ * Sessions, API tokens and passwords. Every way a credential ends (logout, password change or
+ * reset, token revoke) is announced to `onEnded` listeners, so the sockets it authorised close.
+ */
+export class AuthService {
+  private readonly listeners = new Set<(ended: Ended) => void>()
+
+  constructor(private readonly options: AuthServiceOptions) {}
+
+  /** `invalid_credentials` for an unknown email or a wrong password (same timing either way). */
+  async login(
+    email: string,
+    password: string,
+  ): Promise<{ employee: EmployeeRecord; token: string; expiresAt: number }> {
+    const { db, store, employees, now } = this.options
+    const employee = await employees.getByEmail(email)
+    // Hash even for unknown emails so response time does not reveal which exist.
+    const ok = await verifyPassword(password, employee?.passwordHash ?? DUMMY_PASSWORD_HASH)
+    if (!employee || !ok) throw relayError('invalid_credentials')
+    const token = randomToken()
+    const at = now()
+    const expiresAt = at + SESSION_TTL_MS
+    await db.transaction((tx) =>
+      store.createSession(tx, hashToken(token), {
+        employeeId: employee.id,
+        createdAt: at,
+        expiresAt,
+      }),
+    )
+    return { employee, token, expiresAt }
+  }
+
+  async logout(token: string): Promise<void> {
+    const tokenHash = hashToken(token)
+    await this.options.db.transaction((tx) => this.options.store.deleteSession(tx, tokenHash))
+    this.announce({ kind: 'session', tokenHash })
+  }
+
+  /** Sets a new password and ends every session of the employee. */
+  async setPassword(employeeId: string, password: string): Promise<void> {
+    const passwordHash = await hashPassword(password)
+    const { db, store, employeeStore } = this.options
+    await db.transaction(async (tx) => {
+      await employeeStore.setPasswordHash(tx, employeeId, passwordHash)
+      await store.deleteEmployeeSessions(tx, employeeId)
+    })
+    this.announce({ kind: 'employee', employeeId })
+  }
+
+  /** The employee and credential of a session cookie, if valid and not expired. */
+  async fromSession(
+    token: string | undefined,
+  ): Promise<{ employee: EmployeeRecord; credential: Credential } | undefined> {
+    if (!token) return undefined
+    const tokenHash = hashToken(token)
+    const session = await this.options.store.getSession(tokenHash)
+    if (!session || session.expiresAt <= this.options.now()) return undefined
+    const employee = await this.options.employees.get(session.employeeId)
+    return (
+      employee && { employee, credential: { kind: 'session', tokenHash, employeeId: employee.id } }
+    )
+  }
+
+  /** The employee and credential of an API token. */
+  async fromApiToken(
+    token: string | undefined,
+  ): Promise<{ employee: EmployeeRecord; credential: Credential } | undefined> {
+    if (!token) return undefined
+    const record = await this.options.store.getApiToken(hashToken(token))
+    const employee = record && (await this.options.employees.get(record.employeeId))
+    return (
+      employee && {
+        employee,
+        credential: { kind: 'apiToken', id: record.id, employeeId: employee.id },
+      }
+    )
+  }
+
+  /** Who is calling: session cookie first, then `Authorization: Bearer <api token>`. */
+  async authenticate(request: FastifyRequest): Promise<EmployeeRecord | undefined> {
+    const fromCookie = await this.fromSession(request.cookies[SESSION_COOKIE])
+    if (fromCookie) return fromCookie.employee
+    const header = request.headers.authorization
+    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null
+    return (await this.fromApiToken(match?.[1]))?.employee
+  }
+
+  /** A new API token for the employee; the secret is returned once and stored hashed. */
+  async createApiToken(
+    employeeId: string,
+    name: string,
+  ): Promise<ApiTokenRecord & { token: string }> {
+    const token = randomToken(API_TOKEN_PREFIX)
+    const record: ApiTokenRecord = {
+      id: randomId('t'),
+      name,
+      employeeId,
+      createdAt: this.options.now(),
+    }
+    await this.options.db.transaction((tx) =>
+      this.options.store.createApiToken(tx, { ...record, tokenHash: hashToken(token) }),
+    )
+    return { ...record, token }
+  }
+
+  listApiTokens(): Promise<ApiTokenRecord[]> {
+    return this.options.store.listApiTokens()
+  }
+
+  /** `not_found`-style false when there was none; sockets opened with it close. */
+  async revokeApiToken(id: string): Promise<boolean> {
+    const revoked = await this.options.db.transaction((tx) =>
+      this.options.store.revokeApiToken(tx, id),
+    )
+    if (revoked) this.announce({ kind: 'apiToken', id })
+    return revoked
+  }
+
+  /** Deletes expired sessions; returns how many. */
+  purgeExpiredSessions(): Promise<number> {
+    return this.options.db.transaction((tx) =>
+      this.options.store.purgeExpiredSessions(tx, this.options.now()),
+    )
+  }
+
+  /** Calls `listener` whenever a credential ends; returns the unsubscribe. */
+  onEnded(listener: (ended: Ended) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  private announce(ended: Ended): void {
+    for (const listener of this.listeners) listener(ended)
+  }
+}
+
+export { generatePassword }

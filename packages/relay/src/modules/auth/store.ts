@@ -1,0 +1,38 @@
+import type { Tx } from '../../infra/db/unit-of-work.ts'
+
+export interface SessionRecord {
+  employeeId: string
+  expiresAt: number
+}
+
+export interface ApiTokenRecord {
+  id: string
+  name: string
+  employeeId: string
+  createdAt: number
+}
+
+/**
+ * Sessions and API tokens, both kept only as SHA-256 hashes of the secret.
+ * `describeAuthStore` in `contract.ts` is the suite every adapter passes.
+ */
+export interface AuthStore {
+  createSession(
+    tx: Tx,
+    tokenHash: string,
+    session: SessionRecord & { createdAt: number },
+  ): Promise<void>
+  getSession(tokenHash: string): Promise<SessionRecord | undefined>
+  deleteSession(tx: Tx, tokenHash: string): Promise<void>
+  /** Ends every session of the employee (password change, deactivation). */
+  deleteEmployeeSessions(tx: Tx, employeeId: string): Promise<void>
+  /** Deletes sessions with `expiresAt <= now`; returns how many. */
+  purgeExpiredSessions(tx: Tx, now: number): Promise<number>
+
+  createApiToken(tx: Tx, token: ApiTokenRecord & { tokenHash: string }): Promise<void>
+  getApiToken(tokenHash: string): Promise<{ id: string; employeeId: string } | undefined>
+  /** Oldest first; never the hashes. */
+  listApiTokens(): Promise<ApiTokenRecord[]>
+  /** False when there was none. */
+  revokeApiToken(tx: Tx, id: string): Promise<boolean>
+}

@@ -1,0 +1,268 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { Stores } from '../../stores.ts'
+import {
+  employee,
+  freshStores,
+  type StoresFactory,
+  visitorSend,
+} from '../../testing/store-fixtures.ts'
+import type { AppendInput, ConversationOpening } from './store.ts'
+
+const OPENING: ConversationOpening = {
+  group: 'sales',
+  preface: [
+    {
+      id: 'inv',
+      author: { kind: 'system' },
+      kind: 'system',
+      text: 'Invitation (Catalog helper): Need help?',
+      data: { invitation: 'sc1' },
+    },
+  ],
+}
+
+/** The contract every `ConversationStore` adapter must pass. */
+export function describeConversationStore(name: string, factory: StoresFactory): void {
+  describe(`ConversationStore contract: ${name}`, () => {
+    let stores: Stores
+    let tx: Awaited<ReturnType<typeof freshStores>>['tx']
+    const append = (input: AppendInput) => tx((t) => stores.conversations.append(t, input))
+    beforeEach(async () => {
+      ;({ stores, tx } = await freshStores(factory))
+    })
+    afterEach(() => stores.db.close())
+
+    it('opens a conversation on the first send and numbers events from 1', async () => {
+      const first = await append(visitorSend('v1', 'a', 'hello'))
+      expect(first).toMatchObject({ duplicate: false, created: true, summaryChanged: true })
+      expect(first.event).toMatchObject({
+        seq: 1,
+        text: 'hello',
+        conversationId: first.conversation.id,
+      })
+      expect(first.conversation).toMatchObject({
+        siteId: 'shop',
+        visitorId: 'v1',
+        kind: 'chat',
+        status: 'open',
+        lastSeq: 1,
+        lastText: 'hello',
+        page: 'https://shop.example/',
+      })
+      const second = await append(visitorSend('v1', 'b', 'again'))
+      expect(second.conversation.id).toBe(first.conversation.id)
+      expect(second).toMatchObject({
+        duplicate: false,
+        created: false,
+        summaryChanged: false,
+        event: { seq: 2 },
+      })
+    })
+
+    it('returns the stored event for a repeated cid and stores nothing', async () => {
+      const first = await append(visitorSend('v1', 'same', 'hello'))
+      const again = await append(visitorSend('v1', 'same', 'hello (retry)'))
+      expect(again).toMatchObject({ duplicate: true, event: first.event })
+      expect(await stores.conversations.eventsAfter(first.conversation.id, 0, 10)).toEqual([
+        first.event,
+      ])
+      expect(await stores.conversations.findEventByCid('visitor:shop:v1', 'same')).toEqual(
+        first.event,
+      )
+    })
+
+    it('scopes cids per author', async () => {
+      const a = await append(visitorSend('v1', 'same', 'from v1'))
+      const b = await append(visitorSend('v2', 'same', 'from v2'))
+      expect(b.duplicate).toBe(false)
+      expect(b.conversation.id).not.toBe(a.conversation.id)
+    })
+
+    it('assigns the first operator only and closes with an event', async () => {
+      await tx(async (t) => {
+        for (const id of ['ann', 'bob']) await stores.employees.create(t, employee(id))
+      })
+      const { conversation } = await append(visitorSend('v1', 'a', 'hi'))
+      const reply = (cid: string, id: string) =>
+        append({
+          id: `${cid}-event`,
+          cid,
+          authorKey: `operator:${id}`,
+          author: { kind: 'operator', id, name: id },
+          kind: 'message',
+          text: 'hello',
+          at: 5000,
+          target: { conversationId: conversation.id },
+          newConversationId: 'unused',
+          assign: { id, name: id.toUpperCase() },
+        })
+      const first = await reply('r1', 'ann')
+      expect(first.summaryChanged).toBe(true)
+      expect(first.conversation.operator).toEqual({ id: 'ann', name: 'ANN' })
+      const second = await reply('r2', 'bob')
+      expect(second.summaryChanged).toBe(false)
+      expect(second.conversation.operator).toEqual({ id: 'ann', name: 'ANN' })
+
+      const closed = await append({
+        id: 'close-event',
+        cid: 'close',
+        authorKey: 'operator:ann',
+        author: { kind: 'system' },
+        kind: 'system',
+        text: 'closed',
+        at: 6000,
+        target: { conversationId: conversation.id },
+        newConversationId: 'unused',
+        close: true,
+      })
+      expect(closed).toMatchObject({ summaryChanged: true, event: { seq: 4, kind: 'system' } })
+      expect(closed.conversation).toMatchObject({
+        status: 'closed',
+        lastText: 'hello',
+        updatedAt: 6000,
+      })
+      const next = await append(visitorSend('v1', 'b', 'new question'))
+      expect(next.conversation.id).not.toBe(conversation.id)
+    })
+
+    it('refuses to append to a missing conversation', async () => {
+      await expect(append(visitorSend('v1', 'a', 'hi', 'nope'))).rejects.toMatchObject({
+        code: 'conversation_not_found',
+      })
+    })
+
+    it('lists events after a seq with a limit, in order', async () => {
+      const { conversation } = await append(visitorSend('v1', 'a', '1'))
+      for (const text of ['2', '3', '4']) await append(visitorSend('v1', text, text))
+      const after = await stores.conversations.eventsAfter(conversation.id, 1, 2)
+      expect(after.map((e) => [e.seq, e.text])).toEqual([
+        [2, '2'],
+        [3, '3'],
+      ])
+    })
+
+    it('lists the latest events with a limit, in order', async () => {
+      const { conversation } = await append(visitorSend('v1', 'a', '1'))
+      for (const text of ['2', '3', '4']) await append(visitorSend('v1', text, text))
+      const latest = await stores.conversations.latestEvents(conversation.id, 2)
+      expect(latest.map((e) => [e.seq, e.text])).toEqual([
+        [3, '3'],
+        [4, '4'],
+      ])
+      expect(
+        (await stores.conversations.latestEvents(conversation.id, 10)).map((e) => e.seq),
+      ).toEqual([1, 2, 3, 4])
+      expect(await stores.conversations.latestEvents('nope', 10)).toEqual([])
+    })
+
+    it('lists conversations most recently updated first, per visitor and overall', async () => {
+      const a = await append(visitorSend('v1', 'a', 'a'))
+      const b = await append(visitorSend('v2', 'b', 'b'))
+      const { conversations } = stores
+      expect((await conversations.list(10)).map((c) => c.id)).toEqual([
+        b.conversation.id,
+        a.conversation.id,
+      ])
+      expect((await conversations.listForVisitor('shop', 'v1', 10)).map((c) => c.id)).toEqual([
+        a.conversation.id,
+      ])
+      expect(await conversations.listForVisitor('other', 'v1', 10)).toEqual([])
+      expect(await conversations.get(a.conversation.id)).toEqual(a.conversation)
+    })
+
+    it('never moves a read marker backwards', async () => {
+      const { conversation } = await append(visitorSend('v1', 'a', 'a'))
+      const mark = (seq: number, at: number) =>
+        tx((t) => stores.conversations.markRead(t, conversation.id, 'operator:u1', seq, at))
+      expect(await mark(3, 1)).toBe(3)
+      expect(await mark(2, 2)).toBe(3)
+    })
+
+    const callback = (cid: string): AppendInput => ({
+      id: `form-${cid}`,
+      cid,
+      authorKey: 'visitor:shop:v1',
+      author: { kind: 'visitor', id: 'v1' },
+      kind: 'form',
+      text: 'Callback request: Anna',
+      data: { name: 'Anna', phone: '+79161234567' },
+      at: 7,
+      target: {
+        create: {
+          siteId: 'shop',
+          visitorId: 'v1',
+          kind: 'callback',
+          contact: { name: 'Anna', phone: '+79161234567' },
+        },
+      },
+      newConversationId: `conv-${cid}`,
+    })
+
+    it('opens a form conversation of its kind with the form contact on it', async () => {
+      const chat = await append(visitorSend('v1', 'm', 'hello'))
+      const result = await append(callback('cb'))
+      expect(result.conversation.id).not.toBe(chat.conversation.id)
+      expect(result.conversation).toMatchObject({
+        kind: 'callback',
+        visitorName: 'Anna',
+        visitorPhone: '+79161234567',
+        lastText: 'Callback request: Anna',
+      })
+      expect(await stores.conversations.eventsAfter(result.conversation.id, 0, 10)).toEqual([
+        result.event,
+      ])
+      expect(result.event.data).toEqual({ name: 'Anna', phone: '+79161234567' })
+      expect((await stores.conversations.get(chat.conversation.id))?.kind).toBe('chat')
+    })
+
+    it("puts a visitor's message into their open chat, never into an open callback", async () => {
+      const form = await append(callback('cb'))
+      const chat = await append(visitorSend('v1', 'm', 'hello'))
+      expect(chat.created).toBe(true)
+      expect(chat.conversation).toMatchObject({ kind: 'chat', lastSeq: 1 })
+      expect(chat.conversation.id).not.toBe(form.conversation.id)
+      expect(await stores.conversations.countOpen('shop', 'v1')).toEqual({ total: 2, chat: 1 })
+    })
+
+    it('sets a rating with its event', async () => {
+      const { conversation } = await append(visitorSend('v1', 'a', 'hi'))
+      const rated = await append({
+        ...visitorSend('v1', 'r', 'Rated 5/5', conversation.id),
+        kind: 'system',
+        rating: { rating: 5, comment: 'great' },
+      })
+      expect(rated.summaryChanged).toBe(true)
+      expect(rated.conversation).toMatchObject({ rating: 5, ratingComment: 'great' })
+    })
+
+    it('gives a conversation it creates its group and preface events before the message', async () => {
+      const result = await append({ ...visitorSend('v1', 'm1', 'text m1'), opening: OPENING })
+      expect(result.preface).toEqual([
+        {
+          conversationId: result.conversation.id,
+          seq: 1,
+          id: 'inv',
+          kind: 'system',
+          author: { kind: 'system' },
+          text: 'Invitation (Catalog helper): Need help?',
+          at: result.event.at,
+          data: { invitation: 'sc1' },
+        },
+      ])
+      expect(result.event.seq).toBe(2)
+      expect(result.conversation).toMatchObject({ group: 'sales', lastSeq: 2 })
+      expect(
+        (await stores.conversations.eventsAfter(result.conversation.id, 0, 10)).map((e) => e.id),
+      ).toEqual(['inv', result.event.id])
+    })
+
+    it('ignores the opening when the message lands in an open conversation', async () => {
+      const first = await append(visitorSend('v1', 'm1', 'first'))
+      const second = await append({ ...visitorSend('v1', 'm2', 'second'), opening: OPENING })
+      expect(second.conversation.id).toBe(first.conversation.id)
+      expect(second.preface).toBeUndefined()
+      expect(second.conversation.group).toBeUndefined()
+      expect(second.event.seq).toBe(2)
+    })
+  })
+}

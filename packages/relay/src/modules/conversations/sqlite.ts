@@ -1,0 +1,349 @@
+import type { ConversationEvent, ConversationSummary } from '@parley/protocol'
+import type { Database } from 'better-sqlite3'
+import type { SqliteDatabase } from '../../infra/db/sqlite.ts'
+import type { Tx } from '../../infra/db/unit-of-work.ts'
+import { relayError } from '../../infra/errors.ts'
+import type {
+  AppendInput,
+  AppendResult,
+  ConversationOpening,
+  ConversationStore,
+  PrefaceEvent,
+} from './store.ts'
+
+const LAST_TEXT_LENGTH = 200
+
+interface ConversationRow {
+  id: string
+  site_id: string
+  visitor_id: string
+  status: 'open' | 'closed'
+  last_seq: number
+  operator_id: string | null
+  operator_name: string | null
+  last_text: string | null
+  visitor_name: string | null
+  page: string | null
+  created_at: number
+  updated_at: number
+  kind: 'chat' | 'callback' | 'offline'
+  visitor_phone: string | null
+  visitor_email: string | null
+  rating: number | null
+  rating_comment: string | null
+  routing_group: string | null
+}
+
+interface EventRow {
+  id: string
+  conversation_id: string
+  seq: number
+  kind: 'message' | 'system' | 'form'
+  author_kind: 'visitor' | 'operator' | 'system'
+  author_id: string | null
+  author_name: string | null
+  text: string
+  at: number
+  data: string | null
+}
+
+function toSummary(row: ConversationRow): ConversationSummary {
+  const summary: ConversationSummary = {
+    id: row.id,
+    siteId: row.site_id,
+    visitorId: row.visitor_id,
+    kind: row.kind ?? 'chat',
+    status: row.status,
+    lastSeq: row.last_seq,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  }
+  if (row.operator_id) summary.operator = { id: row.operator_id, name: row.operator_name ?? '' }
+  if (row.last_text !== null) summary.lastText = row.last_text
+  if (row.visitor_name) summary.visitorName = row.visitor_name
+  if (row.visitor_phone) summary.visitorPhone = row.visitor_phone
+  if (row.visitor_email) summary.visitorEmail = row.visitor_email
+  if (row.page !== null) summary.page = row.page
+  if (row.rating !== null) summary.rating = row.rating
+  if (row.rating_comment !== null) summary.ratingComment = row.rating_comment
+  if (row.routing_group) summary.group = row.routing_group
+  return summary
+}
+
+function toEvent(row: EventRow): ConversationEvent {
+  const author: ConversationEvent['author'] = { kind: row.author_kind }
+  if (row.author_id !== null) author.id = row.author_id
+  if (row.author_name !== null) author.name = row.author_name
+  const event: ConversationEvent = {
+    conversationId: row.conversation_id,
+    seq: row.seq,
+    id: row.id,
+    kind: row.kind,
+    author,
+    text: row.text,
+    at: row.at,
+  }
+  if (row.data !== null) event.data = JSON.parse(row.data) as Record<string, string>
+  return event
+}
+
+function selectConversation(db: Database, id: string): ConversationSummary | undefined {
+  const row = db.prepare('SELECT * FROM conversations WHERE id = ?').get(id) as
+    | ConversationRow
+    | undefined
+  return row && toSummary(row)
+}
+
+function selectEventByCid(db: Database, authorKey: string, cid: string) {
+  const row = db
+    .prepare('SELECT * FROM events WHERE author_key = ? AND cid = ?')
+    .get(authorKey, cid) as EventRow | undefined
+  return row && toEvent(row)
+}
+
+function insertEvent(
+  db: Database,
+  conversationId: string,
+  seq: number,
+  event: PrefaceEvent,
+  { authorKey, cid, at }: { authorKey: string; cid?: string | undefined; at: number },
+): ConversationEvent {
+  db.prepare(
+    `INSERT INTO events (id, conversation_id, seq, kind, author_kind, author_id, author_name,
+         author_key, cid, text, at, data)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    event.id,
+    conversationId,
+    seq,
+    event.kind,
+    event.author.kind,
+    event.author.id ?? null,
+    event.author.name ?? null,
+    authorKey,
+    cid ?? null,
+    event.text,
+    at,
+    event.data ? JSON.stringify(event.data) : null,
+  )
+  const stored: ConversationEvent = {
+    conversationId,
+    seq,
+    id: event.id,
+    kind: event.kind,
+    author: event.author,
+    text: event.text,
+    at,
+  }
+  if (event.data) stored.data = event.data
+  return stored
+}
+
+/** The `conversations`, `events` and `reads` tables (`001_init.sql`, `002_forms.sql`). */
+export class SqliteConversationStore implements ConversationStore {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  get(id: string, tx?: Tx) {
+    return this.db.read((db) => selectConversation(db, id), tx)
+  }
+
+  listForVisitor(siteId: string, visitorId: string, limit: number) {
+    return this.db.read((db) =>
+      (
+        db
+          .prepare(
+            `SELECT * FROM conversations WHERE site_id = ? AND visitor_id = ?
+             ORDER BY updated_at DESC, id LIMIT ?`,
+          )
+          .all(siteId, visitorId, limit) as ConversationRow[]
+      ).map(toSummary),
+    )
+  }
+
+  list(limit: number) {
+    return this.db.read((db) =>
+      (
+        db
+          .prepare('SELECT * FROM conversations ORDER BY updated_at DESC, id LIMIT ?')
+          .all(limit) as ConversationRow[]
+      ).map(toSummary),
+    )
+  }
+
+  countOpen(siteId: string, visitorId: string, tx?: Tx) {
+    return this.db.read((db) => {
+      const row = db
+        .prepare(
+          `SELECT COUNT(*) AS total, COALESCE(SUM(kind = 'chat'), 0) AS chat FROM conversations
+           WHERE site_id = ? AND visitor_id = ? AND status = 'open'`,
+        )
+        .get(siteId, visitorId) as { total: number; chat: number }
+      return { total: row.total, chat: row.chat }
+    }, tx)
+  }
+
+  findEventByCid(authorKey: string, cid: string, tx?: Tx) {
+    return this.db.read((db) => selectEventByCid(db, authorKey, cid), tx)
+  }
+
+  async append(tx: Tx, input: AppendInput): Promise<AppendResult> {
+    const db = this.db.write(tx)
+    if (input.cid !== undefined) {
+      const existing = selectEventByCid(db, input.authorKey, input.cid)
+      if (existing) {
+        const conversation = selectConversation(db, existing.conversationId)!
+        return {
+          event: existing,
+          conversation,
+          duplicate: true,
+          created: false,
+          summaryChanged: false,
+        }
+      }
+    }
+    let conversationId: string
+    let created = false
+    if ('conversationId' in input.target) {
+      conversationId = input.target.conversationId
+    } else if ('create' in input.target) {
+      const { siteId, visitorId, kind, page, contact } = input.target.create
+      conversationId = input.newConversationId
+      db.prepare(
+        `INSERT INTO conversations (id, site_id, visitor_id, kind, page, visitor_name,
+             visitor_phone, visitor_email, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        conversationId,
+        siteId,
+        visitorId,
+        kind,
+        page ?? null,
+        contact?.name ?? null,
+        contact?.phone ?? null,
+        contact?.email ?? null,
+        input.at,
+        input.at,
+      )
+      created = true
+    } else {
+      const { siteId, visitorId, page } = input.target.open
+      const open = db
+        .prepare(
+          `SELECT id FROM conversations WHERE site_id = ? AND visitor_id = ? AND status = 'open'
+             AND kind = 'chat' ORDER BY updated_at DESC LIMIT 1`,
+        )
+        .get(siteId, visitorId) as { id: string } | undefined
+      if (open) {
+        conversationId = open.id
+      } else {
+        conversationId = input.newConversationId
+        db.prepare(
+          `INSERT INTO conversations (id, site_id, visitor_id, page, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?)`,
+        ).run(conversationId, siteId, visitorId, page ?? null, input.at, input.at)
+        created = true
+      }
+    }
+    const current = db
+      .prepare('SELECT last_seq, operator_id, status FROM conversations WHERE id = ?')
+      .get(conversationId) as
+      | { last_seq: number; operator_id: string | null; status: string }
+      | undefined
+    // Only a `conversationId` target can name a conversation that does not exist.
+    if (!current) throw relayError('conversation_not_found')
+    const preface =
+      created && input.opening
+        ? applyOpening(db, conversationId, input.at, input.opening, current.last_seq)
+        : []
+    const seq = current.last_seq + preface.length + 1
+    const event = insertEvent(db, conversationId, seq, input, input)
+    const assign = input.assign && current.operator_id === null ? input.assign : undefined
+    const close = input.close === true && current.status !== 'closed'
+    db.prepare(
+      `UPDATE conversations SET last_seq = @seq, updated_at = @at,
+           last_text = CASE WHEN @kind IN ('message', 'form') THEN @text ELSE last_text END,
+           operator_id = COALESCE(@operatorId, operator_id),
+           operator_name = COALESCE(@operatorName, operator_name),
+           status = CASE WHEN @close THEN 'closed' ELSE status END,
+           rating = COALESCE(@rating, rating),
+           rating_comment = CASE WHEN @rating IS NULL THEN rating_comment ELSE @ratingComment END
+         WHERE id = @id`,
+    ).run({
+      seq,
+      at: input.at,
+      kind: input.kind,
+      text: input.text.slice(0, LAST_TEXT_LENGTH),
+      operatorId: assign?.id ?? null,
+      operatorName: assign?.name ?? null,
+      close: close ? 1 : 0,
+      rating: input.rating?.rating ?? null,
+      ratingComment: input.rating?.comment ?? null,
+      id: conversationId,
+    })
+    const result: AppendResult = {
+      event,
+      conversation: selectConversation(db, conversationId)!,
+      duplicate: false,
+      created,
+      summaryChanged: created || assign !== undefined || close || input.rating !== undefined,
+    }
+    if (preface.length) result.preface = preface
+    return result
+  }
+
+  eventsAfter(conversationId: string, afterSeq: number, limit: number) {
+    return this.db.read((db) =>
+      (
+        db
+          .prepare(
+            'SELECT * FROM events WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+          )
+          .all(conversationId, afterSeq, limit) as EventRow[]
+      ).map(toEvent),
+    )
+  }
+
+  latestEvents(conversationId: string, limit: number) {
+    return this.db.read((db) =>
+      (
+        db
+          .prepare('SELECT * FROM events WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?')
+          .all(conversationId, limit) as EventRow[]
+      )
+        .reverse()
+        .map(toEvent),
+    )
+  }
+
+  async markRead(tx: Tx, conversationId: string, readerKey: string, seq: number, at: number) {
+    const row = this.db
+      .write(tx)
+      .prepare(
+        `INSERT INTO reads (conversation_id, reader_key, seq, at) VALUES (?, ?, ?, ?)
+         ON CONFLICT(conversation_id, reader_key) DO UPDATE SET
+           seq = MAX(reads.seq, excluded.seq), at = excluded.at
+         RETURNING seq`,
+      )
+      .get(conversationId, readerKey, seq, at) as { seq: number }
+    return row.seq
+  }
+}
+
+/** A new conversation's routing group and preface events (seq after `lastSeq`). */
+function applyOpening(
+  db: Database,
+  conversationId: string,
+  at: number,
+  opening: ConversationOpening,
+  lastSeq: number,
+): ConversationEvent[] {
+  if (opening.group !== undefined) {
+    db.prepare('UPDATE conversations SET routing_group = ? WHERE id = ?').run(
+      opening.group,
+      conversationId,
+    )
+  }
+  return (opening.preface ?? []).map((event, i) =>
+    insertEvent(db, conversationId, lastSeq + i + 1, event, { authorKey: 'system', at }),
+  )
+}

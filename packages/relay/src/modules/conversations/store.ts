@@ -1,0 +1,114 @@
+import type {
+  Author,
+  ConversationEvent,
+  ConversationKind,
+  ConversationSummary,
+  EventKind,
+} from '@parley/protocol'
+import type { Tx } from '../../infra/db/unit-of-work.ts'
+import type { VisitorContact } from '../visitors/store.ts'
+
+/** Where a new event goes. */
+export type AppendTarget =
+  | { conversationId: string }
+  /** The visitor's open chat (never a callback or offline lead), created if there is none. */
+  | { open: { siteId: string; visitorId: string; page?: string } }
+  /** Always a new conversation (callback, offline), with the form's contact on it. */
+  | {
+      create: {
+        siteId: string
+        visitorId: string
+        kind: ConversationKind
+        page?: string
+        contact?: VisitorContact
+      }
+    }
+
+/** An event stored before the appended one in a new conversation (no cid, never deduplicated). */
+export interface PrefaceEvent {
+  id: string
+  author: Author
+  kind: EventKind
+  text: string
+  data?: Record<string, string>
+}
+
+/** What a new conversation starts with (from the engagement scenario that brought it). */
+export interface ConversationOpening {
+  /** The routing group (`ConversationSummary.group`). */
+  group?: string
+  /** Events before the appended one, in order (the invitation the visitor answers). */
+  preface?: PrefaceEvent[]
+}
+
+export interface AppendInput {
+  id: string
+  cid?: string
+  /** Who may not repeat `cid`: `'visitor:<site>:<id>'` or `'operator:<id>'`. */
+  authorKey: string
+  author: Author
+  kind: EventKind
+  text: string
+  at: number
+  target: AppendTarget
+  /** Id for a conversation the append has to create. */
+  newConversationId: string
+  /** Set as the conversation's operator when it has none. */
+  assign?: { id: string; name: string }
+  /** Close the conversation with this event. */
+  close?: boolean
+  /** Normalised fields of a `form` event, or a system event's facts. */
+  data?: Record<string, string>
+  /** Set the conversation's rating (the visitor rated it). */
+  rating?: { rating: number; comment?: string }
+  /** Applied only when this append creates the conversation. */
+  opening?: ConversationOpening
+}
+
+export interface AppendResult {
+  event: ConversationEvent
+  /** As stored: `operator.name` is the name at assignment; contact only from forms. */
+  conversation: ConversationSummary
+  /** The cid was seen before: `event` is the stored one and nothing changed. */
+  duplicate: boolean
+  /** This append created the conversation. */
+  created: boolean
+  /** The conversation was created, assigned, closed or rated by this append. */
+  summaryChanged: boolean
+  /** The `opening.preface` events stored before `event` (the conversation was created). */
+  preface?: ConversationEvent[]
+}
+
+/**
+ * Conversations as ordered logs of events. `describeConversationStore` in `contract.ts` is
+ * the suite every adapter passes.
+ */
+export interface ConversationStore {
+  get(id: string, tx?: Tx): Promise<ConversationSummary | undefined>
+  /** The visitor's conversations, most recently updated first. */
+  listForVisitor(siteId: string, visitorId: string, limit: number): Promise<ConversationSummary[]>
+  /** All conversations, most recently updated first. */
+  list(limit: number): Promise<ConversationSummary[]>
+  /** How many of the visitor's conversations are open, in all and of kind `chat`. */
+  countOpen(siteId: string, visitorId: string, tx?: Tx): Promise<{ total: number; chat: number }>
+  /** The event an author stored under `cid`, if any. */
+  findEventByCid(authorKey: string, cid: string, tx?: Tx): Promise<ConversationEvent | undefined>
+  /**
+   * Dedups by (authorKey, cid), resolves or creates the conversation, assigns the next
+   * `seq`, stores the event and updates the summary. `conversation_not_found` when a
+   * `conversationId` target does not exist.
+   */
+  append(tx: Tx, input: AppendInput): Promise<AppendResult>
+  /** Events with `seq > afterSeq`, in `seq` order, at most `limit`. */
+  eventsAfter(conversationId: string, afterSeq: number, limit: number): Promise<ConversationEvent[]>
+  /** The last `limit` events, in `seq` order (what a client without them starts from). */
+  latestEvents(conversationId: string, limit: number): Promise<ConversationEvent[]>
+  /** Records that `readerKey` has read up to `seq` (never moves backwards); returns the stored seq. */
+  markRead(
+    tx: Tx,
+    conversationId: string,
+    readerKey: string,
+    seq: number,
+    at: number,
+  ): Promise<number>
+}

@@ -1,0 +1,84 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { Stores } from '../../stores.ts'
+import { freshStores, type StoresFactory, visitorSend } from '../../testing/store-fixtures.ts'
+import type { VisitorPatch } from './store.ts'
+
+/** The contract every `VisitorStore` adapter must pass. */
+export function describeVisitorStore(name: string, factory: StoresFactory): void {
+  describe(`VisitorStore contract: ${name}`, () => {
+    let stores: Stores
+    let tx: Awaited<ReturnType<typeof freshStores>>['tx']
+    beforeEach(async () => {
+      ;({ stores, tx } = await freshStores(factory))
+    })
+    afterEach(() => stores.db.close())
+
+    const patch = (profile: Partial<VisitorPatch>, at = 4) =>
+      tx((t) => stores.visitors.applyPatch(t, { siteId: 'shop', visitorId: 'v1', ...profile }, at))
+
+    it('merges attributes and refuses a merge past the cap, changing nothing', async () => {
+      await patch({ attributes: { plan: 'pro' } })
+      await patch({ attributes: { seats: 2 } })
+      expect((await stores.visitors.get('shop', 'v1'))?.attributes).toEqual({
+        plan: 'pro',
+        seats: 2,
+      })
+      await expect(patch({ attributes: { c: 3 }, maxAttributes: 2 })).rejects.toMatchObject({
+        code: 'field_invalid',
+        fields: [{ field: 'attributes', code: 'too_many' }],
+      })
+      expect((await stores.visitors.get('shop', 'v1'))?.attributes).toEqual({
+        plan: 'pro',
+        seats: 2,
+      })
+    })
+
+    it('keeps the newest contact and identity on the profile', async () => {
+      await patch({ contact: { name: 'Anna', email: 'a@x.example' } })
+      await patch({ identity: { userId: 'u-1', verified: true }, contact: { name: 'Ann' } })
+      await patch({ attributes: { x: true } })
+      expect(await stores.visitors.get('shop', 'v1')).toMatchObject({
+        name: 'Ann',
+        email: 'a@x.example',
+        userId: 'u-1',
+        verified: true,
+        attributes: { x: true },
+      })
+      expect(await stores.visitors.contacts('shop', ['v1', 'v2'])).toEqual(
+        new Map([['v1', { name: 'Ann', email: 'a@x.example' }]]),
+      )
+      expect(await stores.visitors.contacts('other', ['v1'])).toEqual(new Map())
+    })
+
+    it('keeps frame acks per author and cid', async () => {
+      const ack = { authorKey: 'visitor:shop:v1', cid: 'a', id: 'f-a', at: 3 }
+      await tx((t) => stores.visitors.addFrameAck(t, ack))
+      expect(await stores.visitors.findFrameAck('visitor:shop:v1', 'a')).toEqual({
+        id: 'f-a',
+        at: 3,
+      })
+      expect(await stores.visitors.findFrameAck('visitor:shop:v2', 'a')).toBeUndefined()
+    })
+
+    it('keeps consents in order, tied to their form event', async () => {
+      const { event } = await tx((t) =>
+        stores.conversations.append(t, visitorSend('v1', 'm', 'hello')),
+      )
+      const consent = {
+        id: 'k1',
+        siteId: 'shop',
+        visitorId: 'v1',
+        agreementVersion: 'ver',
+        form: 'callback' as const,
+        ip: '10.0.0.1',
+        at: 7,
+      }
+      await tx((t) => stores.visitors.addConsent(t, { ...consent, eventId: event.id }))
+      await tx((t) => stores.visitors.addConsent(t, { ...consent, id: 'k2', at: 8 }))
+      expect(await stores.visitors.listConsents('shop', 'v1')).toEqual([
+        { ...consent, eventId: event.id },
+        { ...consent, id: 'k2', at: 8 },
+      ])
+    })
+  })
+}

@@ -1,0 +1,182 @@
+import type { Database } from 'better-sqlite3'
+import type { SqliteDatabase } from '../../infra/db/sqlite.ts'
+import type { Tx } from '../../infra/db/unit-of-work.ts'
+import { fieldError } from '../../infra/errors.ts'
+import type {
+  ConsentRecord,
+  FrameAck,
+  VisitorContact,
+  VisitorPatch,
+  VisitorProfile,
+  VisitorStore,
+} from './store.ts'
+
+interface VisitorRow {
+  site_id: string
+  id: string
+  user_id: string | null
+  verified: number
+  name: string | null
+  email: string | null
+  phone: string | null
+  attributes: string
+  created_at: number
+  updated_at: number
+}
+
+interface ConsentRow {
+  id: string
+  site_id: string
+  visitor_id: string
+  agreement_version: string
+  form: ConsentRecord['form']
+  ip: string | null
+  at: number
+  event_id: string | null
+}
+
+function toVisitor(row: VisitorRow): VisitorProfile {
+  const visitor: VisitorProfile = {
+    siteId: row.site_id,
+    id: row.id,
+    verified: row.verified === 1,
+    attributes: JSON.parse(row.attributes) as VisitorProfile['attributes'],
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  }
+  if (row.user_id !== null) visitor.userId = row.user_id
+  if (row.name !== null) visitor.name = row.name
+  if (row.email !== null) visitor.email = row.email
+  if (row.phone !== null) visitor.phone = row.phone
+  return visitor
+}
+
+function toConsent(row: ConsentRow): ConsentRecord {
+  const consent: ConsentRecord = {
+    id: row.id,
+    siteId: row.site_id,
+    visitorId: row.visitor_id,
+    agreementVersion: row.agreement_version,
+    form: row.form,
+    at: row.at,
+  }
+  if (row.ip !== null) consent.ip = row.ip
+  if (row.event_id !== null) consent.eventId = row.event_id
+  return consent
+}
+
+function selectVisitor(db: Database, siteId: string, visitorId: string) {
+  const row = db
+    .prepare('SELECT * FROM visitors WHERE site_id = ? AND id = ?')
+    .get(siteId, visitorId) as VisitorRow | undefined
+  return row && toVisitor(row)
+}
+
+/** The `visitors`, `consents` and `frame_acks` tables (`002_forms.sql`). */
+export class SqliteVisitorStore implements VisitorStore {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  get(siteId: string, visitorId: string, tx?: Tx): Promise<VisitorProfile | undefined> {
+    return this.db.read((db) => selectVisitor(db, siteId, visitorId), tx)
+  }
+
+  contacts(siteId: string, visitorIds: readonly string[]): Promise<Map<string, VisitorContact>> {
+    const contacts = new Map<string, VisitorContact>()
+    if (visitorIds.length === 0) return Promise.resolve(contacts)
+    return this.db.read((db) => {
+      const rows = db
+        .prepare(
+          `SELECT id, name, email, phone FROM visitors WHERE site_id = ?
+           AND id IN (${visitorIds.map(() => '?').join(',')})`,
+        )
+        .all(siteId, ...visitorIds) as Pick<VisitorRow, 'id' | 'name' | 'email' | 'phone'>[]
+      for (const row of rows) {
+        const contact: VisitorContact = {}
+        if (row.name !== null) contact.name = row.name
+        if (row.email !== null) contact.email = row.email
+        if (row.phone !== null) contact.phone = row.phone
+        contacts.set(row.id, contact)
+      }
+      return contacts
+    })
+  }
+
+  async applyPatch(tx: Tx, patch: VisitorPatch, at: number): Promise<void> {
+    const db = this.db.write(tx)
+    const current = selectVisitor(db, patch.siteId, patch.visitorId)
+    const attributes = { ...current?.attributes, ...patch.attributes }
+    if (patch.maxAttributes !== undefined && Object.keys(attributes).length > patch.maxAttributes) {
+      throw fieldError([{ field: 'attributes', code: 'too_many' }])
+    }
+    const contact = patch.contact ?? {}
+    db.prepare(
+      `INSERT INTO visitors (site_id, id, user_id, verified, name, email, phone, attributes,
+         created_at, updated_at)
+       VALUES (@siteId, @id, @userId, @verified, @name, @email, @phone, @attributes, @at, @at)
+       ON CONFLICT(site_id, id) DO UPDATE SET
+         user_id = COALESCE(excluded.user_id, visitors.user_id),
+         verified = CASE WHEN excluded.user_id IS NULL THEN visitors.verified ELSE excluded.verified END,
+         name = COALESCE(excluded.name, visitors.name),
+         email = COALESCE(excluded.email, visitors.email),
+         phone = COALESCE(excluded.phone, visitors.phone),
+         attributes = excluded.attributes,
+         updated_at = excluded.updated_at`,
+    ).run({
+      siteId: patch.siteId,
+      id: patch.visitorId,
+      userId: patch.identity?.userId ?? null,
+      verified: patch.identity?.verified ? 1 : 0,
+      name: contact.name ?? null,
+      email: contact.email ?? null,
+      phone: contact.phone ?? null,
+      attributes: JSON.stringify(attributes),
+      at,
+    })
+  }
+
+  async addConsent(tx: Tx, consent: ConsentRecord): Promise<void> {
+    this.db
+      .write(tx)
+      .prepare(
+        `INSERT INTO consents (id, site_id, visitor_id, agreement_version, form, ip, at, event_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        consent.id,
+        consent.siteId,
+        consent.visitorId,
+        consent.agreementVersion,
+        consent.form,
+        consent.ip ?? null,
+        consent.at,
+        consent.eventId ?? null,
+      )
+  }
+
+  listConsents(siteId: string, visitorId: string): Promise<ConsentRecord[]> {
+    return this.db.read((db) =>
+      (
+        db
+          .prepare('SELECT * FROM consents WHERE site_id = ? AND visitor_id = ? ORDER BY at, rowid')
+          .all(siteId, visitorId) as ConsentRow[]
+      ).map(toConsent),
+    )
+  }
+
+  findFrameAck(authorKey: string, cid: string, tx?: Tx) {
+    return this.db.read(
+      (db) =>
+        db
+          .prepare('SELECT id, at FROM frame_acks WHERE author_key = ? AND cid = ?')
+          .get(authorKey, cid) as { id: string; at: number } | undefined,
+      tx,
+    )
+  }
+
+  async addFrameAck(tx: Tx, ack: FrameAck): Promise<void> {
+    this.db
+      .write(tx)
+      .prepare('INSERT INTO frame_acks (author_key, cid, id, at) VALUES (?, ?, ?, ?)')
+      .run(ack.authorKey, ack.cid, ack.id, ack.at)
+  }
+}

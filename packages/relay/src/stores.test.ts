@@ -1,0 +1,110 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { describeUnitOfWork } from './infra/db/contract.ts'
+import type { SqliteDatabase } from './infra/db/sqlite.ts'
+import { describeAuthStore } from './modules/auth/contract.ts'
+import { describeConversationStore } from './modules/conversations/contract.ts'
+import { describeEmployeeStore } from './modules/employees/contract.ts'
+import { describeScenarioStore } from './modules/scenarios/contract.ts'
+import { describeSiteStore } from './modules/sites/contract.ts'
+import { toSiteRecord } from './modules/sites/sites.ts'
+import { describeVisitorStore } from './modules/visitors/contract.ts'
+import { createSqliteStores } from './stores.ts'
+import { freshStores, type StoresFactory, visitorSend } from './testing/store-fixtures.ts'
+
+const dir = mkdtempSync(join(tmpdir(), 'parley-store-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+let files = 0
+
+const engines: [string, StoresFactory][] = [
+  ['sqlite (memory)', () => createSqliteStores(':memory:')],
+  ['sqlite (file)', () => createSqliteStores(join(dir, `store-${files++}.db`))],
+]
+
+for (const [name, factory] of engines) {
+  describeUnitOfWork(name, factory)
+  describeAuthStore(name, factory)
+  describeEmployeeStore(name, factory)
+  describeSiteStore(name, factory)
+  describeConversationStore(name, factory)
+  describeVisitorStore(name, factory)
+  describeScenarioStore(name, factory)
+
+  describe(`one unit of work across modules: ${name}`, () => {
+    it('stores nothing of a form whose profile change fails', async () => {
+      const { stores, tx } = await freshStores(factory)
+      await tx((t) =>
+        stores.visitors.applyPatch(
+          t,
+          { siteId: 'shop', visitorId: 'v1', attributes: { a: 1, b: 2 }, maxAttributes: 2 },
+          1,
+        ),
+      )
+      const failing = tx(async (t) => {
+        const { event } = await stores.conversations.append(t, visitorSend('v1', 'cb', 'form'))
+        await stores.visitors.addConsent(t, {
+          id: 'k1',
+          siteId: 'shop',
+          visitorId: 'v1',
+          agreementVersion: 'ver',
+          form: 'callback',
+          at: 1,
+          eventId: event.id,
+        })
+        await stores.visitors.applyPatch(
+          t,
+          { siteId: 'shop', visitorId: 'v1', attributes: { c: 3 }, maxAttributes: 2 },
+          1,
+        )
+      })
+      await expect(failing).rejects.toMatchObject({ code: 'field_invalid' })
+      expect(await stores.conversations.listForVisitor('shop', 'v1', 10)).toEqual([])
+      expect(await stores.visitors.listConsents('shop', 'v1')).toEqual([])
+      expect(await stores.conversations.findEventByCid('visitor:shop:v1', 'cb')).toBeUndefined()
+      await stores.db.close()
+    })
+  })
+}
+
+describe('the SQLite engine', () => {
+  it('runs in WAL mode with full sync and records applied migrations once', async () => {
+    const path = join(dir, 'wal.db')
+    const stores = createSqliteStores(path)
+    const raw = (stores.db as SqliteDatabase).raw
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal')
+    expect(raw.pragma('synchronous', { simple: true })).toBe(2)
+    await stores.db.close()
+    const reopened = createSqliteStores(path)
+    const versions = (reopened.db as SqliteDatabase).raw
+      .prepare('SELECT version FROM schema_migrations')
+      .all()
+    expect(versions).toContainEqual({ version: '001_init' })
+    expect(versions).toContainEqual({ version: '002_forms' })
+    await reopened.db.close()
+  })
+
+  it('keeps committed events across reopening the file', async () => {
+    const path = join(dir, 'durable.db')
+    const stores = createSqliteStores(path)
+    await stores.db.transaction((t) => stores.sites.put(t, toSiteRecord({ id: 'shop' }), 1))
+    const { event } = await stores.db.transaction((t) =>
+      stores.conversations.append(t, {
+        id: 'e1',
+        cid: 'c1',
+        authorKey: 'visitor:shop:v1',
+        author: { kind: 'visitor', id: 'v1' },
+        kind: 'message',
+        text: 'kept',
+        at: 1,
+        target: { open: { siteId: 'shop', visitorId: 'v1' } },
+        newConversationId: 'conv',
+      }),
+    )
+    await stores.db.close()
+    const reopened = createSqliteStores(path)
+    expect(await reopened.conversations.eventsAfter('conv', 0, 10)).toEqual([event])
+    await reopened.db.close()
+  })
+})
