@@ -1,3 +1,4 @@
+import { defaultClientConditions, defaultServerConditions } from 'vite'
 import { defineConfig } from 'vitest/config'
 
 // vitest 5's reporter calls Map.groupBy (Node 21+) when it prints a failure; on
@@ -20,6 +21,15 @@ if (!('groupBy' in Map)) {
 }
 
 /**
+ * Workspace packages resolve to their TypeScript sources (the `source` condition in
+ * their `exports`), so tests need no prior build and never run a stale `dist/`.
+ */
+const sources = {
+  resolve: { conditions: ['source', ...defaultClientConditions] },
+  ssr: { resolve: { conditions: ['source', ...defaultServerConditions] } },
+}
+
+/**
  * One vitest run, several projects: pure logic and relay tests run in Node,
  * widget component tests in happy-dom, browser tests drive Debian's Chromium.
  */
@@ -27,6 +37,7 @@ export default defineConfig({
   test: {
     projects: [
       {
+        ...sources,
         test: {
           name: 'node',
           environment: 'node',
@@ -34,10 +45,13 @@ export default defineConfig({
             'packages/{protocol,client,relay,scenarios}/src/**/*.test.ts',
             'examples/**/*.test.ts',
           ],
+          // The CLI tests run bin/parley-relay.js, which runs the compiled relay.
+          globalSetup: ['scripts/build-if-missing.ts'],
           testTimeout: 20_000,
         },
       },
       {
+        ...sources,
         oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
         test: {
           name: 'dom',
@@ -46,11 +60,12 @@ export default defineConfig({
         },
       },
       {
+        ...sources,
         test: {
           name: 'browser',
           environment: 'node',
           include: ['e2e/**/*.test.ts'],
-          globalSetup: ['e2e/global-setup.ts'],
+          globalSetup: ['scripts/build-if-missing.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,

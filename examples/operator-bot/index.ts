@@ -1,6 +1,6 @@
 /**
  * A bot that joins Parley as an operator with an API token and answers every
- * new visitor message. Run: PARLEY_URL=… PARLEY_API_TOKEN=… node --import tsx examples/operator-bot/index.ts
+ * new visitor message. Run: PARLEY_URL=… PARLEY_API_TOKEN=… node --conditions=source --import tsx examples/operator-bot/index.ts
  */
 import { type ChatMessage, createOperatorClient, type OperatorClient } from '@parley/client'
 import WebSocket from 'ws'

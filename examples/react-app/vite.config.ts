@@ -1,14 +1,16 @@
-import { defineConfig, transformWithOxc } from 'vite'
+import { defaultClientConditions, defineConfig, transformWithOxc } from 'vite'
 
 /** The widget's own components, which are written for Preact. */
 const WIDGET_TSX = /\/packages\/widget\/src\/.*\.tsx$/
 
 /**
  * React JSX for this app. Inside this repository `@parley/widget` resolves to its
- * TypeScript source, whose components use Preact's JSX: the small plugin compiles
- * those files with Preact's runtime, everything else with React's.
+ * TypeScript source (the `source` condition; an app that installs the package gets
+ * its built JavaScript and needs none of this), whose components use Preact's JSX:
+ * the small plugin compiles those files with Preact's runtime, everything else with React's.
  */
 export default defineConfig({
+  resolve: { conditions: ['source', ...defaultClientConditions] },
   oxc: { jsx: { runtime: 'automatic', importSource: 'react' }, exclude: WIDGET_TSX },
   plugins: [
     {

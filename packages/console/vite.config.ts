@@ -1,4 +1,4 @@
-import { defineConfig } from 'vite'
+import { defaultClientConditions, defineConfig } from 'vite'
 
 /**
  * The operator console, built into `dist/` and served by the relay under `/console/`.
@@ -6,6 +6,8 @@ import { defineConfig } from 'vite'
  */
 export default defineConfig({
   base: '/console/',
+  // Workspace packages from their sources: no library build needed first.
+  resolve: { conditions: ['source', ...defaultClientConditions] },
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
   server: {
     proxy: {

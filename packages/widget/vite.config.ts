@@ -1,32 +1,83 @@
-import { defineConfig } from 'vite'
+import { readFileSync } from 'node:fs'
+import { defaultClientConditions, defineConfig, type UserConfig } from 'vite'
 
 /**
- * Two builds into one `dist/`:
+ * Three builds:
  * - `vite build` (default mode): the chat bundle `dist/widget.js`, an ES module
  *   with code splitting, imported by the loader. Empties `dist/` first.
  * - `vite build --mode loader`: `dist/loader.js`, a self-contained IIFE for the
  *   script tag. Must run second: it keeps what the first build wrote.
+ * - `vite build --mode npm`: the npm entries (`mount()` from src/index.ts, the
+ *   `<parley-widget>` element from src/element.ts) into `lib/`, which `exports`
+ *   names; `dist/` stays the script-tag build the relay serves.
  */
+
+/**
+ * Classic JSX (`h(type, props, ...children)`) in the bundle: shorter calls than the
+ * automatic runtime's `jsx(type, { ...props, children: [...] })`, and no jsx-runtime
+ * module (about 130 B gz). Sources stay runtime-neutral: tests and type checks keep
+ * the automatic runtime (tsconfig), this plugin gives each .tsx its `h` here.
+ */
+const preactH = {
+  name: 'preact-h',
+  enforce: 'pre' as const,
+  transform(code: string, id: string) {
+    return id.endsWith('.tsx') ? `import { h, Fragment } from 'preact';${code}` : undefined
+  },
+}
+const oxc = { jsx: { runtime: 'classic', pragma: 'h', pragmaFrag: 'Fragment' } } as const
+/** Workspace packages from their sources: no library build needed first. */
+const conditions = ['source', ...defaultClientConditions]
+
+/**
+ * The npm library: ES modules for the consumer's bundler, which minifies, replaces
+ * `process.env.NODE_ENV` and resolves the dependencies (left as imports, so an app
+ * that uses Preact or nanostores itself gets one copy). Stylesheets are inlined as
+ * strings (`?inline`), so the app needs no CSS handling; the forms and scenarios
+ * chunks stay `import()`s, split by the app's bundler. Types: `tsc -p tsconfig.build.json`.
+ */
+function npmLibrary(): UserConfig {
+  const { dependencies } = JSON.parse(
+    readFileSync(new URL('package.json', import.meta.url), 'utf8'),
+  )
+  const external = Object.keys(dependencies as Record<string, string>)
+  return {
+    plugins: [preactH],
+    resolve: { conditions },
+    oxc,
+    build: {
+      target: 'es2022',
+      outDir: 'lib',
+      emptyOutDir: true,
+      minify: false,
+      copyPublicDir: false,
+      lib: { entry: { index: 'src/index.ts', element: 'src/element.ts' }, formats: ['es'] },
+      rolldownOptions: {
+        external: (id: string) => external.some((name) => id === name || id.startsWith(`${name}/`)),
+        output: {
+          entryFileNames: '[name].js',
+          chunkFileNames: (chunk) =>
+            chunk.facadeModuleId?.endsWith('/src/scenarios/chunk.ts')
+              ? 'chunks/scenarios-[hash].js'
+              : 'chunks/[name]-[hash].js',
+        },
+      },
+    },
+  }
+}
+
 export default defineConfig(({ mode }) => {
+  if (mode === 'npm') return npmLibrary()
   const loader = mode === 'loader'
   return {
     base: './',
-    // Classic JSX (`h(type, props, ...children)`) in the bundle: shorter calls than the
-    // automatic runtime's `jsx(type, { ...props, children: [...] })`, and no jsx-runtime
-    // module (about 130 B gz). Sources stay runtime-neutral: tests and type checks keep
-    // the automatic runtime (tsconfig), this plugin gives each .tsx its `h` here.
-    plugins: [
-      {
-        name: 'preact-h',
-        enforce: 'pre' as const,
-        transform(code: string, id: string) {
-          return id.endsWith('.tsx') ? `import { h, Fragment } from 'preact';${code}` : undefined
-        },
-      },
-    ],
-    // The few bytes of `atom` the widget and its client use, instead of nanostores' (src/atom.ts).
-    resolve: { alias: { nanostores: new URL('./src/atom.ts', import.meta.url).pathname } },
-    oxc: { jsx: { runtime: 'classic', pragma: 'h', pragmaFrag: 'Fragment' } },
+    plugins: [preactH],
+    resolve: {
+      conditions,
+      // The few bytes of `atom` the widget and its client use, instead of nanostores' (src/atom.ts).
+      alias: { nanostores: new URL('./src/atom.ts', import.meta.url).pathname },
+    },
+    oxc,
     // Library mode keeps `process.env.NODE_ENV` as written (nanostores reads it);
     // browsers have no `process`.
     define: { 'process.env.NODE_ENV': JSON.stringify('production') },

@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-// Runs the relay's TypeScript sources directly: tsx compiles them on import.
-import { register } from 'tsx/esm/api'
-
-register()
-await import('../src/cli/main.ts')
+// The compiled CLI (`pnpm build` writes dist/). In the workspace, `pnpm --filter
+// @parley/relay dev` runs the TypeScript sources instead.
+await import('../dist/cli/main.js')
