@@ -12,7 +12,7 @@ import type { FastifyServerOptions } from 'fastify'
 import type { RateRule } from '../infra/http/rate-limit.ts'
 import type { RegionLookup } from '../infra/region/types.ts'
 import { DEMO_SITE } from './demo-site.ts'
-import { WORKSPACE_DIR } from './paths.ts'
+import { CONSOLE_DIR, WIDGET_DIST_DIR, WORKSPACE_DIR } from './paths.ts'
 
 /** A site the relay serves, as configured (the relay derives `configVersion`). */
 export interface SiteDefinition {
@@ -190,8 +190,8 @@ export function resolveConfig(config: RelayConfig): ResolvedConfig {
     replayLimit: config.replayLimit ?? 500,
     maxOpenConversationsPerVisitor: config.maxOpenConversationsPerVisitor ?? 5,
     staticDirs: {
-      widget: config.staticDirs?.widget ?? join(WORKSPACE_DIR, 'packages/widget/dist'),
-      console: config.staticDirs?.console ?? join(WORKSPACE_DIR, 'packages/console/dist'),
+      widget: config.staticDirs?.widget ?? WIDGET_DIST_DIR,
+      console: config.staticDirs?.console ?? CONSOLE_DIR,
       demoSite: config.staticDirs?.demoSite ?? join(WORKSPACE_DIR, 'demo-site'),
     },
     logger: config.logger ?? false,

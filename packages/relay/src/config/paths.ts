@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -24,3 +25,14 @@ export const RELAY_PACKAGE_DIR = findPackageDir(dirname(fileURLToPath(import.met
 
 /** The workspace root when the relay runs from the repository (widget, console, demo site). */
 export const WORKSPACE_DIR = join(RELAY_PACKAGE_DIR, '..', '..')
+
+/** The widget's script-tag build: `dist/` of the `@parley/widget` the relay depends on. */
+export const WIDGET_DIST_DIR = join(
+  dirname(createRequire(import.meta.url).resolve('@parley/widget/package.json')),
+  'dist',
+)
+
+/** The console: `console/` in the relay's tarball (copied at pack time), else the workspace's build. */
+export const CONSOLE_DIR = existsSync(join(RELAY_PACKAGE_DIR, 'console'))
+  ? join(RELAY_PACKAGE_DIR, 'console')
+  : join(WORKSPACE_DIR, 'packages/console/dist')
