@@ -13,6 +13,12 @@ export const ERROR_CODES = {
   text_empty: { status: 400, message: 'Message text is empty' },
   hello_required: { status: 400, message: 'The first frame must be hello' },
   hello_repeated: { status: 400, message: 'hello was already received on this socket' },
+  hello_timeout: { status: 408, message: 'No hello in time; the socket is closed' },
+  idle_timeout: { status: 408, message: 'Nothing heard from the client in time; the socket is closed' },
+  too_many_connections: {
+    status: 429,
+    message: 'Too many open sockets from this address; close some and reconnect later',
+  },
   unsupported_version: { status: 400, message: 'Protocol version is not supported by this relay' },
   token_invalid: { status: 401, message: 'Visitor token is forged, expired or for another site' },
   unauthorized: { status: 401, message: 'Log in or pass a valid API token' },
@@ -67,4 +73,6 @@ export const CLOSE_CODES = {
   unauthorized: 4001,
   forbidden: 4003,
   heartbeat: 4008,
+  /** Too many sockets from one address: reconnect later (1013 "try again later"). */
+  tryAgainLater: 1013,
 } as const

@@ -11,6 +11,7 @@ import {
 import type { FastifyServerOptions } from 'fastify'
 import type { RateRule } from '../infra/http/rate-limit.ts'
 import type { RegionLookup } from '../infra/region/types.ts'
+import type { Timers } from '../infra/ws/frame-socket.ts'
 import { DEMO_SITE } from './demo-site.ts'
 import { CONSOLE_DIR, WIDGET_DIST_DIR, WORKSPACE_DIR } from './paths.ts'
 
@@ -80,6 +81,16 @@ export interface RelayConfig {
   maxPayloadBytes?: number
   /** Per-socket token bucket. @default { burst: 30, perSecond: 10 } */
   rateLimit?: { burst: number; perSecond: number }
+  /** Per-visitor token bucket, shared by all of a visitor's tabs. @default { burst: 60, perSecond: 20 } */
+  visitorRateLimit?: { burst: number; perSecond: number }
+  /** A socket without a completed `hello` is closed after this. @default 10_000 */
+  helloTimeoutMs?: number
+  /** A socket silent this long (no frame, no pong to the relay's ping) is closed. @default 60_000 */
+  idleTimeoutMs?: number
+  /** Most open sockets (visitor and operator) from one client address. @default 100 */
+  maxConnectionsPerAddress?: number
+  /** Timers, for tests. @default the global setTimeout/clearTimeout */
+  timers?: Timers
   /**
    * HTTP request limits. `login` is counted per client address and per account (email), so
    * guessing one password costs the same from many addresses; `forms` (the callback/offline
@@ -134,6 +145,11 @@ export interface ResolvedConfig {
   limits: ParseLimits
   maxPayloadBytes: number
   rateLimit: { burst: number; perSecond: number }
+  visitorRateLimit: { burst: number; perSecond: number }
+  helloTimeoutMs: number
+  idleTimeoutMs: number
+  maxConnectionsPerAddress: number
+  timers: Timers
   requestLimits: RequestLimits
   replayLimit: number
   maxOpenConversationsPerVisitor: number
@@ -186,6 +202,14 @@ export function resolveConfig(config: RelayConfig): ResolvedConfig {
     limits,
     maxPayloadBytes: config.maxPayloadBytes ?? 1024 * 1024,
     rateLimit: config.rateLimit ?? { burst: 30, perSecond: 10 },
+    visitorRateLimit: config.visitorRateLimit ?? { burst: 60, perSecond: 20 },
+    helloTimeoutMs: config.helloTimeoutMs ?? 10_000,
+    idleTimeoutMs: config.idleTimeoutMs ?? 60_000,
+    maxConnectionsPerAddress: config.maxConnectionsPerAddress ?? 100,
+    timers: config.timers ?? {
+      setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
+      clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+    },
     requestLimits: { ...DEFAULT_REQUEST_LIMITS, ...config.requestLimits },
     replayLimit: config.replayLimit ?? 500,
     maxOpenConversationsPerVisitor: config.maxOpenConversationsPerVisitor ?? 5,

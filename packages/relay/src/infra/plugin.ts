@@ -11,6 +11,7 @@ import { toErrorReply } from './errors.ts'
 import { Inflight } from './inflight.ts'
 import type { RegionResolver } from './region/resolve.ts'
 import type { RegionLookup } from './region/types.ts'
+import { ConnectionLimit } from './ws/connection-limit.ts'
 import { shutdownSockets } from './ws/shutdown.ts'
 
 /** Whether the relay has begun to close: health turns 503 and frames are refused. */
@@ -29,6 +30,8 @@ declare module 'fastify' {
     lifecycle: Lifecycle
     /** The visitor's region from a request (trusted header, else IP lookup). */
     region: RegionResolver
+    /** Open sockets per client address (`maxConnectionsPerAddress`). */
+    connections: ConnectionLimit
   }
 }
 
@@ -56,6 +59,7 @@ export const infraPlugin = fp(
     app.decorate('inflight', inflight)
     app.decorate('lifecycle', lifecycle)
     app.decorate('region', region)
+    app.decorate('connections', new ConnectionLimit(config.maxConnectionsPerAddress))
 
     app.setErrorHandler((error, request, reply) => {
       const { status, body } = toErrorReply(error)
@@ -68,6 +72,19 @@ export const infraPlugin = fp(
     await app.register(fastifyRateLimit, { global: false })
     await app.register(fastifyWebsocket, {
       options: { maxPayload: config.maxPayloadBytes },
+      errorHandler: (error, socket, request) => {
+        if (isClientFault(error)) {
+          // ws already closes with the right code (1009 too big, 1007 bad UTF-8): a client's
+          // fault is one info line without a stack, never an error.
+          request.log.info(
+            { code: (error as { code?: string }).code },
+            `websocket: ${error.message}`,
+          )
+          return
+        }
+        request.log.error({ err: error }, 'websocket handler failed')
+        socket.terminate()
+      },
       preClose: (done) => {
         lifecycle.shuttingDown = true
         shutdownSockets(app.websocketServer).then(() => done(), done)
@@ -82,3 +99,9 @@ export const infraPlugin = fp(
   },
   { name: 'parley-infra', fastify: '5.x' },
 )
+
+/** Errors a client causes on its socket: protocol violations and dropped connections. */
+function isClientFault(error: Error): boolean {
+  const code = (error as { code?: string }).code ?? ''
+  return code.startsWith('WS_ERR_') || ['ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code)
+}

@@ -30,9 +30,9 @@ export const ofType =
 /** Opens a `ws` socket and resolves once it is open. */
 export async function connect(
   url: string,
-  options: { headers?: Record<string, string> } = {},
+  options: { headers?: Record<string, string>; autoPong?: boolean } = {},
 ): Promise<TestSocket> {
-  const ws = new WebSocket(url, { headers: options.headers })
+  const ws = new WebSocket(url, { headers: options.headers, autoPong: options.autoPong ?? true })
   const frames: Frame[] = []
   const taken = new Set<Frame>()
   const waiters = new Set<() => void>()

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import {
+  CLOSE_CODES,
   ERROR_CODES,
   type ErrorCode,
   type EventFrame,
@@ -31,11 +32,26 @@ function encode(frame: Outbound): string {
   return json
 }
 
+/** The timer functions a socket uses (injected in tests). */
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown
+  clearTimeout(handle: unknown): void
+}
+
 export interface FrameSocketOptions<F> {
   socket: WebSocket
   parse: (raw: string | Uint8Array) => ParseResult<F>
   rateLimit: { burst: number; perSecond: number }
   now: () => number
+  timers: Timers
+  /** A socket that has not completed `hello` by then is closed (`hello_timeout`, 4008). */
+  helloTimeoutMs: number
+  /**
+   * Silence after which the relay pings (a WebSocket ping) and, after as long again without
+   * a frame or pong, closes the socket (`idle_timeout`, 4008). The client's `ping` frames
+   * count as activity, so a live client is never closed.
+   */
+  idleTimeoutMs: number
   log: FastifyBaseLogger
   /** True once the relay is shutting down: frames are refused. */
   isShuttingDown: () => boolean
@@ -65,14 +81,36 @@ export class FrameSocket<F extends { t: string }> implements ReplySocket {
   private held: BusMessage[] = []
   private readonly teardown: (() => void)[] = []
   private closed = false
+  private helloTimer: unknown
+  private idleTimer: unknown
+  private lastActivity: number
+  private pinged = false
 
   constructor(private readonly options: FrameSocketOptions<F>) {
-    this.bucket = new TokenBucket(options.rateLimit.burst, options.rateLimit.perSecond, options.now)
-    options.socket.on('message', (data, isBinary) => this.receive(data, isBinary))
-    options.socket.once('close', () => {
+    const { socket, timers, now } = options
+    this.bucket = new TokenBucket(options.rateLimit.burst, options.rateLimit.perSecond, now)
+    this.lastActivity = now()
+    socket.on('message', (data, isBinary) => {
+      this.active()
+      this.receive(data, isBinary)
+    })
+    socket.on('pong', () => this.active())
+    socket.once('close', () => {
       this.closed = true
+      timers.clearTimeout(this.helloTimer)
+      timers.clearTimeout(this.idleTimer)
       for (const fn of this.teardown.splice(0)) fn()
     })
+    this.helloTimer = timers.setTimeout(
+      () => this.refuse('hello_timeout', CLOSE_CODES.heartbeat),
+      options.helloTimeoutMs,
+    )
+    this.watchIdle(options.idleTimeoutMs)
+  }
+
+  /** `hello` succeeded: the hello deadline no longer applies. */
+  authenticated(): void {
+    this.options.timers.clearTimeout(this.helloTimer)
   }
 
   /** Runs `fn` before any frame that arrives from now on (e.g. async setup at connect). */
@@ -103,6 +141,7 @@ export class FrameSocket<F extends { t: string }> implements ReplySocket {
 
   /** Sends the error, then closes with an application close code. */
   refuse(code: ErrorCode, closeCode: number): void {
+    if (this.closed) return
     this.error(code)
     this.options.socket.close(closeCode, code)
     this.closed = true
@@ -142,6 +181,28 @@ export class FrameSocket<F extends { t: string }> implements ReplySocket {
         }
       }
     }
+  }
+
+  private active(): void {
+    this.lastActivity = this.options.now()
+    this.pinged = false
+  }
+
+  /** After `idleTimeoutMs / 2` of silence a ping; after as long again, the close. */
+  private watchIdle(delay: number): void {
+    const half = this.options.idleTimeoutMs / 2
+    this.idleTimer = this.options.timers.setTimeout(
+      () => {
+        if (this.closed) return
+        const silent = this.options.now() - this.lastActivity
+        if (silent < half) return this.watchIdle(half - silent)
+        if (this.pinged) return this.refuse('idle_timeout', CLOSE_CODES.heartbeat)
+        this.pinged = true
+        this.options.socket.ping()
+        this.watchIdle(half)
+      },
+      Math.max(0, Math.min(delay, half)),
+    )
   }
 
   private sendJson(json: string): void {

@@ -25,3 +25,35 @@ export class TokenBucket {
     return true
   }
 }
+
+/** Token buckets by key (a visitor across its tabs), each kept while something holds it. */
+export class SharedBuckets {
+  private readonly buckets = new Map<string, { bucket: TokenBucket; holders: number }>()
+
+  constructor(
+    private readonly burst: number,
+    private readonly perSecond: number,
+    private readonly now: () => number,
+  ) {}
+
+  /** The key's bucket, held until the returned release is called. */
+  hold(key: string): { bucket: TokenBucket; release: () => void } {
+    let entry = this.buckets.get(key)
+    if (!entry) {
+      entry = { bucket: new TokenBucket(this.burst, this.perSecond, this.now), holders: 0 }
+      this.buckets.set(key, entry)
+    }
+    entry.holders++
+    const held = entry
+    let released = false
+    return {
+      bucket: held.bucket,
+      release: () => {
+        if (released) return
+        released = true
+        held.holders--
+        if (held.holders === 0) this.buckets.delete(key)
+      },
+    }
+  }
+}

@@ -8,7 +8,8 @@ import {
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { OPERATORS_TOPIC } from '../../infra/bus/topics.ts'
 import { relayError } from '../../infra/errors.ts'
-import { FrameSocket } from '../../infra/ws/frame-socket.ts'
+import { acceptSocket } from '../../infra/ws/accept.ts'
+import type { FrameSocket } from '../../infra/ws/frame-socket.ts'
 import { type Credential, ends, SESSION_COOKIE } from '../auth/service.ts'
 import { toProfile } from '../employees/service.ts'
 import type { EmployeeRecord } from '../employees/store.ts'
@@ -42,37 +43,32 @@ export function isOperatorOriginAllowed(
 
 /** `GET /v1/operator`: the operator WebSocket (session cookie, or `apiToken` in hello). */
 export async function operatorSocket(app: FastifyInstance): Promise<void> {
-  const { config, bus, conversations, presence, auth, lifecycle } = app
+  const { config, bus, conversations, presence, auth } = app
   const frames: FrameTable<OperatorActor, Frames> = {
     ...conversationFrames(app),
     close: ({ actor }, frame) => conversations.close(actor, frame),
   }
 
   app.get('/v1/operator', { websocket: true }, (ws, request) => {
-    if (lifecycle.shuttingDown) {
-      ws.close(CLOSE_CODES.goingAway, 'relay shutting down')
-      return
-    }
     let fromCookie: { employee: EmployeeRecord; credential: Credential } | undefined
     let actor: OperatorActor | undefined
 
-    const socket: FrameSocket<OperatorInbound> = new FrameSocket<OperatorInbound>({
-      socket: ws,
+    const accepted = acceptSocket<OperatorInbound>(app, ws, request, {
       parse: (raw) => parseOperatorFrame(raw, config.limits),
-      rateLimit: config.rateLimit,
-      now: config.now,
-      log: request.log,
-      isShuttingDown: () => lifecycle.shuttingDown,
-      onFrame: async (frame) => {
+      onFrame: async (frame): Promise<void> => {
         if (!actor) {
           if (frame.t !== 'hello') throw relayError('hello_required')
           actor = await app.inflight.track(hello(frame))
+          if (actor) socket.authenticated()
           return
         }
         if (frame.t === 'hello') throw relayError('hello_repeated')
         return dispatch(app, frames, { actor, socket }, frame)
       },
     })
+    if (!accepted) return
+    // Frames reach onFrame only after this line: no frame is handled during construction.
+    const socket: FrameSocket<OperatorInbound> = accepted
 
     socket.enqueue(async () => {
       if (!isOperatorOriginAllowed(request, config.operatorOrigins)) {

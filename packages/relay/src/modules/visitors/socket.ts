@@ -8,7 +8,9 @@ import {
 import type { FastifyInstance } from 'fastify'
 import { PRESENCE_TOPIC, visitorTopic } from '../../infra/bus/topics.ts'
 import { relayError } from '../../infra/errors.ts'
-import { FrameSocket } from '../../infra/ws/frame-socket.ts'
+import { acceptSocket } from '../../infra/ws/accept.ts'
+import type { FrameSocket } from '../../infra/ws/frame-socket.ts'
+import { SharedBuckets, type TokenBucket } from '../../infra/ws/token-bucket.ts'
 import { authorKey, type VisitorActor } from '../conversations/actor.ts'
 import { conversationFrames, dispatch, type FrameTable } from '../conversations/frames.ts'
 import { availability } from '../presence/presence.ts'
@@ -49,32 +51,41 @@ export async function visitorSocket(app: FastifyInstance): Promise<void> {
     }),
   }
 
+  const visitorBuckets = new SharedBuckets(
+    config.visitorRateLimit.burst,
+    config.visitorRateLimit.perSecond,
+    config.now,
+  )
+
   app.get<{ Querystring: { site?: string } }>('/v1/visitor', { websocket: true }, (ws, request) => {
-    if (lifecycle.shuttingDown) {
-      ws.close(CLOSE_CODES.goingAway, 'relay shutting down')
-      return
-    }
     let site: SiteRecord | undefined
     let actor: VisitorActor | undefined
+    /** Shared by all of this visitor's sockets (tabs). */
+    let visitorBucket: TokenBucket | undefined
 
-    const socket: FrameSocket<VisitorInbound> = new FrameSocket<VisitorInbound>({
-      socket: ws,
+    const accepted = acceptSocket<VisitorInbound>(app, ws, request, {
       parse: (raw) => parseVisitorFrame(raw, config.limits),
-      rateLimit: config.rateLimit,
-      now: config.now,
-      log: request.log,
-      isShuttingDown: () => lifecycle.shuttingDown,
-      onFrame: async (frame) => {
+      onFrame: async (frame): Promise<void> => {
         if (!site) return
         if (!actor) {
           if (frame.t !== 'hello') throw relayError('hello_required')
           actor = await app.inflight.track(hello(site, frame))
+          if (actor) {
+            socket.authenticated()
+            const held = visitorBuckets.hold(authorKey(actor))
+            visitorBucket = held.bucket
+            socket.onTeardown(held.release)
+          }
           return
         }
         if (frame.t === 'hello') throw relayError('hello_repeated')
+        if (visitorBucket && !visitorBucket.take()) throw relayError('rate_limited')
         return dispatch(app, frames, { actor, socket }, frame)
       },
     })
+    if (!accepted) return
+    // Frames reach onFrame only after this line: no frame is handled during construction.
+    const socket: FrameSocket<VisitorInbound> = accepted
 
     // Look the site up before any frame is handled; frames wait in the queue.
     socket.enqueue(async () => {
