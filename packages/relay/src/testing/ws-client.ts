@@ -14,8 +14,13 @@ export interface TestSocket {
    * `timeoutMs`; frames that do not match stay available.
    */
   next(predicate?: (frame: Frame) => boolean, timeoutMs?: number): Promise<Frame>
-  /** Resolves if no frame matching `predicate` arrives within `ms`; rejects otherwise. */
-  none(predicate: (frame: Frame) => boolean, ms?: number): Promise<void>
+  /**
+   * Rejects if a frame matching `predicate` has arrived by the time the relay answers a
+   * `ping` sent now. The relay handles a socket's frames in order and publishes an ack's
+   * events before it reads the next frame, so whatever earlier frames caused (on any socket)
+   * was sent before this pong. Needs a socket past `hello`.
+   */
+  none(predicate: (frame: Frame) => boolean): Promise<void>
   /** Resolves with the close code and reason. */
   readonly closed: Promise<{ code: number; reason: string }>
   close(): Promise<void>
@@ -55,7 +60,7 @@ export async function connect(
   const find = (predicate: (frame: Frame) => boolean) =>
     frames.find((frame) => !taken.has(frame) && predicate(frame))
 
-  return {
+  const socket: TestSocket = {
     ws,
     frames,
     closed,
@@ -88,8 +93,9 @@ export async function connect(
         if (!check()) waiters.add(wake)
       })
     },
-    async none(predicate, ms = 300) {
-      await new Promise((resolve) => setTimeout(resolve, ms))
+    async none(predicate) {
+      ws.send(JSON.stringify({ t: 'ping' }))
+      await socket.next((frame) => frame.t === 'pong')
       const found = find(predicate)
       if (found) throw new Error(`unexpected frame: ${JSON.stringify(found)}`)
     },
@@ -99,4 +105,5 @@ export async function connect(
       await closed
     },
   }
+  return socket
 }

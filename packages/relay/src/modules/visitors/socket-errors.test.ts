@@ -62,7 +62,8 @@ describe('visitor frame errors', () => {
     const limited = await socket.next(ofType('error'))
     expect(limited).toMatchObject({ code: 'rate_limited' })
     expect(limited.cid).toMatch(/^f\d$/)
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    // Every frame gets an answer, an ack or a refusal: wait for the other nine.
+    for (let i = 1; i < 10; i++) await socket.next((f) => f.t === 'ack' || f.t === 'error')
     const acks = socket.frames.filter((f) => f.t === 'ack').length
     const refused = socket.frames.filter((f) => f.t === 'error' && f.code === 'rate_limited').length
     expect(acks + refused).toBe(10)

@@ -152,7 +152,7 @@ describe('callback requests', () => {
       const { socket, welcome } = await relay.visitor()
       socket.send({ ...CALLBACK, cid: 'bad', ...patch })
       expect(await socket.next(errorFor('bad'))).toMatchObject({ code: 'field_invalid', fields })
-      await operator.none(ofType('conversation'), 100)
+      await operator.none(ofType('conversation'))
       expect(await storedFor(relay, welcome.visitorId)).toEqual({
         conversations: [],
         consents: [],
@@ -184,7 +184,7 @@ describe('consent', () => {
       const { socket, welcome } = await relay.visitor({}, { site })
       socket.send({ ...frame, cid: 'pd' })
       expect(await socket.next(errorFor('pd'))).toMatchObject({ code: 'consent_required' })
-      await operator.none(ofType('conversation'), 100)
+      await operator.none(ofType('conversation'))
       expect(await storedFor(relay, welcome.visitorId, site)).toEqual({
         conversations: [],
         consents: [],

@@ -1,5 +1,5 @@
 import { PROTOCOL_VERSION } from '@parley/protocol'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { startRelay, type TestRelay } from '../../testing/relay.ts'
 import { connect, ofType } from '../../testing/ws-client.ts'
 
@@ -209,8 +209,8 @@ describe('visitor socket', () => {
     expect(bus.topicCount).toBeGreaterThan(0)
     await visitor.close()
     await operator.close()
-    await new Promise((resolve) => setTimeout(resolve, 50))
-    expect(bus.topicCount).toBe(0)
+    // The relay's close handler runs after the client saw the close: wait for it, no sleep.
+    await vi.waitFor(() => expect(bus.topicCount).toBe(0))
     expect(relay.app.presence.count).toBe(0)
   })
 
