@@ -43,11 +43,15 @@ test('a callback request opens its own conversation and never becomes the chat',
   const ack = await client.submitCallback(callback)
   expect(ack).toMatchObject({ conversationId: 'callback-1', seq: 1 })
   expect(relay.frames('callback')[0]).toMatchObject({ t: 'callback', ...callback })
-  await until(() => expect(relay.log.get('callback-1')?.[0]?.kind).toBe('form'))
-  await new Promise((resolve) => setTimeout(resolve, 20))
+  expect(relay.log.get('callback-1')?.map((e) => e.kind)).toEqual(['form'])
+  // The relay sends the form event before the ack, on the same socket: it has been applied.
   expect(client.$messages.get()).toEqual([])
   expect(client.$conversation.get()).toBeUndefined()
+  // An operator's answer in the callback conversation is not the chat either; the
+  // send's ack comes after it on the socket, so by then it has been applied too.
+  relay.push('callback-1', 'We will call you at five', { kind: 'operator', name: 'Olga' })
   await client.send('And a question')
+  expect(relay.frames('send').map((f) => f.conversationId ?? 'new')).toEqual(['new'])
   expect(client.$messages.get().map((m) => m.text)).toEqual(['And a question'])
 })
 

@@ -11,7 +11,8 @@ test('identify and setAttributes wait for consent: no client, nothing stored unt
     identified = true
   })
   const attributes = w.handle.setAttributes({ plan: 'pro' })
-  await new Promise((resolve) => setTimeout(resolve, 20))
+  // A client would start loading right here, in the call: none did.
+  expect(w.clientLoads.count).toBe(0)
   expect(w.clients).toHaveLength(0)
   expect(w.storage.writes).toEqual([])
   expect(identified).toBe(false)
@@ -22,10 +23,14 @@ test('identify and setAttributes wait for consent: no client, nothing stored unt
     expect(client.calls.map((c) => c.method)).toEqual(['identify', 'setAttributes']),
   )
   expect(client.calls[0]!.args).toEqual([{ userId: 'u1', name: 'Anna', hash: 'ab' }])
+  // Resolved only once the relay accepted it.
+  expect(identified).toBe(false)
   client.settle()
   client.settle()
   await identify
   await attributes
+  expect(identified).toBe(true)
+  expect(w.clientLoads.count).toBe(1)
 })
 
 test('a refused identify rejects the promise with the relay code', async () => {

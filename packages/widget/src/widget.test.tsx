@@ -98,11 +98,12 @@ test('opening from the page shows the panel but connects only once the visitor t
   const w = await setup()
   w.handle.open()
   await vi.waitFor(() => expect(w.panel().hidden).toBe(false))
-  expect(w.clients).toHaveLength(0)
-  await Promise.resolve()
+  // Opening would have started loading the client as it opened the panel: it did not.
+  expect(w.clientLoads.count).toBe(0)
   expect(w.clients).toHaveLength(0)
   type(w.input(), 'h')
   await w.client()
+  expect(w.clientLoads.count).toBe(1)
 })
 
 test('opening from a page button the visitor clicked connects at once', async () => {
@@ -161,10 +162,17 @@ test('Shift+Enter does not send, and blank text is never sent', async () => {
   await w.openChat()
   type(w.input(), 'line one')
   pressEnter(w.input(), true)
+  // Sending empties the textbox.
+  expect(w.input().value).toBe('line one')
   type(w.input(), '   ')
   pressEnter(w.input())
-  await new Promise((resolve) => setTimeout(resolve, 10))
-  expect((await w.client()).log.filter((l) => l.startsWith('send'))).toEqual([])
+  // A real message afterwards: sends reach the client in order, so any earlier one
+  // would be logged before it.
+  type(w.input(), 'line two')
+  pressEnter(w.input())
+  const client = await w.client()
+  await vi.waitFor(() => expect(client.log).toContain('send line two'))
+  expect(client.log.filter((l) => l.startsWith('send'))).toEqual(['send line two'])
 })
 
 test('operator text with markup renders as text, never as HTML', async () => {

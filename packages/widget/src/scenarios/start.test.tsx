@@ -1,6 +1,6 @@
 import type { Scenario, SiteConfig } from '@parley/protocol'
 import { createEngine, type Engine, type EngineOptions } from '@parley/scenarios'
-import { afterEach, expect, test, vi } from 'vitest'
+import { afterEach, expect, onTestFinished, test, vi } from 'vitest'
 import { fakeEnvironment, memoryStorage, siteConfig } from '../fake-client.ts'
 import { mountWith, type WidgetHandle } from '../mount-with.tsx'
 import { startScenarios } from './start.tsx'
@@ -87,12 +87,21 @@ const withScenarios = (...scenarios: Scenario[]) => siteConfig({ scenarios })
 test('the scenarios chunk is not loaded when the site has no enabled scenario', async () => {
   for (const config of [siteConfig(), withScenarios(scenario({ enabled: false }))]) {
     const w = await setup(config)
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    // The launcher is drawn after the config was applied, and the chunk is asked for then.
+    expect(w.$('.launcher')).not.toBeNull()
     expect(w.loadScenarios).not.toHaveBeenCalled()
   }
 })
 
 test('a single-page app navigation re-evaluates at once through pushState and popstate, without polling', async () => {
+  // The page's own replaceState, from before the widget wrapped it.
+  const replaceUnseen = history.replaceState.bind(history)
+  vi.useFakeTimers({
+    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+  })
+  onTestFinished(() => {
+    vi.useRealTimers()
+  })
   const w = await setup(
     withScenarios(
       scenario({ where: { include: [{ type: 'prefix', value: '/catalog' }], exclude: [] } }),
@@ -110,8 +119,10 @@ test('a single-page app navigation re-evaluates at once through pushState and po
   window.dispatchEvent(new PopStateEvent('popstate'))
   // replaceState and the popstate both report; the second sees the same URL and is ignored.
   expect(w.updates.slice(afterPush).map((u) => u.page?.path)).toEqual(['/contacts'])
+  // A URL changed behind the wrappers is found only by polling: a minute later, it was not.
   const settled = w.updates.length
-  await new Promise((resolve) => setTimeout(resolve, 60))
+  replaceUnseen(null, '', '/unseen')
+  vi.advanceTimersByTime(60_000)
   expect(w.updates.length).toBe(settled)
 })
 
@@ -134,10 +145,13 @@ test('exit intent fires only when the pointer leaves through the top edge', asyn
   await vi.waitFor(() => expect(w.engines).toHaveLength(1))
   const leave = (clientY: number) =>
     document.dispatchEvent(new MouseEvent('mouseout', { clientY, relatedTarget: null }))
+  // The engine hears of an exit intent in the mouseout itself.
+  const exits = () => w.updates.filter((facts) => facts.exitIntent).length
   leave(400)
-  await new Promise((resolve) => setTimeout(resolve, 20))
+  expect(exits()).toBe(0)
   expect(w.bubble()).toBeNull()
   leave(-2)
+  expect(exits()).toBe(1)
   await vi.waitFor(() => expect(w.bubble()).not.toBeNull())
 })
 
