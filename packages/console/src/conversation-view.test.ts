@@ -66,6 +66,17 @@ test('messages arriving live appear in the log as text, never as markup', async 
   expect(deepQuery(log(), 'img')).toBeNull()
 })
 
+test('URLs in messages stay text in the log, deceptive ones included: the console makes no links of them', async () => {
+  await open('Anna')
+  const text =
+    'See https://shop.example/tea, https://bank.example@evil.example and https://shop.example/\u202Egpj.exe'
+  const store = client.messageStore('c1')
+  store.set([...store.get(), message({ seq: 3, text })])
+  await settle(workspace)
+  expect(logTexts().at(-1)).toBe(text)
+  expect(deepQuery(log(), 'a')).toBeNull()
+})
+
 test('pressing Enter in the Reply textbox sends the text and clears it', async () => {
   await open('Anna')
   const reply = deepQuery<HTMLTextAreaElement>(workspace, 'textarea#reply')!

@@ -197,6 +197,16 @@ test('URLs become safe links and javascript: stays text', async () => {
   expect(w.log().textContent).toContain('javascript:alert(1)')
 })
 
+test('URLs with userinfo or bidi controls inside show as text, not links', async () => {
+  const w = await setup()
+  w.launcher().click()
+  const text =
+    'Pay at https://bank.example@evil.example/pay or https://shop.example/\u202Egpj.exe now'
+  ;(await w.client()).reply(text)
+  await vi.waitFor(() => expect(w.log().textContent).toContain(text))
+  expect(w.log().querySelectorAll('a')).toHaveLength(0)
+})
+
 test('operator name, unread badge and message events', async () => {
   const w = await setup({ storage: memoryStorage({ 'parley:demo:token': 't' }) })
   const messages: string[] = []
