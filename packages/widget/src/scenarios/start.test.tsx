@@ -3,6 +3,7 @@ import { createEngine, type Engine, type EngineOptions } from '@parley/scenarios
 import { afterEach, expect, onTestFinished, test, vi } from 'vitest'
 import { fakeEnvironment, memoryStorage, siteConfig } from '../fake-client.ts'
 import { mountWith, type WidgetHandle } from '../mount-with.tsx'
+import { byRoleIn } from '../test-widget.ts'
 import { startScenarios } from './start.tsx'
 
 const mounted: WidgetHandle[] = []
@@ -72,14 +73,13 @@ async function setup(config: SiteConfig, storage = memoryStorage()) {
   const handle = mountWith(host, { site: 'demo', host: 'https://relay.example' }, fake.env)
   mounted.push(handle)
   const root = host.shadowRoot!
-  const $ = <E extends Element = HTMLElement>(selector: string) => root.querySelector<E>(selector)
-  await vi.waitFor(() => expect($('.launcher')).not.toBeNull())
-  const bubble = () => $('[role="dialog"][aria-label="Invitation"]')
-  const button = (name: string) =>
-    Array.from(root.querySelectorAll('button')).find(
-      (b) => (b.getAttribute('aria-label') ?? b.textContent?.trim()) === name,
-    )!
-  return { ...fake, handle, root, $, bubble, button, posted, updates, engines, loadScenarios }
+  const queries = byRoleIn(root)
+  // The omni-button shows once the site config is loaded.
+  await vi.waitFor(() =>
+    expect(queries.queryByRole('button', { name: 'Open chat' })).not.toBeNull(),
+  )
+  const bubble = () => queries.queryByRole('dialog', { name: 'Invitation' })
+  return { ...fake, ...queries, handle, root, bubble, posted, updates, engines, loadScenarios }
 }
 
 const withScenarios = (...scenarios: Scenario[]) => siteConfig({ scenarios })
@@ -87,8 +87,8 @@ const withScenarios = (...scenarios: Scenario[]) => siteConfig({ scenarios })
 test('the scenarios chunk is not loaded when the site has no enabled scenario', async () => {
   for (const config of [siteConfig(), withScenarios(scenario({ enabled: false }))]) {
     const w = await setup(config)
-    // The launcher is drawn after the config was applied, and the chunk is asked for then.
-    expect(w.$('.launcher')).not.toBeNull()
+    // The omni-button is drawn after the config was applied, and the chunk is asked for then.
+    expect(w.button('Open chat')).toBeDefined()
     expect(w.loadScenarios).not.toHaveBeenCalled()
   }
 })
@@ -197,11 +197,11 @@ test('replying to the bubble opens the chat with the invitation, and the first m
   const client = await vi.waitFor(() => w.clients[0]!)
   await vi.waitFor(() => expect(w.bubble()).not.toBeNull())
   w.button('Reply').click()
-  await vi.waitFor(() => expect(w.$('.panel')!.hidden).toBe(false))
+  await vi.waitFor(() => expect(w.queryByRole('dialog', { name: 'Chai & Co' })).not.toBeNull())
   expect(w.bubble()).toBeNull()
-  expect(w.$('[role="log"]')!.textContent).toContain('Looking for a gift?')
+  expect(w.getByRole('log', { name: 'Messages' }).textContent).toContain('Looking for a gift?')
   expect(client.engaged.map((e) => e.event)).toEqual(['impression', 'click'])
-  const input = w.$<HTMLTextAreaElement>('textarea')!
+  const input = w.textbox<HTMLTextAreaElement>('Message')
   input.value = 'Yes, for my mother'
   input.dispatchEvent(new Event('input', { bubbles: true }))
   w.button('Send').click()
@@ -224,8 +224,10 @@ test('a custom event from Parley("track") reaches the engine, also when fired be
 
 test('a pulse marks the omni-button until the visitor opens the chat, which counts as a click', async () => {
   const w = await setup(withScenarios(scenario({ action: { type: 'pulse' } })))
-  await vi.waitFor(() => expect(w.$('.invite[data-pulse]')).not.toBeNull())
-  w.$<HTMLButtonElement>('.launcher')!.click()
-  await vi.waitFor(() => expect(w.$('.invite[data-pulse]')).toBeNull())
+  // The pulse is decorative: not in the accessibility tree, found by its marker.
+  const pulse = () => w.root.querySelector('[data-pulse]')
+  await vi.waitFor(() => expect(pulse()).not.toBeNull())
+  w.button('Open chat').click()
+  await vi.waitFor(() => expect(pulse()).toBeNull())
   expect(w.posted.map((p) => (p.body as { event: string }).event)).toEqual(['impression', 'click'])
 })
