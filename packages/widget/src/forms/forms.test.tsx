@@ -1,6 +1,6 @@
 import { afterEach, expect, test, vi } from 'vitest'
 import { memoryStorage, siteConfig } from '../fake-client.ts'
-import { accessibleDescription, accessibleName } from '../test/by-role.ts'
+import { accessibleDescription, accessibleName, queryAllByRole } from '../test/by-role.ts'
 import { byRoleIn, cleanup, mountWidget, typeInto } from '../test-widget.ts'
 
 afterEach(cleanup)
@@ -287,6 +287,65 @@ test('a closed conversation takes no more messages until the visitor starts a ne
   await vi.waitFor(() => expect(w.client.log).toContain('send One more question'))
   // Until the relay answers with the new conversation, the closed one is still current.
   expect(w.queryByRole('textbox', { name: 'Message' })).not.toBeNull()
+})
+
+test('after a callback request and a closed chat, "Start a new conversation" sends without naming either and shows the new chat', async () => {
+  const w = await closedChat()
+  // The visitor had also asked for a call back.
+  await w.handle.open('callback')
+  await vi.waitFor(() => expect(w.queryByRole('textbox', { name: 'Name' })).not.toBeNull())
+  typeInto(w.textbox('Name'), 'Anna')
+  typeInto(w.textbox('Phone'), '+79161234567')
+  w.checkbox(CONSENT).click()
+  await vi.waitFor(() => expect(w.button('Request a call').disabled).toBe(false))
+  w.button('Request a call').click()
+  await vi.waitFor(() => expect(w.client.calls).toHaveLength(1))
+  w.client.settle()
+  await vi.waitFor(() => expect(w.queryByRole('button', { name: 'Close' })).not.toBeNull())
+  await w.handle.open()
+
+  w.button('Start a new conversation').click()
+  await vi.waitFor(() => expect(w.queryByRole('textbox', { name: 'Message' })).not.toBeNull())
+  typeInto(w.textbox<HTMLTextAreaElement>('Message'), 'One more question')
+  w.button('Send').click()
+  await vi.waitFor(() => expect(w.client.log).toContain('send One more question'))
+  // The widget names no conversation (nor a scenario): the client sends it as a new chat.
+  expect(w.client.sendOptions).toEqual([{}])
+
+  // The relay opened a new chat: the client's current conversation and messages are its.
+  const own = w.client.$messages.get().at(-1)!
+  w.client.$conversation.set({
+    id: 'chat-2',
+    siteId: 'demo',
+    visitorId: 'v',
+    status: 'open',
+    lastSeq: 2,
+    createdAt: 0,
+    updatedAt: 0,
+  })
+  w.client.$messages.set([
+    { ...own, status: 'sent', seq: 1, conversationId: 'chat-2' },
+    {
+      key: 'e-2',
+      id: 'e-2',
+      seq: 2,
+      conversationId: 'chat-2',
+      author: { kind: 'operator', name: 'Olga' },
+      text: 'Ask away',
+      at: 0,
+      status: 'sent',
+    },
+  ])
+  const log = w.getByRole('log', { name: 'Messages' })
+  await vi.waitFor(() => expect(log.textContent).toContain('Ask away'))
+  expect(queryAllByRole(log, 'paragraph').map((p) => p.textContent)).toEqual([
+    'Hi! How can we help?',
+    'One more question',
+    'Ask away',
+  ])
+  expect(w.queryByRole('textbox', { name: 'Message' })).not.toBeNull()
+  expect(w.queryByRole('button', { name: 'Start a new conversation' })).toBeNull()
+  expect(w.rating()).toBeNull()
 })
 
 test('a closed conversation is followed by its own button once more, in Russian too', async () => {
