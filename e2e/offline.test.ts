@@ -1,4 +1,4 @@
-import type { Browser, Locator, Page, WebSocketRoute } from 'playwright-core'
+import type { Browser, Locator, Page, Request, WebSocketRoute } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import {
   axeViolations,
@@ -127,13 +127,13 @@ test('a visitor chatting when the last operator leaves is told, and the unsent t
   const context = await browser.newContext()
   const page = await context.newPage()
   await page.goto(`${relay.url}/product.html`)
+  const welcomed = visitorWelcomed(page)
   await openChat(page)
   const chat = page.getByRole('dialog', { name: 'Chai & Co support' })
   const composer = chat.getByRole('textbox', { name: NAMES.message })
   await composer.fill('Could you hold 2 kg of Sencha for me until Friday?')
-  // The visitor is connected (the socket says an operator is here) before the operator leaves.
-  await expect.poll(() => page.evaluate(() => localStorage.length)).toBeGreaterThan(0)
-  await page.waitForTimeout(300)
+  // The visitor is connected (the welcome says an operator is here) before the operator leaves.
+  await welcomed
 
   operator.close()
   const dialog = page.getByRole('dialog', { name: LEAVE })
@@ -206,10 +206,33 @@ async function networkSwitch(page: Page, options: { loseAck?: string } = {}) {
   }
 }
 
+/**
+ * The page's HTTP fallback posts of forms: how many are in flight, and how many
+ * have failed (no network). Listens from the call on.
+ */
+function formPosts(page: Page) {
+  const isForm = (request: Request) =>
+    request.method() === 'POST' && /\/v1\/sites\/[^/]+\/(offline|callback)$/.test(request.url())
+  const posts = { inFlight: 0, failed: 0 }
+  page.on('request', (request) => {
+    if (isForm(request)) posts.inFlight += 1
+  })
+  page.on('requestfinished', (request) => {
+    if (isForm(request)) posts.inFlight -= 1
+  })
+  page.on('requestfailed', (request) => {
+    if (!isForm(request)) return
+    posts.inFlight -= 1
+    posts.failed += 1
+  })
+  return posts
+}
+
 async function leaveOfflineForm(name: string, text: string, loseAck?: string) {
   await operatorsOnline(0)
   const context = await browser.newContext()
   const page = await context.newPage()
+  const posts = formPosts(page)
   const network = await networkSwitch(page, { loseAck })
   await page.goto(`${relay.url}/product.html`)
   const welcomed = visitorWelcomed(page)
@@ -218,16 +241,23 @@ async function leaveOfflineForm(name: string, text: string, loseAck?: string) {
   // Opening the chat connects the widget; wait for the relay's welcome.
   await welcomed
   await fillOffline(dialog, name, text)
-  return { context, page, dialog, network }
+  return { context, page, dialog, network, posts }
 }
 
-/** Exactly one lead from `name` on the relay and in the console's Offline tab. */
-async function deliveredOnce(name: string): Promise<void> {
+/**
+ * Exactly one lead from `name` on the relay and in the console's Offline tab, once
+ * the page is done delivering: its outbox is empty (every socket send acknowledged)
+ * and no HTTP post of the form is in flight, so no copy can still be on its way.
+ */
+async function deliveredOnce(
+  page: Page,
+  posts: ReturnType<typeof formPosts>,
+  name: string,
+): Promise<void> {
   await expect
-    .poll(async () => (await offlineLeads()).filter((c) => c.visitorName === name).length)
-    .toBe(1)
-  // A late duplicate would show up here.
-  await new Promise((resolve) => setTimeout(resolve, 1500))
+    .poll(() => page.evaluate(() => localStorage.getItem('parley:demo:outbox')))
+    .toBe('[]')
+  await expect.poll(() => posts.inFlight).toBe(0)
   expect((await offlineLeads()).filter((c) => c.visitorName === name)).toHaveLength(1)
   const operator = await consoleLogin(browser, relay)
   const rows = await consoleRow(operator, name)
@@ -236,15 +266,16 @@ async function deliveredOnce(name: string): Promise<void> {
 }
 
 test('a form sent while the visitor is offline is kept, and delivered exactly once when the connection is back', async () => {
-  const { context, page, dialog, network } = await leaveOfflineForm(
+  const { context, page, dialog, network, posts } = await leaveOfflineForm(
     'Elena',
     'Sent from a train with patchy signal',
   )
   await network.offline()
   await dialog.getByRole('button', { name: 'Send message' }).click()
-  // The visitor sees it is on its way, not a false confirmation; the relay has nothing yet.
+  // The visitor sees it is on its way, not a false confirmation; the relay has nothing yet,
+  // after the socket failed and the HTTP fallback (tried after three failed connects) too.
   await dialog.getByRole('button', { name: 'Sending…' }).waitFor()
-  await page.waitForTimeout(1500)
+  await expect.poll(() => posts.failed, { timeout: 20_000 }).toBeGreaterThan(0)
   expect(
     await dialog
       .getByRole('status')
@@ -256,12 +287,12 @@ test('a form sent while the visitor is offline is kept, and delivered exactly on
 
   await network.online()
   await confirmed(dialog)
-  await deliveredOnce('Elena')
+  await deliveredOnce(page, posts, 'Elena')
   await context.close()
 })
 
 test('when the connection drops after the relay stored the form but before the ack, the resend does not make a second lead', async () => {
-  const { context, dialog, network } = await leaveOfflineForm(
+  const { context, page, dialog, network, posts } = await leaveOfflineForm(
     'Fyodor',
     'Please call after 18:00',
     'offline',
@@ -273,6 +304,6 @@ test('when the connection drops after the relay stored the form but before the a
     .toBe(1)
   await network.online()
   await confirmed(dialog)
-  await deliveredOnce('Fyodor')
+  await deliveredOnce(page, posts, 'Fyodor')
   await context.close()
 })

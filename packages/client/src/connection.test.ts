@@ -2,14 +2,26 @@ import { afterEach, beforeEach, expect, test } from 'vitest'
 import WebSocket from 'ws'
 import { Connection, type ConnectionOptions } from './connection.ts'
 import { FakeRelay, until } from './test/fake-relay.ts'
+import { fakeTimers } from './test/fake-timers.ts'
 
 let relay: FakeRelay
 let connection: Connection | undefined
 let log: string[]
+/** URLs of the sockets the connection opened, counted as it opens them. */
+let sockets: string[]
+
+/** `ws`, counting every socket the connection creates (synchronously, unlike the relay). */
+class CountedWebSocket extends WebSocket {
+  constructor(url: string) {
+    super(url)
+    sockets.push(url)
+  }
+}
 
 beforeEach(async () => {
   relay = await FakeRelay.start()
   log = []
+  sockets = []
 })
 
 afterEach(async () => {
@@ -23,7 +35,7 @@ function connect(
 ): Connection {
   connection = new Connection({
     url: relay.url.replace('http', 'ws') + path,
-    WebSocket,
+    WebSocket: CountedWebSocket,
     hello: () => ({ t: 'hello', v: 1 }),
     random: () => 0.5,
     backoff: { baseMs: 20, capMs: 1000 },
@@ -71,32 +83,58 @@ test('caps the backoff delay at capMs', async () => {
 })
 
 test('pings every heartbeatMs and keeps a connection whose relay answers', async () => {
-  const c = connect({ heartbeatMs: 40 })
-  await until(() => expect(relay.frames('ping').length).toBeGreaterThanOrEqual(4), 2000)
+  const time = fakeTimers()
+  const c = connect({ timers: time.timers, heartbeatMs: 25_000 })
+  let pongs = 0
+  c.on('frame', ({ frame }) => {
+    if (frame.t === 'pong') pongs += 1
+  })
+  await until(() => expect(c.state).toBe('connected'))
+  // Four heartbeats: each sends a ping, and its pong keeps the 50 s deadline from falling due.
+  for (let beat = 1; beat <= 4; beat++) {
+    time.advance(25_000)
+    await until(() => expect(pongs).toBe(beat))
+  }
+  expect(relay.frames('ping')).toHaveLength(4)
   expect(c.state).toBe('connected')
   expect(log).toEqual(['idle -> connecting', 'connecting -> connected'])
 })
 
 test('a relay silent for twice the heartbeat is dropped and reconnected', async () => {
   relay.answerPings = false
-  const c = connect({ heartbeatMs: 30 })
-  await until(() => expect(relay.frames('hello')).toHaveLength(2))
+  const time = fakeTimers()
+  const c = connect({ timers: time.timers, heartbeatMs: 25_000 })
   await until(() => expect(c.state).toBe('connected'))
-  expect(log.slice(0, 5)).toEqual([
+  time.advance(49_999)
+  expect(c.state).toBe('connected')
+  time.advance(1)
+  expect(c.state).toBe('reconnecting')
+  time.advance(10)
+  await until(() => expect(c.state).toBe('connected'))
+  expect(log).toEqual([
     'idle -> connecting',
     'connecting -> connected',
     'retry 0 in 10',
     'connected -> reconnecting',
     'reconnecting -> connected',
   ])
-  expect(relay.frames('ping').length).toBeGreaterThanOrEqual(1)
+  expect(sockets).toHaveLength(2)
+  await until(() => expect(relay.frames('hello')).toHaveLength(2))
+  // The one ping, at 25 s, went unanswered on the first socket.
+  expect(relay.received.filter((r) => r.frame.t === 'ping').map((r) => r.connection)).toEqual([1])
 })
 
 test('stops reconnecting after close 4001 and reports the error instead', async () => {
   relay.apiToken = 'right'
-  const c = connect({ hello: () => ({ t: 'hello', v: 1, apiToken: 'wrong' }) }, '/v1/operator')
+  const time = fakeTimers()
+  const c = connect(
+    { timers: time.timers, hello: () => ({ t: 'hello', v: 1, apiToken: 'wrong' }) },
+    '/v1/operator',
+  )
   await until(() => expect(c.state).toBe('closed'))
-  await new Promise((resolve) => setTimeout(resolve, 100))
+  // Past the longest backoff (capMs): a scheduled reconnect would have opened a socket.
+  time.advance(1000)
+  expect(sockets).toHaveLength(1)
   expect(log).toEqual(['idle -> connecting', 'connecting -> closed', 'error unauthorized'])
   expect(relay.connections).toBe(1)
 })
@@ -126,12 +164,15 @@ test('recover() may turn a refusal into one more attempt', async () => {
 })
 
 test('destroy closes the socket and cancels a scheduled reconnect', async () => {
-  const c = connect({ backoff: { baseMs: 200 } })
+  const time = fakeTimers()
+  const c = connect({ timers: time.timers, backoff: { baseMs: 200 } })
   await until(() => expect(c.state).toBe('connected'))
   relay.dropAll()
   await until(() => expect(c.state).toBe('reconnecting'))
+  expect(log).toContain('retry 0 in 100')
   c.destroy()
-  await new Promise((resolve) => setTimeout(resolve, 250))
+  time.advance(100)
+  expect(sockets).toHaveLength(1)
   expect(relay.connections).toBe(1)
   expect(log.at(-1)).toBe('reconnecting -> closed')
 })

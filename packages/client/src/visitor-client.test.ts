@@ -75,7 +75,11 @@ test('an own message shows as pending at once and keeps its key when acknowledge
   await until(() => expect(relay.log.get('c1')).toHaveLength(1))
   // pending, then acknowledged, then confirmed by its event: always under the cid key.
   await until(() => expect(log).toEqual(['cid:pending', 'cid:sent', 'cid:sent']))
-  expect(client.$conversation.get()?.id ?? 'c1').toBe('c1')
+  // The acknowledged message belongs to the conversation the relay opened, and the
+  // next message goes there too.
+  expect(client.$messages.get()).toMatchObject([{ conversationId: 'c1', seq: 1 }])
+  await client.send('Still there?')
+  expect(relay.frames('send').map((f) => f.conversationId ?? 'new')).toEqual(['new', 'c1'])
 })
 
 test('events are applied by seq: a duplicate is ignored and a gap is synced and filled in order', async () => {

@@ -43,12 +43,46 @@ test('a callback request opens its own conversation and never becomes the chat',
   const ack = await client.submitCallback(callback)
   expect(ack).toMatchObject({ conversationId: 'callback-1', seq: 1 })
   expect(relay.frames('callback')[0]).toMatchObject({ t: 'callback', ...callback })
-  await until(() => expect(relay.log.get('callback-1')?.[0]?.kind).toBe('form'))
-  await new Promise((resolve) => setTimeout(resolve, 20))
+  expect(relay.log.get('callback-1')?.map((e) => e.kind)).toEqual(['form'])
+  // The relay sends the form event before the ack, on the same socket: it has been applied.
   expect(client.$messages.get()).toEqual([])
   expect(client.$conversation.get()).toBeUndefined()
+  // An operator's answer in the callback conversation is not the chat either; the
+  // send's ack comes after it on the socket, so by then it has been applied too.
+  relay.push('callback-1', 'We will call you at five', { kind: 'operator', name: 'Olga' })
   await client.send('And a question')
+  expect(relay.frames('send').map((f) => f.conversationId ?? 'new')).toEqual(['new'])
   expect(client.$messages.get().map((m) => m.text)).toEqual(['And a question'])
+})
+
+test('after the chat is closed, the next message names neither it nor the open callback, and only the new chat shows', async () => {
+  const client = visitor()
+  const olga = { kind: 'operator' as const, name: 'Olga' }
+  await client.send('Is Sencha in stock?')
+  await client.submitCallback(callback)
+  relay.broadcast({
+    t: 'conversation',
+    conversation: { ...relay.summary('callback-1'), kind: 'callback' },
+  })
+  relay.push('callback-1', 'We will call you at five', olga)
+  relay.broadcast({ t: 'conversation', conversation: { ...relay.summary('c1'), status: 'closed' } })
+  await until(() => expect(client.$conversation.get()?.status).toBe('closed'))
+
+  // The relay puts a send without conversationId into a new chat; like the relay, the
+  // fake acks first, then announces the conversation, then its events.
+  relay.newConversationId = 'c2'
+  await client.send('One more question')
+  relay.broadcast({ t: 'conversation', conversation: relay.summary('c2') })
+  relay.push('c2', 'Ask away', olga)
+  await until(() => expect(client.$messages.get()).toHaveLength(2))
+  expect(relay.frames('send').map((f) => f.conversationId ?? 'new')).toEqual(['new', 'new'])
+  expect(client.$conversation.get()).toMatchObject({ id: 'c2', status: 'open' })
+  expect(
+    client.$messages.get().map((m) => `${m.conversationId} ${m.author.kind}: ${m.text}`),
+  ).toEqual(['c2 visitor: One more question', 'c2 operator: Ask away'])
+  // And the chat goes on there.
+  await client.send('Thanks')
+  expect(relay.frames('send').at(-1)?.conversationId).toBe('c2')
 })
 
 test('an offline form submitted while disconnected is kept and stored exactly once after reconnect', async () => {

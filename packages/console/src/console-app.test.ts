@@ -3,7 +3,8 @@ import { afterEach, beforeEach, expect, test } from 'vitest'
 import type { ParleyConsole } from './console-app.ts'
 import { defineConsoleElements } from './elements.ts'
 import { setConsoleEnvironment } from './environment.ts'
-import { buttonNamed, deepQuery, settle, textOf, typeInto } from './test/dom.ts'
+import { deepText, getByLabel, getByRole, queryByRole } from './test/by-role.ts'
+import { settle, typeInto } from './test/dom.ts'
 import { createFakeOperatorClient, type FakeOperatorClient } from './test/fake-operator-client.ts'
 
 defineConsoleElements()
@@ -75,23 +76,27 @@ afterEach(() => {
 
 async function logIn(password: string): Promise<void> {
   await settle(app)
-  const email = deepQuery<HTMLInputElement>(app, '#email')!
-  const field = deepQuery<HTMLInputElement>(app, '#password')!
-  typeInto(email, 'olga@example.com')
-  typeInto(field, password)
-  buttonNamed(app, 'Log in').click()
+  typeInto(getByRole<HTMLInputElement>(app, 'textbox', { name: 'Email' }), 'olga@example.com')
+  typeInto(getByLabel(app, 'Password'), password)
+  getByRole(app, 'button', { name: 'Log in' }).click()
   await settle(app)
   await settle(app)
 }
 
+const loginForm = () => queryByRole(app, 'form', { name: 'Parley console' })
+/** The workspace's header: connection state, the operator, Reconnect and Log out. */
+const banner = () => getByRole(app, 'banner')
+const connection = () => deepText(getByRole(banner(), 'status'))
+const workspaceShown = () => queryByRole(app, 'heading', { name: /^Conversations \d+$/ }) !== null
+
 test('a visitor without a session sees the login form with labelled fields', async () => {
   await settle(app)
   expect(requests).toEqual([{ method: 'GET', url: '/v1/auth/me' }])
-  const form = deepQuery(app, 'form')!
-  expect(textOf(form.querySelector('label[for="email"]'))).toBe('Email')
-  expect(textOf(form.querySelector('label[for="password"]'))).toBe('Password')
-  expect(buttonNamed(app, 'Log in').type).toBe('submit')
-  expect(deepQuery(app, '[role="alert"]')).toBeNull()
+  const form = loginForm()!
+  expect(getByRole<HTMLInputElement>(form, 'textbox', { name: 'Email' }).type).toBe('email')
+  expect(getByLabel(form, 'Password').type).toBe('password')
+  expect(getByRole<HTMLButtonElement>(form, 'button', { name: 'Log in' }).type).toBe('submit')
+  expect(queryByRole(app, 'alert')).toBeNull()
 })
 
 test('a wrong password posts the credentials and shows the relay message as an alert', async () => {
@@ -101,7 +106,7 @@ test('a wrong password posts the credentials and shows the relay message as an a
     url: '/v1/auth/login',
     body: { email: 'olga@example.com', password: 'wrong-password' },
   })
-  expect(textOf(deepQuery(app, '[role="alert"]'))).toBe('Wrong email or password')
+  expect(deepText(getByRole(app, 'alert'))).toBe('Wrong email or password')
   expect(clients).toHaveLength(0)
 })
 
@@ -109,9 +114,9 @@ test('a right password connects a client and shows the workspace with the operat
   await logIn('right-password')
   expect(clients).toHaveLength(1)
   expect(clients[0]!.calls).toEqual([['connect']])
-  expect(deepQuery(app, 'parley-login')).toBeNull()
-  expect(textOf(deepQuery(app, '[role="status"]'))).toBe('Connected')
-  expect(textOf(deepQuery(app, '.who'))).toContain('Olga')
+  expect(loginForm()).toBeNull()
+  expect(connection()).toBe('Connected')
+  expect(deepText(banner())).toContain('Olga')
 })
 
 test('an existing session skips the login form', async () => {
@@ -121,17 +126,17 @@ test('an existing session skips the login form', async () => {
   document.body.append(app)
   await settle(app)
   await settle(app)
-  expect(deepQuery(app, 'parley-workspace')).not.toBeNull()
+  expect(workspaceShown()).toBe(true)
   expect(clients).toHaveLength(1)
 })
 
 test('log out destroys the client, ends the session and returns to the login form', async () => {
   await logIn('right-password')
-  buttonNamed(app, 'Log out').click()
+  getByRole(app, 'button', { name: 'Log out' }).click()
   await settle(app)
   expect(clients[0]!.calls.at(-1)).toEqual(['destroy'])
   expect(requests.at(-1)).toEqual({ method: 'POST', url: '/v1/auth/logout' })
-  expect(deepQuery(app, 'parley-login')).not.toBeNull()
+  expect(loginForm()).not.toBeNull()
 })
 
 test('removing the console from the page destroys its client', async () => {
@@ -146,7 +151,7 @@ test('a socket closed after the session expired returns to the login form', asyn
   clients[0]!.status.set('closed')
   await settle(app)
   await settle(app)
-  expect(deepQuery(app, 'parley-login')).not.toBeNull()
+  expect(loginForm()).not.toBeNull()
   expect(clients).toHaveLength(1)
 })
 
@@ -155,11 +160,11 @@ test('a socket closed while the session is valid keeps the workspace and offers 
   clients[0]!.status.set('closed')
   await settle(app)
   await settle(app)
-  expect(deepQuery(app, 'parley-workspace')).not.toBeNull()
-  expect(textOf(deepQuery(app, '[role="status"]'))).toBe('Disconnected')
+  expect(workspaceShown()).toBe(true)
+  expect(connection()).toBe('Disconnected')
   expect(clients).toHaveLength(1)
-  buttonNamed(app, 'Reconnect').click()
+  getByRole(app, 'button', { name: 'Reconnect' }).click()
   await settle(app)
   expect(clients[0]!.calls.at(-1)).toEqual(['connect'])
-  expect(textOf(deepQuery(app, '[role="status"]'))).toBe('Connected')
+  expect(connection()).toBe('Connected')
 })

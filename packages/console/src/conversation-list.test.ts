@@ -1,7 +1,15 @@
 import { afterEach, beforeEach, expect, test } from 'vitest'
 import type { ParleyConversationList } from './conversation-list.ts'
 import { defineConsoleElements } from './elements.ts'
-import { deepQuery, deepQueryAll, settle, textOf } from './test/dom.ts'
+import {
+  accessibleName,
+  deepText,
+  getAllByRole,
+  getByRole,
+  queryAllByRole,
+  queryByRole,
+} from './test/by-role.ts'
+import { settle } from './test/dom.ts'
 import {
   createFakeOperatorClient,
   type FakeOperatorClient,
@@ -24,14 +32,23 @@ afterEach(() => {
   list.remove()
 })
 
+/** The list of conversations, named by its heading ("Conversations 2"), if it is shown. */
+const conversations = () => queryByRole(list, 'list', { name: /^Conversations \d+$/ })
+
+/** The conversations' buttons, by name. */
+function entries(): HTMLButtonElement[] {
+  const shown = conversations()
+  return shown ? queryAllByRole<HTMLButtonElement>(shown, 'button') : []
+}
+
 function names(): string[] {
-  return deepQueryAll(list, '[role="list"] button').map(textOf)
+  return entries().map(accessibleName)
 }
 
 test('an empty queue says that new chats will appear', async () => {
   await settle(list)
-  expect(deepQueryAll(list, '[role="list"] button')).toHaveLength(0)
-  expect(textOf(list.shadowRoot)).toContain('No conversations yet')
+  expect(conversations()).toBeNull()
+  expect(deepText(list)).toContain('No conversations yet')
 })
 
 test('conversations arriving on $conversations appear live, named by visitor', async () => {
@@ -63,8 +80,8 @@ test('the open conversation and conversations seen up to their last seq are not 
   expect(anna).not.toContain('New')
   expect(boris).not.toContain('New')
   expect(chen).toContain('New')
-  const current = deepQueryAll(list, 'button[aria-current="true"]')
-  expect(current.map(textOf)[0]).toMatch(/^Anna/)
+  const current = entries().filter((entry) => entry.getAttribute('aria-current') === 'true')
+  expect(current.map(accessibleName)).toEqual([expect.stringMatching(/^Anna/)])
 })
 
 test('clicking a conversation asks to open it', async () => {
@@ -74,7 +91,7 @@ test('clicking a conversation asks to open it', async () => {
   list.addEventListener('conversation-select', (event) => {
     selected.push((event as CustomEvent<{ conversationId: string }>).detail.conversationId)
   })
-  deepQueryAll<HTMLButtonElement>(list, '[role="list"] button')[0]!.click()
+  getByRole(list, 'button', { name: /^Anna / }).click()
   expect(selected).toEqual(['c1'])
 })
 
@@ -86,13 +103,11 @@ test('a removed list stops listening to the store', async () => {
 })
 
 function tabs(): HTMLButtonElement[] {
-  return deepQueryAll<HTMLButtonElement>(list, '[role="tablist"] [role="tab"]')
+  return getAllByRole(getByRole(list, 'tablist', { name: 'Show conversations' }), 'tab')
 }
 
 function tab(name: string): HTMLButtonElement {
-  const found = tabs().find((t) => textOf(t) === name)
-  if (!found) throw new Error(`no tab ${name}`)
-  return found
+  return getByRole(list, 'tab', { name })
 }
 
 function mixedQueue(): void {
@@ -129,7 +144,7 @@ test('callbacks and offline messages carry their kind and the visitor contact', 
 test('the filter tabs show all, chats, callbacks or offline messages', async () => {
   mixedQueue()
   await settle(list)
-  expect(tabs().map(textOf)).toEqual(['All', 'Chats', 'Callbacks', 'Offline'])
+  expect(tabs().map(accessibleName)).toEqual(['All', 'Chats', 'Callbacks', 'Offline'])
   expect(tab('All').getAttribute('aria-selected')).toBe('true')
   expect(names()).toHaveLength(4)
 
@@ -138,8 +153,8 @@ test('the filter tabs show all, chats, callbacks or offline messages', async () 
   expect(names().map((n) => n.split(' ')[0])).toEqual(['Anna', 'Dana'])
   expect(tab('Chats').getAttribute('aria-selected')).toBe('true')
   expect(tab('All').getAttribute('aria-selected')).toBe('false')
-  const panel = deepQuery(list, '[role="tabpanel"]')!
-  expect(panel.getAttribute('aria-labelledby')).toBe(tab('Chats').id)
+  // The panel is named by its tab.
+  expect(getByRole(list, 'tabpanel', { name: 'Chats' })).toBeDefined()
 
   tab('Callbacks').click()
   await settle(list)
@@ -152,7 +167,7 @@ test('the filter tabs show all, chats, callbacks or offline messages', async () 
   client.conversations.set(client.conversations.get().filter((c) => c.kind !== 'offline'))
   await settle(list)
   expect(names()).toEqual([])
-  expect(textOf(list.shadowRoot)).toContain('No offline messages.')
+  expect(deepText(list)).toContain('No offline messages.')
 })
 
 test('arrow keys, Home and End move between the filter tabs and select them', async () => {
@@ -162,7 +177,8 @@ test('arrow keys, Home and End move between the filter tabs and select them', as
     selected.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }))
     await settle(list)
   }
-  const selected = () => textOf(tabs().find((t) => t.getAttribute('aria-selected') === 'true'))
+  const selected = () =>
+    accessibleName(tabs().find((t) => t.getAttribute('aria-selected') === 'true')!)
   await press('ArrowRight')
   expect(selected()).toBe('Chats')
   expect(list.shadowRoot!.activeElement).toBe(tab('Chats'))
@@ -183,8 +199,8 @@ test('a closed conversation shows the visitor rating as stars', async () => {
     summary({ id: 'c2', visitorName: 'Boris', status: 'open', rating: 5 }),
   ])
   await settle(list)
-  const stars = deepQueryAll(list, '[role="img"]')
-  expect(stars.map((s) => s.getAttribute('aria-label'))).toEqual(['Rated 4 out of 5'])
+  const stars = queryAllByRole(list, 'img')
+  expect(stars.map(accessibleName)).toEqual(['Rated 4 out of 5'])
   const shapes = [...stars[0]!.querySelectorAll('svg')].map((star) => star.getAttribute('class'))
   expect(shapes).toEqual(['on', 'on', 'on', 'on', 'off'])
 })

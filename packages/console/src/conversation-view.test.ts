@@ -1,6 +1,13 @@
 import { afterEach, beforeEach, expect, test } from 'vitest'
 import { defineConsoleElements } from './elements.ts'
-import { buttonNamed, deepQuery, deepQueryAll, settle, textOf, typeInto } from './test/dom.ts'
+import {
+  accessibleName,
+  deepText,
+  getAllByRole,
+  getByRole,
+  queryAllByRole,
+} from './test/by-role.ts'
+import { settle, typeInto } from './test/dom.ts'
 import {
   createFakeOperatorClient,
   type FakeOperatorClient,
@@ -34,24 +41,34 @@ afterEach(() => {
 })
 
 function log(): HTMLElement {
-  const found = deepQuery(workspace, '[role="log"]')
-  if (!found) throw new Error('no log')
-  return found
+  return getByRole(workspace, 'log', { name: 'Messages' })
 }
 
+/** Each message's text: the paragraph of each article in the log (form blocks have none). */
 function logTexts(): string[] {
-  return deepQueryAll(log(), '.text').map(textOf)
+  return queryAllByRole(log(), 'article')
+    .flatMap((article) => queryAllByRole(article, 'paragraph'))
+    .map(deepText)
 }
 
+/** The open conversation: the workspace's main area. */
+function view(): HTMLElement {
+  return getByRole(workspace, 'main')
+}
+
+const button = (name: string) => getByRole<HTMLButtonElement>(workspace, 'button', { name })
+const reply = () => getByRole<HTMLTextAreaElement>(view(), 'textbox', { name: 'Reply' })
+
+/** Opens a conversation from the list by the visitor's name. */
 async function open(name: string): Promise<void> {
   await settle(workspace)
-  buttonNamed(workspace, name).click()
+  getByRole(workspace, 'button', { name: new RegExp(`^${name} `) }).click()
   await settle(workspace)
 }
 
 test('opening a conversation loads its history into the log and marks it read', async () => {
   await open('Anna')
-  expect(textOf(deepQuery(workspace, 'h2:not(#heading)'))).toBe('Anna')
+  expect(accessibleName(getByRole(view(), 'heading', { level: 2 }))).toBe('Anna')
   expect(client.calls).toContainEqual(['loadHistory', 'c1'])
   expect(logTexts()).toEqual(['Hello', 'Do you ship to Riga?'])
   expect(client.calls).toContainEqual(['markRead', 'c1', 2])
@@ -63,33 +80,41 @@ test('messages arriving live appear in the log as text, never as markup', async 
   store.set([...store.get(), message({ seq: 3, text: '<img src=x onerror=alert(1)>' })])
   await settle(workspace)
   expect(logTexts().at(-1)).toBe('<img src=x onerror=alert(1)>')
-  expect(deepQuery(log(), 'img')).toBeNull()
+  // No element was made from the text.
+  expect(log().querySelector('img')).toBeNull()
+})
+
+test('URLs in messages stay text in the log, deceptive ones included: the console makes no links of them', async () => {
+  await open('Anna')
+  const text =
+    'See https://shop.example/tea, https://bank.example@evil.example and https://shop.example/\u202Egpj.exe'
+  const store = client.messageStore('c1')
+  store.set([...store.get(), message({ seq: 3, text })])
+  await settle(workspace)
+  expect(logTexts().at(-1)).toBe(text)
+  expect(queryAllByRole(log(), 'link')).toEqual([])
 })
 
 test('pressing Enter in the Reply textbox sends the text and clears it', async () => {
   await open('Anna')
-  const reply = deepQuery<HTMLTextAreaElement>(workspace, 'textarea#reply')!
-  const root = reply.getRootNode() as ShadowRoot
-  expect(textOf(root.querySelector('label[for="reply"]'))).toBe('Reply')
-  typeInto(reply, '  Yes, we do!  ')
-  reply.dispatchEvent(
+  typeInto(reply(), '  Yes, we do!  ')
+  reply().dispatchEvent(
     new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }),
   )
   await settle(workspace)
   expect(client.calls).toContainEqual(['send', 'c1', 'Yes, we do!'])
-  expect(reply.value).toBe('')
+  expect(reply().value).toBe('')
   expect(logTexts().at(-1)).toBe('Yes, we do!')
 })
 
 test('the Send button sends and Shift+Enter does not', async () => {
   await open('Anna')
-  const reply = deepQuery<HTMLTextAreaElement>(workspace, 'textarea#reply')!
-  typeInto(reply, 'First line')
-  reply.dispatchEvent(
+  typeInto(reply(), 'First line')
+  reply().dispatchEvent(
     new KeyboardEvent('keydown', { key: 'Enter', shiftKey: true, bubbles: true, cancelable: true }),
   )
   expect(client.calls.filter((call) => call[0] === 'send')).toEqual([])
-  buttonNamed(workspace, 'Send').click()
+  button('Send').click()
   await settle(workspace)
   expect(client.calls.filter((call) => call[0] === 'send')).toEqual([['send', 'c1', 'First line']])
 })
@@ -99,28 +124,25 @@ test('a failed send is reported in an alert', async () => {
   client.send = async () => {
     throw new Error('The conversation is closed')
   }
-  const reply = deepQuery<HTMLTextAreaElement>(workspace, 'textarea#reply')!
-  typeInto(reply, 'Hello?')
-  buttonNamed(workspace, 'Send').click()
+  typeInto(reply(), 'Hello?')
+  button('Send').click()
   await settle(workspace)
-  expect(textOf(deepQuery(workspace, '[role="alert"]'))).toBe(
-    'Message not sent: The conversation is closed',
-  )
+  expect(deepText(getByRole(view(), 'alert'))).toBe('Message not sent: The conversation is closed')
 })
 
 test('Close conversation closes it and disables the reply box', async () => {
   await open('Anna')
-  buttonNamed(workspace, 'Close conversation').click()
+  button('Close conversation').click()
   await settle(workspace)
   expect(client.calls).toContainEqual(['close', 'c1'])
-  expect(buttonNamed(workspace, 'Close conversation').disabled).toBe(true)
-  expect(deepQuery<HTMLTextAreaElement>(workspace, 'textarea#reply')!.disabled).toBe(true)
+  expect(button('Close conversation').disabled).toBe(true)
+  expect(reply().disabled).toBe(true)
 })
 
 test('switching conversations shows the other history and stops following the first', async () => {
   await open('Anna')
   await open('Boris')
-  expect(textOf(deepQuery(workspace, 'h2:not(#heading)'))).toBe('Boris')
+  expect(accessibleName(getByRole(view(), 'heading', { level: 2 }))).toBe('Boris')
   expect(logTexts()).toEqual([])
   expect(client.messageStore('c1').lc).toBe(0)
 })
@@ -139,37 +161,36 @@ test('a form event shows as a block named by its kind, with each field and value
     message({ seq: 2, text: 'Thanks!' }),
   ]
   await open('Chen')
-  const group = deepQuery(log(), '[role="group"]')!
-  const heading = group.querySelector(`#${group.getAttribute('aria-labelledby')}`)
-  expect(textOf(heading)).toBe('Callback request')
-  const rows = [...group.querySelectorAll('dt')].map((dt) => [
-    textOf(dt),
-    textOf(dt.nextElementSibling),
-  ])
+  const group = getByRole(log(), 'group', { name: 'Callback request' })
+  const terms = getAllByRole(group, 'term').map(deepText)
+  const values = getAllByRole(group, 'definition').map(deepText)
+  const rows = terms.map((term, i) => [term, values[i]])
+  expect(values).toHaveLength(terms.length)
   expect(rows).toEqual([
     ['Name', 'Chen'],
     ['Phone', '+79161234567'],
     ['When to call', 'As soon as possible'],
     ['Comment', '<b>after 5</b>'],
   ])
+  // No element was made from the text.
   expect(group.querySelector('b')).toBeNull()
   expect(logTexts()).toEqual(['Thanks!'])
 })
 
 test('"Visitor is typing…" shows in a status line while the visitor types', async () => {
   await open('Anna')
-  const status = () =>
-    deepQuery(workspace, 'parley-conversation')!.shadowRoot!.querySelector('[role="status"]')
-  expect(textOf(status())).toBe('')
+  // The typing line is the open conversation's status (the header has the connection's).
+  const status = () => deepText(getByRole(view(), 'status'))
+  expect(status()).toBe('')
   client.visitorTyping.set({ c2: true })
   await settle(workspace)
-  expect(textOf(status())).toBe('')
+  expect(status()).toBe('')
   client.visitorTyping.set({ c1: true })
   await settle(workspace)
-  expect(textOf(status())).toBe('Visitor is typing…')
+  expect(status()).toBe('Visitor is typing…')
   client.visitorTyping.set({})
   await settle(workspace)
-  expect(textOf(status())).toBe('')
+  expect(status()).toBe('')
 })
 
 test('the header shows the kind, contact links and the operator with their position', async () => {
@@ -184,17 +205,15 @@ test('the header shows the kind, contact links and the operator with their posit
     }),
   ])
   await open('Dana')
-  const view = deepQuery(workspace, 'parley-conversation')!.shadowRoot!
-  expect(textOf(view.querySelector('h2'))).toBe('Dana Offline message')
-  const links = [...view.querySelectorAll('header a')].map((a) => [
-    a.getAttribute('href'),
-    a.getAttribute('aria-label'),
-  ])
+  expect(accessibleName(getByRole(view(), 'heading', { level: 2 }))).toBe('Dana Offline message')
+  const links = getAllByRole(view(), 'link').map((a) => [a.getAttribute('href'), accessibleName(a)])
   expect(links).toEqual([
     ['tel:+4915112345678', 'Phone +4915112345678'],
     ['mailto:dana@example.com', 'Email dana@example.com'],
   ])
-  expect(textOf(view.querySelector('.details'))).toBe('Assigned to Olga, Tea sommelier')
+  expect(queryAllByRole(view(), 'paragraph').map(deepText)).toContain(
+    'Assigned to Olga, Tea sommelier',
+  )
 })
 
 test('a closed, rated conversation shows the stars and the visitor comment', async () => {
@@ -202,9 +221,8 @@ test('a closed, rated conversation shows the stars and the visitor comment', asy
     summary({ id: 'c6', visitorName: 'Emil', status: 'closed', rating: 2, ratingComment: 'Slow' }),
   ])
   await open('Emil')
-  const view = deepQuery(workspace, 'parley-conversation')!.shadowRoot!
-  const stars = deepQuery(view, '[role="img"]')!
-  expect(stars.getAttribute('aria-label')).toBe('Rated 2 out of 5')
-  expect(textOf(view.querySelector('.rating q'))).toBe('Slow')
-  expect(textOf(view.querySelector('[role="status"]'))).toBe('')
+  expect(getByRole(view(), 'img', { name: 'Rated 2 out of 5' })).toBeDefined()
+  // The comment, quoted next to the stars.
+  expect(queryAllByRole(view(), 'paragraph').map(deepText)).toContain('Slow')
+  expect(deepText(getByRole(view(), 'status'))).toBe('')
 })

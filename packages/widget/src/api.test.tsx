@@ -1,5 +1,6 @@
 import { afterEach, expect, test, vi } from 'vitest'
 import { memoryStorage, siteConfig } from './fake-client.ts'
+import { accessibleDescription } from './test/by-role.ts'
 import { cleanup, mountWidget } from './test-widget.ts'
 
 afterEach(cleanup)
@@ -11,7 +12,8 @@ test('identify and setAttributes wait for consent: no client, nothing stored unt
     identified = true
   })
   const attributes = w.handle.setAttributes({ plan: 'pro' })
-  await new Promise((resolve) => setTimeout(resolve, 20))
+  // A client would start loading right here, in the call: none did.
+  expect(w.clientLoads.count).toBe(0)
   expect(w.clients).toHaveLength(0)
   expect(w.storage.writes).toEqual([])
   expect(identified).toBe(false)
@@ -22,10 +24,14 @@ test('identify and setAttributes wait for consent: no client, nothing stored unt
     expect(client.calls.map((c) => c.method)).toEqual(['identify', 'setAttributes']),
   )
   expect(client.calls[0]!.args).toEqual([{ userId: 'u1', name: 'Anna', hash: 'ab' }])
+  // Resolved only once the relay accepted it.
+  expect(identified).toBe(false)
   client.settle()
   client.settle()
   await identify
   await attributes
+  expect(identified).toBe(true)
+  expect(w.clientLoads.count).toBe(1)
 })
 
 test('a refused identify rejects the promise with the relay code', async () => {
@@ -41,14 +47,15 @@ test('a refused identify rejects the promise with the relay code', async () => {
 test('open(view), close and toggle resolve and drive the panel', async () => {
   const w = await mountWidget(siteConfig({ channels: { chat: true, callback: true } }))
   await w.handle.open('offline')
-  expect(w.panel().hidden).toBe(false)
-  expect(w.panel().getAttribute('aria-label')).toBe('Leave a message')
+  expect(w.getByRole('dialog', { name: 'Leave a message' })).toBeDefined()
   await w.handle.open('callback')
-  await vi.waitFor(() => expect(w.panel().getAttribute('aria-label')).toBe('Request a call back'))
+  await vi.waitFor(() =>
+    expect(w.queryByRole('dialog', { name: 'Request a call back' })).not.toBeNull(),
+  )
   await w.handle.close()
-  await vi.waitFor(() => expect(w.panel().hidden).toBe(true))
+  await vi.waitFor(() => expect(w.queryByRole('dialog')).toBeNull())
   await w.handle.toggle()
-  await vi.waitFor(() => expect(w.panel().getAttribute('aria-label')).toBe('Chai & Co'))
+  await vi.waitFor(() => expect(w.queryByRole('dialog', { name: 'Chai & Co' })).not.toBeNull())
 })
 
 test('unread events follow the badge, and shutdown forgets the visitor', async () => {
@@ -59,12 +66,14 @@ test('unread events follow the badge, and shutdown forgets the visitor', async (
   const client = await w.client()
   client.$unread.set(3)
   expect(counts).toEqual([3])
+  await vi.waitFor(() => expect(accessibleDescription(w.button('Open chat'))).toBe('3 unread'))
   await w.handle.open()
   await w.handle.shutdown()
   expect(client.log).toContain('shutdown')
   expect(storage.getItem('parley:demo:prechat')).toBeNull()
-  await vi.waitFor(() => expect(w.panel().hidden).toBe(true))
-  expect(w.$('.badge')).toBeNull()
+  await vi.waitFor(() => expect(w.queryByRole('dialog')).toBeNull())
+  // The omni-button no longer tells of unread replies.
+  expect(accessibleDescription(w.button('Open chat'))).toBe('')
   // The next interaction starts a new visitor.
   await w.handle.allowStorage()
   await vi.waitFor(() => expect(w.clients).toHaveLength(2))
@@ -74,10 +83,10 @@ test('a reply in a hidden tab asks for attention; the visitor typing is throttle
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
   try {
     const w = await mountWidget(siteConfig())
-    w.launcher().click()
+    w.button('Open chat').click()
     const client = await w.client()
-    const input = () => w.$<HTMLTextAreaElement>('textarea.input')!
-    await vi.waitFor(() => expect(input()).not.toBeNull())
+    const input = () => w.textbox<HTMLTextAreaElement>('Message')
+    await vi.waitFor(() => expect(input()).toBeDefined())
     for (const text of ['H', 'He', 'Hel', 'Hell']) {
       input().value = text
       input().dispatchEvent(new Event('input', { bubbles: true }))

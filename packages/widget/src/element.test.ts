@@ -1,6 +1,7 @@
 import { afterEach, expect, test, vi } from 'vitest'
 import './element.ts'
 import { siteConfig } from './fake-client.ts'
+import { queryAllByRole, queryByRole } from './test/by-role.ts'
 
 afterEach(() => {
   document.body.replaceChildren()
@@ -19,14 +20,12 @@ test('<parley-widget> shows the launcher from its site config and unmounts when 
   element.setAttribute('locale', 'ru')
   document.body.append(element)
   await vi.waitFor(() =>
-    expect(element.shadowRoot?.querySelector('button.launcher')?.getAttribute('aria-label')).toBe(
-      'Открыть чат',
-    ),
+    expect(queryByRole(element, 'button', { name: 'Открыть чат' })).not.toBeNull(),
   )
   expect(fetched).toEqual([
     'https://relay.example/v1/sites/demo/config',
     'https://relay.example/v1/sites/demo/presence',
   ])
   element.remove()
-  expect(element.shadowRoot?.querySelector('button.launcher')).toBeNull()
+  expect(queryAllByRole(element, 'button', { hidden: true })).toEqual([])
 })

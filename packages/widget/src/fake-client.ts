@@ -182,13 +182,21 @@ export function fakeEnvironment(
   presence = { operatorsOnline: 1, available: true },
 ) {
   const clients: FakeClient[] = []
+  /**
+   * Calls of `loadClient`, counted as they are made: creating a client starts with
+   * one, synchronously, so "no client" can be checked without waiting.
+   */
+  const clientLoads = { count: 0 }
   const gesture = { active: false }
   const fetched: string[] = []
   const env: WidgetEnvironment = {
-    loadClient: async () => (options) => {
-      const client = createFakeClient(options)
-      clients.push(client)
-      return client
+    loadClient: async () => {
+      clientLoads.count += 1
+      return (options) => {
+        const client = createFakeClient(options)
+        clients.push(client)
+        return client
+      }
     },
     fetch: async (input) => {
       fetched.push(String(input))
@@ -202,5 +210,5 @@ export function fakeEnvironment(
     page: () => ({ url: 'https://shop.example/', title: 'Shop' }),
     userActivated: () => gesture.active,
   }
-  return { env, clients, fetched, storage, gesture }
+  return { env, clients, clientLoads, fetched, storage, gesture }
 }

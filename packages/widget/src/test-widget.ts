@@ -2,6 +2,14 @@ import type { SiteConfig } from '@parley/protocol'
 import { expect, vi } from 'vitest'
 import { fakeEnvironment, memoryStorage } from './fake-client.ts'
 import { mountWith, type WidgetHandle } from './mount-with.tsx'
+import {
+  getAllByRole,
+  getByRole,
+  queryAllByRole,
+  queryByRole,
+  type Role,
+  type RoleOptions,
+} from './test/by-role.ts'
 
 /** Mounted widgets of the current test; `cleanup()` destroys them. */
 const mounted: WidgetHandle[] = []
@@ -35,37 +43,36 @@ export async function mountWidget(
   )
   mounted.push(handle)
   const root = host.shadowRoot!
-  const $ = <E extends Element = HTMLElement>(selector: string) => root.querySelector<E>(selector)
-  const all = <E extends Element = HTMLElement>(selector: string) =>
-    Array.from(root.querySelectorAll<E>(selector))
-  await vi.waitFor(() => expect($('.launcher')).not.toBeNull())
-  /** A button or link by its accessible name (aria-label or text). */
-  const control = <E extends HTMLElement = HTMLButtonElement>(name: string) =>
-    all<E>('button, a').find(
-      (el) => (el.getAttribute('aria-label') ?? el.textContent?.trim()) === name,
-    )
-  /** A form field by its label's text. */
-  const field = <E extends HTMLElement = HTMLInputElement>(label: string) => {
-    const l = all('label').find((el) => el.textContent?.trim() === label)
-    return l ? (root.getElementById(l.getAttribute('for') ?? '') as E | null) : null
-  }
+  const queries = byRoleIn(root)
+  // The omni-button shows once the site config is loaded.
+  await vi.waitFor(() => expect(queries.getAllByRole('button')).toHaveLength(1))
   const client = () =>
     vi.waitFor(() => {
       const c = fake.clients[0]
       if (!c) throw new Error('no client yet')
       return c
     })
+  return { ...fake, ...queries, handle, root, client }
+}
+
+/**
+ * Role queries bound to a root, as a person finds things: `getByRole` and friends,
+ * `button(name)`, `textbox(name)` and `checkbox(name)`.
+ */
+export function byRoleIn(root: ShadowRoot | Element) {
   return {
-    ...fake,
-    handle,
-    root,
-    $,
-    all,
-    control,
-    field,
-    client,
-    launcher: () => $<HTMLButtonElement>('button.launcher')!,
-    panel: () => $<HTMLElement>('[role="dialog"]')!,
+    getByRole: <E extends HTMLElement = HTMLElement>(role: Role, options?: RoleOptions) =>
+      getByRole<E>(root, role, options),
+    queryByRole: <E extends HTMLElement = HTMLElement>(role: Role, options?: RoleOptions) =>
+      queryByRole<E>(root, role, options),
+    getAllByRole: <E extends HTMLElement = HTMLElement>(role: Role, options?: RoleOptions) =>
+      getAllByRole<E>(root, role, options),
+    queryAllByRole: <E extends HTMLElement = HTMLElement>(role: Role, options?: RoleOptions) =>
+      queryAllByRole<E>(root, role, options),
+    button: (name: string | RegExp) => getByRole<HTMLButtonElement>(root, 'button', { name }),
+    textbox: <E extends HTMLElement = HTMLInputElement>(name: string | RegExp) =>
+      getByRole<E>(root, 'textbox', { name }),
+    checkbox: (name: string | RegExp) => getByRole<HTMLInputElement>(root, 'checkbox', { name }),
   }
 }
 
@@ -73,10 +80,6 @@ export async function mountWidget(
 export function typeInto(el: HTMLInputElement | HTMLTextAreaElement, text: string): void {
   el.value = text
   el.dispatchEvent(new Event('input', { bubbles: true }))
-}
-
-export function tick(el: HTMLInputElement): void {
-  el.click()
 }
 
 export function press(el: Element, key: string): void {

@@ -1,6 +1,8 @@
 import { afterEach, expect, test, vi } from 'vitest'
 import { fakeEnvironment, memoryStorage, siteConfig } from './fake-client.ts'
 import { mountWith, type WidgetHandle } from './mount-with.tsx'
+import { accessibleDescription } from './test/by-role.ts'
+import { byRoleIn } from './test-widget.ts'
 
 const mounted: WidgetHandle[] = []
 
@@ -23,24 +25,25 @@ async function setup(
   )
   mounted.push(handle)
   const root = host.shadowRoot!
-  const $ = <E extends Element = HTMLElement>(selector: string) => root.querySelector<E>(selector)
-  await vi.waitFor(() => expect($('.launcher')).not.toBeNull())
-  const launcher = () => $<HTMLButtonElement>('button.launcher')!
-  const panel = () => $<HTMLElement>('[role="dialog"]')!
-  const input = () => $<HTMLTextAreaElement>('textarea')!
+  const queries = byRoleIn(root)
+  // The omni-button shows once the site config is loaded.
+  await vi.waitFor(() => expect(queries.getAllByRole('button')).toHaveLength(1))
+  const input = () => queries.textbox<HTMLTextAreaElement>('Message')
   /** Clicks the omni-button and waits for the chat's textbox. */
   const openChat = async () => {
-    launcher().click()
-    await vi.waitFor(() => expect($('textarea')).not.toBeNull())
+    queries.button('Open chat').click()
+    await vi.waitFor(() =>
+      expect(queries.queryByRole('textbox', { name: 'Message' })).not.toBeNull(),
+    )
   }
-  const log = () => $<HTMLElement>('[role="log"]')!
+  const log = () => queries.getByRole('log', { name: 'Messages' })
   const client = () =>
     vi.waitFor(() => {
       const c = fake.clients[0]
       if (!c) throw new Error('no client yet')
       return c
     })
-  return { ...fake, handle, root, $, launcher, panel, input, log, client, openChat }
+  return { ...fake, ...queries, handle, root, input, log, client, openChat }
 }
 
 function type(input: HTMLTextAreaElement, text: string) {
@@ -61,9 +64,8 @@ test('the launcher shows from the site config alone, with nothing stored and no 
     'https://relay.example/v1/sites/demo/config',
     'https://relay.example/v1/sites/demo/presence',
   ])
-  expect(w.launcher().getAttribute('aria-label')).toBe('Open chat')
-  expect(w.launcher().getAttribute('aria-expanded')).toBe('false')
-  expect(w.panel().hidden).toBe(true)
+  expect(w.button('Open chat').getAttribute('aria-expanded')).toBe('false')
+  expect(w.queryByRole('dialog')).toBeNull()
   expect(w.clients).toHaveLength(0)
   expect(w.storage.writes).toEqual([])
 })
@@ -73,11 +75,9 @@ test('the launcher opens and closes the panel, sets aria-expanded, and connects 
   const events: string[] = []
   w.handle.on('open', () => events.push('open'))
   w.handle.on('close', () => events.push('close'))
-  w.launcher().click()
-  await vi.waitFor(() => expect(w.launcher().getAttribute('aria-expanded')).toBe('true'))
-  expect(w.launcher().getAttribute('aria-label')).toBe('Close chat')
-  expect(w.panel().hidden).toBe(false)
-  expect(w.panel().getAttribute('aria-label')).toBe('Chai & Co')
+  w.button('Open chat').click()
+  await vi.waitFor(() => expect(w.button('Close chat').getAttribute('aria-expanded')).toBe('true'))
+  const panel = w.getByRole('dialog', { name: 'Chai & Co' })
   expect(w.log().getAttribute('aria-live')).toBe('polite')
   expect((await w.client()).options).toMatchObject({
     host: 'https://relay.example',
@@ -85,24 +85,24 @@ test('the launcher opens and closes the panel, sets aria-expanded, and connects 
     lang: 'en',
   })
   expect(w.clients[0]!.log[0]).toBe('connect')
-  await vi.waitFor(() => expect(w.panel().textContent).toContain('Connecting…'))
+  await vi.waitFor(() => expect(panel.textContent).toContain('Connecting…'))
 
-  w.launcher().click()
-  await vi.waitFor(() => expect(w.launcher().getAttribute('aria-expanded')).toBe('false'))
-  expect(w.launcher().getAttribute('aria-label')).toBe('Open chat')
-  expect(w.panel().hidden).toBe(true)
+  w.button('Close chat').click()
+  await vi.waitFor(() => expect(w.button('Open chat').getAttribute('aria-expanded')).toBe('false'))
+  expect(w.queryByRole('dialog')).toBeNull()
   expect(events).toEqual(['open', 'close'])
 })
 
 test('opening from the page shows the panel but connects only once the visitor types', async () => {
   const w = await setup()
   w.handle.open()
-  await vi.waitFor(() => expect(w.panel().hidden).toBe(false))
-  expect(w.clients).toHaveLength(0)
-  await Promise.resolve()
+  await vi.waitFor(() => expect(w.queryByRole('dialog', { name: 'Chai & Co' })).not.toBeNull())
+  // Opening would have started loading the client as it opened the panel: it did not.
+  expect(w.clientLoads.count).toBe(0)
   expect(w.clients).toHaveLength(0)
   type(w.input(), 'h')
   await w.client()
+  expect(w.clientLoads.count).toBe(1)
 })
 
 test('opening from a page button the visitor clicked connects at once', async () => {
@@ -137,23 +137,21 @@ test('a message typed and sent with Enter appears as pending, then as sent', asy
   const client = await w.client()
   await vi.waitFor(() => expect(client.log).toContain('send Do you have green tea?'))
   await vi.waitFor(() => expect(w.log().textContent).toContain('Do you have green tea?'))
-  const own = () => w.$('.msg--visitor')!
-  expect(own().dataset.status).toBe('pending')
-  expect(own().textContent).toContain('Sending…')
+  expect(w.log().textContent).toContain('Sending…')
   client.ack()
-  await vi.waitFor(() => expect(own().dataset.status).toBe('sent'))
-  expect(own().textContent).not.toContain('Sending…')
+  await vi.waitFor(() => expect(w.log().textContent).not.toContain('Sending…'))
+  expect(w.log().textContent).toContain('Do you have green tea?')
 })
 
 test('a failed message is marked as not sent', async () => {
   const w = await setup()
   await w.openChat()
   type(w.input(), 'x'.repeat(10))
-  w.$<HTMLButtonElement>('button.send')!.click()
+  w.button('Send').click()
   const client = await w.client()
   await vi.waitFor(() => expect(client.log).toContain('send xxxxxxxxxx'))
   client.fail()
-  await vi.waitFor(() => expect(w.$('.msg--visitor')!.textContent).toContain('Not sent'))
+  await vi.waitFor(() => expect(w.log().textContent).toContain('xxxxxxxxxxNot sent'))
 })
 
 test('Shift+Enter does not send, and blank text is never sent', async () => {
@@ -161,32 +159,50 @@ test('Shift+Enter does not send, and blank text is never sent', async () => {
   await w.openChat()
   type(w.input(), 'line one')
   pressEnter(w.input(), true)
+  // Sending empties the textbox.
+  expect(w.input().value).toBe('line one')
   type(w.input(), '   ')
   pressEnter(w.input())
-  await new Promise((resolve) => setTimeout(resolve, 10))
-  expect((await w.client()).log.filter((l) => l.startsWith('send'))).toEqual([])
+  // A real message afterwards: sends reach the client in order, so any earlier one
+  // would be logged before it.
+  type(w.input(), 'line two')
+  pressEnter(w.input())
+  const client = await w.client()
+  await vi.waitFor(() => expect(client.log).toContain('send line two'))
+  expect(client.log.filter((l) => l.startsWith('send'))).toEqual(['send line two'])
 })
 
 test('operator text with markup renders as text, never as HTML', async () => {
   const w = await setup()
-  w.launcher().click()
+  w.button('Open chat').click()
   ;(await w.client()).reply('<img src=x onerror="alert(1)"><b>hi</b>')
   await vi.waitFor(() =>
     expect(w.log().textContent).toContain('<img src=x onerror="alert(1)"><b>hi</b>'),
   )
+  // No element was made from the text.
   expect(w.log().querySelector('img, b')).toBeNull()
 })
 
 test('URLs become safe links and javascript: stays text', async () => {
   const w = await setup()
-  w.launcher().click()
+  w.button('Open chat').click()
   ;(await w.client()).reply('See https://shop.example/tea or javascript:alert(1)')
-  await vi.waitFor(() => expect(w.log().querySelectorAll('a')).toHaveLength(1))
-  const link = w.log().querySelector('a')!
+  await vi.waitFor(() => expect(byRoleIn(w.log()).queryAllByRole('link')).toHaveLength(1))
+  const link = byRoleIn(w.log()).getByRole('link', { name: 'https://shop.example/tea' })
   expect(link.getAttribute('href')).toBe('https://shop.example/tea')
   expect(link.getAttribute('target')).toBe('_blank')
   expect(link.getAttribute('rel')).toBe('noopener noreferrer nofollow')
   expect(w.log().textContent).toContain('javascript:alert(1)')
+})
+
+test('URLs with userinfo or bidi controls inside show as text, not links', async () => {
+  const w = await setup()
+  w.button('Open chat').click()
+  const text =
+    'Pay at https://bank.example@evil.example/pay or https://shop.example/\u202Egpj.exe now'
+  ;(await w.client()).reply(text)
+  await vi.waitFor(() => expect(w.log().textContent).toContain(text))
+  expect(byRoleIn(w.log()).queryAllByRole('link')).toEqual([])
 })
 
 test('operator name, unread badge and message events', async () => {
@@ -196,7 +212,7 @@ test('operator name, unread badge and message events', async () => {
   const client = await w.client()
   client.$unread.set(2)
   client.reply('Hello!')
-  await vi.waitFor(() => expect(w.$('.badge')?.textContent).toContain('2'))
+  await vi.waitFor(() => expect(accessibleDescription(w.button('Open chat'))).toBe('2 unread'))
   expect(messages).toEqual(['Hello!'])
   client.$status.set('connected')
   client.$conversation.set({
@@ -209,34 +225,36 @@ test('operator name, unread badge and message events', async () => {
     updatedAt: 0,
     operator: { id: 'o', name: 'Anna' },
   })
-  w.launcher().click()
-  await vi.waitFor(() => expect(w.$('.operator')?.textContent).toBe('Anna'))
+  w.button('Open chat').click()
+  // The assigned operator is named above the messages (the reply in the log is by Anna too).
+  const aboveLog = () =>
+    w.getByRole('dialog', { name: 'Chai & Co' }).textContent!.replace(w.log().textContent!, '')
+  await vi.waitFor(() => expect(aboveLog()).toContain('Anna'))
   expect(client.log).toContain('read')
-  await vi.waitFor(() => expect(w.$('.badge')).toBeNull())
+  expect(accessibleDescription(w.button('Close chat'))).toBe('')
 })
 
 test('Russian strings come from the locale option', async () => {
   const w = await setup({ locale: 'ru' })
-  expect(w.launcher().getAttribute('aria-label')).toBe('Открыть чат')
-  w.launcher().click()
-  await vi.waitFor(() => expect(w.launcher().getAttribute('aria-label')).toBe('Закрыть чат'))
-  expect(w.input().getAttribute('aria-label')).toBe('Сообщение')
-  expect(w.$('button.send')!.textContent).toBe('Отправить')
+  w.button('Открыть чат').click()
+  await vi.waitFor(() => expect(w.queryByRole('button', { name: 'Закрыть чат' })).not.toBeNull())
+  expect(w.textbox('Сообщение').tagName).toBe('TEXTAREA')
+  expect(w.button('Отправить')).toBeDefined()
 })
 
 test('Escape closes the panel', async () => {
   const w = await setup()
-  w.launcher().click()
-  await vi.waitFor(() => expect(w.panel().hidden).toBe(false))
+  w.button('Open chat').click()
+  await vi.waitFor(() => expect(w.queryByRole('dialog')).not.toBeNull())
   w.input().dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }))
-  await vi.waitFor(() => expect(w.panel().hidden).toBe(true))
+  await vi.waitFor(() => expect(w.queryByRole('dialog')).toBeNull())
 })
 
 test('destroy unmounts the UI and destroys the client', async () => {
   const w = await setup()
-  w.launcher().click()
+  w.button('Open chat').click()
   const client = await w.client()
   w.handle.destroy()
-  expect(w.root.querySelector('.launcher')).toBeNull()
+  expect(w.queryAllByRole('button', { hidden: true })).toEqual([])
   expect(client.log).toContain('destroy')
 })

@@ -1,60 +1,61 @@
 import { afterEach, expect, test, vi } from 'vitest'
 import { memoryStorage, siteConfig } from '../fake-client.ts'
-import { cleanup, mountWidget, typeInto } from '../test-widget.ts'
+import { accessibleDescription, accessibleName, queryAllByRole } from '../test/by-role.ts'
+import { byRoleIn, cleanup, mountWidget, typeInto } from '../test-widget.ts'
 
 afterEach(cleanup)
+
+const CONSENT = 'I agree to the processing of my personal data under the user agreement'
+const CONSENT_RU =
+  'Я даю согласие на обработку моих персональных данных на условиях пользовательского соглашения'
+/** What the header says of the connection, in English. */
+const CHAT_STATUS = /Connecting…|Reconnecting…|Online|We will reply as soon as we can|Disconnected/
 
 async function callbackForm(locale: 'en' | 'ru' = 'en') {
   const w = await mountWidget(siteConfig({ channels: { chat: true, callback: true } }), { locale })
   await w.handle.open('callback')
-  await vi.waitFor(() => expect(w.$('form.form')).not.toBeNull())
-  const submit = () => w.$<HTMLButtonElement>('button.submit')!
-  const consent = () => w.$<HTMLInputElement>('input[type="checkbox"]')!
-  return { ...w, submit, consent }
+  const [title, name] =
+    locale === 'ru' ? ['Заказать обратный звонок', 'Имя'] : ['Request a call back', 'Name']
+  await vi.waitFor(() => expect(w.queryByRole('textbox', { name })).not.toBeNull())
+  const dialog = byRoleIn(w.getByRole('dialog', { name: title }))
+  return { ...w, ...dialog }
 }
 
 test('the callback form cannot be sent until consent is ticked, and the consent links the agreement', async () => {
   const w = await callbackForm()
-  expect(w.submit().disabled).toBe(true)
-  const label = w.root.querySelector(`label[for="${w.consent().id}"]`)!
-  expect(label.textContent).toBe(
-    'I agree to the processing of my personal data under the user agreement',
-  )
-  expect(label.querySelector('a')!.getAttribute('href')).toBe(
+  expect(w.button('Request a call').disabled).toBe(true)
+  const consent = w.checkbox(CONSENT)
+  const agreement = w.getByRole('link', { name: 'user agreement' })
+  expect(agreement.closest('label')?.htmlFor).toBe(consent.id)
+  expect(agreement.getAttribute('href')).toBe(
     'https://relay.example/v1/sites/demo/agreement?lang=en',
   )
-  w.consent().click()
-  await vi.waitFor(() => expect(w.submit().disabled).toBe(false))
-  expect(w.submit().textContent).toBe('Request a call')
+  consent.click()
+  await vi.waitFor(() => expect(w.button('Request a call').disabled).toBe(false))
 })
 
 test('field errors appear next to the fields, tied with aria-describedby and aria-invalid', async () => {
   const w = await callbackForm()
-  w.consent().click()
-  typeInto(w.field('Phone')!, '12')
-  await vi.waitFor(() => expect(w.submit().disabled).toBe(false))
-  w.submit().click()
-  await vi.waitFor(() => expect(w.field('Name')!.getAttribute('aria-invalid')).toBe('true'))
-  const name = w.field('Name')!
-  const phone = w.field('Phone')!
-  expect(w.root.getElementById(name.getAttribute('aria-describedby')!)!.textContent).toBe(
-    'Please fill in this field',
-  )
-  expect(w.root.getElementById(phone.getAttribute('aria-describedby')!)!.textContent).toBe(
+  w.checkbox(CONSENT).click()
+  typeInto(w.textbox('Phone'), '12')
+  await vi.waitFor(() => expect(w.button('Request a call').disabled).toBe(false))
+  w.button('Request a call').click()
+  await vi.waitFor(() => expect(w.textbox('Name').getAttribute('aria-invalid')).toBe('true'))
+  expect(accessibleDescription(w.textbox('Name'))).toBe('Please fill in this field')
+  expect(accessibleDescription(w.textbox('Phone'))).toBe(
     'Enter a phone number, e.g. +7 916 123-45-67',
   )
-  expect(w.root.activeElement).toBe(name)
+  expect(w.root.activeElement).toBe(w.textbox('Name'))
   expect(w.clients[0]?.calls ?? []).toHaveLength(0)
 })
 
 test('Russian messages for the same field codes', async () => {
   const w = await callbackForm('ru')
-  w.consent().click()
-  await vi.waitFor(() => expect(w.submit().disabled).toBe(false))
-  expect(w.submit().textContent).toBe('Заказать звонок')
-  w.submit().click()
+  w.checkbox(CONSENT_RU).click()
+  await vi.waitFor(() => expect(w.button('Заказать звонок').disabled).toBe(false))
+  w.button('Заказать звонок').click()
   await vi.waitFor(() =>
-    expect(w.all('.error').map((e) => e.textContent)).toEqual([
+    expect([w.textbox('Имя'), w.textbox('Телефон')].map(accessibleDescription)).toEqual([
       'Заполните это поле',
       'Заполните это поле',
     ]),
@@ -65,33 +66,33 @@ test('a valid callback is sent normalised with the agreement version, then confi
   const w = await callbackForm()
   const leads: string[] = []
   w.handle.on('lead', ({ kind, conversationId }) => leads.push(`${kind} ${conversationId}`))
-  typeInto(w.field('Name')!, ' Anna ')
-  typeInto(w.field('Phone')!, '+7 (916) 123-45-67')
-  w.consent().click()
-  await vi.waitFor(() => expect(w.submit().disabled).toBe(false))
-  w.submit().click()
+  typeInto(w.textbox('Name'), ' Anna ')
+  typeInto(w.textbox('Phone'), '+7 (916) 123-45-67')
+  w.checkbox(CONSENT).click()
+  await vi.waitFor(() => expect(w.button('Request a call').disabled).toBe(false))
+  w.button('Request a call').click()
   const client = await w.client()
   await vi.waitFor(() => expect(client.calls).toHaveLength(1))
   expect(client.calls[0]).toMatchObject({
     method: 'submitCallback',
     args: [{ name: 'Anna', phone: '+79161234567', when: 'asap', consent: { version: 'v1' } }],
   })
-  expect(w.submit().textContent).toBe('Sending…')
+  expect(w.button('Sending…')).toBeDefined()
   client.settle()
   await vi.waitFor(() =>
-    expect(w.$('[role="status"]')?.textContent).toBe('Thank you! We will call you back soon.'),
+    expect(w.queryByRole('status')?.textContent).toBe('Thank you! We will call you back soon.'),
   )
   expect(leads).toEqual(['callback lead-1'])
-  expect(w.control('Close')).toBeDefined()
+  expect(w.button('Close')).toBeDefined()
 })
 
 test("the relay's field codes show the same messages next to the fields", async () => {
   const w = await callbackForm()
-  typeInto(w.field('Name')!, 'Anna')
-  typeInto(w.field('Phone')!, '+79161234567')
-  w.consent().click()
-  await vi.waitFor(() => expect(w.submit().disabled).toBe(false))
-  w.submit().click()
+  typeInto(w.textbox('Name'), 'Anna')
+  typeInto(w.textbox('Phone'), '+79161234567')
+  w.checkbox(CONSENT).click()
+  await vi.waitFor(() => expect(w.button('Request a call').disabled).toBe(false))
+  w.button('Request a call').click()
   const client = await w.client()
   await vi.waitFor(() => expect(client.calls).toHaveLength(1))
   client.settle(
@@ -100,49 +101,56 @@ test("the relay's field codes show the same messages next to the fields", async 
       fields: [{ field: 'phone', code: 'phone_invalid' }],
     }),
   )
-  await vi.waitFor(() => expect(w.field('Phone')!.getAttribute('aria-invalid')).toBe('true'))
-  expect(w.$('.error')!.textContent).toBe('Enter a phone number, e.g. +7 916 123-45-67')
+  await vi.waitFor(() => expect(w.textbox('Phone').getAttribute('aria-invalid')).toBe('true'))
+  expect(accessibleDescription(w.textbox('Phone'))).toBe(
+    'Enter a phone number, e.g. +7 916 123-45-67',
+  )
+  expect(accessibleDescription(w.textbox('Name'))).toBe('')
 })
 
 test('a stale agreement version unticks consent, reloads the config and asks again', async () => {
   const w = await callbackForm()
-  typeInto(w.field('Name')!, 'Anna')
-  typeInto(w.field('Phone')!, '+79161234567')
-  w.consent().click()
-  await vi.waitFor(() => expect(w.submit().disabled).toBe(false))
-  w.submit().click()
+  typeInto(w.textbox('Name'), 'Anna')
+  typeInto(w.textbox('Phone'), '+79161234567')
+  w.checkbox(CONSENT).click()
+  await vi.waitFor(() => expect(w.button('Request a call').disabled).toBe(false))
+  w.button('Request a call').click()
   const client = await w.client()
   await vi.waitFor(() => expect(client.calls).toHaveLength(1))
   const configFetches = () => w.fetched.filter((url) => url.endsWith('/config')).length
   expect(configFetches()).toBe(1)
   client.settle(Object.assign(new Error('stale'), { code: 'consent_required' }))
   await vi.waitFor(() =>
-    expect(w.$('[role="alert"]')?.textContent).toBe(
+    expect(w.queryByRole('alert')?.textContent).toBe(
       'The user agreement has changed. Please read it and agree again.',
     ),
   )
-  expect(w.consent().checked).toBe(false)
-  expect(w.submit().disabled).toBe(true)
+  expect(w.checkbox(CONSENT).checked).toBe(false)
+  expect(w.button('Request a call').disabled).toBe(true)
   await vi.waitFor(() => expect(configFetches()).toBe(2))
 })
 
 test('nobody available: the chat is replaced by the offline form, which sends a lead', async () => {
   const w = await mountWidget(siteConfig(), { presence: { operatorsOnline: 0, available: false } })
   await vi.waitFor(() => expect(w.fetched).toHaveLength(2))
-  w.launcher().click()
-  await vi.waitFor(() => expect(w.field('Message')).not.toBeNull())
-  expect(w.panel().getAttribute('aria-label')).toBe('Leave a message')
-  expect(w.$('textarea.input')).toBeNull()
-  typeInto(w.field('Name')!, 'Anna')
-  typeInto(w.field('Message')!, 'Do you ship to Kazan?')
-  w.$<HTMLInputElement>('input[type="checkbox"]')!.click()
-  await vi.waitFor(() => expect(w.$<HTMLButtonElement>('button.submit')!.disabled).toBe(false))
-  w.$<HTMLButtonElement>('button.submit')!.click()
+  w.button('Open chat').click()
   await vi.waitFor(() =>
-    expect(w.$('.error')?.textContent).toBe('Enter an email or a phone number'),
+    expect(w.queryByRole('dialog', { name: 'Leave a message' })).not.toBeNull(),
   )
-  typeInto(w.field('Email')!, 'anna@example.com')
-  w.$<HTMLButtonElement>('button.submit')!.click()
+  const form = byRoleIn(w.getByRole('dialog', { name: 'Leave a message' }))
+  await vi.waitFor(() => expect(form.queryByRole('textbox', { name: 'Message' })).not.toBeNull())
+  // No chat composer: its Send button is not there.
+  expect(form.queryByRole('button', { name: 'Send' })).toBeNull()
+  typeInto(form.textbox('Name'), 'Anna')
+  typeInto(form.textbox<HTMLTextAreaElement>('Message'), 'Do you ship to Kazan?')
+  form.checkbox(CONSENT).click()
+  await vi.waitFor(() => expect(form.button('Send message').disabled).toBe(false))
+  form.button('Send message').click()
+  await vi.waitFor(() =>
+    expect(accessibleDescription(form.textbox('Email'))).toBe('Enter an email or a phone number'),
+  )
+  typeInto(form.textbox('Email'), 'anna@example.com')
+  form.button('Send message').click()
   const client = await w.client()
   await vi.waitFor(() => expect(client.calls).toHaveLength(1))
   expect(client.calls[0]).toMatchObject({
@@ -153,29 +161,30 @@ test('nobody available: the chat is replaced by the offline form, which sends a 
 
 test('when the last operator leaves an open chat, the visitor is told and the draft moves to the offline form', async () => {
   const w = await mountWidget(siteConfig())
-  w.launcher().click()
-  await vi.waitFor(() => expect(w.$('textarea.input')).not.toBeNull())
-  typeInto(w.$<HTMLTextAreaElement>('textarea.input')!, 'Is the sencha fresh?')
+  w.button('Open chat').click()
+  await vi.waitFor(() => expect(w.queryByRole('textbox', { name: 'Message' })).not.toBeNull())
+  typeInto(w.textbox<HTMLTextAreaElement>('Message'), 'Is the sencha fresh?')
   const client = await w.client()
   client.$available.set(true)
   client.$available.set(false)
-  await vi.waitFor(() => expect(w.field<HTMLTextAreaElement>('Message')).not.toBeNull())
-  expect(w.$('.notice[role="status"]')!.textContent).toBe(
+  await vi.waitFor(() => expect(w.queryByRole('button', { name: 'Send message' })).not.toBeNull())
+  const form = byRoleIn(w.getByRole('dialog', { name: 'Leave a message' }))
+  expect(form.getByRole('status').textContent).toBe(
     'Our operators have just left. Leave a message and we will get back to you.',
   )
-  expect(w.field<HTMLTextAreaElement>('Message')!.value).toBe('Is the sencha fresh?')
+  expect(form.textbox<HTMLTextAreaElement>('Message').value).toBe('Is the sencha fresh?')
 })
 
 test('the pre-chat form comes before the first message when the site asks for it', async () => {
   const w = await mountWidget(siteConfig({ prechat: { enabled: true, fields: ['name', 'email'] } }))
-  w.launcher().click()
-  await vi.waitFor(() => expect(w.field('Email')).not.toBeNull())
-  expect(w.$('textarea.input')).toBeNull()
-  typeInto(w.field('Name')!, 'Anna')
-  typeInto(w.field('Email')!, 'anna@example.com')
-  w.$<HTMLInputElement>('input[type="checkbox"]')!.click()
-  await vi.waitFor(() => expect(w.control('Start chat')?.hasAttribute('disabled')).toBe(false))
-  w.control('Start chat')!.click()
+  w.button('Open chat').click()
+  await vi.waitFor(() => expect(w.queryByRole('textbox', { name: 'Email' })).not.toBeNull())
+  expect(w.queryByRole('textbox', { name: 'Message' })).toBeNull()
+  typeInto(w.textbox('Name'), 'Anna')
+  typeInto(w.textbox('Email'), 'anna@example.com')
+  w.checkbox(CONSENT).click()
+  await vi.waitFor(() => expect(w.button('Start chat').disabled).toBe(false))
+  w.button('Start chat').click()
   const client = await w.client()
   await vi.waitFor(() => expect(client.calls).toHaveLength(1))
   expect(client.calls[0]).toMatchObject({
@@ -183,14 +192,15 @@ test('the pre-chat form comes before the first message when the site asks for it
     args: [{ name: 'Anna', email: 'anna@example.com', consent: { version: 'v1' } }],
   })
   client.settle()
-  await vi.waitFor(() => expect(w.$('textarea.input')).not.toBeNull())
+  await vi.waitFor(() => expect(w.queryByRole('textbox', { name: 'Message' })).not.toBeNull())
+  expect(w.button('Send')).toBeDefined()
   expect(w.storage.getItem('parley:demo:prechat')).toBe('1')
 })
 
 /** Opens the chat with one exchange, then the operator closes it: the relay's system event. */
 async function closedChat(locale: 'en' | 'ru' = 'en') {
   const w = await mountWidget(siteConfig(), { locale })
-  w.launcher().click()
+  w.button(locale === 'ru' ? 'Открыть чат' : 'Open chat').click()
   const client = await w.client()
   client.reply('Glad to help!')
   const system = (id: string, text: string) => ({
@@ -215,79 +225,137 @@ async function closedChat(locale: 'en' | 'ru' = 'en') {
     createdAt: 0,
     updatedAt: 0,
   })
-  await vi.waitFor(() => expect(w.$('.closed')).not.toBeNull())
+  const restart = locale === 'ru' ? 'Начать новый диалог' : 'Start a new conversation'
+  await vi.waitFor(() => expect(w.queryByRole('button', { name: restart })).not.toBeNull())
   /** The relay's answer to a rating: the summary and the "Rated n/5" event. */
   const rated = (n: number) => {
     client.$messages.set([...client.$messages.get(), system('e-rated', `Rated ${n}/5`)])
     client.$conversation.set({ ...client.$conversation.get()!, rating: n })
   }
-  return { ...w, client, rated }
+  const rating = () => w.queryByRole('group', { name: 'Rate the conversation' })
+  return { ...w, client, rated, rating }
 }
 
 test('a closed conversation asks for a rating: five buttons "Rate n of 5"', async () => {
   const w = await closedChat()
-  await vi.waitFor(() => expect(w.$('fieldset.rating')).not.toBeNull())
-  expect(w.$('legend')!.textContent).toBe('Rate the conversation')
-  expect(w.all('.star').map((b) => b.getAttribute('aria-label'))).toEqual([
+  await vi.waitFor(() => expect(w.rating()).not.toBeNull())
+  expect(byRoleIn(w.rating()!).getAllByRole('button').map(accessibleName)).toEqual([
     'Rate 1 of 5',
     'Rate 2 of 5',
     'Rate 3 of 5',
     'Rate 4 of 5',
     'Rate 5 of 5',
   ])
-  w.control('Rate 4 of 5')!.click()
+  w.button('Rate 4 of 5').click()
   await vi.waitFor(() => expect(w.client.calls).toHaveLength(1))
   expect(w.client.calls[0]).toMatchObject({ method: 'rate', args: ['conv', 4] })
   w.rated(4)
   w.client.settle()
-  await vi.waitFor(() => expect(w.$('fieldset.rating')).toBeNull())
+  await vi.waitFor(() => expect(w.rating()).toBeNull())
   // The pressed star is gone: focus moves on to the button, not to the page.
-  await vi.waitFor(() => expect(w.root.activeElement).toBe(w.control('Start a new conversation')))
+  await vi.waitFor(() => expect(w.root.activeElement).toBe(w.button('Start a new conversation')))
 })
 
 test("closing and rating read once each: the relay's events stay in the log, the widget adds no notice", async () => {
   const w = await closedChat()
-  await vi.waitFor(() => expect(w.$('fieldset.rating')).not.toBeNull())
+  await vi.waitFor(() => expect(w.rating()).not.toBeNull())
   w.rated(4)
-  await vi.waitFor(() => expect(w.$('fieldset.rating')).toBeNull())
-  const log = w.$('[role="log"]')!
-  expect([...log.querySelectorAll('.msg--system')].map((m) => m.textContent)).toEqual([
-    'Conversation closed by Anna',
-    'Rated 4/5',
-  ])
-  const outsideLog = w.panel().textContent!.replace(log.textContent!, '')
+  await vi.waitFor(() => expect(w.rating()).toBeNull())
+  const panel = w.getByRole('dialog', { name: 'Chai & Co' })
+  const log = w.getByRole('log', { name: 'Messages' })
+  const count = (text: string, where: Element) => where.textContent!.split(text).length - 1
+  expect([count('Conversation closed by Anna', log), count('Rated 4/5', log)]).toEqual([1, 1])
+  const outsideLog = panel.textContent!.replace(log.textContent!, '')
   expect(outsideLog).not.toMatch(/closed|rated/i)
-  expect(w.$('.closed [role="status"]')).toBeNull()
+  expect(w.queryByRole('status')).toBeNull()
 })
 
 test('a closed conversation takes no more messages until the visitor starts a new one', async () => {
   const w = await closedChat()
-  expect(w.$('textarea.input')).toBeNull()
-  expect(w.control('Send')).toBeUndefined()
-  const restart = w.control('Start a new conversation')!
-  expect(restart.tagName).toBe('BUTTON')
+  expect(w.queryByRole('textbox', { name: 'Message' })).toBeNull()
+  expect(w.queryByRole('button', { name: 'Send' })).toBeNull()
+  const restart = w.button('Start a new conversation')
   expect(restart.type).toBe('button')
   restart.click()
-  await vi.waitFor(() => expect(w.$('textarea.input')).not.toBeNull())
-  const input = w.$<HTMLTextAreaElement>('textarea.input')!
+  await vi.waitFor(() => expect(w.queryByRole('textbox', { name: 'Message' })).not.toBeNull())
+  const input = w.textbox<HTMLTextAreaElement>('Message')
   expect(w.root.activeElement).toBe(input)
-  expect(w.control('Start a new conversation')).toBeUndefined()
-  expect(w.$('fieldset.rating')).toBeNull()
+  expect(w.queryByRole('button', { name: 'Start a new conversation' })).toBeNull()
+  expect(w.rating()).toBeNull()
   typeInto(input, 'One more question')
-  w.control('Send')!.click()
+  w.button('Send').click()
   await vi.waitFor(() => expect(w.client.log).toContain('send One more question'))
   // Until the relay answers with the new conversation, the closed one is still current.
-  expect(w.$('textarea.input')).not.toBeNull()
+  expect(w.queryByRole('textbox', { name: 'Message' })).not.toBeNull()
+})
+
+test('after a callback request and a closed chat, "Start a new conversation" sends without naming either and shows the new chat', async () => {
+  const w = await closedChat()
+  // The visitor had also asked for a call back.
+  await w.handle.open('callback')
+  await vi.waitFor(() => expect(w.queryByRole('textbox', { name: 'Name' })).not.toBeNull())
+  typeInto(w.textbox('Name'), 'Anna')
+  typeInto(w.textbox('Phone'), '+79161234567')
+  w.checkbox(CONSENT).click()
+  await vi.waitFor(() => expect(w.button('Request a call').disabled).toBe(false))
+  w.button('Request a call').click()
+  await vi.waitFor(() => expect(w.client.calls).toHaveLength(1))
+  w.client.settle()
+  await vi.waitFor(() => expect(w.queryByRole('button', { name: 'Close' })).not.toBeNull())
+  await w.handle.open()
+
+  w.button('Start a new conversation').click()
+  await vi.waitFor(() => expect(w.queryByRole('textbox', { name: 'Message' })).not.toBeNull())
+  typeInto(w.textbox<HTMLTextAreaElement>('Message'), 'One more question')
+  w.button('Send').click()
+  await vi.waitFor(() => expect(w.client.log).toContain('send One more question'))
+  // The widget names no conversation (nor a scenario): the client sends it as a new chat.
+  expect(w.client.sendOptions).toEqual([{}])
+
+  // The relay opened a new chat: the client's current conversation and messages are its.
+  const own = w.client.$messages.get().at(-1)!
+  w.client.$conversation.set({
+    id: 'chat-2',
+    siteId: 'demo',
+    visitorId: 'v',
+    status: 'open',
+    lastSeq: 2,
+    createdAt: 0,
+    updatedAt: 0,
+  })
+  w.client.$messages.set([
+    { ...own, status: 'sent', seq: 1, conversationId: 'chat-2' },
+    {
+      key: 'e-2',
+      id: 'e-2',
+      seq: 2,
+      conversationId: 'chat-2',
+      author: { kind: 'operator', name: 'Olga' },
+      text: 'Ask away',
+      at: 0,
+      status: 'sent',
+    },
+  ])
+  const log = w.getByRole('log', { name: 'Messages' })
+  await vi.waitFor(() => expect(log.textContent).toContain('Ask away'))
+  expect(queryAllByRole(log, 'paragraph').map((p) => p.textContent)).toEqual([
+    'Hi! How can we help?',
+    'One more question',
+    'Ask away',
+  ])
+  expect(w.queryByRole('textbox', { name: 'Message' })).not.toBeNull()
+  expect(w.queryByRole('button', { name: 'Start a new conversation' })).toBeNull()
+  expect(w.rating()).toBeNull()
 })
 
 test('a closed conversation is followed by its own button once more, in Russian too', async () => {
   const w = await closedChat('ru')
-  w.control('Начать новый диалог')!.click()
-  await vi.waitFor(() => expect(w.$('textarea.input')).not.toBeNull())
+  w.button('Начать новый диалог').click()
+  await vi.waitFor(() => expect(w.queryByRole('textbox', { name: 'Сообщение' })).not.toBeNull())
   // A later conversation closed by the operator gets its rating and button again.
   w.client.$conversation.set({ ...w.client.$conversation.get()!, id: 'conv-2' })
-  await vi.waitFor(() => expect(w.$('textarea.input')).toBeNull())
-  expect(w.control('Начать новый диалог')).toBeDefined()
+  await vi.waitFor(() => expect(w.queryByRole('textbox', { name: 'Сообщение' })).toBeNull())
+  expect(w.button('Начать новый диалог')).toBeDefined()
 })
 
 test('the callback and offline forms show no chat status in the header; the chat does', async () => {
@@ -298,12 +366,18 @@ test('the callback and offline forms show no chat status in the header; the chat
   client.$status.set('connected')
   client.$operatorsOnline.set(1)
   await w.handle.open('callback')
-  await vi.waitFor(() => expect(w.$('form.form')).not.toBeNull())
-  expect(w.$('.header')!.textContent).toBe('Request a call back')
+  await vi.waitFor(() => expect(w.queryByRole('textbox', { name: 'Name' })).not.toBeNull())
+  const callback = w.getByRole('dialog', { name: 'Request a call back' })
+  expect(byRoleIn(callback).getByRole('heading', { level: 2 }).textContent).toBe(
+    'Request a call back',
+  )
+  expect(callback.textContent).not.toMatch(CHAT_STATUS)
   await w.handle.open()
-  await vi.waitFor(() => expect(w.$('.header .status')?.textContent).toBe('Online'))
+  await vi.waitFor(() =>
+    expect(w.queryByRole('dialog', { name: 'Chai & Co' })?.textContent).toContain('Online'),
+  )
   client.$available.set(true)
   client.$available.set(false)
-  await vi.waitFor(() => expect(w.field('Message')).not.toBeNull())
-  expect(w.$('.header')!.textContent).toBe('Leave a message')
+  await vi.waitFor(() => expect(w.queryByRole('button', { name: 'Send message' })).not.toBeNull())
+  expect(w.getByRole('dialog', { name: 'Leave a message' }).textContent).not.toMatch(CHAT_STATUS)
 })

@@ -1,8 +1,9 @@
 import type { Scenario, SiteConfig } from '@parley/protocol'
 import { createEngine, type Engine, type EngineOptions } from '@parley/scenarios'
-import { afterEach, expect, test, vi } from 'vitest'
+import { afterEach, expect, onTestFinished, test, vi } from 'vitest'
 import { fakeEnvironment, memoryStorage, siteConfig } from '../fake-client.ts'
 import { mountWith, type WidgetHandle } from '../mount-with.tsx'
+import { byRoleIn } from '../test-widget.ts'
 import { startScenarios } from './start.tsx'
 
 const mounted: WidgetHandle[] = []
@@ -72,14 +73,13 @@ async function setup(config: SiteConfig, storage = memoryStorage()) {
   const handle = mountWith(host, { site: 'demo', host: 'https://relay.example' }, fake.env)
   mounted.push(handle)
   const root = host.shadowRoot!
-  const $ = <E extends Element = HTMLElement>(selector: string) => root.querySelector<E>(selector)
-  await vi.waitFor(() => expect($('.launcher')).not.toBeNull())
-  const bubble = () => $('[role="dialog"][aria-label="Invitation"]')
-  const button = (name: string) =>
-    Array.from(root.querySelectorAll('button')).find(
-      (b) => (b.getAttribute('aria-label') ?? b.textContent?.trim()) === name,
-    )!
-  return { ...fake, handle, root, $, bubble, button, posted, updates, engines, loadScenarios }
+  const queries = byRoleIn(root)
+  // The omni-button shows once the site config is loaded.
+  await vi.waitFor(() =>
+    expect(queries.queryByRole('button', { name: 'Open chat' })).not.toBeNull(),
+  )
+  const bubble = () => queries.queryByRole('dialog', { name: 'Invitation' })
+  return { ...fake, ...queries, handle, root, bubble, posted, updates, engines, loadScenarios }
 }
 
 const withScenarios = (...scenarios: Scenario[]) => siteConfig({ scenarios })
@@ -87,12 +87,21 @@ const withScenarios = (...scenarios: Scenario[]) => siteConfig({ scenarios })
 test('the scenarios chunk is not loaded when the site has no enabled scenario', async () => {
   for (const config of [siteConfig(), withScenarios(scenario({ enabled: false }))]) {
     const w = await setup(config)
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    // The omni-button is drawn after the config was applied, and the chunk is asked for then.
+    expect(w.button('Open chat')).toBeDefined()
     expect(w.loadScenarios).not.toHaveBeenCalled()
   }
 })
 
 test('a single-page app navigation re-evaluates at once through pushState and popstate, without polling', async () => {
+  // The page's own replaceState, from before the widget wrapped it.
+  const replaceUnseen = history.replaceState.bind(history)
+  vi.useFakeTimers({
+    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+  })
+  onTestFinished(() => {
+    vi.useRealTimers()
+  })
   const w = await setup(
     withScenarios(
       scenario({ where: { include: [{ type: 'prefix', value: '/catalog' }], exclude: [] } }),
@@ -110,8 +119,10 @@ test('a single-page app navigation re-evaluates at once through pushState and po
   window.dispatchEvent(new PopStateEvent('popstate'))
   // replaceState and the popstate both report; the second sees the same URL and is ignored.
   expect(w.updates.slice(afterPush).map((u) => u.page?.path)).toEqual(['/contacts'])
+  // A URL changed behind the wrappers is found only by polling: a minute later, it was not.
   const settled = w.updates.length
-  await new Promise((resolve) => setTimeout(resolve, 60))
+  replaceUnseen(null, '', '/unseen')
+  vi.advanceTimersByTime(60_000)
   expect(w.updates.length).toBe(settled)
 })
 
@@ -134,10 +145,13 @@ test('exit intent fires only when the pointer leaves through the top edge', asyn
   await vi.waitFor(() => expect(w.engines).toHaveLength(1))
   const leave = (clientY: number) =>
     document.dispatchEvent(new MouseEvent('mouseout', { clientY, relatedTarget: null }))
+  // The engine hears of an exit intent in the mouseout itself.
+  const exits = () => w.updates.filter((facts) => facts.exitIntent).length
   leave(400)
-  await new Promise((resolve) => setTimeout(resolve, 20))
+  expect(exits()).toBe(0)
   expect(w.bubble()).toBeNull()
   leave(-2)
+  expect(exits()).toBe(1)
   await vi.waitFor(() => expect(w.bubble()).not.toBeNull())
 })
 
@@ -183,11 +197,11 @@ test('replying to the bubble opens the chat with the invitation, and the first m
   const client = await vi.waitFor(() => w.clients[0]!)
   await vi.waitFor(() => expect(w.bubble()).not.toBeNull())
   w.button('Reply').click()
-  await vi.waitFor(() => expect(w.$('.panel')!.hidden).toBe(false))
+  await vi.waitFor(() => expect(w.queryByRole('dialog', { name: 'Chai & Co' })).not.toBeNull())
   expect(w.bubble()).toBeNull()
-  expect(w.$('[role="log"]')!.textContent).toContain('Looking for a gift?')
+  expect(w.getByRole('log', { name: 'Messages' }).textContent).toContain('Looking for a gift?')
   expect(client.engaged.map((e) => e.event)).toEqual(['impression', 'click'])
-  const input = w.$<HTMLTextAreaElement>('textarea')!
+  const input = w.textbox<HTMLTextAreaElement>('Message')
   input.value = 'Yes, for my mother'
   input.dispatchEvent(new Event('input', { bubbles: true }))
   w.button('Send').click()
@@ -210,8 +224,10 @@ test('a custom event from Parley("track") reaches the engine, also when fired be
 
 test('a pulse marks the omni-button until the visitor opens the chat, which counts as a click', async () => {
   const w = await setup(withScenarios(scenario({ action: { type: 'pulse' } })))
-  await vi.waitFor(() => expect(w.$('.invite[data-pulse]')).not.toBeNull())
-  w.$<HTMLButtonElement>('.launcher')!.click()
-  await vi.waitFor(() => expect(w.$('.invite[data-pulse]')).toBeNull())
+  // The pulse is decorative: not in the accessibility tree, found by its marker.
+  const pulse = () => w.root.querySelector('[data-pulse]')
+  await vi.waitFor(() => expect(pulse()).not.toBeNull())
+  w.button('Open chat').click()
+  await vi.waitFor(() => expect(pulse()).toBeNull())
   expect(w.posted.map((p) => (p.body as { event: string }).event)).toEqual(['impression', 'click'])
 })
