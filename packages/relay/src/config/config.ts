@@ -75,6 +75,13 @@ export interface RelayConfig {
    * operator socket with an operator's cookie, e.g. a console hosted elsewhere. @default []
    */
   operatorOrigins?: string[]
+  /**
+   * Where the relay is reached from the internet (`https://chat.example.com`): absolute URLs
+   * the relay hands out (the agreement link in the site config) start with it. Unset: those
+   * URLs are relative to the relay (the widget resolves them against its `host`), and with
+   * `demo` they are built from the request's Host header.
+   */
+  publicUrl?: string
   /** Application frame and text limits. @default DEFAULT_LIMITS */
   limits?: Partial<ParseLimits>
   /** Transport cap: larger WebSocket messages close the socket with 1009. @default 1 MiB */
@@ -142,6 +149,7 @@ export interface ResolvedConfig {
   sites: SiteDefinition[]
   allowedOrigins: string[] | undefined
   operatorOrigins: string[]
+  publicUrl: string | undefined
   limits: ParseLimits
   maxPayloadBytes: number
   rateLimit: { burst: number; perSecond: number }
@@ -199,6 +207,7 @@ export function resolveConfig(config: RelayConfig): ResolvedConfig {
     sites,
     allowedOrigins: config.allowedOrigins?.length ? config.allowedOrigins : undefined,
     operatorOrigins: config.operatorOrigins ?? [],
+    publicUrl: publicUrlOf(config.publicUrl),
     limits,
     maxPayloadBytes: config.maxPayloadBytes ?? 1024 * 1024,
     rateLimit: config.rateLimit ?? { burst: 30, perSecond: 10 },
@@ -226,3 +235,20 @@ export function resolveConfig(config: RelayConfig): ResolvedConfig {
 }
 
 export { DEMO_SITE }
+
+/** `publicUrl` without a trailing slash; a TypeError naming the fix when it is no http(s) URL. */
+function publicUrlOf(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new TypeError(
+      `RelayConfig.publicUrl must be an http(s) URL like https://chat.example.com, got "${value}"`,
+    )
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new TypeError(`RelayConfig.publicUrl must start with https:// or http://, got "${value}"`)
+  }
+  return url.href.replace(/\/$/, '')
+}

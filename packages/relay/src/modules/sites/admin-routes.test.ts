@@ -172,12 +172,29 @@ describe('agreement page', () => {
     expect((await fetch(`${relay.url}/v1/sites/other/agreement`)).status).toBe(404)
   })
 
-  it('gives the widget an absolute agreement URL in the site config', async () => {
-    const config = await (await fetch(`${relay.url}/v1/sites/shop/config`)).json()
-    expect(config.agreement).toEqual({
-      version: VERSION,
-      url: `${relay.url}/v1/sites/shop/agreement`,
+  it('gives the widget a relative agreement URL, never one built from a Host header', async () => {
+    const config = await (
+      await fetch(`${relay.url}/v1/sites/shop/config`, { headers: { host: 'evil.example' } })
+    ).json()
+    expect(config.agreement).toEqual({ version: VERSION, url: '/v1/sites/shop/agreement' })
+  })
+
+  it('builds the agreement URL from the configured public URL', async () => {
+    const configured = await startRelay({
+      sites: [{ id: 'shop', agreement: TEMPLATE }],
+      publicUrl: 'https://chat.shop.example/',
     })
+    try {
+      const config = await (
+        await fetch(`${configured.url}/v1/sites/shop/config`, { headers: { host: 'evil.example' } })
+      ).json()
+      expect(config.agreement.url).toBe('https://chat.shop.example/v1/sites/shop/agreement')
+    } finally {
+      await configured.close()
+    }
+    await expect(startRelay({ publicUrl: 'chat.shop.example' })).rejects.toThrow(
+      /publicUrl must be an http\(s\) URL/,
+    )
   })
 })
 

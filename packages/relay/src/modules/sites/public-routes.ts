@@ -26,9 +26,12 @@ export async function siteRoutes(app: FastifyInstance): Promise<void> {
       }
       const { agreement } = published
       if (!agreement) return published
-      // The widget links to it from the host page, so the URL must be absolute.
-      const url = `${request.protocol}://${request.host}${agreement.url}`
-      return { ...published, agreement: { ...agreement, url } }
+      // The configured public URL, never a client's Host header (it could point the link
+      // anywhere), except in the demo; else relative, and the widget resolves it against its host.
+      const base =
+        config.publicUrl ?? (config.demo ? `${request.protocol}://${request.host}` : undefined)
+      if (!base) return published
+      return { ...published, agreement: { ...agreement, url: `${base}${agreement.url}` } }
     },
   )
 
