@@ -34,7 +34,6 @@ export async function visitorSocket(app: FastifyInstance): Promise<void> {
     scenarios,
     attribution,
     region,
-    lifecycle,
   } = app
 
   const frames: FrameTable<VisitorActor, Exclude<VisitorInbound, { t: 'hello' }>> = {
