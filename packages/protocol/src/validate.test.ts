@@ -221,3 +221,65 @@ describe('parseVisitorFrame: forms, identity and rating frames', () => {
     })
   })
 })
+
+describe('lone surrogates in inbound text', () => {
+  // SQLite stores text as UTF-8, which cannot hold a lone surrogate: it would store and
+  // replay U+FFFD while the live broadcast carried the original. Parsing replaces them first.
+  const lone = 'a\uD800b\uDC00c\uDC00\uD83D'
+  const replaced = 'a\uFFFDb\uFFFDc\uFFFD\uFFFD'
+  const consent = { version: 'v1' }
+  const visitorFrames: [string, (s: string) => object][] = [
+    ['send text', (s) => ({ t: 'send', cid: 'c1', text: s })],
+    ['hello page title', (s) => ({ t: 'hello', v: 1, page: { url: `https://x/${s}`, title: s } })],
+    [
+      'callback name, phone and comment',
+      (s) => ({ t: 'callback', cid: 'c', name: s, phone: s, when: 'asap', comment: s, consent }),
+    ],
+    [
+      'offline name, email and text',
+      (s) => ({ t: 'offline', cid: 'c', name: s, email: s, text: s }),
+    ],
+    ['prechat name', (s) => ({ t: 'prechat', cid: 'c', name: s, consent })],
+    ['identify user id and name', (s) => ({ t: 'identify', cid: 'c', userId: s, name: s })],
+    ['attribute keys and values', (s) => ({ t: 'attributes', cid: 'c', attributes: { [s]: s } })],
+    [
+      'rate comment',
+      (s) => ({ t: 'rate', cid: 'c', conversationId: 'conv', rating: 5, comment: s }),
+    ],
+  ]
+  for (const [name, frame] of visitorFrames) {
+    it(`become U+FFFD in a visitor's ${name}`, () => {
+      expect(parseVisitorFrame(JSON.stringify(frame(lone)))).toEqual({
+        ok: true,
+        frame: frame(replaced),
+      })
+    })
+  }
+
+  it("become U+FFFD in an operator's send text", () => {
+    const frame = (text: string) => ({ t: 'send', cid: 'c1', conversationId: 'conv', text })
+    expect(parseOperatorFrame(JSON.stringify(frame(lone)))).toEqual({
+      ok: true,
+      frame: frame(replaced),
+    })
+  })
+
+  it('become U+FFFD when sent as raw JSON escapes', () => {
+    expect(parseVisitorFrame('{"t":"send","cid":"c1","text":"x\\ud800"}')).toEqual({
+      ok: true,
+      frame: { t: 'send', cid: 'c1', text: 'x\uFFFD' },
+    })
+  })
+
+  it('leave surrogate pairs (emoji) and other text untouched', () => {
+    const text = 'hi 😀 \uD83D\uDE00 ж \\ud800'
+    expect(parseVisitorFrame(JSON.stringify({ t: 'send', cid: 'c1', text }))).toEqual({
+      ok: true,
+      frame: { t: 'send', cid: 'c1', text },
+    })
+    expect(parseVisitorFrame('{"t":"send","cid":"c1","text":"\\ud83d\\ude00"}')).toEqual({
+      ok: true,
+      frame: { t: 'send', cid: 'c1', text: '😀' },
+    })
+  })
+})

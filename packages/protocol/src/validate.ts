@@ -19,6 +19,7 @@ import {
   type VisitorInbound,
   VisitorSend,
 } from './visitor.ts'
+import { wellFormedStrings } from './well-formed.ts'
 
 export type ParseResult<F> =
   | { ok: true; frame: F }
@@ -81,7 +82,11 @@ function parseWith<F>(
   }
   let data: unknown
   try {
-    data = JSON.parse(typeof raw === 'string' ? raw : new TextDecoder().decode(raw))
+    // Lone surrogates become U+FFFD before anything checks, acks or broadcasts the frame,
+    // so the live view and the stored history (UTF-8) show the same text.
+    data = wellFormedStrings(
+      JSON.parse(typeof raw === 'string' ? raw : new TextDecoder().decode(raw)),
+    )
   } catch {
     return { ok: false, code: 'bad_json', message: 'Frame is not valid JSON' }
   }
@@ -127,7 +132,10 @@ function parseWith<F>(
   return { ok: true, frame: data as F }
 }
 
-/** Validates one raw inbound visitor frame: size, JSON, type, schema, text limits. */
+/**
+ * Validates one raw inbound visitor frame: size, JSON, type, schema, text limits. Every
+ * string in the frame comes back well formed (lone surrogates replaced by U+FFFD).
+ */
 export function parseVisitorFrame(
   raw: string | Uint8Array,
   limits: ParseLimits = DEFAULT_LIMITS,
@@ -135,7 +143,10 @@ export function parseVisitorFrame(
   return parseWith<VisitorInbound>(visitorCheckers, raw, limits)
 }
 
-/** Validates one raw inbound operator frame: size, JSON, type, schema, text limits. */
+/**
+ * Validates one raw inbound operator frame: size, JSON, type, schema, text limits. Every
+ * string in the frame comes back well formed (lone surrogates replaced by U+FFFD).
+ */
 export function parseOperatorFrame(
   raw: string | Uint8Array,
   limits: ParseLimits = DEFAULT_LIMITS,
