@@ -283,3 +283,44 @@ describe('lone surrogates in inbound text', () => {
     })
   })
 })
+
+describe('cursor keys and size', () => {
+  const cursorOf = (keys: string[]) => Object.fromEntries(keys.map((key) => [key, 1]))
+  const longKey = 'c'.repeat(5000)
+  const manyKeys = Array.from({ length: 201 }, (_, i) => `c${i}`)
+  const frames = (cursor: object) => [
+    { t: 'sync', cursor },
+    { t: 'hello', v: 1, cursor },
+  ]
+  const parsers = { visitor: parseVisitorFrame, operator: parseOperatorFrame }
+
+  for (const [socket, parse] of Object.entries(parsers)) {
+    it(`refuses a 5,000-character cursor key in sync and hello (${socket}) with bad_frame`, () => {
+      for (const frame of frames(cursorOf([longKey]))) {
+        const result = parse(JSON.stringify(frame))
+        expect(result).toMatchObject({ ok: false, code: 'bad_frame' })
+        // The message names the field, not the 5,000 characters.
+        expect(result.ok === false && result.message.length).toBeLessThan(200)
+      }
+    })
+
+    it(`refuses an empty cursor key in sync and hello (${socket}) with bad_frame`, () => {
+      for (const frame of frames(cursorOf(['']))) {
+        expect(parse(JSON.stringify(frame))).toMatchObject({ ok: false, code: 'bad_frame' })
+      }
+    })
+
+    it(`refuses a cursor of more than 200 entries (${socket}) with bad_frame`, () => {
+      for (const frame of frames(cursorOf(manyKeys))) {
+        expect(parse(JSON.stringify(frame))).toMatchObject({ ok: false, code: 'bad_frame' })
+      }
+    })
+
+    it(`accepts a cursor of 200 keys of up to 64 characters (${socket})`, () => {
+      const keys = [...manyKeys.slice(0, 199), 'k'.repeat(64)]
+      for (const frame of frames(cursorOf(keys))) {
+        expect(parse(JSON.stringify(frame))).toEqual({ ok: true, frame })
+      }
+    })
+  }
+})

@@ -64,6 +64,10 @@ const operatorCheckers = compile({
   ping: Ping,
 })
 
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text
+}
+
 function byteLength(raw: string | Uint8Array): number {
   return typeof raw === 'string' ? Buffer.byteLength(raw, 'utf8') : raw.byteLength
 }
@@ -113,7 +117,9 @@ function parseWith<F>(
   }
   if (!checker.Check(data)) {
     const first = checker.Errors(data).First()
-    const where = first ? `${first.path || '/'}: ${first.message}` : 'schema mismatch'
+    // A path can hold a frame's own key (a cursor's), so it is cut to keep the message short.
+    const path = first ? truncate(first.path || '/', 80) : ''
+    const where = first ? `${path}: ${first.message}` : 'schema mismatch'
     return { ok: false, code: 'bad_frame', message: `Bad "${record.t}" frame at ${where}`, cid }
   }
   // Message text rules apply to `send`; form fields (offline `text`) get field codes instead.
