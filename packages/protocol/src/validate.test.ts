@@ -1,5 +1,15 @@
+import type { TSchema } from '@sinclair/typebox'
+import { TypeCompiler } from '@sinclair/typebox/compiler'
 import { describe, expect, it } from 'vitest'
-import { type ErrorCode, parseOperatorFrame, parseVisitorFrame } from './index.ts'
+import {
+  CallbackFallbackBody,
+  DEFAULT_LIMITS,
+  EngageBody,
+  type ErrorCode,
+  OfflineFallbackBody,
+  parseOperatorFrame,
+  parseVisitorFrame,
+} from './index.ts'
 
 const LIMITS = { maxFrameBytes: 1024, maxTextLength: 10 }
 
@@ -321,6 +331,52 @@ describe('cursor keys and size', () => {
       for (const frame of frames(cursorOf(keys))) {
         expect(parse(JSON.stringify(frame))).toEqual({ ok: true, frame })
       }
+    })
+  }
+})
+
+describe('page URLs', () => {
+  const url = (length: number) => `https://shop.example/${'p'.repeat(length - 21)}`
+  const limits = { ...DEFAULT_LIMITS, maxFrameBytes: 8192 }
+  const frames: [string, (page: string) => object][] = [
+    ['hello.page.url', (page) => ({ t: 'hello', v: 1, page: { url: page } })],
+    ['hello.referrer', (page) => ({ t: 'hello', v: 1, referrer: page })],
+    [
+      'engage.page',
+      (page) => ({ t: 'engage', cid: 'c', scenarioId: 's', event: 'impression', page }),
+    ],
+  ]
+  for (const [field, frame] of frames) {
+    it(`accepts ${field} of 2,048 characters and refuses 2,049 with bad_frame`, () => {
+      expect(url(2048)).toHaveLength(2048)
+      expect(parseVisitorFrame(JSON.stringify(frame(url(2048))), limits)).toMatchObject({
+        ok: true,
+      })
+      expect(parseVisitorFrame(JSON.stringify(frame(url(2049))), limits)).toMatchObject({
+        ok: false,
+        code: 'bad_frame',
+      })
+    })
+  }
+
+  const bodies: [string, TSchema, (page: string) => object][] = [
+    [
+      'the callback fallback',
+      CallbackFallbackBody,
+      (page) => ({ cid: 'c', name: 'A', phone: '1', when: 'asap', page: { url: page } }),
+    ],
+    [
+      'the offline fallback',
+      OfflineFallbackBody,
+      (page) => ({ cid: 'c', name: 'A', email: 'a@b.co', text: 'hi', page: { url: page } }),
+    ],
+    ['POST engage', EngageBody, (page) => ({ scenarioId: 's', event: 'click', page })],
+  ]
+  for (const [name, schema, body] of bodies) {
+    it(`caps the page URL of ${name} body at 2,048 characters`, () => {
+      const checker = TypeCompiler.Compile(schema)
+      expect(checker.Check(body(url(2048)))).toBe(true)
+      expect(checker.Check(body(url(2049)))).toBe(false)
     })
   }
 })
