@@ -97,8 +97,19 @@ export const ConversationSummary = Type.Object({
 })
 export type ConversationSummary = Static<typeof ConversationSummary>
 
-/** `{ [conversationId]: lastSeqSeen }`: replay everything after these. */
-export const Cursor = Type.Record(Type.String({ maxLength: 64 }), Seq, { maxProperties: 200 })
+/** Most conversations one cursor may name. */
+export const MAX_CURSOR_ENTRIES = 200
+
+/**
+ * `{ [conversationId]: lastSeqSeen }`: replay everything after these. At most
+ * `MAX_CURSOR_ENTRIES` keys of 1..64 characters, like `Id`. TypeBox drops a string key's
+ * `maxLength` from a Record (it becomes `patternProperties: {"^(.*)$": …}`), so the limit
+ * is the key pattern, and `additionalProperties: false` refuses keys that do not match it.
+ */
+export const Cursor = Type.Record(Type.String({ pattern: '^[\\s\\S]{1,64}$' }), Seq, {
+  maxProperties: MAX_CURSOR_ENTRIES,
+  additionalProperties: false,
+})
 export type Cursor = Static<typeof Cursor>
 
 /**

@@ -1,5 +1,15 @@
+import type { TSchema } from '@sinclair/typebox'
+import { TypeCompiler } from '@sinclair/typebox/compiler'
 import { describe, expect, it } from 'vitest'
-import { type ErrorCode, parseOperatorFrame, parseVisitorFrame } from './index.ts'
+import {
+  CallbackFallbackBody,
+  DEFAULT_LIMITS,
+  EngageBody,
+  type ErrorCode,
+  OfflineFallbackBody,
+  parseOperatorFrame,
+  parseVisitorFrame,
+} from './index.ts'
 
 const LIMITS = { maxFrameBytes: 1024, maxTextLength: 10 }
 
@@ -220,4 +230,153 @@ describe('parseVisitorFrame: forms, identity and rating frames', () => {
       code: 'unknown_frame',
     })
   })
+})
+
+describe('lone surrogates in inbound text', () => {
+  // SQLite stores text as UTF-8, which cannot hold a lone surrogate: it would store and
+  // replay U+FFFD while the live broadcast carried the original. Parsing replaces them first.
+  const lone = 'a\uD800b\uDC00c\uDC00\uD83D'
+  const replaced = 'a\uFFFDb\uFFFDc\uFFFD\uFFFD'
+  const consent = { version: 'v1' }
+  const visitorFrames: [string, (s: string) => object][] = [
+    ['send text', (s) => ({ t: 'send', cid: 'c1', text: s })],
+    ['hello page title', (s) => ({ t: 'hello', v: 1, page: { url: `https://x/${s}`, title: s } })],
+    [
+      'callback name, phone and comment',
+      (s) => ({ t: 'callback', cid: 'c', name: s, phone: s, when: 'asap', comment: s, consent }),
+    ],
+    [
+      'offline name, email and text',
+      (s) => ({ t: 'offline', cid: 'c', name: s, email: s, text: s }),
+    ],
+    ['prechat name', (s) => ({ t: 'prechat', cid: 'c', name: s, consent })],
+    ['identify user id and name', (s) => ({ t: 'identify', cid: 'c', userId: s, name: s })],
+    ['attribute keys and values', (s) => ({ t: 'attributes', cid: 'c', attributes: { [s]: s } })],
+    [
+      'rate comment',
+      (s) => ({ t: 'rate', cid: 'c', conversationId: 'conv', rating: 5, comment: s }),
+    ],
+  ]
+  for (const [name, frame] of visitorFrames) {
+    it(`become U+FFFD in a visitor's ${name}`, () => {
+      expect(parseVisitorFrame(JSON.stringify(frame(lone)))).toEqual({
+        ok: true,
+        frame: frame(replaced),
+      })
+    })
+  }
+
+  it("become U+FFFD in an operator's send text", () => {
+    const frame = (text: string) => ({ t: 'send', cid: 'c1', conversationId: 'conv', text })
+    expect(parseOperatorFrame(JSON.stringify(frame(lone)))).toEqual({
+      ok: true,
+      frame: frame(replaced),
+    })
+  })
+
+  it('become U+FFFD when sent as raw JSON escapes', () => {
+    expect(parseVisitorFrame('{"t":"send","cid":"c1","text":"x\\ud800"}')).toEqual({
+      ok: true,
+      frame: { t: 'send', cid: 'c1', text: 'x\uFFFD' },
+    })
+  })
+
+  it('leave surrogate pairs (emoji) and other text untouched', () => {
+    const text = 'hi 😀 \uD83D\uDE00 ж \\ud800'
+    expect(parseVisitorFrame(JSON.stringify({ t: 'send', cid: 'c1', text }))).toEqual({
+      ok: true,
+      frame: { t: 'send', cid: 'c1', text },
+    })
+    expect(parseVisitorFrame('{"t":"send","cid":"c1","text":"\\ud83d\\ude00"}')).toEqual({
+      ok: true,
+      frame: { t: 'send', cid: 'c1', text: '😀' },
+    })
+  })
+})
+
+describe('cursor keys and size', () => {
+  const cursorOf = (keys: string[]) => Object.fromEntries(keys.map((key) => [key, 1]))
+  const longKey = 'c'.repeat(5000)
+  const manyKeys = Array.from({ length: 201 }, (_, i) => `c${i}`)
+  const frames = (cursor: object) => [
+    { t: 'sync', cursor },
+    { t: 'hello', v: 1, cursor },
+  ]
+  const parsers = { visitor: parseVisitorFrame, operator: parseOperatorFrame }
+
+  for (const [socket, parse] of Object.entries(parsers)) {
+    it(`refuses a 5,000-character cursor key in sync and hello (${socket}) with bad_frame`, () => {
+      for (const frame of frames(cursorOf([longKey]))) {
+        const result = parse(JSON.stringify(frame))
+        expect(result).toMatchObject({ ok: false, code: 'bad_frame' })
+        // The message names the field, not the 5,000 characters.
+        expect(result.ok === false && result.message.length).toBeLessThan(200)
+      }
+    })
+
+    it(`refuses an empty cursor key in sync and hello (${socket}) with bad_frame`, () => {
+      for (const frame of frames(cursorOf(['']))) {
+        expect(parse(JSON.stringify(frame))).toMatchObject({ ok: false, code: 'bad_frame' })
+      }
+    })
+
+    it(`refuses a cursor of more than 200 entries (${socket}) with bad_frame`, () => {
+      for (const frame of frames(cursorOf(manyKeys))) {
+        expect(parse(JSON.stringify(frame))).toMatchObject({ ok: false, code: 'bad_frame' })
+      }
+    })
+
+    it(`accepts a cursor of 200 keys of up to 64 characters (${socket})`, () => {
+      const keys = [...manyKeys.slice(0, 199), 'k'.repeat(64)]
+      for (const frame of frames(cursorOf(keys))) {
+        expect(parse(JSON.stringify(frame))).toEqual({ ok: true, frame })
+      }
+    })
+  }
+})
+
+describe('page URLs', () => {
+  const url = (length: number) => `https://shop.example/${'p'.repeat(length - 21)}`
+  const limits = { ...DEFAULT_LIMITS, maxFrameBytes: 8192 }
+  const frames: [string, (page: string) => object][] = [
+    ['hello.page.url', (page) => ({ t: 'hello', v: 1, page: { url: page } })],
+    ['hello.referrer', (page) => ({ t: 'hello', v: 1, referrer: page })],
+    [
+      'engage.page',
+      (page) => ({ t: 'engage', cid: 'c', scenarioId: 's', event: 'impression', page }),
+    ],
+  ]
+  for (const [field, frame] of frames) {
+    it(`accepts ${field} of 2,048 characters and refuses 2,049 with bad_frame`, () => {
+      expect(url(2048)).toHaveLength(2048)
+      expect(parseVisitorFrame(JSON.stringify(frame(url(2048))), limits)).toMatchObject({
+        ok: true,
+      })
+      expect(parseVisitorFrame(JSON.stringify(frame(url(2049))), limits)).toMatchObject({
+        ok: false,
+        code: 'bad_frame',
+      })
+    })
+  }
+
+  const bodies: [string, TSchema, (page: string) => object][] = [
+    [
+      'the callback fallback',
+      CallbackFallbackBody,
+      (page) => ({ cid: 'c', name: 'A', phone: '1', when: 'asap', page: { url: page } }),
+    ],
+    [
+      'the offline fallback',
+      OfflineFallbackBody,
+      (page) => ({ cid: 'c', name: 'A', email: 'a@b.co', text: 'hi', page: { url: page } }),
+    ],
+    ['POST engage', EngageBody, (page) => ({ scenarioId: 's', event: 'click', page })],
+  ]
+  for (const [name, schema, body] of bodies) {
+    it(`caps the page URL of ${name} body at 2,048 characters`, () => {
+      const checker = TypeCompiler.Compile(schema)
+      expect(checker.Check(body(url(2048)))).toBe(true)
+      expect(checker.Check(body(url(2049)))).toBe(false)
+    })
+  }
 })

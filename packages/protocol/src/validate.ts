@@ -19,6 +19,7 @@ import {
   type VisitorInbound,
   VisitorSend,
 } from './visitor.ts'
+import { wellFormedStrings } from './well-formed.ts'
 
 export type ParseResult<F> =
   | { ok: true; frame: F }
@@ -63,6 +64,10 @@ const operatorCheckers = compile({
   ping: Ping,
 })
 
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text
+}
+
 function byteLength(raw: string | Uint8Array): number {
   return typeof raw === 'string' ? Buffer.byteLength(raw, 'utf8') : raw.byteLength
 }
@@ -81,7 +86,11 @@ function parseWith<F>(
   }
   let data: unknown
   try {
-    data = JSON.parse(typeof raw === 'string' ? raw : new TextDecoder().decode(raw))
+    // Lone surrogates become U+FFFD before anything checks, acks or broadcasts the frame,
+    // so the live view and the stored history (UTF-8) show the same text.
+    data = wellFormedStrings(
+      JSON.parse(typeof raw === 'string' ? raw : new TextDecoder().decode(raw)),
+    )
   } catch {
     return { ok: false, code: 'bad_json', message: 'Frame is not valid JSON' }
   }
@@ -108,7 +117,9 @@ function parseWith<F>(
   }
   if (!checker.Check(data)) {
     const first = checker.Errors(data).First()
-    const where = first ? `${first.path || '/'}: ${first.message}` : 'schema mismatch'
+    // A path can hold a frame's own key (a cursor's), so it is cut to keep the message short.
+    const path = first ? truncate(first.path || '/', 80) : ''
+    const where = first ? `${path}: ${first.message}` : 'schema mismatch'
     return { ok: false, code: 'bad_frame', message: `Bad "${record.t}" frame at ${where}`, cid }
   }
   // Message text rules apply to `send`; form fields (offline `text`) get field codes instead.
@@ -127,7 +138,10 @@ function parseWith<F>(
   return { ok: true, frame: data as F }
 }
 
-/** Validates one raw inbound visitor frame: size, JSON, type, schema, text limits. */
+/**
+ * Validates one raw inbound visitor frame: size, JSON, type, schema, text limits. Every
+ * string in the frame comes back well formed (lone surrogates replaced by U+FFFD).
+ */
 export function parseVisitorFrame(
   raw: string | Uint8Array,
   limits: ParseLimits = DEFAULT_LIMITS,
@@ -135,7 +149,10 @@ export function parseVisitorFrame(
   return parseWith<VisitorInbound>(visitorCheckers, raw, limits)
 }
 
-/** Validates one raw inbound operator frame: size, JSON, type, schema, text limits. */
+/**
+ * Validates one raw inbound operator frame: size, JSON, type, schema, text limits. Every
+ * string in the frame comes back well formed (lone surrogates replaced by U+FFFD).
+ */
 export function parseOperatorFrame(
   raw: string | Uint8Array,
   limits: ParseLimits = DEFAULT_LIMITS,

@@ -5,6 +5,24 @@ import { resetAdminPassword } from '../modules/auth/bootstrap.ts'
 import { createSqliteStores } from '../stores.ts'
 import { HELP, parseCliOptions } from './options.ts'
 
+/**
+ * One line for a listen error the user fixes by choosing another port or host, or
+ * `undefined` for any other error.
+ */
+function listenProblem(error: unknown, address: string): string | undefined {
+  const choosePort = 'choose another with --port N or PARLEY_PORT=N (0: any free port)'
+  switch ((error as NodeJS.ErrnoException | undefined)?.code) {
+    case 'EADDRINUSE':
+      return `${address} is already in use; ${choosePort}`
+    case 'EACCES':
+      return `no permission to listen on ${address}; ${choosePort}`
+    case 'EADDRNOTAVAIL':
+      return `${address} is not an address of this machine; choose another with --host ADDR or PARLEY_HOST=ADDR`
+    default:
+      return undefined
+  }
+}
+
 /** `parley-relay`: reads options, starts the relay, prints where it listens, stops on signals. */
 async function main(): Promise<void> {
   let options: ReturnType<typeof parseCliOptions>
@@ -50,10 +68,19 @@ async function main(): Promise<void> {
   }
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))
-  await app.listen({ port: options.port, host: options.host })
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host
+  try {
+    await app.listen({ port: options.port, host: options.host })
+  } catch (error) {
+    const problem = listenProblem(error, `${host}:${options.port}`)
+    if (!problem) throw error
+    await app.close().catch(() => {})
+    // Like a bad option: the same command cannot work until the port or host changes.
+    console.error(`parley-relay: ${problem}`)
+    process.exit(2)
+  }
   const address = app.server.address()
   const port = address && typeof address === 'object' ? address.port : options.port
-  const host = options.host.includes(':') ? `[${options.host}]` : options.host
   const url = `http://${host}:${port}`
   const generated = app.generatedAdminPassword
   const lines = [

@@ -9,10 +9,15 @@ function mac(secret: string, siteId: string, visitorId: string): Buffer {
     .subarray(0, MAC_BYTES)
 }
 
+function encode(visitorId: string, tag: Buffer): string {
+  return Buffer.concat([Buffer.from(`${visitorId}.`), tag]).toString('base64url')
+}
+
 /**
  * Messenger start parameters: base64url(visitorId + '.' + first 10 bytes of
  * HMAC-SHA256(secret, site, visitorId)). At most 64 characters of [A-Za-z0-9_-], as
  * Telegram's `start` allows, so a bot can tie its chat to the web visitor later.
+ * Only the canonical spelling verifies.
  */
 export interface StartParams {
   issue(siteId: string, visitorId: string): string
@@ -23,8 +28,7 @@ export interface StartParams {
 export function createStartParams(secret: string): StartParams {
   return {
     issue(siteId, visitorId) {
-      const raw = Buffer.concat([Buffer.from(`${visitorId}.`), mac(secret, siteId, visitorId)])
-      const param = raw.toString('base64url')
+      const param = encode(visitorId, mac(secret, siteId, visitorId))
       if (param.length > 64) throw new RangeError('visitor id too long for a start parameter')
       return param
     },
@@ -34,8 +38,14 @@ export function createStartParams(secret: string): StartParams {
       const dot = raw.length - MAC_BYTES - 1
       if (dot <= 0 || raw[dot] !== 0x2e) return undefined
       const visitorId = raw.subarray(0, dot).toString('utf8')
-      const given = raw.subarray(dot + 1)
-      return timingSafeEqual(given, mac(secret, siteId, visitorId)) ? visitorId : undefined
+      // Compare the parameter as spelt with the one we would issue, not the decoded
+      // bytes: the decoder ignores unused trailing bits and a dangling last character,
+      // and invalid UTF-8 decodes to U+FFFD, so many spellings share one MAC.
+      const expected = Buffer.from(encode(visitorId, mac(secret, siteId, visitorId)))
+      const given = Buffer.from(param)
+      return given.length === expected.length && timingSafeEqual(given, expected)
+        ? visitorId
+        : undefined
     },
   }
 }
