@@ -117,6 +117,10 @@ try {
     PARLEY_ADMIN_EMAIL: 'bench@example.com',
     PARLEY_ADMIN_PASSWORD: password,
     PARLEY_LOG_LEVEL: 'warn',
+    // Every simulated visitor connects from 127.0.0.1.
+    PARLEY_MAX_CONNECTIONS_PER_ADDRESS: String(
+      Number(values.visitors) + Number(values.operators) + 10,
+    ),
   })
   const token = await apiToken(parley.url, 'bench@example.com', password)
   const rows = [await measure('parley relay (SQLite)', parley.child, parley.url, token)]

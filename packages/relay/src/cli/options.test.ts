@@ -35,3 +35,29 @@ describe('region options', () => {
     }
   })
 })
+
+describe('public URL, operator origins and connection cap', () => {
+  it('are read from PARLEY_PUBLIC_URL, PARLEY_OPERATOR_ORIGINS and PARLEY_MAX_CONNECTIONS_PER_ADDRESS', () => {
+    const config = parse({
+      PARLEY_PUBLIC_URL: 'https://chat.example.com',
+      PARLEY_OPERATOR_ORIGINS: 'https://console.example.com, https://admin.example.com',
+      PARLEY_MAX_CONNECTIONS_PER_ADDRESS: '5000',
+    })
+    expect(config.publicUrl).toBe('https://chat.example.com')
+    expect(config.operatorOrigins).toEqual([
+      'https://console.example.com',
+      'https://admin.example.com',
+    ])
+    expect(config.maxConnectionsPerAddress).toBe(5000)
+    expect(() => parse({ PARLEY_MAX_CONNECTIONS_PER_ADDRESS: 'many' })).toThrow(
+      /PARLEY_MAX_CONNECTIONS_PER_ADDRESS must be a non-negative integer/,
+    )
+    for (const name of [
+      'PARLEY_PUBLIC_URL',
+      'PARLEY_OPERATOR_ORIGINS',
+      'PARLEY_MAX_CONNECTIONS_PER_ADDRESS',
+    ]) {
+      expect(HELP).toContain(name)
+    }
+  })
+})

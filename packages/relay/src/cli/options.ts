@@ -36,6 +36,12 @@ Options (flags win over environment variables):
                                                     CC-RR, e.g. cf-ipcountry [none]
                            PARLEY_TRUST_PROXY       1: trust X-Forwarded-For from any proxy;
                                                     or a comma list of proxy IPs/CIDRs [off]
+                           PARLEY_PUBLIC_URL        where the relay is reached, e.g.
+                                                    https://chat.example.com (absolute links) [none]
+                           PARLEY_OPERATOR_ORIGINS  page origins besides the relay's own that may
+                                                    open the operator socket [none]
+                           PARLEY_MAX_CONNECTIONS_PER_ADDRESS
+                                                    open sockets per client address [100]
   --reset-admin-password                            print a new generated admin password and exit
   -h, --help                                        show this help
 
@@ -125,6 +131,12 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
         header: env.PARLEY_REGION_HEADER || undefined,
       },
       trustProxy: trustProxy(env.PARLEY_TRUST_PROXY),
+      publicUrl: env.PARLEY_PUBLIC_URL || undefined,
+      operatorOrigins: list(env.PARLEY_OPERATOR_ORIGINS),
+      maxConnectionsPerAddress: integer(
+        'PARLEY_MAX_CONNECTIONS_PER_ADDRESS',
+        env.PARLEY_MAX_CONNECTIONS_PER_ADDRESS,
+      ),
     },
   }
 }

@@ -1,3 +1,4 @@
+import { randomBytes, scryptSync } from 'node:crypto'
 import { PROTOCOL_VERSION } from '@parley/protocol'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ADMIN, startRelay, type TestRelay } from '../../testing/relay.ts'
@@ -124,3 +125,29 @@ describe('operator socket origin', () => {
     }
   })
 })
+
+describe('a password hashed with older scrypt parameters', () => {
+  it('is re-hashed with the current ones on the next successful login, and still logs in', async () => {
+    const salt = randomBytes(16)
+    const key = scryptSync(ADMIN.password, salt, 64, { N: 16384, r: 8, p: 1 })
+    const legacy = `scrypt$16384$8$1$${salt.toString('base64url')}$${key.toString('base64url')}`
+    const admin = (await relay.app.employees.getByEmail(ADMIN.email))!
+    await relay.stores.db.transaction((tx) =>
+      relay.stores.employees.setPasswordHash(tx, admin.id, legacy),
+    )
+    expect((await login(ADMIN.email, 'wrong password')).status).toBe(401)
+    expect((await relay.stores.employees.get(admin.id))?.passwordHash).toBe(legacy)
+    expect((await login(ADMIN.email, ADMIN.password)).status).toBe(200)
+    const stored = (await relay.stores.employees.get(admin.id))!.passwordHash
+    expect(stored).toMatch(/^scrypt\$131072\$8\$1\$/)
+    expect((await login(ADMIN.email, ADMIN.password)).status).toBe(200)
+  })
+})
+
+function login(email: string, password: string) {
+  return fetch(`${relay.url}/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  })
+}

@@ -4,7 +4,13 @@ import { relayError } from '../../infra/errors.ts'
 import { API_TOKEN_PREFIX, hashToken, randomId, randomToken } from '../../infra/ids.ts'
 import type { EmployeeService } from '../employees/service.ts'
 import type { EmployeeRecord, EmployeeStore } from '../employees/store.ts'
-import { DUMMY_PASSWORD_HASH, generatePassword, hashPassword, verifyPassword } from './password.ts'
+import {
+  DUMMY_PASSWORD_HASH,
+  generatePassword,
+  hashPassword,
+  needsRehash,
+  verifyPassword,
+} from './password.ts'
 import type { ApiTokenRecord, AuthStore } from './store.ts'
 
 /** Name of the operator session cookie. */
@@ -63,16 +69,19 @@ export class AuthService {
     // Hash even for unknown emails so response time does not reveal which exist.
     const ok = await verifyPassword(password, employee?.passwordHash ?? DUMMY_PASSWORD_HASH)
     if (!employee || !ok) throw relayError('invalid_credentials')
+    // A hash made with weaker scrypt parameters is replaced now that the password is known.
+    const rehashed = needsRehash(employee.passwordHash) ? await hashPassword(password) : undefined
     const token = randomToken()
     const at = now()
     const expiresAt = at + SESSION_TTL_MS
-    await db.transaction((tx) =>
-      store.createSession(tx, hashToken(token), {
+    await db.transaction(async (tx) => {
+      if (rehashed) await this.options.employeeStore.setPasswordHash(tx, employee.id, rehashed)
+      await store.createSession(tx, hashToken(token), {
         employeeId: employee.id,
         createdAt: at,
         expiresAt,
-      }),
-    )
+      })
+    })
     return { employee, token, expiresAt }
   }
 
