@@ -12,6 +12,7 @@ import type { FastifyServerOptions } from 'fastify'
 import type { RateRule } from '../infra/http/rate-limit.ts'
 import type { RegionLookup } from '../infra/region/types.ts'
 import type { Timers } from '../infra/ws/frame-socket.ts'
+import { DEFAULT_N } from '../modules/auth/password.ts'
 import { DEMO_SITE } from './demo-site.ts'
 import { CONSOLE_DIR, WIDGET_DIST_DIR, WORKSPACE_DIR } from './paths.ts'
 
@@ -96,6 +97,11 @@ export interface RelayConfig {
   idleTimeoutMs?: number
   /** Most open sockets (visitor and operator) from one client address. @default 100 */
   maxConnectionsPerAddress?: number
+  /**
+   * scrypt N for new password hashes (a power of two). Stored hashes below it are re-hashed
+   * at the next login. @default 2 ** 17 (OWASP's minimum); tests use less to run fast
+   */
+  passwordCost?: number
   /** Timers, for tests. @default the global setTimeout/clearTimeout */
   timers?: Timers
   /**
@@ -158,6 +164,7 @@ export interface ResolvedConfig {
   idleTimeoutMs: number
   maxConnectionsPerAddress: number
   timers: Timers
+  passwordCost: number
   requestLimits: RequestLimits
   replayLimit: number
   maxOpenConversationsPerVisitor: number
@@ -215,6 +222,7 @@ export function resolveConfig(config: RelayConfig): ResolvedConfig {
     helloTimeoutMs: config.helloTimeoutMs ?? 10_000,
     idleTimeoutMs: config.idleTimeoutMs ?? 60_000,
     maxConnectionsPerAddress: config.maxConnectionsPerAddress ?? 100,
+    passwordCost: passwordCostOf(config.passwordCost),
     timers: config.timers ?? {
       setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
       clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
@@ -251,4 +259,19 @@ function publicUrlOf(value: string | undefined): string | undefined {
     throw new TypeError(`RelayConfig.publicUrl must start with https:// or http://, got "${value}"`)
   }
   return url.href.replace(/\/$/, '')
+}
+
+function passwordCostOf(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_N
+  if (
+    !Number.isInteger(value) ||
+    value < 2 ** 10 ||
+    value > 2 ** 20 ||
+    (value & (value - 1)) !== 0
+  ) {
+    throw new TypeError(
+      `RelayConfig.passwordCost must be a power of two from 2**10 to 2**20, got ${value}`,
+    )
+  }
+  return value
 }

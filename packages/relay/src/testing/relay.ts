@@ -36,6 +36,8 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
   const app = await buildServer(
     {
       databasePath: ':memory:',
+      // Fast hashes: what is tested here is the relay, not scrypt's cost (password.test.ts is).
+      passwordCost: 2 ** 12,
       admin: ADMIN,
       sites: [{ id: 'shop' }, { id: 'other' }],
       logger: false,

@@ -12,6 +12,7 @@ import type { AuthStore } from './store.ts'
 export async function ensureAdmin(
   employees: EmployeeService,
   admin: { email: string; password?: string | undefined },
+  hash: (password: string) => Promise<string>,
 ): Promise<string | undefined> {
   if ((await employees.list()).length > 0) return undefined
   const password = admin.password ?? generatePassword()
@@ -19,7 +20,7 @@ export async function ensureAdmin(
     email: admin.email,
     name: 'Admin',
     role: 'admin',
-    passwordHash: await hashPassword(password),
+    passwordHash: await hash(password),
   })
   return admin.password ? undefined : password
 }

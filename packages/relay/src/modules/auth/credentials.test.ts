@@ -128,6 +128,8 @@ describe('operator socket origin', () => {
 
 describe('a password hashed with older scrypt parameters', () => {
   it('is re-hashed with the current ones on the next successful login, and still logs in', async () => {
+    await relay.close()
+    relay = await startRelay({ passwordCost: 2 ** 17 })
     const salt = randomBytes(16)
     const key = scryptSync(ADMIN.password, salt, 64, { N: 16384, r: 8, p: 1 })
     const legacy = `scrypt$16384$8$1$${salt.toString('base64url')}$${key.toString('base64url')}`

@@ -7,7 +7,9 @@ import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
  * caller to store a new one after a successful login.
  * https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html#scrypt
  */
-const N = 2 ** 17
+/** The default N; `RelayConfig.passwordCost` may lower it (tests) or raise it. */
+export const DEFAULT_N = 2 ** 17
+const N = DEFAULT_N
 const R = 8
 const P = 1
 const SALT_LENGTH = 16
@@ -60,9 +62,9 @@ function format(n: number, r: number, p: number, salt: Buffer, key: Buffer): str
  * Hashes a password with scrypt at the current cost and a random 16-byte salt:
  * `scrypt$N$r$p$salt$hash` (base64url). Runs on the thread pool, not the event loop.
  */
-export async function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string, n = N): Promise<string> {
   const salt = randomBytes(SALT_LENGTH)
-  return format(N, R, P, salt, await derive(password, salt, N, R, P))
+  return format(n, R, P, salt, await derive(password, salt, n, R, P))
 }
 
 /**
@@ -82,23 +84,22 @@ export async function verifyPassword(password: string, stored: string): Promise<
  * has verified: true when its N, r, p or salt length is below the current ones, or it is
  * not a `scrypt$N$r$p$salt$hash` string this version can check.
  */
-export function needsRehash(stored: string): boolean {
+export function needsRehash(stored: string, n = N): boolean {
   const parsed = parse(stored)
   if (!parsed) return true
-  return parsed.n < N || parsed.r < R || parsed.p < P || parsed.salt.length < SALT_LENGTH
+  return parsed.n < n || parsed.r < R || parsed.p < P || parsed.salt.length < SALT_LENGTH
 }
 
 /**
  * A hash no password matches, at the current cost: verified against when the email is
  * unknown, so the answer takes as long as for a known one.
  */
-export const DUMMY_PASSWORD_HASH = format(
-  N,
-  R,
-  P,
-  Buffer.alloc(SALT_LENGTH),
-  Buffer.alloc(KEY_LENGTH),
-)
+export const DUMMY_PASSWORD_HASH = dummyPasswordHash(N)
+
+/** `DUMMY_PASSWORD_HASH` at another N (`RelayConfig.passwordCost`). */
+export function dummyPasswordHash(n: number): string {
+  return format(n, R, P, Buffer.alloc(SALT_LENGTH), Buffer.alloc(KEY_LENGTH))
+}
 
 /** A random password for generated admin accounts: 20 url-safe characters. */
 export function generatePassword(): string {

@@ -28,9 +28,13 @@ export const authPlugin = fp(
       employeeStore: options.employeeStore,
       employees: app.employees,
       now: app.config.now,
+      passwordCost: app.config.passwordCost,
     })
     app.decorate('auth', auth)
-    app.decorate('generatedAdminPassword', await ensureAdmin(app.employees, app.config.admin))
+    app.decorate(
+      'generatedAdminPassword',
+      await ensureAdmin(app.employees, app.config.admin, (p) => auth.hashPassword(p)),
+    )
     await auth.purgeExpiredSessions()
     const timer = setInterval(() => {
       auth.purgeExpiredSessions().catch((err) => app.log.warn({ err }, 'session purge failed'))

@@ -5,7 +5,7 @@ import { API_TOKEN_PREFIX, hashToken, randomId, randomToken } from '../../infra/
 import type { EmployeeService } from '../employees/service.ts'
 import type { EmployeeRecord, EmployeeStore } from '../employees/store.ts'
 import {
-  DUMMY_PASSWORD_HASH,
+  dummyPasswordHash,
   generatePassword,
   hashPassword,
   needsRehash,
@@ -48,6 +48,8 @@ export interface AuthServiceOptions {
   employeeStore: EmployeeStore
   employees: EmployeeService
   now: () => number
+  /** scrypt N of new hashes (`RelayConfig.passwordCost`). */
+  passwordCost: number
 }
 
 /**
@@ -56,8 +58,16 @@ export interface AuthServiceOptions {
  */
 export class AuthService {
   private readonly listeners = new Set<(ended: Ended) => void>()
+  private readonly dummyHash: string
 
-  constructor(private readonly options: AuthServiceOptions) {}
+  constructor(private readonly options: AuthServiceOptions) {
+    this.dummyHash = dummyPasswordHash(options.passwordCost)
+  }
+
+  /** A hash of `password` at the relay's scrypt cost. */
+  hashPassword(password: string): Promise<string> {
+    return hashPassword(password, this.options.passwordCost)
+  }
 
   /** `invalid_credentials` for an unknown email or a wrong password (same timing either way). */
   async login(
@@ -67,10 +77,12 @@ export class AuthService {
     const { db, store, employees, now } = this.options
     const employee = await employees.getByEmail(email)
     // Hash even for unknown emails so response time does not reveal which exist.
-    const ok = await verifyPassword(password, employee?.passwordHash ?? DUMMY_PASSWORD_HASH)
+    const ok = await verifyPassword(password, employee?.passwordHash ?? this.dummyHash)
     if (!employee || !ok) throw relayError('invalid_credentials')
     // A hash made with weaker scrypt parameters is replaced now that the password is known.
-    const rehashed = needsRehash(employee.passwordHash) ? await hashPassword(password) : undefined
+    const rehashed = needsRehash(employee.passwordHash, this.options.passwordCost)
+      ? await this.hashPassword(password)
+      : undefined
     const token = randomToken()
     const at = now()
     const expiresAt = at + SESSION_TTL_MS
@@ -93,7 +105,7 @@ export class AuthService {
 
   /** Sets a new password and ends every session of the employee. */
   async setPassword(employeeId: string, password: string): Promise<void> {
-    const passwordHash = await hashPassword(password)
+    const passwordHash = await this.hashPassword(password)
     const { db, store, employeeStore } = this.options
     await db.transaction(async (tx) => {
       await employeeStore.setPasswordHash(tx, employeeId, passwordHash)

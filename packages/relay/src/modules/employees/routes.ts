@@ -9,7 +9,6 @@ import {
 import type { FastifyInstance } from 'fastify'
 import { fieldError, relayError } from '../../infra/errors.ts'
 import { requireAdmin } from '../auth/guards.ts'
-import { hashPassword } from '../auth/password.ts'
 import { toProfile } from './service.ts'
 import type { EmployeePatch } from './store.ts'
 
@@ -33,7 +32,7 @@ export async function employeeRoutes(app: FastifyInstance): Promise<void> {
         email,
         name,
         role,
-        passwordHash: await hashPassword(password),
+        passwordHash: await app.auth.hashPassword(password),
       })
       return reply.code(201).send({ employee: toProfile(employee) })
     },
