@@ -14,7 +14,10 @@ export const ERROR_CODES = {
   hello_required: { status: 400, message: 'The first frame must be hello' },
   hello_repeated: { status: 400, message: 'hello was already received on this socket' },
   hello_timeout: { status: 408, message: 'No hello in time; the socket is closed' },
-  idle_timeout: { status: 408, message: 'Nothing heard from the client in time; the socket is closed' },
+  idle_timeout: {
+    status: 408,
+    message: 'Nothing heard from the client in time; the socket is closed',
+  },
   too_many_connections: {
     status: 429,
     message: 'Too many open sockets from this address; close some and reconnect later',
