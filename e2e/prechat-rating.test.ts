@@ -80,6 +80,9 @@ test('with the pre-chat form enabled, the visitor introduces themself (with cons
   }
 })
 
+/** What the visitor reads once they rated 4 of 5. */
+const RATED = 'You rated the conversation: 4/5'
+
 test('when the operator closes the conversation in the console, the visitor rates it 4 of 5 and the console shows "Rated 4 out of 5"', async () => {
   const operatorPage = await consoleLogin(browser, relay)
   for (const [look, options] of Object.entries(LOOKS)) {
@@ -100,7 +103,7 @@ test('when the operator closes the conversation in the console, the visitor rate
     const rating = page.getByRole('group', { name: 'Rate the conversation' })
     await rating.waitFor({ timeout: 10_000 })
     const log = page.getByRole('log')
-    await expect.poll(() => log.innerText()).toContain('Conversation closed by')
+    await expect.poll(() => log.innerText()).toMatch(/\S closed the conversation/)
     // A closed conversation takes no more messages: the composer gives way to the rating.
     expect(await page.getByRole('textbox', { name: NAMES.message }).count()).toBe(0)
     expect(await rating.getByRole('button', { name: /^Rate \d of 5$/ }).count()).toBe(5)
@@ -113,19 +116,23 @@ test('when the operator closes the conversation in the console, the visitor rate
     await screenshot(page, `rating-${look}`)
 
     await rating.getByRole('button', { name: 'Rate 4 of 5' }).click()
-    // The relay's "Rated 4/5" note is the one confirmation: each fact appears once.
-    await expect.poll(() => log.getByText('Rated 4/5', { exact: true }).count()).toBe(1)
+    // The relay's rating event is the one confirmation: each fact appears once.
+    await expect.poll(() => log.getByText(RATED, { exact: true }).count()).toBe(1)
     expect(await rating.count()).toBe(0)
     expect(await log.innerText()).not.toContain('The operator closed')
-    // The rating note sits centred like "Conversation closed by …", not as the visitor's bubble.
+    // The operator reads both events in the console's words, from the same facts.
+    const consoleLog = operatorPage.getByRole('log', { name: 'Messages' })
+    await expect.poll(() => consoleLog.innerText()).toContain('Rated 4/5')
+    expect(await consoleLog.innerText()).toMatch(/Conversation closed by \S/)
+    // The rating note sits centred like "… closed the conversation", not as the visitor's bubble.
     const lines = await page.getByRole('log').evaluate((log) =>
       [...log.children].map((line) => {
         const box = line.getBoundingClientRect()
         return { text: line.textContent ?? '', center: Math.round(box.left + box.width / 2) }
       }),
     )
-    const closedLine = lines.find((line) => line.text.startsWith('Conversation closed'))
-    const ratedLine = lines.find((line) => line.text === 'Rated 4/5')
+    const closedLine = lines.find((line) => line.text.endsWith(' closed the conversation'))
+    const ratedLine = lines.find((line) => line.text === RATED)
     expect(ratedLine, JSON.stringify(lines)).toBeDefined()
     expect(Math.abs(ratedLine!.center - closedLine!.center)).toBeLessThanOrEqual(2)
     await screenshot(page, `rating-done-${look}`)

@@ -102,14 +102,24 @@ test('on the catalog the invitation shows after 3 s on the site, Reply opens the
   }>(relay, 'GET', '/v1/conversations')
   const conversation = conversations.find((c) => c.lastText?.includes('oolong'))
   expect(conversation?.group).toBe('sales')
-  const events = await adminApi<{ events: { seq: number; kind: string; text: string }[] }>(
-    relay,
-    'GET',
-    `/v1/conversations/${conversation!.id}/events`,
-  )
-  expect(events.events.map((e) => [e.seq, e.kind, e.text])).toEqual([
-    [1, 'system', `Invitation (Gift help on the catalog): ${MESSAGE}`],
-    [2, 'message', 'A gift for my mother, she likes oolong.'],
+  const events = await adminApi<{
+    events: { seq: number; kind: string; text: string; data?: Record<string, string> }[]
+  }>(relay, 'GET', `/v1/conversations/${conversation!.id}/events`)
+  // Stored as facts, not prose, and naming the scenario by id only.
+  expect(events.events.map((e) => [e.seq, e.kind, e.text, e.data])).toEqual([
+    [
+      1,
+      'system',
+      '',
+      {
+        type: 'invitation',
+        scenarioId: 'gift-help',
+        message: MESSAGE,
+        operator: 'Olga',
+        position: 'Tea sommelier',
+      },
+    ],
+    [2, 'message', 'A gift for my mother, she likes oolong.', undefined],
   ])
   await expect
     .poll(async () => {

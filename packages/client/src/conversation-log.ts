@@ -15,7 +15,11 @@ export interface ChatMessage {
   status: 'pending' | 'sent' | 'failed'
   /** The event's kind when it is not a plain `message` (`system`, `form`). */
   kind?: EventKind
-  /** A `form` event's normalised fields (name, phone, email, when, comment, text...). */
+  /**
+   * A `form` event's normalised fields (name, phone, email, when, comment, text...); a `system`
+   * event's facts, a `SystemEventData` by `data.type` (`systemEventData` from
+   * `@parley/protocol` reads them): its `text` is then `''`, and a UI words it.
+   */
   data?: Record<string, string>
 }
 

@@ -127,6 +127,33 @@ test('loadHistory merges loaded events with live ones without duplicates', async
   expect(c.$conversations.get()[0]?.lastText).toBe('four')
 })
 
+test("a system event moves the conversation's seq on but leaves its preview at the last message, as the relay does", async () => {
+  const c = operator()
+  await connected(c)
+  relay.broadcast({ t: 'conversation', conversation: relay.summary('c1') })
+  relay.push('c1', 'Thanks, bye', visitorAuthor)
+  await until(() => expect(c.$conversations.get()[0]?.lastText).toBe('Thanks, bye'))
+  relay.broadcast({
+    t: 'event',
+    conversationId: 'c1',
+    seq: 2,
+    id: 'ec1-2',
+    kind: 'system',
+    author: { kind: 'system' },
+    text: '',
+    data: { type: 'closed', operatorId: 'op1', operator: 'Olga' },
+    at: 5,
+  })
+  await until(() => expect(c.$conversations.get()[0]?.lastSeq).toBe(2))
+  expect(c.$conversations.get()[0]).toMatchObject({ lastText: 'Thanks, bye', updatedAt: 5 })
+  expect(
+    c
+      .messages('c1')
+      .get()
+      .map((m) => m.data?.type ?? m.text),
+  ).toEqual(['Thanks, bye', 'closed'])
+})
+
 test('loadHistory rejects with the relay error code', async () => {
   const fetch = (async () =>
     new Response(JSON.stringify({ code: 'forbidden', message: 'Not allowed' }), {

@@ -131,7 +131,14 @@ export function createOperatorClient(options: OperatorClientOptions): OperatorCl
     const last = added.at(-1)!
     const summary = $conversations.get().find((c) => c.id === conversationId)
     if (summary && last.seq! > summary.lastSeq) {
-      upsert({ ...summary, lastSeq: last.seq!, lastText: last.text, updatedAt: last.at })
+      // As the relay keeps it: a system event (closed, rated, ...) is no message to preview.
+      const text = added.findLast((m) => m.kind !== 'system')?.text
+      upsert({
+        ...summary,
+        lastSeq: last.seq!,
+        ...(text === undefined ? {} : { lastText: text }),
+        updatedAt: last.at,
+      })
     }
     if (added.some((m) => m.author.kind === 'visitor')) setVisitorTyping(conversationId, false)
     refresh(conversationId)

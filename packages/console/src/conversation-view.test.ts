@@ -226,3 +226,37 @@ test('a closed, rated conversation shows the stars and the visitor comment', asy
   expect(queryAllByRole(view(), 'paragraph').map(deepText)).toContain('Slow')
   expect(deepText(getByRole(view(), 'status'))).toBe('')
 })
+
+test('system events read as sentences from their facts, and older ones by their stored text', async () => {
+  client.conversations.set([summary({ id: 'c7', visitorName: 'Fay', status: 'closed' })])
+  const system = { kind: 'system' as const, author: { kind: 'system' as const }, text: '' }
+  client.history.c7 = [
+    message({
+      ...system,
+      seq: 1,
+      data: {
+        type: 'invitation',
+        scenarioId: 'sc_gift',
+        message: 'Looking for a gift?',
+        operator: 'Olga',
+        position: 'Tea sommelier',
+      },
+    }),
+    message({ seq: 2, text: 'Yes, for my mother' }),
+    message({
+      ...system,
+      seq: 3,
+      data: { type: 'closed', operatorId: 'op1', operator: 'Olga' },
+    }),
+    message({ seq: 4, text: '', kind: 'system', data: { type: 'rated', rating: '5' } }),
+    message({ ...system, seq: 5, text: 'Conversation closed by Anna' }),
+  ]
+  await open('Fay')
+  expect(logTexts()).toEqual([
+    'Invitation from Olga, Tea sommelier: Looking for a gift?',
+    'Yes, for my mother',
+    'Conversation closed by Olga',
+    'Rated 5/5',
+    'Conversation closed by Anna',
+  ])
+})

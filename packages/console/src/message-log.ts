@@ -3,6 +3,7 @@ import type { ConversationKind } from '@parley/protocol'
 import { css, html, LitElement, nothing } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
 import { authorLabel, formatTime } from './labels.ts'
+import { systemText } from './system-text.ts'
 import { base } from './theme.ts'
 
 /** How close to the bottom (px) counts as "reading the latest", so new messages scroll in. */
@@ -18,7 +19,8 @@ function formData(message: ChatMessage): Record<string, string> | undefined {
  * `<parley-message-log>`: a conversation's messages in a `role="log"` region, as
  * plain text (never HTML). Keeps the newest message in view while the operator is
  * at the bottom; leaves the scroll alone while they read older messages. A form
- * event (callback request, offline message) shows as a `<parley-form-card>`.
+ * event (callback request, offline message) shows as a `<parley-form-card>`, a system
+ * event (closed, rated, invitation, ...) as a sentence worded from its facts.
  */
 export class ParleyMessageLog extends LitElement {
   static override properties = {
@@ -158,7 +160,7 @@ export class ParleyMessageLog extends LitElement {
       ${
         form
           ? html`<parley-form-card .data=${form} .kind=${this.kind}></parley-form-card>`
-          : html`<p class="text">${message.text}</p>`
+          : html`<p class="text">${message.kind === 'system' ? systemText(message) : message.text}</p>`
       }
     </article>`
   }

@@ -22,7 +22,10 @@ export const Author = Type.Object({
 })
 export type Author = Static<typeof Author>
 
-/** `form`: a submitted callback/offline form; `text` is a readable summary, `data` the fields. */
+/**
+ * `form`: a submitted callback/offline form; `text` is a readable summary, `data` the fields.
+ * `system`: something that happened to the conversation (closed, rated, ...), as `data`.
+ */
 export const EventKind = Type.Union([
   Type.Literal('message'),
   Type.Literal('system'),
@@ -37,9 +40,17 @@ export const ConversationEvent = Type.Object({
   id: Id,
   kind: EventKind,
   author: Author,
+  /**
+   * A message's text; a `form` event's summary for operators. `''` for a `system` event with
+   * `data.type`: a UI words it from `data` in its reader's language. A system event stored
+   * before those (no `data.type`) has only English prose here, shown as it is.
+   */
   text: Type.String(),
   at: Timestamp,
-  /** The normalised fields of a `form` event (name, phone, email, when, comment, ...). */
+  /**
+   * The normalised fields of a `form` event (name, phone, email, when, comment, ...); a
+   * `system` event's facts, a `SystemEventData` (`systemEventData` reads them).
+   */
   data: Type.Optional(Type.Record(Type.String(), Type.String())),
 })
 export type ConversationEvent = Static<typeof ConversationEvent>

@@ -36,6 +36,10 @@ export interface Strings {
   loading: string
   /** The button that replaces the composer once the conversation is closed. */
   newConversation: string
+  /** The note in the log where an operator closed the conversation. */
+  closedBy: (operator: string) => string
+  /** The note in the log where the visitor rated the conversation (`rating`: 1..5). */
+  rated: (rating: string) => string
 }
 
 const en: Strings = {
@@ -66,6 +70,8 @@ const en: Strings = {
   operatorsLeft: 'Our operators have just left. Leave a message and we will get back to you.',
   loading: 'Loading…',
   newConversation: 'Start a new conversation',
+  closedBy: (operator) => `${operator} closed the conversation`,
+  rated: (n) => `You rated the conversation: ${n}/5`,
 }
 
 const ru: Strings = {
@@ -96,6 +102,8 @@ const ru: Strings = {
   operatorsLeft: 'Операторы только что вышли. Оставьте сообщение, и мы свяжемся с вами.',
   loading: 'Загрузка…',
   newConversation: 'Начать новый диалог',
+  closedBy: (operator) => `Оператор ${operator} завершил(а) диалог`,
+  rated: (n) => `Вы оценили диалог: ${n}/5`,
 }
 
 const dictionaries: Record<Locale, Strings> = { en, ru }

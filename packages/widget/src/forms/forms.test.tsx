@@ -203,18 +203,19 @@ async function closedChat(locale: 'en' | 'ru' = 'en') {
   w.button(locale === 'ru' ? 'Открыть чат' : 'Open chat').click()
   const client = await w.client()
   client.reply('Glad to help!')
-  const system = (id: string, text: string) => ({
+  const system = (id: string, data: Record<string, string>) => ({
     key: id,
     id,
     kind: 'system' as const,
     author: { kind: 'system' as const },
-    text,
+    text: '',
+    data,
     at: 0,
     status: 'sent' as const,
   })
   client.$messages.set([
     ...client.$messages.get(),
-    system('e-closed', 'Conversation closed by Anna'),
+    system('e-closed', { type: 'closed', operatorId: 'op_anna', operator: 'Anna' }),
   ])
   client.$conversation.set({
     id: 'conv',
@@ -227,9 +228,12 @@ async function closedChat(locale: 'en' | 'ru' = 'en') {
   })
   const restart = locale === 'ru' ? 'Начать новый диалог' : 'Start a new conversation'
   await vi.waitFor(() => expect(w.queryByRole('button', { name: restart })).not.toBeNull())
-  /** The relay's answer to a rating: the summary and the "Rated n/5" event. */
+  /** The relay's answer to a rating: the summary and the `rated` event. */
   const rated = (n: number) => {
-    client.$messages.set([...client.$messages.get(), system('e-rated', `Rated ${n}/5`)])
+    client.$messages.set([
+      ...client.$messages.get(),
+      system('e-rated', { type: 'rated', rating: String(n) }),
+    ])
     client.$conversation.set({ ...client.$conversation.get()!, rating: n })
   }
   const rating = () => w.queryByRole('group', { name: 'Rate the conversation' })
@@ -264,7 +268,10 @@ test("closing and rating read once each: the relay's events stay in the log, the
   const panel = w.getByRole('dialog', { name: 'Chai & Co' })
   const log = w.getByRole('log', { name: 'Messages' })
   const count = (text: string, where: Element) => where.textContent!.split(text).length - 1
-  expect([count('Conversation closed by Anna', log), count('Rated 4/5', log)]).toEqual([1, 1])
+  expect([
+    count('Anna closed the conversation', log),
+    count('You rated the conversation: 4/5', log),
+  ]).toEqual([1, 1])
   const outsideLog = panel.textContent!.replace(log.textContent!, '')
   expect(outsideLog).not.toMatch(/closed|rated/i)
   expect(w.queryByRole('status')).toBeNull()

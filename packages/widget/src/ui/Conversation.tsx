@@ -19,6 +19,9 @@ interface LogProps {
   messages: readonly ChatMessage[]
 }
 
+/** The relay's invitation event (`data.type`; `data.invitation` in events stored before). */
+const isInvitation = (m: ChatMessage) => m.data?.type === 'invitation' || !!m.data?.invitation
+
 /** The message history: a polite live region, so screen readers announce new messages. */
 export function Log({ t, greeting, invitation, messages }: LogProps) {
   const ref = useRef<HTMLDivElement>(null)
@@ -29,24 +32,34 @@ export function Log({ t, greeting, invitation, messages }: LogProps) {
   return (
     <div ref={ref} class="log" role="log" aria-live="polite" aria-label={t.messages}>
       {/* Once the relay has stored the invitation (below), the local card would repeat it. */}
-      {(!messages.some((m) => m.data?.invitation) && invitation) ||
+      {(!messages.some(isInvitation) && invitation) ||
         (greeting ? (
           <div class="msg msg--operator">
             <p class="text">{greeting}</p>
           </div>
         ) : null)}
       {messages.map((m) => {
-        // The stored invitation reads, for the visitor, as the operator's message it was;
-        // its text names the scenario for operators only.
-        const invite = m.data?.invitation ? m.data : undefined
+        // The stored invitation reads, for the visitor, as the operator's message it was.
+        const invite = isInvitation(m)
         // A system event (closed, rated) is a centred note even when the visitor caused it.
         const side = invite ? 'operator' : m.kind === 'system' ? 'system' : m.author.kind
-        const author = invite ? invite.operator : m.author.name
+        const author = invite ? m.data!.operator : m.author.name
+        // A system event in the visitor's language, from its facts; one stored before them
+        // (no `data.type`) by its text; the invitation by its message.
+        const d = m.data
         return (
           <div key={m.key} class={`msg msg--${side}`} data-status={m.status}>
             {side === 'operator' && author ? <span class="author">{author}</span> : null}
             <p class="text">
-              <MessageText text={invite?.message ?? m.text} />
+              <MessageText
+                text={
+                  d?.type === 'closed'
+                    ? t.closedBy(d.operator!)
+                    : d?.type === 'rated'
+                      ? t.rated(d.rating!)
+                      : (d?.message ?? m.text)
+                }
+              />
             </p>
             {side === 'visitor' && m.status !== 'sent' ? (
               <span class="mark">{m.status === 'pending' ? t.sending : t.failed}</span>

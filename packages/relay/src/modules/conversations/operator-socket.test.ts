@@ -93,15 +93,21 @@ describe('operator socket', () => {
 
   it('closes a conversation: the visitor sees it closed and its next message opens a new one', async () => {
     const { socket: visitor } = await relay.visitor()
-    const { socket: operator } = await relay.operator()
+    const { socket: operator, welcome } = await relay.operator()
     visitor.send({ t: 'send', cid: 'v1', text: 'hello?' })
     const { conversationId } = await visitor.next(ofType('ack'))
     operator.send({ t: 'close', cid: 'x1', conversationId })
     expect(await operator.next(ofType('ack'))).toMatchObject({ cid: 'x1', seq: 2 })
-    expect(await visitor.next(ofType('event', (e) => e.seq === 2))).toMatchObject({
-      kind: 'system',
-      author: { kind: 'system' },
-    })
+    // Who closed it, as facts each UI words in its reader's language: no prose.
+    const event = await visitor.next(ofType('event', (e) => e.seq === 2))
+    expect([event.kind, event.author, event.text, event.data]).toEqual([
+      'system',
+      { kind: 'system' },
+      '',
+      { type: 'closed', operatorId: welcome.operator.id, operator: welcome.operator.name },
+    ])
+    const [stored] = await relay.stores.conversations.eventsAfter(conversationId, 1, 10)
+    expect(stored).toMatchObject({ text: '', data: event.data })
     const closed = await visitor.next(
       ofType('conversation', (f) => f.conversation.status === 'closed'),
     )

@@ -4,6 +4,7 @@ import type {
   Cursor,
   EventFrame,
   ReadFrame,
+  SystemEventData,
   TypingFrame,
 } from '@parley/protocol'
 import type { Outcome, Publication } from '../../infra/bus/outcome.ts'
@@ -86,13 +87,18 @@ export class ConversationService {
     return this.outcome(frame.cid, result)
   }
 
-  /** Closes a conversation with a system event; acked like `send`. */
+  /** Closes a conversation with a `closed` system event (who closed it); acked like `send`. */
   async close(actor: OperatorActor, frame: { cid: string; conversationId: string }) {
     const key = authorKey(actor)
     const earlier = await this.options.store.findEventByCid(key, frame.cid)
     if (earlier) return { ack: toAck(frame.cid, earlier), publish: [] }
     const conversation = await this.authorise(actor, frame.conversationId)
     if (conversation.status === 'closed') throw relayError('conversation_closed')
+    const closed: SystemEventData = {
+      type: 'closed',
+      operatorId: actor.id,
+      operator: actor.name,
+    }
     const result = await this.options.db.transaction((tx) =>
       this.append(tx, {
         id: randomId('e'),
@@ -100,7 +106,8 @@ export class ConversationService {
         authorKey: key,
         author: { kind: 'system' },
         kind: 'system',
-        text: `Conversation closed by ${actor.name}`,
+        text: '',
+        data: closed,
         at: this.options.now(),
         target: { conversationId: frame.conversationId },
         newConversationId: randomId('c'),

@@ -4,6 +4,7 @@ import type {
   EngageEvent,
   Scenario,
   ScenarioAction,
+  SystemEventData,
 } from '@parley/protocol'
 import type { Tx, UnitOfWork } from '../../infra/db/unit-of-work.ts'
 import { relayError } from '../../infra/errors.ts'
@@ -152,16 +153,17 @@ export class Attribution implements OpeningPolicy {
 }
 
 /**
- * The invitation the visitor answered, as operators read it: `Invitation (<scenario name>):
- * <message>`; `data` names the scenario and the operator profile it showed.
+ * The invitation the visitor answered, as it showed to them: its message and operator
+ * profile, and the scenario by id. The scenario's name is internal and this event reaches
+ * the visitor too, so it names the scenario nowhere.
  */
 export function invitationEvent(
   scenario: Scenario,
   action: Extract<ScenarioAction, { message: string }>,
 ): PrefaceEvent {
-  const data: Record<string, string> = {
-    invitation: scenario.id,
-    scenario: scenario.name,
+  const data: SystemEventData = {
+    type: 'invitation',
+    scenarioId: scenario.id,
     message: action.message,
   }
   if (action.operator) data.operator = action.operator.name
@@ -170,7 +172,7 @@ export function invitationEvent(
     id: randomId('e'),
     author: { kind: 'system' },
     kind: 'system',
-    text: `Invitation (${scenario.name}): ${action.message}`,
+    text: '',
     data,
   }
 }

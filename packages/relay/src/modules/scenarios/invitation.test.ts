@@ -41,28 +41,31 @@ describe('the invitation a visitor answers', () => {
       seq: 1,
       kind: 'system',
       author: { kind: 'system' },
-      text: 'Invitation (Gift help): Looking for a gift?',
-      data: {
-        invitation: scenario.id,
-        scenario: 'Gift help',
-        message: 'Looking for a gift?',
-        operator: 'Olga',
-        position: 'Tea sommelier',
-      },
+      text: '',
+    }
+    const data = {
+      type: 'invitation',
+      scenarioId: scenario.id,
+      message: 'Looking for a gift?',
+      operator: 'Olga',
+      position: 'Tea sommelier',
     }
     const forOperator = await operator.next(ofType('event', (f) => f.seq === 1))
     expect(forOperator).toMatchObject(invitation)
+    expect(forOperator.data).toEqual(data)
     expect(await operator.next(ofType('event'))).toMatchObject({
       seq: 2,
       author: { kind: 'visitor' },
       text: 'A gift for my mother',
     })
-    expect(await socket.next(ofType('event'))).toMatchObject(invitation)
+    const forVisitor = await socket.next(ofType('event'))
+    expect(forVisitor).toMatchObject(invitation)
+    expect(forVisitor.data).toEqual(data)
     expect(await socket.next(ofType('event'))).toMatchObject({ seq: 2, id: ack.id })
     const events = await history(ack.conversationId)
-    expect(events.map((e: Frame) => [e.seq, e.kind, e.text])).toEqual([
-      [1, 'system', 'Invitation (Gift help): Looking for a gift?'],
-      [2, 'message', 'A gift for my mother'],
+    expect(events.map((e: Frame) => [e.seq, e.kind, e.text, e.data])).toEqual([
+      [1, 'system', '', data],
+      [2, 'message', 'A gift for my mother', undefined],
     ])
     // Still one conversion and the scenario's group.
     const stats = await call(relay, admin, 'GET', '/v1/admin/sites/shop/scenarios/stats')
@@ -77,12 +80,29 @@ describe('the invitation a visitor answers', () => {
     const { socket } = await relay.visitor()
     const ack = await firstMessage(socket, scenario.id)
     const [first] = await history(ack.conversationId)
-    expect(first).toMatchObject({
-      seq: 1,
-      text: 'Invitation (Catalog helper): Hi, I am Olga',
-      data: { operator: 'Olga' },
+    expect(first).toMatchObject({ seq: 1, text: '' })
+    expect(first.data).toEqual({
+      type: 'invitation',
+      scenarioId: scenario.id,
+      message: 'Hi, I am Olga',
+      operator: 'Olga',
     })
-    expect(first.data).not.toHaveProperty('position')
+  })
+
+  it("never shows the visitor the scenario's name, live or replayed after a reconnect", async () => {
+    const scenario = await createScenario(relay, admin, BUBBLE)
+    const { socket, welcome } = await relay.visitor()
+    const ack = await firstMessage(socket, scenario.id)
+    await socket.next(ofType('event', (f) => f.seq === 2))
+    const again = await relay.visitor({ token: welcome.token })
+    await again.socket.next(ofType('event', (f) => f.seq === 2))
+    const received = [...socket.frames, ...again.socket.frames]
+    const invitations = received.filter((f) => f.t === 'event' && f.data?.type === 'invitation')
+    expect(invitations.map((f) => [f.conversationId, f.seq])).toEqual([
+      [ack.conversationId, 1],
+      [ack.conversationId, 1],
+    ])
+    expect(JSON.stringify(received)).not.toContain('Gift help')
   })
 
   it('is not added without a scenarioId on the message, for actions without a message, or in an open conversation', async () => {

@@ -25,8 +25,3 @@ export function offlineSummary(value: OfflineValue): string {
   const contact = [value.email, value.phone].filter(Boolean).join(', ')
   return `Offline message from ${value.name} (${contact}): ${value.text}`
 }
-
-/** "Rated 4/5: comment" */
-export function rateSummary(rating: number, comment?: string): string {
-  return comment ? `Rated ${rating}/5: ${comment}` : `Rated ${rating}/5`
-}

@@ -8,6 +8,7 @@ import {
   type PrechatFrame,
   type RateFrame,
   type SiteConfig,
+  type SystemEventData,
   validateAttributes,
   validateCallback,
   validateIdentity,
@@ -23,7 +24,7 @@ import type { ConversationService } from '../conversations/service.ts'
 import type { AppendInput } from '../conversations/store.ts'
 import type { SiteService } from '../sites/service.ts'
 import type { SiteRecord } from '../sites/store.ts'
-import { callbackSummary, offlineSummary, rateSummary } from './form-text.ts'
+import { callbackSummary, offlineSummary } from './form-text.ts'
 import type { VisitorProfiles } from './profiles.ts'
 import { verifyIdentityHash } from './start-param.ts'
 import type { ConsentRecord, VisitorPatch } from './store.ts'
@@ -195,8 +196,10 @@ export class VisitorForms {
     if (comment && comment.length > COMMENT_MAX) {
       throw fieldError([{ field: 'comment', code: 'too_long' }])
     }
-    const data: Record<string, string> = { rating: String(frame.rating) }
-    if (comment) data.comment = comment
+    const rating = String(frame.rating)
+    const data: SystemEventData = comment
+      ? { type: 'rated', rating, comment }
+      : { type: 'rated', rating }
     const result = await db.transaction((tx) =>
       conversations.append(tx, {
         id: randomId('e'),
@@ -204,7 +207,7 @@ export class VisitorForms {
         authorKey: authorKey(actor),
         author: authorOf(actor),
         kind: 'system',
-        text: rateSummary(frame.rating, comment),
+        text: '',
         data,
         at: now(),
         target: { conversationId: conversation.id },

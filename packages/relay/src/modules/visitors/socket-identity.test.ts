@@ -166,11 +166,14 @@ describe('rating', () => {
         ratingComment: 'quick, thanks',
       },
     })
-    expect(await operator.next(ofType('event', (f) => f.seq === 3))).toMatchObject({
-      kind: 'system',
-      text: 'Rated 4/5: quick, thanks',
-      data: { rating: '4', comment: 'quick, thanks' },
-    })
+    const rated = await operator.next(ofType('event', (f) => f.seq === 3))
+    expect([rated.kind, rated.text, rated.data]).toEqual([
+      'system',
+      '',
+      { type: 'rated', rating: '4', comment: 'quick, thanks' },
+    ])
+    const [stored] = await relay.stores.conversations.eventsAfter(conversationId, 2, 10)
+    expect(stored).toMatchObject({ text: '', data: rated.data })
     socket.send({ t: 'rate', cid: 'r2', conversationId, rating: 1 })
     expect(await socket.next(ofType('ack', (f) => f.cid === 'r2'))).toEqual(ack)
     expect((await relay.app.conversations.get(conversationId))?.rating).toBe(4)

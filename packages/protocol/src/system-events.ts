@@ -1,0 +1,88 @@
+import { type Static, Type } from '@sinclair/typebox'
+import { type ConversationEvent, Id } from './common.ts'
+
+/**
+ * What a `system` event says, as facts: `ConversationEvent.data` with a `type`. The relay
+ * writes no prose for these (`text` is `''`); each UI words them in its reader's language.
+ * Every value is a string, so the facts fit `data` (a string map) as they are and a UI reads
+ * them without parsing. An operator is named by `operator` (the name to show) and
+ * `operatorId` throughout.
+ */
+
+/** An operator closed the conversation: `operator` is their name, `operatorId` their id. */
+export const ClosedEventData = Type.Object({
+  type: Type.Literal('closed'),
+  operatorId: Id,
+  operator: Type.String(),
+})
+
+/** The visitor rated the closed conversation (`rating`: `'1'`..`'5'`). */
+export const RatedEventData = Type.Object({
+  type: Type.Literal('rated'),
+  rating: Type.String({ pattern: '^[1-5]$' }),
+  comment: Type.Optional(Type.String()),
+})
+
+/**
+ * The engagement invitation the visitor answered, as it showed: its message and the operator
+ * profile on it (`operator` is that profile's name, not an employee). It names the scenario by
+ * id only: its name is internal, and the visitor receives this event too.
+ */
+export const InvitationEventData = Type.Object({
+  type: Type.Literal('invitation'),
+  scenarioId: Id,
+  message: Type.String(),
+  operator: Type.Optional(Type.String()),
+  position: Type.Optional(Type.String()),
+})
+
+/** An operator took the conversation (routing, or an operator answering it). */
+export const AssignedEventData = Type.Object({
+  type: Type.Literal('assigned'),
+  operatorId: Id,
+  operator: Type.String(),
+})
+
+/**
+ * The conversation was handed on: to an operator (`operator`, their name, and `operatorId`),
+ * to a routing group (`group`), or both; `from`/`fromId` is the operator who had it, if any.
+ */
+export const TransferredEventData = Type.Object({
+  type: Type.Literal('transferred'),
+  operatorId: Type.Optional(Id),
+  operator: Type.Optional(Type.String()),
+  group: Type.Optional(Type.String()),
+  fromId: Type.Optional(Id),
+  from: Type.Optional(Type.String()),
+})
+
+/** The facts of a `system` event, told apart by `type`. */
+export const SystemEventData = Type.Union([
+  ClosedEventData,
+  RatedEventData,
+  InvitationEventData,
+  AssignedEventData,
+  TransferredEventData,
+])
+export type SystemEventData = Static<typeof SystemEventData>
+export type SystemEventType = SystemEventData['type']
+
+const TYPES: Record<SystemEventType, true> = {
+  closed: true,
+  rated: true,
+  invitation: true,
+  assigned: true,
+  transferred: true,
+}
+
+/**
+ * A `system` event's facts, or `undefined` for any other kind and for a system event stored
+ * before the relay wrote them (its prose is in `text`, which a UI then shows as it is).
+ */
+export function systemEventData(
+  event: Pick<ConversationEvent, 'data'> & { kind?: ConversationEvent['kind'] | undefined },
+): SystemEventData | undefined {
+  const type = event.data?.type
+  if (event.kind !== 'system' || type === undefined || !Object.hasOwn(TYPES, type)) return undefined
+  return event.data as SystemEventData
+}
