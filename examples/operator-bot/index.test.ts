@@ -36,3 +36,25 @@ test('the bot answers each new visitor message once and logs what it did', async
     'answered in c1 (seq 2)',
   ])
 })
+
+test('the bot does not answer a visitor’s system event, such as a rating', async () => {
+  const relay = await FakeRelay.start()
+  relay.apiToken = 'bot-token'
+  const bot = startBot({
+    url: relay.url,
+    apiToken: 'bot-token',
+    reply: (message) => `echo: ${message.text}`,
+    log: () => {},
+  })
+  stop = async () => {
+    bot.destroy()
+    await relay.close()
+  }
+  await until(() => expect(bot.$status.get()).toBe('connected'))
+  relay.clock = () => Date.now()
+  const rated = relay.append('c1', '', { kind: 'visitor' }, 'system')
+  relay.broadcast({ t: 'event', ...rated, data: { type: 'rated', rating: '5' } })
+  relay.push('c1', 'Thanks!', { kind: 'visitor' })
+  await until(() => expect(relay.frames('send')).toHaveLength(1))
+  expect(relay.frames('send')[0]).toMatchObject({ conversationId: 'c1', text: 'echo: Thanks!' })
+})

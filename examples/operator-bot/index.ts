@@ -39,7 +39,9 @@ export function startBot({
   )
   client.on('error', ({ error }) => log(`error ${error.code}: ${error.message}`))
   client.on('event', ({ conversationId, message }) => {
-    if (message.author.kind !== 'visitor' || message.at < since || answered.has(message.key)) return
+    // A visitor's words: messages and forms, not system events (a rating is one; its text is '').
+    const words = message.author.kind === 'visitor' && message.kind !== 'system'
+    if (!words || message.at < since || answered.has(message.key)) return
     answered.add(message.key)
     log(`visitor in ${conversationId}: ${message.text}`)
     client.markRead(conversationId, message.seq ?? 0)
