@@ -165,7 +165,20 @@ export const LOOKS = {
 export type Look = keyof typeof LOOKS
 
 /** Logs the admin in over REST and returns the session cookie (`name=value`). */
-export async function adminCookie(relay: Relay): Promise<string> {
+const adminCookies = new WeakMap<Relay, Promise<string>>()
+
+/** The admin's session cookie for this relay, logged in once (a login costs a 2^17 scrypt). */
+export function adminCookie(relay: Relay): Promise<string> {
+  let cookie = adminCookies.get(relay)
+  if (!cookie) {
+    cookie = logIn(relay)
+    cookie.catch(() => adminCookies.delete(relay))
+    adminCookies.set(relay, cookie)
+  }
+  return cookie
+}
+
+async function logIn(relay: Relay): Promise<string> {
   const login = await fetch(`${relay.url}/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

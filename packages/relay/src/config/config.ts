@@ -105,10 +105,10 @@ export interface RelayConfig {
   /** Timers, for tests. @default the global setTimeout/clearTimeout */
   timers?: Timers
   /**
-   * HTTP request limits. `login` is counted per client address and per account (email), so
-   * guessing one password costs the same from many addresses; `forms` (the callback/offline
+   * HTTP request limits. Failed logins are counted per client address and per account
+   * (email), so guessing one password costs the same from many addresses; `forms` (the callback/offline
    * fallback) and `engage` per client address.
-   * @default login 20/min per address and 10 per 15 min per account; forms 10/min; engage 600/min
+   * @default failed logins 20/min per address and 10 per 15 min per account; forms 10/min; engage 600/min
    */
   requestLimits?: Partial<RequestLimits>
   /** Most events replayed per conversation for one cursor. @default 500 */

@@ -15,6 +15,18 @@ const login = (email: string, password: string, ip?: string) =>
   })
 
 describe('request limits', () => {
+  it('never counts successful logins: an operator may log in as often as they like', async () => {
+    relay = await startRelay({
+      requestLimits: {
+        loginPerAddress: { max: 2, windowMs: 60_000 },
+        loginPerAccount: { max: 2, windowMs: 60_000 },
+      },
+    })
+    for (let i = 0; i < 5; i++) expect((await login(ADMIN.email, ADMIN.password)).status).toBe(200)
+    expect((await login(ADMIN.email, 'wrong')).status).toBe(401)
+    expect((await login(ADMIN.email, ADMIN.password)).status).toBe(200)
+  })
+
   it('refuses login past the per-address limit with rate_limited and Retry-After, before hashing', async () => {
     relay = await startRelay({
       requestLimits: { loginPerAddress: { max: 3, windowMs: 60_000 } },

@@ -32,3 +32,33 @@ export function rateLimited(
     throw relayError('rate_limited', `Too many ${what}; try again in ${result.ttlInSeconds} s`)
   }
 }
+
+/**
+ * A limit on failures (wrong passwords): `check` refuses once `rule.max` failures were
+ * counted under the key within the window, `fail` counts one. Successes never count, so
+ * people who log in often are never locked out; a guesser is.
+ */
+export function failureLimit(
+  app: FastifyInstance,
+  what: string,
+  rule: RateRule,
+  key: (request: FastifyRequest) => string | undefined,
+) {
+  const limiter = app.createRateLimit({
+    max: rule.max,
+    timeWindow: rule.windowMs,
+    keyGenerator: (request: FastifyRequest) => `${what}:${key(request) ?? ''}`,
+  })
+  return {
+    check: async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+      if (key(request) === undefined) return
+      const result = await limiter(request, { increment: false })
+      if (result.isAllowed || result.remaining > 0) return
+      reply.header('retry-after', String(Math.max(1, result.ttlInSeconds)))
+      throw relayError('rate_limited', `Too many ${what}; try again in ${result.ttlInSeconds} s`)
+    },
+    fail: async (request: FastifyRequest): Promise<void> => {
+      if (key(request) !== undefined) await limiter(request)
+    },
+  }
+}

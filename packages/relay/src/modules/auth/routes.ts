@@ -7,8 +7,8 @@ import {
   type LoginReply,
 } from '@parley/protocol'
 import type { FastifyInstance } from 'fastify'
-import { relayError } from '../../infra/errors.ts'
-import { rateLimited } from '../../infra/http/rate-limit.ts'
+import { isRelayError, relayError } from '../../infra/errors.ts'
+import { failureLimit } from '../../infra/http/rate-limit.ts'
 import { toProfile } from '../employees/service.ts'
 import { requireAdmin, requireEmployee } from './guards.ts'
 import { SESSION_COOKIE } from './service.ts'
@@ -16,19 +16,28 @@ import { SESSION_COOKIE } from './service.ts'
 /** `POST /v1/auth/login`, `POST /v1/auth/logout`, `GET /v1/auth/me`; admin: API tokens. */
 export async function authRoutes(app: FastifyInstance): Promise<void> {
   const { auth, config } = app
-  // Counted before the password is hashed, so a flood costs no scrypt.
+  // Wrong passwords are counted per address and per account; past either limit a login is
+  // refused before the password is hashed (no scrypt for a flood). Successes never count.
   const limits = [
-    rateLimited(app, 'login attempts', config.requestLimits.loginPerAddress, (r) => r.ip),
-    rateLimited(app, 'login attempts for this account', config.requestLimits.loginPerAccount, (r) =>
+    failureLimit(app, 'failed logins', config.requestLimits.loginPerAddress, (r) => r.ip),
+    failureLimit(app, 'failed logins for this account', config.requestLimits.loginPerAccount, (r) =>
       (r.body as Partial<LoginBody> | undefined)?.email?.toLowerCase(),
     ),
   ]
 
   app.post<{ Body: LoginBody; Reply: LoginReply }>(
     '/v1/auth/login',
-    { schema: { body: LoginBodySchema }, preHandler: limits },
+    { schema: { body: LoginBodySchema }, preHandler: limits.map((limit) => limit.check) },
     async (request, reply) => {
-      const session = await auth.login(request.body.email, request.body.password)
+      let session: Awaited<ReturnType<typeof auth.login>>
+      try {
+        session = await auth.login(request.body.email, request.body.password)
+      } catch (error) {
+        if (isRelayError(error) && error.code === 'invalid_credentials') {
+          for (const limit of limits) await limit.fail(request)
+        }
+        throw error
+      }
       reply.setCookie(SESSION_COOKIE, session.token, {
         httpOnly: true,
         sameSite: 'strict',
