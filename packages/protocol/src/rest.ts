@@ -1,28 +1,34 @@
 import { type Static, Type } from '@sinclair/typebox'
-import type { ConversationEvent, ConversationSummary } from './common.ts'
-import type { PrechatField } from './forms/fields.ts'
-import type { WorkingHours } from './forms/hours.ts'
-import type { AgreementTemplate } from './forms/legal.ts'
-import type { OperatorProfile } from './operator.ts'
 import { Role } from './operator.ts'
-import type { Scenario, ScenarioSettings } from './scenario.ts'
-import {
-  CallbackRequest,
-  EngageEvent,
-  OfflineRequest,
-  PageInfo,
-  type VisitRegion,
-} from './visitor.ts'
+import { Scenario, ScenarioSettings } from './scenario.ts'
+import { CallbackRequest, EngageEvent, OfflineRequest, PageInfo } from './visitor.ts'
+
+/*
+ * What the relay's REST API takes: path parameters, query strings and bodies. Fastify checks
+ * them against these schemas (400 `bad_request`) unless a route says otherwise; the replies
+ * are in `rest-replies.ts`.
+ */
+
+/** `:site` in `/v1/sites/:site/...` and `/v1/admin/sites/:site/...`. */
+export const SiteParams = Type.Object({ site: Type.String({ description: 'The site id' }) })
+export type SiteParams = Static<typeof SiteParams>
+
+/** `:id` of an employee, an API token or a conversation. */
+export const IdParams = Type.Object({ id: Type.String() })
+export type IdParams = Static<typeof IdParams>
+
+/** `/v1/admin/sites/:site/scenarios/:id`. */
+export const ScenarioParams = Type.Object({
+  site: Type.String({ description: 'The site id' }),
+  id: Type.String({ description: 'The scenario id' }),
+})
+export type ScenarioParams = Static<typeof ScenarioParams>
 
 export const LoginBody = Type.Object({
   email: Type.String({ minLength: 3, maxLength: 254 }),
   password: Type.String({ minLength: 1, maxLength: 1024 }),
 })
 export type LoginBody = Static<typeof LoginBody>
-
-export interface LoginReply {
-  operator: OperatorProfile
-}
 
 export const CreateEmployeeBody = Type.Object({
   email: Type.String({ minLength: 3, maxLength: 254, pattern: '^[^@\\s]+@[^@\\s]+$' }),
@@ -36,101 +42,6 @@ export const CreateApiTokenBody = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 120 }),
 })
 export type CreateApiTokenBody = Static<typeof CreateApiTokenBody>
-
-/** The token itself is shown once, here; the relay keeps only its hash. */
-export interface CreateApiTokenReply {
-  id: string
-  name: string
-  token: string
-}
-
-export interface ConversationListReply {
-  conversations: ConversationSummary[]
-}
-
-export interface ConversationEventsReply {
-  conversation: ConversationSummary
-  events: ConversationEvent[]
-}
-
-/** What the widget boots from: `GET /v1/sites/:site/config` (with ETag). */
-export interface SiteConfig {
-  siteId: string
-  name: string
-  /** Changes whenever anything below changes; also announced in `welcome`. */
-  configVersion: string
-  locale: 'ru' | 'en'
-  /** `consent`: nothing stored and no socket until the visitor interacts. */
-  storage: 'consent' | 'always'
-  theme: { accent: string; position: 'right' | 'left' }
-  chat: { title: string; greeting: string }
-  /** The floating omni-button. */
-  button: ButtonConfig
-  /** Which channels the omni-button offers. */
-  channels: ChannelsConfig
-  /** `null`: always open. */
-  workingHours: WorkingHours | null
-  prechat: PrechatConfig
-  /** `null` when the site has no agreement template yet (forms cannot be submitted). */
-  agreement: AgreementRef | null
-  identityVerification: IdentityVerification
-  /** The site's enabled engagement scenarios, in priority-tie order (absent from older relays). */
-  scenarios?: Scenario[]
-  /** @default { minGapSeconds: 0 } */
-  scenarioSettings?: ScenarioSettings
-}
-
-export interface ButtonConfig {
-  label: string
-  position: 'right' | 'left'
-  /** Pixels from the side. */
-  offsetX: number
-  /** Pixels from the bottom. */
-  offsetY: number
-  /** CSS hex colour, e.g. `#0b7a75`. */
-  color: string
-}
-
-/**
- * Messenger deep links: `https://t.me/<telegram>?start=<p>`, `https://vk.me/<vk>?ref=<p>`,
- * `viber://pa?chatURI=<viber>&context=<p>` with p = `welcome.startParam`.
- */
-export interface ChannelsConfig {
-  chat: boolean
-  callback: boolean
-  /** Telegram bot username. */
-  telegram?: string
-  /** VK community id or short name. */
-  vk?: string
-  /** Viber bot URI. */
-  viber?: string
-}
-
-export interface PrechatConfig {
-  /** @default false */
-  enabled: boolean
-  fields: PrechatField[]
-}
-
-/** The current agreement: consent frames must carry this `version`. */
-export interface AgreementRef {
-  /** First 16 hex of SHA-256 of the rendered ru text. */
-  version: string
-  /** The relay's HTML page: `GET /v1/sites/:site/agreement?lang=`. */
-  url: string
-}
-
-/** `required`: `identify` without a valid HMAC is refused with `identity_unverified`. */
-export type IdentityVerification = 'off' | 'required'
-
-/** `GET /v1/sites/:site/presence` (not cached). */
-export interface PresenceReply {
-  operatorsOnline: number
-  /** `operatorsOnline > 0` and within working hours. */
-  available: boolean
-  /** The visitor's region, looked up from the request's IP; absent when unknown. */
-  region?: VisitRegion
-}
 
 const FallbackExtra = Type.Object({
   /** The visitor token from `welcome` or an earlier fallback reply; absent: a new visitor. */
@@ -150,35 +61,6 @@ export type CallbackFallbackBody = Static<typeof CallbackFallbackBody>
 /** `POST /v1/sites/:site/offline` (HTTP fallback): the `offline` frame's fields without `t`. */
 export const OfflineFallbackBody = Type.Composite([Type.Omit(OfflineRequest, ['t']), FallbackExtra])
 export type OfflineFallbackBody = Static<typeof OfflineFallbackBody>
-
-/** Reply of `POST /v1/sites/:site/callback|offline`; `token` only when the body had none. */
-export interface FormReply {
-  cid: string
-  id: string
-  conversationId: string
-  seq: number
-  at: number
-  token?: string
-}
-
-/** `GET /v1/admin/sites/:site` and the reply of `PUT`. The identity secret is never returned. */
-export interface SiteSettings {
-  siteId: string
-  name: string
-  locale: 'ru' | 'en'
-  storage: 'consent' | 'always'
-  allowedOrigins: string[]
-  theme: { accent: string; position: 'right' | 'left' }
-  chat: { title: string; greeting: string }
-  button: ButtonConfig
-  channels: ChannelsConfig
-  workingHours: WorkingHours | null
-  prechat: PrechatConfig
-  agreementTemplate: AgreementTemplate | null
-  agreement: AgreementRef | null
-  identityVerification: IdentityVerification
-  identitySecretSet: boolean
-}
 
 const Hex = (max: number) => Type.String({ maxLength: max })
 const Span = Type.Union([Type.Tuple([Hex(5), Hex(5)]), Type.Null()])
@@ -301,43 +183,52 @@ export const EngageBody = Type.Object({
 })
 export type EngageBody = Static<typeof EngageBody>
 
-/** Reply of `POST /v1/sites/:site/engage`, like an `ack` frame without `t`. */
-export interface EngageReply {
-  cid?: string
-  id: string
-  at: number
-}
+/** `GET /v1/sites/:site/agreement?lang=`: `ru` or `en` (a longer tag such as `en-GB` is cut). */
+export const AgreementQuery = Type.Object({
+  lang: Type.Optional(
+    Type.String({ description: "`ru` or `en`; anything else: the site's locale" }),
+  ),
+})
+export type AgreementQuery = Static<typeof AgreementQuery>
 
-/** `GET /v1/admin/sites/:site/scenarios`. */
-export interface ScenarioListReply {
-  scenarios: Scenario[]
-  settings: ScenarioSettings
-}
+/** `GET /v1/conversations?limit=`: the most recently updated first. */
+export const ConversationListQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+})
+export type ConversationListQuery = Static<typeof ConversationListQuery>
 
-/** One scenario's counts in `GET /v1/admin/sites/:site/scenarios/stats?from=&to=`. */
-export interface ScenarioStats {
-  scenarioId: string
-  /** Absent when the scenario was deleted since. */
-  name?: string
-  impressions: number
-  clicks: number
-  dismissals: number
-  /** Conversations started within the session after an impression (or naming the scenario). */
-  conversions: { chat: number; callback: number; offline: number; total: number }
-  /** `conversions.total / impressions`; 0 without impressions. */
-  conversionRate: number
-}
+/** `GET /v1/conversations/:id/events?after=&limit=`: events with `seq > after`, oldest first. */
+export const ConversationEventsQuery = Type.Object({
+  after: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
+})
+export type ConversationEventsQuery = Static<typeof ConversationEventsQuery>
 
-export interface ScenarioStatsReply {
-  /** Epoch ms, inclusive. */
-  from: number
-  /** Epoch ms, exclusive. */
-  to: number
-  scenarios: ScenarioStats[]
-}
+const TimeBound = (description: string) =>
+  Type.Optional(Type.String({ description: `${description}: epoch ms or an ISO 8601 date` }))
 
-export interface HealthReply {
-  status: 'ok' | 'shutting_down'
-  version: string
-  protocol: number
-}
+/** `GET /v1/admin/sites/:site/scenarios/stats?from=&to=`. */
+export const ScenarioStatsQuery = Type.Object({
+  from: TimeBound('Inclusive; default: the beginning'),
+  to: TimeBound('Exclusive; default: now'),
+})
+export type ScenarioStatsQuery = Static<typeof ScenarioStatsQuery>
+
+/**
+ * `POST /v1/admin/sites/:site/scenarios` and `PUT .../scenarios/:id`: a scenario without its
+ * ids (they come from the URL; any in the body are ignored). The relay checks it itself,
+ * field by field: 400 `field_invalid` with a JSON pointer per failed field
+ * (`/conditions/all/0/seconds`), so Fastify does not check it against this schema first.
+ */
+export const ScenarioBody = Type.Omit(Scenario, ['id', 'siteId'], {
+  description:
+    'Checked field by field by the relay: 400 `field_invalid` names each failed field by its ' +
+    'JSON pointer (`/conditions/all/0/seconds`); unknown keys are dropped.',
+})
+export type ScenarioBody = Static<typeof ScenarioBody>
+
+/** `PUT /v1/admin/sites/:site/scenario-settings`, checked like `ScenarioBody`. */
+export const ScenarioSettingsBody = Type.Composite([ScenarioSettings], {
+  description: 'Checked field by field by the relay: 400 `field_invalid` with JSON pointers.',
+})
+export type ScenarioSettingsBody = Static<typeof ScenarioSettingsBody>

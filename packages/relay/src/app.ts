@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import { type RelayConfig, resolveConfig } from './config/config.ts'
 import { MemoryBus } from './infra/bus/memory.ts'
 import { healthRoutes } from './infra/http/health.ts'
+import { openapiPlugin } from './infra/http/openapi.ts'
 import { staticRoutes } from './infra/http/static.ts'
 import { infraPlugin } from './infra/plugin.ts'
 import { createMaxmindLookup } from './infra/region/maxmind.ts'
@@ -62,6 +63,7 @@ export async function buildServer(
       regionLookup,
       region: createRegionResolver({ lookup: regionLookup, header: geoip.header }),
     })
+    await app.register(openapiPlugin)
 
     await app.register(employeesPlugin, { store: stores.employees })
     await app.register(authPlugin, { store: stores.auth, employeeStore: stores.employees })

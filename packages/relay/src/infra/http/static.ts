@@ -32,10 +32,12 @@ export async function staticRoutes(app: FastifyInstance): Promise<void> {
       reply.header('cross-origin-resource-policy', 'cross-origin')
     },
   })
+  // Files and redirects are not part of the REST API document (`@fastify/static` hides its own).
+  const hide = { schema: { hide: true } }
   const hasConsole = await serve(staticDirs.console, '/console/')
-  if (hasConsole) app.get('/console', (_request, reply) => reply.redirect('/console/', 301))
+  if (hasConsole) app.get('/console', hide, (_request, reply) => reply.redirect('/console/', 301))
   const hasDemo = demo ? await serve(staticDirs.demoSite, '/') : false
   if (!hasDemo && hasConsole) {
-    app.get('/', (_request, reply) => reply.redirect('/console/'))
+    app.get('/', hide, (_request, reply) => reply.redirect('/console/'))
   }
 }

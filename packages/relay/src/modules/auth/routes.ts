@@ -1,20 +1,26 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import {
-  type CreateApiTokenBody,
-  type CreateApiTokenReply,
-  CreateApiTokenBody as CreateApiTokenSchema,
-  type LoginBody,
-  LoginBody as LoginBodySchema,
-  type LoginReply,
+  ApiTokenListReply,
+  CreateApiTokenBody,
+  CreateApiTokenReply,
+  IdParams,
+  LoginBody,
+  LoginReply,
 } from '@parley/protocol'
+import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { isRelayError, relayError } from '../../infra/errors.ts'
+import { EMPLOYEE, errors, noContent, PUBLIC, withHeaders } from '../../infra/http/openapi.ts'
 import { failureLimit } from '../../infra/http/rate-limit.ts'
 import { toProfile } from '../employees/service.ts'
 import { requireAdmin, requireEmployee } from './guards.ts'
 import { SESSION_COOKIE } from './service.ts'
 
+const tags = ['auth']
+
 /** `POST /v1/auth/login`, `POST /v1/auth/logout`, `GET /v1/auth/me`; admin: API tokens. */
-export async function authRoutes(app: FastifyInstance): Promise<void> {
+export async function authRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { auth, config } = app
   // Wrong passwords are counted per address and per account; past either limit a login is
   // refused before the password is hashed (no scrypt for a flood). Successes never count.
@@ -25,9 +31,27 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     ),
   ]
 
-  app.post<{ Body: LoginBody; Reply: LoginReply }>(
+  app.post(
     '/v1/auth/login',
-    { schema: { body: LoginBodySchema }, preHandler: limits.map((limit) => limit.check) },
+    {
+      schema: {
+        operationId: 'login',
+        summary: 'Log in to the console',
+        description: `Sets the \`${SESSION_COOKIE}\` session cookie (HttpOnly, SameSite=Strict). Limited per address and per account.`,
+        tags,
+        security: PUBLIC,
+        body: LoginBody,
+        response: {
+          200: withHeaders(LoginReply, {
+            'set-cookie': {
+              description: `\`${SESSION_COOKIE}=<session>\`; HttpOnly; SameSite=Strict`,
+            },
+          }),
+          ...errors('bad_request', 'invalid_credentials', 'frame_too_large', 'rate_limited'),
+        },
+      },
+      preHandler: limits.map((limit) => limit.check),
+    },
     async (request, reply) => {
       let session: Awaited<ReturnType<typeof auth.login>>
       try {
@@ -49,37 +73,107 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     },
   )
 
-  app.post('/v1/auth/logout', async (request, reply) => {
-    const token = request.cookies[SESSION_COOKIE]
-    if (token) await auth.logout(token)
-    reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict' })
-    return reply.code(204).send()
-  })
+  app.post(
+    '/v1/auth/logout',
+    {
+      schema: {
+        operationId: 'logout',
+        summary: 'End the session',
+        description: 'Ends the session of the cookie, if any, and clears the cookie.',
+        tags,
+        // The cookie is optional: without one there is nothing to end.
+        security: [{ session: [] }, {}],
+        response: {
+          204: withHeaders(noContent('Logged out'), {
+            'set-cookie': { description: `Clears \`${SESSION_COOKIE}\`` },
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const token = request.cookies[SESSION_COOKIE]
+      if (token) await auth.logout(token)
+      reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict' })
+      return reply.code(204).send()
+    },
+  )
 
-  app.get<{ Reply: LoginReply }>(
+  app.get(
     '/v1/auth/me',
-    { preHandler: requireEmployee(app) },
+    {
+      schema: {
+        operationId: 'me',
+        summary: 'Who is logged in',
+        tags,
+        security: EMPLOYEE,
+        response: { 200: LoginReply, ...errors('unauthorized') },
+      },
+      preHandler: requireEmployee(app),
+    },
     async (request) => ({ operator: toProfile(request.employee!) }),
   )
 
   const admin = requireAdmin(app)
+  const adminErrors = ['unauthorized', 'forbidden'] as const
 
-  app.post<{ Body: CreateApiTokenBody; Reply: CreateApiTokenReply }>(
+  app.post(
     '/v1/admin/tokens',
-    { preHandler: admin, schema: { body: CreateApiTokenSchema } },
+    {
+      schema: {
+        operationId: 'createApiToken',
+        summary: 'Create an API token',
+        description: 'Admin only. The token acts as the admin who created it.',
+        tags,
+        security: EMPLOYEE,
+        body: CreateApiTokenBody,
+        response: {
+          201: Type.Composite([CreateApiTokenReply], {
+            description: 'Created; the token is shown once',
+          }),
+          ...errors('bad_request', ...adminErrors, 'frame_too_large'),
+        },
+      },
+      preHandler: admin,
+    },
     async (request, reply) => {
       const { id, name, token } = await auth.createApiToken(request.employee!.id, request.body.name)
       return reply.code(201).send({ id, name, token })
     },
   )
 
-  app.get('/v1/admin/tokens', { preHandler: admin }, async () => ({
-    tokens: await auth.listApiTokens(),
-  }))
+  app.get(
+    '/v1/admin/tokens',
+    {
+      schema: {
+        operationId: 'listApiTokens',
+        summary: 'List the API tokens',
+        description: 'Admin only. Never the secrets.',
+        tags,
+        security: EMPLOYEE,
+        response: { 200: ApiTokenListReply, ...errors(...adminErrors) },
+      },
+      preHandler: admin,
+    },
+    async () => ({ tokens: await auth.listApiTokens() }),
+  )
 
-  app.delete<{ Params: { id: string } }>(
+  app.delete(
     '/v1/admin/tokens/:id',
-    { preHandler: admin },
+    {
+      schema: {
+        operationId: 'revokeApiToken',
+        summary: 'Revoke an API token',
+        description: 'Admin only. Operator sockets opened with it close.',
+        tags,
+        security: EMPLOYEE,
+        params: IdParams,
+        response: {
+          204: noContent('Revoked'),
+          ...errors(...adminErrors, 'token_not_found'),
+        },
+      },
+      preHandler: admin,
+    },
     async (request, reply) => {
       if (!(await auth.revokeApiToken(request.params.id))) throw relayError('token_not_found')
       return reply.code(204).send()

@@ -1,42 +1,67 @@
-import type { ConversationEventsReply, ConversationListReply } from '@parley/protocol'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import {
+  ConversationEventsQuery,
+  ConversationEventsReply,
+  ConversationListQuery,
+  ConversationListReply,
+  IdParams,
+} from '@parley/protocol'
 import type { FastifyInstance } from 'fastify'
+import { EMPLOYEE, errors } from '../../infra/http/openapi.ts'
 import { requireEmployee } from '../auth/guards.ts'
 
-const listQuery = {
-  type: 'object',
-  properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
-} as const
-
-const eventsQuery = {
-  type: 'object',
-  properties: {
-    after: { type: 'integer', minimum: 0, default: 0 },
-    limit: { type: 'integer', minimum: 1, maximum: 1000, default: 200 },
-  },
-} as const
+const common = { tags: ['conversations'], security: EMPLOYEE }
 
 /** History for operators: conversation list and each conversation's events. */
-export async function conversationRoutes(app: FastifyInstance): Promise<void> {
+export async function conversationRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { conversations } = app
   const preHandler = requireEmployee(app)
 
-  app.get<{ Querystring: { limit: number }; Reply: ConversationListReply }>(
+  app.get(
     '/v1/conversations',
-    { preHandler, schema: { querystring: listQuery } },
-    async (request) => ({ conversations: await conversations.list(request.query.limit) }),
+    {
+      schema: {
+        ...common,
+        operationId: 'listConversations',
+        summary: 'The most recently updated conversations',
+        description: 'Any employee.',
+        querystring: ConversationListQuery,
+        response: { 200: ConversationListReply, ...errors('bad_request', 'unauthorized') },
+      },
+      preHandler,
+    },
+    // The schema's default fills `limit` in.
+    async (request) => ({ conversations: await conversations.list(request.query.limit!) }),
   )
 
-  app.get<{
-    Params: { id: string }
-    Querystring: { after: number; limit: number }
-    Reply: ConversationEventsReply
-  }>(
+  app.get(
     '/v1/conversations/:id/events',
-    { preHandler, schema: { querystring: eventsQuery } },
+    {
+      schema: {
+        ...common,
+        operationId: 'getConversationEvents',
+        summary: 'A conversation and its events after `after`',
+        description: 'Any employee. Page with `after` = the last `seq` received.',
+        params: IdParams,
+        querystring: ConversationEventsQuery,
+        response: {
+          200: ConversationEventsReply,
+          ...errors('bad_request', 'unauthorized', 'conversation_not_found'),
+        },
+      },
+      preHandler,
+    },
     async (request) => {
       const { id, name } = request.employee!
+      // The schema's defaults fill `after` and `limit` in.
       const { after, limit } = request.query
-      return conversations.history({ kind: 'operator', id, name }, request.params.id, after, limit)
+      return conversations.history(
+        { kind: 'operator', id, name },
+        request.params.id,
+        after!,
+        limit!,
+      )
     },
   )
 }

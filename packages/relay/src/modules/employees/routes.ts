@@ -1,31 +1,58 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import {
-  type CreateEmployeeBody,
-  CreateEmployeeBody as CreateEmployeeSchema,
+  CreateEmployeeBody,
+  EmployeeListReply,
+  EmployeeReply,
+  IdParams,
   isValidHttpUrl,
-  type OperatorProfile,
-  type UpdateEmployeeBody,
-  UpdateEmployeeBody as UpdateEmployeeSchema,
+  UpdateEmployeeBody,
 } from '@parley/protocol'
+import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { fieldError, relayError } from '../../infra/errors.ts'
+import { EMPLOYEE, errors } from '../../infra/http/openapi.ts'
 import { requireAdmin } from '../auth/guards.ts'
 import { toProfile } from './service.ts'
 import type { EmployeePatch } from './store.ts'
 
 /** Admin-only: the employee list, new employees, and what visitors see of each. */
-export async function employeeRoutes(app: FastifyInstance): Promise<void> {
+export async function employeeRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { employees } = app
   const preHandler = requireAdmin(app)
+  const common = { tags: ['employees'], security: EMPLOYEE }
 
-  app.get<{ Reply: { employees: OperatorProfile[] } }>(
+  app.get(
     '/v1/admin/employees',
-    { preHandler },
+    {
+      schema: {
+        ...common,
+        operationId: 'listEmployees',
+        summary: 'List the employees',
+        description: 'Admin only.',
+        response: { 200: EmployeeListReply, ...errors('unauthorized', 'forbidden') },
+      },
+      preHandler,
+    },
     async () => ({ employees: (await employees.list()).map(toProfile) }),
   )
 
-  app.post<{ Body: CreateEmployeeBody; Reply: { employee: OperatorProfile } }>(
+  app.post(
     '/v1/admin/employees',
-    { preHandler, schema: { body: CreateEmployeeSchema } },
+    {
+      schema: {
+        ...common,
+        operationId: 'createEmployee',
+        summary: 'Add an employee',
+        description: 'Admin only. The email must be new (`email_taken`).',
+        body: CreateEmployeeBody,
+        response: {
+          201: Type.Composite([EmployeeReply], { description: 'Created' }),
+          ...errors('bad_request', 'unauthorized', 'forbidden', 'email_taken', 'frame_too_large'),
+        },
+      },
+      preHandler,
+    },
     async (request, reply) => {
       const { email, name, role, password } = request.body
       const employee = await employees.create({
@@ -38,13 +65,30 @@ export async function employeeRoutes(app: FastifyInstance): Promise<void> {
     },
   )
 
-  app.patch<{
-    Params: { id: string }
-    Body: UpdateEmployeeBody
-    Reply: { employee: OperatorProfile }
-  }>(
+  app.patch(
     '/v1/admin/employees/:id',
-    { preHandler, schema: { body: UpdateEmployeeSchema } },
+    {
+      schema: {
+        ...common,
+        operationId: 'updateEmployee',
+        summary: 'Change what visitors see of an employee',
+        description: 'Admin only. A key left out keeps its value; `null` clears it.',
+        params: IdParams,
+        body: UpdateEmployeeBody,
+        response: {
+          200: EmployeeReply,
+          ...errors(
+            'bad_request',
+            'field_invalid',
+            'unauthorized',
+            'forbidden',
+            'employee_not_found',
+            'frame_too_large',
+          ),
+        },
+      },
+      preHandler,
+    },
     async (request) => {
       const { name, position, photoUrl } = request.body
       const patch: EmployeePatch = {}

@@ -1,6 +1,13 @@
-import { type EngageBody, type EngageReply, EngageBody as EngageSchema } from '@parley/protocol'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import {
+  EngageBody,
+  type EngageReply,
+  EngageReply as EngageReplySchema,
+  SiteParams,
+} from '@parley/protocol'
 import type { FastifyInstance } from 'fastify'
 import { relayError } from '../../infra/errors.ts'
+import { errors, PUBLIC } from '../../infra/http/openapi.ts'
 import { rateLimited } from '../../infra/http/rate-limit.ts'
 import { anonymousKey, authorKey } from '../conversations/actor.ts'
 import { requireSiteOrigin, sitePostPreflight } from '../sites/cors.ts'
@@ -11,7 +18,8 @@ import { requireSiteOrigin, sitePostPreflight } from '../sites/cors.ts'
  * device). With a `token` the event belongs to that visitor; without, it is anonymous.
  * Accepts `text/plain` too, so `navigator.sendBeacon` works without a CORS preflight.
  */
-export async function engageRoutes(app: FastifyInstance): Promise<void> {
+export async function engageRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { config, attribution, visitorTokens } = app
   // Generous: visitors behind one NAT (or a proxy the relay does not trust) share an address.
   const limit = rateLimited(app, 'engagement events', config.requestLimits.engage, (r) => r.ip)
@@ -29,9 +37,36 @@ export async function engageRoutes(app: FastifyInstance): Promise<void> {
 
   sitePostPreflight(app, path)
 
-  app.post<{ Params: { site: string }; Body: EngageBody; Reply: EngageReply }>(
+  app.post(
     path,
-    { schema: { body: EngageSchema }, bodyLimit: 8192, preHandler: limit },
+    {
+      schema: {
+        operationId: 'engage',
+        summary: "An invitation's impression, click or dismissal",
+        description:
+          "Attributes scenarios before the visitor interacts: no socket, nothing stored on the device. With `token` the event is that visitor's, without it is anonymous. Also takes `text/plain` (the same JSON), so `navigator.sendBeacon` needs no CORS preflight. Limited per address.",
+        tags: ['widget'],
+        security: PUBLIC,
+        params: SiteParams,
+        consumes: ['application/json', 'text/plain'],
+        body: EngageBody,
+        response: {
+          200: EngageReplySchema,
+          ...errors(
+            'bad_request',
+            'bad_json',
+            'token_invalid',
+            'origin_not_allowed',
+            'site_not_found',
+            'scenario_not_found',
+            'frame_too_large',
+            'rate_limited',
+          ),
+        },
+      },
+      bodyLimit: 8192,
+      preHandler: limit,
+    },
     async (request, reply) => {
       await requireSiteOrigin(app, request, reply)
       const siteId = request.params.site

@@ -1,22 +1,32 @@
-import {
-  type SiteSettings,
-  type UpdateSiteBody,
-  UpdateSiteBody as UpdateSiteSchema,
-} from '@parley/protocol'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { SiteParams, SiteSettings, UpdateSiteBody } from '@parley/protocol'
 import type { FastifyInstance } from 'fastify'
 import { relayError } from '../../infra/errors.ts'
+import { EMPLOYEE, errors } from '../../infra/http/openapi.ts'
 import { requireAdmin } from '../auth/guards.ts'
 import { applySiteUpdate } from './site-update.ts'
 import { buildSiteRecord, isSiteId, siteDataFrom, toSiteSettings } from './sites.ts'
 
+const common = { tags: ['sites'], security: EMPLOYEE, params: SiteParams }
+
 /** Admin-only: site settings (agreement, hours, channels, identity). */
-export async function adminSiteRoutes(app: FastifyInstance): Promise<void> {
+export async function adminSiteRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { sites } = app
   const preHandler = requireAdmin(app)
 
-  app.get<{ Params: { site: string }; Reply: SiteSettings }>(
+  app.get(
     '/v1/admin/sites/:site',
-    { preHandler },
+    {
+      schema: {
+        ...common,
+        operationId: 'getSiteSettings',
+        summary: "A site's settings",
+        description: 'Admin only. The identity secret is never returned, only whether it is set.',
+        response: { 200: SiteSettings, ...errors('unauthorized', 'forbidden', 'site_not_found') },
+      },
+      preHandler,
+    },
     async (request) => {
       const site = await sites.get(request.params.site)
       if (!site) throw relayError('site_not_found')
@@ -25,9 +35,30 @@ export async function adminSiteRoutes(app: FastifyInstance): Promise<void> {
   )
 
   /** Partial update; creates the site (with defaults) when it does not exist yet. */
-  app.put<{ Params: { site: string }; Body: UpdateSiteBody; Reply: SiteSettings }>(
+  app.put(
     '/v1/admin/sites/:site',
-    { preHandler, schema: { body: UpdateSiteSchema } },
+    {
+      schema: {
+        ...common,
+        operationId: 'updateSite',
+        summary: "Change a site's settings, or create the site",
+        description:
+          'Admin only. A partial update: a key left out keeps its value. Creates the site (with defaults) when it does not exist yet; `site_not_found` for an id that cannot be one. Shapes are checked first (`bad_request`), then rules (`field_invalid` with fields such as `agreement.inn`).',
+        body: UpdateSiteBody,
+        response: {
+          200: SiteSettings,
+          ...errors(
+            'bad_request',
+            'field_invalid',
+            'unauthorized',
+            'forbidden',
+            'site_not_found',
+            'frame_too_large',
+          ),
+        },
+      },
+      preHandler,
+    },
     async (request) => {
       const id = request.params.site
       if (!isSiteId(id)) throw relayError('site_not_found')

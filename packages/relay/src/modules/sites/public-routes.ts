@@ -1,17 +1,40 @@
-import type { PresenceReply, SiteConfig } from '@parley/protocol'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { AgreementQuery, PresenceReply, SiteConfig, SiteParams } from '@parley/protocol'
+import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { relayError } from '../../infra/errors.ts'
+import { errors, noContent, PUBLIC, withHeaders } from '../../infra/http/openapi.ts'
 import { availability } from '../presence/presence.ts'
 import { type AgreementLang, agreementPage } from './agreement.ts'
 import { allowSiteOrigin } from './cors.ts'
 
+const common = { tags: ['widget'], security: PUBLIC, params: SiteParams }
+
 /** Public per-site endpoints the widget uses before (or instead of) a socket. */
-export async function siteRoutes(app: FastifyInstance): Promise<void> {
+export async function siteRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { sites, config, presence, scenarios, region } = app
 
   /** `GET /v1/sites/:site/config`: what the widget boots from, cacheable by ETag. */
-  app.get<{ Params: { site: string }; Reply: SiteConfig | undefined }>(
+  app.get(
     '/v1/sites/:site/config',
+    {
+      schema: {
+        ...common,
+        operationId: 'getSiteConfig',
+        summary: 'What the widget boots from',
+        description:
+          'With an `ETag` (the `configVersion`) and `Cache-Control: no-cache`; `If-None-Match` gets 304. CORS for the origins the site allows.',
+        response: {
+          200: withHeaders(SiteConfig, {
+            etag: { description: 'The quoted `configVersion`' },
+            'cache-control': { description: '`no-cache`: revalidate with `If-None-Match`' },
+          }),
+          304: noContent('Not modified: `If-None-Match` names the current ETag'),
+          ...errors('site_not_found'),
+        },
+      },
+    },
     async (request, reply) => {
       const site = await sites.get(request.params.site)
       if (!site) throw relayError('site_not_found')
@@ -22,7 +45,7 @@ export async function siteRoutes(app: FastifyInstance): Promise<void> {
       reply.header('cache-control', 'no-cache')
       const match = request.headers['if-none-match']
       if (match?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
-        return reply.code(304).send(undefined)
+        return reply.code(304).send()
       }
       const { agreement } = published
       if (!agreement) return published
@@ -36,8 +59,17 @@ export async function siteRoutes(app: FastifyInstance): Promise<void> {
   )
 
   /** `GET /v1/sites/:site/presence`: chat or offline form, before any socket (not cached). */
-  app.get<{ Params: { site: string }; Reply: PresenceReply }>(
+  app.get(
     '/v1/sites/:site/presence',
+    {
+      schema: {
+        ...common,
+        operationId: 'getPresence',
+        summary: 'Whether anyone can answer now',
+        description: 'Chat or the offline form, before any socket. Not cached.',
+        response: { 200: PresenceReply, ...errors('site_not_found') },
+      },
+    },
     async (request, reply) => {
       const site = await sites.get(request.params.site)
       if (!site) throw relayError('site_not_found')
@@ -50,8 +82,24 @@ export async function siteRoutes(app: FastifyInstance): Promise<void> {
   )
 
   /** `GET /v1/sites/:site/agreement?lang=ru|en`: the consent agreement as a small HTML page. */
-  app.get<{ Params: { site: string }; Querystring: { lang?: string } }>(
+  app.get(
     '/v1/sites/:site/agreement',
+    {
+      schema: {
+        ...common,
+        operationId: 'getAgreement',
+        summary: 'The consent agreement, as an HTML page',
+        description: 'What `SiteConfig.agreement.url` links to; its version is that `version`.',
+        querystring: AgreementQuery,
+        response: {
+          200: {
+            description: 'A small self-contained HTML page',
+            content: { 'text/html': { schema: Type.String() } },
+          },
+          ...errors('site_not_found'),
+        },
+      },
+    },
     async (request, reply) => {
       const site = await sites.get(request.params.site)
       if (!site?.agreementTemplate) throw relayError('site_not_found', 'No agreement for this site')
