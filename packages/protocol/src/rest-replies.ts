@@ -3,6 +3,7 @@ import { ERROR_CODES, type ErrorCode } from './codes.ts'
 import { ConversationEvent, ConversationSummary, Timestamp } from './common.ts'
 import type { FieldCode } from './forms/fields.ts'
 import { OperatorProfile } from './operator.ts'
+import { Scopes } from './permissions.ts'
 import { Scenario, ScenarioSettings } from './scenario.ts'
 import { VisitRegion } from './visitor.ts'
 
@@ -68,6 +69,7 @@ export const CreateApiTokenReply = Type.Object({
   id: Type.String(),
   name: Type.String(),
   token: Type.String({ description: 'Send it as `Authorization: Bearer <token>`; shown once' }),
+  scopes: Scopes,
 })
 export type CreateApiTokenReply = Static<typeof CreateApiTokenReply>
 
@@ -75,8 +77,11 @@ export type CreateApiTokenReply = Static<typeof CreateApiTokenReply>
 export const ApiTokenSummary = Type.Object({
   id: Type.String(),
   name: Type.String(),
-  /** The employee who created it, whose role it acts with. */
+  /** The employee who created it; the token never does more than their role grants. */
   employeeId: Type.String(),
+  scopes: Type.Union([Scopes, Type.Null()], {
+    description: "null: made before scopes existed; acts with its employee's whole role",
+  }),
   createdAt: Timestamp,
 })
 export type ApiTokenSummary = Static<typeof ApiTokenSummary>

@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox'
 import { Role } from './operator.ts'
+import { Scopes } from './permissions.ts'
 import { Scenario, ScenarioSettings } from './scenario.ts'
 import { CallbackRequest, EngageEvent, OfflineRequest, PageInfo } from './visitor.ts'
 
@@ -40,6 +41,8 @@ export type CreateEmployeeBody = Static<typeof CreateEmployeeBody>
 
 export const CreateApiTokenBody = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 120 }),
+  /** What the token may do; default `DEFAULT_TOKEN_SCOPES`. At most what your role grants. */
+  scopes: Type.Optional(Scopes),
 })
 export type CreateApiTokenBody = Static<typeof CreateApiTokenBody>
 

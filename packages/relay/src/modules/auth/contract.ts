@@ -41,11 +41,27 @@ export function describeAuthStore(name: string, factory: StoresFactory): void {
 
     it('finds API tokens by hash only, lists them without hashes, and revokes them', async () => {
       const { auth } = stores
-      const token = { id: 't1', name: 'bot', employeeId: 'u1', createdAt: 1 }
-      await tx((t) => auth.createApiToken(t, { ...token, tokenHash: 'th' }))
-      expect(await auth.getApiToken('th')).toEqual({ id: 't1', employeeId: 'u1' })
+      const token = {
+        id: 't1',
+        name: 'bot',
+        employeeId: 'u1',
+        scopes: ['conversations:read' as const],
+        createdAt: 1,
+      }
+      const legacy = { id: 't2', name: 'old', employeeId: 'u1', scopes: null, createdAt: 2 }
+      await tx(async (t) => {
+        await auth.createApiToken(t, { ...token, tokenHash: 'th' })
+        await auth.createApiToken(t, { ...legacy, tokenHash: 'th2' })
+      })
+      expect(await auth.getApiToken('th')).toEqual({
+        id: 't1',
+        employeeId: 'u1',
+        scopes: ['conversations:read'],
+      })
+      expect(await auth.getApiToken('th2')).toEqual({ id: 't2', employeeId: 'u1', scopes: null })
       expect(await auth.getApiToken('other')).toBeUndefined()
-      expect(await auth.listApiTokens()).toEqual([token])
+      expect(await auth.listApiTokens()).toEqual([token, legacy])
+      await tx((t) => auth.revokeApiToken(t, 't2'))
       expect(await tx((t) => auth.revokeApiToken(t, 't1'))).toBe(true)
       expect(await tx((t) => auth.revokeApiToken(t, 't1'))).toBe(false)
       expect(await auth.getApiToken('th')).toBeUndefined()

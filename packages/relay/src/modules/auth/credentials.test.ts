@@ -63,7 +63,15 @@ describe('ending a credential ends the sockets it opened', () => {
     const { id, token } = (await created.json()) as { id: string; token: string }
     const listed = await (await adminCall(cookie, 'GET', '/v1/admin/tokens')).json()
     expect(listed).toEqual({
-      tokens: [{ id, name: 'bot', employeeId: expect.any(String), createdAt: expect.any(Number) }],
+      tokens: [
+        {
+          id,
+          name: 'bot',
+          employeeId: expect.any(String),
+          scopes: ['conversations:read', 'conversations:reply'],
+          createdAt: expect.any(Number),
+        },
+      ],
     })
     expect(JSON.stringify(listed)).not.toContain(token)
     const { socket: bot } = await relay.operator({ apiToken: token })

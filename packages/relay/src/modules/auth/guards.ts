@@ -1,4 +1,4 @@
-import type { Role } from '@parley/protocol'
+import type { Permission } from '@parley/protocol'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { relayError } from '../../infra/errors.ts'
 import type { EmployeeRecord } from '../employees/store.ts'
@@ -7,28 +7,31 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The authenticated employee, set by `requireEmployee`. */
     employee?: EmployeeRecord
+    /** What the caller may do (role, narrowed by an API token's scopes), set with `employee`. */
+    permissions?: ReadonlySet<Permission>
   }
 }
 
 /** preHandler: a session cookie or Bearer API token is required (`unauthorized`). */
 export function requireEmployee(app: FastifyInstance) {
   return async (request: FastifyRequest): Promise<void> => {
-    const employee = await app.auth.authenticate(request)
-    if (!employee) throw relayError('unauthorized')
-    request.employee = employee
+    const principal = await app.auth.authenticate(request)
+    if (!principal) throw relayError('unauthorized')
+    request.employee = principal.employee
+    request.permissions = principal.permissions
   }
 }
 
-/** preHandler: like `requireEmployee`, and the employee must have one of `roles` (`forbidden`). */
-export function requireRole(app: FastifyInstance, roles: readonly Role[]) {
+/**
+ * preHandler: like `requireEmployee`, and the caller must have `permission` (`forbidden`,
+ * naming it). The one place REST checks `ROLE_PERMISSIONS`.
+ */
+export function requirePermission(app: FastifyInstance, permission: Permission) {
   const authenticate = requireEmployee(app)
   return async (request: FastifyRequest): Promise<void> => {
     await authenticate(request)
-    if (!request.employee || !roles.includes(request.employee.role)) throw relayError('forbidden')
+    if (!request.permissions?.has(permission)) {
+      throw relayError('forbidden', `This needs the ${permission} permission`)
+    }
   }
-}
-
-/** preHandler: like `requireEmployee`, and the employee must be an admin (`forbidden`). */
-export function requireAdmin(app: FastifyInstance) {
-  return requireRole(app, ['admin'])
 }

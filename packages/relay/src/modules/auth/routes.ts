@@ -13,7 +13,7 @@ import { isRelayError, relayError } from '../../infra/errors.ts'
 import { EMPLOYEE, errors, noContent, PUBLIC, withHeaders } from '../../infra/http/openapi.ts'
 import { failureLimit } from '../../infra/http/rate-limit.ts'
 import { toProfile } from '../employees/service.ts'
-import { requireAdmin, requireEmployee } from './guards.ts'
+import { requireEmployee, requirePermission } from './guards.ts'
 import { SESSION_COOKIE } from './service.ts'
 
 const tags = ['auth']
@@ -113,7 +113,7 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
     async (request) => ({ operator: toProfile(request.employee!) }),
   )
 
-  const admin = requireAdmin(app)
+  const admin = requirePermission(app, 'tokens:manage')
   const adminErrors = ['unauthorized', 'forbidden'] as const
 
   app.post(
@@ -122,7 +122,8 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
       schema: {
         operationId: 'createApiToken',
         summary: 'Create an API token',
-        description: 'Admin only. The token acts as the admin who created it.',
+        description:
+          'Needs `tokens:manage`. The token does what its `scopes` allow (default `conversations:read`, `conversations:reply`), never more than its creator may at the time of each request.',
         tags,
         security: EMPLOYEE,
         body: CreateApiTokenBody,
@@ -136,8 +137,13 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
       preHandler: admin,
     },
     async (request, reply) => {
-      const { id, name, token } = await auth.createApiToken(request.employee!.id, request.body.name)
-      return reply.code(201).send({ id, name, token })
+      const caller = { employee: request.employee!, permissions: request.permissions! }
+      const { id, name, token, scopes } = await auth.createApiToken(
+        caller,
+        request.body.name,
+        request.body.scopes,
+      )
+      return reply.code(201).send({ id, name, token, scopes })
     },
   )
 
@@ -147,7 +153,7 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
       schema: {
         operationId: 'listApiTokens',
         summary: 'List the API tokens',
-        description: 'Admin only. Never the secrets.',
+        description: 'Needs `tokens:manage`. Never the secrets.',
         tags,
         security: EMPLOYEE,
         response: { 200: ApiTokenListReply, ...errors(...adminErrors) },
@@ -163,7 +169,7 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
       schema: {
         operationId: 'revokeApiToken',
         summary: 'Revoke an API token',
-        description: 'Admin only. Operator sockets opened with it close.',
+        description: 'Needs `tokens:manage`. Operator sockets opened with it close.',
         tags,
         security: EMPLOYEE,
         params: IdParams,

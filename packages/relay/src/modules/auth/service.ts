@@ -1,9 +1,11 @@
+import { DEFAULT_TOKEN_SCOPES, type Permission } from '@parley/protocol'
 import type { FastifyRequest } from 'fastify'
 import type { UnitOfWork } from '../../infra/db/unit-of-work.ts'
 import { relayError } from '../../infra/errors.ts'
 import { API_TOKEN_PREFIX, hashToken, randomId, randomToken } from '../../infra/ids.ts'
 import type { EmployeeService } from '../employees/service.ts'
 import type { EmployeeRecord, EmployeeStore } from '../employees/store.ts'
+import { grantedPermissions, scopesBeyond } from './access.ts'
 import {
   dummyPasswordHash,
   generatePassword,
@@ -28,6 +30,13 @@ export type Ended =
   | { kind: 'session'; tokenHash: string }
   | { kind: 'apiToken'; id: string }
   | { kind: 'employee'; employeeId: string }
+
+/** An authenticated caller: who, how, and what they may do. */
+export interface Principal {
+  employee: EmployeeRecord
+  credential: Credential
+  permissions: ReadonlySet<Permission>
+}
 
 /** Whether `ended` ends `credential`. */
 export function ends(ended: Ended, credential: Credential): boolean {
@@ -115,23 +124,23 @@ export class AuthService {
   }
 
   /** The employee and credential of a session cookie, if valid and not expired. */
-  async fromSession(
-    token: string | undefined,
-  ): Promise<{ employee: EmployeeRecord; credential: Credential } | undefined> {
+  async fromSession(token: string | undefined): Promise<Principal | undefined> {
     if (!token) return undefined
     const tokenHash = hashToken(token)
     const session = await this.options.store.getSession(tokenHash)
     if (!session || session.expiresAt <= this.options.now()) return undefined
     const employee = await this.options.employees.get(session.employeeId)
     return (
-      employee && { employee, credential: { kind: 'session', tokenHash, employeeId: employee.id } }
+      employee && {
+        employee,
+        credential: { kind: 'session', tokenHash, employeeId: employee.id },
+        permissions: grantedPermissions(employee.role, null),
+      }
     )
   }
 
   /** The employee and credential of an API token. */
-  async fromApiToken(
-    token: string | undefined,
-  ): Promise<{ employee: EmployeeRecord; credential: Credential } | undefined> {
+  async fromApiToken(token: string | undefined): Promise<Principal | undefined> {
     if (!token) return undefined
     const record = await this.options.store.getApiToken(hashToken(token))
     const employee = record && (await this.options.employees.get(record.employeeId))
@@ -139,29 +148,43 @@ export class AuthService {
       employee && {
         employee,
         credential: { kind: 'apiToken', id: record.id, employeeId: employee.id },
+        permissions: grantedPermissions(employee.role, record.scopes),
       }
     )
   }
 
   /** Who is calling: session cookie first, then `Authorization: Bearer <api token>`. */
-  async authenticate(request: FastifyRequest): Promise<EmployeeRecord | undefined> {
+  async authenticate(request: FastifyRequest): Promise<Principal | undefined> {
     const fromCookie = await this.fromSession(request.cookies[SESSION_COOKIE])
-    if (fromCookie) return fromCookie.employee
+    if (fromCookie) return fromCookie
     const header = request.headers.authorization
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null
-    return (await this.fromApiToken(match?.[1]))?.employee
+    return this.fromApiToken(match?.[1])
   }
 
-  /** A new API token for the employee; the secret is returned once and stored hashed. */
+  /**
+   * A new API token for the caller, doing at most `scopes`; the secret is returned once and
+   * stored hashed. `forbidden` when a scope is beyond what the caller may do itself.
+   */
   async createApiToken(
-    employeeId: string,
+    caller: Pick<Principal, 'employee' | 'permissions'>,
     name: string,
-  ): Promise<ApiTokenRecord & { token: string }> {
+    scopes: readonly Permission[] = DEFAULT_TOKEN_SCOPES,
+  ): Promise<ApiTokenRecord & { token: string; scopes: Permission[] }> {
+    const beyond = scopesBeyond(caller.permissions, scopes)
+    if (beyond.length > 0) {
+      throw relayError(
+        'forbidden',
+        `You do not have ${beyond.join(', ')}, so a token you create cannot have it`,
+      )
+    }
+    const employee = caller.employee
     const token = randomToken(API_TOKEN_PREFIX)
-    const record: ApiTokenRecord = {
+    const record = {
       id: randomId('t'),
       name,
-      employeeId,
+      employeeId: employee.id,
+      scopes: [...scopes],
       createdAt: this.options.now(),
     }
     await this.options.db.transaction((tx) =>

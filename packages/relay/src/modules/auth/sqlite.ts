@@ -1,8 +1,9 @@
+import type { Permission } from '@parley/protocol'
 import type { SqliteDatabase } from '../../infra/db/sqlite.ts'
 import type { Tx } from '../../infra/db/unit-of-work.ts'
-import type { ApiTokenRecord, AuthStore, SessionRecord } from './store.ts'
+import type { ApiTokenGrant, ApiTokenRecord, AuthStore, SessionRecord } from './store.ts'
 
-/** The `sessions` and `api_tokens` tables (`001_init.sql`). */
+/** The `sessions` and `api_tokens` tables (`001_init.sql`, scopes `004_token_scopes.sql`). */
 export class SqliteAuthStore implements AuthStore {
   constructor(private readonly db: SqliteDatabase) {}
 
@@ -44,18 +45,18 @@ export class SqliteAuthStore implements AuthStore {
     this.db
       .write(tx)
       .prepare(
-        `INSERT INTO api_tokens (id, name, token_hash, employee_id, created_at)
-         VALUES (@id, @name, @tokenHash, @employeeId, @createdAt)`,
+        `INSERT INTO api_tokens (id, name, token_hash, employee_id, scopes, created_at)
+         VALUES (@id, @name, @tokenHash, @employeeId, @scopes, @createdAt)`,
       )
-      .run(token)
+      .run({ ...token, scopes: token.scopes && JSON.stringify(token.scopes) })
   }
 
-  getApiToken(tokenHash: string): Promise<{ id: string; employeeId: string } | undefined> {
+  getApiToken(tokenHash: string): Promise<ApiTokenGrant | undefined> {
     return this.db.read((db) => {
       const row = db
-        .prepare('SELECT id, employee_id FROM api_tokens WHERE token_hash = ?')
-        .get(tokenHash) as { id: string; employee_id: string } | undefined
-      return row && { id: row.id, employeeId: row.employee_id }
+        .prepare('SELECT id, employee_id, scopes FROM api_tokens WHERE token_hash = ?')
+        .get(tokenHash) as Pick<TokenRow, 'id' | 'employee_id' | 'scopes'> | undefined
+      return row && { id: row.id, employeeId: row.employee_id, scopes: parseScopes(row.scopes) }
     })
   }
 
@@ -64,13 +65,14 @@ export class SqliteAuthStore implements AuthStore {
       (
         db
           .prepare(
-            'SELECT id, name, employee_id, created_at FROM api_tokens ORDER BY created_at, id',
+            'SELECT id, name, employee_id, scopes, created_at FROM api_tokens ORDER BY created_at, id',
           )
-          .all() as { id: string; name: string; employee_id: string; created_at: number }[]
+          .all() as TokenRow[]
       ).map((row) => ({
         id: row.id,
         name: row.name,
         employeeId: row.employee_id,
+        scopes: parseScopes(row.scopes),
         createdAt: row.created_at,
       })),
     )
@@ -79,4 +81,16 @@ export class SqliteAuthStore implements AuthStore {
   async revokeApiToken(tx: Tx, id: string): Promise<boolean> {
     return this.db.write(tx).prepare('DELETE FROM api_tokens WHERE id = ?').run(id).changes > 0
   }
+}
+
+interface TokenRow {
+  id: string
+  name: string
+  employee_id: string
+  scopes: string | null
+  created_at: number
+}
+
+function parseScopes(scopes: string | null): Permission[] | null {
+  return scopes === null ? null : (JSON.parse(scopes) as Permission[])
 }

@@ -1,3 +1,4 @@
+import type { Permission } from '@parley/protocol'
 import type { Tx } from '../../infra/db/unit-of-work.ts'
 
 export interface SessionRecord {
@@ -9,8 +10,13 @@ export interface ApiTokenRecord {
   id: string
   name: string
   employeeId: string
+  /** null: made before scopes existed; acts with its employee's whole role. */
+  scopes: Permission[] | null
   createdAt: number
 }
+
+/** What a bearer token resolves to. */
+export type ApiTokenGrant = Pick<ApiTokenRecord, 'id' | 'employeeId' | 'scopes'>
 
 /**
  * Sessions and API tokens, both kept only as SHA-256 hashes of the secret.
@@ -30,7 +36,7 @@ export interface AuthStore {
   purgeExpiredSessions(tx: Tx, now: number): Promise<number>
 
   createApiToken(tx: Tx, token: ApiTokenRecord & { tokenHash: string }): Promise<void>
-  getApiToken(tokenHash: string): Promise<{ id: string; employeeId: string } | undefined>
+  getApiToken(tokenHash: string): Promise<ApiTokenGrant | undefined>
   /** Oldest first; never the hashes. */
   listApiTokens(): Promise<ApiTokenRecord[]>
   /** False when there was none. */

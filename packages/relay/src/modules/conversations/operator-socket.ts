@@ -2,6 +2,7 @@ import {
   CLOSE_CODES,
   type OperatorHello,
   type OperatorInbound,
+  type Permission,
   PROTOCOL_VERSION,
   parseOperatorFrame,
 } from '@parley/protocol'
@@ -10,9 +11,8 @@ import { OPERATORS_TOPIC } from '../../infra/bus/topics.ts'
 import { relayError } from '../../infra/errors.ts'
 import { acceptSocket } from '../../infra/ws/accept.ts'
 import type { FrameSocket } from '../../infra/ws/frame-socket.ts'
-import { type Credential, ends, SESSION_COOKIE } from '../auth/service.ts'
+import { ends, type Principal, SESSION_COOKIE } from '../auth/service.ts'
 import { toProfile } from '../employees/service.ts'
-import type { EmployeeRecord } from '../employees/store.ts'
 import type { OperatorActor } from './actor.ts'
 import { conversationFrames, dispatch, type FrameTable } from './frames.ts'
 
@@ -20,6 +20,16 @@ import { conversationFrames, dispatch, type FrameTable } from './frames.ts'
 const WELCOME_CONVERSATIONS = 100
 
 type Frames = Exclude<OperatorInbound, { t: 'hello' }>
+
+/** What each operator frame needs (`ROLE_PERMISSIONS`); `hello` needs `conversations:read`. */
+const FRAME_PERMISSIONS: Readonly<Record<Frames['t'], Permission | null>> = {
+  send: 'conversations:reply',
+  close: 'conversations:reply',
+  typing: 'conversations:reply',
+  read: 'conversations:reply',
+  sync: 'conversations:read',
+  ping: null,
+}
 
 /**
  * Whether a browser page at `origin` may open the operator socket: the console's own origin
@@ -50,8 +60,9 @@ export async function operatorSocket(app: FastifyInstance): Promise<void> {
   }
 
   app.get('/v1/operator', { websocket: true }, (ws, request) => {
-    let fromCookie: { employee: EmployeeRecord; credential: Credential } | undefined
+    let fromCookie: Principal | undefined
     let actor: OperatorActor | undefined
+    let permissions: ReadonlySet<Permission> = new Set()
 
     const accepted = acceptSocket<OperatorInbound>(app, ws, request, {
       parse: (raw) => parseOperatorFrame(raw, config.limits),
@@ -63,6 +74,10 @@ export async function operatorSocket(app: FastifyInstance): Promise<void> {
           return
         }
         if (frame.t === 'hello') throw relayError('hello_repeated')
+        const needed = FRAME_PERMISSIONS[frame.t]
+        if (needed && !permissions.has(needed)) {
+          throw relayError('forbidden', `${frame.t} needs the ${needed} permission`)
+        }
         return dispatch(app, frames, { actor, socket }, frame)
       },
     })
@@ -89,6 +104,11 @@ export async function operatorSocket(app: FastifyInstance): Promise<void> {
         return undefined
       }
       const { employee, credential } = found
+      if (!found.permissions.has('conversations:read')) {
+        socket.refuse('forbidden', CLOSE_CODES.forbidden)
+        return undefined
+      }
+      permissions = found.permissions
       // Logout, a password change or reset and a revoked token end this socket at once.
       socket.onTeardown(
         auth.onEnded((ended) => {

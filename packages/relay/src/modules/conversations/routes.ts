@@ -8,7 +8,7 @@ import {
 } from '@parley/protocol'
 import type { FastifyInstance } from 'fastify'
 import { EMPLOYEE, errors } from '../../infra/http/openapi.ts'
-import { requireEmployee } from '../auth/guards.ts'
+import { requirePermission } from '../auth/guards.ts'
 
 const common = { tags: ['conversations'], security: EMPLOYEE }
 
@@ -16,7 +16,7 @@ const common = { tags: ['conversations'], security: EMPLOYEE }
 export async function conversationRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { conversations } = app
-  const preHandler = requireEmployee(app)
+  const preHandler = requirePermission(app, 'conversations:read')
 
   app.get(
     '/v1/conversations',

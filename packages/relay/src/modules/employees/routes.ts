@@ -11,15 +11,15 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { fieldError, relayError } from '../../infra/errors.ts'
 import { EMPLOYEE, errors } from '../../infra/http/openapi.ts'
-import { requireAdmin } from '../auth/guards.ts'
+import { requirePermission } from '../auth/guards.ts'
 import { toProfile } from './service.ts'
 import type { EmployeePatch } from './store.ts'
 
-/** Admin-only: the employee list, new employees, and what visitors see of each. */
+/** `employees:manage` (admins): the employee list, new employees, and what visitors see of each. */
 export async function employeeRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { employees } = app
-  const preHandler = requireAdmin(app)
+  const preHandler = requirePermission(app, 'employees:manage')
   const common = { tags: ['employees'], security: EMPLOYEE }
 
   app.get(
@@ -29,7 +29,7 @@ export async function employeeRoutes(fastify: FastifyInstance): Promise<void> {
         ...common,
         operationId: 'listEmployees',
         summary: 'List the employees',
-        description: 'Admin only.',
+        description: 'Needs `employees:manage`.',
         response: { 200: EmployeeListReply, ...errors('unauthorized', 'forbidden') },
       },
       preHandler,
@@ -44,7 +44,7 @@ export async function employeeRoutes(fastify: FastifyInstance): Promise<void> {
         ...common,
         operationId: 'createEmployee',
         summary: 'Add an employee',
-        description: 'Admin only. The email must be new (`email_taken`).',
+        description: 'Needs `employees:manage`. The email must be new (`email_taken`).',
         body: CreateEmployeeBody,
         response: {
           201: Type.Composite([EmployeeReply], { description: 'Created' }),
@@ -72,7 +72,7 @@ export async function employeeRoutes(fastify: FastifyInstance): Promise<void> {
         ...common,
         operationId: 'updateEmployee',
         summary: 'Change what visitors see of an employee',
-        description: 'Admin only. A key left out keeps its value; `null` clears it.',
+        description: 'Needs `employees:manage`. A key left out keeps its value; `null` clears it.',
         params: IdParams,
         body: UpdateEmployeeBody,
         response: {

@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import {
-  type Role,
+  type Permission,
   ScenarioBody,
   ScenarioListReply,
   ScenarioParams,
@@ -16,7 +16,7 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { fieldError, relayError } from '../../infra/errors.ts'
 import { documentedBody, EMPLOYEE, errors, noContent } from '../../infra/http/openapi.ts'
-import { requireRole } from '../auth/guards.ts'
+import { requirePermission } from '../auth/guards.ts'
 
 /** A time bound of the stats query: epoch ms or an ISO date; `fallback` when absent. */
 function timeParam(name: string, raw: string | undefined, fallback: number): number {
@@ -29,13 +29,13 @@ function timeParam(name: string, raw: string | undefined, fallback: number): num
 /**
  * Engagement scenarios through the admin API: `GET/POST /v1/admin/sites/:site/scenarios`,
  * `GET/PUT/DELETE /v1/admin/sites/:site/scenarios/:id`, `PUT .../scenario-settings` and
- * `GET .../scenarios/stats?from=&to=`. Admins change them; supervisors may read.
+ * `GET .../scenarios/stats?from=&to=`. `scenarios:manage` (admins) changes them; `scenarios:read` (supervisors too) reads.
  */
 export async function scenarioRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { sites, scenarios, config } = app
-  const allow = (roles: Role[]) => {
-    const authorise = requireRole(app, roles)
+  const allow = (permission: Permission) => {
+    const authorise = requirePermission(app, permission)
     // Every route here has `:site` (checked by its `params` schema).
     return async (request: FastifyRequest) => {
       await authorise(request)
@@ -43,8 +43,8 @@ export async function scenarioRoutes(fastify: FastifyInstance): Promise<void> {
       if (!(await sites.get(site))) throw relayError('site_not_found')
     }
   }
-  const read = allow(['admin', 'supervisor'])
-  const write = allow(['admin'])
+  const read = allow('scenarios:read')
+  const write = allow('scenarios:manage')
   const base = '/v1/admin/sites/:site'
 
   const tags = ['scenarios']
@@ -61,7 +61,7 @@ export async function scenarioRoutes(fastify: FastifyInstance): Promise<void> {
         security,
         operationId: 'listScenarios',
         summary: "A site's scenarios and scenario settings",
-        description: 'Admins and supervisors.',
+        description: 'Needs `scenarios:read`.',
         params: SiteParams,
         response: { 200: ScenarioListReply, ...errors(...readErrors) },
       },
@@ -81,7 +81,7 @@ export async function scenarioRoutes(fastify: FastifyInstance): Promise<void> {
         security,
         operationId: 'createScenario',
         summary: 'Add a scenario',
-        description: 'Admins only. The relay gives it an id; it goes last in the list.',
+        description: 'Needs `scenarios:manage`. The relay gives it an id; it goes last in the list.',
         params: SiteParams,
         response: {
           201: Type.Composite([ScenarioReply], { description: 'Created' }),
@@ -106,7 +106,7 @@ export async function scenarioRoutes(fastify: FastifyInstance): Promise<void> {
         operationId: 'getScenarioStats',
         summary: 'Impressions, clicks, dismissals and conversions per scenario',
         description:
-          'Admins and supervisors. Every scenario of the site, then deleted ones that still have counts (without a name). `field_invalid` for a bound that is not a time.',
+          'Needs `scenarios:read`. Every scenario of the site, then deleted ones that still have counts (without a name). `field_invalid` for a bound that is not a time.',
         params: SiteParams,
         querystring: ScenarioStatsQuery,
         response: { 200: ScenarioStatsReply, ...errors('field_invalid', ...readErrors) },
@@ -147,7 +147,7 @@ export async function scenarioRoutes(fastify: FastifyInstance): Promise<void> {
         security,
         operationId: 'getScenario',
         summary: 'One scenario',
-        description: 'Admins and supervisors.',
+        description: 'Needs `scenarios:read`.',
         params: ScenarioParams,
         response: { 200: ScenarioReply, ...errors(...readErrors, 'scenario_not_found') },
       },
@@ -166,7 +166,7 @@ export async function scenarioRoutes(fastify: FastifyInstance): Promise<void> {
         security,
         operationId: 'replaceScenario',
         summary: 'Replace a scenario',
-        description: 'Admins only. It keeps its id and its place in the list.',
+        description: 'Needs `scenarios:manage`. It keeps its id and its place in the list.',
         params: ScenarioParams,
         response: { 200: ScenarioReply, ...errors(...writeErrors, 'scenario_not_found') },
       },
@@ -186,7 +186,7 @@ export async function scenarioRoutes(fastify: FastifyInstance): Promise<void> {
         security,
         operationId: 'deleteScenario',
         summary: 'Delete a scenario',
-        description: 'Admins only. Its counts stay in the statistics.',
+        description: 'Needs `scenarios:manage`. Its counts stay in the statistics.',
         params: ScenarioParams,
         response: {
           204: noContent('Deleted'),
@@ -209,7 +209,7 @@ export async function scenarioRoutes(fastify: FastifyInstance): Promise<void> {
         security,
         operationId: 'putScenarioSettings',
         summary: "Set a site's scenario settings",
-        description: 'Admins only.',
+        description: 'Needs `scenarios:manage`.',
         params: SiteParams,
         response: { 200: ScenarioSettingsReply, ...errors(...writeErrors) },
       },

@@ -3,17 +3,17 @@ import { SiteParams, SiteSettings, UpdateSiteBody } from '@parley/protocol'
 import type { FastifyInstance } from 'fastify'
 import { relayError } from '../../infra/errors.ts'
 import { EMPLOYEE, errors } from '../../infra/http/openapi.ts'
-import { requireAdmin } from '../auth/guards.ts'
+import { requirePermission } from '../auth/guards.ts'
 import { applySiteUpdate } from './site-update.ts'
 import { buildSiteRecord, isSiteId, siteDataFrom, toSiteSettings } from './sites.ts'
 
 const common = { tags: ['sites'], security: EMPLOYEE, params: SiteParams }
 
-/** Admin-only: site settings (agreement, hours, channels, identity). */
+/** `sites:manage` (admins): site settings (agreement, hours, channels, identity). */
 export async function adminSiteRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { sites } = app
-  const preHandler = requireAdmin(app)
+  const preHandler = requirePermission(app, 'sites:manage')
 
   app.get(
     '/v1/admin/sites/:site',
@@ -22,7 +22,7 @@ export async function adminSiteRoutes(fastify: FastifyInstance): Promise<void> {
         ...common,
         operationId: 'getSiteSettings',
         summary: "A site's settings",
-        description: 'Admin only. The identity secret is never returned, only whether it is set.',
+        description: 'Needs `sites:manage`. The identity secret is never returned, only whether it is set.',
         response: { 200: SiteSettings, ...errors('unauthorized', 'forbidden', 'site_not_found') },
       },
       preHandler,
@@ -43,7 +43,7 @@ export async function adminSiteRoutes(fastify: FastifyInstance): Promise<void> {
         operationId: 'updateSite',
         summary: "Change a site's settings, or create the site",
         description:
-          'Admin only. A partial update: a key left out keeps its value. Creates the site (with defaults) when it does not exist yet; `site_not_found` for an id that cannot be one. Shapes are checked first (`bad_request`), then rules (`field_invalid` with fields such as `agreement.inn`).',
+          'Needs `sites:manage`. A partial update: a key left out keeps its value. Creates the site (with defaults) when it does not exist yet; `site_not_found` for an id that cannot be one. Shapes are checked first (`bad_request`), then rules (`field_invalid` with fields such as `agreement.inn`).',
         body: UpdateSiteBody,
         response: {
           200: SiteSettings,
