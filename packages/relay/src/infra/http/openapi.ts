@@ -216,7 +216,8 @@ export const openapiPlugin = fp(
             apiToken: {
               type: 'http',
               scheme: 'bearer',
-              description: 'An API token from `POST /v1/admin/tokens`; it does what its scopes allow, never more than its creator',
+              description:
+                'An API token from `POST /v1/admin/tokens`; it does what its scopes allow, never more than its creator',
             },
           },
         },

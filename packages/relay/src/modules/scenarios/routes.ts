@@ -81,7 +81,8 @@ export async function scenarioRoutes(fastify: FastifyInstance): Promise<void> {
         security,
         operationId: 'createScenario',
         summary: 'Add a scenario',
-        description: 'Needs `scenarios:manage`. The relay gives it an id; it goes last in the list.',
+        description:
+          'Needs `scenarios:manage`. The relay gives it an id; it goes last in the list.',
         params: SiteParams,
         response: {
           201: Type.Composite([ScenarioReply], { description: 'Created' }),

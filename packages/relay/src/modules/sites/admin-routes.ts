@@ -22,7 +22,8 @@ export async function adminSiteRoutes(fastify: FastifyInstance): Promise<void> {
         ...common,
         operationId: 'getSiteSettings',
         summary: "A site's settings",
-        description: 'Needs `sites:manage`. The identity secret is never returned, only whether it is set.',
+        description:
+          'Needs `sites:manage`. The identity secret is never returned, only whether it is set.',
         response: { 200: SiteSettings, ...errors('unauthorized', 'forbidden', 'site_not_found') },
       },
       preHandler,
