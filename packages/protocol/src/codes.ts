@@ -41,6 +41,20 @@ export const ERROR_CODES = {
   bad_request: { status: 400, message: 'Request does not match the API schema' },
   invalid_credentials: { status: 401, message: 'Wrong email or password' },
   email_taken: { status: 409, message: 'An employee with this email already exists' },
+  seat_limit_reached: {
+    status: 409,
+    message: 'Every seat is taken (PARLEY_SEATS); deactivate someone or raise the limit',
+  },
+  last_admin: {
+    status: 409,
+    message: 'At least one active admin must remain; make someone else an admin first',
+  },
+  password_link_invalid: {
+    status: 400,
+    message: 'This password link is unknown, used or expired; ask an admin for a new one',
+  },
+  photo_invalid: { status: 400, message: 'The photo must be a PNG, JPEG or WebP image' },
+  photo_too_large: { status: 413, message: 'The photo must be at most 1 MB' },
   consent_required: {
     status: 409,
     message: 'Personal data needs consent to the current version of the site agreement',

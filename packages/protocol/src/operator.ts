@@ -18,6 +18,10 @@ export const Role = Type.Union([
 ])
 export type Role = Static<typeof Role>
 
+/** A person who logs in to the console, or a bot that acts through API tokens only. */
+export const EmployeeKind = Type.Union([Type.Literal('human'), Type.Literal('bot')])
+export type EmployeeKind = Static<typeof EmployeeKind>
+
 export const OperatorProfile = Type.Object({
   id: Id,
   email: Type.String(),

@@ -2,7 +2,7 @@ import { type Static, Type } from '@sinclair/typebox'
 import { ERROR_CODES, type ErrorCode } from './codes.ts'
 import { ConversationEvent, ConversationSummary, Timestamp } from './common.ts'
 import type { FieldCode } from './forms/fields.ts'
-import { OperatorProfile } from './operator.ts'
+import { EmployeeKind, OperatorProfile } from './operator.ts'
 import { Scopes } from './permissions.ts'
 import { Scenario, ScenarioSettings } from './scenario.ts'
 import { VisitRegion } from './visitor.ts'
@@ -90,12 +90,42 @@ export type ApiTokenSummary = Static<typeof ApiTokenSummary>
 export const ApiTokenListReply = Type.Object({ tokens: Type.Array(ApiTokenSummary) })
 export type ApiTokenListReply = Static<typeof ApiTokenListReply>
 
-/** `GET /v1/admin/employees`. */
-export const EmployeeListReply = Type.Object({ employees: Type.Array(OperatorProfile) })
+/** An employee as the admin sees them. */
+export const Employee = Type.Composite([
+  OperatorProfile,
+  Type.Object({
+    kind: EmployeeKind,
+    active: Type.Boolean(),
+    /** Concurrent conversations; null: each group's default. */
+    capacity: Type.Union([Type.Integer(), Type.Null()]),
+    /** Whether they can log in yet (false until their set-password link is used; bots: false). */
+    hasPassword: Type.Boolean(),
+    createdAt: Timestamp,
+  }),
+])
+export type Employee = Static<typeof Employee>
+
+/** `GET /v1/admin/employees`, oldest first. */
+export const EmployeeListReply = Type.Object({
+  employees: Type.Array(Employee),
+  /** Seats taken (active people) and the limit (`PARLEY_SEATS`; null: unlimited). */
+  seats: Type.Object({ used: Type.Integer(), limit: Type.Union([Type.Integer(), Type.Null()]) }),
+})
 export type EmployeeListReply = Static<typeof EmployeeListReply>
 
-/** `POST /v1/admin/employees` and `PATCH /v1/admin/employees/:id`. */
-export const EmployeeReply = Type.Object({ employee: OperatorProfile })
+/** A one-time link to set a password: open it, choose a password, log in. */
+export const PasswordLink = Type.Object({
+  url: Type.String(),
+  expiresAt: Timestamp,
+})
+export type PasswordLink = Static<typeof PasswordLink>
+
+/** `POST /v1/admin/employees`, `PATCH /v1/admin/employees/:id`, (de/re)activation. */
+export const EmployeeReply = Type.Object({
+  employee: Employee,
+  /** On creation without a password: the link to give the new employee. */
+  passwordLink: Type.Optional(PasswordLink),
+})
 export type EmployeeReply = Static<typeof EmployeeReply>
 
 /** `GET /v1/conversations`. */

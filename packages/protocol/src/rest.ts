@@ -1,5 +1,9 @@
 import { type Static, Type } from '@sinclair/typebox'
-import { Role } from './operator.ts'
+import { EmployeeKind, Role } from './operator.ts'
+
+/** Conversations an operator takes at once. */
+export const Capacity = Type.Integer({ minimum: 0, maximum: 100 })
+
 import { Scopes } from './permissions.ts'
 import { Scenario, ScenarioSettings } from './scenario.ts'
 import { CallbackRequest, EngageEvent, OfflineRequest, PageInfo } from './visitor.ts'
@@ -31,16 +35,32 @@ export const LoginBody = Type.Object({
 })
 export type LoginBody = Static<typeof LoginBody>
 
-export const CreateEmployeeBody = Type.Object({
-  email: Type.String({ minLength: 3, maxLength: 254, pattern: '^[^@\\s]+@[^@\\s]+$' }),
-  name: Type.String({ minLength: 1, maxLength: 120 }),
-  password: Type.String({ minLength: 8, maxLength: 1024 }),
-  role: Role,
-})
+const Email = Type.String({ minLength: 3, maxLength: 254, pattern: '^[^@\\s]+@[^@\\s]+$' })
+
+/**
+ * `POST /v1/admin/employees`. A person's `email` is their login; without `password` the reply
+ * carries a one-time link to set one. A bot (`kind: 'bot'`) has neither: it acts through API
+ * tokens created for it.
+ */
+export const CreateEmployeeBody = Type.Object(
+  {
+    kind: Type.Optional(EmployeeKind),
+    email: Type.Optional(Email),
+    name: Type.String({ minLength: 1, maxLength: 120 }),
+    password: Type.Optional(Type.String({ minLength: 8, maxLength: 1024 })),
+    role: Role,
+    position: Type.Optional(Type.String({ maxLength: 120 })),
+    photoUrl: Type.Optional(Type.String({ maxLength: 2048 })),
+    capacity: Type.Optional(Type.Union([Capacity, Type.Null()])),
+  },
+  { additionalProperties: false },
+)
 export type CreateEmployeeBody = Static<typeof CreateEmployeeBody>
 
 export const CreateApiTokenBody = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 120 }),
+  /** A bot's id, to make the token for that bot (needs `employees:manage`); default: yourself. */
+  employeeId: Type.Optional(Type.String({ maxLength: 64 })),
   /** What the token may do; default `DEFAULT_TOKEN_SCOPES`. At most what your role grants. */
   scopes: Type.Optional(Scopes),
 })
@@ -161,12 +181,15 @@ export const UpdateSiteBody = Type.Object(
 )
 export type UpdateSiteBody = Static<typeof UpdateSiteBody>
 
-/** `PATCH /v1/admin/employees/:id`: what a visitor sees of the operator. */
+/** `PATCH /v1/admin/employees/:id`: what a visitor sees of the employee, their role and capacity. */
 export const UpdateEmployeeBody = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
     position: Type.Optional(Type.Union([Type.String({ maxLength: 120 }), Type.Null()])),
     photoUrl: Type.Optional(Type.Union([Type.String({ maxLength: 2048 }), Type.Null()])),
+    role: Type.Optional(Role),
+    /** `null`: each group's default. */
+    capacity: Type.Optional(Type.Union([Capacity, Type.Null()])),
   },
   { additionalProperties: false },
 )
@@ -235,3 +258,10 @@ export const ScenarioSettingsBody = Type.Composite([ScenarioSettings], {
   description: 'Checked field by field by the relay: 400 `field_invalid` with JSON pointers.',
 })
 export type ScenarioSettingsBody = Static<typeof ScenarioSettingsBody>
+
+/** `POST /v1/auth/password`: a one-time link's token and the new password. */
+export const SetPasswordBody = Type.Object({
+  token: Type.String({ minLength: 1, maxLength: 512 }),
+  password: Type.String({ minLength: 8, maxLength: 1024 }),
+})
+export type SetPasswordBody = Static<typeof SetPasswordBody>

@@ -42,6 +42,8 @@ Options (flags win over environment variables):
                                                     open the operator socket [none]
                            PARLEY_MAX_CONNECTIONS_PER_ADDRESS
                                                     open sockets per client address [100]
+                           PARLEY_SEATS             active people (not bots) at once
+                                                    [unlimited; 2 with --demo]
   --reset-admin-password                            print a new generated admin password and exit
   -h, --help                                        show this help
 
@@ -104,6 +106,7 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
     values['max-text-length'] ?? env.PARLEY_MAX_TEXT_LENGTH,
   )
   const logLevel = values['log-level'] ?? env.PARLEY_LOG_LEVEL ?? 'info'
+  const demo = values.demo ?? flag(env.PARLEY_DEMO)
   return {
     help: values.help ?? false,
     resetAdminPassword: values['reset-admin-password'] ?? false,
@@ -117,7 +120,9 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
         email: env.PARLEY_ADMIN_EMAIL || 'admin@example.com',
         password: env.PARLEY_ADMIN_PASSWORD || undefined,
       },
-      demo: values.demo ?? flag(env.PARLEY_DEMO),
+      demo,
+      // The demo has two seats, like the hosted plan it replaces; unlimited otherwise.
+      seats: integer('PARLEY_SEATS', env.PARLEY_SEATS) ?? (demo ? 2 : null),
       sites: list(values.sites ?? env.PARLEY_SITES)?.map((id) => ({ id })),
       allowedOrigins: list(values['allowed-origins'] ?? env.PARLEY_ALLOWED_ORIGINS),
       limits: {

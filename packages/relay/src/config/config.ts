@@ -118,6 +118,11 @@ export interface RelayConfig {
    * new one is refused with `too_many_conversations`. @default 5
    */
   maxOpenConversationsPerVisitor?: number
+  /**
+   * Active people (admins, supervisors, operators; never bots) at once; past it creating or
+   * reactivating one is refused with `seat_limit_reached`. @default null (unlimited)
+   */
+  seats?: number | null
   /** Built front-ends to serve; a missing directory is skipped with a log line. */
   staticDirs?: { widget?: string; console?: string; demoSite?: string }
   /** Fastify logger option. @default false */
@@ -168,6 +173,7 @@ export interface ResolvedConfig {
   requestLimits: RequestLimits
   replayLimit: number
   maxOpenConversationsPerVisitor: number
+  seats: number | null
   staticDirs: { widget: string; console: string; demoSite: string }
   logger: FastifyServerOptions['logger']
   now: () => number
@@ -230,6 +236,7 @@ export function resolveConfig(config: RelayConfig): ResolvedConfig {
     requestLimits: { ...DEFAULT_REQUEST_LIMITS, ...config.requestLimits },
     replayLimit: config.replayLimit ?? 500,
     maxOpenConversationsPerVisitor: config.maxOpenConversationsPerVisitor ?? 5,
+    seats: seatsOf(config.seats),
     staticDirs: {
       widget: config.staticDirs?.widget ?? WIDGET_DIST_DIR,
       console: config.staticDirs?.console ?? CONSOLE_DIR,
@@ -272,6 +279,14 @@ function passwordCostOf(value: number | undefined): number {
     throw new TypeError(
       `RelayConfig.passwordCost must be a power of two from 2**10 to 2**20, got ${value}`,
     )
+  }
+  return value
+}
+
+function seatsOf(value: number | null | undefined): number | null {
+  if (value === undefined || value === null) return null
+  if (!Number.isInteger(value) || value < 1) {
+    throw new TypeError(`RelayConfig.seats must be a whole number of at least 1, got ${value}`)
   }
   return value
 }

@@ -28,13 +28,13 @@ export async function ensureAdmin(
 /**
  * Sets a new generated password for the configured admin email (or the first
  * admin when that email is unknown, or a new admin when there is none); ends every
- * session of that admin. For the CLI, which runs without a server.
+ * session of that admin, and reactivates them. For the CLI, which runs without a server.
  */
 export async function resetAdminPassword(
   stores: { db: UnitOfWork; employees: EmployeeStore; auth: AuthStore },
   email: string,
 ): Promise<{ email: string; password: string }> {
-  const employees = await stores.employees.list()
+  const employees = (await stores.employees.list()).filter((e) => e.kind === 'human')
   const admin =
     employees.find((e) => e.email.toLowerCase() === email.toLowerCase() && e.role === 'admin') ??
     employees.find((e) => e.role === 'admin')
@@ -43,6 +43,8 @@ export async function resetAdminPassword(
   await stores.db.transaction(async (tx) => {
     if (admin) {
       await stores.employees.setPasswordHash(tx, admin.id, passwordHash)
+      // A deactivated admin is the way back in, so they are active again (seats aside).
+      await stores.employees.setActive(tx, admin.id, true)
       await stores.auth.deleteEmployeeSessions(tx, admin.id)
     } else {
       await stores.employees.create(tx, {

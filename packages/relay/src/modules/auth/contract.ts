@@ -67,5 +67,23 @@ export function describeAuthStore(name: string, factory: StoresFactory): void {
       expect(await auth.getApiToken('th')).toBeUndefined()
       expect(await auth.listApiTokens()).toEqual([])
     })
+
+    it('keeps one password link per employee, used once and only before it expires', async () => {
+      const { auth } = stores
+      const link = (tokenHash: string, expiresAt: number) => ({
+        tokenHash,
+        employeeId: 'u1',
+        createdAt: 1,
+        expiresAt,
+      })
+      await tx((t) => auth.createPasswordLink(t, link('first', 100)))
+      // A new link replaces the earlier one.
+      await tx((t) => auth.createPasswordLink(t, link('second', 100)))
+      expect(await tx((t) => auth.takePasswordLink(t, 'first', 50))).toBeUndefined()
+      expect(await tx((t) => auth.takePasswordLink(t, 'second', 50))).toBe('u1')
+      expect(await tx((t) => auth.takePasswordLink(t, 'second', 50))).toBeUndefined()
+      await tx((t) => auth.createPasswordLink(t, link('late', 100)))
+      expect(await tx((t) => auth.takePasswordLink(t, 'late', 100))).toBeUndefined()
+    })
   })
 }

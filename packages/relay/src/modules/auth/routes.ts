@@ -6,6 +6,7 @@ import {
   IdParams,
   LoginBody,
   LoginReply,
+  SetPasswordBody,
 } from '@parley/protocol'
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
@@ -73,6 +74,44 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
     },
   )
 
+  // A link token is 32 random bytes: the limit is against floods (each try costs a scrypt).
+  const linkLimit = failureLimit(
+    app,
+    'failed password links',
+    config.requestLimits.loginPerAddress,
+    (r) => r.ip,
+  )
+  app.post(
+    '/v1/auth/password',
+    {
+      schema: {
+        operationId: 'setPassword',
+        summary: 'Set a password with a one-time link',
+        description:
+          'The token of a link from `POST /v1/admin/employees` or `.../password-link`. The link is used up; every session of the employee ends; log in with the new password.',
+        tags,
+        security: PUBLIC,
+        body: SetPasswordBody,
+        response: {
+          204: noContent('Password set'),
+          ...errors('bad_request', 'password_link_invalid', 'frame_too_large', 'rate_limited'),
+        },
+      },
+      preHandler: linkLimit.check,
+    },
+    async (request, reply) => {
+      try {
+        await auth.usePasswordLink(request.body.token, request.body.password)
+      } catch (error) {
+        if (isRelayError(error) && error.code === 'password_link_invalid') {
+          await linkLimit.fail(request)
+        }
+        throw error
+      }
+      return reply.code(204).send()
+    },
+  )
+
   app.post(
     '/v1/auth/logout',
     {
@@ -123,7 +162,7 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
         operationId: 'createApiToken',
         summary: 'Create an API token',
         description:
-          'Needs `tokens:manage`. The token does what its `scopes` allow (default `conversations:read`, `conversations:reply`), never more than its creator may at the time of each request.',
+          'Needs `tokens:manage`; for a bot (`employeeId`) also `employees:manage`. The token does what its `scopes` allow (default `conversations:read`, `conversations:reply`), never more than its creator may at the time of each request.',
         tags,
         security: EMPLOYEE,
         body: CreateApiTokenBody,
@@ -131,17 +170,29 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
           201: Type.Composite([CreateApiTokenReply], {
             description: 'Created; the token is shown once',
           }),
-          ...errors('bad_request', ...adminErrors, 'frame_too_large'),
+          ...errors('bad_request', ...adminErrors, 'employee_not_found', 'frame_too_large'),
         },
       },
       preHandler: admin,
     },
     async (request, reply) => {
       const caller = { employee: request.employee!, permissions: request.permissions! }
+      const { employeeId } = request.body
+      let forEmployee = caller.employee
+      if (employeeId !== undefined && employeeId !== caller.employee.id) {
+        // A token for a bot: its creator must be able to manage employees.
+        if (!caller.permissions.has('employees:manage')) {
+          throw relayError('forbidden', 'A token for a bot needs the employees:manage permission')
+        }
+        const bot = await app.employees.get(employeeId)
+        if (!bot) throw relayError('employee_not_found')
+        forEmployee = bot
+      }
       const { id, name, token, scopes } = await auth.createApiToken(
         caller,
         request.body.name,
         request.body.scopes,
+        forEmployee,
       )
       return reply.code(201).send({ id, name, token, scopes })
     },

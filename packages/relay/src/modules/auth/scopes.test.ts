@@ -143,6 +143,25 @@ describe('API token scopes', () => {
     expect(await tokenNames()).toEqual([])
   })
 
+  it('narrows a token when its creator is demoted', async () => {
+    const created = await call({ cookie }, 'POST', '/v1/admin/employees', {
+      email: 'second@example.com',
+      name: 'Second admin',
+      role: 'admin',
+      password: 'second admin password',
+    })
+    const { employee } = (await created.json()) as { employee: { id: string } }
+    const second = await relay.login('second@example.com', 'second admin password')
+    const theirs = await token(['employees:manage', 'conversations:read'], { cookie: second })
+    expect((await call({ token: theirs }, 'GET', '/v1/admin/employees')).status).toBe(200)
+    const demoted = await call({ cookie }, 'PATCH', `/v1/admin/employees/${employee.id}`, {
+      role: 'operator',
+    })
+    expect(demoted.status).toBe(200)
+    expect((await call({ token: theirs }, 'GET', '/v1/admin/employees')).status).toBe(403)
+    expect((await call({ token: theirs }, 'GET', '/v1/conversations')).status).toBe(200)
+  })
+
   it('lets a token made before scopes act with its role, listed with scopes null', async () => {
     const admin = await relay.app.employees.getByEmail('admin@example.com')
     await relay.app.db.transaction((tx) =>

@@ -4,7 +4,7 @@ import type { UnitOfWork } from '../../infra/db/unit-of-work.ts'
 import { relayError } from '../../infra/errors.ts'
 import { API_TOKEN_PREFIX, hashToken, randomId, randomToken } from '../../infra/ids.ts'
 import type { EmployeeService } from '../employees/service.ts'
-import type { EmployeeRecord, EmployeeStore } from '../employees/store.ts'
+import { type EmployeeRecord, type EmployeeStore, NO_PASSWORD } from '../employees/store.ts'
 import { grantedPermissions, scopesBeyond } from './access.ts'
 import {
   dummyPasswordHash,
@@ -19,6 +19,13 @@ import type { ApiTokenRecord, AuthStore } from './store.ts'
 export const SESSION_COOKIE = 'parley_session'
 /** Sessions last 30 days. */
 export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000
+/** A set-password link works for 3 days. */
+export const PASSWORD_LINK_TTL_MS = 3 * 24 * 60 * 60 * 1000
+
+/** Whether the employee may log in with a password at all. */
+function canLogIn(employee: EmployeeRecord): boolean {
+  return employee.active && employee.kind === 'human' && employee.passwordHash !== NO_PASSWORD
+}
 
 /** How a caller proved who it is; what ends it ends the sockets it opened. */
 export type Credential =
@@ -84,7 +91,9 @@ export class AuthService {
     password: string,
   ): Promise<{ employee: EmployeeRecord; token: string; expiresAt: number }> {
     const { db, store, employees, now } = this.options
-    const employee = await employees.getByEmail(email)
+    const found = await employees.getByEmail(email)
+    // Deactivated people, bots and people who have not set a password yet cannot log in.
+    const employee = found && canLogIn(found) ? found : undefined
     // Hash even for unknown emails so response time does not reveal which exist.
     const ok = await verifyPassword(password, employee?.passwordHash ?? this.dummyHash)
     if (!employee || !ok) throw relayError('invalid_credentials')
@@ -130,13 +139,12 @@ export class AuthService {
     const session = await this.options.store.getSession(tokenHash)
     if (!session || session.expiresAt <= this.options.now()) return undefined
     const employee = await this.options.employees.get(session.employeeId)
-    return (
-      employee && {
-        employee,
-        credential: { kind: 'session', tokenHash, employeeId: employee.id },
-        permissions: grantedPermissions(employee.role, null),
-      }
-    )
+    if (!employee?.active) return undefined
+    return {
+      employee,
+      credential: { kind: 'session', tokenHash, employeeId: employee.id },
+      permissions: grantedPermissions(employee.role, null),
+    }
   }
 
   /** The employee and credential of an API token. */
@@ -144,13 +152,12 @@ export class AuthService {
     if (!token) return undefined
     const record = await this.options.store.getApiToken(hashToken(token))
     const employee = record && (await this.options.employees.get(record.employeeId))
-    return (
-      employee && {
-        employee,
-        credential: { kind: 'apiToken', id: record.id, employeeId: employee.id },
-        permissions: grantedPermissions(employee.role, record.scopes),
-      }
-    )
+    if (!record || !employee?.active) return undefined
+    return {
+      employee,
+      credential: { kind: 'apiToken', id: record.id, employeeId: employee.id },
+      permissions: grantedPermissions(employee.role, record.scopes),
+    }
   }
 
   /** Who is calling: session cookie first, then `Authorization: Bearer <api token>`. */
@@ -163,13 +170,15 @@ export class AuthService {
   }
 
   /**
-   * A new API token for the caller, doing at most `scopes`; the secret is returned once and
-   * stored hashed. `forbidden` when a scope is beyond what the caller may do itself.
+   * A new API token for the caller, or for a bot (`forEmployee`), doing at most `scopes`; the
+   * secret is returned once and stored hashed. `forbidden` when a scope is beyond what the
+   * caller may do, or beyond the bot's role.
    */
   async createApiToken(
     caller: Pick<Principal, 'employee' | 'permissions'>,
     name: string,
     scopes: readonly Permission[] = DEFAULT_TOKEN_SCOPES,
+    forEmployee: EmployeeRecord = caller.employee,
   ): Promise<ApiTokenRecord & { token: string; scopes: Permission[] }> {
     const beyond = scopesBeyond(caller.permissions, scopes)
     if (beyond.length > 0) {
@@ -178,7 +187,19 @@ export class AuthService {
         `You do not have ${beyond.join(', ')}, so a token you create cannot have it`,
       )
     }
-    const employee = caller.employee
+    const employee = forEmployee
+    if (employee.id !== caller.employee.id) {
+      if (employee.kind !== 'bot') {
+        throw relayError('forbidden', 'Tokens are made for yourself or for a bot')
+      }
+      const beyondBot = scopesBeyond(grantedPermissions(employee.role, null), scopes)
+      if (beyondBot.length > 0) {
+        throw relayError(
+          'forbidden',
+          `The bot's role (${employee.role}) does not grant ${beyondBot.join(', ')}`,
+        )
+      }
+    }
     const token = randomToken(API_TOKEN_PREFIX)
     const record = {
       id: randomId('t'),
@@ -204,6 +225,54 @@ export class AuthService {
     )
     if (revoked) this.announce({ kind: 'apiToken', id })
     return revoked
+  }
+
+  /**
+   * A one-time link token to set the employee's password, valid for `PASSWORD_LINK_TTL_MS`;
+   * an earlier link of theirs stops working. Only the hash is stored.
+   */
+  async createPasswordLink(employeeId: string): Promise<{ token: string; expiresAt: number }> {
+    const token = randomToken()
+    const createdAt = this.options.now()
+    const expiresAt = createdAt + PASSWORD_LINK_TTL_MS
+    await this.options.db.transaction((tx) =>
+      this.options.store.createPasswordLink(tx, {
+        tokenHash: hashToken(token),
+        employeeId,
+        createdAt,
+        expiresAt,
+      }),
+    )
+    return { token, expiresAt }
+  }
+
+  /**
+   * Sets the password of the link's employee and uses the link up; every session of theirs
+   * ends. `password_link_invalid` for an unknown, used or expired link (nothing changes).
+   */
+  async usePasswordLink(token: string, password: string): Promise<EmployeeRecord> {
+    const passwordHash = await this.hashPassword(password)
+    const { db, store, employeeStore, now } = this.options
+    const employee = await db.transaction(async (tx) => {
+      const employeeId = await store.takePasswordLink(tx, hashToken(token), now())
+      const found = employeeId ? await employeeStore.get(employeeId, tx) : undefined
+      if (!found?.active || found.kind !== 'human') {
+        throw relayError('password_link_invalid')
+      }
+      await employeeStore.setPasswordHash(tx, found.id, passwordHash)
+      await store.deleteEmployeeSessions(tx, found.id)
+      return found
+    })
+    this.announce({ kind: 'employee', employeeId: employee.id })
+    return employee
+  }
+
+  /** Ends every session and socket of the employee (deactivation); tokens stop working too. */
+  async endEmployee(employeeId: string): Promise<void> {
+    await this.options.db.transaction((tx) =>
+      this.options.store.deleteEmployeeSessions(tx, employeeId),
+    )
+    this.announce({ kind: 'employee', employeeId })
   }
 
   /** Deletes expired sessions; returns how many. */

@@ -1,7 +1,13 @@
 import type { Permission } from '@parley/protocol'
 import type { SqliteDatabase } from '../../infra/db/sqlite.ts'
 import type { Tx } from '../../infra/db/unit-of-work.ts'
-import type { ApiTokenGrant, ApiTokenRecord, AuthStore, SessionRecord } from './store.ts'
+import type {
+  ApiTokenGrant,
+  ApiTokenRecord,
+  AuthStore,
+  PasswordLinkRecord,
+  SessionRecord,
+} from './store.ts'
 
 /** The `sessions` and `api_tokens` tables (`001_init.sql`, scopes `004_token_scopes.sql`). */
 export class SqliteAuthStore implements AuthStore {
@@ -80,6 +86,23 @@ export class SqliteAuthStore implements AuthStore {
 
   async revokeApiToken(tx: Tx, id: string): Promise<boolean> {
     return this.db.write(tx).prepare('DELETE FROM api_tokens WHERE id = ?').run(id).changes > 0
+  }
+
+  async createPasswordLink(tx: Tx, link: PasswordLinkRecord): Promise<void> {
+    const db = this.db.write(tx)
+    db.prepare('DELETE FROM password_links WHERE employee_id = ?').run(link.employeeId)
+    db.prepare(
+      `INSERT INTO password_links (token_hash, employee_id, created_at, expires_at)
+       VALUES (@tokenHash, @employeeId, @createdAt, @expiresAt)`,
+    ).run(link)
+  }
+
+  async takePasswordLink(tx: Tx, tokenHash: string, now: number): Promise<string | undefined> {
+    const row = this.db
+      .write(tx)
+      .prepare('DELETE FROM password_links WHERE token_hash = ? RETURNING employee_id, expires_at')
+      .get(tokenHash) as { employee_id: string; expires_at: number } | undefined
+    return row && row.expires_at > now ? row.employee_id : undefined
   }
 }
 

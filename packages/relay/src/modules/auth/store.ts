@@ -41,4 +41,16 @@ export interface AuthStore {
   listApiTokens(): Promise<ApiTokenRecord[]>
   /** False when there was none. */
   revokeApiToken(tx: Tx, id: string): Promise<boolean>
+
+  /** Stores a set-password link, replacing any earlier link of the employee. */
+  createPasswordLink(tx: Tx, link: PasswordLinkRecord): Promise<void>
+  /** Deletes the link and returns its employee, if it exists and `expiresAt > now`. */
+  takePasswordLink(tx: Tx, tokenHash: string, now: number): Promise<string | undefined>
+}
+
+export interface PasswordLinkRecord {
+  tokenHash: string
+  employeeId: string
+  createdAt: number
+  expiresAt: number
 }

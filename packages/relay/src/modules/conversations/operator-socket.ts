@@ -126,7 +126,8 @@ export async function operatorSocket(app: FastifyInstance): Promise<void> {
         })
         await conversations.replay(who, frame.cursor ?? {}, emit, { skipAhead: true })
       })
-      socket.onTeardown(presence.add(employee.id))
+      // A bot answers but is never "an operator online": visitors are not promised a person.
+      if (employee.kind === 'human') socket.onTeardown(presence.add(employee.id))
       return who
     }
   })

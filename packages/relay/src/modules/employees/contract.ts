@@ -23,8 +23,10 @@ export function describeEmployeeStore(name: string, factory: StoresFactory): voi
         createdAt: 1,
       }
       await tx((t) => employees.create(t, ann))
-      expect(await employees.get('u1')).toEqual(ann)
-      expect(await employees.getByEmail('ann@example.com')).toEqual(ann)
+      // A new employee is a person, active, with the groups' default capacity.
+      const stored = { ...ann, kind: 'human', active: true, capacity: null }
+      expect(await employees.get('u1')).toEqual(stored)
+      expect(await employees.getByEmail('ann@example.com')).toEqual(stored)
       await expect(
         tx((t) => employees.create(t, { ...ann, id: 'u2', email: 'ANN@example.com' })),
       ).rejects.toMatchObject({ code: 'email_taken' })
@@ -54,6 +56,49 @@ export function describeEmployeeStore(name: string, factory: StoresFactory): voi
       await tx((t) => employees.update(t, 'u1', { position: null }))
       expect((await employees.get('u1'))?.position).toBeUndefined()
       expect(await tx((t) => employees.update(t, 'nobody', { name: 'x' }))).toBeUndefined()
+    })
+
+    it('keeps bots, roles, capacity and deactivation, and counts seats and admins', async () => {
+      const { employees } = stores
+      const base = { passwordHash: 'h', createdAt: 1 }
+      await tx(async (t) => {
+        await employees.create(t, { ...base, id: 'a1', email: 'a1@x', name: 'A', role: 'admin' })
+        await employees.create(t, { ...base, id: 'o1', email: 'o1@x', name: 'O', role: 'operator' })
+        await employees.create(t, {
+          ...base,
+          id: 'b1',
+          email: 'b1@x',
+          name: 'Bot',
+          role: 'admin',
+          kind: 'bot',
+          position: 'Assistant',
+          capacity: 50,
+        })
+      })
+      expect(await employees.get('b1')).toMatchObject({
+        kind: 'bot',
+        position: 'Assistant',
+        capacity: 50,
+        active: true,
+      })
+      // Bots take no seat and are not the admin who must remain.
+      expect(await tx((t) => employees.countSeats(t))).toBe(2)
+      expect(await tx((t) => employees.countOtherAdmins(t, 'a1'))).toBe(0)
+      expect(await tx((t) => employees.countOtherAdmins(t, 'o1'))).toBe(1)
+
+      const promoted = await tx((t) => employees.update(t, 'o1', { role: 'admin', capacity: 3 }))
+      expect(promoted).toMatchObject({ role: 'admin', capacity: 3, name: 'O' })
+      expect(await tx((t) => employees.countOtherAdmins(t, 'a1'))).toBe(1)
+      await tx((t) => employees.update(t, 'o1', { capacity: null }))
+      expect((await employees.get('o1'))?.capacity).toBeNull()
+
+      expect(await tx((t) => employees.setActive(t, 'o1', false))).toBe(true)
+      expect((await employees.get('o1'))?.active).toBe(false)
+      expect(await employees.countSeats()).toBe(1)
+      expect(await tx((t) => employees.countOtherAdmins(t, 'a1'))).toBe(0)
+      expect(await tx((t) => employees.setActive(t, 'nobody', false))).toBe(false)
+      await tx((t) => employees.setActive(t, 'o1', true))
+      expect(await employees.countSeats()).toBe(2)
     })
   })
 }

@@ -14,7 +14,12 @@ export const employeesPlugin = fp(
   async (app: FastifyInstance, options: { store: EmployeeStore }) => {
     app.decorate(
       'employees',
-      new EmployeeService({ db: app.db, store: options.store, now: app.config.now }),
+      new EmployeeService({
+        db: app.db,
+        store: options.store,
+        now: app.config.now,
+        seats: app.config.seats,
+      }),
     )
   },
   { name: 'parley-employees', dependencies: ['parley-infra'] },

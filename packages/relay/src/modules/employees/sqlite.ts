@@ -12,6 +12,9 @@ interface EmployeeRow {
   created_at: number
   position: string | null
   photo_url: string | null
+  kind: EmployeeRecord['kind']
+  active: number
+  capacity: number | null
 }
 
 function toEmployee(row: EmployeeRow): EmployeeRecord {
@@ -21,6 +24,9 @@ function toEmployee(row: EmployeeRow): EmployeeRecord {
     name: row.name,
     role: row.role,
     passwordHash: row.password_hash,
+    kind: row.kind,
+    active: row.active === 1,
+    capacity: row.capacity,
     createdAt: row.created_at,
   }
   if (row.position) employee.position = row.position
@@ -28,7 +34,7 @@ function toEmployee(row: EmployeeRow): EmployeeRecord {
   return employee
 }
 
-/** The `employees` table (`001_init.sql`). */
+/** The `employees` table (`001_init.sql`, `005_team.sql`). */
 export class SqliteEmployeeStore implements EmployeeStore {
   constructor(private readonly db: SqliteDatabase) {}
 
@@ -37,17 +43,20 @@ export class SqliteEmployeeStore implements EmployeeStore {
       this.db
         .write(tx)
         .prepare(
-          `INSERT INTO employees (id, email, name, role, password_hash, created_at)
-           VALUES (@id, @email, @name, @role, @passwordHash, @createdAt)`,
+          `INSERT INTO employees
+             (id, email, name, role, kind, password_hash, position, photo_url, capacity, created_at)
+           VALUES
+             (@id, @email, @name, @role, @kind, @passwordHash, @position, @photoUrl, @capacity,
+              @createdAt)`,
         )
-        .run(employee)
+        .run({ position: null, photoUrl: null, kind: 'human', capacity: null, ...employee })
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
         throw relayError('email_taken')
       }
       throw error
     }
-    return { ...employee }
+    return (await this.get(employee.id, tx))!
   }
 
   get(id: string, tx?: Tx): Promise<EmployeeRecord | undefined> {
@@ -101,7 +110,9 @@ export class SqliteEmployeeStore implements EmployeeStore {
         `UPDATE employees SET
            name = CASE WHEN @setName THEN @name ELSE name END,
            position = CASE WHEN @setPosition THEN @position ELSE position END,
-           photo_url = CASE WHEN @setPhoto THEN @photoUrl ELSE photo_url END
+           photo_url = CASE WHEN @setPhoto THEN @photoUrl ELSE photo_url END,
+           role = COALESCE(@role, role),
+           capacity = CASE WHEN @setCapacity THEN @capacity ELSE capacity END
          WHERE id = @id`,
       )
       .run({
@@ -112,7 +123,46 @@ export class SqliteEmployeeStore implements EmployeeStore {
         position: patch.position || null,
         setPhoto: patch.photoUrl !== undefined ? 1 : 0,
         photoUrl: patch.photoUrl || null,
+        role: patch.role ?? null,
+        setCapacity: patch.capacity !== undefined ? 1 : 0,
+        capacity: patch.capacity ?? null,
       })
     return this.get(id, tx)
+  }
+
+  async setActive(tx: Tx, id: string, active: boolean): Promise<boolean> {
+    return (
+      this.db
+        .write(tx)
+        .prepare('UPDATE employees SET active = ? WHERE id = ?')
+        .run(active ? 1 : 0, id).changes > 0
+    )
+  }
+
+  countOtherAdmins(tx: Tx, exceptId: string): Promise<number> {
+    return this.db.read(
+      (db) =>
+        (
+          db
+            .prepare(
+              `SELECT count(*) AS n FROM employees
+               WHERE active = 1 AND kind = 'human' AND role = 'admin' AND id != ?`,
+            )
+            .get(exceptId) as { n: number }
+        ).n,
+      tx,
+    )
+  }
+
+  countSeats(tx?: Tx): Promise<number> {
+    return this.db.read(
+      (db) =>
+        (
+          db
+            .prepare("SELECT count(*) AS n FROM employees WHERE active = 1 AND kind = 'human'")
+            .get() as { n: number }
+        ).n,
+      tx,
+    )
   }
 }

@@ -1,26 +1,42 @@
-import type { OperatorProfile, Role } from '@parley/protocol'
+import type { EmployeeKind, OperatorProfile, Role } from '@parley/protocol'
 import type { Tx } from '../../infra/db/unit-of-work.ts'
 
 /** An employee with the hash of its password (never sent anywhere). */
 export interface EmployeeRecord extends OperatorProfile {
+  /** `NO_PASSWORD` until a set-password link is used; always for bots. */
   passwordHash: string
+  kind: EmployeeKind
+  /** Deactivated employees cannot log in, their tokens stop working, they take no seat. */
+  active: boolean
+  /** Concurrent conversations; null: each group's default. */
+  capacity: number | null
   createdAt: number
 }
+
+/** The password hash of an employee who has none (no hash has this form: never matches). */
+export const NO_PASSWORD = '!'
 
 export interface NewEmployee {
   id: string
   email: string
   name: string
   role: Role
+  /** @default 'human' */
+  kind?: EmployeeKind
   passwordHash: string
+  position?: string
+  photoUrl?: string
+  capacity?: number | null
   createdAt: number
 }
 
-/** What visitors and operators see of an employee; `null` clears a field. */
+/** What can change of an employee; `null` clears a field. */
 export interface EmployeePatch {
   name?: string
   position?: string | null
   photoUrl?: string | null
+  role?: Role
+  capacity?: number | null
 }
 
 /** Employees. `describeEmployeeStore` in `contract.ts` is the suite every adapter passes. */
@@ -36,4 +52,10 @@ export interface EmployeeStore {
   getMany(ids: readonly string[]): Promise<EmployeeRecord[]>
   setPasswordHash(tx: Tx, id: string, passwordHash: string): Promise<void>
   update(tx: Tx, id: string, patch: EmployeePatch): Promise<EmployeeRecord | undefined>
+  /** False when there is no such employee. */
+  setActive(tx: Tx, id: string, active: boolean): Promise<boolean>
+  /** Active employees of kind human: the seats taken. */
+  countSeats(tx?: Tx): Promise<number>
+  /** Active human admins other than `exceptId`. */
+  countOtherAdmins(tx: Tx, exceptId: string): Promise<number>
 }
