@@ -13,6 +13,7 @@ import { authRoutes } from './modules/auth/routes.ts'
 import { operatorSocket } from './modules/conversations/operator-socket.ts'
 import { conversationsPlugin } from './modules/conversations/plugin.ts'
 import { conversationRoutes } from './modules/conversations/routes.ts'
+import { photoRoutes } from './modules/employees/photo-routes.ts'
 import { employeesPlugin } from './modules/employees/plugin.ts'
 import { employeeRoutes } from './modules/employees/routes.ts'
 import { presencePlugin } from './modules/presence/plugin.ts'
@@ -77,6 +78,7 @@ export async function buildServer(
     await app.register(healthRoutes)
     await app.register(authRoutes)
     await app.register(employeeRoutes)
+    await app.register(photoRoutes)
     await app.register(siteRoutes)
     await app.register(adminSiteRoutes)
     await app.register(scenarioRoutes)

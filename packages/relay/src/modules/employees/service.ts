@@ -4,6 +4,7 @@ import { relayError } from '../../infra/errors.ts'
 import { randomId } from '../../infra/ids.ts'
 import {
   type EmployeePatch,
+  type EmployeePhoto,
   type EmployeeRecord,
   type EmployeeStore,
   type NewEmployee,
@@ -38,6 +39,28 @@ export class EmployeeService {
 
   getMany(ids: readonly string[]): Promise<EmployeeRecord[]> {
     return this.options.store.getMany(ids)
+  }
+
+  /** Stores an uploaded photo and points the employee's `photoUrl` at `url`. */
+  async setPhoto(id: string, photo: EmployeePhoto, url: string): Promise<EmployeeRecord> {
+    const { db, store } = this.options
+    return db.transaction(async (tx) => {
+      if (!(await store.setPhoto(tx, id, photo, url))) throw relayError('employee_not_found')
+      return (await store.get(id, tx))!
+    })
+  }
+
+  getPhoto(id: string): Promise<EmployeePhoto | undefined> {
+    return this.options.store.getPhoto(id)
+  }
+
+  async deletePhoto(id: string): Promise<EmployeeRecord> {
+    const { db, store } = this.options
+    return db.transaction(async (tx) => {
+      if (!(await store.get(id, tx))) throw relayError('employee_not_found')
+      await store.deletePhoto(tx, id)
+      return (await store.get(id, tx))!
+    })
   }
 
   /** Active people (not bots): the seats taken. */

@@ -1,7 +1,13 @@
 import type { SqliteDatabase } from '../../infra/db/sqlite.ts'
 import type { Tx } from '../../infra/db/unit-of-work.ts'
 import { relayError } from '../../infra/errors.ts'
-import type { EmployeePatch, EmployeeRecord, EmployeeStore, NewEmployee } from './store.ts'
+import type {
+  EmployeePatch,
+  EmployeePhoto,
+  EmployeeRecord,
+  EmployeeStore,
+  NewEmployee,
+} from './store.ts'
 
 interface EmployeeRow {
   id: string
@@ -137,6 +143,37 @@ export class SqliteEmployeeStore implements EmployeeStore {
         .prepare('UPDATE employees SET active = ? WHERE id = ?')
         .run(active ? 1 : 0, id).changes > 0
     )
+  }
+
+  async setPhoto(tx: Tx, id: string, photo: EmployeePhoto, url: string): Promise<boolean> {
+    const db = this.db.write(tx)
+    if (db.prepare('UPDATE employees SET photo_url = ? WHERE id = ?').run(url, id).changes === 0) {
+      return false
+    }
+    db.prepare(
+      `INSERT INTO employee_photos (employee_id, content_type, data, updated_at)
+       VALUES (@id, @contentType, @data, @updatedAt)
+       ON CONFLICT (employee_id) DO UPDATE SET
+         content_type = excluded.content_type, data = excluded.data, updated_at = excluded.updated_at`,
+    ).run({ id, ...photo })
+    return true
+  }
+
+  getPhoto(id: string): Promise<EmployeePhoto | undefined> {
+    return this.db.read((db) => {
+      const row = db
+        .prepare('SELECT content_type, data, updated_at FROM employee_photos WHERE employee_id = ?')
+        .get(id) as
+        | { content_type: EmployeePhoto['contentType']; data: Buffer; updated_at: number }
+        | undefined
+      return row && { contentType: row.content_type, data: row.data, updatedAt: row.updated_at }
+    })
+  }
+
+  async deletePhoto(tx: Tx, id: string): Promise<void> {
+    const db = this.db.write(tx)
+    db.prepare('DELETE FROM employee_photos WHERE employee_id = ?').run(id)
+    db.prepare('UPDATE employees SET photo_url = NULL WHERE id = ?').run(id)
   }
 
   countOtherAdmins(tx: Tx, exceptId: string): Promise<number> {

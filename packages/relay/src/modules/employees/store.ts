@@ -13,6 +13,13 @@ export interface EmployeeRecord extends OperatorProfile {
   createdAt: number
 }
 
+/** An uploaded photo, its type checked from its bytes. */
+export interface EmployeePhoto {
+  contentType: 'image/png' | 'image/jpeg' | 'image/webp'
+  data: Buffer
+  updatedAt: number
+}
+
 /** The password hash of an employee who has none (no hash has this form: never matches). */
 export const NO_PASSWORD = '!'
 
@@ -56,6 +63,11 @@ export interface EmployeeStore {
   setActive(tx: Tx, id: string, active: boolean): Promise<boolean>
   /** Active employees of kind human: the seats taken. */
   countSeats(tx?: Tx): Promise<number>
+  /** Stores the photo and points `photoUrl` at `url`; false when there is no such employee. */
+  setPhoto(tx: Tx, id: string, photo: EmployeePhoto, url: string): Promise<boolean>
+  getPhoto(id: string): Promise<EmployeePhoto | undefined>
+  /** Removes the uploaded photo and clears `photoUrl`. */
+  deletePhoto(tx: Tx, id: string): Promise<void>
   /** Active human admins other than `exceptId`. */
   countOtherAdmins(tx: Tx, exceptId: string): Promise<number>
 }
