@@ -89,7 +89,8 @@ export class Router extends RoutingState {
    * Loads stored conversations into an empty router at startup, in arrival order,
    * after the groups and members. Assignments are kept whatever the operator's
    * status: report operators who do not come back with `setStatus(id, 'offline')`.
-   * Waiting ones queue in the order given; the decisions are the drain that follows.
+   * Waiting ones queue in the order given; the decisions are their positions and the
+   * assignments of the drain that follows.
    */
   restore(conversations: readonly RestoredConversation[]): Decision[] {
     if (this.conversations.size > 0)
