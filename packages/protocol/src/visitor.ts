@@ -258,6 +258,19 @@ export const Presence = Type.Object({
   /** `operatorsOnline > 0` and within the site's working hours. */
   available: Type.Boolean(),
 })
+/**
+ * The visitor's place in the queue of a conversation that waits for an operator, sent when it
+ * changes (and after `welcome` for each waiting conversation). `position: null`: it no longer
+ * waits (an operator has it). `waitSeconds` is estimated from the group's recent waits; null
+ * when there are too few to tell — never a made-up number.
+ */
+export const QueueFrame = Type.Object({
+  t: Type.Literal('queue'),
+  conversationId: Id,
+  position: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
+  waitSeconds: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
+})
+export type QueueFrame = Static<typeof QueueFrame>
 
 export type TypingOutFrame = Static<typeof TypingOut>
 export type ReadOutFrame = Static<typeof ReadOut>
@@ -280,5 +293,6 @@ export type VisitorOutbound =
   | ReadOutFrame
   | ConversationFrame
   | PresenceFrame
+  | QueueFrame
   | ErrorFrame
   | PongFrame
