@@ -59,7 +59,10 @@ async function demoPage(path = '/product.html'): Promise<Page> {
     }
   }, EVENTS)
   await page.goto(`${relay.url}${path}`)
-  await expect.poll(() => eventsOf(page, 'ready').then((e) => e.length)).toBe(1)
+  // The loader waits for an idle moment (up to 3 s) before it loads the widget.
+  await expect
+    .poll(() => eventsOf(page, 'ready').then((e) => e.length), { timeout: 10_000 })
+    .toBe(1)
   return page
 }
 
