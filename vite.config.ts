@@ -56,7 +56,7 @@ export default defineConfig({
         test: {
           name: 'dom',
           environment: 'happy-dom',
-          include: ['packages/{widget,console}/src/**/*.test.{ts,tsx}'],
+          include: ['packages/{widget,console,test-dom}/src/**/*.test.{ts,tsx}'],
         },
       },
       {

@@ -11,6 +11,9 @@ import {
   startRelay,
 } from './harness.ts'
 
+/** The page's clock starts here, paused. */
+const T0 = Date.parse('2026-03-02T10:00:00Z')
+
 let relay: Relay
 let browser: Browser
 let operator: OperatorSocket
@@ -39,24 +42,24 @@ async function setHidden(page: Page, hidden: boolean): Promise<void> {
   }, hidden)
 }
 
-/** Every distinct `document.title` seen during `ms`, sampled in the page. */
-async function titlesDuring(page: Page, ms: number): Promise<string[]> {
-  return page.evaluate(
-    (ms) =>
-      new Promise<string[]>((resolve) => {
-        const seen = new Set([document.title])
-        const timer = setInterval(() => seen.add(document.title), 100)
-        setTimeout(() => {
-          clearInterval(timer)
-          resolve([...seen])
-        }, ms)
-      }),
-    ms,
-  )
+/**
+ * Records every title the page shows, in order, from the first: a mutation observer on
+ * the document, installed before the page's scripts run.
+ */
+function recordTitles(): void {
+  const w = window as unknown as { __titles: string[] }
+  w.__titles = []
+  new MutationObserver(() => {
+    if (document.title !== w.__titles.at(-1)) w.__titles.push(document.title)
+  }).observe(document, { subtree: true, childList: true, characterData: true })
 }
+
+const titles = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __titles: string[] }).__titles)
 
 test('a reply in a hidden tab beeps and blinks the title; the title comes back when the tab is visible again', async () => {
   const context = await browser.newContext()
+  await context.addInitScript(recordTitles)
   await context.addInitScript(() => {
     const w = window as unknown as { __beeps: number }
     w.__beeps = 0
@@ -67,7 +70,12 @@ test('a reply in a hidden tab beeps and blinks the title; the title comes back w
     }
   })
   const page = await context.newPage()
+  // The page's time (the blink's 1 s interval too) passes only when the test runs it.
+  await page.clock.install({ time: T0 })
+  await page.clock.pauseAt(T0 + 60_000)
   await page.goto(`${relay.url}/product.html`)
+  // The loader waits for an idle moment; on the paused clock that idle callback is due now.
+  await page.clock.runFor(0)
   const original = await page.title()
   const beeps = () => page.evaluate(() => (window as unknown as { __beeps: number }).__beeps)
   await openChat(page)
@@ -77,27 +85,31 @@ test('a reply in a hidden tab beeps and blinks the title; the title comes back w
   const conversation = operator.conversations[0]!
   const log = page.getByRole('log')
 
-  // Visible tab: the reply shows, the title stays, no sound.
+  // Visible tab: the reply shows; five seconds on, the title never changed and nothing beeped.
   await operator.reply(conversation, 'Lightly roasted, the green style.')
   await expect.poll(() => log.innerText()).toContain('Lightly roasted, the green style.')
-  expect(await titlesDuring(page, 1200)).toEqual([original])
+  await page.clock.runFor(5000)
+  expect(await titles(page)).toEqual([original])
   expect(await beeps()).toBe(0)
 
-  // Hidden tab: the next reply beeps once and the title alternates with "(n) New message".
+  // Hidden tab: the next reply beeps once and, every second from then on, the title
+  // alternates between "(n) New message" and the page's own.
   await setHidden(page, true)
   await operator.reply(conversation, 'We also have a darker roast.')
   await expect.poll(() => log.innerText()).toContain('We also have a darker roast.')
-  const blinking = await titlesDuring(page, 2500)
-  expect(blinking).toContain(original)
-  expect(blinking.filter((title) => title !== original)).toEqual([
-    expect.stringMatching(/^\(\d+\) New message$/),
-  ])
+  expect(await titles(page)).toEqual([original])
+  await page.clock.runFor(5000)
+  const blinked = await titles(page)
+  const alert = blinked[1]
+  expect(alert).toMatch(/^\(\d+\) New message$/)
+  expect(blinked).toEqual([original, alert, original, alert, original, alert])
   expect(await beeps()).toBe(1)
 
   // Visible again: the page's title is back at once and stays.
   await setHidden(page, false)
   expect(await page.title()).toBe(original)
-  expect(await titlesDuring(page, 1500)).toEqual([original])
+  await page.clock.runFor(5000)
+  expect(await titles(page)).toEqual([...blinked, original])
   await screenshot(page, 'attention-reply-seen')
   await context.close()
 })

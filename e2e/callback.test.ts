@@ -6,9 +6,11 @@ import {
   LOOKS,
   launchBrowser,
   NAMES,
+  nextFrame,
   openChannel,
   operatorOnline,
   type Relay,
+  routeVisitorSocket,
   screenshot,
   servePages,
   startRelay,
@@ -56,16 +58,26 @@ const callbacks = async () =>
 test('without consent the callback cannot be sent, and the relay stores nothing', async () => {
   const context = await browser.newContext()
   const page = await context.newPage()
+  const socket = await routeVisitorSocket(page)
   const dialog = await openCallback(page)
+  // Opening the form connected the visitor: a request would go out at once, not wait in the outbox.
+  await socket.welcomed
   await dialog.getByRole('textbox', { name: 'Name' }).fill('Anna')
-  await dialog.getByRole('textbox', { name: 'Phone' }).fill('8 (916) 123-45-67')
+  // A phone valid on this (English) page: only the missing consent holds the request back.
+  await dialog.getByRole('textbox', { name: 'Phone' }).fill('+7 916 123-45-67')
   const consent = dialog.getByRole('checkbox', { name: CONSENT })
   expect(await consent.isChecked()).toBe(false)
   const submit = dialog.getByRole('button', { name: 'Request a call' })
   expect(await submit.isDisabled()).toBe(true)
-  // Enter in a field does not get around the disabled button either.
+  // Enter in a field does not get around the disabled button either: once the page has
+  // handled the key (a frame later) and the relay every frame the page sent (a ping
+  // round trip), no request went out or waits, none is shown and none is stored.
   await dialog.getByRole('textbox', { name: 'Phone' }).press('Enter')
-  await page.waitForTimeout(500)
+  await nextFrame(page)
+  await socket.handled()
+  expect(socket.sent.map((frame) => frame.t)).not.toContain('callback')
+  // The outbox was never written: nothing waits to be sent.
+  expect(await page.evaluate(() => localStorage.getItem('parley:demo:outbox'))).toBeNull()
   expect(await dialog.getByRole('status').count()).toBe(0)
   expect(await callbacks()).toEqual([])
 

@@ -6,7 +6,13 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildServer } from '@parley/relay'
-import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core'
+import {
+  type Browser,
+  type BrowserContextOptions,
+  chromium,
+  type Page,
+  type WebSocketRoute,
+} from 'playwright-core'
 
 export const ADMIN = { email: 'admin@example.com', password: 'e2e-password-123' }
 
@@ -263,6 +269,111 @@ export function visitorWelcomed(page: Page): Promise<void> {
       })
     })
   })
+}
+
+/**
+ * Resolves once the page has drawn its next frame: whatever it had queued before (tasks
+ * already run, microtasks, the widget's renders, which Preact does in microtasks) is done
+ * and on screen. A page read: it hands the page a user activation, as every evaluate does.
+ */
+export function nextFrame(page: Page): Promise<void> {
+  return page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => resolve())))
+}
+
+/**
+ * Watches the page's HTTP requests from the call on (so: before the navigation) and
+ * returns `settled()`, which resolves once the widget is at rest: its `GET .../presence`,
+ * the last thing it asks for on its own, has been answered, no request of the page is in
+ * flight, and the page has drawn a frame since. Waiting reads nothing from the page until
+ * the presence answer is in, so it gives the page no user activation before that.
+ */
+export function widgetSettles(page: Page): () => Promise<void> {
+  let inFlight = 0
+  let presence = false
+  const waiters = new Set<() => void>()
+  const check = () => {
+    if (!presence || inFlight > 0) return
+    for (const wake of waiters) wake()
+    waiters.clear()
+  }
+  page.on('request', () => {
+    inFlight += 1
+  })
+  page.on('requestfinished', (request) => {
+    inFlight -= 1
+    if (/\/v1\/sites\/[^/]+\/presence(\?|$)/.test(request.url())) presence = true
+    check()
+  })
+  page.on('requestfailed', () => {
+    inFlight -= 1
+    check()
+  })
+  return async () => {
+    await new Promise<void>((resolve) => {
+      waiters.add(resolve)
+      check()
+    })
+    await nextFrame(page)
+  }
+}
+
+/** The page's visitor socket, routed through the test, which passes every frame on. */
+export interface VisitorRoute {
+  /** Every frame the page sent, in order. */
+  readonly sent: { t: string; [key: string]: unknown }[]
+  /** Resolves when the relay's `welcome` reached the page. */
+  readonly welcomed: Promise<void>
+  /**
+   * Sends a `ping` to the relay on the page's socket and resolves on its `pong` (kept from
+   * the page). The relay handles a socket's frames in order, storing and acking each before
+   * it reads the next, so every frame the page sent before has been handled by then.
+   * Needs the welcome.
+   */
+  handled(): Promise<void>
+}
+
+/** Routes the page's visitor socket through the test (call before the page connects). */
+export async function routeVisitorSocket(page: Page): Promise<VisitorRoute> {
+  const sent: VisitorRoute['sent'] = []
+  let welcome!: () => void
+  const welcomed = new Promise<void>((resolve) => {
+    welcome = resolve
+  })
+  let server: WebSocketRoute | undefined
+  /** Who sent each `ping` the relay has not answered yet: the page, or the test's resolver. */
+  const pings: ('page' | (() => void))[] = []
+  await page.routeWebSocket(/\/v1\/visitor/, (ws) => {
+    const relay = ws.connectToServer()
+    server = relay
+    ws.onMessage((raw) => {
+      const frame = JSON.parse(String(raw)) as VisitorRoute['sent'][number]
+      sent.push(frame)
+      if (frame.t === 'ping') pings.push('page')
+      relay.send(raw)
+    })
+    relay.onMessage((raw) => {
+      const frame = JSON.parse(String(raw)) as { t: string }
+      if (frame.t === 'welcome') welcome()
+      if (frame.t === 'pong') {
+        const owner = pings.shift()
+        if (owner && owner !== 'page') {
+          owner()
+          return
+        }
+      }
+      ws.send(raw)
+    })
+  })
+  return {
+    sent,
+    welcomed,
+    handled: () =>
+      new Promise<void>((resolve) => {
+        if (!server) throw new Error('the page has no visitor socket yet')
+        pings.push(resolve)
+        server.send(JSON.stringify({ t: 'ping' }))
+      }),
+  }
 }
 
 /** An operator on a raw socket: sees conversations live, replies and closes them. */

@@ -5,6 +5,7 @@ import {
   adminApi,
   launchBrowser,
   NAMES,
+  nextFrame,
   type OperatorSocket,
   operatorSocket,
   type Relay,
@@ -12,6 +13,7 @@ import {
   startRelay,
   storedConversations,
   visitorWelcomed,
+  widgetSettles,
 } from './harness.ts'
 
 let relay: Relay
@@ -41,9 +43,13 @@ const EVENTS = ['ready', 'open', 'close', 'message', 'lead', 'unread']
 
 /**
  * Opens the demo page with a recorder subscribed to every widget event before the
- * loader runs (the documented stub: `Parley.q`), so `ready` is seen too.
+ * loader runs (the documented stub: `Parley.q`), so `ready` is seen too. `watch` is
+ * called with the page before it loads, to listen from the start.
  */
-async function demoPage(path = '/product.html'): Promise<Page> {
+async function demoPage(
+  path = '/product.html',
+  watch: (page: Page) => void = () => {},
+): Promise<Page> {
   const context = await browser.newContext()
   const page = await context.newPage()
   await page.addInitScript((events) => {
@@ -58,8 +64,12 @@ async function demoPage(path = '/product.html'): Promise<Page> {
       w.Parley('on', event, w.__handlers[event])
     }
   }, EVENTS)
+  watch(page)
   await page.goto(`${relay.url}${path}`)
-  await expect.poll(() => eventsOf(page, 'ready').then((e) => e.length)).toBe(1)
+  // The loader waits for an idle moment (up to 3 s) before it loads the widget.
+  await expect
+    .poll(() => eventsOf(page, 'ready').then((e) => e.length), { timeout: 10_000 })
+    .toBe(1)
   return page
 }
 
@@ -121,11 +131,15 @@ test('open, open(view), close and toggle show the right panel and emit open/clos
   expect(views).toEqual(['chat', 'callback', 'offline', 'chat', 'chat'])
   expect(await eventsOf(page, 'close')).toHaveLength(5)
 
-  // A bad view is reported on the console and opens nothing.
+  // A bad view is reported on the console and opens nothing: once the report is in (the
+  // call was handled) and a frame drawn, no panel shows and no `open` was emitted.
   await parley(page, 'open', 'phone')
-  await page.waitForTimeout(200)
+  await expect
+    .poll(() => errors.map((e) => e.text).join('\n'))
+    .toMatch(/Parley\('open', 'chat'\|'callback'/)
+  await nextFrame(page)
   expect(await page.getByRole('dialog').isVisible()).toBe(false)
-  expect(errors.map((e) => e.text).join('\n')).toMatch(/Parley\('open', 'chat'\|'callback'/)
+  expect(await eventsOf(page, 'open')).toHaveLength(5)
 
   // off: the recorder no longer hears `open`.
   await page.evaluate(() => {
@@ -152,11 +166,11 @@ test('Parley("open") on page load opens the chat, but stores nothing and opens n
   })
   const sockets: string[] = []
   page.on('websocket', (ws) => sockets.push(ws.url()))
-  const requests: string[] = []
-  page.on('request', (request) => requests.push(request.url()))
+  // The widget asks for presence only after the queued open has run, and settled() first reads
+  // the page once presence is answered: no read can pass for a gesture at the open.
+  const settled = widgetSettles(page)
   await page.goto(`${relay.url}/product.html`)
-  await expect.poll(() => requests.some((url) => url.includes('/presence'))).toBe(true)
-  await page.waitForTimeout(1500)
+  await settled()
   expect(sockets).toEqual([])
   const { origins } = await context.storageState()
   expect(origins.flatMap((o) => o.localStorage.map((item) => item.name))).toEqual([])
@@ -166,10 +180,14 @@ test('Parley("open") on page load opens the chat, but stores nothing and opens n
 })
 
 test('allowStorage connects and stores only when called; message, unread and lead events fire; shutdown forgets the visitor', async () => {
-  const page = await demoPage()
   const sockets: { url(): string; isClosed(): boolean }[] = []
-  page.on('websocket', (ws) => sockets.push(ws))
-  await page.waitForTimeout(500)
+  let settled!: () => Promise<void>
+  const page = await demoPage(undefined, (page) => {
+    page.on('websocket', (ws) => sockets.push(ws))
+    settled = widgetSettles(page)
+  })
+  // At rest (config and presence answered, nothing in flight): nothing stored, no socket.
+  await settled()
   expect(await stored(page)).toEqual({ parley: [], session: 0, cookie: '' })
   expect(sockets).toHaveLength(0)
 

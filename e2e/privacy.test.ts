@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { launchBrowser, NAMES, type Relay, startRelay } from './harness.ts'
+import { launchBrowser, NAMES, type Relay, startRelay, widgetSettles } from './harness.ts'
 
 let relay: Relay
 let browser: Browser
@@ -20,11 +20,12 @@ test('before the visitor interacts, the widget stores nothing and opens no socke
   const visitor = await context.newPage()
   const sockets: string[] = []
   visitor.on('websocket', (ws) => sockets.push(ws.url()))
+  const settled = widgetSettles(visitor)
   await visitor.goto(`${relay.url}/catalog.html`)
   const launcher = visitor.getByRole('button', { name: NAMES.contact })
   await launcher.waitFor()
-  // Let the widget settle: config fetched, idle callbacks run.
-  await visitor.waitForTimeout(1000)
+  // The widget at rest: config and presence answered, nothing in flight, a frame drawn.
+  await settled()
   const stored = () =>
     visitor.evaluate(() => ({
       local: Object.keys(localStorage),

@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
+import type { Browser, BrowserContext, Locator, Page, Response } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import {
   adminApi,
@@ -15,8 +15,10 @@ import {
 /** The demo site's seeded scenario `gift-help`: /catalog…, after 3 s on the site, once per session. */
 const MESSAGE = 'Looking for a gift? Our tea sommelier can help you choose.'
 const SHOWS_AFTER_MS = 3000
-/** Longer than the scenario's 3 s, with room for loading the widget and its chunks. */
+/** Time on the page, longer than the scenario's 3 s, after which it would have shown. */
 const NEVER_WAIT_MS = 5000
+/** The visitor's clock starts here, paused (`pauseClock`). */
+const T0 = Date.parse('2026-03-02T10:00:00Z')
 
 let relay: Relay
 let browser: Browser
@@ -45,35 +47,64 @@ interface Stats {
 
 const invitation = (page: Page): Locator => page.getByRole('dialog', { name: 'Invitation' })
 
-/** Opens a demo page and resolves once the widget's omni-button is there. */
-async function visit(page: Page, path: string): Promise<void> {
-  await page.goto(`${relay.url}${path}`)
-  await page.getByRole('button', { name: NAMES.contact }).waitFor()
+/**
+ * Pauses the visitor's clock (Date, timers, idle callbacks) before the first page loads:
+ * from then on, time on the site passes only when the test runs it (`page.clock.runFor`).
+ */
+async function pauseClock(page: Page): Promise<void> {
+  await page.clock.install({ time: T0 })
+  await page.clock.pauseAt(T0 + 60_000)
 }
 
-/** Waits `ms` and asserts the invitation never appeared meanwhile. */
+const isScenariosChunk = (response: Response) =>
+  /\/widget\/chunks\/scenarios-[\w-]+\.js$/.test(response.url())
+
+/**
+ * Loads a page (`navigate`) and resolves once the widget's scenarios have started
+ * on it, so their session and timers count from the clock's time at that moment.
+ */
+async function scenariosStarted(page: Page, navigate: () => Promise<unknown>): Promise<void> {
+  const chunk = page.waitForResponse(isScenariosChunk)
+  await navigate()
+  // The loader waits for an idle moment; on a paused clock that idle callback is due now.
+  await page.clock.runFor(0)
+  await page.getByRole('button', { name: NAMES.contact }).waitFor()
+  // A second import of the chunk settles only after the widget's own import, made first,
+  // whose callback starts the scenarios.
+  await page.evaluate(`import(${JSON.stringify((await chunk).url())}).then(() => {})`)
+}
+
+/** Opens a demo page on a paused clock; resolves once the scenarios have started. */
+async function visit(page: Page, path: string): Promise<void> {
+  await pauseClock(page)
+  await scenariosStarted(page, () => page.goto(`${relay.url}${path}`))
+}
+
+/**
+ * Runs the visitor's clock `ms` past the moment the scenarios started and asserts that
+ * no invitation appeared: every timer due in that time has fired, and what it showed
+ * was drawn before `runFor` returned (the widget renders in microtasks).
+ */
 async function neverShows(page: Page, ms: number): Promise<void> {
-  const appeared = await invitation(page)
-    .waitFor({ timeout: ms })
-    .then(
-      () => true,
-      () => false,
-    )
-  expect(appeared).toBe(false)
+  await page.clock.runFor(ms)
+  expect(await invitation(page).count()).toBe(0)
 }
 
 test('on the catalog the invitation shows after 3 s on the site, Reply opens the chat, the conversation goes to sales and counts for the scenario, and a reload in the session does not show it again', async () => {
   const context = await browser.newContext(LOOKS.light)
   const page = await context.newPage()
-  const start = Date.now()
   await visit(page, '/catalog.html')
-  await page.waitForTimeout(Math.max(0, start + 1000 - Date.now()))
+  // The session starts when the scenarios start: not shown at 1 s, nor a millisecond
+  // before 3 s; shown at 3 s.
+  await page.clock.runFor(1000)
   expect(await invitation(page).count()).toBe(0)
-
+  await page.clock.runFor(SHOWS_AFTER_MS - 1000 - 1)
+  expect(await invitation(page).count()).toBe(0)
+  await page.clock.runFor(1)
   const dialog = invitation(page)
-  await dialog.waitFor({ timeout: 8000 })
-  // The session starts once the widget runs, after navigation started: never earlier than 3 s.
-  expect(Date.now() - start).toBeGreaterThanOrEqual(SHOWS_AFTER_MS)
+  await dialog.waitFor()
+  // From here the page's time flows as usual (axe and the chat run on timers).
+  await page.clock.resume()
   const text = await dialog.innerText()
   expect(text).toContain(MESSAGE)
   expect(text).toContain('Olga')
@@ -133,8 +164,7 @@ test('on the catalog the invitation shows after 3 s on the site, Reply opens the
     })
 
   // Same context: the same session, kept in the visitor's storage once the chat started.
-  await page.reload()
-  await page.getByRole('button', { name: /.+/ }).first().waitFor()
+  await scenariosStarted(page, () => page.reload())
   await neverShows(page, NEVER_WAIT_MS)
   await context.close()
 })
@@ -152,8 +182,11 @@ test('the invitation in three looks: light, dark and a narrow phone screen', asy
     const context: BrowserContext = await browser.newContext(options)
     const page = await context.newPage()
     await visit(page, '/catalog.html')
+    await page.clock.runFor(SHOWS_AFTER_MS)
     const dialog = invitation(page)
-    await dialog.waitFor({ timeout: 8000 })
+    await dialog.waitFor()
+    // axe runs on timers: let the page's time flow again.
+    await page.clock.resume()
     // Inside the viewport, even on a 375 px screen.
     const viewport = page.viewportSize()!
     const box = (await dialog.boundingBox())!

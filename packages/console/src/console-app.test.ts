@@ -1,9 +1,9 @@
 import type { OperatorProfile } from '@parley/protocol'
+import { deepText, getByLabel, getByRole, queryByRole } from '@parley/test-dom'
 import { afterEach, beforeEach, expect, test } from 'vitest'
 import type { ParleyConsole } from './console-app.ts'
 import { defineConsoleElements } from './elements.ts'
 import { setConsoleEnvironment } from './environment.ts'
-import { deepText, getByLabel, getByRole, queryByRole } from './test/by-role.ts'
 import { settle, typeInto } from './test/dom.ts'
 import { createFakeOperatorClient, type FakeOperatorClient } from './test/fake-operator-client.ts'
 

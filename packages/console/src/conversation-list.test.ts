@@ -1,6 +1,3 @@
-import { afterEach, beforeEach, expect, test } from 'vitest'
-import type { ParleyConversationList } from './conversation-list.ts'
-import { defineConsoleElements } from './elements.ts'
 import {
   accessibleName,
   deepText,
@@ -8,7 +5,10 @@ import {
   getByRole,
   queryAllByRole,
   queryByRole,
-} from './test/by-role.ts'
+} from '@parley/test-dom'
+import { afterEach, beforeEach, expect, test } from 'vitest'
+import type { ParleyConversationList } from './conversation-list.ts'
+import { defineConsoleElements } from './elements.ts'
 import { settle } from './test/dom.ts'
 import {
   createFakeOperatorClient,

@@ -1,12 +1,6 @@
+import { accessibleName, deepText, getAllByRole, getByRole, queryAllByRole } from '@parley/test-dom'
 import { afterEach, beforeEach, expect, test } from 'vitest'
 import { defineConsoleElements } from './elements.ts'
-import {
-  accessibleName,
-  deepText,
-  getAllByRole,
-  getByRole,
-  queryAllByRole,
-} from './test/by-role.ts'
 import { settle, typeInto } from './test/dom.ts'
 import {
   createFakeOperatorClient,

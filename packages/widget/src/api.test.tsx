@@ -1,6 +1,6 @@
+import { accessibleDescription } from '@parley/test-dom'
 import { afterEach, expect, test, vi } from 'vitest'
 import { memoryStorage, siteConfig } from './fake-client.ts'
-import { accessibleDescription } from './test/by-role.ts'
 import { cleanup, mountWidget } from './test-widget.ts'
 
 afterEach(cleanup)

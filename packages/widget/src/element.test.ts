@@ -1,7 +1,7 @@
 import { afterEach, expect, test, vi } from 'vitest'
 import './element.ts'
+import { queryAllByRole, queryByRole } from '@parley/test-dom'
 import { siteConfig } from './fake-client.ts'
-import { queryAllByRole, queryByRole } from './test/by-role.ts'
 
 afterEach(() => {
   document.body.replaceChildren()

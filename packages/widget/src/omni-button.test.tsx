@@ -1,6 +1,6 @@
+import { accessibleName, queryByRole, roleOf } from '@parley/test-dom'
 import { afterEach, expect, test, vi } from 'vitest'
 import { siteConfig } from './fake-client.ts'
-import { accessibleName, queryByRole, roleOf } from './test/by-role.ts'
 import { byRoleIn, cleanup, mountWidget, press } from './test-widget.ts'
 
 afterEach(cleanup)

@@ -1,7 +1,4 @@
 import type { SiteConfig } from '@parley/protocol'
-import { expect, vi } from 'vitest'
-import { fakeEnvironment, memoryStorage } from './fake-client.ts'
-import { mountWith, type WidgetHandle } from './mount-with.tsx'
 import {
   getAllByRole,
   getByRole,
@@ -9,7 +6,10 @@ import {
   queryByRole,
   type Role,
   type RoleOptions,
-} from './test/by-role.ts'
+} from '@parley/test-dom'
+import { expect, vi } from 'vitest'
+import { fakeEnvironment, memoryStorage } from './fake-client.ts'
+import { mountWith, type WidgetHandle } from './mount-with.tsx'
 
 /** Mounted widgets of the current test; `cleanup()` destroys them. */
 const mounted: WidgetHandle[] = []

@@ -1,7 +1,7 @@
+import { accessibleDescription } from '@parley/test-dom'
 import { afterEach, expect, test, vi } from 'vitest'
 import { fakeEnvironment, memoryStorage, siteConfig } from './fake-client.ts'
 import { mountWith, type WidgetHandle } from './mount-with.tsx'
-import { accessibleDescription } from './test/by-role.ts'
 import { byRoleIn } from './test-widget.ts'
 
 const mounted: WidgetHandle[] = []

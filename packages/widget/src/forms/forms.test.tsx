@@ -1,6 +1,6 @@
+import { accessibleDescription, accessibleName, queryAllByRole } from '@parley/test-dom'
 import { afterEach, expect, test, vi } from 'vitest'
 import { memoryStorage, siteConfig } from '../fake-client.ts'
-import { accessibleDescription, accessibleName, queryAllByRole } from '../test/by-role.ts'
 import { byRoleIn, cleanup, mountWidget, typeInto } from '../test-widget.ts'
 
 afterEach(cleanup)

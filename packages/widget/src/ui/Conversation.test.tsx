@@ -1,7 +1,7 @@
 import type { ChatMessage } from '@parley/client'
+import { deepText } from '@parley/test-dom'
 import { afterEach, expect, test, vi } from 'vitest'
 import { siteConfig } from '../fake-client.ts'
-import { deepText } from '../test/by-role.ts'
 import { byRoleIn, cleanup, mountWidget } from '../test-widget.ts'
 
 afterEach(cleanup)

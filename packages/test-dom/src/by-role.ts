@@ -5,7 +5,7 @@
  * tests use Playwright's `getByRole`. Elements hidden with `hidden`,
  * `aria-hidden="true"` or an inline `display: none` (on themselves or an
  * ancestor, across shadow roots) are left out unless `hidden: true`.
- * (packages/widget/src/test/by-role.ts is the same file.)
+ * Shared by the widget's and the console's tests; a private package, never published.
  */
 
 export type Role =
