@@ -132,7 +132,13 @@ test('on the catalog the invitation shows after 3 s on the site, Reply opens the
     conversations: { id: string; group?: string; lastText?: string }[]
   }>(relay, 'GET', '/v1/conversations')
   const conversation = conversations.find((c) => c.lastText?.includes('oolong'))
-  expect(conversation?.group).toBe('sales')
+  // `routing.group: 'sales'` names the demo's Sales group: the conversation is in it.
+  const { groups } = await adminApi<{ groups: { id: string; name: string }[] }>(
+    relay,
+    'GET',
+    '/v1/admin/sites/demo/groups',
+  )
+  expect(conversation?.group).toBe(groups.find((g) => g.name === 'Sales')?.id)
   const events = await adminApi<{
     events: { seq: number; kind: string; text: string; data?: Record<string, string> }[]
   }>(relay, 'GET', `/v1/conversations/${conversation!.id}/events`)

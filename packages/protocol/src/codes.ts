@@ -33,6 +33,22 @@ export const ERROR_CODES = {
   token_not_found: { status: 404, message: 'No API token with this id' },
   conversation_not_found: { status: 404, message: 'No such conversation for this participant' },
   conversation_closed: { status: 409, message: 'The conversation is closed' },
+  group_not_found: { status: 404, message: 'No group with this id' },
+  already_assigned: { status: 409, message: 'Another operator already has this conversation' },
+  operator_full: {
+    status: 409,
+    message: 'The operator has as many conversations as their capacity allows',
+  },
+  operator_unavailable: {
+    status: 409,
+    message: 'The operator is away or offline (or paused, for a new conversation)',
+  },
+  not_member: { status: 409, message: 'The operator is not a member of that group' },
+  group_not_empty: {
+    status: 409,
+    message: 'The group still has open conversations; transfer or close them first',
+  },
+  default_group: { status: 409, message: "A site's default group cannot be deleted" },
   too_many_conversations: {
     status: 429,
     message: 'Too many open conversations; wait for an operator to answer or close one',

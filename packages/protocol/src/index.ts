@@ -1,6 +1,7 @@
 export * from './codes.ts'
 export * from './common.ts'
 export * from './forms.ts'
+export * from './groups.ts'
 export * from './operator.ts'
 export * from './permissions.ts'
 export * from './rest.ts'

@@ -54,10 +54,60 @@ export const Close = Type.Object({
   conversationId: Id,
 })
 
+/**
+ * `online` takes new conversations; `pause` keeps its conversations and takes transfers but
+ * no new ones; `away` is set by the relay after a while without activity (any frame), and
+ * left by the next one; `offline`: no socket. One status per operator, across tabs.
+ */
+export const OperatorStatus = Type.Union([
+  Type.Literal('online'),
+  Type.Literal('pause'),
+  Type.Literal('away'),
+  Type.Literal('offline'),
+])
+export type OperatorStatus = Static<typeof OperatorStatus>
+
+/** Sets the operator's status; acked with `{cid, id, at}`. */
+export const StatusFrame = Type.Object({
+  t: Type.Literal('status'),
+  cid: ClientId,
+  status: Type.Union([Type.Literal('online'), Type.Literal('pause')]),
+})
+
+/**
+ * Takes a waiting conversation of one of your groups (from the queue, or a broadcast group's
+ * offer); acked `{cid, id, conversationId, at}`. Two operators at once: one wins, the other
+ * gets `already_assigned`.
+ */
+export const Accept = Type.Object({
+  t: Type.Literal('accept'),
+  cid: ClientId,
+  conversationId: Id,
+})
+
+/**
+ * Hands a conversation to an operator (`operatorId`, optionally in `groupId`) or to a group's
+ * routing (`groupId` alone). `note` is for operators only; the visitor sees who took it.
+ * Acked with the `transferred` system event.
+ */
+export const Transfer = Type.Object({
+  t: Type.Literal('transfer'),
+  cid: ClientId,
+  conversationId: Id,
+  to: Type.Union([
+    Type.Object({ operatorId: Id, groupId: Type.Optional(Id) }),
+    Type.Object({ groupId: Id }),
+  ]),
+  note: Type.Optional(Type.String({ maxLength: 2000 })),
+})
+
 export const OperatorInbound = Type.Union([
   OperatorHello,
   OperatorSend,
   Close,
+  StatusFrame,
+  Accept,
+  Transfer,
   Typing,
   Read,
   Sync,
@@ -67,6 +117,15 @@ export type OperatorInbound = Static<typeof OperatorInbound>
 export type OperatorHello = Static<typeof OperatorHello>
 export type OperatorSend = Static<typeof OperatorSend>
 export type CloseFrame = Static<typeof Close>
+export type StatusFrame = Static<typeof StatusFrame>
+export type AcceptFrame = Static<typeof Accept>
+export type TransferFrame = Static<typeof Transfer>
+
+/** The operator's status changed (their own sockets, every tab). */
+export interface StatusOutFrame {
+  t: 'status'
+  status: OperatorStatus
+}
 
 export interface OperatorWelcome {
   t: 'welcome'
@@ -83,6 +142,7 @@ export type OperatorOutbound =
   | TypingOutFrame
   | ReadOutFrame
   | ConversationFrame
+  | StatusOutFrame
   | ErrorFrame
   | PongFrame
 

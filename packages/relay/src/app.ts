@@ -17,6 +17,8 @@ import { photoRoutes } from './modules/employees/photo-routes.ts'
 import { employeesPlugin } from './modules/employees/plugin.ts'
 import { employeeRoutes } from './modules/employees/routes.ts'
 import { presencePlugin } from './modules/presence/plugin.ts'
+import { routingPlugin } from './modules/routing/plugin.ts'
+import { groupRoutes } from './modules/routing/routes.ts'
 import { engageRoutes } from './modules/scenarios/engage-routes.ts'
 import { scenariosPlugin } from './modules/scenarios/plugin.ts'
 import { scenarioRoutes } from './modules/scenarios/routes.ts'
@@ -73,6 +75,7 @@ export async function buildServer(
     await app.register(visitorProfilesPlugin, { store: stores.visitors })
     await app.register(scenariosPlugin, { store: stores.scenarios, settings: stores.settings })
     await app.register(conversationsPlugin, { store: stores.conversations })
+    await app.register(routingPlugin, { store: stores.groups })
     await app.register(visitorsPlugin, { settings: stores.settings })
 
     await app.register(healthRoutes)
@@ -85,6 +88,7 @@ export async function buildServer(
     await app.register(engageRoutes)
     await app.register(formFallbackRoutes)
     await app.register(conversationRoutes)
+    await app.register(groupRoutes)
     await app.register(visitorSocket)
     await app.register(operatorSocket)
     await app.register(staticRoutes)

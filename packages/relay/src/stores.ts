@@ -7,6 +7,8 @@ import { SqliteConversationStore } from './modules/conversations/sqlite.ts'
 import type { ConversationStore } from './modules/conversations/store.ts'
 import { SqliteEmployeeStore } from './modules/employees/sqlite.ts'
 import type { EmployeeStore } from './modules/employees/store.ts'
+import { SqliteGroupStore } from './modules/routing/sqlite.ts'
+import type { GroupStore } from './modules/routing/store.ts'
 import { SqliteScenarioStore } from './modules/scenarios/sqlite.ts'
 import type { ScenarioStore } from './modules/scenarios/store.ts'
 import { SqliteSiteStore } from './modules/sites/sqlite.ts'
@@ -28,6 +30,7 @@ export interface Stores {
   conversations: ConversationStore
   visitors: VisitorStore
   scenarios: ScenarioStore
+  groups: GroupStore
 }
 
 /** The embedded engine: one SQLite file (`':memory:'` for a throwaway one), migrated. */
@@ -42,5 +45,6 @@ export function createSqliteStores(path: string): Stores {
     conversations: new SqliteConversationStore(db),
     visitors: new SqliteVisitorStore(db),
     scenarios: new SqliteScenarioStore(db),
+    groups: new SqliteGroupStore(db),
   }
 }

@@ -123,6 +123,8 @@ export interface RelayConfig {
    * reactivating one is refused with `seat_limit_reached`. @default null (unlimited)
    */
   seats?: number | null
+  /** Operator statuses: `away` after this long without activity, `offline` this long after the last socket closed. */
+  routing?: Partial<RoutingSettings>
   /** Built front-ends to serve; a missing directory is skipped with a log line. */
   staticDirs?: { widget?: string; console?: string; demoSite?: string }
   /** Fastify logger option. @default false */
@@ -174,11 +176,19 @@ export interface ResolvedConfig {
   replayLimit: number
   maxOpenConversationsPerVisitor: number
   seats: number | null
+  routing: RoutingSettings
   staticDirs: { widget: string; console: string; demoSite: string }
   logger: FastifyServerOptions['logger']
   now: () => number
   geoip: GeoipConfig
   trustProxy: boolean | string[]
+}
+
+export interface RoutingSettings {
+  /** An online operator without activity this long is `away`. @default 10 minutes */
+  awayAfterMs: number
+  /** After an operator's last socket closes, this long until `offline`. @default 30 s */
+  offlineGraceMs: number
 }
 
 export interface RequestLimits {
@@ -237,6 +247,7 @@ export function resolveConfig(config: RelayConfig): ResolvedConfig {
     replayLimit: config.replayLimit ?? 500,
     maxOpenConversationsPerVisitor: config.maxOpenConversationsPerVisitor ?? 5,
     seats: seatsOf(config.seats),
+    routing: { awayAfterMs: 10 * 60_000, offlineGraceMs: 30_000, ...config.routing },
     staticDirs: {
       widget: config.staticDirs?.widget ?? WIDGET_DIST_DIR,
       console: config.staticDirs?.console ?? CONSOLE_DIR,

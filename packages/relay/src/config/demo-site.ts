@@ -9,7 +9,7 @@ const ALL_DAY: [string, string] = ['00:00', '24:00']
  * whenever an operator is online; the availability rule itself is not bent.
  * The company is fictional; its INN and OGRN only pass the checksums. One scenario,
  * `gift-help`: on `/catalog…` pages, after 3 s on the site, once per session, a bubble from
- * Olga the tea sommelier; its conversations go to the `sales` group.
+ * Olga the tea sommelier; its conversations go to the Sales group (`DEMO_GROUPS`).
  */
 export const DEMO_SITE: SiteDefinition = {
   id: 'demo',
@@ -65,3 +65,6 @@ export const DEMO_SITE: SiteDefinition = {
     },
   ],
 }
+
+/** The demo site's groups besides its default one: `gift-help` routes to Sales. */
+export const DEMO_GROUPS: readonly { name: string }[] = [{ name: 'Sales' }]

@@ -42,6 +42,8 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
       sites: [{ id: 'shop' }, { id: 'other' }],
       logger: false,
       staticDirs: { widget: '/nonexistent', console: '/nonexistent', demoSite: '/nonexistent' },
+      // An operator whose socket closes is offline at once (routing.test.ts tests the grace).
+      routing: { offlineGraceMs: 0 },
       ...overrides,
     },
     { stores },

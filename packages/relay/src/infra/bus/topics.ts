@@ -3,8 +3,13 @@ export function visitorTopic(siteId: string, visitorId: string): string {
   return `visitor:${siteId}:${visitorId}`
 }
 
-/** Every frame for operator sockets (all operators see all conversations for now). */
+/** Every frame for operator sockets; each socket filters by `BusMessage.audience`. */
 export const OPERATORS_TOPIC = 'operators'
+
+/** Frames for one operator's own sockets (their status, in every tab). */
+export function operatorTopic(operatorId: string): string {
+  return `operator:${operatorId}`
+}
 
 /** `presence` frames for visitor sockets. */
 export const PRESENCE_TOPIC = 'presence'

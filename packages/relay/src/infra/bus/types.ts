@@ -5,6 +5,19 @@ export interface BusMessage {
   frame: VisitorOutbound | OperatorOutbound
   /** Id of the socket that caused it; that socket does not get it back. */
   origin?: string
+  /**
+   * On the operators' topic: whose conversation it is about, so each operator socket passes
+   * on only what its operator may see. Absent: every operator may see it.
+   */
+  audience?: Audience
+}
+
+/** The conversation a message is about, as visibility needs it. */
+export interface Audience {
+  groupId: string | null
+  operatorId: string | null
+  /** The operator it was just taken from (they hear of it once more, to drop it). */
+  previousOperatorId?: string
 }
 
 export type BusListener = (message: BusMessage) => void

@@ -1,4 +1,4 @@
-import type { Ack, Author, ConversationEvent, EventFrame } from '@parley/protocol'
+import type { Ack, Author, ConversationEvent, EventFrame, Permission } from '@parley/protocol'
 
 /** A visitor of one site, as its socket or HTTP request identifies it. */
 export interface VisitorActor {
@@ -17,6 +17,8 @@ export interface OperatorActor {
   kind: 'operator'
   id: string
   name: string
+  /** What they may do, and so which conversations they see (routing's `canSee`). */
+  permissions: ReadonlySet<Permission>
 }
 
 /** Who is acting. */

@@ -7,7 +7,7 @@ import {
   parseOperatorFrame,
 } from '@parley/protocol'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { OPERATORS_TOPIC } from '../../infra/bus/topics.ts'
+import { OPERATORS_TOPIC, operatorTopic } from '../../infra/bus/topics.ts'
 import { relayError } from '../../infra/errors.ts'
 import { acceptSocket } from '../../infra/ws/accept.ts'
 import type { FrameSocket } from '../../infra/ws/frame-socket.ts'
@@ -25,6 +25,9 @@ type Frames = Exclude<OperatorInbound, { t: 'hello' }>
 const FRAME_PERMISSIONS: Readonly<Record<Frames['t'], Permission | null>> = {
   send: 'conversations:reply',
   close: 'conversations:reply',
+  accept: 'conversations:reply',
+  status: 'conversations:reply',
+  transfer: 'conversations:transfer',
   typing: 'conversations:reply',
   read: 'conversations:reply',
   sync: 'conversations:read',
@@ -53,10 +56,20 @@ export function isOperatorOriginAllowed(
 
 /** `GET /v1/operator`: the operator WebSocket (session cookie, or `apiToken` in hello). */
 export async function operatorSocket(app: FastifyInstance): Promise<void> {
-  const { config, bus, conversations, presence, auth } = app
+  const { config, bus, conversations, auth, routingService: routing } = app
   const frames: FrameTable<OperatorActor, Frames> = {
     ...conversationFrames(app),
     close: ({ actor }, frame) => conversations.close(actor, frame),
+    accept: async ({ actor }, frame) => {
+      const conversation = await conversations.authorise(actor, frame.conversationId)
+      if (conversation.status === 'closed') throw relayError('conversation_closed')
+      return routing.accept(actor, frame.conversationId, frame.cid)
+    },
+    transfer: ({ actor }, frame) => routing.transfer(actor, actor, frame),
+    status: async ({ actor }, frame) => {
+      routing.statuses.choose(actor.id, frame.status)
+      return { ack: { t: 'ack', cid: frame.cid, id: actor.id, at: config.now() }, publish: [] }
+    },
   }
 
   app.get('/v1/operator', { websocket: true }, (ws, request) => {
@@ -78,6 +91,8 @@ export async function operatorSocket(app: FastifyInstance): Promise<void> {
         if (needed && !permissions.has(needed)) {
           throw relayError('forbidden', `${frame.t} needs the ${needed} permission`)
         }
+        // Any frame is activity: an away operator is back.
+        if (frame.t !== 'ping') routing.statuses.activity(actor.id)
         return dispatch(app, frames, { actor, socket }, frame)
       },
     })
@@ -115,19 +130,34 @@ export async function operatorSocket(app: FastifyInstance): Promise<void> {
           if (ends(ended, credential)) socket.refuse('unauthorized', CLOSE_CODES.unauthorized)
         }),
       )
-      const who: OperatorActor = { kind: 'operator', id: employee.id, name: employee.name }
+      const who: OperatorActor = {
+        kind: 'operator',
+        id: employee.id,
+        name: employee.name,
+        permissions,
+      }
       await socket.replay(async (emit) => {
-        socket.onTeardown(bus.subscribe(OPERATORS_TOPIC, socket.deliver.bind(socket)))
+        // Only what this operator may see (their groups, theirs, or every one for admins).
+        socket.onTeardown(
+          bus.subscribe(OPERATORS_TOPIC, (message) => {
+            if (!message.audience || routing.canSee(who, message.audience)) socket.deliver(message)
+          }),
+        )
+        socket.onTeardown(bus.subscribe(operatorTopic(employee.id), socket.deliver.bind(socket)))
         socket.send({
           t: 'welcome',
           v: PROTOCOL_VERSION,
           operator: toProfile(employee),
-          conversations: await conversations.list(WELCOME_CONVERSATIONS),
+          conversations: await conversations.list(who, WELCOME_CONVERSATIONS),
         })
         await conversations.replay(who, frame.cursor ?? {}, emit, { skipAhead: true })
       })
-      // A bot answers but is never "an operator online": visitors are not promised a person.
-      if (employee.kind === 'human') socket.onTeardown(presence.add(employee.id))
+      // A bot answers but is never "an operator online": visitors are not promised a person,
+      // and routing never hands it a conversation.
+      if (employee.kind === 'human') {
+        socket.onTeardown(routing.statuses.connect(employee.id))
+        socket.send({ t: 'status', status: routing.statuses.status(employee.id) })
+      }
       return who
     }
   })

@@ -6,11 +6,18 @@ import {
   ConversationListReply,
   IdParams,
 } from '@parley/protocol'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { EMPLOYEE, errors } from '../../infra/http/openapi.ts'
 import { requirePermission } from '../auth/guards.ts'
+import type { OperatorActor } from './actor.ts'
 
 const common = { tags: ['conversations'], security: EMPLOYEE }
+
+/** The caller as an operator actor: who, and what they may see. */
+function viewerOf(request: FastifyRequest): OperatorActor {
+  const { id, name } = request.employee!
+  return { kind: 'operator', id, name, permissions: request.permissions! }
+}
 
 /** History for operators: conversation list and each conversation's events. */
 export async function conversationRoutes(fastify: FastifyInstance): Promise<void> {
@@ -25,14 +32,17 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
         ...common,
         operationId: 'listConversations',
         summary: 'The most recently updated conversations',
-        description: 'Any employee.',
+        description:
+          "Needs `conversations:read`: the conversations you may see — every one for admins, your groups' for supervisors, yours and your groups' waiting ones for operators.",
         querystring: ConversationListQuery,
         response: { 200: ConversationListReply, ...errors('bad_request', 'unauthorized') },
       },
       preHandler,
     },
     // The schema's default fills `limit` in.
-    async (request) => ({ conversations: await conversations.list(request.query.limit!) }),
+    async (request) => ({
+      conversations: await conversations.list(viewerOf(request), request.query.limit!),
+    }),
   )
 
   app.get(
@@ -42,7 +52,8 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
         ...common,
         operationId: 'getConversationEvents',
         summary: 'A conversation and its events after `after`',
-        description: 'Any employee. Page with `after` = the last `seq` received.',
+        description:
+          'Needs `conversations:read`, and the conversation must be visible to you (your groups, yours, or every one for admins); otherwise `conversation_not_found`. Page with `after` = the last `seq` received.',
         params: IdParams,
         querystring: ConversationEventsQuery,
         response: {
@@ -53,15 +64,9 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
       preHandler,
     },
     async (request) => {
-      const { id, name } = request.employee!
       // The schema's defaults fill `after` and `limit` in.
       const { after, limit } = request.query
-      return conversations.history(
-        { kind: 'operator', id, name },
-        request.params.id,
-        after!,
-        limit!,
-      )
+      return conversations.history(viewerOf(request), request.params.id, after!, limit!)
     },
   )
 }

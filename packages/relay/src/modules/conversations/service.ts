@@ -9,7 +9,7 @@ import type {
 } from '@parley/protocol'
 import type { Outcome, Publication } from '../../infra/bus/outcome.ts'
 import { OPERATORS_TOPIC, visitorTopic } from '../../infra/bus/topics.ts'
-import type { BusMessage } from '../../infra/bus/types.ts'
+import type { Audience, BusMessage } from '../../infra/bus/types.ts'
 import type { Tx, UnitOfWork } from '../../infra/db/unit-of-work.ts'
 import { relayError } from '../../infra/errors.ts'
 import { randomId } from '../../infra/ids.ts'
@@ -23,6 +23,7 @@ import {
   type VisitorActor,
 } from './actor.ts'
 import type { OpeningPlan, OpeningPolicy } from './opening.ts'
+import type { RoutingHooks } from './routing-hooks.ts'
 import type { AppendInput, AppendResult, ConversationStore } from './store.ts'
 import { describeSummaries, type SummarySources } from './summaries.ts'
 
@@ -48,7 +49,14 @@ const VISITOR_CONVERSATIONS = 200
  * returned `Outcome`.
  */
 export class ConversationService {
+  private routing: RoutingHooks | undefined
+
   constructor(private readonly options: ConversationServiceOptions) {}
+
+  /** Lets routing hear of new, answered and closed conversations (the routing plugin calls it). */
+  useRouting(hooks: RoutingHooks): void {
+    this.routing = hooks
+  }
 
   /** Stores a message; its ack, then its event (and a new or assigned summary). */
   async send(
@@ -60,9 +68,14 @@ export class ConversationService {
     if (earlier) return { ack: toAck(frame.cid, earlier), publish: [] }
     let target: AppendInput['target']
     let plan: OpeningPlan | undefined
+    // Routing assigns a routed conversation; an unrouted one goes to the first operator who answers.
+    let assign = actor.kind === 'operator'
     if (frame.conversationId !== undefined) {
       const conversation = await this.authorise(actor, frame.conversationId)
       if (conversation.status === 'closed') throw relayError('conversation_closed')
+      if (actor.kind === 'operator' && this.routing) {
+        assign = this.routing.beforeReply(actor.id, conversation) === 'unrouted'
+      }
       target = { conversationId: frame.conversationId }
     } else if (actor.kind === 'visitor') {
       // The visitor's open chat, or a new one.
@@ -81,9 +94,12 @@ export class ConversationService {
       at: this.options.now(),
       target,
       newConversationId: randomId('c'),
-      assign: actor.kind === 'operator' ? { id: actor.id, name: actor.name } : undefined,
+      assign: assign && actor.kind === 'operator' ? { id: actor.id, name: actor.name } : undefined,
     }
     const result = await this.options.db.transaction((tx) => this.append(tx, input, plan, actor))
+    if (!result.duplicate && actor.kind === 'operator') {
+      this.routing?.replied(actor.id, result.conversation.id)
+    }
     return this.outcome(frame.cid, result)
   }
 
@@ -114,6 +130,7 @@ export class ConversationService {
         close: true,
       }),
     )
+    if (!result.duplicate) this.routing?.closed(frame.conversationId)
     return this.outcome(frame.cid, result)
   }
 
@@ -149,7 +166,9 @@ export class ConversationService {
       },
       origin,
     }
-    if (actor.kind === 'visitor') return { publish: [{ topic: OPERATORS_TOPIC, message }] }
+    if (actor.kind === 'visitor') {
+      return { publish: toBoth(conversation, message).filter((p) => p.topic === OPERATORS_TOPIC) }
+    }
     return { publish: toBoth(conversation, message) }
   }
 
@@ -165,9 +184,17 @@ export class ConversationService {
     )
   }
 
-  /** Every conversation, most recently updated first. */
-  async list(limit: number): Promise<ConversationSummary[]> {
-    return this.describe(await this.options.store.list(limit))
+  /** The conversations the operator may see, most recently updated first. */
+  async list(viewer: OperatorActor, limit: number): Promise<ConversationSummary[]> {
+    // Read past `limit` so a narrow view still fills its page from recent activity.
+    const recent = await this.options.store.list(limit * 5)
+    const visible = recent.filter((c) => this.visibleTo(viewer, c)).slice(0, limit)
+    return this.describe(visible)
+  }
+
+  /** Whether an operator may see the conversation (routing decides; without it, all). */
+  visibleTo(viewer: OperatorActor, conversation: ConversationSummary): boolean {
+    return this.routing?.canSeeConversation(viewer, conversation) ?? true
   }
 
   /** One conversation with its events after `after` (operators: any conversation). */
@@ -211,7 +238,9 @@ export class ConversationService {
       targets = []
       for (const [id, after] of Object.entries(cursor)) {
         const conversation = await store.get(id)
-        if (conversation) targets.push({ conversation, after })
+        if (conversation && this.visibleTo(actor, conversation)) {
+          targets.push({ conversation, after })
+        }
       }
     }
     targets.sort((a, b) => a.conversation.updatedAt - b.conversation.updatedAt)
@@ -231,8 +260,9 @@ export class ConversationService {
     const conversation = await this.options.store.get(conversationId, tx)
     const visible =
       conversation &&
-      (actor.kind === 'operator' ||
-        (conversation.siteId === actor.siteId && conversation.visitorId === actor.visitorId))
+      (actor.kind === 'operator'
+        ? this.visibleTo(actor, conversation)
+        : conversation.siteId === actor.siteId && conversation.visitorId === actor.visitorId)
     if (!visible) throw relayError('conversation_not_found')
     return conversation
   }
@@ -270,7 +300,13 @@ export class ConversationService {
         throw relayError('too_many_conversations')
       }
     }
-    const result = await store.append(tx, plan ? { ...input, opening: plan.opening } : input)
+    let start = plan?.opening
+    const target = input.target
+    const siteId =
+      'open' in target ? target.open.siteId : 'create' in target ? target.create.siteId : undefined
+    const group = siteId && this.routing?.groupFor(siteId, start?.group)
+    if (group) start = { ...start, group }
+    const result = await store.append(tx, start ? { ...input, opening: start } : input)
     if (result.created && plan && opening) await opening.opened(tx, plan, result.conversation)
     return result
   }
@@ -279,6 +315,7 @@ export class ConversationService {
   async outcome(cid: string, result: AppendResult): Promise<Outcome> {
     const outcome: Outcome = { ack: toAck(cid, result.event), publish: [] }
     if (result.duplicate) return outcome
+    if (result.created) this.routing?.opened(result.conversation)
     if (result.summaryChanged) {
       const [summary] = await this.describe([result.conversation])
       outcome.publish.push(
@@ -302,15 +339,36 @@ export class ConversationService {
     return publish
   }
 
+  /** The conversation's current summary for its visitor and the operators who may see it. */
+  async announce(conversationId: string, previousOperatorId?: string): Promise<Publication[]> {
+    const stored = await this.options.store.get(conversationId)
+    if (!stored) return []
+    const [summary] = await this.describe([stored])
+    return toBoth(
+      summary!,
+      { frame: { t: 'conversation', conversation: summary! } },
+      previousOperatorId,
+    )
+  }
+
   private describe(summaries: ConversationSummary[]): Promise<ConversationSummary[]> {
     return describeSummaries(this.options.summaries, summaries)
   }
 }
 
-/** The conversation's visitor and every operator. */
-function toBoth(conversation: ConversationSummary, message: BusMessage): Publication[] {
+/** The conversation's visitor, and the operators who may see it. */
+export function toBoth(
+  conversation: ConversationSummary,
+  message: BusMessage,
+  previousOperatorId?: string,
+): Publication[] {
+  const audience: Audience = {
+    groupId: conversation.group ?? null,
+    operatorId: conversation.operator?.id ?? null,
+  }
+  if (previousOperatorId) audience.previousOperatorId = previousOperatorId
   return [
     { topic: visitorTopic(conversation.siteId, conversation.visitorId), message },
-    { topic: OPERATORS_TOPIC, message },
+    { topic: OPERATORS_TOPIC, message: { ...message, audience } },
   ]
 }

@@ -11,6 +11,9 @@ import {
   NO_PASSWORD,
 } from './store.ts'
 
+/** What happened to an employee, for `onChange` listeners. */
+export type EmployeeChange = 'created' | 'updated' | 'activated' | 'deactivated'
+
 export interface EmployeeServiceOptions {
   db: UnitOfWork
   store: EmployeeStore
@@ -21,7 +24,9 @@ export interface EmployeeServiceOptions {
 
 /** Employees: who they are and what visitors see of them (passwords are `auth`'s). */
 export class EmployeeService {
-  private readonly listeners = new Set<(employee: EmployeeRecord) => void>()
+  private readonly listeners = new Set<
+    (employee: EmployeeRecord, change: EmployeeChange) => void | Promise<void>
+  >()
 
   constructor(private readonly options: EmployeeServiceOptions) {}
 
@@ -72,24 +77,28 @@ export class EmployeeService {
    * `email_taken` when the email exists in any case; `seat_limit_reached` when a person would
    * take a seat past `seats` (checked in the same transaction, so two at once cannot both pass).
    */
-  create(input: Omit<NewEmployee, 'id' | 'createdAt'>): Promise<EmployeeRecord> {
+  async create(input: Omit<NewEmployee, 'id' | 'createdAt'>): Promise<EmployeeRecord> {
     const { db, store, now } = this.options
     const id = randomId('u')
-    return db.transaction(async (tx) => {
+    const employee = await db.transaction(async (tx) => {
       if (input.kind !== 'bot') await this.checkSeat(tx)
       return store.create(tx, { id, createdAt: now(), ...input })
     })
+    await this.announce(employee, 'created')
+    return employee
   }
 
   /** `last_admin` when it would leave no active admin. */
-  update(id: string, patch: EmployeePatch): Promise<EmployeeRecord | undefined> {
+  async update(id: string, patch: EmployeePatch): Promise<EmployeeRecord | undefined> {
     const { db, store } = this.options
-    return db.transaction(async (tx) => {
+    const employee = await db.transaction(async (tx) => {
       const before = await store.get(id, tx)
       if (!before) return undefined
       if (patch.role && patch.role !== 'admin') await this.keepAnAdmin(tx, before)
       return store.update(tx, id, patch)
     })
+    if (employee) await this.announce(employee, 'updated')
+    return employee
   }
 
   /**
@@ -107,14 +116,20 @@ export class EmployeeService {
       await store.setActive(tx, id, active)
       return { employee: (await store.get(id, tx))!, changed: true }
     })
-    if (changed) for (const listener of this.listeners) listener(employee)
+    if (changed) await this.announce(employee, active ? 'activated' : 'deactivated')
     return employee
   }
 
-  /** Calls `listener` after an employee is deactivated or reactivated. */
-  onActiveChanged(listener: (employee: EmployeeRecord) => void): () => void {
+  /** Calls `listener` after each committed change of an employee (routing follows them). */
+  onChange(
+    listener: (employee: EmployeeRecord, change: EmployeeChange) => void | Promise<void>,
+  ): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
+  }
+
+  private async announce(employee: EmployeeRecord, change: EmployeeChange): Promise<void> {
+    for (const listener of this.listeners) await listener(employee, change)
   }
 
   private async keepAnAdmin(tx: Tx, employee: EmployeeRecord): Promise<void> {

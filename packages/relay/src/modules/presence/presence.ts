@@ -16,6 +16,14 @@ export class OperatorPresence {
     return this.sockets.size
   }
 
+  /** Counts the operator as online (their status is `online`) or not. */
+  set(employeeId: string, online: boolean): void {
+    const before = this.count
+    if (online) this.sockets.set(employeeId, 1)
+    else this.sockets.delete(employeeId)
+    this.announce(before)
+  }
+
   /** Registers one socket of the employee; returns the function that unregisters it. */
   add(employeeId: string): () => void {
     const before = this.count

@@ -23,6 +23,18 @@ afterEach(async () => {
   await relay.close()
 })
 
+/** A group of site `shop` named `name`; returns its id. */
+async function group(name: string): Promise<string> {
+  const created = await call(relay, admin, 'POST', '/v1/admin/sites/shop/groups', { name })
+  expect(created.status).toBe(201)
+  return created.body.group.id
+}
+/** The id of site `shop`'s default group (where a conversation without a scenario group goes). */
+async function defaultGroup(): Promise<string> {
+  const { groups } = (await call(relay, admin, 'GET', '/v1/admin/sites/shop/groups')).body
+  return groups.find((g: { isDefault: boolean }) => g.isDefault).id
+}
+
 const stats = async (query = '') =>
   (await call(relay, admin, 'GET', `/v1/admin/sites/shop/scenarios/stats${query}`)).body
 const engage = (socket: TestSocket, cid: string, scenarioId: string, event: string) => {
@@ -110,6 +122,8 @@ describe('POST /v1/sites/:site/engage', () => {
 
 describe('conversions', () => {
   it('attribute a chat started within the session after a click to the scenario and route it to its group', async () => {
+    const sales = await group('Sales')
+    await group('Support')
     const scenario = await createScenario(relay, admin, { routing: { group: 'sales' } })
     const other = await createScenario(relay, admin, {
       name: 'Other',
@@ -125,11 +139,12 @@ describe('conversions', () => {
     clock += 20 * MINUTE
     socket.send({ t: 'send', cid: 'm1', text: 'Which tea is the strongest?' })
     const ack = await socket.next(ofType('ack', (f) => f.cid === 'm1'))
-    expect(await conversationFor(operator, ack.conversationId)).toMatchObject({ group: 'sales' })
-    expect((await relay.app.conversations.get(ack.conversationId))?.group).toBe('sales')
+    // The scenario names the group (by name, in any case); the conversation is in it by id.
+    expect(await conversationFor(operator, ack.conversationId)).toMatchObject({ group: sales })
+    expect((await relay.app.conversations.get(ack.conversationId))?.group).toBe(sales)
     // The visitor's own summary carries it too.
     expect(await socket.next(ofType('conversation'))).toMatchObject({
-      conversation: { group: 'sales' },
+      conversation: { group: sales },
     })
 
     const counts = (await stats()).scenarios
@@ -150,6 +165,8 @@ describe('conversions', () => {
   })
 
   it('attribute to the latest impression when nothing was clicked', async () => {
+    await group('first')
+    const secondGroup = await group('second')
     const first = await createScenario(relay, admin, { routing: { group: 'first' } })
     const second = await createScenario(relay, admin, { routing: { group: 'second' } })
     const { socket } = await relay.visitor()
@@ -158,17 +175,20 @@ describe('conversions', () => {
     await engage(socket, 'i2', second.id, 'impression')
     socket.send({ t: 'send', cid: 'm1', text: 'Hello' })
     const ack = await socket.next(ofType('ack'))
-    expect((await relay.app.conversations.get(ack.conversationId))?.group).toBe('second')
+    expect((await relay.app.conversations.get(ack.conversationId))?.group).toBe(secondGroup)
   })
 
   it('are not attributed after 30 minutes without events, nor twice in one session', async () => {
+    const sales = await group('sales')
+    const general = await defaultGroup()
     const scenario = await createScenario(relay, admin)
     const { socket } = await relay.visitor()
     await engage(socket, 'i1', scenario.id, 'impression')
     clock += 31 * MINUTE
     socket.send({ t: 'send', cid: 'm1', text: 'Hello' })
     const late = await socket.next(ofType('ack', (f) => f.cid === 'm1'))
-    expect((await relay.app.conversations.get(late.conversationId))?.group).toBeUndefined()
+    // Not the scenario's doing: the site's default group.
+    expect((await relay.app.conversations.get(late.conversationId))?.group).toBe(general)
 
     // A fresh impression converts once: a second conversation in the session is not its doing.
     await engage(socket, 'i2', scenario.id, 'impression')
@@ -184,8 +204,8 @@ describe('conversions', () => {
     socket.send({ ...callback, cid: 'cb2' })
     const second = await socket.next(ofType('ack', (f) => f.cid === 'cb2'))
     const { conversations } = relay.app
-    expect((await conversations.get(first.conversationId))?.group).toBe('sales')
-    expect((await conversations.get(second.conversationId))?.group).toBeUndefined()
+    expect((await conversations.get(first.conversationId))?.group).toBe(sales)
+    expect((await conversations.get(second.conversationId))?.group).toBe(general)
     expect((await stats()).scenarios[0].conversions).toEqual({
       chat: 0,
       callback: 1,
@@ -195,16 +215,18 @@ describe('conversions', () => {
   })
 
   it('follow an explicit scenarioId on the frame, even without an impression on record', async () => {
+    const vip = await group('VIP')
     const scenario = await createScenario(relay, admin, { routing: { group: 'vip' } })
     const { socket } = await relay.visitor()
     socket.send({ t: 'send', cid: 'm1', text: 'Hi', scenarioId: scenario.id })
     const ack = await socket.next(ofType('ack'))
-    expect((await relay.app.conversations.get(ack.conversationId))?.group).toBe('vip')
+    expect((await relay.app.conversations.get(ack.conversationId))?.group).toBe(vip)
     expect((await stats()).scenarios[0].conversions.chat).toBe(1)
   })
 
   it('count callback requests and offline leads by kind, routed to the scenario group', async () => {
-    const scenario = await createScenario(relay, admin, { routing: { group: 'callbacks' } })
+    const callbacks = await group('callbacks')
+    const scenario = await createScenario(relay, admin, { routing: { group: callbacks } })
     const { socket: operator } = await relay.operator()
     const { socket } = await relay.visitor()
     await engage(socket, 'i1', scenario.id, 'impression')
@@ -219,7 +241,7 @@ describe('conversions', () => {
     const callback = await socket.next(ofType('ack', (f) => f.cid === 'cb1'))
     expect(await conversationFor(operator, callback.conversationId)).toMatchObject({
       kind: 'callback',
-      group: 'callbacks',
+      group: callbacks,
     })
     socket.send({
       t: 'offline',
@@ -231,7 +253,7 @@ describe('conversions', () => {
       scenarioId: scenario.id,
     })
     const offline = await socket.next(ofType('ack', (f) => f.cid === 'off1'))
-    expect((await relay.app.conversations.get(offline.conversationId))?.group).toBe('callbacks')
+    expect((await relay.app.conversations.get(offline.conversationId))?.group).toBe(callbacks)
     expect((await stats()).scenarios[0]).toMatchObject({
       impressions: 1,
       conversions: { chat: 0, callback: 1, offline: 1, total: 2 },

@@ -28,8 +28,15 @@ async function firstMessage(socket: TestSocket, scenarioId?: string): Promise<Fr
 const history = async (conversationId: string) =>
   (await call(relay, admin, 'GET', `/v1/conversations/${conversationId}/events`)).body.events
 
+/** The group the test scenarios route to (`routing.group: 'sales'`); returns its id. */
+async function salesGroup(): Promise<string> {
+  const created = await call(relay, admin, 'POST', '/v1/admin/sites/shop/groups', { name: 'Sales' })
+  return created.body.group.id
+}
+
 describe('the invitation a visitor answers', () => {
   it('opens the conversation as a system event before the message, for operators and the visitor', async () => {
+    const sales = await salesGroup()
     const scenario = await createScenario(relay, admin, BUBBLE)
     const { socket: operator } = await relay.operator()
     const { socket } = await relay.visitor()
@@ -70,7 +77,7 @@ describe('the invitation a visitor answers', () => {
     // Still one conversion and the scenario's group.
     const stats = await call(relay, admin, 'GET', '/v1/admin/sites/shop/scenarios/stats')
     expect(stats.body.scenarios[0].conversions.chat).toBe(1)
-    expect((await relay.app.conversations.get(ack.conversationId))?.group).toBe('sales')
+    expect((await relay.app.conversations.get(ack.conversationId))?.group).toBe(sales)
   })
 
   it('uses the openChat message and operator too', async () => {
@@ -106,6 +113,7 @@ describe('the invitation a visitor answers', () => {
   })
 
   it('is not added without a scenarioId on the message, for actions without a message, or in an open conversation', async () => {
+    const sales = await salesGroup()
     const bubble = await createScenario(relay, admin, BUBBLE)
     const pulse = await createScenario(relay, admin, { action: { type: 'pulse' } })
     const { socket } = await relay.visitor()
@@ -114,7 +122,7 @@ describe('the invitation a visitor answers', () => {
     await socket.next(ofType('ack', (f) => f.cid === 'g1'))
     const ack = await firstMessage(socket)
     expect(ack.seq).toBe(1)
-    expect((await relay.app.conversations.get(ack.conversationId))?.group).toBe('sales')
+    expect((await relay.app.conversations.get(ack.conversationId))?.group).toBe(sales)
     socket.send({ t: 'send', cid: 'm2', text: 'Also', scenarioId: bubble.id })
     expect(await socket.next(ofType('ack', (f) => f.cid === 'm2'))).toMatchObject({ seq: 2 })
 

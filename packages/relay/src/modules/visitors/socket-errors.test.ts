@@ -10,7 +10,7 @@ afterEach(async () => {
 })
 
 async function storedEvents(r: TestRelay): Promise<number> {
-  const conversations = await r.app.conversations.list(100)
+  const conversations = await r.stores.conversations.list(100)
   return conversations.reduce((sum, c) => sum + c.lastSeq, 0)
 }
 

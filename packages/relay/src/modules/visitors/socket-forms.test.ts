@@ -269,7 +269,11 @@ describe('pre-chat form', () => {
     const { socket, welcome } = await relay.visitor()
     socket.send({ t: 'send', cid: 'm1', text: 'hi' })
     await socket.next(ofType('ack'))
+    // The new chat, then routing giving it to the one operator online.
     await operator.next(ofType('conversation'))
+    expect(await operator.next(ofType('conversation'))).toMatchObject({
+      conversation: { operator: { name: 'Admin' } },
+    })
     socket.send({
       t: 'prechat',
       cid: 'p1',

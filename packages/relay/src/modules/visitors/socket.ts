@@ -151,12 +151,13 @@ export async function visitorSocket(app: FastifyInstance): Promise<void> {
         timer.unref()
         socket.onTeardown(() => clearInterval(timer))
         announced = availability(presence.count, current.config, config.now())
+        const mine = await conversations.visitorConversations(siteId, visitorId)
         socket.send({
           t: 'welcome',
           v: PROTOCOL_VERSION,
           visitorId,
           token,
-          conversations: await conversations.visitorConversations(siteId, visitorId),
+          conversations: mine,
           operatorsOnline: presence.count,
           configVersion: published.configVersion,
           limits: config.limits,
@@ -165,6 +166,10 @@ export async function visitorSocket(app: FastifyInstance): Promise<void> {
           ...(where && { region: where }),
         })
         await conversations.replay(who, frame.cursor ?? {}, emit, { skipAhead: true })
+        // Where each waiting chat is in its queue, as a reconnecting widget must show it.
+        for (const queued of app.routingService.queueFrames(mine.map((c) => c.id))) {
+          socket.send(queued)
+        }
       })
       return who
     }

@@ -1,0 +1,687 @@
+import type {
+  ConversationSummary,
+  FieldError,
+  OperatorStatus,
+  Permission,
+  SystemEventData,
+  TransferFrame,
+} from '@parley/protocol'
+import type { FastifyBaseLogger } from 'fastify'
+import { type Outcome, publishAll } from '../../infra/bus/outcome.ts'
+import { operatorTopic, visitorTopic } from '../../infra/bus/topics.ts'
+import type { Audience, Bus } from '../../infra/bus/types.ts'
+import type { UnitOfWork } from '../../infra/db/unit-of-work.ts'
+import { fieldError, relayError } from '../../infra/errors.ts'
+import { randomId } from '../../infra/ids.ts'
+import type { Timers } from '../../infra/ws/frame-socket.ts'
+import type { OperatorActor } from '../conversations/actor.ts'
+import type { RoutingHooks } from '../conversations/routing-hooks.ts'
+import type { ConversationService } from '../conversations/service.ts'
+import type { EmployeeService } from '../employees/service.ts'
+import type { EmployeeRecord } from '../employees/store.ts'
+import type { OperatorPresence } from '../presence/presence.ts'
+import { Router } from './router.ts'
+import { OperatorStatuses } from './status.ts'
+import type { GroupRecord, GroupStore } from './store.ts'
+import type { Decision, RefusalCode, Result } from './types.ts'
+import { WaitEstimator } from './wait.ts'
+
+export interface RoutingServiceOptions {
+  db: UnitOfWork
+  store: GroupStore
+  employees: EmployeeService
+  conversations: ConversationService
+  presence: OperatorPresence
+  bus: Bus
+  now: () => number
+  timers: Timers
+  awayAfterMs: number
+  offlineGraceMs: number
+  log: FastifyBaseLogger
+}
+
+/** Who asks to see a conversation: an operator and what they may do. */
+export interface Viewer {
+  id: string
+  permissions: ReadonlySet<Permission>
+}
+
+/** The router's refusals as the relay's error codes. */
+const REFUSALS: Record<RefusalCode, Parameters<typeof relayError>[0]> = {
+  already_assigned: 'already_assigned',
+  not_member: 'not_member',
+  operator_full: 'operator_full',
+  operator_unavailable: 'operator_unavailable',
+  unknown_conversation: 'conversation_not_found',
+  unknown_group: 'group_not_found',
+  conversation_exists: 'bad_frame',
+  group_not_empty: 'group_not_empty',
+}
+
+/**
+ * Routing in the relay: the pure `Router` fed with groups, members, statuses and
+ * conversations, and its decisions carried out one at a time, in order — persisted
+ * (conversation's operator and group, `routing_log`), published (summaries to visitor and
+ * operators, queue places to visitors) and timed (no-answer timers).
+ */
+export class RoutingService implements RoutingHooks {
+  private readonly router = new Router()
+  private readonly groups = new Map<string, GroupRecord>()
+  /** operator → the groups they are a member of. */
+  private readonly memberships = new Map<string, Set<string>>()
+  /** Routed conversation → its visitor, for queue frames. */
+  private readonly visitors = new Map<string, { siteId: string; visitorId: string }>()
+  private readonly waiting = new Set<string>()
+  private readonly timers = new Map<string, unknown>()
+  private readonly waits = new WaitEstimator()
+  private chain: Promise<void> = Promise.resolve()
+  readonly statuses: OperatorStatuses
+
+  constructor(private readonly options: RoutingServiceOptions) {
+    this.statuses = new OperatorStatuses({
+      timers: options.timers,
+      awayAfterMs: options.awayAfterMs,
+      offlineGraceMs: options.offlineGraceMs,
+      onChange: (operatorId, status) => this.statusChanged(operatorId, status),
+      onPresence: (operatorId, present) => options.presence.set(operatorId, present),
+    })
+  }
+
+  /** Loads groups and members, gives each site a default group, and restores open chats. */
+  async start(siteIds: readonly string[]): Promise<void> {
+    for (const siteId of siteIds) await this.defaultGroup(siteId)
+    await this.reload()
+    const restored = []
+    for (const open of await this.options.store.listOpen()) {
+      if (open.kind !== 'chat') continue
+      let groupId = open.groupId
+      if (!groupId || !this.groups.has(groupId)) {
+        groupId = (await this.defaultGroup(open.siteId)).id
+        await this.reload()
+        await this.options.db.transaction((tx) =>
+          this.options.store.assign(tx, open.id, {
+            groupId: groupId!,
+            operator: null,
+          }),
+        )
+        open.operatorId = null
+      }
+      this.visitors.set(open.id, { siteId: open.siteId, visitorId: open.visitorId })
+      restored.push({
+        conversationId: open.id,
+        groupId,
+        operatorId: open.operatorId,
+        answered: open.answered,
+      })
+    }
+    const decisions = this.router.restore(restored)
+    for (const c of restored) if (!c.operatorId) this.waiting.add(c.conversationId)
+    await this.carryOut(decisions)
+    // Operators who held conversations and do not come back within the grace go offline.
+    const holders = new Set(restored.flatMap((c) => (c.operatorId ? [c.operatorId] : [])))
+    this.options.timers.setTimeout(() => {
+      for (const id of holders) {
+        if (this.statuses.status(id) === 'offline') this.apply(this.router.setStatus(id, 'offline'))
+      }
+    }, this.options.offlineGraceMs)
+  }
+
+  /** Re-reads groups, members and capacities into the router (after a change in the console). */
+  async reload(): Promise<void> {
+    const { store, employees } = this.options
+    const groups = await store.list()
+    const members = await store.members()
+    const people = new Map(
+      (await employees.list()).filter(isRoutable).map((e) => [e.id, e] as const),
+    )
+    for (const id of [...this.groups.keys()]) {
+      if (!groups.some((g) => g.id === id) && this.router.removeGroup(id).ok) this.groups.delete(id)
+    }
+    const decisions: Decision[] = []
+    // Groups first (a fallback must exist before it is named), then fallbacks and members.
+    for (const group of groups) {
+      this.groups.set(group.id, group)
+      decisions.push(...this.router.upsertGroup(toConfig(group, false)))
+    }
+    for (const group of groups) decisions.push(...this.router.upsertGroup(toConfig(group, true)))
+    this.memberships.clear()
+    for (const group of groups) {
+      const ids = (members.get(group.id) ?? []).filter((id) => people.has(id))
+      for (const id of ids) {
+        const set = this.memberships.get(id) ?? new Set()
+        set.add(group.id)
+        this.memberships.set(id, set)
+      }
+      decisions.push(...this.router.setMembers(group.id, ids))
+    }
+    for (const person of people.values()) {
+      decisions.push(...this.router.setCapacity(person.id, person.capacity))
+    }
+    this.apply(decisions)
+  }
+
+  /** The site's default group, created with every active person in it when it has none. */
+  async defaultGroup(siteId: string): Promise<GroupRecord> {
+    const { db, store, employees, now } = this.options
+    const existing = (await store.list(siteId)).find((g) => g.isDefault)
+    if (existing) return existing
+    const people = (await employees.list()).filter(isRoutable)
+    const group: GroupRecord = {
+      id: randomId('g'),
+      siteId,
+      name: 'General',
+      strategy: 'round_robin',
+      capacity: 5,
+      noAnswerSeconds: 60,
+      fallbackGroupId: null,
+      whenNobodyOnline: 'queue',
+      isDefault: true,
+      createdAt: now(),
+    }
+    await db.transaction(async (tx) => {
+      await store.create(tx, group)
+      await store.setMembers(
+        tx,
+        group.id,
+        people.map((p) => p.id),
+      )
+    })
+    return group
+  }
+
+  /** Groups of a site with their members (its default group is created if it has none). */
+  async listGroups(siteId: string): Promise<(GroupRecord & { members: string[] })[]> {
+    await this.defaultGroup(siteId)
+    const members = await this.options.store.members()
+    return (await this.options.store.list(siteId)).map((g) => ({
+      ...g,
+      members: members.get(g.id) ?? [],
+    }))
+  }
+
+  async getGroup(id: string): Promise<(GroupRecord & { members: string[] }) | undefined> {
+    const group = await this.options.store.get(id)
+    if (!group) return undefined
+    return { ...group, members: (await this.options.store.members()).get(id) ?? [] }
+  }
+
+  /**
+   * Creates or changes a group; `field_invalid` for a fallback that is not another group of
+   * the site, or members who are not people of the team. Routing follows at once.
+   */
+  async saveGroup(
+    group: GroupRecord,
+    members: readonly string[] | undefined,
+    existing: boolean,
+  ): Promise<GroupRecord & { members: string[] }> {
+    const { db, store, employees } = this.options
+    const fields: FieldError[] = []
+    if (group.fallbackGroupId !== null) {
+      const fallback = await store.get(group.fallbackGroupId)
+      if (!fallback || fallback.siteId !== group.siteId || fallback.id === group.id) {
+        fields.push({ field: 'fallbackGroupId', code: 'value_invalid' })
+      }
+    }
+    if (group.whenNobodyOnline === 'fallback' && group.fallbackGroupId === null) {
+      fields.push({ field: 'fallbackGroupId', code: 'required' })
+    }
+    if (members) {
+      const people = new Set((await employees.list()).filter(isPerson).map((e) => e.id))
+      members.forEach((id, i) => {
+        if (!people.has(id)) fields.push({ field: `members.${i}`, code: 'value_invalid' })
+      })
+    }
+    if (fields.length > 0) throw fieldError(fields)
+    await db.transaction(async (tx) => {
+      if (existing) {
+        const { id, siteId, isDefault, createdAt, ...patch } = group
+        await store.update(tx, id, patch)
+      } else await store.create(tx, group)
+      if (members) await store.setMembers(tx, group.id, members)
+    })
+    await this.reload()
+    return (await this.getGroup(group.id))!
+  }
+
+  /** `default_group` for a site's default group; `group_not_empty` while it has open conversations. */
+  async deleteGroup(id: string): Promise<void> {
+    const { db, store } = this.options
+    const group = await store.get(id)
+    if (!group) throw relayError('group_not_found')
+    if (group.isDefault) throw relayError('default_group')
+    if ((await store.listOpen()).some((c) => c.groupId === id)) throw relayError('group_not_empty')
+    await db.transaction(async (tx) => {
+      for (const other of await store.list(group.siteId, tx)) {
+        if (other.fallbackGroupId === id) {
+          await store.update(tx, other.id, {
+            fallbackGroupId: null,
+            ...(other.whenNobodyOnline === 'fallback' && { whenNobodyOnline: 'queue' as const }),
+          })
+        }
+      }
+      await store.delete(tx, id)
+    })
+    await this.reload()
+  }
+
+  /** The conversation's routing decisions, for operators who may see it. */
+  routingLog(conversationId: string) {
+    return this.options.store.logOf(conversationId)
+  }
+
+  /** Creates the named groups of a site that it does not have yet, with every person in them. */
+  async seedGroups(siteId: string, groups: readonly { name: string }[]): Promise<void> {
+    const { db, store, employees, now } = this.options
+    const existing = await store.list(siteId)
+    const people = (await employees.list()).filter(isRoutable).map((e) => e.id)
+    for (const { name } of groups) {
+      if (existing.some((g) => g.name.toLowerCase() === name.toLowerCase())) continue
+      await db.transaction(async (tx) => {
+        const id = randomId('g')
+        await store.create(tx, {
+          id,
+          siteId,
+          name,
+          strategy: 'round_robin',
+          capacity: 5,
+          noAnswerSeconds: 60,
+          fallbackGroupId: null,
+          whenNobodyOnline: 'queue',
+          isDefault: false,
+          createdAt: now(),
+        })
+        await store.setMembers(tx, id, people)
+      })
+    }
+  }
+
+  /** A new person joins every site's default group. */
+  async employeeAdded(employee: EmployeeRecord): Promise<void> {
+    if (!isRoutable(employee)) return
+    const { db, store } = this.options
+    const defaults = (await store.list()).filter((g) => g.isDefault)
+    await db.transaction(async (tx) => {
+      for (const group of defaults) await store.addMember(tx, group.id, employee.id)
+    })
+    await this.reload()
+  }
+
+  /** Deactivated: out of routing at once, their conversations back to their queues. */
+  employeeDeactivated(employeeId: string): void {
+    this.statuses.remove(employeeId)
+    this.apply(this.router.removeOperator(employeeId))
+    this.memberships.delete(employeeId)
+  }
+
+  /** The groups an operator is a member of. */
+  groupsOf(operatorId: string): ReadonlySet<string> {
+    return this.memberships.get(operatorId) ?? new Set()
+  }
+
+  /**
+   * Whether the viewer may see a conversation: every one with `conversations:read_all`; their
+   * groups' with `read_group`; otherwise those assigned to them and the waiting ones of their
+   * groups (a conversation with no group yet is the whole team's).
+   */
+  canSee(viewer: Viewer, audience: Audience): boolean {
+    if (viewer.permissions.has('conversations:read_all')) return true
+    if (audience.operatorId === viewer.id || audience.previousOperatorId === viewer.id) return true
+    const inGroup = audience.groupId === null || this.groupsOf(viewer.id).has(audience.groupId)
+    if (!inGroup) return false
+    return viewer.permissions.has('conversations:read_group') || audience.operatorId === null
+  }
+
+  /** `canSee` for a summary. */
+  canSeeConversation(viewer: Viewer, conversation: ConversationSummary): boolean {
+    return this.canSee(viewer, {
+      groupId: conversation.group ?? null,
+      operatorId: conversation.operator?.id ?? null,
+    })
+  }
+
+  /** The visitor's place in the queue of each of their waiting conversations. */
+  queueFrames(conversationIds: readonly string[]) {
+    const now = this.options.now()
+    return conversationIds.flatMap((id) => {
+      const view = this.router.conversation(id)
+      const position = this.router.position(id)
+      if (!view || position === null) return []
+      return [
+        {
+          t: 'queue' as const,
+          conversationId: id,
+          position,
+          waitSeconds: this.waits.estimate(view.groupId, position, now),
+        },
+      ]
+    })
+  }
+
+  // RoutingHooks: what the conversation service tells routing.
+
+  groupFor(siteId: string, asked: string | undefined): string | undefined {
+    const ofSite = [...this.groups.values()].filter((g) => g.siteId === siteId)
+    if (asked) {
+      const wanted = asked.toLowerCase()
+      const group =
+        ofSite.find((g) => g.id === asked) ?? ofSite.find((g) => g.name.toLowerCase() === wanted)
+      if (group) return group.id
+    }
+    return ofSite.find((g) => g.isDefault)?.id
+  }
+
+  opened(conversation: ConversationSummary): void {
+    this.enqueue(async () => {
+      const groupId = await this.groupOf(conversation)
+      if (conversation.kind !== 'chat') {
+        // A callback or offline lead is not routed; it waits in its group for anyone there.
+        if (conversation.group === groupId) return
+        await this.options.db.transaction((tx) =>
+          this.options.store.assign(tx, conversation.id, { groupId, operator: null }),
+        )
+        publishAll(this.options.bus, {
+          publish: await this.options.conversations.announce(conversation.id),
+        })
+        return
+      }
+      const preferred = await this.options.store.lastOperatorOf(
+        conversation.siteId,
+        conversation.visitorId,
+        conversation.id,
+      )
+      this.visitors.set(conversation.id, {
+        siteId: conversation.siteId,
+        visitorId: conversation.visitorId,
+      })
+      const result = this.router.arrive({
+        conversationId: conversation.id,
+        groupId,
+        preferredOperatorId: preferred,
+      })
+      if (result.ok) await this.execute(result.decisions)
+    })
+  }
+
+  beforeReply(
+    operatorId: string,
+    conversation: ConversationSummary,
+  ): 'take' | 'reply' | 'unrouted' {
+    const view = this.router.conversation(conversation.id)
+    if (!view) return 'unrouted'
+    if (view.operatorId !== null) return 'reply'
+    if (!this.groupsOf(operatorId).has(view.groupId)) return 'reply'
+    this.apply(this.required(this.router.accept(conversation.id, operatorId)))
+    return 'take'
+  }
+
+  replied(operatorId: string, conversationId: string): void {
+    const result = this.router.answered(conversationId, operatorId)
+    if (!result.ok) return
+    this.clearTimer(conversationId)
+    const at = this.options.now()
+    this.enqueue(() =>
+      this.options.db.transaction((tx) => this.options.store.markAnswered(tx, conversationId, at)),
+    )
+  }
+
+  closed(conversationId: string): void {
+    this.clearTimer(conversationId)
+    this.waiting.delete(conversationId)
+    this.visitors.delete(conversationId)
+    const result = this.router.close(conversationId)
+    if (result.ok) this.apply(result.decisions)
+  }
+
+  // Operator frames.
+
+  /** `accept`: the operator takes a waiting conversation. */
+  async accept(actor: OperatorActor, conversationId: string, cid: string): Promise<Outcome> {
+    const done = this.apply(this.required(this.router.accept(conversationId, actor.id)))
+    await done
+    return {
+      ack: { t: 'ack', cid, id: conversationId, conversationId, at: this.options.now() },
+      publish: [],
+    }
+  }
+
+  /** `transfer`: to an operator or a group, with the visitor told who has it now. */
+  async transfer(actor: OperatorActor, viewer: Viewer, frame: TransferFrame): Promise<Outcome> {
+    const { conversations, employees, store, db, now } = this.options
+    const conversation = await conversations.get(frame.conversationId)
+    if (!conversation || !this.canSeeConversation(viewer, conversation)) {
+      throw relayError('conversation_not_found')
+    }
+    if (conversation.status === 'closed') throw relayError('conversation_closed')
+    const mine = conversation.operator?.id === actor.id
+    if (!mine && !viewer.permissions.has('conversations:read_group')) {
+      throw relayError('forbidden', 'You can transfer only the conversations you have')
+    }
+    const to: { operatorId?: string; groupId?: string } = frame.to
+    if (to.groupId !== undefined && !this.groups.has(to.groupId))
+      throw relayError('group_not_found')
+    const target = to.operatorId !== undefined ? await employees.get(to.operatorId) : undefined
+    if (to.operatorId !== undefined && (!target || !isRoutable(target))) {
+      throw relayError('employee_not_found')
+    }
+    const decisions = this.required(this.router.transfer(frame.conversationId, frame.to))
+    const data: SystemEventData = { type: 'transferred' }
+    if (target) {
+      data.operatorId = target.id
+      data.operator = target.name
+    }
+    if (to.groupId !== undefined) data.group = this.groups.get(to.groupId)!.name
+    if (conversation.operator) {
+      data.fromId = conversation.operator.id
+      data.from = conversation.operator.name
+    }
+    const appended = await db.transaction(async (tx) => {
+      const appended = await conversations.append(tx, {
+        id: randomId('e'),
+        cid: frame.cid,
+        authorKey: `operator:${actor.id}`,
+        author: { kind: 'system' },
+        kind: 'system',
+        text: '',
+        data: data as Record<string, string>,
+        at: now(),
+        target: { conversationId: frame.conversationId },
+        newConversationId: randomId('c'),
+      })
+      await store.log(tx, {
+        conversationId: frame.conversationId,
+        type: 'transferred',
+        byId: actor.id,
+        ...(to.groupId !== undefined && { groupId: to.groupId }),
+        ...(to.operatorId !== undefined && { operatorId: to.operatorId }),
+        ...(frame.note !== undefined && { note: frame.note }),
+        at: now(),
+      })
+      return appended
+    })
+    const outcome = await conversations.outcome(frame.cid, appended)
+    await this.apply(decisions)
+    return outcome
+  }
+
+  /** Stops the timers (shutdown). */
+  async close(): Promise<void> {
+    this.statuses.close()
+    for (const timer of this.timers.values()) this.options.timers.clearTimeout(timer)
+    this.timers.clear()
+    await this.chain
+  }
+
+  // Carrying out decisions.
+
+  private required(result: Result): Decision[] {
+    if (!result.ok) throw relayError(REFUSALS[result.code])
+    return result.decisions
+  }
+
+  private statusChanged(operatorId: string, status: OperatorStatus): void {
+    this.options.bus.publish(operatorTopic(operatorId), { frame: { t: 'status', status } })
+    this.apply(this.router.setStatus(operatorId, status))
+  }
+
+  /** Carries out decisions after those already under way; resolves when these are done. */
+  private apply(decisions: Decision[]): Promise<void> {
+    if (decisions.length === 0) return this.chain
+    return this.enqueue(() => this.execute(decisions))
+  }
+
+  private enqueue(work: () => Promise<unknown>): Promise<void> {
+    const next = this.chain.then(work).then(
+      () => undefined,
+      (err) => this.options.log.error({ err }, 'routing decision failed'),
+    )
+    this.chain = next
+    return next
+  }
+
+  private carryOut(decisions: Decision[]): Promise<void> {
+    return this.apply(decisions)
+  }
+
+  private async execute(decisions: Decision[]): Promise<void> {
+    const { db, store, employees, conversations, bus, now } = this.options
+    for (const d of decisions) {
+      const at = now()
+      switch (d.type) {
+        case 'assigned': {
+          const employee = await employees.get(d.operatorId)
+          const operator = { id: d.operatorId, name: employee?.name ?? '' }
+          await db.transaction(async (tx) => {
+            await store.assign(tx, d.conversationId, { groupId: d.groupId, operator })
+            await store.log(tx, {
+              conversationId: d.conversationId,
+              type: 'assigned',
+              reason: d.reason,
+              groupId: d.groupId,
+              operatorId: d.operatorId,
+              at,
+            })
+          })
+          if (this.waiting.delete(d.conversationId)) {
+            this.waits.departed(d.groupId, at)
+            this.sendQueue(d.conversationId, null)
+          }
+          this.clearTimer(d.conversationId)
+          if (d.noAnswerMs > 0 && d.reason !== 'accepted') {
+            this.startTimer(d.conversationId, d.operatorId, d.noAnswerMs)
+          }
+          publishAll(bus, { publish: await conversations.announce(d.conversationId) })
+          break
+        }
+        case 'unassigned': {
+          this.clearTimer(d.conversationId)
+          const view = this.router.conversation(d.conversationId)
+          await db.transaction(async (tx) => {
+            if (view) {
+              await store.assign(tx, d.conversationId, { groupId: view.groupId, operator: null })
+            }
+            await store.log(tx, {
+              conversationId: d.conversationId,
+              type: 'unassigned',
+              reason: d.reason,
+              operatorId: d.operatorId,
+              at,
+            })
+          })
+          publishAll(bus, { publish: await conversations.announce(d.conversationId, d.operatorId) })
+          break
+        }
+        case 'queued': {
+          this.waiting.add(d.conversationId)
+          await db.transaction(async (tx) => {
+            await store.assign(tx, d.conversationId, { groupId: d.groupId, operator: null })
+            await store.log(tx, {
+              conversationId: d.conversationId,
+              type: 'queued',
+              reason: d.wait,
+              groupId: d.groupId,
+              at,
+            })
+          })
+          publishAll(bus, { publish: await conversations.announce(d.conversationId) })
+          break
+        }
+        case 'offline_form':
+          this.waiting.delete(d.conversationId)
+          this.visitors.delete(d.conversationId)
+          await db.transaction(async (tx) => {
+            await store.assign(tx, d.conversationId, { groupId: d.groupId, operator: null })
+            await store.log(tx, {
+              conversationId: d.conversationId,
+              type: 'offline_form',
+              reason: d.reason,
+              groupId: d.groupId,
+              at,
+            })
+          })
+          break
+        case 'positions':
+          for (const frame of this.queueFrames(d.queue)) {
+            this.sendQueue(frame.conversationId, frame)
+          }
+          break
+      }
+    }
+  }
+
+  private sendQueue(
+    conversationId: string,
+    frame: ReturnType<RoutingService['queueFrames']>[number] | null,
+  ): void {
+    const visitor = this.visitors.get(conversationId)
+    if (!visitor) return
+    this.options.bus.publish(visitorTopic(visitor.siteId, visitor.visitorId), {
+      frame: frame ?? { t: 'queue', conversationId, position: null, waitSeconds: null },
+    })
+  }
+
+  private startTimer(conversationId: string, operatorId: string, ms: number): void {
+    const handle = this.options.timers.setTimeout(() => {
+      this.timers.delete(conversationId)
+      const result = this.router.noAnswer(conversationId, operatorId)
+      if (result.ok) this.apply(result.decisions)
+    }, ms)
+    this.timers.set(conversationId, handle)
+  }
+
+  private clearTimer(conversationId: string): void {
+    const handle = this.timers.get(conversationId)
+    if (handle === undefined) return
+    this.options.timers.clearTimeout(handle)
+    this.timers.delete(conversationId)
+  }
+
+  /** `groupFor`, creating the site's default group when the site is new to routing. */
+  private async groupOf(conversation: ConversationSummary): Promise<string> {
+    const known = this.groupFor(conversation.siteId, conversation.group)
+    if (known) return known
+    const fallback = await this.defaultGroup(conversation.siteId)
+    await this.reload()
+    return fallback.id
+  }
+}
+
+/** People are routed; bots answer through their tokens but are never given conversations. */
+function isRoutable(employee: EmployeeRecord): boolean {
+  return isPerson(employee) && employee.active
+}
+
+function isPerson(employee: EmployeeRecord): boolean {
+  return employee.kind === 'human'
+}
+
+function toConfig(group: GroupRecord, withFallback: boolean) {
+  return {
+    id: group.id,
+    strategy: group.strategy,
+    capacity: group.capacity,
+    noAnswerMs: group.noAnswerSeconds * 1000,
+    fallbackGroupId: withFallback ? group.fallbackGroupId : null,
+    whenNobodyOnline:
+      !withFallback && group.whenNobodyOnline === 'fallback' ? 'queue' : group.whenNobodyOnline,
+  }
+}
