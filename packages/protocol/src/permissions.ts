@@ -31,7 +31,11 @@ const operator: readonly Permission[] = [
   'conversations:reply',
   'conversations:transfer',
 ]
-const supervisor: readonly Permission[] = [...operator, 'conversations:read_all', 'scenarios:read']
+const supervisor: readonly Permission[] = [
+  ...operator,
+  'conversations:read_group',
+  'scenarios:read',
+]
 
 /** The one permission table: REST routes and both sockets check these. */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {

@@ -2,7 +2,15 @@ import type { TSchema } from '@sinclair/typebox'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import type { ErrorCode } from './codes.ts'
 import { Ping } from './common.ts'
-import { Close, OperatorHello, type OperatorInbound, OperatorSend } from './operator.ts'
+import {
+  Accept,
+  Close,
+  OperatorHello,
+  type OperatorInbound,
+  OperatorSend,
+  StatusFrame,
+  Transfer,
+} from './operator.ts'
 import { DEFAULT_LIMITS } from './version.ts'
 import {
   AttributesRequest,
@@ -58,6 +66,9 @@ const operatorCheckers = compile({
   hello: OperatorHello,
   send: OperatorSend,
   close: Close,
+  status: StatusFrame,
+  accept: Accept,
+  transfer: Transfer,
   typing: Typing,
   read: Read,
   sync: Sync,

@@ -61,7 +61,13 @@ export async function operatorSocket(app: FastifyInstance): Promise<void> {
     ...conversationFrames(app),
     close: ({ actor }, frame) => conversations.close(actor, frame),
     accept: async ({ actor }, frame) => {
-      const conversation = await conversations.authorise(actor, frame.conversationId)
+      // Members of its group may try (and learn `already_assigned` when someone was faster).
+      const conversation = await conversations.get(frame.conversationId)
+      const member =
+        conversation?.group !== undefined && routing.groupsOf(actor.id).has(conversation.group)
+      if (!conversation || !(member || conversations.visibleTo(actor, conversation))) {
+        throw relayError('conversation_not_found')
+      }
       if (conversation.status === 'closed') throw relayError('conversation_closed')
       return routing.accept(actor, frame.conversationId, frame.cid)
     },
