@@ -8,7 +8,7 @@ afterEach(async () => {
 })
 
 const login = (email: string, password: string, ip?: string) =>
-  fetch(`${relay.url}/v1/auth/login`, {
+  relay.fetch('/v1/auth/login', {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(ip && { 'x-forwarded-for': ip }) },
     body: JSON.stringify({ email, password }),
@@ -61,9 +61,9 @@ describe('request limits', () => {
       sites: FORM_SITES,
       requestLimits: { forms: { max: 2, windowMs: 60_000 } },
     })
-    const config = await (await fetch(`${relay.url}/v1/sites/shop/config`)).json()
+    const config = await (await relay.fetch('/v1/sites/shop/config')).json()
     const post = (cid: string) =>
-      fetch(`${relay.url}/v1/sites/shop/callback`, {
+      relay.fetch('/v1/sites/shop/callback', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({

@@ -9,7 +9,7 @@ afterEach(async () => {
 })
 
 const presence = async (headers: Record<string, string> = {}) => {
-  const response = await fetch(`${relay!.url}/v1/sites/shop/presence`, { headers })
+  const response = await relay!.fetch('/v1/sites/shop/presence', { headers })
   expect(response.headers.get('cache-control')).toBe('no-store')
   return response.json()
 }

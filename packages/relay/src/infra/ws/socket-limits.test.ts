@@ -2,10 +2,10 @@ import { Writable } from 'node:stream'
 import { PROTOCOL_VERSION } from '@parley/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import { manualClock } from '../../testing/manual-clock.ts'
-import { startRelay, type TestRelay } from '../../testing/relay.ts'
+import { type ListeningRelay, startRelay } from '../../testing/relay.ts'
 import { connect, ofType } from '../../testing/ws-client.ts'
 
-let relay: TestRelay
+let relay: ListeningRelay
 afterEach(async () => {
   await relay.close()
 })

@@ -14,7 +14,7 @@ afterEach(async () => {
 
 type Auth = { cookie?: string; token?: string }
 async function call(auth: Auth, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${relay.url}${path}`, {
+  const response = await relay.fetch(path, {
     method,
     headers: {
       ...(auth.cookie ? { cookie: auth.cookie } : {}),

@@ -64,7 +64,7 @@ describe('engage frames', () => {
 
 describe('POST /v1/sites/:site/engage', () => {
   const post = (body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${relay.url}/v1/sites/shop/engage`, {
+    relay.fetch('/v1/sites/shop/engage', {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
       body: typeof body === 'string' ? body : JSON.stringify(body),
@@ -298,7 +298,7 @@ describe('POST /v1/sites/:site/engage from one address', () => {
     const body = JSON.stringify({ scenarioId: scenario.id, event: 'impression', page: '/' })
     const statuses: number[] = []
     for (let i = 0; i < 101; i++) {
-      const response = await fetch(`${relay.url}/v1/sites/shop/engage`, {
+      const response = await relay.fetch('/v1/sites/shop/engage', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body,

@@ -28,7 +28,7 @@ const stored = () => relay!.app.scenarios.list('shop')
 describe('seeded scenarios', () => {
   it('reach the demo site config: gift-help on /catalog after 3 s, once per session, for sales', async () => {
     relay = await startRelay({ demo: true })
-    const config = await (await fetch(`${relay.url}/v1/sites/demo/config`)).json()
+    const config = await (await relay.fetch('/v1/sites/demo/config')).json()
     expect(config.scenarios).toEqual([
       {
         id: 'gift-help',

@@ -12,7 +12,7 @@ describe('GET /v1/sites/:site/config', () => {
     relay = await startRelay({
       sites: [{ id: 'shop', name: 'Shop', locale: 'ru', chat: { title: 'Чат' } }],
     })
-    const response = await fetch(`${relay.url}/v1/sites/shop/config`)
+    const response = await relay.fetch('/v1/sites/shop/config')
     expect(response.status).toBe(200)
     const config = await response.json()
     expect(config).toEqual({
@@ -40,12 +40,12 @@ describe('GET /v1/sites/:site/config', () => {
     })
     const etag = response.headers.get('etag')
     expect(etag).toBe(`"${config.configVersion}"`)
-    const cached = await fetch(`${relay.url}/v1/sites/shop/config`, {
+    const cached = await relay.fetch('/v1/sites/shop/config', {
       headers: { 'if-none-match': etag! },
     })
     expect(cached.status).toBe(304)
     expect(await cached.text()).toBe('')
-    const stale = await fetch(`${relay.url}/v1/sites/shop/config`, {
+    const stale = await relay.fetch('/v1/sites/shop/config', {
       headers: { 'if-none-match': '"old"' },
     })
     expect(stale.status).toBe(200)
@@ -53,7 +53,7 @@ describe('GET /v1/sites/:site/config', () => {
 
   it('announces the same configVersion in the visitor welcome', async () => {
     relay = await startRelay()
-    const config = await (await fetch(`${relay.url}/v1/sites/shop/config`)).json()
+    const config = await (await relay.fetch('/v1/sites/shop/config')).json()
     const { welcome } = await relay.visitor()
     expect(welcome.configVersion).toBe(config.configVersion)
   })
@@ -65,19 +65,19 @@ describe('GET /v1/sites/:site/config', () => {
         { id: 'two', name: 'B' },
       ],
     })
-    const a = (await fetch(`${relay.url}/v1/sites/shop/config`)).headers.get('etag')
-    const b = (await fetch(`${relay.url}/v1/sites/two/config`)).headers.get('etag')
+    const a = (await relay.fetch('/v1/sites/shop/config')).headers.get('etag')
+    const b = (await relay.fetch('/v1/sites/two/config')).headers.get('etag')
     expect(a).not.toBe(b)
   })
 
   it('sends CORS headers only to allowed origins', async () => {
     relay = await startRelay({ allowedOrigins: ['https://shop.example'] })
-    const allowed = await fetch(`${relay.url}/v1/sites/shop/config`, {
+    const allowed = await relay.fetch('/v1/sites/shop/config', {
       headers: { origin: 'https://shop.example' },
     })
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://shop.example')
     expect(allowed.headers.get('vary')).toContain('Origin')
-    const other = await fetch(`${relay.url}/v1/sites/shop/config`, {
+    const other = await relay.fetch('/v1/sites/shop/config', {
       headers: { origin: 'https://evil.example' },
     })
     expect(other.headers.get('access-control-allow-origin')).toBeNull()
@@ -85,7 +85,7 @@ describe('GET /v1/sites/:site/config', () => {
 
   it('answers an unknown site with 404 site_not_found', async () => {
     relay = await startRelay()
-    const response = await fetch(`${relay.url}/v1/sites/nope/config`)
+    const response = await relay.fetch('/v1/sites/nope/config')
     expect(response.status).toBe(404)
     expect(await response.json()).toEqual({
       code: 'site_not_found',
@@ -97,7 +97,7 @@ describe('GET /v1/sites/:site/config', () => {
 describe('GET /healthz', () => {
   it('reports ok with the version and protocol', async () => {
     relay = await startRelay()
-    const response = await fetch(`${relay.url}/healthz`)
+    const response = await relay.fetch('/healthz')
     expect(response.status).toBe(200)
     expect(await response.json()).toEqual({ status: 'ok', version: '0.1.0', protocol: 1 })
   })

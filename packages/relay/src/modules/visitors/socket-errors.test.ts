@@ -1,7 +1,7 @@
 import { PROTOCOL_VERSION } from '@parley/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startRelay, type TestRelay } from '../../testing/relay.ts'
-import { connect, ofType } from '../../testing/ws-client.ts'
+import { ofType } from '../../testing/ws-client.ts'
 
 let relay: TestRelay | undefined
 afterEach(async () => {
@@ -74,7 +74,7 @@ describe('visitor frame errors', () => {
 
   it('refuses a page origin outside the allowlist with origin_not_allowed and close 4003', async () => {
     relay = await startRelay({ allowedOrigins: ['https://shop.example'] })
-    const evil = await connect(`${relay.wsUrl}/v1/visitor?site=shop`, {
+    const evil = await relay.socket('/v1/visitor?site=shop', {
       headers: { origin: 'https://evil.example' },
     })
     expect(await evil.next(ofType('error'))).toMatchObject({ code: 'origin_not_allowed' })
@@ -88,7 +88,7 @@ describe('visitor frame errors', () => {
       allowedOrigins: ['https://shop.example'],
       sites: [{ id: 'shop', origins: ['https://own.example'] }],
     })
-    const socket = await connect(`${relay.wsUrl}/v1/visitor?site=shop`, {
+    const socket = await relay.socket('/v1/visitor?site=shop', {
       headers: { origin: 'https://shop.example' },
     })
     expect(await socket.next(ofType('error'))).toMatchObject({ code: 'origin_not_allowed' })

@@ -340,7 +340,7 @@ describe('welcome and presence', () => {
     await relay.operator()
     const { welcome } = await relay.visitor()
     expect(welcome).toMatchObject({ operatorsOnline: 1, available: false })
-    const presence = await (await fetch(`${relay.url}/v1/sites/shop/presence`)).json()
+    const presence = await (await relay.fetch('/v1/sites/shop/presence')).json()
     expect(presence).toEqual({ operatorsOnline: 1, available: false })
   })
 })
