@@ -3,15 +3,19 @@ import type { FastifyInstance } from 'fastify'
 import { buildServer } from '../app.ts'
 import type { RelayConfig } from '../config/config.ts'
 import { createSqliteStores, type Stores } from '../stores.ts'
-import { connect, type Frame, ofType, type TestSocket } from './ws-client.ts'
+import { injectFetch } from './inject-fetch.ts'
+import { connect, type Frame, injectConnect, ofType, type TestSocket } from './ws-client.ts'
 
 export const ADMIN = { email: 'admin@example.com', password: 'correct horse battery' }
+
+/** The origin an injected relay answers at; no such host is ever looked up. */
+const INJECTED_ORIGIN = 'http://relay.test'
 
 export interface TestRelay {
   app: FastifyInstance
   /** The relay's stores, for asserting what was (not) persisted. */
   stores: Stores
-  /** `http://127.0.0.1:PORT` */
+  /** The relay's origin: `http://127.0.0.1:PORT` when it listens, `http://relay.test` when not. */
   url: string
   /** `fetch` against the relay; a path is resolved against `url`. */
   fetch(input: string | URL, init?: RequestInit): Promise<Response>
@@ -33,13 +37,29 @@ export interface TestRelay {
   close(): Promise<void>
 }
 
-/** A relay reached at a URL; tests that open their own sockets there need it. */
+/** A relay on a real port, for tests of listening, TCP and the network itself. */
 export interface ListeningRelay extends TestRelay {
   /** `ws://127.0.0.1:PORT` */
   wsUrl: string
 }
 
-/** Starts a relay on 127.0.0.1 port 0 with an in-memory database and sites `shop` and `other`. */
+/**
+ * Builds a relay with an in-memory database and sites `shop` and `other`, without opening a
+ * port: `fetch` goes through `app.inject` and `socket` through `app.injectWS`.
+ */
+export async function injectRelay(overrides: Partial<RelayConfig> = {}): Promise<TestRelay> {
+  const { app, stores } = await build(overrides)
+  await app.ready()
+  const host = new URL(INJECTED_ORIGIN).host
+  return withClients(app, stores, {
+    url: INJECTED_ORIGIN,
+    fetch: injectFetch(app, INJECTED_ORIGIN),
+    socket: (path, options = {}) =>
+      injectConnect(app, path, { headers: { host, ...options.headers } }),
+  })
+}
+
+/** Like `injectRelay`, but listening on 127.0.0.1 port 0 and reached over the network. */
 export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<ListeningRelay> {
   const { app, stores } = await build(overrides)
   await app.listen({ host: '127.0.0.1', port: 0 })
