@@ -1,13 +1,13 @@
 import { randomBytes, scryptSync } from 'node:crypto'
 import { PROTOCOL_VERSION } from '@parley/protocol'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { ADMIN, startRelay, type TestRelay } from '../../testing/relay.ts'
+import { ADMIN, injectRelay, type TestRelay } from '../../testing/relay.ts'
 import { ofType } from '../../testing/ws-client.ts'
 import { resetAdminPassword } from './bootstrap.ts'
 
 let relay: TestRelay
 beforeEach(async () => {
-  relay = await startRelay()
+  relay = await injectRelay()
 })
 afterEach(async () => {
   await relay.close()
@@ -120,7 +120,7 @@ describe('operator socket origin', () => {
     own.send({ t: 'hello', v: PROTOCOL_VERSION })
     expect(await own.next(ofType('welcome'))).toMatchObject({ t: 'welcome' })
     await own.close()
-    const configured = await startRelay({ operatorOrigins: ['https://console.example'] })
+    const configured = await injectRelay({ operatorOrigins: ['https://console.example'] })
     try {
       const socket = await configured.socket('/v1/operator', {
         headers: { cookie: await configured.login(), origin: 'https://console.example' },
@@ -137,7 +137,7 @@ describe('operator socket origin', () => {
 describe('a password hashed with older scrypt parameters', () => {
   it('is re-hashed with the current ones on the next successful login, and still logs in', async () => {
     await relay.close()
-    relay = await startRelay({ passwordCost: 2 ** 17 })
+    relay = await injectRelay({ passwordCost: 2 ** 17 })
     const salt = randomBytes(16)
     const key = scryptSync(ADMIN.password, salt, 64, { N: 16384, r: 8, p: 1 })
     const legacy = `scrypt$16384$8$1$${salt.toString('base64url')}$${key.toString('base64url')}`

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { hashToken } from '../../infra/ids.ts'
-import { ADMIN, startRelay, type TestRelay } from '../../testing/relay.ts'
+import { ADMIN, injectRelay, type TestRelay } from '../../testing/relay.ts'
 
 let relay: TestRelay
 beforeEach(async () => {
-  relay = await startRelay()
+  relay = await injectRelay()
 })
 afterEach(async () => {
   await relay.close()
