@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { adminFetch, CONSENT, FORM_SITES, TEMPLATE, VERSION } from '../../testing/forms.ts'
-import { startRelay, type TestRelay } from '../../testing/relay.ts'
+import { injectRelay, type TestRelay } from '../../testing/relay.ts'
 import { ofType } from '../../testing/ws-client.ts'
 
 let relay: TestRelay
 let cookie: string
 beforeEach(async () => {
-  relay = await startRelay({ sites: FORM_SITES })
+  relay = await injectRelay({ sites: FORM_SITES })
   cookie = await relay.login()
 })
 afterEach(async () => {
@@ -180,7 +180,7 @@ describe('agreement page', () => {
   })
 
   it('builds the agreement URL from the configured public URL', async () => {
-    const configured = await startRelay({
+    const configured = await injectRelay({
       sites: [{ id: 'shop', agreement: TEMPLATE }],
       publicUrl: 'https://chat.shop.example/',
     })
@@ -192,7 +192,7 @@ describe('agreement page', () => {
     } finally {
       await configured.close()
     }
-    await expect(startRelay({ publicUrl: 'chat.shop.example' })).rejects.toThrow(
+    await expect(injectRelay({ publicUrl: 'chat.shop.example' })).rejects.toThrow(
       /publicUrl must be an http\(s\) URL/,
     )
   })

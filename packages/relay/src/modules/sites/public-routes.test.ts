@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { startRelay, type TestRelay } from '../../testing/relay.ts'
+import { injectRelay, type TestRelay } from '../../testing/relay.ts'
 
 let relay: TestRelay | undefined
 afterEach(async () => {
@@ -9,7 +9,7 @@ afterEach(async () => {
 
 describe('GET /v1/sites/:site/config', () => {
   it('returns the site config with an ETag and 304 for a matching If-None-Match', async () => {
-    relay = await startRelay({
+    relay = await injectRelay({
       sites: [{ id: 'shop', name: 'Shop', locale: 'ru', chat: { title: 'Чат' } }],
     })
     const response = await relay.fetch('/v1/sites/shop/config')
@@ -52,14 +52,14 @@ describe('GET /v1/sites/:site/config', () => {
   })
 
   it('announces the same configVersion in the visitor welcome', async () => {
-    relay = await startRelay()
+    relay = await injectRelay()
     const config = await (await relay.fetch('/v1/sites/shop/config')).json()
     const { welcome } = await relay.visitor()
     expect(welcome.configVersion).toBe(config.configVersion)
   })
 
   it('changes the ETag when the site config changes', async () => {
-    relay = await startRelay({
+    relay = await injectRelay({
       sites: [
         { id: 'shop', name: 'A' },
         { id: 'two', name: 'B' },
@@ -71,7 +71,7 @@ describe('GET /v1/sites/:site/config', () => {
   })
 
   it('sends CORS headers only to allowed origins', async () => {
-    relay = await startRelay({ allowedOrigins: ['https://shop.example'] })
+    relay = await injectRelay({ allowedOrigins: ['https://shop.example'] })
     const allowed = await relay.fetch('/v1/sites/shop/config', {
       headers: { origin: 'https://shop.example' },
     })
@@ -84,7 +84,7 @@ describe('GET /v1/sites/:site/config', () => {
   })
 
   it('answers an unknown site with 404 site_not_found', async () => {
-    relay = await startRelay()
+    relay = await injectRelay()
     const response = await relay.fetch('/v1/sites/nope/config')
     expect(response.status).toBe(404)
     expect(await response.json()).toEqual({
@@ -96,7 +96,7 @@ describe('GET /v1/sites/:site/config', () => {
 
 describe('GET /healthz', () => {
   it('reports ok with the version and protocol', async () => {
-    relay = await startRelay()
+    relay = await injectRelay()
     const response = await relay.fetch('/healthz')
     expect(response.status).toBe(200)
     expect(await response.json()).toEqual({ status: 'ok', version: '0.1.0', protocol: 1 })
