@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { CONSENT, FORM_SITES, MONDAY_NOON_MSK } from '../../testing/forms.ts'
-import { startRelay, type TestRelay } from '../../testing/relay.ts'
+import { injectRelay, type TestRelay } from '../../testing/relay.ts'
 import { call, createScenario } from '../../testing/scenarios.ts'
 import { type Frame, ofType, type TestSocket } from '../../testing/ws-client.ts'
 
@@ -11,7 +11,7 @@ const MINUTE = 60_000
 
 beforeEach(async () => {
   clock = MONDAY_NOON_MSK
-  relay = await startRelay({
+  relay = await injectRelay({
     sites: FORM_SITES,
     now: () => clock,
     rateLimit: { burst: 1000, perSecond: 1000 },

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { startRelay, type TestRelay } from '../../testing/relay.ts'
+import { injectRelay, type TestRelay } from '../../testing/relay.ts'
 import { call, createScenario, scenarioBody } from '../../testing/scenarios.ts'
 
 let relay: TestRelay
 let admin: string
 beforeEach(async () => {
-  relay = await startRelay()
+  relay = await injectRelay()
   admin = await relay.login()
 })
 afterEach(async () => {
