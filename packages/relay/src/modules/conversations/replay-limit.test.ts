@@ -1,12 +1,12 @@
 import { PROTOCOL_VERSION } from '@parley/protocol'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { startRelay, type TestRelay } from '../../testing/relay.ts'
+import { injectRelay, type TestRelay } from '../../testing/relay.ts'
 import { type Frame, ofType, type TestSocket } from '../../testing/ws-client.ts'
 
 let relay: TestRelay
 
 beforeEach(async () => {
-  relay = await startRelay({ replayLimit: 5 })
+  relay = await injectRelay({ replayLimit: 5 })
 })
 afterEach(async () => {
   await relay.close()
