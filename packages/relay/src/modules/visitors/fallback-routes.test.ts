@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { CONSENT, FORM_SITES, storedFor } from '../../testing/forms.ts'
-import { startRelay, type TestRelay } from '../../testing/relay.ts'
+import { injectRelay, type TestRelay } from '../../testing/relay.ts'
 import { ofType } from '../../testing/ws-client.ts'
 
 let relay: TestRelay
 beforeEach(async () => {
-  relay = await startRelay({
+  relay = await injectRelay({
     sites: [{ ...FORM_SITES[0]!, workingHours: null, origins: ['https://shop.example'] }],
   })
 })

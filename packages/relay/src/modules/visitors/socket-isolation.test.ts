@@ -1,6 +1,6 @@
 import { PROTOCOL_VERSION } from '@parley/protocol'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { startRelay, type TestRelay } from '../../testing/relay.ts'
+import { injectRelay, type TestRelay } from '../../testing/relay.ts'
 import { type Frame, ofType, type TestSocket } from '../../testing/ws-client.ts'
 
 let relay: TestRelay
@@ -16,7 +16,7 @@ async function operatorEvents(conversationId: string): Promise<Frame[]> {
 }
 
 beforeEach(async () => {
-  relay = await startRelay()
+  relay = await injectRelay()
   alice = await relay.visitor()
   alice.socket.send({ t: 'send', cid: 'a1', text: 'private to alice' })
   aliceAck = await alice.socket.next(ofType('ack'))
