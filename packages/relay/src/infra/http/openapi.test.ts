@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { ERROR_CODES, type ErrorCode } from '@parley/protocol'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startRelay, type TestRelay } from '../../testing/relay.ts'
+import { injectRelay, type TestRelay } from '../../testing/relay.ts'
 
 interface Operation {
   operationId?: string
@@ -38,7 +38,7 @@ beforeAll(async () => {
     mkdirSync(join(dir, sub))
     writeFileSync(join(dir, sub, 'index.html'), '<title>x</title>')
   }
-  relay = await startRelay({
+  relay = await injectRelay({
     staticDirs: {
       widget: join(dir, 'widget'),
       console: join(dir, 'console'),

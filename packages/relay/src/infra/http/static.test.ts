@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { startRelay, type TestRelay } from '../../testing/relay.ts'
+import { injectRelay, type TestRelay } from '../../testing/relay.ts'
 
 let dir: string
 let relay: TestRelay | undefined
@@ -32,7 +32,7 @@ const dirs = () => ({
 
 describe('static files', () => {
   it('serves the widget with CORS * and the console under /console/', async () => {
-    relay = await startRelay({ staticDirs: dirs() })
+    relay = await injectRelay({ staticDirs: dirs() })
     const loader = await relay.fetch('/widget/loader.js')
     expect(await loader.text()).toContain('loader')
     expect(loader.headers.get('access-control-allow-origin')).toBe('*')
@@ -43,20 +43,20 @@ describe('static files', () => {
   })
 
   it('serves the demo site at / only in demo mode, and seeds site demo', async () => {
-    relay = await startRelay({ staticDirs: dirs() })
+    relay = await injectRelay({ staticDirs: dirs() })
     const plain = await relay.fetch('/', { redirect: 'manual' })
     expect(plain.headers.get('location')).toBe('/console/')
     expect((await relay.fetch('/v1/sites/demo/config')).status).toBe(404)
     await relay.close()
 
-    relay = await startRelay({ staticDirs: dirs(), demo: true })
+    relay = await injectRelay({ staticDirs: dirs(), demo: true })
     expect(await (await relay.fetch('/')).text()).toContain('demo shop')
     expect((await relay.fetch('/v1/sites/demo/config')).status).toBe(200)
     expect((await relay.fetch('/healthz')).status).toBe(200)
   })
 
   it('starts without the built front-ends', async () => {
-    relay = await startRelay({
+    relay = await injectRelay({
       staticDirs: {
         widget: join(dir, 'none'),
         console: join(dir, 'none'),
