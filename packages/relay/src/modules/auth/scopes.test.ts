@@ -1,12 +1,12 @@
 import { PROTOCOL_VERSION } from '@parley/protocol'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { startRelay, type TestRelay } from '../../testing/relay.ts'
+import { injectRelay, type TestRelay } from '../../testing/relay.ts'
 import { ofType } from '../../testing/ws-client.ts'
 
 let relay: TestRelay
 let cookie: string
 beforeEach(async () => {
-  relay = await startRelay()
+  relay = await injectRelay()
   cookie = await relay.login()
 })
 afterEach(async () => {

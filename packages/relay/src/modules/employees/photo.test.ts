@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { startRelay, type TestRelay } from '../../testing/relay.ts'
+import { injectRelay, type TestRelay } from '../../testing/relay.ts'
 import { ofType } from '../../testing/ws-client.ts'
 
 let relay: TestRelay
 let admin: string
 let me: { id: string }
 beforeEach(async () => {
-  relay = await startRelay()
+  relay = await injectRelay()
   admin = await relay.login()
   me = (await (await relay.fetch('/v1/auth/me', { headers: { cookie: admin } })).json()).operator
 })
