@@ -55,7 +55,7 @@ export async function adminFetch(
   path: string,
   body?: unknown,
 ): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${relay.url}${path}`, {
+  const response = await relay.fetch(path, {
     method,
     headers: body === undefined ? { cookie } : { cookie, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),

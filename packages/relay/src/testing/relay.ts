@@ -3,18 +3,24 @@ import type { FastifyInstance } from 'fastify'
 import { buildServer } from '../app.ts'
 import type { RelayConfig } from '../config/config.ts'
 import { createSqliteStores, type Stores } from '../stores.ts'
-import { connect, type Frame, ofType, type TestSocket } from './ws-client.ts'
+import { injectFetch } from './inject-fetch.ts'
+import { connect, type Frame, injectConnect, ofType, type TestSocket } from './ws-client.ts'
 
 export const ADMIN = { email: 'admin@example.com', password: 'correct horse battery' }
+
+/** The origin an injected relay answers at; no such host is ever looked up. */
+const INJECTED_ORIGIN = 'http://relay.test'
 
 export interface TestRelay {
   app: FastifyInstance
   /** The relay's stores, for asserting what was (not) persisted. */
   stores: Stores
-  /** `http://127.0.0.1:PORT` */
+  /** The relay's origin: `http://127.0.0.1:PORT` when it listens, `http://relay.test` when not. */
   url: string
-  /** `ws://127.0.0.1:PORT` */
-  wsUrl: string
+  /** `fetch` against the relay; a path is resolved against `url`. */
+  fetch(input: string | URL, init?: RequestInit): Promise<Response>
+  /** Opens a WebSocket at `path` (with its query) and resolves once it is open. */
+  socket(path: string, options?: { headers?: Record<string, string> }): Promise<TestSocket>
   /** Opens a visitor socket and completes `hello`; returns the socket and its welcome. */
   visitor(
     hello?: Frame,
@@ -27,11 +33,49 @@ export interface TestRelay {
     cookie?: string
     apiToken?: string
   }): Promise<{ socket: TestSocket; welcome: Frame }>
+  /** Closes the sockets it opened, then the relay. */
   close(): Promise<void>
 }
 
-/** Starts a relay on 127.0.0.1 port 0 with an in-memory database and site `shop`. */
-export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<TestRelay> {
+/** A relay on a real port, for tests of listening, TCP and the network itself. */
+export interface ListeningRelay extends TestRelay {
+  /** `ws://127.0.0.1:PORT` */
+  wsUrl: string
+}
+
+/**
+ * Builds a relay with an in-memory database and sites `shop` and `other`, without opening a
+ * port: `fetch` goes through `app.inject` and `socket` through `app.injectWS`.
+ */
+export async function injectRelay(overrides: Partial<RelayConfig> = {}): Promise<TestRelay> {
+  const { app, stores } = await build(overrides)
+  await app.ready()
+  const host = new URL(INJECTED_ORIGIN).host
+  return withClients(app, stores, {
+    url: INJECTED_ORIGIN,
+    fetch: injectFetch(app, INJECTED_ORIGIN),
+    socket: (path, options = {}) =>
+      injectConnect(app, path, { headers: { host, ...options.headers } }),
+  })
+}
+
+/** Like `injectRelay`, but listening on 127.0.0.1 port 0 and reached over the network. */
+export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<ListeningRelay> {
+  const { app, stores } = await build(overrides)
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const address = app.server.address()
+  if (!address || typeof address === 'string') throw new Error('no address')
+  const url = `http://127.0.0.1:${address.port}`
+  const wsUrl = `ws://127.0.0.1:${address.port}`
+  const relay = withClients(app, stores, {
+    url,
+    fetch: (input, init) => fetch(new URL(input, url), init),
+    socket: (path, options = {}) => connect(`${wsUrl}${path}`, options),
+  })
+  return { ...relay, wsUrl }
+}
+
+async function build(overrides: Partial<RelayConfig>) {
   const stores = createSqliteStores(':memory:')
   const app = await buildServer(
     {
@@ -48,29 +92,36 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
     },
     { stores },
   )
-  await app.listen({ host: '127.0.0.1', port: 0 })
-  const address = app.server.address()
-  if (!address || typeof address === 'string') throw new Error('no address')
-  const url = `http://127.0.0.1:${address.port}`
-  const wsUrl = `ws://127.0.0.1:${address.port}`
-  const sockets: TestSocket[] = []
+  return { app, stores }
+}
 
+/** The visitor, operator and login clients over a transport; `close` ends every socket opened. */
+function withClients(
+  app: FastifyInstance,
+  stores: Stores,
+  transport: Pick<TestRelay, 'url' | 'fetch' | 'socket'>,
+): TestRelay {
+  const sockets: TestSocket[] = []
   const relay: TestRelay = {
     app,
     stores,
-    url,
-    wsUrl,
+    url: transport.url,
+    fetch: transport.fetch,
+    async socket(path, options) {
+      const socket = await transport.socket(path, options)
+      sockets.push(socket)
+      return socket
+    },
     async visitor(hello = {}, options = {}) {
-      const socket = await connect(`${wsUrl}/v1/visitor?site=${options.site ?? 'shop'}`, {
+      const socket = await relay.socket(`/v1/visitor?site=${options.site ?? 'shop'}`, {
         headers: options.headers,
       })
-      sockets.push(socket)
       socket.send({ t: 'hello', v: PROTOCOL_VERSION, ...hello })
       const welcome = await socket.next(ofType('welcome'))
       return { socket, welcome }
     },
     async login(email = ADMIN.email, password = ADMIN.password) {
-      const response = await fetch(`${url}/v1/auth/login`, {
+      const response = await relay.fetch('/v1/auth/login', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ email, password }),
@@ -81,10 +132,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
     },
     async operator(options = {}) {
       const cookie = options.apiToken ? undefined : (options.cookie ?? (await relay.login()))
-      const socket = await connect(`${wsUrl}/v1/operator`, {
-        headers: cookie ? { cookie } : {},
-      })
-      sockets.push(socket)
+      const socket = await relay.socket('/v1/operator', { headers: cookie ? { cookie } : {} })
       socket.send({ t: 'hello', v: PROTOCOL_VERSION, apiToken: options.apiToken })
       const welcome = await socket.next(ofType('welcome'))
       return { socket, welcome }

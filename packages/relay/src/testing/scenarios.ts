@@ -24,7 +24,7 @@ export async function call(
   body?: unknown,
   // biome-ignore lint/suspicious/noExplicitAny: replies in tests are read field by field
 ): Promise<{ status: number; headers: Headers; body: any }> {
-  const response = await fetch(`${relay.url}${path}`, {
+  const response = await relay.fetch(path, {
     method,
     headers: body === undefined ? { cookie } : { cookie, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),

@@ -1,3 +1,6 @@
+import type { IncomingMessage } from 'node:http'
+import type { Socket } from 'node:net'
+import type { FastifyInstance } from 'fastify'
 import WebSocket from 'ws'
 
 // biome-ignore lint/suspicious/noExplicitAny: frames in tests are read field by field
@@ -32,12 +35,62 @@ export const ofType =
   (frame: Frame) =>
     frame.t === t && more(frame)
 
-/** Opens a `ws` socket and resolves once it is open. */
+/** Opens a `ws` socket to `url` and resolves once it is open. */
 export async function connect(
   url: string,
   options: { headers?: Record<string, string>; autoPong?: boolean } = {},
 ): Promise<TestSocket> {
   const ws = new WebSocket(url, { headers: options.headers, autoPong: options.autoPong ?? true })
+  const socket = wrap(ws)
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve())
+    ws.once('error', reject)
+  })
+  return socket
+}
+
+/**
+ * Opens a socket at `path` through `app.injectWS`, with no port, and resolves once it is open.
+ * `injectWS` makes the `ws` client itself, so `autoPong` cannot be turned off here.
+ */
+export async function injectConnect(
+  app: FastifyInstance,
+  path: string,
+  options: { headers?: Record<string, string> } = {},
+): Promise<TestSocket> {
+  // injectWS hands Fastify a request without a socket, so `request.ip` would be undefined;
+  // this peer has the address `app.inject` uses, and tells this upgrade's server side apart.
+  const peer: Partial<Socket> = { remoteAddress: '127.0.0.1' }
+  let server: WebSocket | undefined
+  const onConnection = (ws: WebSocket, request: IncomingMessage) => {
+    if (request.socket === peer) server = ws
+  }
+  let socket: TestSocket | undefined
+  app.websocketServer.on('connection', onConnection)
+  try {
+    await app.injectWS(
+      path,
+      { headers: options.headers, socket: peer as Socket },
+      {
+        // Wrapped before the upgrade, so no frame sent on open is missed.
+        onInit: (ws) => {
+          socket = wrap(ws)
+          // Over TCP the server hears the connection end once the closing handshake is done;
+          // the in-memory streams of injectWS never end it, so the server's `close` would wait
+          // for ws's 30 s close timeout. End it when the client has closed.
+          ws.once('close', () => server?.terminate())
+        },
+      },
+    )
+  } finally {
+    app.websocketServer.off('connection', onConnection)
+  }
+  if (!socket) throw new Error('injectWS opened no socket')
+  return socket
+}
+
+/** Records the frames of a `ws` socket that is opening. */
+function wrap(ws: WebSocket): TestSocket {
   const frames: Frame[] = []
   const taken = new Set<Frame>()
   const waiters = new Set<() => void>()
@@ -52,10 +105,6 @@ export async function connect(
     })
   })
   ws.on('error', () => {})
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve())
-    ws.once('error', reject)
-  })
 
   const find = (predicate: (frame: Frame) => boolean) =>
     frames.find((frame) => !taken.has(frame) && predicate(frame))

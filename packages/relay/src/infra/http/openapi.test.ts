@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { ERROR_CODES, type ErrorCode } from '@parley/protocol'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startRelay, type TestRelay } from '../../testing/relay.ts'
+import { injectRelay, type TestRelay } from '../../testing/relay.ts'
 
 interface Operation {
   operationId?: string
@@ -38,7 +38,7 @@ beforeAll(async () => {
     mkdirSync(join(dir, sub))
     writeFileSync(join(dir, sub, 'index.html'), '<title>x</title>')
   }
-  relay = await startRelay({
+  relay = await injectRelay({
     staticDirs: {
       widget: join(dir, 'widget'),
       console: join(dir, 'console'),
@@ -46,7 +46,7 @@ beforeAll(async () => {
     },
   })
   admin = await relay.login()
-  const response = await fetch(`${relay.url}/v1/openapi.json`)
+  const response = await relay.fetch('/v1/openapi.json')
   expect(response.status).toBe(200)
   doc = (await response.json()) as Document
 })
@@ -261,7 +261,7 @@ describe('the OpenAPI document', () => {
 
 describe('the API docs page', () => {
   it('answers /docs with HTML whose scripts and styles the relay serves itself', async () => {
-    const page = await fetch(`${relay.url}/docs`)
+    const page = await relay.fetch('/docs')
     expect(page.status).toBe(200)
     expect(page.headers.get('content-type')).toMatch(/^text\/html/)
     const html = await page.text()
@@ -276,19 +276,17 @@ describe('the API docs page', () => {
     for (const asset of assets) {
       const url = new URL(asset, `${relay.url}/docs`)
       expect(url.origin, asset).toBe(relay.url)
-      const response = await fetch(url)
+      const response = await relay.fetch(url)
       expect(response.status, asset).toBe(200)
       await response.arrayBuffer()
     }
   })
 
   it('loads the relay document with no validator badge', async () => {
-    const initializer = await (
-      await fetch(`${relay.url}/docs/static/swagger-initializer.js`)
-    ).text()
+    const initializer = await (await relay.fetch('/docs/static/swagger-initializer.js')).text()
     expect(initializer).toMatch(/"validatorUrl":\s*null/)
     expect(initializer).toContain("resolveUrl('./json')")
-    const served = await (await fetch(`${relay.url}/docs/json`)).json()
+    const served = await (await relay.fetch('/docs/json')).json()
     expect(served).toEqual(doc)
   })
 })

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { FORM_SITES } from '../../testing/forms.ts'
-import { ADMIN, startRelay, type TestRelay } from '../../testing/relay.ts'
+import { ADMIN, injectRelay, type TestRelay } from '../../testing/relay.ts'
 
 let relay: TestRelay
 afterEach(async () => {
@@ -8,7 +8,7 @@ afterEach(async () => {
 })
 
 const login = (email: string, password: string, ip?: string) =>
-  fetch(`${relay.url}/v1/auth/login`, {
+  relay.fetch('/v1/auth/login', {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(ip && { 'x-forwarded-for': ip }) },
     body: JSON.stringify({ email, password }),
@@ -16,7 +16,7 @@ const login = (email: string, password: string, ip?: string) =>
 
 describe('request limits', () => {
   it('never counts successful logins: an operator may log in as often as they like', async () => {
-    relay = await startRelay({
+    relay = await injectRelay({
       requestLimits: {
         loginPerAddress: { max: 2, windowMs: 60_000 },
         loginPerAccount: { max: 2, windowMs: 60_000 },
@@ -28,7 +28,7 @@ describe('request limits', () => {
   })
 
   it('refuses login past the per-address limit with rate_limited and Retry-After, before hashing', async () => {
-    relay = await startRelay({
+    relay = await injectRelay({
       requestLimits: { loginPerAddress: { max: 3, windowMs: 60_000 } },
     })
     const statuses: number[] = []
@@ -41,7 +41,7 @@ describe('request limits', () => {
   })
 
   it('counts login attempts per account across addresses', async () => {
-    relay = await startRelay({
+    relay = await injectRelay({
       trustProxy: true,
       requestLimits: {
         loginPerAddress: { max: 100, windowMs: 60_000 },
@@ -57,13 +57,13 @@ describe('request limits', () => {
   })
 
   it('refuses tokenless callbacks from one address past the forms limit, storing nothing more', async () => {
-    relay = await startRelay({
+    relay = await injectRelay({
       sites: FORM_SITES,
       requestLimits: { forms: { max: 2, windowMs: 60_000 } },
     })
-    const config = await (await fetch(`${relay.url}/v1/sites/shop/config`)).json()
+    const config = await (await relay.fetch('/v1/sites/shop/config')).json()
     const post = (cid: string) =>
-      fetch(`${relay.url}/v1/sites/shop/callback`, {
+      relay.fetch('/v1/sites/shop/callback', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { startRelay, type TestRelay } from '../../testing/relay.ts'
+import { injectRelay, type TestRelay } from '../../testing/relay.ts'
 
 let dir: string
 let relay: TestRelay | undefined
@@ -32,31 +32,31 @@ const dirs = () => ({
 
 describe('static files', () => {
   it('serves the widget with CORS * and the console under /console/', async () => {
-    relay = await startRelay({ staticDirs: dirs() })
-    const loader = await fetch(`${relay.url}/widget/loader.js`)
+    relay = await injectRelay({ staticDirs: dirs() })
+    const loader = await relay.fetch('/widget/loader.js')
     expect(await loader.text()).toContain('loader')
     expect(loader.headers.get('access-control-allow-origin')).toBe('*')
-    const redirect = await fetch(`${relay.url}/console`, { redirect: 'manual' })
+    const redirect = await relay.fetch('/console', { redirect: 'manual' })
     expect(redirect.status).toBe(301)
     expect(redirect.headers.get('location')).toBe('/console/')
-    expect(await (await fetch(`${relay.url}/console/`)).text()).toContain('console')
+    expect(await (await relay.fetch('/console/')).text()).toContain('console')
   })
 
   it('serves the demo site at / only in demo mode, and seeds site demo', async () => {
-    relay = await startRelay({ staticDirs: dirs() })
-    const plain = await fetch(`${relay.url}/`, { redirect: 'manual' })
+    relay = await injectRelay({ staticDirs: dirs() })
+    const plain = await relay.fetch('/', { redirect: 'manual' })
     expect(plain.headers.get('location')).toBe('/console/')
-    expect((await fetch(`${relay.url}/v1/sites/demo/config`)).status).toBe(404)
+    expect((await relay.fetch('/v1/sites/demo/config')).status).toBe(404)
     await relay.close()
 
-    relay = await startRelay({ staticDirs: dirs(), demo: true })
-    expect(await (await fetch(`${relay.url}/`)).text()).toContain('demo shop')
-    expect((await fetch(`${relay.url}/v1/sites/demo/config`)).status).toBe(200)
-    expect((await fetch(`${relay.url}/healthz`)).status).toBe(200)
+    relay = await injectRelay({ staticDirs: dirs(), demo: true })
+    expect(await (await relay.fetch('/')).text()).toContain('demo shop')
+    expect((await relay.fetch('/v1/sites/demo/config')).status).toBe(200)
+    expect((await relay.fetch('/healthz')).status).toBe(200)
   })
 
   it('starts without the built front-ends', async () => {
-    relay = await startRelay({
+    relay = await injectRelay({
       staticDirs: {
         widget: join(dir, 'none'),
         console: join(dir, 'none'),
@@ -64,7 +64,7 @@ describe('static files', () => {
       },
       demo: true,
     })
-    expect((await fetch(`${relay.url}/widget/loader.js`)).status).toBe(404)
-    expect((await fetch(`${relay.url}/healthz`)).status).toBe(200)
+    expect((await relay.fetch('/widget/loader.js')).status).toBe(404)
+    expect((await relay.fetch('/healthz')).status).toBe(200)
   })
 })

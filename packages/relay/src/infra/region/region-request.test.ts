@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { startRelay, type TestRelay } from '../../testing/relay.ts'
+import { injectRelay, type TestRelay } from '../../testing/relay.ts'
 import type { Region, RegionLookup } from './types.ts'
 
 let relay: TestRelay | undefined
@@ -9,14 +9,14 @@ afterEach(async () => {
 })
 
 const presence = async (headers: Record<string, string> = {}) => {
-  const response = await fetch(`${relay!.url}/v1/sites/shop/presence`, { headers })
+  const response = await relay!.fetch('/v1/sites/shop/presence', { headers })
   expect(response.headers.get('cache-control')).toBe('no-store')
   return response.json()
 }
 
 describe('the visitor region, without a socket and in welcome', () => {
   it('comes from the trusted proxy header when one is configured', async () => {
-    relay = await startRelay({ geoip: { header: 'CF-IPCountry', database: false } })
+    relay = await injectRelay({ geoip: { header: 'CF-IPCountry', database: false } })
     expect(await presence({ 'cf-ipcountry': 'RU' })).toEqual({
       operatorsOnline: 0,
       available: false,
@@ -32,7 +32,7 @@ describe('the visitor region, without a socket and in welcome', () => {
   })
 
   it('ignores that header when it is not configured (any client could send it)', async () => {
-    relay = await startRelay({ geoip: { database: false } })
+    relay = await injectRelay({ geoip: { database: false } })
     expect(await presence({ 'cf-ipcountry': 'RU' })).not.toHaveProperty('region')
     const { welcome } = await relay.visitor({}, { headers: { 'cf-ipcountry': 'RU' } })
     expect(welcome).not.toHaveProperty('region')
@@ -45,7 +45,7 @@ describe('the visitor region, without a socket and in welcome', () => {
       '8.8.8.8': { country: 'US', region: 'CA' },
     }
     const lookup: RegionLookup = { lookup: async (ip) => known[ip] }
-    relay = await startRelay({ trustProxy: true, geoip: { lookup } })
+    relay = await injectRelay({ trustProxy: true, geoip: { lookup } })
     expect((await presence({ 'x-forwarded-for': '77.88.8.8' })).region).toEqual({
       country: 'RU',
       region: 'MOW',
@@ -56,7 +56,7 @@ describe('the visitor region, without a socket and in welcome', () => {
     })
     expect(await presence({ 'x-forwarded-for': '10.0.0.7' })).not.toHaveProperty('region')
     await relay.close()
-    relay = await startRelay({ geoip: { lookup } })
+    relay = await injectRelay({ geoip: { lookup } })
     expect(await presence({ 'x-forwarded-for': '77.88.8.8' })).not.toHaveProperty('region')
   })
 
@@ -68,7 +68,7 @@ describe('the visitor region, without a socket and in welcome', () => {
         return { country: 'KZ' }
       },
     }
-    relay = await startRelay({ geoip: { lookup } })
+    relay = await injectRelay({ geoip: { lookup } })
     const { welcome } = await relay.visitor()
     expect(welcome.region).toEqual({ country: 'KZ' })
     expect((await presence()).region).toEqual({ country: 'KZ' })
@@ -76,7 +76,7 @@ describe('the visitor region, without a socket and in welcome', () => {
   })
 
   it('is unknown, not an error, when the lookup fails', async () => {
-    relay = await startRelay({
+    relay = await injectRelay({
       geoip: {
         lookup: {
           lookup: async () => {

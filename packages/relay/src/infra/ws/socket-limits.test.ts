@@ -2,18 +2,16 @@ import { Writable } from 'node:stream'
 import { PROTOCOL_VERSION } from '@parley/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import { manualClock } from '../../testing/manual-clock.ts'
-import { startRelay, type TestRelay } from '../../testing/relay.ts'
-import { connect, ofType } from '../../testing/ws-client.ts'
+import { injectRelay, startRelay, type TestRelay } from '../../testing/relay.ts'
+import { connect, ofType, type TestSocket } from '../../testing/ws-client.ts'
 
 let relay: TestRelay
 afterEach(async () => {
   await relay.close()
 })
 
-const visitorUrl = () => `${relay.wsUrl}/v1/visitor?site=shop`
-
 /** Waits until the relay has handled what is in flight (a frame round trip). */
-async function settle(socket: Awaited<ReturnType<typeof connect>>, cid: string) {
+async function settle(socket: TestSocket, cid: string) {
   socket.send({ t: 'ping', cid })
   await socket.next(ofType('pong'))
 }
@@ -21,8 +19,8 @@ async function settle(socket: Awaited<ReturnType<typeof connect>>, cid: string) 
 describe('socket limits', () => {
   it('closes a socket that never says hello once the hello timeout passes, not before', async () => {
     const clock = manualClock()
-    relay = await startRelay({ now: clock.now, timers: clock.timers, helloTimeoutMs: 10_000 })
-    const silent = await connect(visitorUrl())
+    relay = await injectRelay({ now: clock.now, timers: clock.timers, helloTimeoutMs: 10_000 })
+    const silent = await relay.socket('/v1/visitor?site=shop')
     const greeted = await relay.visitor()
     clock.advance(9_999)
     expect(silent.ws.readyState).toBe(silent.ws.OPEN)
@@ -35,8 +33,14 @@ describe('socket limits', () => {
 
   it('pings a silent socket and closes it when no pong comes back', async () => {
     const clock = manualClock()
-    relay = await startRelay({ now: clock.now, timers: clock.timers, idleTimeoutMs: 60_000 })
-    const mute = await connect(visitorUrl(), { autoPong: false })
+    // A port: the ws client of injectWS always answers pings, this one must not.
+    const listening = await startRelay({
+      now: clock.now,
+      timers: clock.timers,
+      idleTimeoutMs: 60_000,
+    })
+    relay = listening
+    const mute = await connect(`${listening.wsUrl}/v1/visitor?site=shop`, { autoPong: false })
     mute.send({ t: 'hello', v: PROTOCOL_VERSION })
     await mute.next(ofType('welcome'))
     const pings: number[] = []
@@ -52,7 +56,7 @@ describe('socket limits', () => {
 
   it('keeps a socket that answers pings or sends frames open however long it lives', async () => {
     const clock = manualClock()
-    relay = await startRelay({ now: clock.now, timers: clock.timers, idleTimeoutMs: 60_000 })
+    relay = await injectRelay({ now: clock.now, timers: clock.timers, idleTimeoutMs: 60_000 })
     const { socket } = await relay.visitor()
     for (let i = 0; i < 4; i++) {
       clock.advance(30_000)
@@ -65,10 +69,11 @@ describe('socket limits', () => {
   })
 
   it('refuses sockets past the per-address cap with too_many_connections and 1013', async () => {
+    // A port: the cap counts the TCP connections of one address.
     relay = await startRelay({ maxConnectionsPerAddress: 2 })
     const first = await relay.visitor()
     await relay.operator()
-    const third = await connect(visitorUrl())
+    const third = await relay.socket('/v1/visitor?site=shop')
     expect(await third.next(ofType('error'))).toMatchObject({ code: 'too_many_connections' })
     expect((await third.closed).code).toBe(1013)
     await first.socket.close()
@@ -78,7 +83,7 @@ describe('socket limits', () => {
   })
 
   it("limits one visitor's frames across tabs, not only per socket", async () => {
-    relay = await startRelay({
+    relay = await injectRelay({
       rateLimit: { burst: 100, perSecond: 100 },
       visitorRateLimit: { burst: 4, perSecond: 0.001 },
     })
@@ -111,7 +116,7 @@ describe('what a client can make the relay log', () => {
         done()
       },
     })
-    relay = await startRelay({ logger: { level: 'debug', stream }, maxPayloadBytes: 1024 })
+    relay = await injectRelay({ logger: { level: 'debug', stream }, maxPayloadBytes: 1024 })
     const big = await relay.visitor()
     big.socket.send('x'.repeat(2048))
     expect((await big.socket.closed).code).toBe(1009)

@@ -1,20 +1,20 @@
 import { randomBytes, scryptSync } from 'node:crypto'
 import { PROTOCOL_VERSION } from '@parley/protocol'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { ADMIN, startRelay, type TestRelay } from '../../testing/relay.ts'
-import { connect, ofType } from '../../testing/ws-client.ts'
+import { ADMIN, injectRelay, type TestRelay } from '../../testing/relay.ts'
+import { ofType } from '../../testing/ws-client.ts'
 import { resetAdminPassword } from './bootstrap.ts'
 
 let relay: TestRelay
 beforeEach(async () => {
-  relay = await startRelay()
+  relay = await injectRelay()
 })
 afterEach(async () => {
   await relay.close()
 })
 
 const adminCall = (cookie: string, method: string, path: string, body?: unknown) =>
-  fetch(`${relay.url}${path}`, {
+  relay.fetch(path, {
     method,
     headers: body === undefined ? { cookie } : { cookie, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -80,7 +80,7 @@ describe('ending a credential ends the sockets it opened', () => {
     const again = await adminCall(cookie, 'DELETE', `/v1/admin/tokens/${id}`)
     expect(again.status).toBe(404)
     expect(await again.json()).toMatchObject({ code: 'token_not_found' })
-    const reuse = await connect(`${relay.wsUrl}/v1/operator`)
+    const reuse = await relay.socket('/v1/operator')
     reuse.send({ t: 'hello', v: PROTOCOL_VERSION, apiToken: token })
     expect((await reuse.closed).code).toBe(4001)
   })
@@ -96,14 +96,14 @@ describe('ending a credential ends the sockets it opened', () => {
     const op = await relay.login('op@example.com', 'operator password 1')
     expect((await adminCall(op, 'GET', '/v1/admin/tokens')).status).toBe(403)
     expect((await adminCall(op, 'DELETE', '/v1/admin/tokens/t_x')).status).toBe(403)
-    expect((await fetch(`${relay.url}/v1/admin/tokens`)).status).toBe(401)
+    expect((await relay.fetch('/v1/admin/tokens')).status).toBe(401)
   })
 })
 
 describe('operator socket origin', () => {
   it("refuses a page of another origin carrying an operator's cookie, with close 4003", async () => {
     const cookie = await relay.login()
-    const socket = await connect(`${relay.wsUrl}/v1/operator`, {
+    const socket = await relay.socket('/v1/operator', {
       headers: { cookie, origin: 'https://evil.shop.example' },
     })
     socket.send({ t: 'hello', v: PROTOCOL_VERSION })
@@ -114,15 +114,15 @@ describe('operator socket origin', () => {
 
   it("accepts the console's own origin and a configured one", async () => {
     const cookie = await relay.login()
-    const own = await connect(`${relay.wsUrl}/v1/operator`, {
+    const own = await relay.socket('/v1/operator', {
       headers: { cookie, origin: relay.url },
     })
     own.send({ t: 'hello', v: PROTOCOL_VERSION })
     expect(await own.next(ofType('welcome'))).toMatchObject({ t: 'welcome' })
     await own.close()
-    const configured = await startRelay({ operatorOrigins: ['https://console.example'] })
+    const configured = await injectRelay({ operatorOrigins: ['https://console.example'] })
     try {
-      const socket = await connect(`${configured.wsUrl}/v1/operator`, {
+      const socket = await configured.socket('/v1/operator', {
         headers: { cookie: await configured.login(), origin: 'https://console.example' },
       })
       socket.send({ t: 'hello', v: PROTOCOL_VERSION })
@@ -137,7 +137,7 @@ describe('operator socket origin', () => {
 describe('a password hashed with older scrypt parameters', () => {
   it('is re-hashed with the current ones on the next successful login, and still logs in', async () => {
     await relay.close()
-    relay = await startRelay({ passwordCost: 2 ** 17 })
+    relay = await injectRelay({ passwordCost: 2 ** 17 })
     const salt = randomBytes(16)
     const key = scryptSync(ADMIN.password, salt, 64, { N: 16384, r: 8, p: 1 })
     const legacy = `scrypt$16384$8$1$${salt.toString('base64url')}$${key.toString('base64url')}`
@@ -155,7 +155,7 @@ describe('a password hashed with older scrypt parameters', () => {
 })
 
 function login(email: string, password: string) {
-  return fetch(`${relay.url}/v1/auth/login`, {
+  return relay.fetch('/v1/auth/login', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email, password }),

@@ -1,17 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { hashToken } from '../../infra/ids.ts'
-import { ADMIN, startRelay, type TestRelay } from '../../testing/relay.ts'
+import { ADMIN, injectRelay, type TestRelay } from '../../testing/relay.ts'
 
 let relay: TestRelay
 beforeEach(async () => {
-  relay = await startRelay()
+  relay = await injectRelay()
 })
 afterEach(async () => {
   await relay.close()
 })
 
 function post(path: string, body: unknown, headers: Record<string, string> = {}) {
-  return fetch(`${relay.url}${path}`, {
+  return relay.fetch(path, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
@@ -58,14 +58,14 @@ describe('operator login', () => {
 
   it('answers /me for a session and forgets it after logout', async () => {
     const cookie = await relay.login()
-    const me = await fetch(`${relay.url}/v1/auth/me`, { headers: { cookie } })
+    const me = await relay.fetch('/v1/auth/me', { headers: { cookie } })
     expect((await me.json()).operator.email).toBe(ADMIN.email)
-    const logout = await fetch(`${relay.url}/v1/auth/logout`, {
+    const logout = await relay.fetch('/v1/auth/logout', {
       method: 'POST',
       headers: { cookie },
     })
     expect(logout.status).toBe(204)
-    const after = await fetch(`${relay.url}/v1/auth/me`, { headers: { cookie } })
+    const after = await relay.fetch('/v1/auth/me', { headers: { cookie } })
     expect(after.status).toBe(401)
     expect(await after.json()).toMatchObject({ code: 'unauthorized' })
   })
@@ -84,12 +84,12 @@ describe('admin API', () => {
     expect(response.status).toBe(201)
     const created = (await response.json()) as { id: string; name: string; token: string }
     expect(created).toMatchObject({ name: 'bot', token: expect.stringMatching(/^prly_/) })
-    const list = await fetch(`${relay.url}/v1/conversations`, {
+    const list = await relay.fetch('/v1/conversations', {
       headers: { authorization: `Bearer ${created.token}` },
     })
     expect(list.status).toBe(200)
     expect(await list.json()).toEqual({ conversations: [] })
-    const forged = await fetch(`${relay.url}/v1/conversations`, {
+    const forged = await relay.fetch('/v1/conversations', {
       headers: { authorization: 'Bearer prly_forged' },
     })
     expect(forged.status).toBe(401)
@@ -117,7 +117,7 @@ describe('admin API', () => {
     )
     expect(again.status).toBe(409)
     expect(await again.json()).toMatchObject({ code: 'email_taken' })
-    const list = await fetch(`${relay.url}/v1/admin/employees`, { headers: { cookie } })
+    const list = await relay.fetch('/v1/admin/employees', { headers: { cookie } })
     expect((await list.json()).employees.map((e: { email: string }) => e.email)).toEqual([
       ADMIN.email,
       ann.email,
@@ -127,7 +127,7 @@ describe('admin API', () => {
     const forbidden = await post('/v1/admin/tokens', { name: 'x' }, { cookie: annCookie })
     expect(forbidden.status).toBe(403)
     expect(await forbidden.json()).toMatchObject({ code: 'forbidden' })
-    const anonymous = await fetch(`${relay.url}/v1/admin/employees`)
+    const anonymous = await relay.fetch('/v1/admin/employees')
     expect(anonymous.status).toBe(401)
   })
 

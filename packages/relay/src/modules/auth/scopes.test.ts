@@ -1,12 +1,12 @@
 import { PROTOCOL_VERSION } from '@parley/protocol'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { startRelay, type TestRelay } from '../../testing/relay.ts'
-import { connect, ofType } from '../../testing/ws-client.ts'
+import { injectRelay, type TestRelay } from '../../testing/relay.ts'
+import { ofType } from '../../testing/ws-client.ts'
 
 let relay: TestRelay
 let cookie: string
 beforeEach(async () => {
-  relay = await startRelay()
+  relay = await injectRelay()
   cookie = await relay.login()
 })
 afterEach(async () => {
@@ -19,7 +19,7 @@ const call = (
   path: string,
   body?: unknown,
 ) =>
-  fetch(`${relay.url}${path}`, {
+  relay.fetch(path, {
     method,
     headers: {
       ...(auth.cookie ? { cookie: auth.cookie } : {}),
@@ -97,7 +97,7 @@ describe('API token scopes', () => {
 
   it('refuses the operator socket to a token without conversations:read, with 4003', async () => {
     const sitesOnly = await token(['sites:manage'])
-    const socket = await connect(`${relay.wsUrl}/v1/operator`)
+    const socket = await relay.socket('/v1/operator')
     socket.send({ t: 'hello', v: PROTOCOL_VERSION, apiToken: sitesOnly })
     expect(await socket.next(ofType('error'))).toMatchObject({ code: 'forbidden' })
     expect((await socket.closed).code).toBe(4003)

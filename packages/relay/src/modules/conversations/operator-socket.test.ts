@@ -1,11 +1,11 @@
 import { PROTOCOL_VERSION } from '@parley/protocol'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { startRelay, type TestRelay } from '../../testing/relay.ts'
-import { connect, ofType } from '../../testing/ws-client.ts'
+import { injectRelay, type TestRelay } from '../../testing/relay.ts'
+import { ofType } from '../../testing/ws-client.ts'
 
 let relay: TestRelay
 beforeEach(async () => {
-  relay = await startRelay()
+  relay = await injectRelay()
 })
 afterEach(async () => {
   await relay.close()
@@ -13,7 +13,7 @@ afterEach(async () => {
 
 async function createApiToken(): Promise<string> {
   const cookie = await relay.login()
-  const response = await fetch(`${relay.url}/v1/admin/tokens`, {
+  const response = await relay.fetch('/v1/admin/tokens', {
     method: 'POST',
     headers: { cookie, 'content-type': 'application/json' },
     body: JSON.stringify({ name: 'bot' }),
@@ -34,17 +34,17 @@ describe('operator socket', () => {
   })
 
   it('refuses a hello without a session or API token with unauthorized and close 4001', async () => {
-    const socket = await connect(`${relay.wsUrl}/v1/operator`)
+    const socket = await relay.socket('/v1/operator')
     socket.send({ t: 'hello', v: PROTOCOL_VERSION })
     expect(await socket.next(ofType('error'))).toMatchObject({ code: 'unauthorized' })
     expect((await socket.closed).code).toBe(4001)
   })
 
   it('refuses a forged API token and a forged cookie', async () => {
-    const withToken = await connect(`${relay.wsUrl}/v1/operator`)
+    const withToken = await relay.socket('/v1/operator')
     withToken.send({ t: 'hello', v: PROTOCOL_VERSION, apiToken: 'prly_forged' })
     expect((await withToken.closed).code).toBe(4001)
-    const withCookie = await connect(`${relay.wsUrl}/v1/operator`, {
+    const withCookie = await relay.socket('/v1/operator', {
       headers: { cookie: 'parley_session=forged' },
     })
     withCookie.send({ t: 'hello', v: PROTOCOL_VERSION })
@@ -145,7 +145,7 @@ describe('operator socket', () => {
     visitor.send({ t: 'send', cid: 'v2', text: 'two' })
     await visitor.next(ofType('ack'))
     const cookie = await relay.login()
-    const socket = await connect(`${relay.wsUrl}/v1/operator`, { headers: { cookie } })
+    const socket = await relay.socket('/v1/operator', { headers: { cookie } })
     socket.send({ t: 'hello', v: PROTOCOL_VERSION, cursor: { [conversationId]: 1 } })
     await socket.next(ofType('welcome'))
     expect(await socket.next(ofType('event'))).toMatchObject({ seq: 2, text: 'two' })
@@ -163,19 +163,19 @@ describe('operator socket', () => {
     }
     const { conversationId } = visitor.frames.find((f) => f.t === 'ack')!
     const cookie = await relay.login()
-    const response = await fetch(
-      `${relay.url}/v1/conversations/${conversationId}/events?after=1&limit=1`,
+    const response = await relay.fetch(
+      `/v1/conversations/${conversationId}/events?after=1&limit=1`,
       { headers: { cookie } },
     )
     const body = await response.json()
     expect(body.conversation).toMatchObject({ id: conversationId, lastSeq: 3 })
     expect(body.events.map((e: { text: string }) => e.text)).toEqual(['two'])
-    const missing = await fetch(`${relay.url}/v1/conversations/c_missing/events`, {
+    const missing = await relay.fetch('/v1/conversations/c_missing/events', {
       headers: { cookie },
     })
     expect(missing.status).toBe(404)
     expect(await missing.json()).toMatchObject({ code: 'conversation_not_found' })
-    const anonymous = await fetch(`${relay.url}/v1/conversations`)
+    const anonymous = await relay.fetch('/v1/conversations')
     expect(anonymous.status).toBe(401)
   })
 })

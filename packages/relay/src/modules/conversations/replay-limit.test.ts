@@ -1,12 +1,12 @@
 import { PROTOCOL_VERSION } from '@parley/protocol'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { startRelay, type TestRelay } from '../../testing/relay.ts'
-import { connect, type Frame, ofType, type TestSocket } from '../../testing/ws-client.ts'
+import { injectRelay, type TestRelay } from '../../testing/relay.ts'
+import { type Frame, ofType, type TestSocket } from '../../testing/ws-client.ts'
 
 let relay: TestRelay
 
 beforeEach(async () => {
-  relay = await startRelay({ replayLimit: 5 })
+  relay = await injectRelay({ replayLimit: 5 })
 })
 afterEach(async () => {
   await relay.close()
@@ -65,7 +65,7 @@ describe('replay beyond the replay limit', () => {
 
   it('replays the latest events to an operator hello whose cursor is further behind than the limit', async () => {
     const { conversationId } = await conversationOf(8)
-    const socket = await connect(`${relay.wsUrl}/v1/operator`, {
+    const socket = await relay.socket('/v1/operator', {
       headers: { cookie: await relay.login() },
     })
     socket.send({ t: 'hello', v: PROTOCOL_VERSION, cursor: { [conversationId]: 0 } })

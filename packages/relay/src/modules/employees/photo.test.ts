@@ -1,15 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { startRelay, type TestRelay } from '../../testing/relay.ts'
+import { injectRelay, type TestRelay } from '../../testing/relay.ts'
 import { ofType } from '../../testing/ws-client.ts'
 
 let relay: TestRelay
 let admin: string
 let me: { id: string }
 beforeEach(async () => {
-  relay = await startRelay()
+  relay = await injectRelay()
   admin = await relay.login()
-  me = (await (await fetch(`${relay.url}/v1/auth/me`, { headers: { cookie: admin } })).json())
-    .operator
+  me = (await (await relay.fetch('/v1/auth/me', { headers: { cookie: admin } })).json()).operator
 })
 afterEach(async () => {
   await relay.close()
@@ -33,7 +32,7 @@ function upload(
     new Blob([new Uint8Array(bytes)], { type: options.type ?? 'image/png' }),
     options.name ?? 'me.png',
   )
-  return fetch(`${relay.url}/v1/admin/employees/${id}/photo`, {
+  return relay.fetch(`/v1/admin/employees/${id}/photo`, {
     method: 'PUT',
     headers: { cookie: options.cookie ?? admin },
     body: form,
@@ -42,7 +41,7 @@ function upload(
 
 const photoUrlOf = async (id: string) => {
   const listed = await (
-    await fetch(`${relay.url}/v1/admin/employees`, { headers: { cookie: admin } })
+    await relay.fetch('/v1/admin/employees', { headers: { cookie: admin } })
   ).json()
   return listed.employees.find((e: { id: string }) => e.id === id).photoUrl as string | undefined
 }
@@ -56,7 +55,7 @@ describe('employee photos', () => {
       new RegExp(`^${relay.url}/v1/employees/${me.id}/photo\\?v=\\d+$`),
     )
 
-    const served = await fetch(employee.photoUrl)
+    const served = await relay.fetch(employee.photoUrl)
     expect(served.status).toBe(200)
     expect(served.headers.get('content-type')).toBe('image/png')
     expect(served.headers.get('x-content-type-options')).toBe('nosniff')
@@ -81,9 +80,9 @@ describe('employee photos', () => {
   it('takes the type from the bytes, not from the name or the claimed type', async () => {
     const jpeg = await upload(me.id, JPEG, { type: 'image/png', name: 'looks.png' })
     expect(jpeg.status).toBe(200)
-    expect((await fetch((await jpeg.json()).employee.photoUrl)).headers.get('content-type')).toBe(
-      'image/jpeg',
-    )
+    expect(
+      (await relay.fetch((await jpeg.json()).employee.photoUrl)).headers.get('content-type'),
+    ).toBe('image/jpeg')
   })
 
   it('refuses what is not a PNG, JPEG or WebP, and keeps the photo it had', async () => {
@@ -99,7 +98,7 @@ describe('employee photos', () => {
       expect(await refused.json()).toMatchObject({ code: 'photo_invalid' })
     }
     expect(await photoUrlOf(me.id)).toBe(before)
-    expect((await fetch(before!)).headers.get('content-type')).toBe('image/png')
+    expect((await relay.fetch(before!)).headers.get('content-type')).toBe('image/png')
   })
 
   it('refuses a photo over 1 MB with photo_too_large and keeps none', async () => {
@@ -108,11 +107,11 @@ describe('employee photos', () => {
     expect(refused.status).toBe(413)
     expect(await refused.json()).toMatchObject({ code: 'photo_too_large' })
     expect(await photoUrlOf(me.id)).toBeUndefined()
-    expect((await fetch(`${relay.url}/v1/employees/${me.id}/photo`)).status).toBe(404)
+    expect((await relay.fetch(`/v1/employees/${me.id}/photo`)).status).toBe(404)
   })
 
   it('says how to send it when the body is not a form or the field is misnamed', async () => {
-    const json = await fetch(`${relay.url}/v1/admin/employees/${me.id}/photo`, {
+    const json = await relay.fetch(`/v1/admin/employees/${me.id}/photo`, {
       method: 'PUT',
       headers: { cookie: admin, 'content-type': 'application/json' },
       body: '{}',
@@ -129,14 +128,14 @@ describe('employee photos', () => {
 
   it('removes a photo, and refuses uploads to a non-admin and for an unknown employee', async () => {
     await upload(me.id, PNG)
-    const removed = await fetch(`${relay.url}/v1/admin/employees/${me.id}/photo`, {
+    const removed = await relay.fetch(`/v1/admin/employees/${me.id}/photo`, {
       method: 'DELETE',
       headers: { cookie: admin },
     })
     expect((await removed.json()).employee.photoUrl).toBeUndefined()
-    expect((await fetch(`${relay.url}/v1/employees/${me.id}/photo`)).status).toBe(404)
+    expect((await relay.fetch(`/v1/employees/${me.id}/photo`)).status).toBe(404)
 
-    await fetch(`${relay.url}/v1/admin/employees`, {
+    await relay.fetch('/v1/admin/employees', {
       method: 'POST',
       headers: { cookie: admin, 'content-type': 'application/json' },
       body: JSON.stringify({

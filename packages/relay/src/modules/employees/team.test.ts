@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { RelayConfig } from '../../config/config.ts'
-import { ADMIN, startRelay, type TestRelay } from '../../testing/relay.ts'
+import { ADMIN, injectRelay, type TestRelay } from '../../testing/relay.ts'
 
 let relay: TestRelay
 let admin: string
 async function start(overrides: Partial<RelayConfig> = {}) {
-  relay = await startRelay(overrides)
+  relay = await injectRelay(overrides)
   admin = await relay.login()
 }
 afterEach(async () => {
@@ -14,7 +14,7 @@ afterEach(async () => {
 
 type Auth = { cookie?: string; token?: string }
 async function call(auth: Auth, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${relay.url}${path}`, {
+  const response = await relay.fetch(path, {
     method,
     headers: {
       ...(auth.cookie ? { cookie: auth.cookie } : {}),

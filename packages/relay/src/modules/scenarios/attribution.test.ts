@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { CONSENT, FORM_SITES, MONDAY_NOON_MSK } from '../../testing/forms.ts'
-import { startRelay, type TestRelay } from '../../testing/relay.ts'
+import { injectRelay, type TestRelay } from '../../testing/relay.ts'
 import { call, createScenario } from '../../testing/scenarios.ts'
 import { type Frame, ofType, type TestSocket } from '../../testing/ws-client.ts'
 
@@ -11,7 +11,7 @@ const MINUTE = 60_000
 
 beforeEach(async () => {
   clock = MONDAY_NOON_MSK
-  relay = await startRelay({
+  relay = await injectRelay({
     sites: FORM_SITES,
     now: () => clock,
     rateLimit: { burst: 1000, perSecond: 1000 },
@@ -76,7 +76,7 @@ describe('engage frames', () => {
 
 describe('POST /v1/sites/:site/engage', () => {
   const post = (body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${relay.url}/v1/sites/shop/engage`, {
+    relay.fetch('/v1/sites/shop/engage', {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
       body: typeof body === 'string' ? body : JSON.stringify(body),
@@ -320,7 +320,7 @@ describe('POST /v1/sites/:site/engage from one address', () => {
     const body = JSON.stringify({ scenarioId: scenario.id, event: 'impression', page: '/' })
     const statuses: number[] = []
     for (let i = 0; i < 101; i++) {
-      const response = await fetch(`${relay.url}/v1/sites/shop/engage`, {
+      const response = await relay.fetch('/v1/sites/shop/engage', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body,

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { startRelay, type TestRelay } from '../../testing/relay.ts'
+import { injectRelay, type TestRelay } from '../../testing/relay.ts'
 import { call, createScenario } from '../../testing/scenarios.ts'
 import { type Frame, ofType, type TestSocket } from '../../testing/ws-client.ts'
 
 let relay: TestRelay
 let admin: string
 beforeEach(async () => {
-  relay = await startRelay({ now: () => 1_700_000_000_000 })
+  relay = await injectRelay({ now: () => 1_700_000_000_000 })
   admin = await relay.login()
 })
 afterEach(() => relay.close())

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { startRelay, type TestRelay } from '../../testing/relay.ts'
+import { injectRelay, type TestRelay } from '../../testing/relay.ts'
 import { call, createScenario, scenarioBody } from '../../testing/scenarios.ts'
 
 let relay: TestRelay
 let admin: string
 beforeEach(async () => {
-  relay = await startRelay()
+  relay = await injectRelay()
   admin = await relay.login()
 })
 afterEach(async () => {
@@ -210,7 +210,7 @@ describe('scenario settings', () => {
 })
 
 describe('scenarios in the site config', () => {
-  const config = () => fetch(`${relay.url}/v1/sites/shop/config`)
+  const config = () => relay.fetch('/v1/sites/shop/config')
 
   it('includes the enabled scenarios and settings, and changes the ETag and welcome configVersion with them', async () => {
     const before = await config()
@@ -231,7 +231,7 @@ describe('scenarios in the site config', () => {
     const { welcome } = await relay.visitor()
     expect(welcome.configVersion).toBe(body.configVersion)
 
-    const cached = await fetch(`${relay.url}/v1/sites/shop/config`, {
+    const cached = await relay.fetch('/v1/sites/shop/config', {
       headers: { 'if-none-match': etag1 },
     })
     expect(cached.status).toBe(304)
@@ -246,10 +246,10 @@ describe('scenarios in the site config', () => {
   })
 
   it('keeps another site’s config untouched', async () => {
-    const other = await fetch(`${relay.url}/v1/sites/other/config`)
+    const other = await relay.fetch('/v1/sites/other/config')
     const etag = other.headers.get('etag')
     await createScenario(relay, admin)
-    const again = await fetch(`${relay.url}/v1/sites/other/config`)
+    const again = await relay.fetch('/v1/sites/other/config')
     expect(again.headers.get('etag')).toBe(etag)
     expect((await again.json()).scenarios).toEqual([])
   })

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { DEMO_SITE, type ScenarioDefinition, type SiteDefinition } from '../../config/config.ts'
-import { startRelay, type TestRelay } from '../../testing/relay.ts'
+import { injectRelay, type TestRelay } from '../../testing/relay.ts'
 import { call, scenarioBody } from '../../testing/scenarios.ts'
 import { seedScenarios } from './seed.ts'
 
@@ -27,8 +27,8 @@ const stored = () => relay!.app.scenarios.list('shop')
 
 describe('seeded scenarios', () => {
   it('reach the demo site config: gift-help on /catalog after 3 s, once per session, for sales', async () => {
-    relay = await startRelay({ demo: true })
-    const config = await (await fetch(`${relay.url}/v1/sites/demo/config`)).json()
+    relay = await injectRelay({ demo: true })
+    const config = await (await relay.fetch('/v1/sites/demo/config')).json()
     expect(config.scenarios).toEqual([
       {
         id: 'gift-help',
@@ -55,14 +55,14 @@ describe('seeded scenarios', () => {
   })
 
   it('are inserted when missing and updated while nobody edited them', async () => {
-    relay = await startRelay({ sites: [site([definition()])] })
+    relay = await injectRelay({ sites: [site([definition()])] })
     expect(await stored()).toMatchObject([{ id: 'help', name: 'Catalog helper', siteId: 'shop' }])
     await reseed([site([definition({ name: 'Catalog helper v2' })])])
     expect(await stored()).toMatchObject([{ id: 'help', name: 'Catalog helper v2' }])
   })
 
   it('never overwrite a scenario an admin edited, nor bring back one an admin deleted', async () => {
-    relay = await startRelay({ sites: [site([definition(), { ...definition(), id: 'other' }])] })
+    relay = await injectRelay({ sites: [site([definition(), { ...definition(), id: 'other' }])] })
     const admin = await relay.login()
     const edited = await call(relay, admin, 'PUT', '/v1/admin/sites/shop/scenarios/help', {
       ...scenarioBody({ name: 'Edited by the admin' }),
@@ -80,7 +80,7 @@ describe('seeded scenarios', () => {
   })
 
   it('seed scenario settings unless an admin changed them', async () => {
-    relay = await startRelay({
+    relay = await injectRelay({
       sites: [site([definition()], { scenarioSettings: { minGapSeconds: 60 } })],
     })
     const { scenarios } = relay.app
@@ -97,10 +97,10 @@ describe('seeded scenarios', () => {
 
   it('refuse to start with an invalid or unsafe definition, naming the site, scenario and field', async () => {
     await expect(
-      startRelay({ sites: [site([definition({ routing: { group: 'g'.repeat(65) } })])] }),
+      injectRelay({ sites: [site([definition({ routing: { group: 'g'.repeat(65) } })])] }),
     ).rejects.toThrow('Site "shop": scenario "help" is invalid: /routing/group (too_long)')
     await expect(
-      startRelay({
+      injectRelay({
         sites: [
           site([
             definition({ where: { include: [{ type: 'regex', value: '(a+)+$' }], exclude: [] } }),

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { adminFetch, CONSENT, FORM_SITES, TEMPLATE, VERSION } from '../../testing/forms.ts'
-import { startRelay, type TestRelay } from '../../testing/relay.ts'
+import { injectRelay, type TestRelay } from '../../testing/relay.ts'
 import { ofType } from '../../testing/ws-client.ts'
 
 let relay: TestRelay
 let cookie: string
 beforeEach(async () => {
-  relay = await startRelay({ sites: FORM_SITES })
+  relay = await injectRelay({ sites: FORM_SITES })
   cookie = await relay.login()
 })
 afterEach(async () => {
@@ -75,7 +75,7 @@ describe('admin site settings', () => {
       const { status, body } = await put('shop', { agreement: { ...TEMPLATE, ...patch } })
       expect(status).toBe(400)
       expect(body).toMatchObject({ code: 'field_invalid', fields })
-      const config = await (await fetch(`${relay.url}/v1/sites/shop/config`)).json()
+      const config = await (await relay.fetch('/v1/sites/shop/config')).json()
       expect(config.agreement.version).toBe(VERSION)
     })
   }
@@ -106,7 +106,7 @@ describe('admin site settings', () => {
   })
 
   it('changes the agreement version and config version when the template changes; old consent is asked again', async () => {
-    const before = await (await fetch(`${relay.url}/v1/sites/shop/config`)).json()
+    const before = await (await relay.fetch('/v1/sites/shop/config')).json()
     const { status, body } = await put('shop', {
       agreement: { ...TEMPLATE, legalAddress: '1 New Street, Moscow' },
     })
@@ -114,7 +114,7 @@ describe('admin site settings', () => {
     const version = (body.agreement as { version: string }).version
     expect(version).toMatch(/^[0-9a-f]{16}$/)
     expect(version).not.toBe(VERSION)
-    const after = await (await fetch(`${relay.url}/v1/sites/shop/config`)).json()
+    const after = await (await relay.fetch('/v1/sites/shop/config')).json()
     expect(after.agreement.version).toBe(version)
     expect(after.configVersion).not.toBe(before.configVersion)
 
@@ -140,11 +140,11 @@ describe('admin site settings', () => {
     const { status, body } = await put('blog', { name: 'Blog', locale: 'en' })
     expect(status).toBe(200)
     expect(body).toMatchObject({ siteId: 'blog', name: 'Blog', agreement: null })
-    expect((await fetch(`${relay.url}/v1/sites/blog/config`)).status).toBe(200)
+    expect((await relay.fetch('/v1/sites/blog/config')).status).toBe(200)
   })
 
   it('is for admins only', async () => {
-    const response = await fetch(`${relay.url}/v1/admin/sites/shop`)
+    const response = await relay.fetch('/v1/admin/sites/shop')
     expect(response.status).toBe(401)
   })
 })
@@ -152,7 +152,7 @@ describe('admin site settings', () => {
 describe('agreement page', () => {
   it('serves the rendered agreement as escaped HTML in ru and en, with its version', async () => {
     await put('shop', { agreement: { ...TEMPLATE, company: 'Chai <b>&</b> "Co"' } })
-    const ru = await fetch(`${relay.url}/v1/sites/shop/agreement`)
+    const ru = await relay.fetch('/v1/sites/shop/agreement')
     expect(ru.status).toBe(200)
     expect(ru.headers.get('content-type')).toBe('text/html; charset=utf-8')
     const html = await ru.text()
@@ -161,38 +161,38 @@ describe('agreement page', () => {
     expect(html).not.toContain('<b>')
     expect(html).toContain('ИНН 7701234560')
     expect(html).toContain('ОГРН 1177746123455')
-    const en = await (await fetch(`${relay.url}/v1/sites/shop/agreement?lang=en`)).text()
+    const en = await (await relay.fetch('/v1/sites/shop/agreement?lang=en')).text()
     expect(en).toContain('<html lang="en">')
     expect(en).toContain('Consent to the processing of personal data')
-    const { version } = (await (await fetch(`${relay.url}/v1/sites/shop/config`)).json()).agreement
+    const { version } = (await (await relay.fetch('/v1/sites/shop/config')).json()).agreement
     expect(en).toContain(`Version: ${version}`)
   })
 
   it('answers 404 for a site without an agreement', async () => {
-    expect((await fetch(`${relay.url}/v1/sites/other/agreement`)).status).toBe(404)
+    expect((await relay.fetch('/v1/sites/other/agreement')).status).toBe(404)
   })
 
   it('gives the widget a relative agreement URL, never one built from a Host header', async () => {
     const config = await (
-      await fetch(`${relay.url}/v1/sites/shop/config`, { headers: { host: 'evil.example' } })
+      await relay.fetch('/v1/sites/shop/config', { headers: { host: 'evil.example' } })
     ).json()
     expect(config.agreement).toEqual({ version: VERSION, url: '/v1/sites/shop/agreement' })
   })
 
   it('builds the agreement URL from the configured public URL', async () => {
-    const configured = await startRelay({
+    const configured = await injectRelay({
       sites: [{ id: 'shop', agreement: TEMPLATE }],
       publicUrl: 'https://chat.shop.example/',
     })
     try {
       const config = await (
-        await fetch(`${configured.url}/v1/sites/shop/config`, { headers: { host: 'evil.example' } })
+        await configured.fetch('/v1/sites/shop/config', { headers: { host: 'evil.example' } })
       ).json()
       expect(config.agreement.url).toBe('https://chat.shop.example/v1/sites/shop/agreement')
     } finally {
       await configured.close()
     }
-    await expect(startRelay({ publicUrl: 'chat.shop.example' })).rejects.toThrow(
+    await expect(injectRelay({ publicUrl: 'chat.shop.example' })).rejects.toThrow(
       /publicUrl must be an http\(s\) URL/,
     )
   })

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { CONSENT, FORM_SITES, storedFor } from '../../testing/forms.ts'
-import { startRelay, type TestRelay } from '../../testing/relay.ts'
+import { injectRelay, type TestRelay } from '../../testing/relay.ts'
 import { ofType } from '../../testing/ws-client.ts'
 
 let relay: TestRelay
 beforeEach(async () => {
-  relay = await startRelay({
+  relay = await injectRelay({
     sites: [{ ...FORM_SITES[0]!, workingHours: null, origins: ['https://shop.example'] }],
   })
 })
@@ -17,7 +17,7 @@ const CALLBACK = { name: 'Anna', phone: '8 916 123 45 67', when: 'asap', consent
 const OFFLINE = { name: 'Anna', email: 'anna@example.com', text: 'Please call', consent: CONSENT }
 
 function post(form: string, body: unknown, headers: Record<string, string> = {}) {
-  return fetch(`${relay.url}/v1/sites/shop/${form}`, {
+  return relay.fetch(`/v1/sites/shop/${form}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
@@ -110,7 +110,7 @@ describe('HTTP form fallback', () => {
   })
 
   it('answers CORS preflight and requests for allowed origins only', async () => {
-    const preflight = await fetch(`${relay.url}/v1/sites/shop/callback`, {
+    const preflight = await relay.fetch('/v1/sites/shop/callback', {
       method: 'OPTIONS',
       headers: {
         origin: 'https://shop.example',
@@ -123,7 +123,7 @@ describe('HTTP form fallback', () => {
     expect(preflight.headers.get('access-control-allow-methods')).toContain('POST')
     expect(preflight.headers.get('access-control-allow-headers')).toContain('content-type')
 
-    const foreign = await fetch(`${relay.url}/v1/sites/shop/callback`, {
+    const foreign = await relay.fetch('/v1/sites/shop/callback', {
       method: 'OPTIONS',
       headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
     })
@@ -146,14 +146,14 @@ describe('HTTP form fallback', () => {
   })
 
   it('answers presence without a socket, uncached, with CORS', async () => {
-    const response = await fetch(`${relay.url}/v1/sites/shop/presence`, {
+    const response = await relay.fetch('/v1/sites/shop/presence', {
       headers: { origin: 'https://shop.example' },
     })
     expect(await response.json()).toEqual({ operatorsOnline: 0, available: false })
     expect(response.headers.get('cache-control')).toBe('no-store')
     expect(response.headers.get('access-control-allow-origin')).toBe('https://shop.example')
     await relay.operator()
-    const online = await (await fetch(`${relay.url}/v1/sites/shop/presence`)).json()
+    const online = await (await relay.fetch('/v1/sites/shop/presence')).json()
     expect(online).toEqual({ operatorsOnline: 1, available: true })
   })
 })

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { FORM_SITES, storedFor } from '../../testing/forms.ts'
-import { startRelay, type TestRelay } from '../../testing/relay.ts'
+import { injectRelay, type TestRelay } from '../../testing/relay.ts'
 import { ofType } from '../../testing/ws-client.ts'
 
 let relay: TestRelay
 beforeEach(async () => {
-  relay = await startRelay({ sites: FORM_SITES, maxOpenConversationsPerVisitor: 3 })
+  relay = await injectRelay({ sites: FORM_SITES, maxOpenConversationsPerVisitor: 3 })
 })
 afterEach(async () => {
   await relay.close()
@@ -14,7 +14,7 @@ afterEach(async () => {
 describe('open conversations per visitor', () => {
   it('refuses a callback past the cap with too_many_conversations and stores nothing', async () => {
     const { socket, welcome } = await relay.visitor()
-    const config = await (await fetch(`${relay.url}/v1/sites/shop/config`)).json()
+    const config = await (await relay.fetch('/v1/sites/shop/config')).json()
     const callback = (cid: string) => ({
       t: 'callback',
       cid,
@@ -36,7 +36,7 @@ describe('open conversations per visitor', () => {
 
   it('still takes messages into an open chat at the cap, and a new chat once one is closed', async () => {
     const { socket, welcome } = await relay.visitor()
-    const config = await (await fetch(`${relay.url}/v1/sites/shop/config`)).json()
+    const config = await (await relay.fetch('/v1/sites/shop/config')).json()
     socket.send({ t: 'send', cid: 'm1', text: 'hello' })
     const chat = await socket.next(ofType('ack', (f) => f.cid === 'm1'))
     for (const cid of ['cb1', 'cb2']) {
@@ -66,7 +66,7 @@ describe('open conversations per visitor', () => {
 
   it('puts a message after a callback into a chat of its own, not into the callback', async () => {
     const { socket } = await relay.visitor()
-    const config = await (await fetch(`${relay.url}/v1/sites/shop/config`)).json()
+    const config = await (await relay.fetch('/v1/sites/shop/config')).json()
     socket.send({
       t: 'callback',
       cid: 'cb1',

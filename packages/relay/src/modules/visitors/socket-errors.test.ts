@@ -1,7 +1,7 @@
 import { PROTOCOL_VERSION } from '@parley/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
-import { startRelay, type TestRelay } from '../../testing/relay.ts'
-import { connect, ofType } from '../../testing/ws-client.ts'
+import { injectRelay, type TestRelay } from '../../testing/relay.ts'
+import { ofType } from '../../testing/ws-client.ts'
 
 let relay: TestRelay | undefined
 afterEach(async () => {
@@ -34,7 +34,7 @@ describe('visitor frame errors', () => {
   ]
   for (const [name, raw, code, cid] of cases) {
     it(`answers ${name} with ${code}, changes nothing and keeps the socket open`, async () => {
-      relay = await startRelay({ limits: { maxFrameBytes: 512, maxTextLength: 100 } })
+      relay = await injectRelay({ limits: { maxFrameBytes: 512, maxTextLength: 100 } })
       const { socket } = await relay.visitor()
       socket.send(raw)
       const error = await socket.next(ofType('error'))
@@ -48,7 +48,7 @@ describe('visitor frame errors', () => {
   }
 
   it('closes with 1009 when a message exceeds the transport cap', async () => {
-    relay = await startRelay({ maxPayloadBytes: 4096 })
+    relay = await injectRelay({ maxPayloadBytes: 4096 })
     const { socket } = await relay.visitor()
     socket.send(JSON.stringify({ t: 'send', cid: 'big', text: 'x'.repeat(5000) }))
     expect((await socket.closed).code).toBe(1009)
@@ -56,7 +56,7 @@ describe('visitor frame errors', () => {
   })
 
   it('rate-limits a flood of frames per socket with rate_limited and stays open', async () => {
-    relay = await startRelay({ rateLimit: { burst: 5, perSecond: 1 } })
+    relay = await injectRelay({ rateLimit: { burst: 5, perSecond: 1 } })
     const { socket } = await relay.visitor()
     for (let i = 0; i < 10; i++) socket.send({ t: 'send', cid: `f${i}`, text: `flood ${i}` })
     const limited = await socket.next(ofType('error'))
@@ -73,8 +73,8 @@ describe('visitor frame errors', () => {
   })
 
   it('refuses a page origin outside the allowlist with origin_not_allowed and close 4003', async () => {
-    relay = await startRelay({ allowedOrigins: ['https://shop.example'] })
-    const evil = await connect(`${relay.wsUrl}/v1/visitor?site=shop`, {
+    relay = await injectRelay({ allowedOrigins: ['https://shop.example'] })
+    const evil = await relay.socket('/v1/visitor?site=shop', {
       headers: { origin: 'https://evil.example' },
     })
     expect(await evil.next(ofType('error'))).toMatchObject({ code: 'origin_not_allowed' })
@@ -84,11 +84,11 @@ describe('visitor frame errors', () => {
   })
 
   it('prefers a site’s own origin list over the relay-wide one', async () => {
-    relay = await startRelay({
+    relay = await injectRelay({
       allowedOrigins: ['https://shop.example'],
       sites: [{ id: 'shop', origins: ['https://own.example'] }],
     })
-    const socket = await connect(`${relay.wsUrl}/v1/visitor?site=shop`, {
+    const socket = await relay.socket('/v1/visitor?site=shop', {
       headers: { origin: 'https://shop.example' },
     })
     expect(await socket.next(ofType('error'))).toMatchObject({ code: 'origin_not_allowed' })

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { CONSENT, FORM_SITES, MONDAY_NOON_MSK, storedFor, VERSION } from '../../testing/forms.ts'
-import { startRelay, type TestRelay } from '../../testing/relay.ts'
+import { injectRelay, type TestRelay } from '../../testing/relay.ts'
 import { type Frame, ofType } from '../../testing/ws-client.ts'
 
 let relay: TestRelay
 beforeEach(async () => {
-  relay = await startRelay({
+  relay = await injectRelay({
     sites: FORM_SITES,
     now: () => MONDAY_NOON_MSK,
     rateLimit: { burst: 1000, perSecond: 1000 },
@@ -297,7 +297,7 @@ describe('pre-chat form', () => {
 
   it('requires the fields the site asks for', async () => {
     await relay.close()
-    relay = await startRelay({
+    relay = await injectRelay({
       sites: [{ ...FORM_SITES[0]!, prechat: { enabled: true, fields: ['name', 'phone'] } }],
     })
     const { socket, welcome } = await relay.visitor()
@@ -340,11 +340,11 @@ describe('welcome and presence', () => {
 
   it('is not available outside working hours even with an operator online', async () => {
     await relay.close()
-    relay = await startRelay({ sites: FORM_SITES, now: () => Date.parse('2024-01-20T09:00:00Z') })
+    relay = await injectRelay({ sites: FORM_SITES, now: () => Date.parse('2024-01-20T09:00:00Z') })
     await relay.operator()
     const { welcome } = await relay.visitor()
     expect(welcome).toMatchObject({ operatorsOnline: 1, available: false })
-    const presence = await (await fetch(`${relay.url}/v1/sites/shop/presence`)).json()
+    const presence = await (await relay.fetch('/v1/sites/shop/presence')).json()
     expect(presence).toEqual({ operatorsOnline: 1, available: false })
   })
 })

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { FORM_SITES, storedFor } from '../../testing/forms.ts'
-import { startRelay, type TestRelay } from '../../testing/relay.ts'
+import { injectRelay, type TestRelay } from '../../testing/relay.ts'
 import { ofType } from '../../testing/ws-client.ts'
 import { identityHash } from './start-param.ts'
 
@@ -14,7 +14,7 @@ afterEach(async () => {
 const errorFor = (cid: string) => ofType('error', (f) => f.cid === cid)
 
 async function start(identityVerification: 'off' | 'required') {
-  relay = await startRelay({
+  relay = await injectRelay({
     sites: [{ ...FORM_SITES[0]!, identityVerification, identitySecret: SECRET }],
     rateLimit: { burst: 1000, perSecond: 1000 },
   })

@@ -1,7 +1,7 @@
 import { PROTOCOL_VERSION } from '@parley/protocol'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { startRelay, type TestRelay } from '../../testing/relay.ts'
-import { connect, type Frame, ofType, type TestSocket } from '../../testing/ws-client.ts'
+import { injectRelay, type TestRelay } from '../../testing/relay.ts'
+import { type Frame, ofType, type TestSocket } from '../../testing/ws-client.ts'
 
 let relay: TestRelay
 let alice: { socket: TestSocket; welcome: Frame }
@@ -9,14 +9,14 @@ let aliceAck: Frame
 
 async function operatorEvents(conversationId: string): Promise<Frame[]> {
   const cookie = await relay.login()
-  const response = await fetch(`${relay.url}/v1/conversations/${conversationId}/events`, {
+  const response = await relay.fetch(`/v1/conversations/${conversationId}/events`, {
     headers: { cookie },
   })
   return ((await response.json()) as { events: Frame[] }).events
 }
 
 beforeEach(async () => {
-  relay = await startRelay()
+  relay = await injectRelay()
   alice = await relay.visitor()
   alice.socket.send({ t: 'send', cid: 'a1', text: 'private to alice' })
   aliceAck = await alice.socket.next(ofType('ack'))
@@ -27,7 +27,7 @@ afterEach(async () => {
 
 describe('visitor isolation', () => {
   it('refuses a forged token with token_invalid and close 4001', async () => {
-    const socket = await connect(`${relay.wsUrl}/v1/visitor?site=shop`)
+    const socket = await relay.socket('/v1/visitor?site=shop')
     const forged = `${alice.welcome.visitorId}.${'A'.repeat(43)}`
     socket.send({ t: 'hello', v: PROTOCOL_VERSION, token: forged })
     expect(await socket.next(ofType('error'))).toMatchObject({ code: 'token_invalid' })
@@ -37,7 +37,7 @@ describe('visitor isolation', () => {
 
   it('refuses a token issued for another site', async () => {
     const { welcome } = await relay.visitor({}, { site: 'other' })
-    const socket = await connect(`${relay.wsUrl}/v1/visitor?site=shop`)
+    const socket = await relay.socket('/v1/visitor?site=shop')
     socket.send({ t: 'hello', v: PROTOCOL_VERSION, token: welcome.token })
     expect(await socket.next(ofType('error'))).toMatchObject({ code: 'token_invalid' })
     expect((await socket.closed).code).toBe(4001)

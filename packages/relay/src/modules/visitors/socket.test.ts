@@ -1,12 +1,12 @@
 import { PROTOCOL_VERSION } from '@parley/protocol'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { startRelay, type TestRelay } from '../../testing/relay.ts'
-import { connect, ofType } from '../../testing/ws-client.ts'
+import { injectRelay, type TestRelay } from '../../testing/relay.ts'
+import { ofType } from '../../testing/ws-client.ts'
 
 let relay: TestRelay
 
 beforeEach(async () => {
-  relay = await startRelay()
+  relay = await injectRelay()
 })
 afterEach(async () => {
   await relay.close()
@@ -215,7 +215,7 @@ describe('visitor socket', () => {
   })
 
   it('requires hello first and refuses a second hello', async () => {
-    const socket = await connect(`${relay.wsUrl}/v1/visitor?site=shop`)
+    const socket = await relay.socket('/v1/visitor?site=shop')
     socket.send({ t: 'send', cid: 'early', text: 'hi' })
     expect(await socket.next(ofType('error'))).toMatchObject({
       code: 'hello_required',
@@ -229,13 +229,13 @@ describe('visitor socket', () => {
   })
 
   it('refuses an unknown site with site_not_found', async () => {
-    const socket = await connect(`${relay.wsUrl}/v1/visitor?site=nope`)
+    const socket = await relay.socket('/v1/visitor?site=nope')
     expect(await socket.next(ofType('error'))).toMatchObject({ code: 'site_not_found' })
     expect((await socket.closed).code).toBe(4003)
   })
 
   it('refuses an unsupported protocol version with close 4000', async () => {
-    const socket = await connect(`${relay.wsUrl}/v1/visitor?site=shop`)
+    const socket = await relay.socket('/v1/visitor?site=shop')
     socket.send({ t: 'hello', v: 99 })
     expect(await socket.next(ofType('error'))).toMatchObject({ code: 'unsupported_version' })
     expect((await socket.closed).code).toBe(4000)
