@@ -2,9 +2,9 @@ import { PROTOCOL_VERSION } from '@parley/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { RelayConfig } from '../../config/config.ts'
 import { manualClock } from '../../testing/manual-clock.ts'
-import { startRelay, type TestRelay } from '../../testing/relay.ts'
+import { injectRelay, type TestRelay } from '../../testing/relay.ts'
 import { call, createScenario } from '../../testing/scenarios.ts'
-import { connect, type Frame, ofType, type TestSocket } from '../../testing/ws-client.ts'
+import { type Frame, ofType, type TestSocket } from '../../testing/ws-client.ts'
 
 let relay: TestRelay
 let admin: string
@@ -13,7 +13,7 @@ afterEach(async () => {
 })
 
 async function start(overrides: Partial<RelayConfig> = {}) {
-  relay = await startRelay(overrides)
+  relay = await injectRelay(overrides)
   admin = await relay.login()
 }
 
@@ -370,7 +370,7 @@ describe('re-routing', () => {
       name: 'greeter',
       employeeId: bot.body.employee.id,
     })
-    const botSocket = await connect(`${relay.wsUrl}/v1/operator`)
+    const botSocket = await relay.socket('/v1/operator')
     botSocket.send({ t: 'hello', v: PROTOCOL_VERSION, apiToken: token.body.token })
     await botSocket.next(ofType('welcome'))
     const { socket: visitor, conversationId } = await chat('Is anyone there?')
