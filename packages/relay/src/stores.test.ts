@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { RELAY_PACKAGE_DIR } from './config/paths.ts'
 import { describeUnitOfWork } from './infra/db/contract.ts'
-import type { SqliteDatabase } from './infra/db/sqlite.ts'
+import { SqliteDatabase } from './infra/db/sqlite.ts'
 import { describeAuthStore } from './modules/auth/contract.ts'
 import { describeConversationStore } from './modules/conversations/contract.ts'
 import { describeEmployeeStore } from './modules/employees/contract.ts'
@@ -83,6 +84,36 @@ describe('the SQLite engine', () => {
     expect(versions).toContainEqual({ version: '001_init' })
     expect(versions).toContainEqual({ version: '002_forms' })
     await reopened.db.close()
+  })
+
+  it('rewrites invitation events stored before facts, so no visitor reads the scenario name', async () => {
+    // A database as the relay left it before 007: migrated up to 006, one old invitation.
+    const old = join(dir, 'migrations-006')
+    mkdirSync(old)
+    const all = join(RELAY_PACKAGE_DIR, 'migrations')
+    for (const file of readdirSync(all).filter((f) => f < '007'))
+      copyFileSync(join(all, file), join(old, file))
+    const path = join(dir, 'invitation.db')
+    const before = new SqliteDatabase(path, old)
+    before.raw.exec(`
+      INSERT INTO sites (id, name, settings, config_version, updated_at)
+        VALUES ('shop', 'Shop', '{}', 'v1', 1);
+      INSERT INTO conversations (id, site_id, visitor_id, created_at, updated_at)
+        VALUES ('c1', 'shop', 'v1', 1, 1);
+      INSERT INTO events (id, conversation_id, seq, author_kind, author_key, kind, text, data, at)
+        VALUES ('e1', 'c1', 1, 'system', 'system', 'system', 'Invitation (Gift help, internal): Need a gift?',
+          '{"invitation":"sc_1","scenario":"Gift help, internal","message":"Need a gift?","operator":"Olga"}', 1);
+    `)
+    await before.close()
+    const stores = createSqliteStores(path)
+    const [event] = await stores.conversations.eventsAfter('c1', 0, 10)
+    expect(event).toMatchObject({
+      kind: 'system',
+      text: '',
+      data: { type: 'invitation', scenarioId: 'sc_1', message: 'Need a gift?', operator: 'Olga' },
+    })
+    expect(JSON.stringify(event)).not.toContain('internal')
+    await stores.db.close()
   })
 
   it('keeps committed events across reopening the file', async () => {
