@@ -1,6 +1,7 @@
 import fastifyCookie from '@fastify/cookie'
 import fastifyRateLimit from '@fastify/rate-limit'
 import fastifyWebsocket from '@fastify/websocket'
+import { wellFormedStrings } from '@parley/protocol'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { ResolvedConfig } from '../config/config.ts'
@@ -89,6 +90,11 @@ export const infraPlugin = fp(
         lifecycle.shuttingDown = true
         shutdownSockets(app.websocketServer).then(() => done(), done)
       },
+    })
+    // A body's lone surrogates become U+FFFD before any route reads it, as frames' do: SQLite
+    // keeps UTF-8, so what a reply echoes and what is replayed later must be the same text.
+    app.addHook('preValidation', async (request) => {
+      if (typeof request.body === 'object' && request.body !== null) wellFormedStrings(request.body)
     })
     app.addHook('onClose', async () => {
       await inflight.idle()

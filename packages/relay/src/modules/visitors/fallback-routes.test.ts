@@ -25,6 +25,20 @@ function post(form: string, body: unknown, headers: Record<string, string> = {})
 }
 
 describe('HTTP form fallback', () => {
+  it('stores lone surrogates as U+FFFD, the same text the socket would store', async () => {
+    // JSON.stringify writes a lone surrogate as the escape \ud800, which JSON.parse reads back.
+    const response = await post('offline', { ...OFFLINE, cid: 'w1', text: 'Broken \ud800 text' })
+    expect(response.status).toBe(200)
+    const { conversationId } = await response.json()
+    const admin = await relay.login()
+    const events = await (
+      await relay.fetch(`/v1/conversations/${conversationId}/events`, {
+        headers: { cookie: admin },
+      })
+    ).json()
+    expect(events.events.at(-1).data.text).toBe('Broken \uFFFD text')
+  })
+
   it('takes a callback without any socket, creates a visitor and returns its token', async () => {
     const { socket: operator } = await relay.operator()
     const response = await post('callback', { ...CALLBACK, cid: 'h1' })
