@@ -123,11 +123,10 @@ export function createController(options: WidgetOptions, env: WidgetEnvironment)
   const abort = new AbortController()
   /** Subscriptions of the current client; dropped on shutdown. */
   const subs: (() => void)[] = []
-  const typing = throttleTyping((value) => $client.get()?.setTyping(value), {
-    setTimeout: (fn, ms) => setTimeout(fn, ms),
-    clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-    now: () => controller.now(),
-  })
+  const typing = throttleTyping(
+    (value) => $client.get()?.setTyping(value),
+    () => controller.now(),
+  )
   let destroyed = false
 
   let loading: Promise<VisitorClient | undefined> | undefined
