@@ -22,6 +22,7 @@ export type {
   VisitorAttributes,
 } from './visitor-forms.ts'
 export type {
+  QueuePlace,
   VisitorClient,
   VisitorClientEvents,
   VisitorClientOptions,
