@@ -9,6 +9,7 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { gzipSync } from 'node:zlib'
+import { secondPass } from '../packages/widget/minify.ts'
 
 const root = new URL('..', import.meta.url).pathname
 const dist = join(root, 'packages/widget/dist/')
@@ -67,7 +68,7 @@ function listFiles(dir: string, prefix = ''): string[] {
 
 /**
  * The engine on its own: a library build (same minifier settings as the widget's
- * chunks) of an entry re-exporting exactly what the widget imports from
+ * chunks, terser's second pass included) of an entry re-exporting exactly what the widget imports from
  * `@parley/scenarios` (`createEngine`, in packages/widget/src/scenarios/chunk.ts),
  * into a temporary folder.
  */
@@ -99,7 +100,7 @@ export function measureEngine(): number {
     const [file, ...more] = readdirSync(join(dir, 'out'))
     if (!file || more.length > 0)
       throw new Error(`size: expected one engine file, got ${file} ${more}`)
-    return gzBytes(readFileSync(join(dir, 'out', file)))
+    return gzBytes(secondPass(readFileSync(join(dir, 'out', file), 'utf8')))
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

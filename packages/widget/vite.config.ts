@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
-import { defaultClientConditions, defineConfig, type UserConfig } from 'vite'
+import { defaultClientConditions, defineConfig, type Plugin, type UserConfig } from 'vite'
+import { secondPass } from './minify.ts'
 
 /**
  * Three builds:
@@ -25,6 +26,15 @@ const preactH = {
     return id.endsWith('.tsx') ? `import { h, Fragment } from 'preact';${code}` : undefined
   },
 }
+/** Every served file gets terser's pass after rolldown's minifier (minify.ts). */
+const terserPass = (module: boolean): Plugin => ({
+  name: 'terser-pass',
+  generateBundle(_options, bundle) {
+    for (const file of Object.values(bundle)) {
+      if (file.type === 'chunk') file.code = secondPass(file.code, module)
+    }
+  },
+})
 const oxc = { jsx: { runtime: 'classic', pragma: 'h', pragmaFrag: 'Fragment' } } as const
 /** Workspace packages from their sources: no library build needed first. */
 const conditions = ['source', ...defaultClientConditions]
@@ -71,7 +81,7 @@ export default defineConfig(({ mode }) => {
   const loader = mode === 'loader'
   return {
     base: './',
-    plugins: [preactH],
+    plugins: [preactH, terserPass(!loader)],
     resolve: {
       conditions,
       // The few bytes of `atom` the widget and its client use, instead of nanostores' (src/atom.ts).

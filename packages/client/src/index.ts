@@ -1,6 +1,6 @@
 export type { ConnectionStatus, Timers, WebSocketConstructor, WebSocketLike } from './connection.ts'
 export type { ChatMessage } from './conversation-log.ts'
-export type { Unsubscribe } from './emitter.ts'
+export { createEmitter, type Emitter, type Unsubscribe } from './emitter.ts'
 export { CLIENT_ERRORS, ParleyError, type ParleyErrorCode } from './errors.ts'
 export type { HttpAck, HttpError } from './http-fallback.ts'
 export {
@@ -22,6 +22,7 @@ export type {
   VisitorAttributes,
 } from './visitor-forms.ts'
 export type {
+  QueuePlace,
   VisitorClient,
   VisitorClientEvents,
   VisitorClientOptions,

@@ -315,3 +315,106 @@ test('the socket URL is derived from the host and names the site', async () => {
   expect(relay.paths).toEqual(['/v1/visitor?site=site-1'])
   expect(relay.frames('hello')[0]).toMatchObject({ t: 'hello', v: 1, cursor: {} })
 })
+
+/** `$queue` and the `queue` events of a client, as one readable log. */
+function queueLog(client: VisitorClient): string[] {
+  const log: string[] = []
+  const place = (p: { position: number; waitSeconds: number | null } | undefined) =>
+    p ? `${p.position}, ${p.waitSeconds ?? 'unknown'} s` : 'none'
+  client.$queue.listen((p) => log.push(`$queue ${place(p)}`))
+  client.on('queue', ({ conversationId, place: p }) => log.push(`${conversationId}: ${place(p)}`))
+  return log
+}
+
+const queueFrame = (
+  conversationId: string,
+  position: number | null,
+  waitSeconds: number | null,
+) => ({
+  t: 'queue',
+  conversationId,
+  position,
+  waitSeconds,
+})
+
+test('the current conversation shows its place in the queue until an operator takes it', async () => {
+  const client = visitor()
+  await client.send('Anyone there?')
+  const log = queueLog(client)
+  relay.broadcast(queueFrame('c1', 3, 240))
+  relay.broadcast(queueFrame('c1', 2, null))
+  relay.broadcast(queueFrame('c1', null, null))
+  // A second "taken" changes nothing and is not reported again.
+  relay.broadcast(queueFrame('c1', null, null))
+  relay.push('c1', 'after the wait', { kind: 'visitor' })
+  await until(() => expect(client.$messages.get()).toHaveLength(2))
+  expect(log).toEqual([
+    '$queue 3, 240 s',
+    'c1: 3, 240 s',
+    '$queue 2, unknown s',
+    'c1: 2, unknown s',
+    '$queue none',
+    'c1: none',
+  ])
+  expect(client.$queue.get()).toBeUndefined()
+})
+
+test("an operator's message ends the wait, even before the relay says an operator took it", async () => {
+  const client = visitor()
+  await client.send('Anyone there?')
+  const log = queueLog(client)
+  relay.broadcast(queueFrame('c1', 1, 30))
+  relay.push('c1', 'Hello, I am Olga', { kind: 'operator', name: 'Olga' })
+  await until(() => expect(client.$messages.get()).toHaveLength(2))
+  expect(log).toEqual(['$queue 1, 30 s', 'c1: 1, 30 s', '$queue none', 'c1: none'])
+})
+
+test('a place of another conversation is reported, and shown once that conversation is the current one', async () => {
+  const client = visitor()
+  await client.send('first question')
+  relay.broadcast({ t: 'conversation', conversation: { ...relay.summary('c1'), status: 'closed' } })
+  await until(() => expect(client.$conversation.get()?.status).toBe('closed'))
+  const log = queueLog(client)
+  relay.broadcast(queueFrame('c2', 4, 600))
+  await until(() => expect(log).toEqual(['c2: 4, 600 s']))
+  expect(client.$queue.get()).toBeUndefined()
+  relay.newConversationId = 'c2'
+  await client.send('second question')
+  expect(client.$queue.get()).toEqual({ position: 4, waitSeconds: 600 })
+  expect(log).toEqual(['c2: 4, 600 s', '$queue 4, 600 s'])
+})
+
+test('places are forgotten on the next welcome, after which the relay sends those still waiting', async () => {
+  const client = visitor()
+  await client.send('Anyone there?')
+  relay.broadcast(queueFrame('c1', 2, 120))
+  await until(() => expect(client.$queue.get()).toEqual({ position: 2, waitSeconds: 120 }))
+  const log = queueLog(client)
+  relay.dropAll()
+  await until(() => expect(relay.frames('hello')).toHaveLength(2))
+  await until(() => expect(client.$status.get()).toBe('connected'))
+  relay.broadcast(queueFrame('c1', 1, 60))
+  await until(() => expect(client.$queue.get()).toEqual({ position: 1, waitSeconds: 60 }))
+  expect(log).toEqual(['$queue none', 'c1: none', '$queue 1, 60 s', 'c1: 1, 60 s'])
+})
+
+test('shutdown forgets the place in the queue', async () => {
+  const client = visitor()
+  await client.send('Anyone there?')
+  relay.broadcast(queueFrame('c1', 2, 120))
+  await until(() => expect(client.$queue.get()).toEqual({ position: 2, waitSeconds: 120 }))
+  client.shutdown()
+  expect(client.$queue.get()).toBeUndefined()
+})
+
+test('frames the client does not know are ignored, and the frames after them still apply', async () => {
+  const client = visitor()
+  await client.send('hi')
+  const errors: string[] = []
+  client.on('error', ({ error }) => errors.push(error.code))
+  relay.broadcast({ t: 'surprise', conversationId: 'c1', position: 1 })
+  relay.broadcast({ t: 'queue-v2', conversationId: 'c1' })
+  relay.push('c1', 'still here', { kind: 'operator' })
+  await until(() => expect(client.$messages.get()).toHaveLength(2))
+  expect([client.$status.get(), client.$queue.get(), errors]).toEqual(['connected', undefined, []])
+})

@@ -15,7 +15,12 @@ import type { OutboxFrame } from './outbox.ts'
 import { createCid } from './outbox.ts'
 import { PROTOCOL_VERSION, Session } from './session.ts'
 import { setList } from './stores.ts'
-import type { VisitorClient, VisitorClientEvents, VisitorClientOptions } from './visitor-types.ts'
+import type {
+  QueuePlace,
+  VisitorClient,
+  VisitorClientEvents,
+  VisitorClientOptions,
+} from './visitor-types.ts'
 
 /** An operator who stopped typing without saying so is assumed gone after this. */
 const TYPING_EXPIRES_MS = 6000
@@ -45,6 +50,9 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
   const $operatorTyping = atom(false)
   const $available = atom<boolean | undefined>(undefined)
   const $startParam = atom<string | undefined>(undefined)
+  const $queue = atom<QueuePlace | undefined>(undefined)
+  /** Places in the queue of the visitor's waiting conversations, by id; `$queue` shows the current one's. */
+  const places = new Map<string, QueuePlace>()
   /** Callback and offline conversations: kept in the log (cursor), never shown as the chat. */
   const forms = new Set<string>()
   /** Form frames on their way over HTTP: not resent on the socket meanwhile. */
@@ -136,11 +144,20 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
   function refresh(): void {
     const messages = log.messages(conversationId)
     setList($messages, messages)
+    $queue.set(conversationId ? places.get(conversationId) : undefined)
     const read = conversationId ? log.readSeq(conversationId) : 0
     $unread.set(
       messages.filter((m) => m.author.kind === 'operator' && m.seq !== undefined && m.seq > read)
         .length,
     )
+  }
+
+  /** Sets or (without `place`) clears a conversation's place in the queue; tells listeners of a change. */
+  function setPlace(id: string, place?: QueuePlace): void {
+    if (!place && !places.delete(id)) return
+    if (place) places.set(id, place)
+    refresh()
+    events.emit('queue', { conversationId: id, place })
   }
 
   function setTypingIndicator(typing: boolean): void {
@@ -193,6 +210,8 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
     if (typeof welcome.available === 'boolean') $available.set(welcome.available)
     if (welcome.startParam) $startParam.set(welcome.startParam)
     for (const c of welcome.conversations) if (!isChat(c)) forms.add(c.id)
+    // Places from before are stale: the relay sends those still waiting after `welcome`.
+    for (const id of places.keys()) setPlace(id)
     const chats = welcome.conversations.filter(isChat)
     const known = chats.find((c) => c.id === conversationId)
     const newest = [...chats].sort(
@@ -220,7 +239,11 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
     if (summary?.id === event.conversationId) {
       $conversation.set({ ...summary, lastSeq: last.seq!, lastText: last.text, updatedAt: last.at })
     }
-    if (added.some((m) => m.author.kind === 'operator')) setTypingIndicator(false)
+    if (added.some((m) => m.author.kind === 'operator')) {
+      setTypingIndicator(false)
+      // An operator answers: the conversation waits no more, whatever frame comes next.
+      setPlace(event.conversationId)
+    }
     refresh()
     for (const message of added) events.emit('message', { message })
   }
@@ -249,6 +272,14 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
       case 'presence':
         $operatorsOnline.set(frame.operatorsOnline)
         if (typeof frame.available === 'boolean') $available.set(frame.available)
+        return
+      case 'queue':
+        setPlace(
+          frame.conversationId,
+          frame.position === null
+            ? undefined
+            : { position: frame.position, waitSeconds: frame.waitSeconds },
+        )
         return
       case 'typing':
         if (frame.author.kind === 'operator' && frame.conversationId === conversationId) {
@@ -294,6 +325,7 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
     $operatorTyping,
     $available,
     $startParam,
+    $queue,
     connect: () => {
       if (!session.destroyed) session.connection.connect()
     },
@@ -340,6 +372,8 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
         session.storage.removeItem(`${prefix}${key}`)
       }
       conversationId = undefined
+      places.clear()
+      $queue.set(undefined)
       $messages.set([])
       $conversation.set(undefined)
       $unread.set(0)

@@ -26,6 +26,17 @@ export interface VisitorClientOptions extends CommonOptions {
   page?: () => PageInfo
 }
 
+/** Where a conversation waits for an operator, from the relay's `queue` frames. */
+export interface QueuePlace {
+  /** 1 is next. */
+  position: number
+  /**
+   * The relay's estimate from the group's recent waits, in seconds; `null` when it
+   * has too few to tell (show the position alone then, never a made-up number).
+   */
+  waitSeconds: number | null
+}
+
 export interface VisitorClientEvents {
   status: { status: ConnectionStatus }
   /** A message became visible (live or replayed), in seq order; own pending ones are not reported. */
@@ -33,6 +44,13 @@ export interface VisitorClientEvents {
   /** A frame was refused, or the relay refused us for good (then `$status` is `closed`). */
   error: { error: ParleyError }
   welcome: { welcome: VisitorWelcome }
+  /**
+   * A conversation's place in the queue changed (any of the visitor's conversations, the
+   * current one or not). `place` is `undefined` once it no longer waits: an operator took
+   * it (`position: null` from the relay), an operator's message arrived in it, or a new
+   * `welcome` came (the relay then sends the places of those still waiting).
+   */
+  queue: { conversationId: string; place: QueuePlace | undefined }
 }
 
 export interface VisitorClient {
@@ -49,6 +67,11 @@ export interface VisitorClient {
    * `welcome` and live `presence`; `undefined` before the first welcome.
    */
   readonly $available: ReadableAtom<boolean | undefined>
+  /**
+   * The current conversation's place in the queue while it waits for an operator;
+   * `undefined` when it does not wait (see the `queue` event for when that changes).
+   */
+  readonly $queue: ReadableAtom<QueuePlace | undefined>
   /** The signed messenger start parameter from `welcome`; `undefined` before it. */
   readonly $startParam: ReadableAtom<string | undefined>
   /**

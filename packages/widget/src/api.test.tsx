@@ -101,3 +101,23 @@ test('a reply in a hidden tab asks for attention; the visitor typing is throttle
     vi.useRealTimers()
   }
 })
+
+test("a page's listener that throws stops neither the other listeners nor the widget", async () => {
+  const thrown: unknown[] = []
+  const onError = (error: unknown) => thrown.push(error)
+  process.on('uncaughtException', onError)
+  try {
+    const w = await mountWidget(siteConfig())
+    const views: string[] = []
+    w.handle.on('open', () => {
+      throw new Error('page bug')
+    })
+    w.handle.on('open', ({ view }) => views.push(view))
+    await w.handle.open()
+    await vi.waitFor(() => expect(w.queryByRole('dialog', { name: 'Chai & Co' })).not.toBeNull())
+    expect(views).toEqual(['chat'])
+    await vi.waitFor(() => expect(thrown).toEqual([new Error('page bug')]))
+  } finally {
+    process.off('uncaughtException', onError)
+  }
+})

@@ -1,22 +1,36 @@
-import type {
-  CallbackForm,
-  IdentifyData,
-  OfflineForm,
-  PrechatForm,
-  VisitorAttributes,
-  VisitorClient,
+import {
+  type CallbackForm,
+  createEmitter,
+  type IdentifyData,
+  type OfflineForm,
+  type PrechatForm,
+  type VisitorAttributes,
+  type VisitorClient,
 } from '@parley/client'
 import type { Ack, PresenceReply, SiteConfig } from '@parley/protocol'
 import { atom, type ReadableAtom, type WritableAtom } from 'nanostores'
 import type { ComponentChild } from 'preact'
-import { createEmitter, type Listener } from './emitter.ts'
 import { type Locale, pickLocale, stringsFor } from './i18n.ts'
 import type { Invitation } from './invitation.ts'
 import { prechatKey, tokenKey } from './storage.ts'
-import type { BootState, View, WidgetEnvironment, WidgetEvents, WidgetOptions } from './types.ts'
+import type {
+  BootState,
+  Listener,
+  View,
+  WidgetEnvironment,
+  WidgetEvents,
+  WidgetOptions,
+} from './types.ts'
 import { throttleTyping } from './typing.ts'
 
-export type { BootState, View, WidgetEnvironment, WidgetEvents, WidgetOptions } from './types.ts'
+export type {
+  BootState,
+  Listener,
+  View,
+  WidgetEnvironment,
+  WidgetEvents,
+  WidgetOptions,
+} from './types.ts'
 
 /** The widget's state and actions, without any UI. */
 export interface WidgetController {
@@ -109,11 +123,10 @@ export function createController(options: WidgetOptions, env: WidgetEnvironment)
   const abort = new AbortController()
   /** Subscriptions of the current client; dropped on shutdown. */
   const subs: (() => void)[] = []
-  const typing = throttleTyping((value) => $client.get()?.setTyping(value), {
-    setTimeout: (fn, ms) => setTimeout(fn, ms),
-    clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-    now: () => controller.now(),
-  })
+  const typing = throttleTyping(
+    (value) => $client.get()?.setTyping(value),
+    () => controller.now(),
+  )
   let destroyed = false
 
   let loading: Promise<VisitorClient | undefined> | undefined

@@ -2,6 +2,7 @@ import type {
   ChatMessage,
   ConnectionStatus,
   EngageData,
+  QueuePlace,
   SendOptions,
   VisitorClient,
   VisitorClientEvents,
@@ -21,6 +22,7 @@ export function createFakeClient(options: VisitorClientOptions) {
   const $operatorTyping = atom(false)
   const $available = atom<boolean | undefined>(undefined)
   const $startParam = atom<string | undefined>(undefined)
+  const $queue = atom<QueuePlace | undefined>(undefined)
   const log: string[] = []
   /** Form-like calls (submitCallback, identify, ...), answered by `settle()`. */
   const calls: {
@@ -58,6 +60,7 @@ export function createFakeClient(options: VisitorClientOptions) {
     $operatorTyping,
     $available,
     $startParam,
+    $queue,
     calls,
     submitCallback: call('submitCallback'),
     submitOffline: call('submitOffline'),

@@ -2,12 +2,12 @@ import type { IdentifyData, VisitorAttributes } from '@parley/client'
 import { render } from 'preact'
 import {
   createController,
+  type Listener,
   type View,
   type WidgetEnvironment,
   type WidgetEvents,
   type WidgetOptions,
 } from './controller.ts'
-import type { Listener } from './emitter.ts'
 import { applyStyles } from './styles.ts'
 import { App } from './ui/App.tsx'
 

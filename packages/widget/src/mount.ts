@@ -23,12 +23,8 @@ export function mount(element: HTMLElement, options: WidgetOptions): WidgetHandl
         ?.userActivation?.isActive ?? false,
     page: () => ({ url: location.href.slice(0, 2048), title: document.title.slice(0, 512) }),
     // Sound and title blink for a reply in a hidden tab (an AudioContext only at the first beep).
-    attention: createAttention({
-      document,
-      AudioContext: globalThis.AudioContext,
-      setInterval: (fn, ms) => setInterval(fn, ms),
-      clearInterval: (handle) => clearInterval(handle as ReturnType<typeof setInterval>),
-    }),
+    // The window itself: its timers are called as its methods, as browsers demand.
+    attention: createAttention(window),
     // One chunk, only for sites with scenarios: the engine and its DOM side.
     loadScenarios: () => import('./scenarios/chunk.ts').then((m) => m.scenariosInBrowser()),
   })

@@ -1,24 +1,15 @@
-import type { KeyValueStorage } from '@parley/client'
+import { type KeyValueStorage, safeStorage } from '@parley/client'
 
 /**
- * The page's `localStorage`, guarded: a read that throws (storage disabled,
- * sandboxed frames) returns null and a write that throws (quota) is dropped.
- * Kept here, not taken from `@parley/client`, so the client stays in the lazy chunk.
+ * The page's `localStorage` behind the client's `safeStorage` (a read or write that
+ * throws, as in Safari's private mode or past the quota, falls back to memory), or
+ * `undefined` where reading `localStorage` itself throws (storage blocked for the page).
  */
-export function browserStorage(): KeyValueStorage {
-  const guard =
-    <A extends unknown[], R>(fn: (s: Storage, ...args: A) => R, fallback: R) =>
-    (...args: A): R => {
-      try {
-        return fn(globalThis.localStorage, ...args)
-      } catch {
-        return fallback
-      }
-    }
-  return {
-    getItem: guard((s, key: string) => s.getItem(key), null),
-    setItem: guard((s, key: string, value: string) => s.setItem(key, value), undefined),
-    removeItem: guard((s, key: string) => s.removeItem(key), undefined),
+export function browserStorage(): KeyValueStorage | undefined {
+  try {
+    return safeStorage(localStorage)
+  } catch {
+    return undefined
   }
 }
 

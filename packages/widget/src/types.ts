@@ -22,6 +22,9 @@ export interface WidgetOptions {
 /** What the panel shows: the chat (or the offline form when nobody is available), or a form. */
 export type View = 'chat' | 'callback' | 'offline'
 
+/** A listener takes one context object, so fields can be added later. */
+export type Listener<T> = (context: T) => void
+
 /** Events of the widget, each with one context object. */
 export interface WidgetEvents {
   /** The site config is loaded and the launcher is shown. */

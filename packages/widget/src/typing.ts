@@ -2,7 +2,6 @@
 export interface TypingTimers {
   setTimeout(fn: () => void, ms: number): unknown
   clearTimeout(handle: unknown): void
-  now(): number
 }
 
 /**
@@ -12,7 +11,9 @@ export interface TypingTimers {
  */
 export function throttleTyping(
   send: (typing: boolean) => void,
-  timers: TypingTimers,
+  now: () => number,
+  /** @default the globals, called as methods of the global object (browsers demand it) */
+  timers: TypingTimers = globalThis,
   everyMs = 3000,
   idleMs = 5000,
 ): { (typing: boolean): void; cancel(): void } {
@@ -35,9 +36,9 @@ export function throttleTyping(
     }
     clear()
     idle = timers.setTimeout(stop, idleMs)
-    const now = timers.now()
-    if (now - last < everyMs) return
-    last = now
+    const at = now()
+    if (at - last < everyMs) return
+    last = at
     send(true)
   }
   typing.cancel = clear

@@ -1,3 +1,7 @@
+// Evaluated first, so widget.js begins with Preact and its hooks and the widget's own
+// code (client, controller, UI) follows in one stretch, closer together in gzip's 32 KB
+// window: 141 B gz less in all than in plain import order (scripts/size.ts).
+import 'preact/hooks'
 import type { Dispatch } from './command-queue.ts'
 import { createDispatch } from './commands.ts'
 import type { WidgetOptions } from './controller.ts'

@@ -87,3 +87,82 @@ test("the stored invitation reads as the operator's message, never naming the sc
     cleanup()
   }
 })
+
+/** Opens the chat in `locale` with a connected client; returns the client and the queue notice. */
+async function waitingChat(locale: 'ru' | 'en') {
+  const w = await mountWidget(siteConfig(), { locale })
+  w.button(locale === 'ru' ? 'Открыть чат' : 'Open chat').click()
+  const client = await w.client()
+  const panel = byRoleIn(w.getByRole('dialog', { name: 'Chai & Co' }))
+  const notice = await vi.waitFor(() => panel.getByRole('status'))
+  /** What the notice says once the widget has rendered `place` (Preact renders in a microtask). */
+  const says = async (place: { position: number; waitSeconds: number | null } | undefined) => {
+    client.$queue.set(place)
+    await new Promise((resolve) => setTimeout(resolve))
+    // Still the same live region: screen readers announce changes to it.
+    expect(panel.getByRole('status')).toBe(notice)
+    return notice.textContent
+  }
+  return { ...w, client, notice, says }
+}
+
+test('a waiting visitor reads their place in the queue and the estimated wait, in English', async () => {
+  const { says } = await waitingChat('en')
+  expect([
+    await says({ position: 2, waitSeconds: 170 }),
+    await says({ position: 1, waitSeconds: 59 }),
+    await says({ position: 12, waitSeconds: 3600 }),
+  ]).toEqual([
+    'You are number 2 in the queue. Estimated wait: about 3 min.',
+    'You are next in the queue. Estimated wait: less than a minute.',
+    'You are number 12 in the queue. Estimated wait: about 60 min.',
+  ])
+})
+
+test('and in Russian', async () => {
+  const { says } = await waitingChat('ru')
+  expect([
+    await says({ position: 2, waitSeconds: 170 }),
+    await says({ position: 1, waitSeconds: 0 }),
+    await says({ position: 3, waitSeconds: 90 }),
+  ]).toEqual([
+    'Вы 2-й в очереди. Примерное ожидание: около 3 мин.',
+    'Вы следующий в очереди. Примерное ожидание: меньше минуты.',
+    'Вы 3-й в очереди. Примерное ожидание: около 2 мин.',
+  ])
+})
+
+test('without an estimate the notice names the place alone, never a made-up wait', async () => {
+  const en = await waitingChat('en')
+  expect([
+    await en.says({ position: 4, waitSeconds: null }),
+    await en.says({ position: 1, waitSeconds: null }),
+  ]).toEqual(['You are number 4 in the queue.', 'You are next in the queue.'])
+  cleanup()
+  const ru = await waitingChat('ru')
+  expect(await ru.says({ position: 4, waitSeconds: null })).toBe('Вы 4-й в очереди.')
+})
+
+test('the notice is one polite live region that stays in place and falls silent when the wait ends', async () => {
+  const { says, notice, client } = await waitingChat('en')
+  expect(await says(undefined)).toBe('')
+  expect(await says({ position: 2, waitSeconds: null })).toBe('You are number 2 in the queue.')
+  // An operator took the conversation (the client clears the place, as on an operator's message).
+  expect(await says(undefined)).toBe('')
+  expect(notice.isConnected).toBe(true)
+  // A closed conversation waits for nothing, whatever place was last known.
+  await says({ position: 2, waitSeconds: null })
+  client.$messages.set([event(1, { text: 'closed' })])
+  client.$conversation.set({ ...summary, status: 'closed' })
+  await vi.waitFor(() => expect(notice.textContent).toBe(''))
+})
+
+const summary = {
+  id: 'conv',
+  siteId: 'demo',
+  visitorId: 'v1',
+  status: 'open' as const,
+  lastSeq: 1,
+  createdAt: 0,
+  updatedAt: 0,
+}

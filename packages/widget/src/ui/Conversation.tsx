@@ -1,4 +1,4 @@
-import type { ChatMessage, VisitorClient } from '@parley/client'
+import type { ChatMessage, QueuePlace, VisitorClient } from '@parley/client'
 import type { ConversationSummary, SiteConfig } from '@parley/protocol'
 import { atom } from 'nanostores'
 import type { ComponentChild } from 'preact'
@@ -71,6 +71,11 @@ export function Log({ t, greeting, invitation, messages }: LogProps) {
   )
 }
 
+/** The queue notice's text: the place, and the wait in whole minutes when the relay could estimate it. */
+function queueText(t: Strings, { position, waitSeconds: s }: QueuePlace): string {
+  return t.queue(position, s === null ? undefined : s < 60 ? 0 : Math.round(s / 60))
+}
+
 interface ChatProps {
   controller: WidgetController
   t: Strings
@@ -127,6 +132,8 @@ interface ConversationProps extends ChatProps {
 
 /**
  * The live conversation of a connected client; marks replies read while the panel is open.
+ * While it waits for an operator, a polite live region under the log tells the place in the
+ * queue and, when the relay can estimate it, the wait (the client's `$queue`).
  * A closed conversation takes no more messages: its rating (until rated) and a button
  * that brings the composer back stand in for the composer; the next message then opens a
  * new conversation (the client's rule). What closed it, and the rating, are the relay's
@@ -137,6 +144,7 @@ function Conversation(props: ConversationProps) {
   const messages = useStore(client.$messages)
   const typing = useStore(client.$operatorTyping)
   const conversation = useStore(client.$conversation)
+  const place = useStore(client.$queue)
   /** The closed conversation the visitor chose to leave behind. */
   const [left, leave] = useState<string>()
   useEffect(() => {
@@ -152,6 +160,10 @@ function Conversation(props: ConversationProps) {
         invitation={props.invitation}
         messages={messages}
       />
+      {/* Always there, empty while not waiting: a live region announces changes, not arrivals. */}
+      <p class="notice" role="status">
+        {place && !closed ? queueText(t, place) : ''}
+      </p>
       <p class="typing">{typing ? t.typing : ''}</p>
       {closed ? (
         <div class="closed">
