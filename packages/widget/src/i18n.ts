@@ -40,11 +40,13 @@ export interface Strings {
   closedBy: (operator: string) => string
   /** The note in the log where the visitor rated the conversation (`rating`: 1..5). */
   rated: (rating: string) => string
+  /** The note where another operator takes the conversation over. */
+  transferred: (operator: string) => string
   /**
    * The notice while the conversation waits for an operator: the place in the queue
    * (1 is next), then the estimated wait in whole minutes (0: under a minute) when known.
    */
-  queue: (position: number, minutes?: number) => string
+  queue: (position: number, minutes: number) => string
 }
 
 const en: Strings = {
@@ -77,11 +79,10 @@ const en: Strings = {
   newConversation: 'Start a new conversation',
   closedBy: (operator) => `${operator} closed the conversation`,
   rated: (n) => `You rated the conversation: ${n}/5`,
+  transferred: (o) => `${o} is now with you`,
   queue: (n, min) =>
     (n > 1 ? `You are number ${n} in the queue.` : 'You are next in the queue.') +
-    (min === undefined
-      ? ''
-      : ` Estimated wait: ${min ? `about ${min} min` : 'less than a minute'}.`),
+    (min < 0 ? '' : ` Estimated wait: ${min ? `about ${min} min` : 'less than a minute'}.`),
 }
 
 const ru: Strings = {
@@ -114,11 +115,10 @@ const ru: Strings = {
   newConversation: 'Начать новый диалог',
   closedBy: (operator) => `Оператор ${operator} завершил(а) диалог`,
   rated: (n) => `Вы оценили диалог: ${n}/5`,
+  transferred: (o) => `С вами теперь ${o}`,
   queue: (n, min) =>
     (n > 1 ? `Вы ${n}-й в очереди.` : 'Вы следующий в очереди.') +
-    (min === undefined
-      ? ''
-      : ` Примерное ожидание: ${min ? `около ${min} мин` : 'меньше минуты'}.`),
+    (min < 0 ? '' : ` Примерное ожидание: ${min ? `около ${min} мин` : 'меньше минуты'}.`),
 }
 
 const dictionaries: Record<Locale, Strings> = { en, ru }

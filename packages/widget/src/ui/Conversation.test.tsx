@@ -27,8 +27,8 @@ const rated = event(3, {
   data: { type: 'rated', rating: '4' },
 })
 
-/** Opens the chat in `locale` and shows `messages` in its log; returns the log. */
-async function chatWith(locale: 'ru' | 'en', messages: ChatMessage[]) {
+/** Opens the chat in `locale` and shows `messages` in its log (`shown` of them visibly); returns the log. */
+async function chatWith(locale: 'ru' | 'en', messages: ChatMessage[], shown = messages.length) {
   const w = await mountWidget(siteConfig(), { locale })
   w.button(locale === 'ru' ? 'Открыть чат' : 'Open chat').click()
   const client = await w.client()
@@ -36,7 +36,7 @@ async function chatWith(locale: 'ru' | 'en', messages: ChatMessage[]) {
   const log = w.getByRole('log', { name: locale === 'ru' ? 'Сообщения' : 'Messages' })
   /** The text of each paragraph in the log: the greeting (unless an invitation), each message. */
   const paragraphs = () => byRoleIn(log).queryAllByRole('paragraph').map(deepText)
-  await vi.waitFor(() => expect(paragraphs().length).toBeGreaterThanOrEqual(messages.length))
+  await vi.waitFor(() => expect(paragraphs().length).toBeGreaterThanOrEqual(shown))
   return { log, paragraphs }
 }
 
@@ -55,6 +55,29 @@ test('an English visitor reads them in English', async () => {
     'Ольга closed the conversation',
     'You rated the conversation: 4/5',
   ])
+})
+
+test("a transfer names the new operator in the visitor's language; one to a group and unknown events show nothing", async () => {
+  const transferred = event(4, {
+    data: {
+      type: 'transferred',
+      operatorId: 'op_2',
+      operator: 'Иван',
+      fromId: 'op_1',
+      from: 'Ольга',
+    },
+  })
+  const toGroup = event(5, {
+    data: { type: 'transferred', group: 'Sales', fromId: 'op_2', from: 'Иван' },
+  })
+  const newer = event(6, { data: { type: 'escalated', level: '2' } })
+  const reply = event(7, { kind: undefined, author: { kind: 'visitor' }, text: 'Спасибо' })
+  const ru = await chatWith('ru', [transferred, toGroup, newer, reply], 2)
+  expect(ru.paragraphs().slice(1)).toEqual(['С вами теперь Иван', 'Спасибо'])
+  expect(deepText(ru.log)).not.toContain('Sales')
+  cleanup()
+  const en = await chatWith('en', [transferred, reply])
+  expect(en.paragraphs().slice(1)).toEqual(['Иван is now with you', 'Спасибо'])
 })
 
 test('system events stored before their facts show the text they were stored with', async () => {

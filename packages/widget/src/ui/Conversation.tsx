@@ -47,25 +47,27 @@ export function Log({ t, greeting, invitation, messages }: LogProps) {
         // A system event in the visitor's language, from its facts; one stored before them
         // (no `data.type`) by its text; the invitation by its message.
         const d = m.data
-        return (
+        const text =
+          d?.type === 'closed'
+            ? t.closedBy(d.operator!)
+            : d?.type === 'rated'
+              ? t.rated(d.rating!)
+              : d?.type === 'transferred'
+                ? d.operator && t.transferred(d.operator)
+                : (d?.message ?? m.text)
+        // A system event with nothing to tell the visitor (a transfer to a group, whose
+        // operator the header shows next; a type from a newer relay) shows nothing.
+        return text ? (
           <div key={m.key} class={`msg msg--${side}`} data-status={m.status}>
             {side === 'operator' && author ? <span class="author">{author}</span> : null}
             <p class="text">
-              <MessageText
-                text={
-                  d?.type === 'closed'
-                    ? t.closedBy(d.operator!)
-                    : d?.type === 'rated'
-                      ? t.rated(d.rating!)
-                      : (d?.message ?? m.text)
-                }
-              />
+              <MessageText text={text} />
             </p>
             {side === 'visitor' && m.status !== 'sent' ? (
               <span class="mark">{m.status === 'pending' ? t.sending : t.failed}</span>
             ) : null}
           </div>
-        )
+        ) : null
       })}
     </div>
   )
@@ -73,7 +75,7 @@ export function Log({ t, greeting, invitation, messages }: LogProps) {
 
 /** The queue notice's text: the place, and the wait in whole minutes when the relay could estimate it. */
 function queueText(t: Strings, { position, waitSeconds: s }: QueuePlace): string {
-  return t.queue(position, s === null ? undefined : s < 60 ? 0 : Math.round(s / 60))
+  return t.queue(position, s === null ? -1 : s < 60 ? 0 : Math.round(s / 60))
 }
 
 interface ChatProps {

@@ -34,18 +34,13 @@ function Operator({ client }: { client: VisitorClient }) {
 }
 
 function statusText(t: Strings, status: ConnectionStatus, operatorsOnline: number): string {
-  switch (status) {
-    case 'connecting':
-      return t.connecting
-    case 'reconnecting':
-      return t.reconnecting
-    case 'connected':
-      return operatorsOnline > 0 ? t.online : t.offline
-    case 'closed':
-      return t.disconnected
-    default:
-      return ''
+  if (status === 'connected') return operatorsOnline > 0 ? t.online : t.offline
+  const other: Partial<Record<ConnectionStatus, string>> = {
+    connecting: t.connecting,
+    reconnecting: t.reconnecting,
+    closed: t.disconnected,
   }
+  return other[status] ?? ''
 }
 
 function Presence({ t, client }: { t: Strings; client: VisitorClient }) {
