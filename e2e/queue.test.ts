@@ -13,9 +13,9 @@ import {
   startRelay,
 } from './harness.ts'
 
-// The relay does not route conversations into queues yet: the visitor's socket goes to the
-// real relay through a route that also lets the test say, as the relay will, where the
-// conversation waits (the protocol's `queue` frame).
+// The notice itself, driven frame by frame: the visitor's socket goes to the real relay
+// through a route that also lets the test send `queue` frames of its choosing (estimates
+// included). e2e/routing.test.ts has the relay's own queue.
 
 let relay: Relay
 let browser: Browser

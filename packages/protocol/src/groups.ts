@@ -25,7 +25,7 @@ const GroupFields = {
   capacity: Type.Integer({ minimum: 1, maximum: 100 }),
   /** An assigned operator who does not answer in this many seconds loses it to the next; 0: never. */
   noAnswerSeconds: Type.Integer({ minimum: 0, maximum: 3600 }),
-  fallbackGroupId: Type.Union([Type.String({ maxLength: 64 }), Type.Null()]),
+  fallbackGroupId: Type.Union([Type.Null(), Type.String({ maxLength: 64 })]),
   whenNobodyOnline: WhenNobodyOnline,
 }
 

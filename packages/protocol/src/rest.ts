@@ -51,7 +51,7 @@ export const CreateEmployeeBody = Type.Object(
     role: Role,
     position: Type.Optional(Type.String({ maxLength: 120 })),
     photoUrl: Type.Optional(Type.String({ maxLength: 2048 })),
-    capacity: Type.Optional(Type.Union([Capacity, Type.Null()])),
+    capacity: Type.Optional(Type.Union([Type.Null(), Capacity])),
   },
   { additionalProperties: false },
 )
@@ -174,7 +174,7 @@ export const UpdateSiteBody = Type.Object(
     ),
     /** At least 16 characters; `null` removes it. */
     identitySecret: Type.Optional(
-      Type.Union([Type.String({ minLength: 16, maxLength: 256 }), Type.Null()]),
+      Type.Union([Type.Null(), Type.String({ minLength: 16, maxLength: 256 })]),
     ),
   },
   { additionalProperties: false },
@@ -185,11 +185,11 @@ export type UpdateSiteBody = Static<typeof UpdateSiteBody>
 export const UpdateEmployeeBody = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
-    position: Type.Optional(Type.Union([Type.String({ maxLength: 120 }), Type.Null()])),
-    photoUrl: Type.Optional(Type.Union([Type.String({ maxLength: 2048 }), Type.Null()])),
+    position: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 120 })])),
+    photoUrl: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 2048 })])),
     role: Type.Optional(Role),
     /** `null`: each group's default. */
-    capacity: Type.Optional(Type.Union([Capacity, Type.Null()])),
+    capacity: Type.Optional(Type.Union([Type.Null(), Capacity])),
   },
   { additionalProperties: false },
 )

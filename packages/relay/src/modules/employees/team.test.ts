@@ -283,6 +283,20 @@ describe('bots', () => {
   })
 })
 
+describe('changing an employee', () => {
+  it('sets and clears a capacity and a position with null, never turning null into 0 or ""', async () => {
+    await start()
+    const { employee } = await hire({ email: 'c@example.com', name: 'C', role: 'operator' })
+    const path = `/v1/admin/employees/${employee.id}`
+    const set = await call({ cookie: admin }, 'PATCH', path, { capacity: 3, position: 'Support' })
+    expect(set.body.employee).toMatchObject({ capacity: 3, position: 'Support' })
+    const cleared = await call({ cookie: admin }, 'PATCH', path, { capacity: null, position: null })
+    expect(cleared.status).toBe(200)
+    expect(cleared.body.employee.capacity).toBeNull()
+    expect(cleared.body.employee).not.toHaveProperty('position')
+  })
+})
+
 describe('who may manage the team', () => {
   it('refuses every team route to operators, supervisors and anonymous callers', async () => {
     await start()

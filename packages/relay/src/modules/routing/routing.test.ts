@@ -352,6 +352,38 @@ describe('re-routing', () => {
     await visitor.next(queued(conversationId, 1))
   })
 
+  it('falls back to another group, or tells the visitor nobody can answer, when nobody of the group is online', async () => {
+    await start()
+    const [bob, cy] = [await hire('Bob'), await hire('Cy')]
+    const general = await defaultGroup()
+    const backup = await call(relay, admin, 'POST', '/v1/admin/sites/shop/groups', {
+      name: 'Backup',
+      members: [cy.id],
+    })
+    await setGroup(general, {
+      members: [bob.id],
+      whenNobodyOnline: 'fallback',
+      fallbackGroupId: backup.body.group.id,
+    })
+    const cySocket = await online(cy)
+    const first = await chat('Hello')
+    await cySocket.next(assignedTo(first.conversationId, cy.id))
+    // Without a fallback: the visitor's widget is told nobody can answer (its offline form).
+    await setGroup(general, { whenNobodyOnline: 'offline_form', fallbackGroupId: null })
+    const { socket: visitor, welcome } = await relay.visitor()
+    expect(welcome.operatorsOnline).toBe(1)
+    visitor.send({ t: 'send', cid: 'm1', text: 'Anyone?' })
+    const { conversationId } = await visitor.next(ofType('ack'))
+    expect(await visitor.next(ofType('presence'))).toEqual({
+      t: 'presence',
+      operatorsOnline: 0,
+      available: false,
+    })
+    const log = (await call(relay, admin, 'GET', `/v1/conversations/${conversationId}/routing`))
+      .body
+    expect(log.entries.map((e: { type: string }) => e.type)).toEqual(['offline_form'])
+  })
+
   it('never routes a chat to a bot, and a bot cannot join a group', async () => {
     await start()
     const bot = await call(relay, admin, 'POST', '/v1/admin/employees', {

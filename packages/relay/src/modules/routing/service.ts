@@ -605,7 +605,15 @@ export class RoutingService implements RoutingHooks {
           publishAll(bus, { publish: await conversations.announce(d.conversationId) })
           break
         }
-        case 'offline_form':
+        case 'offline_form': {
+          // The widget turns to its offline form when told nobody can answer: for this
+          // conversation's group, nobody can.
+          const visitor = this.visitors.get(d.conversationId)
+          if (visitor) {
+            bus.publish(visitorTopic(visitor.siteId, visitor.visitorId), {
+              frame: { t: 'presence', operatorsOnline: 0, available: false },
+            })
+          }
           this.waiting.delete(d.conversationId)
           this.visitors.delete(d.conversationId)
           await db.transaction(async (tx) => {
@@ -619,6 +627,7 @@ export class RoutingService implements RoutingHooks {
             })
           })
           break
+        }
         case 'positions':
           for (const frame of this.queueFrames(d.queue)) {
             this.sendQueue(frame.conversationId, frame)
