@@ -1,18 +1,29 @@
-import { type ErrorCode, type Permission, ROLE_PERMISSIONS, type Role } from '@parley/protocol'
+import {
+  type ErrorCode,
+  OperatorInbound,
+  type Permission,
+  PROTOCOL_VERSION,
+  ROLE_PERMISSIONS,
+  type Role,
+} from '@parley/protocol'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { CONSENT } from '../../testing/forms.ts'
 import { ADMIN } from '../../testing/relay.ts'
 import { scenarioBody } from '../../testing/scenarios.ts'
+import { type Frame, ofType, type TestSocket } from '../../testing/ws-client.ts'
 import {
   type Auth,
   about,
   buildWorld,
   documentedStatuses,
+  eventsOf,
   expectBareRefusal,
+  heardOf,
   openapi,
   operations,
   request,
   snapshot,
+  TEXTS,
   type World,
 } from './test/access-world.ts'
 
@@ -431,5 +442,219 @@ describe('REST', () => {
       const seen = TARGETS.filter((t) => listed.includes(shared[t].id))
       expect(seen, caller.key).toEqual(TARGETS.filter((t) => SEES[t].includes(caller.key)))
     }
+  })
+})
+
+type FrameType = Exclude<OperatorInbound['t'], 'hello'>
+
+/**
+ * What a frame gets: an error with this code, its ack, a pong, or nothing at all; `allowed`:
+ * let through, and what it does is checked on its own.
+ */
+type Answer = { error: ErrorCode } | 'ack' | 'pong' | 'nothing' | 'allowed'
+
+interface FrameRow {
+  frame: (w: World, conversationId: string, cid: string) => Frame
+  /** From O2, who is in Beta only, about a conversation of Alpha. */
+  nonMember: Answer
+  /** From an API token with `conversations:read` (and `read_all`) only. */
+  readOnly: Answer
+}
+
+const notFound = { error: 'conversation_not_found' } as const
+const forbidden = { error: 'forbidden' } as const
+
+/** Every frame an operator socket takes after `hello`, aimed at a conversation where it can be. */
+const FRAMES: Record<FrameType, FrameRow> = {
+  send: {
+    frame: (_, conversationId, cid) => ({ t: 'send', cid, conversationId, text: 'Taken over' }),
+    nonMember: notFound,
+    readOnly: forbidden,
+  },
+  close: {
+    frame: (_, conversationId, cid) => ({ t: 'close', cid, conversationId }),
+    nonMember: notFound,
+    readOnly: forbidden,
+  },
+  accept: {
+    frame: (_, conversationId, cid) => ({ t: 'accept', cid, conversationId }),
+    nonMember: notFound,
+    readOnly: forbidden,
+  },
+  transfer: {
+    frame: (w, conversationId, cid) => ({
+      t: 'transfer',
+      cid,
+      conversationId,
+      to: { operatorId: w.o2.id },
+      note: 'Mine now',
+    }),
+    nonMember: notFound,
+    readOnly: forbidden,
+  },
+  // Not about a conversation: O2 sets their own status; a read-only token may not.
+  status: {
+    frame: (_, __, cid) => ({ t: 'status', cid, status: 'online' }),
+    nonMember: 'ack',
+    readOnly: forbidden,
+  },
+  typing: {
+    frame: (_, conversationId) => ({ t: 'typing', conversationId, typing: true }),
+    nonMember: notFound,
+    readOnly: forbidden,
+  },
+  read: {
+    frame: (_, conversationId, cid) => ({ t: 'read', cid, conversationId, seq: 1 }),
+    nonMember: notFound,
+    readOnly: forbidden,
+  },
+  // A cursor naming a conversation one may not see is skipped without a trace.
+  sync: {
+    frame: (_, conversationId) => ({ t: 'sync', cursor: { [conversationId]: 0 } }),
+    nonMember: 'nothing',
+    readOnly: 'allowed',
+  },
+  ping: { frame: () => ({ t: 'ping' }), nonMember: 'pong', readOnly: 'pong' },
+}
+
+/** Sends each frame of the table about `conversationId` and checks what `answerOf` says. */
+async function walkFrames(
+  w: World,
+  socket: TestSocket,
+  conversationId: string,
+  answerOf: (row: FrameRow) => Answer,
+  label: string,
+) {
+  for (const [t, row] of Object.entries(FRAMES)) {
+    const answer = answerOf(row)
+    if (answer === 'allowed') continue
+    const cid = `${label}-${t}`
+    const frame = row.frame(w, conversationId, cid)
+    const what = `${label}: ${t} about ${conversationId}`
+    socket.send(frame)
+    if (answer === 'pong') await socket.next(ofType('pong'))
+    else if (answer === 'ack') await socket.next(ofType('ack', (f) => f.cid === cid))
+    else if (answer === 'nothing') await socket.none(about(conversationId))
+    else {
+      const error = await socket.next(ofType('error'))
+      // The code, the frame's own cid when it has one, a message; nothing about the conversation.
+      expect(error, what).toEqual({
+        t: 'error',
+        code: answer.error,
+        message: expect.any(String),
+        ...(frame.cid !== undefined && { cid }),
+      })
+      for (const text of w.texts) expect(error.message, what).not.toContain(text)
+    }
+    await socket.none((f) => f.t === 'error' || f.t === 'ack')
+  }
+}
+
+describe('the operator socket', () => {
+  it('has a row in the frame table for every operator frame the protocol defines', () => {
+    const types = OperatorInbound.anyOf.map((schema) => schema.properties.t.const as string)
+    expect(types.filter((t) => t !== 'hello').sort()).toEqual(Object.keys(FRAMES).sort())
+  })
+
+  it("refuses each frame of a non-member about Alpha's conversations, and stores nothing", async () => {
+    const w = shared
+    const before = await snapshot(w)
+    for (const target of ['c1', 'c2'] as const) {
+      await walkFrames(w, w.sockets.o2, w[target].id, (row) => row.nonMember, 'o2')
+    }
+    expect(await snapshot(w)).toEqual(before)
+    const messages = (await eventsOf(w, w.c1.id)).filter((e) => e.kind === 'message')
+    expect(messages.map((e) => e.text)).toEqual([TEXTS.c1])
+    expect(heardOf(w.sockets.o2, w.c1.id)).toEqual([])
+    expect(heardOf(w.sockets.o2, w.c2.id)).toEqual([])
+  })
+
+  it('refuses every write frame to a read-only API token, even one that sees the conversation', async () => {
+    const w = shared
+    const before = await snapshot(w)
+    for (const [label, apiToken, sees] of [
+      ['reader', w.tokens.reader, true],
+      ['narrow', w.tokens.narrow, false],
+    ] as const) {
+      const { socket, welcome } = await w.relay.operator({ apiToken })
+      onTestFinished(() => socket.close())
+      const listed = welcome.conversations.map((c: { id: string }) => c.id)
+      expect(listed.includes(w.c1.id), `${label} sees C1`).toBe(sees)
+      await walkFrames(w, socket, w.c1.id, (row) => row.readOnly, label)
+      // `sync` is a read: the token that sees C1 has it replayed.
+      socket.send({ t: 'sync', cursor: { [w.c1.id]: 0 } })
+      if (sees) await socket.next(ofType('event', (f) => f.conversationId === w.c1.id))
+      else await socket.none(about(w.c1.id))
+    }
+    expect(await snapshot(w)).toEqual(before)
+  })
+
+  it("never tells a non-member of Alpha's conversations: live, in its welcome, on sync", async () => {
+    const w = await ownWorld()
+    const { o1, o2, s } = w.sockets
+    // Live: the visitors write and type; O1 and Alpha's supervisor hear it, O2 does not.
+    w.c1.visitor.send({ t: 'send', cid: 'm2', conversationId: w.c1.id, text: 'Any news?' })
+    w.c1.visitor.send({ t: 'typing', conversationId: w.c1.id, typing: true })
+    w.c2.visitor.send({ t: 'send', cid: 'm2', conversationId: w.c2.id, text: 'Hello?' })
+    for (const socket of [o1, s]) {
+      await socket.next(ofType('event', (f) => f.conversationId === w.c1.id && f.seq === 3))
+      await socket.next(ofType('typing', (f) => f.conversationId === w.c1.id))
+      await socket.next(ofType('event', (f) => f.conversationId === w.c2.id && f.seq === 3))
+    }
+    await o2.none(about(w.c1.id))
+    expect(heardOf(o2, w.c1.id)).toEqual([])
+    expect(heardOf(o2, w.c2.id)).toEqual([])
+
+    // A new socket's welcome and replay: C3 only, though its cursor names C1 and C2 as well.
+    const tab = await w.relay.socket('/v1/operator', { headers: { cookie: w.o2.cookie } })
+    const cursor = { [w.c1.id]: 0, [w.c2.id]: 0, [w.c3.id]: 0 }
+    tab.send({ t: 'hello', v: PROTOCOL_VERSION, cursor })
+    const welcome = await tab.next(ofType('welcome'))
+    expect(welcome.conversations.map((c: { id: string }) => c.id)).toEqual([w.c3.id])
+    await tab.next(ofType('event', (f) => f.conversationId === w.c3.id && f.text === TEXTS.c3))
+    await tab.none((f) => about(w.c1.id)(f) || about(w.c2.id)(f))
+
+    // `sync` naming C1 replays nothing; naming C3 it replays (it is not silent for everything).
+    o2.send({ t: 'sync', cursor: { [w.c1.id]: 0 } })
+    await o2.none(about(w.c1.id))
+    o2.send({ t: 'sync', cursor: { [w.c3.id]: 0 } })
+    await o2.next(ofType('event', (f) => f.conversationId === w.c3.id && f.text === TEXTS.c3))
+    expect(heardOf(o2, w.c1.id)).toEqual([])
+    expect(JSON.stringify([...o2.frames, ...tab.frames])).not.toMatch(/Alpha|Any news|Hello\?/)
+  })
+})
+
+describe('the supervisor', () => {
+  it("sees Alpha's conversations, O1's too, live and over REST, and none of Beta's", async () => {
+    const w = await ownWorld()
+    const sue = { cookie: w.s.cookie }
+    const events = await request(w.relay, sue, 'GET', `/v1/conversations/${w.c1.id}/events`)
+    expect(events.status).toBe(200)
+    expect(events.body.conversation.operator.id).toBe(w.o1.id)
+    const messages = events.body.events.filter((e: { kind: string }) => e.kind === 'message')
+    expect(messages.map((e: { text: string }) => e.text)).toEqual([TEXTS.c1])
+    const beta = await request(w.relay, sue, 'GET', `/v1/conversations/${w.c3.id}/events`)
+    expectBareRefusal(w, beta, 'conversation_not_found', 'S reads C3')
+
+    const { welcome } = await w.relay.operator({ cookie: w.s.cookie })
+    const listed = welcome.conversations.map((c: { id: string }) => c.id)
+    expect(TARGETS.filter((t) => listed.includes(w[t].id))).toEqual(['c1', 'c2'])
+
+    // O1 answers in C1 and O2 in C3: Sue hears O1's reply, never O2's.
+    w.sockets.o1.send({ t: 'send', cid: 'r1', conversationId: w.c1.id, text: 'On its way' })
+    w.sockets.o2.send({ t: 'send', cid: 'r1', conversationId: w.c3.id, text: 'Refund done' })
+    await w.sockets.s.next(
+      ofType('event', (f) => f.conversationId === w.c1.id && f.text === 'On its way'),
+    )
+    await w.c3.visitor.next(ofType('event', (f) => f.text === 'Refund done'))
+    await w.sockets.s.none(about(w.c3.id))
+    expect(heardOf(w.sockets.s, w.c3.id)).toEqual([])
+
+    // Her sync naming C3 replays nothing; naming C1 it replays O1's reply.
+    w.sockets.s.send({ t: 'sync', cursor: { [w.c3.id]: 0, [w.c1.id]: 2 } })
+    await w.sockets.s.next(
+      ofType('event', (f) => f.conversationId === w.c1.id && f.text === 'On its way'),
+    )
+    await w.sockets.s.none(about(w.c3.id))
   })
 })
