@@ -658,3 +658,34 @@ describe('the supervisor', () => {
     await w.sockets.s.none(about(w.c3.id))
   })
 })
+
+describe('transfers', () => {
+  it("keep a conversation within its site's groups", async () => {
+    const w = await ownWorld()
+    // Spare is a group of `other`; Temp joins it, and is in no group of `shop`.
+    const admin = { cookie: w.admin.cookie }
+    const spare = `/v1/admin/groups/${w.groups.spare}`
+    expect((await request(w.relay, admin, 'PATCH', spare, { members: [w.temp.id] })).status).toBe(
+      200,
+    )
+    const temp = { cookie: w.temp.cookie }
+    const events = `/v1/conversations/${w.c1.id}/events`
+    expectBareRefusal(
+      w,
+      await request(w.relay, temp, 'GET', events),
+      'conversation_not_found',
+      'Temp reads C1',
+    )
+    const to = { groupId: w.groups.spare }
+    w.sockets.o1.send({ t: 'transfer', cid: 'away', conversationId: w.c1.id, to })
+    const answer = await w.sockets.o1.next((f) => f.cid === 'away')
+    const read = await request(w.relay, temp, 'GET', events)
+    // BUG: a transfer of a `shop` conversation to a group of `other` should be refused (say
+    // `group_not_found`: no such group on the conversation's site), and Temp should still get
+    // 404. The relay acks it, moves C1 into Spare, and Temp reads C1's whole history.
+    expect({ answer: answer.code ?? answer.t, tempReads: read.status }).toEqual({
+      answer: 'ack',
+      tempReads: 200,
+    })
+  })
+})
