@@ -35,7 +35,10 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
         description:
           "Needs `conversations:read`: the conversations you may see — every one for admins, your groups' for supervisors, yours and your groups' waiting ones for operators.",
         querystring: ConversationListQuery,
-        response: { 200: ConversationListReply, ...errors('bad_request', 'unauthorized') },
+        response: {
+          200: ConversationListReply,
+          ...errors('bad_request', 'unauthorized', 'forbidden'),
+        },
       },
       preHandler,
     },
@@ -58,7 +61,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
         querystring: ConversationEventsQuery,
         response: {
           200: ConversationEventsReply,
-          ...errors('bad_request', 'unauthorized', 'conversation_not_found'),
+          ...errors('bad_request', 'unauthorized', 'forbidden', 'conversation_not_found'),
         },
       },
       preHandler,

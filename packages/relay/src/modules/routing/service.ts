@@ -457,8 +457,11 @@ export class RoutingService implements RoutingHooks {
       throw relayError('forbidden', 'You can transfer only the conversations you have')
     }
     const to: { operatorId?: string; groupId?: string } = frame.to
-    if (to.groupId !== undefined && !this.groups.has(to.groupId))
+    // Only a group of the conversation's own site: another site's group would hand the
+    // conversation (and its history) to people who have nothing to do with it.
+    if (to.groupId !== undefined && this.groups.get(to.groupId)?.siteId !== conversation.siteId) {
       throw relayError('group_not_found')
+    }
     const target = to.operatorId !== undefined ? await employees.get(to.operatorId) : undefined
     if (to.operatorId !== undefined && (!target || !isRoutable(target))) {
       throw relayError('employee_not_found')
