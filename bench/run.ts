@@ -1,16 +1,25 @@
 /**
- * `pnpm bench [-- --visitors 1000 --operators 20 --rate 1 --duration 10]`
+ * `pnpm bench [-- --scenario all|throughput|routing]`
+ *   throughput: `--visitors 1000 --operators 20 --rate 1 --duration 10`
+ *   routing: `--routing-visitors 1000 --arrival 10 --routing-operators 20 --groups 4
+ *             --capacity 5 --handle-ms 2000 --drain 60`
  *
- * Starts Parley's relay (SQLite in a temp dir) and, in the same run, a bare `ws`
- * relay without storage; drives both with the same load from a separate process;
+ * throughput: starts Parley's relay (SQLite in a temp dir) and, in the same run, a bare
+ * `ws` relay without storage; drives both with the same load from a separate process;
  * prints messages/s, p50/p99 visitor→operator latency and peak relay RSS, and the
- * ratio. Then prints the gzipped bundle sizes. Figures only: no thresholds.
+ * ratio. Then prints the gzipped bundle sizes.
+ *
+ * routing: starts another fresh relay and runs bench/routing.ts against it (visitors
+ * arriving, operators in groups taking and closing conversations); prints assignment
+ * latency, the queues over time, each operator's most conversations at once, the routing
+ * log's tally, and the relay's warnings and errors. Figures only: no thresholds.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { formatRouting, type RoutingResult } from './routing-report.ts'
 
 const root = new URL('..', import.meta.url).pathname
 // `pnpm bench -- --visitors 10` passes the `--` through; parseArgs would read the rest as positionals.
@@ -18,12 +27,25 @@ const argv = process.argv.slice(2)
 const { values } = parseArgs({
   args: argv[0] === '--' ? argv.slice(1) : argv,
   options: {
+    scenario: { type: 'string', default: 'all' },
     visitors: { type: 'string', default: '1000' },
     operators: { type: 'string', default: '20' },
     rate: { type: 'string', default: '1' },
     duration: { type: 'string', default: '10' },
+    'routing-visitors': { type: 'string', default: '1000' },
+    arrival: { type: 'string', default: '10' },
+    'routing-operators': { type: 'string', default: '20' },
+    groups: { type: 'string', default: '4' },
+    capacity: { type: 'string', default: '5' },
+    'handle-ms': { type: 'string', default: '2000' },
+    drain: { type: 'string', default: '60' },
   },
 })
+if (!['all', 'throughput', 'routing'].includes(values.scenario)) {
+  throw new Error(`--scenario must be all, throughput or routing, got "${values.scenario}"`)
+}
+const runs = (name: 'throughput' | 'routing') =>
+  values.scenario === 'all' || values.scenario === name
 
 interface LoadResult {
   messagesPerSecond: number
@@ -33,24 +55,37 @@ interface LoadResult {
   errors: number
 }
 
-function startProcess(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ child: ChildProcess; url: string }> {
+interface Started {
+  child: ChildProcess
+  url: string
+  /** What the process wrote after it started listening (at most the first 1 MB). */
+  output: () => string
+}
+
+/** Every process started, so that a failed run leaves none behind. */
+const children = new Set<ChildProcess>()
+
+function startProcess(args: string[], env: NodeJS.ProcessEnv): Promise<Started> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, {
       cwd: root,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
+    children.add(child)
     let out = ''
+    let after = ''
     const onData = (chunk: Buffer) => {
       out += chunk
       const match = out.match(/listening (?:at|on) (http:\/\/127\.0\.0\.1:\d+)/)
       if (match) {
         child.stdout!.off('data', onData)
-        child.stdout!.resume()
-        resolve({ child, url: match[1]! })
+        const keep = (more: Buffer) => {
+          if (after.length < 1_000_000) after += more
+        }
+        child.stdout!.on('data', keep)
+        child.stderr!.on('data', keep)
+        resolve({ child, url: match[1]!, output: () => after })
       }
     }
     child.stdout!.on('data', onData)
@@ -105,23 +140,76 @@ async function apiToken(url: string, email: string, password: string): Promise<s
   return ((await res.json()) as { token: string }).token
 }
 
+/**
+ * Runs bench/routing.ts against the relay; returns its result and the relay's RSS when the
+ * scenario began (after the setup, whose password hashing takes memory of its own) and at
+ * its peak from then on.
+ */
+async function runRouting(relay: Started, email: string, password: string) {
+  const args = ['--import', 'tsx', 'bench/routing.ts', '--url', relay.url]
+  args.push('--email', email, '--password', password)
+  args.push('--visitors', values['routing-visitors']!, '--operators', values['routing-operators']!)
+  for (const key of ['arrival', 'groups', 'capacity', 'handle-ms', 'drain'] as const)
+    args.push(`--${key}`, values[key]!)
+  const rss = { startMb: 0, peakMb: 0 }
+  let sampler: NodeJS.Timeout | undefined
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
+  let out = ''
+  child.stdout.on('data', (c) => {
+    out += c
+    if (sampler === undefined && out.startsWith('ready\n')) {
+      rss.startMb = rss.peakMb = rssMb(relay.child.pid!)
+      sampler = setInterval(() => (rss.peakMb = Math.max(rss.peakMb, rssMb(relay.child.pid!))), 200)
+    }
+  })
+  const code = await new Promise((r) => child.once('exit', r))
+  clearInterval(sampler)
+  if (code !== 0) throw new Error(`routing scenario failed (${code}): ${out}`)
+  return { result: JSON.parse(out.trim().split('\n').at(-1)!) as RoutingResult, rss }
+}
+
+/** The relay's log lines at warn or above (pino JSON: level 40+), or anything not JSON. */
+function relayComplaints(output: string): string[] {
+  return output
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .filter((line) => {
+      try {
+        return (JSON.parse(line) as { level?: number }).level! >= 40
+      } catch {
+        return true
+      }
+    })
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'parley-bench-'))
 const password = 'bench-password-123'
+const relayEnv = (db: string, sockets: number) => ({
+  PARLEY_PORT: '0',
+  PARLEY_DATABASE: join(dir, db),
+  PARLEY_ADMIN_EMAIL: 'bench@example.com',
+  PARLEY_ADMIN_PASSWORD: password,
+  PARLEY_LOG_LEVEL: 'warn',
+  // Every simulated visitor connects from 127.0.0.1.
+  PARLEY_MAX_CONNECTIONS_PER_ADDRESS: String(sockets + 10),
+})
 try {
+  if (runs('throughput')) await throughput()
+  if (runs('routing')) await routing()
+} finally {
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  rmSync(dir, { recursive: true, force: true })
+}
+
+async function throughput() {
   console.log(
     `bench: ${values.visitors} visitors × ${values.rate} msg/s, ${values.operators} operators, ${values.duration} s, on loopback`,
   )
-  const parley = await startProcess(['packages/relay/bin/parley-relay.js', '--demo'], {
-    PARLEY_PORT: '0',
-    PARLEY_DATABASE: join(dir, 'bench.db'),
-    PARLEY_ADMIN_EMAIL: 'bench@example.com',
-    PARLEY_ADMIN_PASSWORD: password,
-    PARLEY_LOG_LEVEL: 'warn',
-    // Every simulated visitor connects from 127.0.0.1.
-    PARLEY_MAX_CONNECTIONS_PER_ADDRESS: String(
-      Number(values.visitors) + Number(values.operators) + 10,
-    ),
-  })
+  const parley = await startProcess(
+    ['packages/relay/bin/parley-relay.js', '--demo'],
+    relayEnv('bench.db', Number(values.visitors) + Number(values.operators)),
+  )
   const token = await apiToken(parley.url, 'bench@example.com', password)
   const rows = [await measure('parley relay (SQLite)', parley.child, parley.url, token)]
   const bare = await startProcess(['--import', 'tsx', 'bench/bare-relay.ts'], {})
@@ -153,6 +241,23 @@ try {
   } else {
     console.log('\n(bundle sizes: run `pnpm build` first)')
   }
-} finally {
-  rmSync(dir, { recursive: true, force: true })
+}
+
+async function routing() {
+  if (runs('throughput')) console.log('')
+  // Not --demo: the demo allows two seats, and the scenario makes its own sites.
+  const relay = await startProcess(
+    ['packages/relay/bin/parley-relay.js'],
+    relayEnv(
+      'routing.db',
+      Number(values['routing-visitors']) + Number(values['routing-operators']),
+    ),
+  )
+  const { result, rss } = await runRouting(relay, 'bench@example.com', password)
+  relay.child.kill('SIGTERM')
+  await new Promise((r) => relay.child.once('exit', r))
+  for (const line of formatRouting(result, rss)) console.log(line)
+  const complaints = relayComplaints(relay.output())
+  console.log(`relay log at warn or above: ${complaints.length} lines`)
+  for (const line of complaints.slice(0, 10)) console.log(`  ${line.slice(0, 400)}`)
 }
