@@ -22,7 +22,7 @@ import type { EmployeeRecord } from '../employees/store.ts'
 import type { OperatorPresence } from '../presence/presence.ts'
 import { Router } from './router.ts'
 import { OperatorStatuses } from './status.ts'
-import type { GroupRecord, GroupStore } from './store.ts'
+import type { GroupRecord, GroupStore, RoutingLogEntry } from './store.ts'
 import type { Decision, RefusalCode, Result } from './types.ts'
 import { WaitEstimator } from './wait.ts'
 
@@ -45,6 +45,9 @@ export interface Viewer {
   id: string
   permissions: ReadonlySet<Permission>
 }
+
+/** How long log lines that change nothing else may wait to be written together. */
+const LOG_FLUSH_MS = 50
 
 /** The router's refusals as the relay's error codes. */
 const REFUSALS: Record<RefusalCode, Parameters<typeof relayError>[0]> = {
@@ -72,6 +75,12 @@ export class RoutingService implements RoutingHooks {
   /** Routed conversation → its visitor, for queue frames. */
   private readonly visitors = new Map<string, { siteId: string; visitorId: string }>()
   private readonly waiting = new Set<string>()
+  /** The group each new chat was created in (what its first summary said). */
+  private readonly arrivedIn = new Map<string, string>()
+  /** Log lines waiting for `flushLog`. */
+  private readonly pendingLog: RoutingLogEntry[] = []
+  /** The queue place each waiting visitor was last told. */
+  private readonly toldPosition = new Map<string, number>()
   private readonly timers = new Map<string, unknown>()
   private readonly waits = new WaitEstimator()
   private chain: Promise<void> = Promise.resolve()
@@ -265,8 +274,31 @@ export class RoutingService implements RoutingHooks {
   }
 
   /** The conversation's routing decisions, for operators who may see it. */
-  routingLog(conversationId: string) {
+  async routingLog(conversationId: string) {
+    await this.flushLog()
     return this.options.store.logOf(conversationId)
+  }
+
+  /**
+   * Queues a log line that changes nothing else; within `LOG_FLUSH_MS` (or before the next
+   * decision that writes, or a read of the log) `flushLog` writes them in one transaction: a
+   * burst of arrivals costs a few fsyncs, not one each. A crash loses at most those lines,
+   * never an assignment.
+   */
+  private logSoon(entry: RoutingLogEntry): void {
+    this.pendingLog.push(entry)
+    if (this.pendingLog.length === 1) {
+      this.options.timers.setTimeout(() => void this.flushLog(), LOG_FLUSH_MS)
+    }
+  }
+
+  private async flushLog(): Promise<void> {
+    const entries = this.pendingLog.splice(0)
+    if (entries.length === 0) return
+    const { db, store } = this.options
+    await db.transaction(async (tx) => {
+      for (const entry of entries) await store.log(tx, entry)
+    })
   }
 
   /** Creates the named groups of a site that it does not have yet, with every person in them. */
@@ -389,6 +421,7 @@ export class RoutingService implements RoutingHooks {
         conversation.visitorId,
         conversation.id,
       )
+      if (conversation.group === groupId) this.arrivedIn.set(conversation.id, groupId)
       this.visitors.set(conversation.id, {
         siteId: conversation.siteId,
         visitorId: conversation.visitorId,
@@ -428,6 +461,8 @@ export class RoutingService implements RoutingHooks {
     this.clearTimer(conversationId)
     this.waiting.delete(conversationId)
     this.visitors.delete(conversationId)
+    this.toldPosition.delete(conversationId)
+    this.arrivedIn.delete(conversationId)
     const result = this.router.close(conversationId)
     if (result.ok) this.apply(result.decisions)
   }
@@ -477,6 +512,7 @@ export class RoutingService implements RoutingHooks {
       data.fromId = conversation.operator.id
       data.from = conversation.operator.name
     }
+    await this.flushLog()
     const appended = await db.transaction(async (tx) => {
       const appended = await conversations.append(tx, {
         id: randomId('e'),
@@ -512,6 +548,7 @@ export class RoutingService implements RoutingHooks {
     for (const timer of this.timers.values()) this.options.timers.clearTimeout(timer)
     this.timers.clear()
     await this.chain
+    await this.flushLog()
   }
 
   // Carrying out decisions.
@@ -551,6 +588,9 @@ export class RoutingService implements RoutingHooks {
       const at = now()
       switch (d.type) {
         case 'assigned': {
+          // Lines waiting to be written come first: the log keeps the decisions' order.
+          await this.flushLog()
+          this.arrivedIn.delete(d.conversationId)
           const employee = await employees.get(d.operatorId)
           const operator = { id: d.operatorId, name: employee?.name ?? '' }
           await db.transaction(async (tx) => {
@@ -576,6 +616,7 @@ export class RoutingService implements RoutingHooks {
           break
         }
         case 'unassigned': {
+          await this.flushLog()
           this.clearTimer(d.conversationId)
           const view = this.router.conversation(d.conversationId)
           await db.transaction(async (tx) => {
@@ -595,6 +636,21 @@ export class RoutingService implements RoutingHooks {
         }
         case 'queued': {
           this.waiting.add(d.conversationId)
+          const entry = {
+            conversationId: d.conversationId,
+            type: 'queued' as const,
+            reason: d.wait,
+            groupId: d.groupId,
+            at,
+          }
+          if (d.reason === 'routed' && this.arrivedIn.get(d.conversationId) === d.groupId) {
+            // A new chat that waits where it was created: its stored summary (group, no
+            // operator) is already what everyone was told, so only the log gains a line,
+            // written with others in one transaction rather than one fsync per arrival.
+            this.logSoon(entry)
+            break
+          }
+          await this.flushLog()
           await db.transaction(async (tx) => {
             await store.assign(tx, d.conversationId, { groupId: d.groupId, operator: null })
             await store.log(tx, {
@@ -619,6 +675,7 @@ export class RoutingService implements RoutingHooks {
           }
           this.waiting.delete(d.conversationId)
           this.visitors.delete(d.conversationId)
+          await this.flushLog()
           await db.transaction(async (tx) => {
             await store.assign(tx, d.conversationId, { groupId: d.groupId, operator: null })
             await store.log(tx, {
@@ -632,9 +689,18 @@ export class RoutingService implements RoutingHooks {
           break
         }
         case 'positions':
-          for (const frame of this.queueFrames(d.queue)) {
-            this.sendQueue(frame.conversationId, frame)
-          }
+          // Only the places that changed: one arrival at the back tells one visitor, not all
+          // of those before them (a long queue would cost a frame per waiting visitor each time).
+          d.queue.forEach((conversationId, i) => {
+            const position = i + 1
+            if (this.toldPosition.get(conversationId) === position) return
+            this.sendQueue(conversationId, {
+              t: 'queue',
+              conversationId,
+              position,
+              waitSeconds: this.waits.estimate(d.groupId, position, at),
+            })
+          })
           break
       }
     }
@@ -646,6 +712,8 @@ export class RoutingService implements RoutingHooks {
   ): void {
     const visitor = this.visitors.get(conversationId)
     if (!visitor) return
+    if (frame) this.toldPosition.set(conversationId, frame.position)
+    else this.toldPosition.delete(conversationId)
     this.options.bus.publish(visitorTopic(visitor.siteId, visitor.visitorId), {
       frame: frame ?? { t: 'queue', conversationId, position: null, waitSeconds: null },
     })
