@@ -38,7 +38,7 @@ export const routingPlugin = fp(
       else if (change === 'deactivated') routing.employeeDeactivated(employee.id)
       else await routing.reload()
     })
-    if (config.demo) await routing.seedGroups(DEMO_SITE.id, DEMO_GROUPS)
+    if (config.demo) await routing.catalog.seed(DEMO_SITE.id, DEMO_GROUPS)
     await routing.start(config.sites.map((site) => site.id))
     app.addHook('onClose', () => routing.close())
   },

@@ -45,7 +45,7 @@ export async function groupRoutes(fastify: FastifyInstance): Promise<void> {
     },
     async (request) => {
       if (!(await sites.get(request.params.site))) throw relayError('site_not_found')
-      return { groups: await routing.listGroups(request.params.site) }
+      return { groups: await routing.catalog.list(request.params.site) }
     },
   )
 
@@ -128,7 +128,7 @@ export async function groupRoutes(fastify: FastifyInstance): Promise<void> {
       preHandler: manage,
     },
     async (request) => {
-      const current = await routing.getGroup(request.params.id)
+      const current = await routing.catalog.get(request.params.id)
       if (!current) throw relayError('group_not_found')
       const { members, ...patch } = request.body
       const { members: _, ...stored } = current

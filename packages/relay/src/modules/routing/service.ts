@@ -1,6 +1,5 @@
 import type {
   ConversationSummary,
-  FieldError,
   OperatorStatus,
   Permission,
   SystemEventData,
@@ -11,7 +10,7 @@ import { type Outcome, publishAll } from '../../infra/bus/outcome.ts'
 import { operatorTopic, visitorTopic } from '../../infra/bus/topics.ts'
 import type { Audience, Bus } from '../../infra/bus/types.ts'
 import type { UnitOfWork } from '../../infra/db/unit-of-work.ts'
-import { fieldError, relayError } from '../../infra/errors.ts'
+import { relayError } from '../../infra/errors.ts'
 import { randomId } from '../../infra/ids.ts'
 import type { Timers } from '../../infra/ws/frame-socket.ts'
 import type { OperatorActor } from '../conversations/actor.ts'
@@ -20,6 +19,7 @@ import type { ConversationService } from '../conversations/service.ts'
 import type { EmployeeService } from '../employees/service.ts'
 import type { EmployeeRecord } from '../employees/store.ts'
 import type { OperatorPresence } from '../presence/presence.ts'
+import { GroupCatalog, type GroupWithMembers, isRoutable } from './groups.ts'
 import { Router } from './router.ts'
 import { OperatorStatuses } from './status.ts'
 import type { GroupRecord, GroupStore, RoutingLogEntry } from './store.ts'
@@ -85,8 +85,11 @@ export class RoutingService implements RoutingHooks {
   private readonly waits = new WaitEstimator()
   private chain: Promise<void> = Promise.resolve()
   readonly statuses: OperatorStatuses
+  /** Groups as stored: what the console lists and changes. */
+  readonly catalog: GroupCatalog
 
   constructor(private readonly options: RoutingServiceOptions) {
+    this.catalog = new GroupCatalog(options)
     this.statuses = new OperatorStatuses({
       timers: options.timers,
       awayAfterMs: options.awayAfterMs,
@@ -169,107 +172,25 @@ export class RoutingService implements RoutingHooks {
     this.apply(decisions)
   }
 
-  /** The site's default group, created with every active person in it when it has none. */
-  async defaultGroup(siteId: string): Promise<GroupRecord> {
-    const { db, store, employees, now } = this.options
-    const existing = (await store.list(siteId)).find((g) => g.isDefault)
-    if (existing) return existing
-    const people = (await employees.list()).filter(isRoutable)
-    const group: GroupRecord = {
-      id: randomId('g'),
-      siteId,
-      name: 'General',
-      strategy: 'round_robin',
-      capacity: 5,
-      noAnswerSeconds: 60,
-      fallbackGroupId: null,
-      whenNobodyOnline: 'queue',
-      isDefault: true,
-      createdAt: now(),
-    }
-    await db.transaction(async (tx) => {
-      await store.create(tx, group)
-      await store.setMembers(
-        tx,
-        group.id,
-        people.map((p) => p.id),
-      )
-    })
-    return group
+  /** The site's default group (created with every active person when it has none). */
+  defaultGroup(siteId: string): Promise<GroupRecord> {
+    return this.catalog.defaultGroup(siteId)
   }
 
-  /** Groups of a site with their members (its default group is created if it has none). */
-  async listGroups(siteId: string): Promise<(GroupRecord & { members: string[] })[]> {
-    await this.defaultGroup(siteId)
-    const members = await this.options.store.members()
-    return (await this.options.store.list(siteId)).map((g) => ({
-      ...g,
-      members: members.get(g.id) ?? [],
-    }))
-  }
-
-  async getGroup(id: string): Promise<(GroupRecord & { members: string[] }) | undefined> {
-    const group = await this.options.store.get(id)
-    if (!group) return undefined
-    return { ...group, members: (await this.options.store.members()).get(id) ?? [] }
-  }
-
-  /**
-   * Creates or changes a group; `field_invalid` for a fallback that is not another group of
-   * the site, or members who are not people of the team. Routing follows at once.
-   */
+  /** Creates or changes a group (`GroupCatalog.save`); routing follows at once. */
   async saveGroup(
     group: GroupRecord,
     members: readonly string[] | undefined,
     existing: boolean,
-  ): Promise<GroupRecord & { members: string[] }> {
-    const { db, store, employees } = this.options
-    const fields: FieldError[] = []
-    if (group.fallbackGroupId !== null) {
-      const fallback = await store.get(group.fallbackGroupId)
-      if (!fallback || fallback.siteId !== group.siteId || fallback.id === group.id) {
-        fields.push({ field: 'fallbackGroupId', code: 'value_invalid' })
-      }
-    }
-    if (group.whenNobodyOnline === 'fallback' && group.fallbackGroupId === null) {
-      fields.push({ field: 'fallbackGroupId', code: 'required' })
-    }
-    if (members) {
-      const people = new Set((await employees.list()).filter(isPerson).map((e) => e.id))
-      members.forEach((id, i) => {
-        if (!people.has(id)) fields.push({ field: `members.${i}`, code: 'value_invalid' })
-      })
-    }
-    if (fields.length > 0) throw fieldError(fields)
-    await db.transaction(async (tx) => {
-      if (existing) {
-        const { id, siteId, isDefault, createdAt, ...patch } = group
-        await store.update(tx, id, patch)
-      } else await store.create(tx, group)
-      if (members) await store.setMembers(tx, group.id, members)
-    })
+  ): Promise<GroupWithMembers> {
+    await this.catalog.save(group, members, existing)
     await this.reload()
-    return (await this.getGroup(group.id))!
+    return (await this.catalog.get(group.id))!
   }
 
-  /** `default_group` for a site's default group; `group_not_empty` while it has open conversations. */
+  /** Deletes a group (`GroupCatalog.delete`); routing follows at once. */
   async deleteGroup(id: string): Promise<void> {
-    const { db, store } = this.options
-    const group = await store.get(id)
-    if (!group) throw relayError('group_not_found')
-    if (group.isDefault) throw relayError('default_group')
-    if ((await store.listOpen()).some((c) => c.groupId === id)) throw relayError('group_not_empty')
-    await db.transaction(async (tx) => {
-      for (const other of await store.list(group.siteId, tx)) {
-        if (other.fallbackGroupId === id) {
-          await store.update(tx, other.id, {
-            fallbackGroupId: null,
-            ...(other.whenNobodyOnline === 'fallback' && { whenNobodyOnline: 'queue' as const }),
-          })
-        }
-      }
-      await store.delete(tx, id)
-    })
+    await this.catalog.delete(id)
     await this.reload()
   }
 
@@ -301,40 +222,10 @@ export class RoutingService implements RoutingHooks {
     })
   }
 
-  /** Creates the named groups of a site that it does not have yet, with every person in them. */
-  async seedGroups(siteId: string, groups: readonly { name: string }[]): Promise<void> {
-    const { db, store, employees, now } = this.options
-    const existing = await store.list(siteId)
-    const people = (await employees.list()).filter(isRoutable).map((e) => e.id)
-    for (const { name } of groups) {
-      if (existing.some((g) => g.name.toLowerCase() === name.toLowerCase())) continue
-      await db.transaction(async (tx) => {
-        const id = randomId('g')
-        await store.create(tx, {
-          id,
-          siteId,
-          name,
-          strategy: 'round_robin',
-          capacity: 5,
-          noAnswerSeconds: 60,
-          fallbackGroupId: null,
-          whenNobodyOnline: 'queue',
-          isDefault: false,
-          createdAt: now(),
-        })
-        await store.setMembers(tx, id, people)
-      })
-    }
-  }
-
   /** A new person joins every site's default group. */
   async employeeAdded(employee: EmployeeRecord): Promise<void> {
     if (!isRoutable(employee)) return
-    const { db, store } = this.options
-    const defaults = (await store.list()).filter((g) => g.isDefault)
-    await db.transaction(async (tx) => {
-      for (const group of defaults) await store.addMember(tx, group.id, employee.id)
-    })
+    await this.catalog.joinDefaults(employee.id)
     await this.reload()
   }
 
@@ -743,15 +634,6 @@ export class RoutingService implements RoutingHooks {
     await this.reload()
     return fallback.id
   }
-}
-
-/** People are routed; bots answer through their tokens but are never given conversations. */
-function isRoutable(employee: EmployeeRecord): boolean {
-  return isPerson(employee) && employee.active
-}
-
-function isPerson(employee: EmployeeRecord): boolean {
-  return employee.kind === 'human'
 }
 
 function toConfig(group: GroupRecord, withFallback: boolean) {
