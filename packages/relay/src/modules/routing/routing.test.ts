@@ -193,6 +193,27 @@ describe('the queue', () => {
     await tab.socket.next(queued(three.conversationId, 1))
   })
 
+  it('gives a returning visitor the operator they spoke with last, when that operator has room', async () => {
+    await start()
+    const [bob, cy] = [await hire('Bob'), await hire('Cy')]
+    await setGroup(await defaultGroup(), { members: [bob.id, cy.id] })
+    const [bobSocket] = [await online(bob), await online(cy)]
+    const first = await chat('Hello')
+    await bobSocket.next(assignedTo(first.conversationId, bob.id))
+    bobSocket.send({ t: 'close', cid: 'c1', conversationId: first.conversationId })
+    await bobSocket.next(ofType('ack', (f) => f.cid === 'c1'))
+    // Round robin would give Cy the next chat; this visitor spoke with Bob.
+    const back = await relay.visitor({ token: first.welcome.token })
+    back.socket.send({ t: 'send', cid: 'm2', text: 'Me again' })
+    const { conversationId } = await back.socket.next(ofType('ack', (f) => f.cid === 'm2'))
+    await bobSocket.next(assignedTo(conversationId, bob.id))
+    const log = (await call(relay, admin, 'GET', `/v1/conversations/${conversationId}/routing`))
+      .body
+    expect(log.entries).toEqual([
+      expect.objectContaining({ type: 'assigned', reason: 'preferred' }),
+    ])
+  })
+
   it("gives a broadcast group's waiting chat to the first of two operators who accept at once", async () => {
     await start()
     const [bob, cy] = [await hire('Bob'), await hire('Cy')]
