@@ -352,6 +352,22 @@ describe('re-routing', () => {
     await one.socket.next(assignedTo(one.conversationId, bob.id))
   })
 
+  it('sets an idle operator away (no new chats for them), and back online at their next frame', async () => {
+    const clock = manualClock()
+    await start({ timers: clock.timers, routing: { awayAfterMs: 600_000, offlineGraceMs: 0 } })
+    const bob = await hire('Bob')
+    await setGroup(await defaultGroup(), { members: [bob.id] })
+    const bobSocket = await online(bob)
+    clock.advance(600_000)
+    await bobSocket.next(ofType('status', (f) => f.status === 'away'))
+    const { socket: visitor, conversationId } = await chat('Hello?')
+    await visitor.next(queued(conversationId, 1))
+    // Any frame is activity: Bob is online again and takes the waiting chat.
+    bobSocket.send({ t: 'typing', conversationId, typing: false })
+    await bobSocket.next(ofType('status', (f) => f.status === 'online'))
+    await bobSocket.next(assignedTo(conversationId, bob.id))
+  })
+
   it('keeps an operator who reloads within the grace, and requeues one who does not come back', async () => {
     const clock = manualClock()
     await start({ timers: clock.timers, routing: { offlineGraceMs: 30_000 } })
