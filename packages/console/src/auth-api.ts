@@ -9,6 +9,8 @@ export interface AuthApi {
   login(email: string, password: string): Promise<OperatorProfile>
   /** Ends the session; never rejects (a dead relay cannot keep a session either). */
   logout(): Promise<void>
+  /** Sets a password with a one-time link's token. Rejects with a `ConsoleError`. */
+  setPassword(token: string, password: string): Promise<void>
 }
 
 export interface AuthApiOptions {
@@ -77,6 +79,14 @@ export function createAuthApi(options: AuthApiOptions): AuthApi {
     },
     async logout() {
       await request(fetchFn, `${base}/v1/auth/logout`, { method: 'POST' }).catch(() => undefined)
+    },
+    async setPassword(token, password) {
+      const response = await request(fetchFn, `${base}/v1/auth/password`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ token, password }),
+      })
+      if (!response.ok) throw await failure(response)
     },
   }
 }

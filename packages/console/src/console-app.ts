@@ -6,8 +6,19 @@ import { type ConsoleEnvironment, getConsoleEnvironment } from './environment.ts
 import type { OperatorLoginDetail } from './login-form.ts'
 import { base, tokens } from './theme.ts'
 
-/** Where the console is: checking the session, logged out, logged in, or unable to tell. */
-export type ConsolePhase = 'checking' | 'anonymous' | 'authenticated' | 'unavailable'
+/**
+ * Where the console is: checking the session, logged out, logged in, unable to tell, or
+ * opened from a one-time link to set a password.
+ */
+export type ConsolePhase =
+  | 'checking'
+  | 'anonymous'
+  | 'authenticated'
+  | 'unavailable'
+  | 'set-password'
+
+/** The fragment a set-password link ends with: `#set-password=<token>`. */
+const SET_PASSWORD = /^#set-password=([A-Za-z0-9_-]+)$/
 
 /**
  * `<parley-console>`: the root. Asks the relay who is logged in (`GET /v1/auth/me`),
@@ -20,6 +31,7 @@ export class ParleyConsole extends LitElement {
     phase: { state: true },
     operator: { state: true },
     problem: { state: true },
+    notice: { state: true },
   }
 
   static override styles = [
@@ -52,6 +64,9 @@ export class ParleyConsole extends LitElement {
   declare phase: ConsolePhase
   declare operator: OperatorProfile | undefined
   declare problem: string
+  /** Shown above the login form (a password was just set). */
+  declare notice: string
+  #passwordToken = ''
 
   #environment: ConsoleEnvironment | undefined
   #api: AuthApi | undefined
@@ -64,6 +79,7 @@ export class ParleyConsole extends LitElement {
     super()
     this.phase = 'checking'
     this.problem = ''
+    this.notice = ''
   }
 
   /** The realtime client while logged in. */
@@ -75,6 +91,12 @@ export class ParleyConsole extends LitElement {
     super.connectedCallback()
     this.#environment = getConsoleEnvironment()
     this.#api = createAuthApi({ fetch: this.#environment.fetch })
+    const link = SET_PASSWORD.exec(location.hash)
+    if (link) {
+      this.#passwordToken = link[1]!
+      this.phase = 'set-password'
+      return
+    }
     void this.#check()
   }
 
@@ -90,7 +112,17 @@ export class ParleyConsole extends LitElement {
       case 'checking':
         return html`<p class="splash" role="status">Loading…</p>`
       case 'anonymous':
-        return html`<parley-login .api=${this.#api} @operator-login=${this.#onLogin}></parley-login>`
+        return html`<parley-login
+          .api=${this.#api}
+          .notice=${this.notice}
+          @operator-login=${this.#onLogin}
+        ></parley-login>`
+      case 'set-password':
+        return html`<parley-set-password
+          .api=${this.#api}
+          .token=${this.#passwordToken}
+          @password-set=${this.#onPasswordSet}
+        ></parley-set-password>`
       case 'unavailable':
         return html`<div class="splash">
           <p role="alert">${this.problem}</p>
@@ -129,6 +161,14 @@ export class ParleyConsole extends LitElement {
     const operator = await this.#api?.me().catch(() => null)
     // `null`: the relay did not answer; keep the workspace, whose status bar says so.
     if (generation === this.#generation && operator === undefined) this.#toLogin()
+  }
+
+  /** The link is used up: leave its token out of the address and ask to log in. */
+  #onPasswordSet(): void {
+    history.replaceState(null, '', location.pathname + location.search)
+    this.#passwordToken = ''
+    this.notice = 'Your password is set. Log in with it.'
+    this.#toLogin()
   }
 
   #onLogin(event: CustomEvent<OperatorLoginDetail>): void {

@@ -6,6 +6,7 @@ import { ParleyLogin } from './login-form.ts'
 import { ParleyMessageLog } from './message-log.ts'
 import { ParleyRatingStars } from './rating-stars.ts'
 import { ParleyReplyComposer } from './reply-composer.ts'
+import { ParleySetPassword } from './set-password.ts'
 import { ParleyStatusBar } from './status-bar.ts'
 import { ParleyWorkspace } from './workspace.ts'
 
@@ -13,6 +14,7 @@ import { ParleyWorkspace } from './workspace.ts'
 export const CONSOLE_ELEMENTS = {
   'parley-console': ParleyConsole,
   'parley-login': ParleyLogin,
+  'parley-set-password': ParleySetPassword,
   'parley-workspace': ParleyWorkspace,
   'parley-status-bar': ParleyStatusBar,
   'parley-conversation-list': ParleyConversationList,
@@ -34,6 +36,7 @@ declare global {
   interface HTMLElementTagNameMap {
     'parley-console': ParleyConsole
     'parley-login': ParleyLogin
+    'parley-set-password': ParleySetPassword
     'parley-workspace': ParleyWorkspace
     'parley-status-bar': ParleyStatusBar
     'parley-conversation-list': ParleyConversationList

@@ -4,26 +4,8 @@ import type { AuthApi } from './auth-api.ts'
 import { ConsoleError } from './errors.ts'
 import { base } from './theme.ts'
 
-/** Detail of the `operator-login` event. */
-export interface OperatorLoginDetail {
-  operator: OperatorProfile
-}
-
-/**
- * `<parley-login>`: the email and password form. Fires `operator-login`
- * (`CustomEvent<OperatorLoginDetail>`) once the relay accepts the credentials;
- * a refusal is shown in a `role="alert"` paragraph with the relay's message.
- */
-export class ParleyLogin extends LitElement {
-  static override properties = {
-    api: { attribute: false },
-    busy: { state: true },
-    error: { state: true },
-  }
-
-  static override styles = [
-    base,
-    css`
+/** The card both the login and the set-password forms are drawn on. */
+export const formStyles = css`
       :host {
         display: grid;
         place-items: center;
@@ -73,10 +55,31 @@ export class ParleyLogin extends LitElement {
         margin-top: 0.25rem;
         padding: 0.6rem;
       }
-    `,
-  ]
+`
+
+/** Detail of the `operator-login` event. */
+export interface OperatorLoginDetail {
+  operator: OperatorProfile
+}
+
+/**
+ * `<parley-login>`: the email and password form. Fires `operator-login`
+ * (`CustomEvent<OperatorLoginDetail>`) once the relay accepts the credentials;
+ * a refusal is shown in a `role="alert"` paragraph with the relay's message.
+ */
+export class ParleyLogin extends LitElement {
+  static override properties = {
+    api: { attribute: false },
+    notice: {},
+    busy: { state: true },
+    error: { state: true },
+  }
+
+  static override styles = [base, formStyles]
 
   declare api: AuthApi | undefined
+  /** A line above the form, e.g. after a password was set. */
+  declare notice: string
   declare busy: boolean
   declare error: string
 
@@ -84,13 +87,14 @@ export class ParleyLogin extends LitElement {
     super()
     this.busy = false
     this.error = ''
+    this.notice = ''
   }
-
   override render() {
     return html`
       <form aria-labelledby="title" @submit=${this.#onSubmit} novalidate>
         <h1 id="title">Parley console</h1>
         <p class="lede">Sign in to answer your visitors.</p>
+        ${this.notice ? html`<p role="status">${this.notice}</p>` : nothing}
         <div class="field">
           <label for="email">Email</label>
           <input id="email" name="email" type="email" autocomplete="username" required />
