@@ -3,42 +3,25 @@ import { PRESENCE_TOPIC } from '../../infra/bus/topics.ts'
 import type { Bus } from '../../infra/bus/types.ts'
 
 /**
- * Counts operators with at least one open socket and announces every change of
- * the count to visitors as a `presence` frame.
+ * Counts operators online (routing's statuses say who: `online` with a socket open) and
+ * announces every change of the count to visitors as a `presence` frame.
  */
 export class OperatorPresence {
-  private readonly sockets = new Map<string, number>()
+  private readonly online = new Set<string>()
 
   constructor(private readonly bus: Bus) {}
 
   /** Operators online now. */
   get count(): number {
-    return this.sockets.size
+    return this.online.size
   }
 
   /** Counts the operator as online (their status is `online`) or not. */
   set(employeeId: string, online: boolean): void {
     const before = this.count
-    if (online) this.sockets.set(employeeId, 1)
-    else this.sockets.delete(employeeId)
+    if (online) this.online.add(employeeId)
+    else this.online.delete(employeeId)
     this.announce(before)
-  }
-
-  /** Registers one socket of the employee; returns the function that unregisters it. */
-  add(employeeId: string): () => void {
-    const before = this.count
-    this.sockets.set(employeeId, (this.sockets.get(employeeId) ?? 0) + 1)
-    this.announce(before)
-    let removed = false
-    return () => {
-      if (removed) return
-      removed = true
-      const left = (this.sockets.get(employeeId) ?? 1) - 1
-      const previous = this.count
-      if (left > 0) this.sockets.set(employeeId, left)
-      else this.sockets.delete(employeeId)
-      this.announce(previous)
-    }
   }
 
   private announce(before: number): void {

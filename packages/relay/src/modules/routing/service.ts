@@ -2,6 +2,7 @@ import type {
   ConversationSummary,
   OperatorStatus,
   Permission,
+  QueueFrame,
   SystemEventData,
   TransferFrame,
 } from '@parley/protocol'
@@ -109,7 +110,8 @@ export class RoutingService implements RoutingHooks {
       let groupId = open.groupId
       if (!groupId || !this.groups.has(groupId)) {
         groupId = (await this.defaultGroup(open.siteId)).id
-        await this.reload()
+        // Only a site routing met just now has a group the router does not hold yet.
+        if (!this.groups.has(groupId)) await this.reload()
         await this.options.db.transaction((tx) =>
           this.options.store.assign(tx, open.id, {
             groupId: groupId!,
@@ -128,7 +130,7 @@ export class RoutingService implements RoutingHooks {
     }
     const decisions = this.router.restore(restored)
     for (const c of restored) if (!c.operatorId) this.waiting.add(c.conversationId)
-    await this.carryOut(decisions)
+    await this.apply(decisions)
     // Operators who held conversations and do not come back within the grace go offline.
     const holders = new Set(restored.flatMap((c) => (c.operatorId ? [c.operatorId] : [])))
     this.options.timers.setTimeout(() => {
@@ -263,20 +265,13 @@ export class RoutingService implements RoutingHooks {
   }
 
   /** The visitor's place in the queue of each of their waiting conversations. */
-  queueFrames(conversationIds: readonly string[]) {
+  queueFrames(conversationIds: readonly string[]): QueueFrame[] {
     const now = this.options.now()
     return conversationIds.flatMap((id) => {
       const view = this.router.conversation(id)
       const position = this.router.position(id)
       if (!view || position === null) return []
-      return [
-        {
-          t: 'queue' as const,
-          conversationId: id,
-          position,
-          waitSeconds: this.waits.estimate(view.groupId, position, now),
-        },
-      ]
+      return [this.queueFrame(id, view.groupId, position, now)]
     })
   }
 
@@ -469,10 +464,6 @@ export class RoutingService implements RoutingHooks {
     return next
   }
 
-  private carryOut(decisions: Decision[]): Promise<void> {
-    return this.apply(decisions)
-  }
-
   private async execute(decisions: Decision[]): Promise<void> {
     const { db, store, employees, conversations, bus, now } = this.options
     for (const d of decisions) {
@@ -507,20 +498,13 @@ export class RoutingService implements RoutingHooks {
           break
         }
         case 'unassigned': {
-          await this.flushLog()
           this.clearTimer(d.conversationId)
-          const view = this.router.conversation(d.conversationId)
-          await db.transaction(async (tx) => {
-            if (view) {
-              await store.assign(tx, d.conversationId, { groupId: view.groupId, operator: null })
-            }
-            await store.log(tx, {
-              conversationId: d.conversationId,
-              type: 'unassigned',
-              reason: d.reason,
-              operatorId: d.operatorId,
-              at,
-            })
+          await this.unassign(this.router.conversation(d.conversationId)?.groupId, {
+            conversationId: d.conversationId,
+            type: 'unassigned',
+            reason: d.reason,
+            operatorId: d.operatorId,
+            at,
           })
           publishAll(bus, { publish: await conversations.announce(d.conversationId, d.operatorId) })
           break
@@ -541,17 +525,7 @@ export class RoutingService implements RoutingHooks {
             this.logSoon(entry)
             break
           }
-          await this.flushLog()
-          await db.transaction(async (tx) => {
-            await store.assign(tx, d.conversationId, { groupId: d.groupId, operator: null })
-            await store.log(tx, {
-              conversationId: d.conversationId,
-              type: 'queued',
-              reason: d.wait,
-              groupId: d.groupId,
-              at,
-            })
-          })
+          await this.unassign(d.groupId, entry)
           publishAll(bus, { publish: await conversations.announce(d.conversationId) })
           break
         }
@@ -566,16 +540,12 @@ export class RoutingService implements RoutingHooks {
           }
           this.waiting.delete(d.conversationId)
           this.visitors.delete(d.conversationId)
-          await this.flushLog()
-          await db.transaction(async (tx) => {
-            await store.assign(tx, d.conversationId, { groupId: d.groupId, operator: null })
-            await store.log(tx, {
-              conversationId: d.conversationId,
-              type: 'offline_form',
-              reason: d.reason,
-              groupId: d.groupId,
-              at,
-            })
+          await this.unassign(d.groupId, {
+            conversationId: d.conversationId,
+            type: 'offline_form',
+            reason: d.reason,
+            groupId: d.groupId,
+            at,
           })
           break
         }
@@ -583,27 +553,41 @@ export class RoutingService implements RoutingHooks {
           // Only the places that changed: one arrival at the back tells one visitor, not all
           // of those before them (a long queue would cost a frame per waiting visitor each time).
           d.queue.forEach((conversationId, i) => {
-            const position = i + 1
-            if (this.toldPosition.get(conversationId) === position) return
-            this.sendQueue(conversationId, {
-              t: 'queue',
-              conversationId,
-              position,
-              waitSeconds: this.waits.estimate(d.groupId, position, at),
-            })
+            if (this.toldPosition.get(conversationId) === i + 1) return
+            this.sendQueue(conversationId, this.queueFrame(conversationId, d.groupId, i + 1, at))
           })
           break
       }
     }
   }
 
-  private sendQueue(
+  /**
+   * Files the conversation in `groupId` with no operator (unless the router no longer holds
+   * it: `groupId` undefined) and logs why, in one transaction after the lines waiting.
+   */
+  private async unassign(groupId: string | undefined, entry: RoutingLogEntry): Promise<void> {
+    const { db, store } = this.options
+    await this.flushLog()
+    await db.transaction(async (tx) => {
+      if (groupId) await store.assign(tx, entry.conversationId, { groupId, operator: null })
+      await store.log(tx, entry)
+    })
+  }
+
+  private queueFrame(
     conversationId: string,
-    frame: ReturnType<RoutingService['queueFrames']>[number] | null,
-  ): void {
+    groupId: string,
+    position: number,
+    now: number,
+  ): QueueFrame {
+    const waitSeconds = this.waits.estimate(groupId, position, now)
+    return { t: 'queue', conversationId, position, waitSeconds }
+  }
+
+  private sendQueue(conversationId: string, frame: QueueFrame | null): void {
     const visitor = this.visitors.get(conversationId)
     if (!visitor) return
-    if (frame) this.toldPosition.set(conversationId, frame.position)
+    if (frame?.position) this.toldPosition.set(conversationId, frame.position)
     else this.toldPosition.delete(conversationId)
     this.options.bus.publish(visitorTopic(visitor.siteId, visitor.visitorId), {
       frame: frame ?? { t: 'queue', conversationId, position: null, waitSeconds: null },
