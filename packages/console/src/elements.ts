@@ -7,6 +7,8 @@ import { ParleyMessageLog } from './message-log.ts'
 import { ParleyRatingStars } from './rating-stars.ts'
 import { ParleyReplyComposer } from './reply-composer.ts'
 import { ParleySetPassword } from './set-password.ts'
+import { ParleyEmployeesSettings } from './settings/employees.ts'
+import { ParleySettings } from './settings/settings-view.ts'
 import { ParleyStatusBar } from './status-bar.ts'
 import { ParleyWorkspace } from './workspace.ts'
 
@@ -23,6 +25,8 @@ export const CONSOLE_ELEMENTS = {
   'parley-reply-composer': ParleyReplyComposer,
   'parley-form-card': ParleyFormCard,
   'parley-rating-stars': ParleyRatingStars,
+  'parley-settings': ParleySettings,
+  'parley-employees-settings': ParleyEmployeesSettings,
 } as const
 
 /** Registers every console element that is not registered yet (safe to call twice). */
@@ -45,5 +49,7 @@ declare global {
     'parley-reply-composer': ParleyReplyComposer
     'parley-form-card': ParleyFormCard
     'parley-rating-stars': ParleyRatingStars
+    'parley-settings': ParleySettings
+    'parley-employees-settings': ParleyEmployeesSettings
   }
 }
