@@ -7,7 +7,10 @@ import { ParleyMessageLog } from './message-log.ts'
 import { ParleyRatingStars } from './rating-stars.ts'
 import { ParleyReplyComposer } from './reply-composer.ts'
 import { ParleySetPassword } from './set-password.ts'
+import { ParleyAuditSettings } from './settings/audit.ts'
+import { ParleyConsentsSettings } from './settings/consents.ts'
 import { ParleyEmployeesSettings } from './settings/employees.ts'
+import { ParleyPrivacySettings } from './settings/privacy.ts'
 import { ParleySettings } from './settings/settings-view.ts'
 import { ParleyStatusBar } from './status-bar.ts'
 import { ParleyWorkspace } from './workspace.ts'
@@ -27,6 +30,9 @@ export const CONSOLE_ELEMENTS = {
   'parley-rating-stars': ParleyRatingStars,
   'parley-settings': ParleySettings,
   'parley-employees-settings': ParleyEmployeesSettings,
+  'parley-privacy-settings': ParleyPrivacySettings,
+  'parley-consents-settings': ParleyConsentsSettings,
+  'parley-audit-settings': ParleyAuditSettings,
 } as const
 
 /** Registers every console element that is not registered yet (safe to call twice). */
@@ -51,5 +57,8 @@ declare global {
     'parley-rating-stars': ParleyRatingStars
     'parley-settings': ParleySettings
     'parley-employees-settings': ParleyEmployeesSettings
+    'parley-privacy-settings': ParleyPrivacySettings
+    'parley-consents-settings': ParleyConsentsSettings
+    'parley-audit-settings': ParleyAuditSettings
   }
 }

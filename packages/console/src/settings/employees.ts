@@ -8,10 +8,10 @@ import type {
 } from '@parley/protocol'
 import { html, LitElement, nothing } from 'lit'
 import { live } from 'lit/directives/live.js'
-import { ConsoleError } from '../errors.ts'
 import { formatTime } from '../labels.ts'
 import type { RestApi } from '../rest-api.ts'
 import { base } from '../theme.ts'
+import { messageOf } from './shared.ts'
 import { sectionStyles } from './styles.ts'
 
 const ROLES: readonly { value: Role; label: string }[] = [
@@ -29,12 +29,6 @@ interface FreshLink {
 /** "1 seat", "3 seats". */
 function seats(count: number): string {
   return `${count} ${count === 1 ? 'seat' : 'seats'}`
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof ConsoleError || error instanceof Error
-    ? error.message
-    : 'Something went wrong.'
 }
 
 /**

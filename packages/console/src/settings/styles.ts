@@ -69,6 +69,14 @@ export const sectionStyles = css`
   td.actions button + button {
     margin-left: 0.4rem;
   }
+  button.primary.danger {
+    background: var(--parley-danger);
+    border-color: var(--parley-danger);
+    color: var(--parley-surface);
+  }
+  .more {
+    margin: 0.75rem 0 0;
+  }
   .muted {
     color: var(--parley-text-muted);
   }
