@@ -10,6 +10,7 @@ import { ParleySetPassword } from './set-password.ts'
 import { ParleyAuditSettings } from './settings/audit.ts'
 import { ParleyConsentsSettings } from './settings/consents.ts'
 import { ParleyEmployeesSettings } from './settings/employees.ts'
+import { ParleyGroupsSettings } from './settings/groups.ts'
 import { ParleyPrivacySettings } from './settings/privacy.ts'
 import { ParleySettings } from './settings/settings-view.ts'
 import { ParleyStatusBar } from './status-bar.ts'
@@ -30,6 +31,7 @@ export const CONSOLE_ELEMENTS = {
   'parley-rating-stars': ParleyRatingStars,
   'parley-settings': ParleySettings,
   'parley-employees-settings': ParleyEmployeesSettings,
+  'parley-groups-settings': ParleyGroupsSettings,
   'parley-privacy-settings': ParleyPrivacySettings,
   'parley-consents-settings': ParleyConsentsSettings,
   'parley-audit-settings': ParleyAuditSettings,
@@ -57,6 +59,7 @@ declare global {
     'parley-rating-stars': ParleyRatingStars
     'parley-settings': ParleySettings
     'parley-employees-settings': ParleyEmployeesSettings
+    'parley-groups-settings': ParleyGroupsSettings
     'parley-privacy-settings': ParleyPrivacySettings
     'parley-consents-settings': ParleyConsentsSettings
     'parley-audit-settings': ParleyAuditSettings

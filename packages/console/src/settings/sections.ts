@@ -15,6 +15,7 @@ export interface SettingsSection {
 /** The settings screens, in navigation order. */
 export const SECTIONS: readonly SettingsSection[] = [
   { id: 'employees', label: 'Employees', tag: 'parley-employees-settings', roles: ['admin'] },
+  { id: 'groups', label: 'Groups', tag: 'parley-groups-settings', roles: ['admin'] },
 ]
 
 /** The sections `role` may open. */

@@ -110,6 +110,16 @@ export const sectionStyles = css`
     margin: 0;
     padding: 0.5rem 0.75rem;
   }
+  fieldset label {
+    display: flex;
+    align-items: center;
+    gap: 0.4rem;
+    padding: 0.15rem 0;
+  }
+  fieldset input[type='checkbox'] {
+    min-width: 0;
+    margin: 0;
+  }
   legend {
     font-size: 0.85rem;
     font-weight: 600;
