@@ -32,10 +32,11 @@ test('an admin adds an operator in Settings, the link lets them in, and deactiva
     .getByRole('link', { name: 'Settings' })
     .click()
   const settings = admin.getByRole('navigation', { name: 'Settings' })
+  await settings.getByRole('link', { name: 'Employees' }).click()
   await expect
     .poll(() => settings.getByRole('link', { name: 'Employees' }).getAttribute('aria-current'))
     .toBe('page')
-  expect(admin.url()).toMatch(/#settings$/)
+  expect(admin.url()).toMatch(/#settings\/employees$/)
   await admin.getByText('1 seat used (no limit).').waitFor()
 
   await admin.getByRole('textbox', { name: 'Name' }).fill('Olga Petrova')
@@ -117,5 +118,41 @@ test('an admin adds a group with its members and routing, changes what happens w
   await admin.getByRole('button', { name: 'Delete Wholesale' }).click()
   await admin.getByRole('status').filter({ hasText: 'Wholesale is deleted.' }).waitFor()
   expect(await row.count()).toBe(0)
+  await admin.context().close()
+})
+
+test('an admin changes what visitors see on the Site screen; a wrong INN is named and nothing is saved', async () => {
+  const admin = await consoleLogin(browser, relay)
+  await admin
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: 'Settings' })
+    .click()
+  const form = admin.getByRole('form', { name: 'Site settings' })
+  await form.getByRole('textbox', { name: 'Chat title' }).fill('Chai & Co — ask a tea sommelier')
+  await form.getByRole('checkbox', { name: /only in working hours/ }).check()
+  await form.getByRole('textbox', { name: 'Time zone' }).fill('Europe/Moscow')
+  await form.getByRole('checkbox', { name: 'Open on Saturday' }).uncheck()
+  for (const day of ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday']) {
+    await form.getByRole('textbox', { name: `${day} from` }).fill('09:00')
+    await form.getByRole('textbox', { name: `${day} to` }).fill('18:00')
+  }
+  await form.getByRole('textbox', { name: 'INN' }).fill('1234')
+  await form.getByRole('button', { name: 'Save site' }).click()
+  await expect
+    .poll(() => admin.getByRole('alert').innerText())
+    .toBe('Not saved: INN is not valid (10 or 12 digits with the right check digit).')
+  const before = await (await fetch(`${relay.url}/v1/sites/demo/config`)).json()
+  expect(before.chat.title).toBe('Chai & Co support')
+
+  await form.getByRole('textbox', { name: 'INN' }).fill('7707083893')
+  await form.getByRole('button', { name: 'Save site' }).click()
+  await admin.getByRole('status').filter({ hasText: 'is saved' }).waitFor()
+  await screenshot(admin, 'settings-site')
+  const after = await (await fetch(`${relay.url}/v1/sites/demo/config`)).json()
+  expect(after.chat.title).toBe('Chai & Co — ask a tea sommelier')
+  expect(after.workingHours.timeZone).toBe('Europe/Moscow')
+  expect(after.workingHours.days.sat).toBeNull()
+  expect(after.workingHours.days.mon).toEqual(['09:00', '18:00'])
+  expect(await axeViolations(admin)).toEqual([])
   await admin.context().close()
 })

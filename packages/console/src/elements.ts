@@ -13,6 +13,7 @@ import { ParleyEmployeesSettings } from './settings/employees.ts'
 import { ParleyGroupsSettings } from './settings/groups.ts'
 import { ParleyPrivacySettings } from './settings/privacy.ts'
 import { ParleySettings } from './settings/settings-view.ts'
+import { ParleySiteSettings } from './settings/site.ts'
 import { ParleyStatusBar } from './status-bar.ts'
 import { ParleyWorkspace } from './workspace.ts'
 
@@ -31,6 +32,7 @@ export const CONSOLE_ELEMENTS = {
   'parley-rating-stars': ParleyRatingStars,
   'parley-settings': ParleySettings,
   'parley-employees-settings': ParleyEmployeesSettings,
+  'parley-site-settings': ParleySiteSettings,
   'parley-groups-settings': ParleyGroupsSettings,
   'parley-privacy-settings': ParleyPrivacySettings,
   'parley-consents-settings': ParleyConsentsSettings,
@@ -59,6 +61,7 @@ declare global {
     'parley-rating-stars': ParleyRatingStars
     'parley-settings': ParleySettings
     'parley-employees-settings': ParleyEmployeesSettings
+    'parley-site-settings': ParleySiteSettings
     'parley-groups-settings': ParleyGroupsSettings
     'parley-privacy-settings': ParleyPrivacySettings
     'parley-consents-settings': ParleyConsentsSettings

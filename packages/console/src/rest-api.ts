@@ -25,7 +25,7 @@ export async function failureOf(response: Response): Promise<ConsoleError> {
   try {
     const body = (await response.json()) as Partial<ErrorBody>
     if (typeof body.code === 'string' && typeof body.message === 'string') {
-      return new ConsoleError(body.code, body.message, response.status)
+      return new ConsoleError(body.code, body.message, response.status, body.fields ?? [])
     }
   } catch {
     // Not JSON: fall through to a generic message.

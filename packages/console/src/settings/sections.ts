@@ -14,6 +14,7 @@ export interface SettingsSection {
 
 /** The settings screens, in navigation order. */
 export const SECTIONS: readonly SettingsSection[] = [
+  { id: 'site', label: 'Site', tag: 'parley-site-settings', roles: ['admin'] },
   { id: 'employees', label: 'Employees', tag: 'parley-employees-settings', roles: ['admin'] },
   { id: 'groups', label: 'Groups', tag: 'parley-groups-settings', roles: ['admin'] },
 ]

@@ -80,7 +80,7 @@ export const sectionStyles = css`
   .muted {
     color: var(--parley-text-muted);
   }
-  form.fields {
+  .fields {
     display: flex;
     flex-wrap: wrap;
     gap: 0.75rem;
@@ -110,15 +110,34 @@ export const sectionStyles = css`
     margin: 0;
     padding: 0.5rem 0.75rem;
   }
+  input.time {
+    min-width: 0;
+    width: 5.5rem;
+  }
   fieldset label {
     display: flex;
     align-items: center;
     gap: 0.4rem;
     padding: 0.15rem 0;
   }
-  fieldset input[type='checkbox'] {
+  input[type='checkbox'],
+  input[type='radio'] {
     min-width: 0;
     margin: 0;
+    padding: 0;
+  }
+  input[type='color'] {
+    min-width: 4rem;
+    padding: 0.15rem;
+    height: 2.3rem;
+  }
+  label.check {
+    display: flex;
+    align-items: center;
+    gap: 0.4rem;
+  }
+  label.field textarea {
+    width: 100%;
   }
   legend {
     font-size: 0.85rem;
@@ -164,11 +183,11 @@ export const sectionStyles = css`
     td.optional {
       display: none;
     }
-    form.fields,
-    form.fields label.field,
-    form.fields input,
-    form.fields select,
-    form.fields textarea {
+    .fields,
+    .fields label.field,
+    .fields input,
+    .fields select,
+    .fields textarea {
       width: 100%;
       min-width: 0;
     }
