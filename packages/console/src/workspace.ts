@@ -124,6 +124,7 @@ export class ParleyWorkspace extends LitElement {
             this.selectedId
               ? html`<parley-conversation
                 .client=${this.client}
+                .api=${this.api}
                 .conversationId=${this.selectedId}
               ></parley-conversation>`
               : html`<p class="placeholder">Select a conversation to read and reply.</p>`

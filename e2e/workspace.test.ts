@@ -1,0 +1,104 @@
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import {
+  adminApi,
+  axeViolations,
+  consoleLogin,
+  launchBrowser,
+  NAMES,
+  openChat,
+  type Relay,
+  screenshot,
+  startRelay,
+} from './harness.ts'
+
+// The operator's day in the console: their status, a waiting chat accepted from a broadcast
+// group, and a transfer with a note that the next operator reads and the visitor never sees.
+
+let relay: Relay
+let browser: Browser
+
+beforeAll(async () => {
+  relay = await startRelay()
+  browser = await launchBrowser()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await relay?.close()
+})
+
+test('an operator accepts a waiting chat, then transfers it with a note to a colleague', async () => {
+  // Broadcast: every member sees a new chat waiting until one of them accepts it.
+  const { groups } = await adminApi<{ groups: { id: string }[] }>(
+    relay,
+    'GET',
+    '/v1/admin/sites/demo/groups',
+  )
+  for (const group of groups) {
+    await adminApi(relay, 'PATCH', `/v1/admin/groups/${group.id}`, { strategy: 'broadcast' })
+  }
+  await adminApi(relay, 'POST', '/v1/admin/employees', {
+    name: 'Ivan',
+    email: 'ivan@example.com',
+    role: 'operator',
+    password: 'ivan long password',
+  })
+
+  const admin = await consoleLogin(browser, relay)
+  const status = admin.getByRole('combobox', { name: 'Your status' })
+  await expect.poll(() => status.inputValue()).toBe('online')
+  await status.selectOption('pause')
+  await admin.getByText('No new chats').waitFor()
+  await status.selectOption('online')
+  await expect.poll(() => admin.getByText('No new chats').count()).toBe(0)
+
+  const visitor = await browser.newPage()
+  await visitor.goto(`${relay.url}/product.html`)
+  await openChat(visitor)
+  const chat = visitor.getByRole('dialog', { name: 'Chai & Co support' })
+  await chat.getByRole('textbox', { name: NAMES.message }).fill('Do you have Da Hong Pao?')
+  await chat.getByRole('button', { name: NAMES.send }).click()
+
+  await admin.getByRole('tab', { name: 'Waiting' }).click()
+  const waiting = admin.getByRole('button', { name: /Waiting/ }).filter({ hasText: 'Da Hong Pao' })
+  await waiting.click()
+  await admin.getByText(/Waiting since \d/).waitFor()
+  await admin.getByRole('button', { name: 'Accept' }).click()
+  await admin.getByText('Assigned to Admin').waitFor()
+  expect(await admin.getByRole('button', { name: 'Accept' }).count()).toBe(0)
+
+  // Ivan comes online in his own console.
+  const ivan = await browser.newPage()
+  await ivan.goto(`${relay.url}/console/`)
+  await ivan.getByRole('textbox', { name: 'Email' }).fill('ivan@example.com')
+  await ivan.getByLabel('Password').fill('ivan long password')
+  await ivan.getByRole('button', { name: 'Log in' }).click()
+  await ivan.getByRole('status').filter({ hasText: 'Connected' }).waitFor()
+
+  await admin.getByRole('button', { name: 'Transfer…' }).click()
+  const form = admin.getByRole('form', { name: 'Transfer the conversation' })
+  const to = form.getByRole('combobox', { name: 'To' })
+  await expect
+    .poll(() => to.locator('option').allInnerTexts())
+    .toEqual(['General', 'Sales', 'Ivan — online, 0 open'])
+  await to.selectOption({ label: 'Ivan — online, 0 open' })
+  await form.getByRole('textbox', { name: /Note for them/ }).fill('Regular customer, wants 200 g')
+  await screenshot(admin, 'workspace-transfer')
+  expect(await axeViolations(admin)).toEqual([])
+  await form.getByRole('button', { name: 'Transfer' }).click()
+  await admin.getByRole('status').filter({ hasText: 'Transferred to Ivan.' }).waitFor()
+
+  // The visitor is told who is with them now; the note is not on their page.
+  await chat.getByText(/Ivan is now with you|С вами теперь Ivan/).waitFor()
+  expect(await visitor.getByText('Regular customer').count()).toBe(0)
+
+  // Ivan has it, with the note.
+  await ivan.getByRole('button', { name: /Da Hong Pao/ }).click()
+  await ivan.getByText('Assigned to Ivan').waitFor()
+  await expect
+    .poll(() => ivan.getByRole('note', { name: 'Transfer note' }).innerText())
+    .toContain('Regular customer, wants 200 g')
+  await screenshot(ivan, 'workspace-transferred')
+  await Promise.all([admin.context().close(), ivan.close(), visitor.close()])
+})
