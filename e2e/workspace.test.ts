@@ -70,6 +70,10 @@ test('an operator accepts a waiting chat, then transfers it with a note to a col
 
   // Ivan comes online in his own console.
   const ivan = await browser.newPage()
+  const scripts: string[] = []
+  ivan.on('request', (request) => {
+    if (request.resourceType() === 'script') scripts.push(new URL(request.url()).pathname)
+  })
   await ivan.goto(`${relay.url}/console/`)
   await ivan.getByRole('textbox', { name: 'Email' }).fill('ivan@example.com')
   await ivan.getByLabel('Password').fill('ivan long password')
@@ -100,5 +104,7 @@ test('an operator accepts a waiting chat, then transfers it with a note to a col
     .poll(() => ivan.getByRole('note', { name: 'Transfer note' }).innerText())
     .toContain('Regular customer, wants 200 g')
   await screenshot(ivan, 'workspace-transferred')
+  // An operator who never opens Settings never downloads its screens: one script, the shell.
+  expect(scripts).toHaveLength(1)
   await Promise.all([admin.context().close(), ivan.close(), visitor.close()])
 })

@@ -68,8 +68,27 @@ export class ParleyWorkspace extends LitElement {
   declare seen: Readonly<Record<string, number>>
   declare view: WorkspaceView
 
+  /** Whether the settings chunk is loaded and its elements defined. */
+  #settingsReady = false
+  #settingsProblem = ''
+
   readonly #onHash = () => {
     this.view = viewOf(location.hash)
+    if (this.view.name === 'settings') void this.#loadSettings()
+  }
+
+  /** Loads the settings screens the first time they are opened. */
+  async #loadSettings(): Promise<void> {
+    if (this.#settingsReady) return
+    try {
+      const { defineSettingsElements } = await import('./settings/elements.ts')
+      defineSettingsElements()
+      this.#settingsReady = true
+      this.#settingsProblem = ''
+    } catch {
+      this.#settingsProblem = 'Could not load the settings. Check the connection and reload.'
+    }
+    this.requestUpdate()
   }
 
   constructor() {
@@ -98,16 +117,20 @@ export class ParleyWorkspace extends LitElement {
         .view=${this.view.name}
         .settings=${settings}
       ></parley-status-bar>
-      ${
-        this.view.name === 'settings'
-          ? html`<parley-settings
-              .api=${this.api}
-              .operator=${this.operator}
-              .sectionId=${this.view.sectionId}
-            ></parley-settings>`
-          : this.#renderInbox()
-      }
+      ${this.view.name === 'settings' ? this.#renderSettings(this.view.sectionId) : this.#renderInbox()}
     `
+  }
+
+  #renderSettings(sectionId: string | undefined) {
+    if (this.#settingsProblem)
+      return html`<p class="placeholder" role="alert">${this.#settingsProblem}</p>`
+    if (!this.#settingsReady)
+      return html`<p class="placeholder" role="status">Loading settings…</p>`
+    return html`<parley-settings
+      .api=${this.api}
+      .operator=${this.operator}
+      .sectionId=${sectionId}
+    ></parley-settings>`
   }
 
   #renderInbox() {
