@@ -108,3 +108,31 @@ test('an operator accepts a waiting chat, then transfers it with a note to a col
   expect(scripts).toHaveLength(1)
   await Promise.all([admin.context().close(), ivan.close(), visitor.close()])
 })
+
+test('on a phone the list and the conversation take the screen in turn, and "New" marks survive a reload', async () => {
+  const context = await browser.newContext({ viewport: { width: 375, height: 740 } })
+  const ivan = await context.newPage()
+  await ivan.goto(`${relay.url}/console/`)
+  await ivan.getByRole('textbox', { name: 'Email' }).fill('ivan@example.com')
+  await ivan.getByLabel('Password').fill('ivan long password')
+  await ivan.getByRole('button', { name: 'Log in' }).click()
+  await ivan.getByRole('status').filter({ hasText: 'Connected' }).waitFor()
+
+  const item = ivan.getByRole('button', { name: /Da Hong Pao/ })
+  await item.click()
+  const reply = ivan.getByRole('textbox', { name: 'Reply' })
+  await reply.waitFor()
+  expect(await item.isVisible()).toBe(false)
+  // Nothing is cut off: the composer and its button fit the screen.
+  const send = await ivan.getByRole('button', { name: 'Send' }).boundingBox()
+  expect(send!.x + send!.width).toBeLessThanOrEqual(375)
+  await screenshot(ivan, 'workspace-375-conversation')
+  await ivan.getByRole('button', { name: '← Conversations' }).click()
+  await item.waitFor()
+  await screenshot(ivan, 'workspace-375-list')
+
+  await ivan.reload()
+  await item.waitFor()
+  expect(await item.innerText()).not.toContain('New')
+  await context.close()
+})

@@ -76,15 +76,16 @@ export class ParleyConversation extends LitElement {
       }
       header {
         display: flex;
+        flex-wrap: wrap;
         align-items: center;
-        gap: 1rem;
+        gap: 0.5rem 1rem;
         padding: 0.75rem 1.25rem;
         background: var(--parley-surface);
         border-bottom: 1px solid var(--parley-border);
       }
       .title {
         flex: 1;
-        min-width: 0;
+        min-width: min(100%, 14rem);
       }
       h2 {
         margin: 0;
