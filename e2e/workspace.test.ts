@@ -136,3 +136,49 @@ test('on a phone the list and the conversation take the screen in turn, and "New
   expect(await item.innerText()).not.toContain('New')
   await context.close()
 })
+
+test('an operator saves a canned response and calls it up with / in a reply', async () => {
+  const page = await browser.newPage()
+  await page.goto(`${relay.url}/console/#settings/canned`)
+  await page.getByRole('textbox', { name: 'Email' }).fill('ivan@example.com')
+  await page.getByLabel('Password').fill('ivan long password')
+  await page.getByRole('button', { name: 'Log in' }).click()
+  await page.getByRole('button', { name: 'Add a response' }).click()
+  const form = page.getByRole('form', { name: 'Add a response' })
+  await form.getByRole('textbox', { name: 'Shortcut' }).fill('delivery')
+  await form
+    .getByRole('textbox', { name: 'Text' })
+    .fill('We ship across Russia in 3–5 days; from 3,000 ₽ it is free.')
+  await form.getByRole('button', { name: 'Add response' }).click()
+  await page.getByRole('status').filter({ hasText: '/delivery is saved.' }).waitFor()
+  await page
+    .getByRole('table', { name: 'Your responses' })
+    .getByRole('row', { name: /delivery/ })
+    .waitFor()
+  expect(await axeViolations(page)).toEqual([])
+  await screenshot(page, 'settings-canned')
+
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: 'Conversations' })
+    .click()
+  await page.getByRole('button', { name: /Da Hong Pao/ }).click()
+  const reply = page.getByRole('textbox', { name: 'Reply' })
+  await reply.fill('/de')
+  const suggestions = page.getByRole('listbox', { name: 'Canned responses' })
+  await expect
+    .poll(() => suggestions.getByRole('option').allInnerTexts())
+    .toEqual([expect.stringContaining('/delivery')])
+  await screenshot(page, 'workspace-canned')
+  await reply.press('Enter')
+  expect(await reply.inputValue()).toBe(
+    'We ship across Russia in 3–5 days; from 3,000 ₽ it is free.',
+  )
+  expect(await suggestions.count()).toBe(0)
+  await reply.press('Enter')
+  await page
+    .getByRole('log', { name: 'Messages' })
+    .getByText('We ship across Russia in 3–5 days; from 3,000 ₽ it is free.')
+    .waitFor()
+  await page.close()
+})

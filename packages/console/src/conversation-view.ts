@@ -1,5 +1,6 @@
 import type { ChatMessage, OperatorClient } from '@parley/client'
 import type {
+  CannedResponse,
   ConversationSummary,
   GroupListReply,
   RoutingLogReply,
@@ -9,6 +10,7 @@ import type {
 } from '@parley/protocol'
 import { css, html, LitElement, nothing } from 'lit'
 import { AtomController } from './atom-controller.ts'
+import { loadCanned } from './canned-cache.ts'
 import { isWaiting } from './conversation-filter.ts'
 import {
   contactDetails,
@@ -63,6 +65,7 @@ export class ParleyConversation extends LitElement {
     transferring: { state: true },
     notice: { state: true },
     transferNote: { state: true },
+    canned: { state: true },
   }
 
   static override styles = [
@@ -206,6 +209,8 @@ export class ParleyConversation extends LitElement {
   declare notice: string
   /** The note of the last transfer to the current operator, for them only. */
   declare transferNote: string
+  /** What the composer's `/shortcut` calls up. */
+  declare canned: readonly CannedResponse[]
   /** Whose assignment the note was fetched for: `<conversation>:<operator>`. */
   #noteFor = ''
 
@@ -223,6 +228,7 @@ export class ParleyConversation extends LitElement {
     this.transferring = false
     this.notice = ''
     this.transferNote = ''
+    this.canned = []
   }
 
   override willUpdate(changed: Map<PropertyKey, unknown>): void {
@@ -231,6 +237,15 @@ export class ParleyConversation extends LitElement {
       this.#visitorTyping.setAtom(this.client?.$visitorTyping)
     }
     if (changed.has('client') || changed.has('conversationId')) this.#open()
+    if (changed.has('api') || changed.has('conversationId')) {
+      const api = this.api
+      // Without them the composer still sends: a failed load only leaves `/` without help.
+      if (api)
+        loadCanned(api).then(
+          (canned) => (this.canned = canned),
+          () => undefined,
+        )
+    }
   }
 
   override updated(): void {
@@ -397,6 +412,7 @@ export class ParleyConversation extends LitElement {
       }
       <parley-reply-composer
         ?disabled=${closed}
+        .canned=${this.canned}
         @reply-send=${this.#send}
         @reply-typing=${this.#typing}
       ></parley-reply-composer>

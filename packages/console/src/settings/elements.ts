@@ -1,4 +1,5 @@
 import { ParleyAuditSettings } from './audit.ts'
+import { ParleyCannedSettings } from './canned.ts'
 import { ParleyConsentsSettings } from './consents.ts'
 import { ParleyEmployeesSettings } from './employees.ts'
 import { ParleyGroupsSettings } from './groups.ts'
@@ -15,6 +16,7 @@ export const SETTINGS_ELEMENTS = {
   'parley-site-settings': ParleySiteSettings,
   'parley-employees-settings': ParleyEmployeesSettings,
   'parley-groups-settings': ParleyGroupsSettings,
+  'parley-canned-settings': ParleyCannedSettings,
   'parley-privacy-settings': ParleyPrivacySettings,
   'parley-consents-settings': ParleyConsentsSettings,
   'parley-audit-settings': ParleyAuditSettings,
@@ -33,6 +35,7 @@ declare global {
     'parley-site-settings': ParleySiteSettings
     'parley-employees-settings': ParleyEmployeesSettings
     'parley-groups-settings': ParleyGroupsSettings
+    'parley-canned-settings': ParleyCannedSettings
     'parley-privacy-settings': ParleyPrivacySettings
     'parley-consents-settings': ParleyConsentsSettings
     'parley-audit-settings': ParleyAuditSettings
