@@ -191,6 +191,17 @@ export class ParleyStatusBar extends LitElement {
             ? html`<button type="button" @click=${() => this.client?.connect()}>Reconnect</button>`
             : nothing
         }
+        <button
+          type="button"
+          aria-label="Keyboard shortcuts"
+          title="Keyboard shortcuts (?)"
+          @click=${() =>
+            this.dispatchEvent(
+              new CustomEvent('show-shortcuts', { bubbles: true, composed: true }),
+            )}
+        >
+          ?
+        </button>
         <button type="button" @click=${this.#logout}>Log out</button>
       </header>
     `
