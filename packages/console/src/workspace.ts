@@ -2,6 +2,7 @@ import type { OperatorClient } from '@parley/client'
 import type { OperatorProfile } from '@parley/protocol'
 import { css, html, LitElement } from 'lit'
 import type { ConversationSelectDetail } from './conversation-list.ts'
+import { Notifier } from './notifier.ts'
 import type { RestApi } from './rest-api.ts'
 import { sectionsFor } from './settings/sections.ts'
 import { base } from './theme.ts'
@@ -183,6 +184,7 @@ export class ParleyWorkspace extends LitElement {
   #settingsProblem = ''
 
   #offConversations: (() => void) | undefined
+  #notifier: Notifier | undefined
 
   readonly #onKey = (event: KeyboardEvent) => {
     if (event.defaultPrevented || event.isComposing || this.view.name !== 'inbox') return
@@ -259,11 +261,20 @@ export class ParleyWorkspace extends LitElement {
     removeEventListener('keydown', this.#onKey)
     this.#offConversations?.()
     this.#offConversations = undefined
+    this.#notifier?.destroy()
+    this.#notifier = undefined
   }
 
   override willUpdate(changed: Map<PropertyKey, unknown>): void {
     if (changed.has('operator')) this.seen = loadSeen(this.operator?.id)
     if (changed.has('client')) {
+      this.#notifier?.destroy()
+      this.#notifier = this.client
+        ? new Notifier(this.client, (id) => {
+            location.hash = ''
+            this.#open(id)
+          })
+        : undefined
       this.#offConversations?.()
       // What arrives in the open conversation is seen as it arrives.
       this.#offConversations = this.client?.$conversations.listen((list) => {
@@ -294,6 +305,7 @@ export class ParleyWorkspace extends LitElement {
         .operator=${this.operator}
         .view=${this.view.name}
         .settings=${settings}
+        .notifier=${this.#notifier}
         @show-shortcuts=${() =>
           this.renderRoot.querySelector<HTMLDialogElement>('dialog.shortcuts')?.showModal()}
       ></parley-status-bar>
