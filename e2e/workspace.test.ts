@@ -225,3 +225,45 @@ test('the keyboard moves between conversations, writes, and lists its shortcuts 
   await expect.poll(() => sheet.count()).toBe(0)
   await Promise.all([admin.context().close(), visitor.close()])
 })
+
+test('a new conversation while the console is in another tab shows a desktop notification', async () => {
+  const context = await browser.newContext()
+  await context.grantPermissions(['notifications'], { origin: relay.url })
+  await context.addInitScript(() => {
+    const Real = window.Notification
+    const shown: { title: string; body?: string }[] = []
+    ;(window as unknown as { shown: typeof shown }).shown = shown
+    window.Notification = new Proxy(Real, {
+      construct(target, [title, options]: [string, NotificationOptions?]) {
+        shown.push({ title, body: options?.body })
+        return new target(title, options)
+      },
+    })
+  })
+  const admin = await context.newPage()
+  await admin.goto(`${relay.url}/console/`)
+  await admin.getByRole('textbox', { name: 'Email' }).fill('admin@example.com')
+  await admin.getByLabel('Password').fill('e2e-password-123')
+  await admin.getByRole('button', { name: 'Log in' }).click()
+  await admin.getByRole('status').filter({ hasText: 'Connected' }).waitFor()
+  // The operator looks at another tab.
+  const elsewhere = await context.newPage()
+  await elsewhere.bringToFront()
+  await expect.poll(() => admin.evaluate(() => document.visibilityState)).toBe('hidden')
+
+  const visitor = await browser.newPage()
+  await visitor.goto(`${relay.url}/product.html`)
+  await openChat(visitor)
+  const chat = visitor.getByRole('dialog', { name: 'Chai & Co support' })
+  await chat.getByRole('textbox', { name: NAMES.message }).fill('Do you sell gift boxes?')
+  await chat.getByRole('button', { name: NAMES.send }).click()
+  await expect
+    .poll(() => admin.evaluate(() => (window as unknown as { shown: unknown[] }).shown))
+    .toEqual([
+      {
+        title: expect.stringMatching(/^New conversation: Visitor /),
+        body: 'Do you sell gift boxes?',
+      },
+    ])
+  await Promise.all([context.close(), visitor.close()])
+})

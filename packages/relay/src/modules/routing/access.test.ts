@@ -29,9 +29,10 @@ import {
 
 // Tests that change nothing (each checks it) share one world; the others build their own.
 let shared: World
+// Building the world is many requests: a busy machine takes longer than the default 10 s.
 beforeAll(async () => {
   shared = await buildWorld()
-})
+}, 60_000)
 afterAll(async () => {
   await shared.relay.close()
 })
