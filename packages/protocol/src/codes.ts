@@ -34,6 +34,12 @@ export const ERROR_CODES = {
   conversation_not_found: { status: 404, message: 'No such conversation for this participant' },
   conversation_closed: { status: 409, message: 'The conversation is closed' },
   group_not_found: { status: 404, message: 'No group with this id' },
+  visitor_not_found: { status: 404, message: 'Nothing is held about this visitor of the site' },
+  consent_not_found: { status: 404, message: 'No consent with this id' },
+  agreement_not_found: {
+    status: 404,
+    message: 'No agreement text is kept for this site and version',
+  },
   already_assigned: { status: 409, message: 'Another operator already has this conversation' },
   operator_full: {
     status: 409,

@@ -17,6 +17,8 @@ import { photoRoutes } from './modules/employees/photo-routes.ts'
 import { employeesPlugin } from './modules/employees/plugin.ts'
 import { employeeRoutes } from './modules/employees/routes.ts'
 import { presencePlugin } from './modules/presence/plugin.ts'
+import { privacyPlugin } from './modules/privacy/plugin.ts'
+import { privacyRoutes } from './modules/privacy/routes.ts'
 import { routingPlugin } from './modules/routing/plugin.ts'
 import { groupRoutes } from './modules/routing/routes.ts'
 import { engageRoutes } from './modules/scenarios/engage-routes.ts'
@@ -76,6 +78,7 @@ export async function buildServer(
     await app.register(scenariosPlugin, { store: stores.scenarios, settings: stores.settings })
     await app.register(conversationsPlugin, { store: stores.conversations })
     await app.register(routingPlugin, { store: stores.groups })
+    await app.register(privacyPlugin, { store: stores.privacy })
     await app.register(visitorsPlugin, { settings: stores.settings })
 
     await app.register(healthRoutes)
@@ -89,6 +92,7 @@ export async function buildServer(
     await app.register(formFallbackRoutes)
     await app.register(conversationRoutes)
     await app.register(groupRoutes)
+    await app.register(privacyRoutes)
     await app.register(visitorSocket)
     await app.register(operatorSocket)
     await app.register(staticRoutes)
