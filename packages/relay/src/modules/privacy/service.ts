@@ -394,7 +394,7 @@ export class PrivacyService {
 
   private async eraseInTx(tx: Tx, siteId: string, visitorId: string, at: number) {
     const { store } = this.options
-    const rows = await store.subjectRows(siteId, visitorId)
+    const rows = await store.subjectRows(siteId, visitorId, tx)
     const conversations = (rows.conversations ?? [])
       .filter((c) => c.erased_at === null)
       .map((c) => c.id as string)

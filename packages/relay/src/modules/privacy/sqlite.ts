@@ -305,7 +305,7 @@ export class SqlitePrivacyStore implements PrivacyStore {
     )
   }
 
-  subjectRows(siteId: string, visitorId: string) {
+  subjectRows(siteId: string, visitorId: string, tx?: Tx) {
     const params = { site: siteId, visitor: visitorId, key: `visitor:${siteId}:${visitorId}` }
     return this.db.read(() => {
       const rows: SubjectRows = {}
@@ -316,7 +316,7 @@ export class SqlitePrivacyStore implements PrivacyStore {
         if (found.length > 0) rows[table] = found
       }
       return rows
-    })
+    }, tx)
   }
 
   async eraseSubject(tx: Tx, siteId: string, visitorId: string, at: number, marker: string) {

@@ -69,7 +69,7 @@ export interface PrivacyStore {
     phoneDigits?: string
   }): Promise<Subject[]>
   /** Every row of every table about the visitor (empty tables left out). */
-  subjectRows(siteId: string, visitorId: string): Promise<SubjectRows>
+  subjectRows(siteId: string, visitorId: string, tx?: Tx): Promise<SubjectRows>
   /**
    * Erases the visitor: conversations anonymised (texts replaced by `marker`, contacts,
    * pages and comments removed, closed, marked erased), the profile deleted, engagements
