@@ -88,11 +88,12 @@ export const ReasonBody = Type.Object({ reason: Reason })
 export type ReasonBody = Static<typeof ReasonBody>
 
 export const SubjectQuery = Type.Object({
-  query: Type.String({
-    minLength: 1,
-    maxLength: 256,
-    description: 'A visitor id, an e-mail, or a phone in any format',
-  }),
+  query: Type.Optional(
+    Type.String({
+      maxLength: 256,
+      description: 'A visitor id, an e-mail, or a phone in any format; empty finds nobody',
+    }),
+  ),
 })
 export type SubjectQuery = Static<typeof SubjectQuery>
 

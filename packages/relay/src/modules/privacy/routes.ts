@@ -168,7 +168,7 @@ export async function privacyRoutes(fastify: FastifyInstance): Promise<void> {
       },
       preHandler: manage,
     },
-    async (request) => ({ subjects: await privacy.subjects(request.query.query) }),
+    async (request) => ({ subjects: await privacy.subjects(request.query.query ?? '') }),
   )
 
   for (const format of ['json', 'html'] as const) {

@@ -197,6 +197,7 @@ export class PrivacyService {
   /** Visitors by id, e-mail or phone (any format). */
   async subjects(query: string): Promise<Subject[]> {
     const trimmed = query.trim()
+    if (trimmed === '') return []
     const keys = contactKeys(trimmed)
     return this.options.store.findSubjects({
       visitorId: trimmed,
