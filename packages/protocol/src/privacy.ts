@@ -140,8 +140,15 @@ export const SubjectExport = Type.Object({
 })
 export type SubjectExport = Static<typeof SubjectExport>
 
-const Days = Type.Union([Type.Integer({ minimum: 1, maximum: 3650 }), Type.Null()], {
-  description: 'Days to keep; null keeps for ever',
+/**
+ * Days to keep, or null. One schema with a type list rather than a union: the relay's
+ * validator coerces types, and in a union a 0 that fails the integer branch became null.
+ */
+const Days = Type.Unsafe<number | null>({
+  type: ['integer', 'null'],
+  minimum: 1,
+  maximum: 3650,
+  description: 'Days to keep (1–3650); null keeps for ever',
 })
 
 /** Per site: how long data is kept (null: kept, the default). */
