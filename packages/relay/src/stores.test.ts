@@ -8,6 +8,7 @@ import { SqliteDatabase } from './infra/db/sqlite.ts'
 import { describeAuthStore } from './modules/auth/contract.ts'
 import { describeConversationStore } from './modules/conversations/contract.ts'
 import { describeEmployeeStore } from './modules/employees/contract.ts'
+import { describePrivacyStore } from './modules/privacy/contract.ts'
 import { describeScenarioStore } from './modules/scenarios/contract.ts'
 import { describeSiteStore } from './modules/sites/contract.ts'
 import { toSiteRecord } from './modules/sites/sites.ts'
@@ -32,6 +33,7 @@ for (const [name, factory] of engines) {
   describeConversationStore(name, factory)
   describeVisitorStore(name, factory)
   describeScenarioStore(name, factory)
+  describePrivacyStore(name, factory)
 
   describe(`one unit of work across modules: ${name}`, () => {
     it('stores nothing of a form whose profile change fails', async () => {
