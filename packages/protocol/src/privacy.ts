@@ -193,12 +193,20 @@ export const AuditPage = Type.Object({
 })
 export type AuditPage = Static<typeof AuditPage>
 
-/** `POST /v1/sites/:site/consents/withdraw` and `…/forget`: the visitor's own token. */
-export const VisitorTokenBody = Type.Object({
+/**
+ * `POST /v1/sites/:site/consents/withdraw`: the visitor withdraws every consent, with their
+ * own token (the `withdraw_consent` frame without a socket); deduplicated by `cid`.
+ */
+export const WithdrawConsentBody = Type.Object({
   token: Type.String({ minLength: 1, maxLength: 256 }),
-  cid: Type.Optional(ClientId),
+  cid: ClientId,
 })
-export type VisitorTokenBody = Static<typeof VisitorTokenBody>
+export type WithdrawConsentBody = Static<typeof WithdrawConsentBody>
 
-export const WithdrawnReply = Type.Object({ withdrawn: Type.Integer({ minimum: 0 }) })
-export type WithdrawnReply = Static<typeof WithdrawnReply>
+/** Its reply: the ack of the frame without `t`. */
+export const WithdrawConsentReply = Type.Object({
+  cid: Type.String(),
+  id: Type.String(),
+  at: Timestamp,
+})
+export type WithdrawConsentReply = Static<typeof WithdrawConsentReply>

@@ -19,6 +19,7 @@ import { employeeRoutes } from './modules/employees/routes.ts'
 import { presencePlugin } from './modules/presence/plugin.ts'
 import { privacyPlugin } from './modules/privacy/plugin.ts'
 import { privacyRoutes } from './modules/privacy/routes.ts'
+import { privacyVisitorRoutes } from './modules/privacy/visitor-routes.ts'
 import { routingPlugin } from './modules/routing/plugin.ts'
 import { groupRoutes } from './modules/routing/routes.ts'
 import { engageRoutes } from './modules/scenarios/engage-routes.ts'
@@ -93,6 +94,7 @@ export async function buildServer(
     await app.register(conversationRoutes)
     await app.register(groupRoutes)
     await app.register(privacyRoutes)
+    await app.register(privacyVisitorRoutes)
     await app.register(visitorSocket)
     await app.register(operatorSocket)
     await app.register(staticRoutes)

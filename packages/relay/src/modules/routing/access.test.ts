@@ -190,6 +190,12 @@ const ROUTES: Record<string, Row> = {
         consent: CONSENT,
       }),
   },
+  // The visitor's own token is the credential: C1's visitor, who gave no consent.
+  'POST /v1/sites/{site}/consents/withdraw': {
+    rule: PUBLIC,
+    status: 200,
+    call: (w) => at('/v1/sites/shop/consents/withdraw', { token: tokenOf(w.c1), cid: 'walk' }),
+  },
 
   'GET /v1/auth/me': { rule: { signedIn: true }, status: 200, call: () => at('/v1/auth/me') },
 
@@ -412,6 +418,11 @@ const ROUTES: Record<string, Row> = {
 /** The visitor id of a chat's visitor, from the welcome their socket got. */
 function visitorOf(chat: World['c1']): string {
   return chat.visitor.frames.find((f) => f.t === 'welcome')!.visitorId
+}
+
+/** The token of a chat's visitor. */
+function tokenOf(chat: World['c1']): string {
+  return chat.visitor.frames.find((f) => f.t === 'welcome')!.token
 }
 
 /** Answers a route gives that its OpenAPI entry does not list, as `STATUS METHOD /path`: none. */
