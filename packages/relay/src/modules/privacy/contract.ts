@@ -109,6 +109,14 @@ export function describePrivacyStore(name: string, factory: StoresFactory): void
       expect(old).toBeDefined()
       await tx((t) => privacy.eraseConversations(t, [old!], 400, '[x]'))
       expect(await privacy.conversationsBefore('shop', 200)).toEqual([])
+      // An erased conversation is left out of every list and marked when read by id.
+      expect((await stores.conversations.list(10)).map((c) => c.id)).not.toContain(old)
+      expect(await stores.conversations.listForVisitor('shop', 'va', 10)).toEqual([])
+      expect(await stores.conversations.get(old!)).toMatchObject({
+        erased: true,
+        status: 'closed',
+      })
+      expect((await stores.conversations.get(old!))?.lastText).toBeUndefined()
       expect(await tx((t) => privacy.dropEngagementsBefore(t, 'shop', 1000))).toBe(0)
     })
 
