@@ -297,7 +297,8 @@ export class PrivacyService {
    * One retention run over every site with a period: visitors whose profile and
    * conversations are all older than `visitorsDays` are erased as by `erase`, conversations
    * older than `conversationsDays` are erased the same way, engagement events older than
-   * `engagementsDays` are deleted. One transaction, one audit entry when anything changed.
+   * `engagementsDays` are deleted. One transaction, and one audit entry with the counts
+   * per site (zeros too: the log shows that the run happened). No site with a period: no run.
    */
   async runRetention(): Promise<Record<string, ErasureCounts>> {
     const { db, store, now } = this.options
@@ -343,19 +344,17 @@ export class PrivacyService {
           )
         }
         counts.visitors_erased = visitors.length
-        if (Object.values(counts).some((n) => n > 0)) result[siteId] = counts
+        result[siteId] = counts
       }
-      if (Object.keys(result).length > 0) {
-        await this.audit(tx, {
-          at,
-          actor: null,
-          action: 'retention',
-          siteId: null,
-          subject: null,
-          reason: 'retention period',
-          details: { sites: result },
-        })
-      }
+      await this.audit(tx, {
+        at,
+        actor: null,
+        action: 'retention',
+        siteId: null,
+        subject: null,
+        reason: 'retention period',
+        details: { sites: result },
+      })
     })
     await this.afterErasure(touched, subjects)
     return result
