@@ -264,7 +264,7 @@ describe('erase', () => {
     expect(welcome.visitorId).toBe(boris.visitorId)
   })
 
-  it('needs a reason of 1 to 500 characters and changes nothing without one', async () => {
+  it('needs a reason of 1 to 500 characters and a site, and changes nothing without them', async () => {
     for (const reason of ['', 'x'.repeat(501)]) {
       const reply = await erase(anna, reason)
       expect(reply).toMatchObject({ status: 400, body: { code: 'bad_request' } })
@@ -277,6 +277,8 @@ describe('erase', () => {
       {},
     )
     expect(missing.status).toBe(400)
+    const nowhere = await erase(anna, 'Request #12', 'nowhere')
+    expect(nowhere).toMatchObject({ status: 404, body: { code: 'site_not_found' } })
     expect(findTexts(world.relay, [ANNA.chat])).not.toEqual([])
     expect(
       (await call(world.relay, world.cookie, 'GET', '/v1/privacy/audit')).body.entries,

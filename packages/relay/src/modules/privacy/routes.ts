@@ -234,13 +234,14 @@ export async function privacyRoutes(fastify: FastifyInstance): Promise<void> {
         body: ReasonBody,
         response: {
           200: Erasure,
-          ...errors('bad_request', ...READ, 'frame_too_large'),
+          ...errors('bad_request', ...READ, 'site_not_found', 'frame_too_large'),
         },
       },
       preHandler: manage,
     },
     async (request) => {
       const { siteId, visitorId } = request.params
+      if (!(await sites.get(siteId))) throw relayError('site_not_found')
       return app.inflight.track(
         privacy.erase(siteId, visitorId, request.body.reason, actorOf(request)),
       )
