@@ -1,14 +1,13 @@
-import {
-  type Ack,
-  type AuditPage,
-  type ConsentEntry,
-  type ConsentPage,
-  type ConsentQuery,
-  type Erasure,
-  normalizePhone,
-  type Retention,
-  type Subject,
-  type SubjectExport,
+import type {
+  Ack,
+  AuditPage,
+  ConsentEntry,
+  ConsentPage,
+  ConsentQuery,
+  Erasure,
+  Retention,
+  Subject,
+  SubjectExport,
 } from '@parley/protocol'
 import { OPERATORS_TOPIC } from '../../infra/bus/topics.ts'
 import type { Bus } from '../../infra/bus/types.ts'
@@ -20,7 +19,9 @@ import type { ConversationService } from '../conversations/service.ts'
 import { renderAgreement } from '../sites/agreement.ts'
 import type { SiteRecord } from '../sites/store.ts'
 import type { VisitorProfiles } from '../visitors/profiles.ts'
-import type { ConsentFilter, ErasureCounts, PageAfter, PrivacyStore, SubjectRows } from './store.ts'
+import { rowCounts, shapeExport } from './export-shape.ts'
+import { contactKeys, decodeCursor, encodeCursor } from './queries.ts'
+import type { ConsentFilter, ErasureCounts, PrivacyStore } from './store.ts'
 
 /** What erased texts read as. */
 export const ERASED_MARKER = '[erased]'
@@ -53,31 +54,6 @@ export function agreementText(site: SiteRecord): { version: string; text: string
   if (!template || !version) return undefined
   const { title, paragraphs } = renderAgreement(template, 'ru')
   return { version, text: [title, ...paragraphs].join('\n\n') }
-}
-
-/** `{at, id}` of a page's last row as an opaque cursor, and back. */
-export function encodeCursor(after: PageAfter): string {
-  return Buffer.from(`${after.at}:${after.id}`).toString('base64url')
-}
-
-export function decodeCursor(cursor: string | undefined): PageAfter | undefined {
-  if (cursor === undefined) return undefined
-  const text = Buffer.from(cursor, 'base64url').toString('utf8')
-  const colon = text.indexOf(':')
-  const at = Number(text.slice(0, colon))
-  const id = text.slice(colon + 1)
-  if (colon <= 0 || !Number.isSafeInteger(at) || at < 0 || id === '') {
-    throw relayError('bad_request', 'cursor is not one this relay gave')
-  }
-  return { at, id }
-}
-
-/** What a contact search compares: an e-mail in lower case, or a phone's digits. */
-export function contactKeys(contact: string): { email?: string; phoneDigits?: string } {
-  const trimmed = contact.trim()
-  if (trimmed.includes('@')) return { email: trimmed.toLowerCase() }
-  const digits = (normalizePhone(trimmed, 'ru') ?? trimmed).replace(/\D/g, '')
-  return digits ? { phoneDigits: digits } : {}
 }
 
 /**
@@ -457,52 +433,4 @@ function collected(site: SiteRecord) {
 
 function add(into: ErasureCounts, counts: ErasureCounts): void {
   for (const [key, n] of Object.entries(counts)) into[key] = (into[key] ?? 0) + n
-}
-
-function rowCounts(tables: SubjectRows): Record<string, number> {
-  return Object.fromEntries(Object.entries(tables).map(([name, rows]) => [name, rows.length]))
-}
-
-const JSON_COLUMNS = new Set(['attributes', 'data', 'details'])
-
-/** A row as a reader wants it: JSON columns parsed. */
-function readable(row: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(row)) {
-    if (JSON_COLUMNS.has(key) && typeof value === 'string') {
-      try {
-        out[key] = JSON.parse(value)
-        continue
-      } catch {
-        // kept as stored
-      }
-    }
-    out[key] = value
-  }
-  return out
-}
-
-function shapeExport(
-  siteId: string,
-  visitorId: string,
-  at: number,
-  tables: SubjectRows,
-): SubjectExport {
-  const events = tables.events ?? []
-  const routing = tables.routing_log ?? []
-  const reads = tables.reads ?? []
-  return {
-    exportedAt: at,
-    siteId,
-    visitorId,
-    profile: tables.visitors?.[0] ? readable(tables.visitors[0]) : null,
-    consents: (tables.consents ?? []).map(readable),
-    conversations: (tables.conversations ?? []).map((conversation) => ({
-      ...readable(conversation),
-      events: events.filter((e) => e.conversation_id === conversation.id).map(readable),
-      routing_log: routing.filter((r) => r.conversation_id === conversation.id).map(readable),
-      reads: reads.filter((r) => r.conversation_id === conversation.id).map(readable),
-    })),
-    tables,
-  }
 }
