@@ -27,3 +27,4 @@ export type {
   VisitorClientEvents,
   VisitorClientOptions,
 } from './visitor-types.ts'
+export { type WithdrawConsentOptions, withdrawConsent } from './withdraw-consent.ts'

@@ -142,7 +142,8 @@ export function createOperatorClient(options: OperatorClientOptions): OperatorCl
 
   function upsert(conversation: ConversationSummary): void {
     const others = $conversations.get().filter((c) => c.id !== conversation.id)
-    $conversations.set([conversation, ...others].sort(byUpdated))
+    // An erased conversation (privacy request) leaves the list with its last summary.
+    $conversations.set(conversation.erased ? others : [conversation, ...others].sort(byUpdated))
   }
 
   function show(conversationId: string, added: ChatMessage[]): void {

@@ -367,9 +367,11 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
       return ack
     },
     shutdown() {
+      // Ends the visitor's tokens on the relay too (every tab, every device); then forgets.
+      session.sendNow({ t: 'forget' })
       session.destroy()
       for (const key of ['token', 'outbox', 'read']) {
-        session.storage.removeItem(`${prefix}${key}`)
+        session.storage.removeItem(prefix + key)
       }
       conversationId = undefined
       places.clear()

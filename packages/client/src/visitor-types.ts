@@ -109,9 +109,10 @@ export interface VisitorClient {
    */
   engage(data: EngageData): Promise<Ack>
   /**
-   * Forgets the visitor (logout): removes its token, outbox and read positions
-   * from storage, closes the socket and empties the stores. The client is done;
-   * create a new one for the next visitor.
+   * Forgets the visitor (logout): tells the relay to end the visitor's tokens (`forget`, when
+   * the socket is open: the stored token then gets `token_invalid` anywhere), removes its
+   * token, outbox and read positions from storage, closes the socket and empties the stores.
+   * The client is done; create a new one for the next visitor.
    */
   shutdown(): void
   /** Marks everything in the current conversation as read (here and on the relay). */

@@ -39,6 +39,12 @@ export const ERROR_CODES = {
     status: 409,
     message: 'This shortcut is already used by another response of yours or of this group',
   },
+  visitor_not_found: { status: 404, message: 'Nothing is held about this visitor of the site' },
+  consent_not_found: { status: 404, message: 'No consent with this id' },
+  agreement_not_found: {
+    status: 404,
+    message: 'No agreement text is kept for this site and version',
+  },
   already_assigned: { status: 409, message: 'Another operator already has this conversation' },
   operator_full: {
     status: 409,

@@ -105,6 +105,11 @@ export const ConversationSummary = Type.Object({
   ratingComment: Type.Optional(Type.String()),
   /** Routing group, from the engagement scenario that brought the conversation. */
   group: Type.Optional(Type.String()),
+  /**
+   * The visitor's data was erased: the conversation holds no text or contact any more and
+   * is left out of lists; a console that has it drops it.
+   */
+  erased: Type.Optional(Type.Literal(true)),
 })
 export type ConversationSummary = Static<typeof ConversationSummary>
 

@@ -17,6 +17,9 @@ export const PERMISSIONS = {
   'scenarios:read': 'See engagement scenarios and their statistics',
   'scenarios:manage': 'Create, change and delete engagement scenarios',
   'tokens:manage': 'Create, list and revoke API tokens',
+  'privacy:read': 'See the consent register and the privacy audit log',
+  'privacy:manage':
+    "Export and erase a visitor's data, set retention, withdraw consent on a visitor's request",
 } as const
 
 export type Permission = keyof typeof PERMISSIONS
@@ -35,6 +38,7 @@ const supervisor: readonly Permission[] = [
   ...operator,
   'conversations:read_group',
   'scenarios:read',
+  'privacy:read',
 ]
 
 /** The one permission table: REST routes and both sockets check these. */

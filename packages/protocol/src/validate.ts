@@ -16,6 +16,7 @@ import {
   AttributesRequest,
   CallbackRequest,
   Engage,
+  Forget,
   IdentifyRequest,
   OfflineRequest,
   PrechatRequest,
@@ -26,6 +27,7 @@ import {
   VisitorHello,
   type VisitorInbound,
   VisitorSend,
+  WithdrawConsent,
 } from './visitor.ts'
 import { wellFormedStrings } from './well-formed.ts'
 
@@ -60,6 +62,8 @@ const visitorCheckers = compile({
   attributes: AttributesRequest,
   rate: RateRequest,
   engage: Engage,
+  withdraw_consent: WithdrawConsent,
+  forget: Forget,
 })
 
 const operatorCheckers = compile({

@@ -180,6 +180,26 @@ export const VisitRegion = Type.Object({
 })
 export type VisitRegion = Static<typeof VisitRegion>
 
+/**
+ * The visitor withdraws every consent they gave on this site (acked `{cid, id, at}`). What they
+ * sent stays until erased; forms need a new consent from then on.
+ */
+export const WithdrawConsent = Type.Object({
+  t: Type.Literal('withdraw_consent'),
+  cid: ClientId,
+})
+export type WithdrawConsentFrame = Static<typeof WithdrawConsent>
+
+/**
+ * The visitor logs out (`shutdown()`): every token the visitor holds stops working, on
+ * every device. Acked `{cid, id, at}` when it has a `cid`; the socket is closed after.
+ */
+export const Forget = Type.Object({
+  t: Type.Literal('forget'),
+  cid: Type.Optional(ClientId),
+})
+export type ForgetFrame = Static<typeof Forget>
+
 export const VisitorInbound = Type.Union([
   VisitorHello,
   VisitorSend,
@@ -194,6 +214,8 @@ export const VisitorInbound = Type.Union([
   AttributesRequest,
   RateRequest,
   Engage,
+  WithdrawConsent,
+  Forget,
 ])
 export type VisitorInbound = Static<typeof VisitorInbound>
 export type CallbackFrame = Static<typeof CallbackRequest>

@@ -19,6 +19,9 @@ import { photoRoutes } from './modules/employees/photo-routes.ts'
 import { employeesPlugin } from './modules/employees/plugin.ts'
 import { employeeRoutes } from './modules/employees/routes.ts'
 import { presencePlugin } from './modules/presence/plugin.ts'
+import { privacyPlugin } from './modules/privacy/plugin.ts'
+import { privacyRoutes } from './modules/privacy/routes.ts'
+import { privacyVisitorRoutes } from './modules/privacy/visitor-routes.ts'
 import { routingPlugin } from './modules/routing/plugin.ts'
 import { groupRoutes } from './modules/routing/routes.ts'
 import { engageRoutes } from './modules/scenarios/engage-routes.ts'
@@ -79,6 +82,7 @@ export async function buildServer(
     await app.register(conversationsPlugin, { store: stores.conversations })
     await app.register(routingPlugin, { store: stores.groups })
     await app.register(cannedPlugin, { store: stores.canned })
+    await app.register(privacyPlugin, { store: stores.privacy })
     await app.register(visitorsPlugin, { settings: stores.settings })
 
     await app.register(healthRoutes)
@@ -93,6 +97,8 @@ export async function buildServer(
     await app.register(conversationRoutes)
     await app.register(groupRoutes)
     await app.register(cannedRoutes)
+    await app.register(privacyRoutes)
+    await app.register(privacyVisitorRoutes)
     await app.register(visitorSocket)
     await app.register(operatorSocket)
     await app.register(staticRoutes)

@@ -9,6 +9,7 @@ import { describeAuthStore } from './modules/auth/contract.ts'
 import { describeCannedStore } from './modules/canned/contract.ts'
 import { describeConversationStore } from './modules/conversations/contract.ts'
 import { describeEmployeeStore } from './modules/employees/contract.ts'
+import { describePrivacyStore } from './modules/privacy/contract.ts'
 import { describeScenarioStore } from './modules/scenarios/contract.ts'
 import { describeSiteStore } from './modules/sites/contract.ts'
 import { toSiteRecord } from './modules/sites/sites.ts'
@@ -34,6 +35,7 @@ for (const [name, factory] of engines) {
   describeVisitorStore(name, factory)
   describeScenarioStore(name, factory)
   describeCannedStore(name, factory)
+  describePrivacyStore(name, factory)
 
   describe(`one unit of work across modules: ${name}`, () => {
     it('stores nothing of a form whose profile change fails', async () => {

@@ -9,6 +9,8 @@ import { SqliteConversationStore } from './modules/conversations/sqlite.ts'
 import type { ConversationStore } from './modules/conversations/store.ts'
 import { SqliteEmployeeStore } from './modules/employees/sqlite.ts'
 import type { EmployeeStore } from './modules/employees/store.ts'
+import { SqlitePrivacyStore } from './modules/privacy/sqlite.ts'
+import type { PrivacyStore } from './modules/privacy/store.ts'
 import { SqliteGroupStore } from './modules/routing/sqlite.ts'
 import type { GroupStore } from './modules/routing/store.ts'
 import { SqliteScenarioStore } from './modules/scenarios/sqlite.ts'
@@ -34,6 +36,7 @@ export interface Stores {
   scenarios: ScenarioStore
   groups: GroupStore
   canned: CannedStore
+  privacy: PrivacyStore
 }
 
 /** The embedded engine: one SQLite file (`':memory:'` for a throwaway one), migrated. */
@@ -50,5 +53,6 @@ export function createSqliteStores(path: string): Stores {
     scenarios: new SqliteScenarioStore(db),
     groups: new SqliteGroupStore(db),
     canned: new SqliteCannedStore(db),
+    privacy: new SqlitePrivacyStore(db),
   }
 }

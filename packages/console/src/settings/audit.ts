@@ -1,5 +1,5 @@
 import type { OperatorProfile } from '@parley/protocol'
-import { html, LitElement, nothing } from 'lit'
+import { css, html, LitElement, nothing } from 'lit'
 import type { RestApi } from '../rest-api.ts'
 import { base } from '../theme.ts'
 import type { AuditEntry } from './privacy-types.ts'
@@ -14,15 +14,27 @@ const ACTIONS: Record<AuditEntry['action'], string> = {
   settings: 'Changed settings',
 }
 
+/** A detail's value in words: counts as "3 conversations, 1 consent", zeros left out. */
+function valueText(value: unknown): string {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    return Object.entries(value)
+      .filter(([, v]) => v !== 0 && v !== null && v !== undefined)
+      .map(
+        ([k, v]) =>
+          `${k.replace(/_/g, ' ')} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`,
+      )
+      .join(', ')
+  }
+  return Array.isArray(value) ? value.join(', ') : String(value)
+}
+
 /** The counts or changes of an entry, in one line. */
 function detailsOf(entry: AuditEntry): string {
   return Object.entries(entry.details)
     .filter(([, value]) => value !== null && value !== undefined && value !== 0)
-    .map(
-      ([key, value]) =>
-        `${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`,
-    )
-    .join(', ')
+    .map(([key, value]) => `${key}: ${valueText(value)}`)
+    .filter((text) => !text.endsWith(': '))
+    .join('; ')
 }
 
 /**
@@ -40,7 +52,18 @@ export class ParleyAuditSettings extends LitElement {
     busy: { state: true },
   }
 
-  static override styles = [base, sectionStyles]
+  static override styles = [
+    base,
+    sectionStyles,
+    css`
+      td.when {
+        white-space: nowrap;
+      }
+      td {
+        overflow-wrap: break-word;
+      }
+    `,
+  ]
 
   declare api: RestApi | undefined
   declare operator: OperatorProfile | undefined
@@ -86,7 +109,7 @@ export class ParleyAuditSettings extends LitElement {
                     <tbody>
                       ${entries.map(
                         (entry) => html`<tr>
-                          <td>${formatMoment(entry.at)}</td>
+                          <td class="when">${formatMoment(entry.at)}</td>
                           <td>${entry.actorName ?? html`<span class="muted">Parley (scheduled)</span>`}</td>
                           <td>
                             ${ACTIONS[entry.action] ?? entry.action}

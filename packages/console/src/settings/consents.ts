@@ -1,4 +1,4 @@
-import type { OperatorProfile } from '@parley/protocol'
+import type { AgreementVersionText, OperatorProfile } from '@parley/protocol'
 import { html, LitElement, nothing } from 'lit'
 import { type RestApi, saveFile } from '../rest-api.ts'
 import { base } from '../theme.ts'
@@ -242,7 +242,7 @@ export class ParleyConsentsSettings extends LitElement {
 
   async #readAgreement(consent: ConsentRecord): Promise<void> {
     await this.#run(async () => {
-      const reply = await this.api!.get<{ version: string; text: string }>(
+      const reply = await this.api!.get<AgreementVersionText>(
         `/v1/privacy/agreements/${encodeURIComponent(consent.siteId)}/${encodeURIComponent(consent.agreementVersion)}`,
       )
       this.agreement = { version: reply.version, text: reply.text }

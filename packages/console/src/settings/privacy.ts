@@ -191,7 +191,7 @@ export class ParleyPrivacySettings extends LitElement {
   #renderErased({ subject, reply }: { subject: Subject; reply: ErasureReply }) {
     const counts = Object.entries(reply.counts)
       .filter(([, count]) => count > 0)
-      .map(([what, count]) => `${count} ${what}`)
+      .map(([what, count]) => `${count} ${count === 1 ? what.replace(/s$/, '') : what}`)
       .join(', ')
     return html`<p class="notice" role="status">
       Erased ${subject.visitorId} at ${formatMoment(reply.erasedAt)}${counts ? `: ${counts}` : ''}.

@@ -17,6 +17,14 @@ export const SECTIONS: readonly SettingsSection[] = [
   { id: 'site', label: 'Site', tag: 'parley-site-settings', roles: ['admin'] },
   { id: 'employees', label: 'Employees', tag: 'parley-employees-settings', roles: ['admin'] },
   { id: 'groups', label: 'Groups', tag: 'parley-groups-settings', roles: ['admin'] },
+  { id: 'privacy', label: 'Privacy', tag: 'parley-privacy-settings', roles: ['admin'] },
+  {
+    id: 'consents',
+    label: 'Consents',
+    tag: 'parley-consents-settings',
+    roles: ['admin', 'supervisor'],
+  },
+  { id: 'audit', label: 'Audit log', tag: 'parley-audit-settings', roles: ['admin', 'supervisor'] },
   {
     id: 'canned',
     label: 'Canned responses',

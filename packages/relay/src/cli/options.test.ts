@@ -61,3 +61,17 @@ describe('public URL, operator origins and connection cap', () => {
     }
   })
 })
+
+describe('visitor token lifetime', () => {
+  it('is read from PARLEY_VISITOR_TOKEN_DAYS, renewed after a twelfth of it, and listed in --help', () => {
+    const DAY = 24 * 60 * 60 * 1000
+    expect(parse({}).visitorTokens).toBeUndefined()
+    expect(parse({ PARLEY_VISITOR_TOKEN_DAYS: '24' }).visitorTokens).toEqual({
+      ttlMs: 24 * DAY,
+      renewAfterMs: 2 * DAY,
+    })
+    expect(() => parse({ PARLEY_VISITOR_TOKEN_DAYS: '0' })).toThrow(/at least 1/)
+    expect(() => parse({ PARLEY_VISITOR_TOKEN_DAYS: 'a year' })).toThrow(/non-negative integer/)
+    expect(HELP).toContain('PARLEY_VISITOR_TOKEN_DAYS')
+  })
+})

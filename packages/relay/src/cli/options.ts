@@ -44,6 +44,8 @@ Options (flags win over environment variables):
                                                     open sockets per client address [100]
                            PARLEY_SEATS             active people (not bots) at once
                                                     [unlimited; 2 with --demo]
+                           PARLEY_VISITOR_TOKEN_DAYS
+                                                    days a visitor token lasts, renewed on use [365]
   --reset-admin-password                            print a new generated admin password and exit
   -h, --help                                        show this help
 
@@ -56,6 +58,15 @@ function integer(name: string, value: string | undefined): number | undefined {
   if (!Number.isInteger(n) || n < 0)
     throw new Error(`${name} must be a non-negative integer, got "${value}"`)
   return n
+}
+
+/** `PARLEY_VISITOR_TOKEN_DAYS`: how long a visitor token lasts (renewed after a twelfth of it). */
+function visitorTokenDays(value: string | undefined) {
+  const days = integer('PARLEY_VISITOR_TOKEN_DAYS', value)
+  if (days === undefined) return {}
+  if (days < 1) throw new Error(`PARLEY_VISITOR_TOKEN_DAYS must be at least 1, got "${value}"`)
+  const ttlMs = days * 24 * 60 * 60 * 1000
+  return { visitorTokens: { ttlMs, renewAfterMs: Math.ceil(ttlMs / 12) } }
 }
 
 function list(value: string | undefined): string[] | undefined {
@@ -123,6 +134,7 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
       demo,
       // The demo has two seats, like the hosted plan it replaces; unlimited otherwise.
       seats: integer('PARLEY_SEATS', env.PARLEY_SEATS) ?? (demo ? 2 : null),
+      ...visitorTokenDays(env.PARLEY_VISITOR_TOKEN_DAYS),
       sites: list(values.sites ?? env.PARLEY_SITES)?.map((id) => ({ id })),
       allowedOrigins: list(values['allowed-origins'] ?? env.PARLEY_ALLOWED_ORIGINS),
       limits: {

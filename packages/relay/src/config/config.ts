@@ -125,6 +125,17 @@ export interface RelayConfig {
   seats?: number | null
   /** Operator statuses: `away` after this long without activity, `offline` this long after the last socket closed. */
   routing?: Partial<RoutingSettings>
+  /**
+   * Visitor tokens: how long one is valid after it was issued, and the age after which the
+   * relay hands a fresh one out in `welcome` (sliding expiry: a visitor who comes back within
+   * `ttlMs` keeps their history). @default 365 days and 30 days
+   */
+  visitorTokens?: Partial<VisitorTokenSettings>
+  /**
+   * Privacy: how often the retention run erases what is past each site's periods (it also
+   * runs at start). @default 1 hour
+   */
+  retentionIntervalMs?: number
   /** Built front-ends to serve; a missing directory is skipped with a log line. */
   staticDirs?: { widget?: string; console?: string; demoSite?: string }
   /** Fastify logger option. @default false */
@@ -177,12 +188,21 @@ export interface ResolvedConfig {
   maxOpenConversationsPerVisitor: number
   seats: number | null
   routing: RoutingSettings
+  visitorTokens: VisitorTokenSettings
+  retentionIntervalMs: number
   staticDirs: { widget: string; console: string; demoSite: string }
   logger: FastifyServerOptions['logger']
   now: () => number
   geoip: GeoipConfig
   trustProxy: boolean | string[]
 }
+
+export interface VisitorTokenSettings {
+  ttlMs: number
+  renewAfterMs: number
+}
+
+const DAY = 24 * 60 * 60 * 1000
 
 export interface RoutingSettings {
   /** An online operator without activity this long is `away`. @default 10 minutes */
@@ -248,6 +268,8 @@ export function resolveConfig(config: RelayConfig): ResolvedConfig {
     maxOpenConversationsPerVisitor: config.maxOpenConversationsPerVisitor ?? 5,
     seats: seatsOf(config.seats),
     routing: { awayAfterMs: 10 * 60_000, offlineGraceMs: 30_000, ...config.routing },
+    visitorTokens: visitorTokensOf(config.visitorTokens),
+    retentionIntervalMs: positive(config.retentionIntervalMs ?? 60 * 60_000, 'retentionIntervalMs'),
     staticDirs: {
       widget: config.staticDirs?.widget ?? WIDGET_DIST_DIR,
       console: config.staticDirs?.console ?? CONSOLE_DIR,
@@ -300,4 +322,25 @@ function seatsOf(value: number | null | undefined): number | null {
     throw new TypeError(`RelayConfig.seats must be a whole number of at least 1, got ${value}`)
   }
   return value
+}
+
+function positive(value: number, name: string): number {
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new TypeError(
+      `RelayConfig.${name} must be a positive number of milliseconds, got ${value}`,
+    )
+  }
+  return value
+}
+
+function visitorTokensOf(given: Partial<VisitorTokenSettings> | undefined): VisitorTokenSettings {
+  const ttlMs = positive(given?.ttlMs ?? 365 * DAY, 'visitorTokens.ttlMs')
+  const renewAfterMs = positive(
+    given?.renewAfterMs ?? Math.min(30 * DAY, ttlMs / 2),
+    'visitorTokens.renewAfterMs',
+  )
+  if (renewAfterMs >= ttlMs) {
+    throw new TypeError('RelayConfig.visitorTokens.renewAfterMs must be less than ttlMs')
+  }
+  return { ttlMs, renewAfterMs }
 }

@@ -14,6 +14,7 @@ import type { RegionResolver } from './region/resolve.ts'
 import type { RegionLookup } from './region/types.ts'
 import { ConnectionLimit } from './ws/connection-limit.ts'
 import { shutdownSockets } from './ws/shutdown.ts'
+import { SocketRegistry } from './ws/socket-registry.ts'
 
 /** Whether the relay has begun to close: health turns 503 and frames are refused. */
 export interface Lifecycle {
@@ -33,6 +34,8 @@ declare module 'fastify' {
     region: RegionResolver
     /** Open sockets per client address (`maxConnectionsPerAddress`). */
     connections: ConnectionLimit
+    /** Visitors' open sockets by `visitor:<site>:<id>`, to close them when their tokens end. */
+    visitorSockets: SocketRegistry
   }
 }
 
@@ -61,6 +64,7 @@ export const infraPlugin = fp(
     app.decorate('lifecycle', lifecycle)
     app.decorate('region', region)
     app.decorate('connections', new ConnectionLimit(config.maxConnectionsPerAddress))
+    app.decorate('visitorSockets', new SocketRegistry())
 
     app.setErrorHandler((error, request, reply) => {
       const { status, body } = toErrorReply(error)

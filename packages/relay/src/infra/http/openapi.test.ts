@@ -110,6 +110,13 @@ const VALID_BODIES: Record<string, object> = {
     password: 'a long enough password',
     role: 'operator',
   },
+  'POST /v1/privacy/consents/:id/withdraw': { reason: 'probe' },
+  'POST /v1/privacy/subjects/:siteId/:visitorId/erase': { reason: 'probe' },
+  'PUT /v1/privacy/retention/:siteId': {
+    conversationsDays: null,
+    visitorsDays: null,
+    engagementsDays: null,
+  },
 }
 
 /** A request to `url` with its parameters filled in and, for writes, a JSON body. */

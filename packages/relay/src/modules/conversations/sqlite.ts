@@ -32,6 +32,7 @@ interface ConversationRow {
   rating: number | null
   rating_comment: string | null
   routing_group: string | null
+  erased_at: number | null
 }
 
 interface EventRow {
@@ -67,6 +68,7 @@ function toSummary(row: ConversationRow): ConversationSummary {
   if (row.rating !== null) summary.rating = row.rating
   if (row.rating_comment !== null) summary.ratingComment = row.rating_comment
   if (row.routing_group) summary.group = row.routing_group
+  if (row.erased_at != null) summary.erased = true
   return summary
 }
 
@@ -153,6 +155,7 @@ export class SqliteConversationStore implements ConversationStore {
         db
           .prepare(
             `SELECT * FROM conversations WHERE site_id = ? AND visitor_id = ?
+               AND erased_at IS NULL
              ORDER BY updated_at DESC, id LIMIT ?`,
           )
           .all(siteId, visitorId, limit) as ConversationRow[]
@@ -164,7 +167,10 @@ export class SqliteConversationStore implements ConversationStore {
     return this.db.read((db) =>
       (
         db
-          .prepare('SELECT * FROM conversations ORDER BY updated_at DESC, id LIMIT ?')
+          // Erased conversations stay for metrics but are no one's to list.
+          .prepare(
+            'SELECT * FROM conversations WHERE erased_at IS NULL ORDER BY updated_at DESC, id LIMIT ?',
+          )
           .all(limit) as ConversationRow[]
       ).map(toSummary),
     )

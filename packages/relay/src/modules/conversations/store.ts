@@ -85,9 +85,9 @@ export interface AppendResult {
  */
 export interface ConversationStore {
   get(id: string, tx?: Tx): Promise<ConversationSummary | undefined>
-  /** The visitor's conversations, most recently updated first. */
+  /** The visitor's conversations, most recently updated first (erased ones left out). */
   listForVisitor(siteId: string, visitorId: string, limit: number): Promise<ConversationSummary[]>
-  /** All conversations, most recently updated first. */
+  /** All conversations, most recently updated first; erased ones (privacy) are left out. */
   list(limit: number): Promise<ConversationSummary[]>
   /** How many of the visitor's conversations are open, in all and of kind `chat`. */
   countOpen(siteId: string, visitorId: string, tx?: Tx): Promise<{ total: number; chat: number }>

@@ -7,7 +7,7 @@ import {
   type Role,
 } from '@parley/protocol'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
-import { CONSENT } from '../../testing/forms.ts'
+import { CONSENT, VERSION } from '../../testing/forms.ts'
 import { ADMIN } from '../../testing/relay.ts'
 import { scenarioBody } from '../../testing/scenarios.ts'
 import { type Frame, ofType, type TestSocket } from '../../testing/ws-client.ts'
@@ -190,6 +190,12 @@ const ROUTES: Record<string, Row> = {
         text: 'Call me',
         consent: CONSENT,
       }),
+  },
+  // The visitor's own token is the credential: C1's visitor, who gave no consent.
+  'POST /v1/sites/{site}/consents/withdraw': {
+    rule: PUBLIC,
+    status: 200,
+    call: (w) => at('/v1/sites/shop/consents/withdraw', { token: tokenOf(w.c1), cid: 'walk' }),
   },
 
   'GET /v1/auth/me': { rule: { signedIn: true }, status: 200, call: () => at('/v1/auth/me') },
@@ -377,6 +383,79 @@ const ROUTES: Record<string, Row> = {
     status: 200,
     call: (w, target) => at(`/v1/conversations/${w[target].id}/routing`),
   },
+
+  // The privacy tools: the register and the audit log for supervisors too, the rest admins'.
+  'GET /v1/privacy/consents': {
+    rule: needs('privacy:read'),
+    status: 200,
+    call: () => at('/v1/privacy/consents?siteId=other'),
+  },
+  'GET /v1/privacy/consents.csv': {
+    rule: needs('privacy:read'),
+    status: 200,
+    call: () => at('/v1/privacy/consents.csv'),
+  },
+  'GET /v1/privacy/agreements/{siteId}/{version}': {
+    rule: needs('privacy:read'),
+    status: 200,
+    call: () => at(`/v1/privacy/agreements/other/${VERSION}`),
+  },
+  'GET /v1/privacy/audit': {
+    rule: needs('privacy:read'),
+    status: 200,
+    call: () => at('/v1/privacy/audit'),
+  },
+  'POST /v1/privacy/consents/{id}/withdraw': {
+    rule: needs('privacy:manage'),
+    status: 404, // consent_not_found: the handler ran.
+    call: () => at('/v1/privacy/consents/k_none/withdraw', { reason: 'Letter of 2 May' }),
+  },
+  'GET /v1/privacy/subjects': {
+    rule: needs('privacy:manage'),
+    status: 200,
+    call: (w) => at(`/v1/privacy/subjects?query=${visitorOf(w.c3)}`),
+  },
+  'GET /v1/privacy/subjects/{siteId}/{visitorId}/export': {
+    rule: needs('privacy:manage'),
+    status: 200,
+    call: (w) => at(`/v1/privacy/subjects/shop/${visitorOf(w.c3)}/export`),
+  },
+  'GET /v1/privacy/subjects/{siteId}/{visitorId}/export.html': {
+    rule: needs('privacy:manage'),
+    status: 200,
+    call: (w) => at(`/v1/privacy/subjects/shop/${visitorOf(w.c3)}/export.html`),
+  },
+  // A visitor nobody else uses: erasing again is allowed and changes nothing more.
+  'POST /v1/privacy/subjects/{siteId}/{visitorId}/erase': {
+    rule: needs('privacy:manage'),
+    status: 200,
+    call: () => at('/v1/privacy/subjects/other/v_walk/erase', { reason: 'Request #1' }),
+  },
+  'GET /v1/privacy/retention/{siteId}': {
+    rule: needs('privacy:manage'),
+    status: 200,
+    call: () => at('/v1/privacy/retention/shop'),
+  },
+  'PUT /v1/privacy/retention/{siteId}': {
+    rule: needs('privacy:manage'),
+    status: 200,
+    call: () =>
+      at('/v1/privacy/retention/other', {
+        conversationsDays: 365,
+        visitorsDays: null,
+        engagementsDays: 30,
+      }),
+  },
+}
+
+/** The visitor id of a chat's visitor, from the welcome their socket got. */
+function visitorOf(chat: World['c1']): string {
+  return chat.visitor.frames.find((f) => f.t === 'welcome')!.visitorId
+}
+
+/** The token of a chat's visitor. */
+function tokenOf(chat: World['c1']): string {
+  return chat.visitor.frames.find((f) => f.t === 'welcome')!.token
 }
 
 /** Answers a route gives that its OpenAPI entry does not list, as `STATUS METHOD /path`: none. */

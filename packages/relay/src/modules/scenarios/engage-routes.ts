@@ -20,7 +20,7 @@ import { requireSiteOrigin, sitePostPreflight } from '../sites/cors.ts'
  */
 export async function engageRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
-  const { config, attribution, visitorTokens } = app
+  const { config, attribution, visitorAuth } = app
   // Generous: visitors behind one NAT (or a proxy the relay does not trust) share an address.
   const limit = rateLimited(app, 'engagement events', config.requestLimits.engage, (r) => r.ip)
 
@@ -73,7 +73,7 @@ export async function engageRoutes(fastify: FastifyInstance): Promise<void> {
       const { token, ...input } = request.body
       let visitorId: string | undefined
       if (token !== undefined) {
-        visitorId = visitorTokens.verify(siteId, token)
+        visitorId = (await visitorAuth.authenticate(siteId, token))?.visitorId
         if (!visitorId) throw relayError('token_invalid')
       }
       const key = visitorId

@@ -82,7 +82,8 @@ export async function adminSiteRoutes(fastify: FastifyInstance): Promise<void> {
       if (!isSiteId(id)) throw relayError('site_not_found')
       const current = (await sites.get(id)) ?? buildSiteRecord(id, siteDataFrom({ id }))
       const updated = applySiteUpdate(current, request.body)
-      await sites.put(updated)
+      const { id: by, name } = request.employee!
+      await sites.put(updated, { id: by, name })
       return toSiteSettings(updated)
     },
   )

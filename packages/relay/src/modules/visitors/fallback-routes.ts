@@ -37,7 +37,16 @@ type Form = keyof typeof forms
  */
 export async function formFallbackRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
-  const { config, forms: visitorForms, visitorTokens, visitorProfiles, db, bus, inflight } = app
+  const {
+    config,
+    forms: visitorForms,
+    visitorTokens,
+    visitorAuth,
+    visitorProfiles,
+    db,
+    bus,
+    inflight,
+  } = app
 
   const limit = rateLimited(app, 'form requests', config.requestLimits.forms, (r) => r.ip)
 
@@ -84,9 +93,9 @@ export async function formFallbackRoutes(fastify: FastifyInstance): Promise<void
         let visitorId: string
         let issued: string | undefined
         if (token !== undefined) {
-          const verified = visitorTokens.verify(siteId, token)
+          const verified = await visitorAuth.authenticate(siteId, token)
           if (!verified) throw relayError('token_invalid')
-          visitorId = verified
+          visitorId = verified.visitorId
         } else {
           // A retry without a token finds the visitor its first try created, by cid.
           const earlier = await visitorProfiles.findFrameAck(anonymousKey(siteId), frame.cid)

@@ -16,7 +16,7 @@ import {
   validatePrechat,
 } from '@parley/protocol'
 import type { Outcome } from '../../infra/bus/outcome.ts'
-import type { UnitOfWork } from '../../infra/db/unit-of-work.ts'
+import type { Tx, UnitOfWork } from '../../infra/db/unit-of-work.ts'
 import { fieldError, relayError } from '../../infra/errors.ts'
 import { randomId } from '../../infra/ids.ts'
 import { authorKey, authorOf, toAck, type VisitorActor } from '../conversations/actor.ts'
@@ -41,6 +41,11 @@ export interface VisitorFormsOptions {
   conversations: ConversationService
   now: () => number
   maxTextLength: number
+  /**
+   * Runs in the transaction of every consent stored, with the site consented to (the privacy
+   * module keeps the agreement text of the version).
+   */
+  onConsent?: (tx: Tx, site: SiteRecord) => Promise<void>
 }
 
 /**
@@ -84,6 +89,7 @@ export class VisitorForms {
       data,
       contact: { name: value.name, phone: value.phone },
       consent: this.consent(actor, version, 'callback'),
+      site,
       scenarioId: frame.scenarioId,
     })
   }
@@ -118,6 +124,7 @@ export class VisitorForms {
       data,
       contact,
       consent: this.consent(actor, version, 'offline'),
+      site,
       scenarioId: frame.scenarioId,
     })
   }
@@ -139,6 +146,7 @@ export class VisitorForms {
     return this.recordFrame(actor, frame.cid, {
       profile: { siteId: actor.siteId, visitorId: actor.visitorId, contact: checked.value },
       consent: this.consent(actor, version, 'prechat'),
+      site,
     })
   }
 
@@ -266,6 +274,7 @@ export class VisitorForms {
       data: Record<string, string>
       contact: { name?: string; phone?: string; email?: string }
       consent: Omit<ConsentRecord, 'eventId'>
+      site: SiteRecord
       scenarioId?: string
     },
   ): Promise<Outcome> {
@@ -300,6 +309,7 @@ export class VisitorForms {
         input.at,
       )
       await profiles.addConsent(tx, { ...form.consent, eventId: appended.event.id })
+      await this.options.onConsent?.(tx, form.site)
       return { ...appended, summaryChanged: true }
     })
     const outcome = await conversations.outcome(cid, result)
@@ -321,7 +331,11 @@ export class VisitorForms {
   private async recordFrame(
     actor: Visitor,
     cid: string,
-    change: { profile?: VisitorPatch; consent?: ConsentRecord | Omit<ConsentRecord, 'eventId'> },
+    change: {
+      profile?: VisitorPatch
+      consent?: ConsentRecord | Omit<ConsentRecord, 'eventId'>
+      site?: SiteRecord
+    },
   ): Promise<Outcome> {
     const { db, profiles, conversations, now } = this.options
     const ack = { authorKey: authorKey(actor), cid, id: randomId('f'), at: now() }
@@ -330,6 +344,7 @@ export class VisitorForms {
       if (earlier) return { ...earlier, duplicate: true }
       if (change.profile) await profiles.applyPatch(tx, change.profile, ack.at)
       if (change.consent) await profiles.addConsent(tx, change.consent)
+      if (change.consent && change.site) await this.options.onConsent?.(tx, change.site)
       await profiles.addFrameAck(tx, ack)
       return { id: ack.id, at: ack.at, duplicate: false }
     })

@@ -29,6 +29,9 @@ export async function visitorSocket(app: FastifyInstance): Promise<void> {
     conversations,
     forms,
     visitorTokens,
+    visitorAuth,
+    visitorSockets,
+    privacy,
     startParams,
     presence,
     scenarios,
@@ -48,6 +51,17 @@ export async function visitorSocket(app: FastifyInstance): Promise<void> {
       ack: await attribution.engageFrame({ ...actor, authorKey: authorKey(actor) }, frame),
       publish: [],
     }),
+    withdraw_consent: async ({ actor }, frame) => ({
+      ack: await privacy.withdrawByVisitor(actor.siteId, actor.visitorId, frame.cid),
+      publish: [],
+    }),
+    // The visitor logs out: their tokens end; the ack goes out, then every socket of theirs closes.
+    forget: async ({ actor, socket }, frame) => {
+      const { id, at } = await privacy.forget(actor.siteId, actor.visitorId)
+      if (frame.cid !== undefined) socket.send({ t: 'ack', cid: frame.cid, id, at })
+      privacy.closeSockets(actor.siteId, actor.visitorId)
+      return { publish: [] }
+    },
   }
 
   const visitorBuckets = new SharedBuckets(
@@ -109,13 +123,14 @@ export async function visitorSocket(app: FastifyInstance): Promise<void> {
       let visitorId: string
       let token: string
       if (frame.token !== undefined) {
-        const verified = visitorTokens.verify(siteId, frame.token)
+        // Forged, expired or revoked (logout, erasure): no welcome, no history.
+        const verified = await visitorAuth.authenticate(siteId, frame.token)
         if (!verified) {
           socket.refuse('token_invalid', CLOSE_CODES.unauthorized)
           return undefined
         }
-        visitorId = verified
-        token = frame.token
+        // An old or legacy token comes back renewed in `welcome`, which the client keeps.
+        ;({ visitorId, token } = verified)
       } else {
         ;({ visitorId, token } = visitorTokens.issue(siteId))
       }
@@ -127,6 +142,12 @@ export async function visitorSocket(app: FastifyInstance): Promise<void> {
         ip: request.ip,
         lang: frame.lang,
       }
+      // A logout or an erasure closes every socket of the visitor at once.
+      socket.onTeardown(
+        visitorSockets.add(authorKey(who), () =>
+          socket.refuse('token_invalid', CLOSE_CODES.unauthorized),
+        ),
+      )
       const [where, published] = await Promise.all([
         region(request),
         scenarios.siteConfig(current.config),
