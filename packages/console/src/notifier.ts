@@ -105,7 +105,7 @@ export class Notifier {
     // A first message comes with its conversation, which is notified already.
     if (message.author.kind !== 'visitor' || message.kind === 'system' || message.seq === 1) return
     const summary = this.client.$conversations.get().find((c) => c.id === conversationId)
-    if (!summary || summary.status !== 'open') return
+    if (summary?.status !== 'open') return
     this.#notify(conversationId, conversationTitle(summary), message.text)
   }
 

@@ -1,7 +1,6 @@
 import { PROTOCOL_VERSION } from '@parley/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import { injectRelay, type TestRelay } from './relay.ts'
-import { ofType } from './ws-client.ts'
 
 let relay: TestRelay
 afterEach(async () => {
