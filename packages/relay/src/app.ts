@@ -18,6 +18,8 @@ import { employeesPlugin } from './modules/employees/plugin.ts'
 import { employeeRoutes } from './modules/employees/routes.ts'
 import { presencePlugin } from './modules/presence/plugin.ts'
 import { routingPlugin } from './modules/routing/plugin.ts'
+import { integrationsPlugin } from './modules/integrations/plugin.ts'
+import { integrationRoutes } from './modules/integrations/routes.ts'
 import { groupRoutes } from './modules/routing/routes.ts'
 import { engageRoutes } from './modules/scenarios/engage-routes.ts'
 import { scenariosPlugin } from './modules/scenarios/plugin.ts'
@@ -77,6 +79,7 @@ export async function buildServer(
     await app.register(conversationsPlugin, { store: stores.conversations })
     await app.register(routingPlugin, { store: stores.groups })
     await app.register(visitorsPlugin, { settings: stores.settings })
+    await app.register(integrationsPlugin)
 
     await app.register(healthRoutes)
     await app.register(authRoutes)
@@ -89,6 +92,7 @@ export async function buildServer(
     await app.register(formFallbackRoutes)
     await app.register(conversationRoutes)
     await app.register(groupRoutes)
+    await app.register(integrationRoutes)
     await app.register(visitorSocket)
     await app.register(operatorSocket)
     await app.register(staticRoutes)
