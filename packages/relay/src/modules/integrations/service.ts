@@ -98,7 +98,10 @@ export class IntegrationService {
    * Callback requests and offline messages (their form's fields), and chats whose visitor left
    * a phone or email (pre-chat, identify), by the conversation's last update.
    */
-  async leadPage(viewer: OperatorActor, query: Limited<IntegrationConversationQuery>): Promise<LeadPage> {
+  async leadPage(
+    viewer: OperatorActor,
+    query: Limited<IntegrationConversationQuery>,
+  ): Promise<LeadPage> {
     const { conversations } = this.options
     const kinds: ConversationKind[] = query.channel
       ? [query.channel]

@@ -349,7 +349,10 @@ const ROUTES: Record<string, Row> = {
     rule: { needs: 'messages:write', sees: true },
     status: 201,
     call: (w, target) =>
-      at(`/v1/conversations/${w[target].id}/messages`, { cid: `walk-${target}`, text: 'From a CRM' }),
+      at(`/v1/conversations/${w[target].id}/messages`, {
+        cid: `walk-${target}`,
+        text: 'From a CRM',
+      }),
   },
 
   'GET /v1/integrations/conversations': {

@@ -84,7 +84,11 @@ export function describeVisitorStore(name: string, factory: StoresFactory): void
     it('pages profiles by (updatedAt, site, id), a changed profile coming again at the end', async () => {
       const write = (visitorId: string, at: number) =>
         tx((t) =>
-          stores.visitors.applyPatch(t, { siteId: 'shop', visitorId, contact: { name: visitorId } }, at),
+          stores.visitors.applyPatch(
+            t,
+            { siteId: 'shop', visitorId, contact: { name: visitorId } },
+            at,
+          ),
         )
       await write('vb', 10)
       await write('va', 10)

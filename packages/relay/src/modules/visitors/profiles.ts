@@ -6,7 +6,7 @@ import type { VisitorStore } from './store.ts'
  */
 export type VisitorProfiles = Pick<
   VisitorStore,
-    | 'get'
+  | 'get'
   | 'contacts'
   | 'applyPatch'
   | 'addConsent'
