@@ -86,5 +86,32 @@ export const RoutingLogEntry = Type.Object({
   at: Timestamp,
 })
 
+/** One employee on the team board (`GET /v1/team`): who is there and how busy. */
+export const TeamMember = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  position: Type.Optional(Type.String()),
+  photoUrl: Type.Optional(Type.String()),
+  role: Type.Union([Type.Literal('admin'), Type.Literal('supervisor'), Type.Literal('operator')]),
+  kind: Type.Union([Type.Literal('human'), Type.Literal('bot')]),
+  /** A bot is always `online`: it answers whenever it is asked. */
+  status: Type.Union([
+    Type.Literal('online'),
+    Type.Literal('pause'),
+    Type.Literal('away'),
+    Type.Literal('offline'),
+  ]),
+  /** Open conversations assigned to them now. */
+  open: Type.Integer(),
+  /** Their own capacity; null: each group's. */
+  capacity: Type.Union([Type.Integer(), Type.Null()]),
+  /** Ids of the groups they are in. */
+  groups: Type.Array(Type.String()),
+})
+export type TeamMember = Static<typeof TeamMember>
+
+export const TeamReply = Type.Object({ members: Type.Array(TeamMember) })
+export type TeamReply = Static<typeof TeamReply>
+
 export const RoutingLogReply = Type.Object({ entries: Type.Array(RoutingLogEntry) })
 export type RoutingLogReply = Static<typeof RoutingLogReply>

@@ -6,6 +6,7 @@ import {
   IdParams,
   RoutingLogReply,
   SiteParams,
+  TeamReply,
   UpdateGroupBody,
 } from '@parley/protocol'
 import { Type } from '@sinclair/typebox'
@@ -24,7 +25,7 @@ const tags = ['groups']
  */
 export async function groupRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
-  const { routingService: routing, sites, conversations, config } = app
+  const { routingService: routing, sites, conversations, config, employees } = app
   const read = requirePermission(app, 'conversations:read')
   const manage = requirePermission(app, 'employees:manage')
 
@@ -169,6 +170,38 @@ export async function groupRoutes(fastify: FastifyInstance): Promise<void> {
       await routing.deleteGroup(request.params.id)
       return reply.code(204).send()
     },
+  )
+
+  app.get(
+    '/v1/team',
+    {
+      schema: {
+        tags,
+        security: EMPLOYEE,
+        operationId: 'getTeam',
+        summary: 'The team board: every active employee, their status and load',
+        description:
+          'Needs `conversations:read`: every operator sees who is online, paused or away and how many conversations each has open — whom to transfer to.',
+        response: { 200: TeamReply, ...errors('unauthorized', 'forbidden') },
+      },
+      preHandler: read,
+    },
+    async () => ({
+      members: (await employees.list())
+        .filter((e) => e.active)
+        .map((e) => ({
+          id: e.id,
+          name: e.name,
+          ...(e.position && { position: e.position }),
+          ...(e.photoUrl && { photoUrl: e.photoUrl }),
+          role: e.role,
+          kind: e.kind,
+          status: e.kind === 'bot' ? ('online' as const) : routing.statuses.status(e.id),
+          open: routing.load(e.id),
+          capacity: e.capacity,
+          groups: [...routing.groupsOf(e.id)],
+        })),
+    }),
   )
 
   app.get(

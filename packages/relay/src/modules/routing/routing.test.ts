@@ -352,6 +352,41 @@ describe('re-routing', () => {
     await one.socket.next(assignedTo(one.conversationId, bob.id))
   })
 
+  it('shows every operator the team board: status, open conversations, groups', async () => {
+    await start()
+    const [bob, cy, dee] = [await hire('Bob'), await hire('Cy'), await hire('Dee')]
+    const group = await defaultGroup()
+    await setGroup(group, { members: [bob.id, cy.id] })
+    const [bobSocket, cySocket] = [await online(bob), await online(cy)]
+    cySocket.send({ t: 'status', cid: 'p1', status: 'pause' })
+    await cySocket.next(ofType('status', (f) => f.status === 'pause'))
+    const { conversationId } = await chat('Hello')
+    await bobSocket.next(assignedTo(conversationId, bob.id))
+    await call(relay, admin, 'POST', `/v1/admin/employees/${dee.id}/deactivate`)
+
+    const board = await call(relay, cy.cookie, 'GET', '/v1/team')
+    expect(board.status).toBe(200)
+    const row = (id: string) => board.body.members.find((m: { id: string }) => m.id === id)
+    expect(row(bob.id)).toMatchObject({
+      name: 'Bob',
+      status: 'online',
+      open: 1,
+      groups: expect.arrayContaining([group]),
+    })
+    expect(row(cy.id)).toMatchObject({
+      name: 'Cy',
+      status: 'pause',
+      open: 0,
+      groups: expect.arrayContaining([group]),
+    })
+    // Deactivated people are not on the board; the admin, never connected, is offline.
+    expect(row(dee.id)).toBeUndefined()
+    expect(board.body.members.find((m: { role: string }) => m.role === 'admin')).toMatchObject({
+      status: 'offline',
+      open: 0,
+    })
+  })
+
   it('sets an idle operator away (no new chats for them), and back online at their next frame', async () => {
     const clock = manualClock()
     await start({ timers: clock.timers, routing: { awayAfterMs: 600_000, offlineGraceMs: 0 } })

@@ -239,6 +239,11 @@ export class RoutingService implements RoutingHooks {
   }
 
   /** The groups an operator is a member of. */
+  /** The operator's open conversations now. */
+  load(operatorId: string): number {
+    return this.router.load(operatorId)
+  }
+
   groupsOf(operatorId: string): ReadonlySet<string> {
     return this.memberships.get(operatorId) ?? new Set()
   }
