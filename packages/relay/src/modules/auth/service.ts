@@ -13,12 +13,14 @@ import {
   needsRehash,
   verifyPassword,
 } from './password.ts'
-import type { ApiTokenRecord, AuthStore } from './store.ts'
+import type { ApiTokenListing, ApiTokenRecord, AuthStore } from './store.ts'
 
 /** Name of the operator session cookie. */
 export const SESSION_COOKIE = 'parley_session'
 /** Sessions last 30 days. */
 export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000
+/** An API token's last use is written at most this often (a write per call would cost an fsync). */
+export const TOKEN_USE_PRECISION_MS = 60_000
 /** A set-password link works for 3 days. */
 export const PASSWORD_LINK_TTL_MS = 3 * 24 * 60 * 60 * 1000
 
@@ -75,6 +77,8 @@ export interface AuthServiceOptions {
 export class AuthService {
   private readonly listeners = new Set<(ended: Ended) => void>()
   private readonly dummyHash: string
+  /** When each token's last use was written. */
+  private readonly usesWritten = new Map<string, number>()
 
   constructor(private readonly options: AuthServiceOptions) {
     this.dummyHash = dummyPasswordHash(options.passwordCost)
@@ -153,6 +157,7 @@ export class AuthService {
     const record = await this.options.store.getApiToken(hashToken(token))
     const employee = record && (await this.options.employees.get(record.employeeId))
     if (!record || !employee?.active) return undefined
+    await this.markUsed(record.id)
     return {
       employee,
       credential: { kind: 'apiToken', id: record.id, employeeId: employee.id },
@@ -214,7 +219,16 @@ export class AuthService {
     return { ...record, token }
   }
 
-  listApiTokens(): Promise<ApiTokenRecord[]> {
+  /** Writes that the token was used now, unless that was written less than a minute ago. */
+  private async markUsed(id: string): Promise<void> {
+    const at = this.options.now()
+    const written = this.usesWritten.get(id)
+    if (written !== undefined && at - written < TOKEN_USE_PRECISION_MS) return
+    this.usesWritten.set(id, at)
+    await this.options.db.transaction((tx) => this.options.store.markApiTokenUsed(tx, id, at))
+  }
+
+  listApiTokens(): Promise<ApiTokenListing[]> {
     return this.options.store.listApiTokens()
   }
 
@@ -223,6 +237,7 @@ export class AuthService {
     const revoked = await this.options.db.transaction((tx) =>
       this.options.store.revokeApiToken(tx, id),
     )
+    this.usesWritten.delete(id)
     if (revoked) this.announce({ kind: 'apiToken', id })
     return revoked
   }
