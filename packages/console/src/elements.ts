@@ -7,6 +7,7 @@ import { ParleyMessageLog } from './message-log.ts'
 import { ParleyRatingStars } from './rating-stars.ts'
 import { ParleyReplyComposer } from './reply-composer.ts'
 import { ParleySetPassword } from './set-password.ts'
+import { ParleyApiKeysSettings } from './settings/api-keys.ts'
 import { ParleyAuditSettings } from './settings/audit.ts'
 import { ParleyConsentsSettings } from './settings/consents.ts'
 import { ParleyEmployeesSettings } from './settings/employees.ts'
@@ -37,6 +38,7 @@ export const CONSOLE_ELEMENTS = {
   'parley-privacy-settings': ParleyPrivacySettings,
   'parley-consents-settings': ParleyConsentsSettings,
   'parley-audit-settings': ParleyAuditSettings,
+  'parley-api-keys-settings': ParleyApiKeysSettings,
 } as const
 
 /** Registers every console element that is not registered yet (safe to call twice). */
@@ -66,5 +68,6 @@ declare global {
     'parley-privacy-settings': ParleyPrivacySettings
     'parley-consents-settings': ParleyConsentsSettings
     'parley-audit-settings': ParleyAuditSettings
+    'parley-api-keys-settings': ParleyApiKeysSettings
   }
 }
