@@ -157,7 +157,6 @@ export class AuthService {
     const record = await this.options.store.getApiToken(hashToken(token))
     const employee = record && (await this.options.employees.get(record.employeeId))
     if (!record || !employee?.active) return undefined
-    await this.markUsed(record.id)
     return {
       employee,
       credential: { kind: 'apiToken', id: record.id, employeeId: employee.id },
@@ -219,8 +218,13 @@ export class AuthService {
     return { ...record, token }
   }
 
-  /** Writes that the token was used now, unless that was written less than a minute ago. */
-  private async markUsed(id: string): Promise<void> {
+  /**
+   * Notes that a call the principal made got past its permission check: an API token's last
+   * use is written, unless that was less than a minute ago. A refused call changes nothing.
+   */
+  async noteUse(principal: Pick<Principal, 'credential'>): Promise<void> {
+    if (principal.credential.kind !== 'apiToken') return
+    const { id } = principal.credential
     const at = this.options.now()
     const written = this.usesWritten.get(id)
     if (written !== undefined && at - written < TOKEN_USE_PRECISION_MS) return

@@ -19,13 +19,19 @@ async function lastUsed(): Promise<(number | null)[]> {
   return tokens.map((t) => t.lastUsedAt)
 }
 
-it('lists when each API token was last used, to the minute', async () => {
+it('lists when each API token was last used by a call that got through, to the minute', async () => {
   const created = await relay.fetch('/v1/admin/tokens', {
     method: 'POST',
     headers: { cookie, 'content-type': 'application/json' },
     body: JSON.stringify({ name: 'crm', scopes: ['conversations:read'] }),
   })
   const { token } = (await created.json()) as { token: string }
+  expect(await lastUsed()).toEqual([null])
+  // A refused call is no use: it changes nothing.
+  const refused = await relay.fetch('/v1/integrations/leads', {
+    headers: { authorization: `Bearer ${token}` },
+  })
+  expect(refused.status).toBe(403)
   expect(await lastUsed()).toEqual([null])
   const use = () =>
     relay.fetch('/v1/conversations', { headers: { authorization: `Bearer ${token}` } })

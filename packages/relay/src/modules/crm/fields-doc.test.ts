@@ -13,7 +13,10 @@ function readmeTable(heading: string): [string, string][] {
   const rows: [string, string][] = []
   for (const line of table.split('\n').slice(3)) {
     if (!line.startsWith('|')) break
-    const [field, source] = line.split('|').slice(1, 3).map((cell) => cell.trim())
+    const [field, source] = line
+      .split('|')
+      .slice(1, 3)
+      .map((cell) => cell.trim())
     rows.push([field!.replace(/`/g, ''), source!])
   }
   return rows

@@ -114,6 +114,8 @@ describe('paginated lists for integrations', () => {
       consent: CONSENT,
     })
     const callback = (await socket.next(ofType('ack'))).conversationId
+    // Closed later than the callback came: no two rows share a time, so the order is certain.
+    now = start + 40
     const { socket: operator } = await relay.operator()
     operator.send({ t: 'close', cid: 'x', conversationId: a.id })
     await operator.next(ofType('ack', (f) => f.cid === 'x'))
