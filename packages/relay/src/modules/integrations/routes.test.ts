@@ -384,6 +384,24 @@ describe('POST /v1/conversations/:id/messages', () => {
     ])
   })
 
+  it('takes a conversation waiting in your group only when you could take it on the socket', async () => {
+    // The visitor's chat waits in the default group, which has the admin; nobody is online.
+    const { id } = await chat('hello', now + 1)
+    const key = await token(['messages:write'])
+    const post = (cid: string) =>
+      call({ token: key }, 'POST', `/v1/conversations/${id}/messages`, { cid, text: 'Hi' })
+    expect(await post('away')).toMatchObject({
+      status: 409,
+      body: { code: 'operator_unavailable' },
+    })
+    expect((await relay.app.conversations.get(id))?.operator).toBeUndefined()
+    const { socket } = await relay.operator()
+    socket.send({ t: 'status', cid: 's', status: 'online' })
+    await socket.next(ofType('ack', (f) => f.cid === 's'))
+    expect((await post('online')).status).toBe(201)
+    expect((await relay.app.conversations.get(id))?.operator?.name).toBe('Admin')
+  })
+
   it('refuses with a code and stores nothing: no scope, not visible, closed, empty text, anonymous', async () => {
     const { id } = await chat('hello', now + 1)
     const readOnly = await token(['conversations:read', 'conversations:reply'])

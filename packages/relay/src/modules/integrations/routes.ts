@@ -110,7 +110,7 @@ export async function integrationRoutes(fastify: FastifyInstance): Promise<void>
         operationId: 'postMessage',
         summary: 'Post an operator message from outside',
         description:
-          "Needs `messages:write`. Posts as the token's employee, delivered live to the visitor and operators like a `send` frame; the conversation must be visible to you (`conversation_not_found`) and open. A repeated `cid` answers the first message's ack and stores nothing.",
+          "Needs `messages:write`. Posts as the token's employee, delivered live to the visitor and operators like a `send` frame; the conversation must be visible to you (`conversation_not_found`) and open. A repeated `cid` answers the first message's ack and stores nothing. As on the socket, answering a conversation still waiting in one of your groups takes it: that needs you online with room (`operator_unavailable`, `operator_full`).",
         params: IdParams,
         body: PostMessageBody,
         response: {
@@ -124,6 +124,8 @@ export async function integrationRoutes(fastify: FastifyInstance): Promise<void>
             'forbidden',
             'conversation_not_found',
             'conversation_closed',
+            'operator_unavailable',
+            'operator_full',
           ),
         },
       },
