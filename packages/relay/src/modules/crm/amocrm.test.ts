@@ -112,4 +112,13 @@ describe('amoCRM leads', () => {
     })
     expect(account.calls()).toEqual([])
   })
+
+  it('refuses settings without a pipeline when the destination is made', () => {
+    expect(() =>
+      amocrm.create(
+        { baseUrl: account.baseUrl, accessToken: 't', statusId: 1 } as unknown as AmoCrmConfig,
+        { fetch },
+      ),
+    ).toThrow(/amocrm settings: \/pipelineId/)
+  })
 })

@@ -8,6 +8,7 @@ import type {
 } from './destination-types.ts'
 import { CallFailed, failedAttempt, type HttpAnswer, request, since } from './http.ts'
 import {
+  checkConfig,
   type FieldMapping,
   LEAD_CREATED,
   leadComment,
@@ -243,5 +244,6 @@ export const amocrm: DestinationKind<AmoCrmConfig> = {
   kind: 'amocrm',
   configSchema: AmoCrmConfig,
   secretFields: ['accessToken'],
-  create: (config, deps) => new AmoCrmDestination(config, deps.fetch),
+  create: (config, deps) =>
+    new AmoCrmDestination(checkConfig('amocrm', AmoCrmConfig, config), deps.fetch),
 }

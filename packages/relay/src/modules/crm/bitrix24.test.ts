@@ -125,4 +125,10 @@ describe('Bitrix24 leads', () => {
     expect(refused.error).toContain('not a lead')
     expect(portal.calls()).toEqual([])
   })
+
+  it('refuses settings that are not an incoming webhook when the destination is made', () => {
+    expect(() =>
+      bitrix24.create({ webhookUrl: 'https://portal.bitrix24.ru/crm/lead/' }, { fetch }),
+    ).toThrow(/bitrix24 settings: \/webhookUrl/)
+  })
 })

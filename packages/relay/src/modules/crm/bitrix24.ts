@@ -8,6 +8,7 @@ import type {
 } from './destination-types.ts'
 import { CallFailed, failedAttempt, type HttpAnswer, request, since } from './http.ts'
 import {
+  checkConfig,
   eventMarker,
   type FieldMapping,
   LEAD_CREATED,
@@ -220,5 +221,6 @@ export const bitrix24: DestinationKind<Bitrix24Config> = {
   kind: 'bitrix24',
   configSchema: Bitrix24Config,
   secretFields: ['webhookUrl'],
-  create: (config, deps) => new Bitrix24Destination(config, deps.fetch),
+  create: (config, deps) =>
+    new Bitrix24Destination(checkConfig('bitrix24', Bitrix24Config, config), deps.fetch),
 }

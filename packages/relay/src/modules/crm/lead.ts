@@ -1,4 +1,5 @@
 import { type LeadCreatedData, LeadCreatedData as LeadCreatedSchema } from '@parley/protocol'
+import type { TSchema } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import type { DeliveryAttempt, OutboxEvent } from './destination-types.ts'
 
@@ -89,6 +90,15 @@ export function leadOf(event: OutboxEvent): LeadCreatedData | DeliveryAttempt {
     retryable: false,
     error: `lead.created data is not a lead${first ? ` (${first.path || '/'}: ${first.message})` : ''}`,
   }
+}
+
+/** Checks a destination's settings when it is made: a TypeError naming the first bad field. */
+export function checkConfig<C>(kind: string, schema: TSchema, config: C): C {
+  if (Value.Check(schema, config)) return config
+  const first = Value.Errors(schema, config).First()
+  throw new TypeError(
+    `${kind} settings: ${first ? `${first.path || '/'} ${first.message}` : 'do not match the schema'}`,
+  )
 }
 
 /** What a connector answers for an event type it does not handle: done, nothing sent. */
