@@ -151,10 +151,12 @@ export class SqliteConversationStore implements ConversationStore {
   private pageStatements() {
     this.pages ??= {
       // One statement for every filter combination: an absent filter is NULL. `kinds` is a
-      // JSON array (json_each), so the list of kinds needs no statement of its own.
+      // JSON array (json_each), so the list of kinds needs no statement of its own. The key
+      // bound is a plain row-value term (from (-1, '') without a cursor), so SQLite seeks the
+      // index to it instead of scanning from the start: every page costs the same.
       conversations: this.db.raw.prepare(
         `SELECT * FROM conversations
-         WHERE (@afterAt IS NULL OR (updated_at, id) > (@afterAt, @afterId))
+         WHERE (updated_at, id) > (@afterAt, @afterId)
            AND (@since IS NULL OR updated_at >= @since)
            AND (@siteId IS NULL OR site_id = @siteId)
            AND (@status IS NULL OR status = @status)
@@ -164,7 +166,7 @@ export class SqliteConversationStore implements ConversationStore {
       messages: this.db.raw.prepare(
         `SELECT events.* FROM events
          WHERE kind = 'message'
-           AND (@afterAt IS NULL OR (at, id) > (@afterAt, @afterId))
+           AND (at, id) > (@afterAt, @afterId)
            AND (@since IS NULL OR at >= @since)
            AND (@conversationId IS NULL OR conversation_id = @conversationId)
            AND (@siteId IS NULL OR conversation_id IN
@@ -183,8 +185,8 @@ export class SqliteConversationStore implements ConversationStore {
     return this.db.read(() =>
       (
         conversations.all({
-          afterAt: query.after?.at ?? null,
-          afterId: query.after?.id ?? null,
+          afterAt: query.after?.at ?? -1,
+          afterId: query.after?.id ?? '',
           since: query.updatedSince ?? null,
           siteId: query.siteId ?? null,
           status: query.status ?? null,
@@ -200,8 +202,8 @@ export class SqliteConversationStore implements ConversationStore {
     return this.db.read(() =>
       (
         messages.all({
-          afterAt: query.after?.at ?? null,
-          afterId: query.after?.id ?? null,
+          afterAt: query.after?.at ?? -1,
+          afterId: query.after?.id ?? '',
           since: query.since ?? null,
           conversationId: query.conversationId ?? null,
           siteId: query.siteId ?? null,

@@ -83,7 +83,7 @@ export class SqliteVisitorStore implements VisitorStore {
   page(query: VisitorPageQuery): Promise<VisitorProfile[]> {
     this.pageStatement ??= this.db.raw.prepare(
       `SELECT * FROM visitors
-       WHERE (@afterAt IS NULL OR (updated_at, site_id, id) > (@afterAt, @afterSite, @afterId))
+       WHERE (updated_at, site_id, id) > (@afterAt, @afterSite, @afterId)
          AND (@since IS NULL OR updated_at >= @since)
          AND (@siteId IS NULL OR site_id = @siteId)
        ORDER BY updated_at, site_id, id LIMIT @limit`,
@@ -92,9 +92,10 @@ export class SqliteVisitorStore implements VisitorStore {
     return this.db.read(() =>
       (
         statement.all({
-          afterAt: query.after?.at ?? null,
-          afterSite: query.after?.siteId ?? null,
-          afterId: query.after?.id ?? null,
+          // From (-1, '', ''), before every row, without a cursor: a plain bound the index seeks.
+          afterAt: query.after?.at ?? -1,
+          afterSite: query.after?.siteId ?? '',
+          afterId: query.after?.id ?? '',
           since: query.updatedSince ?? null,
           siteId: query.siteId ?? null,
           limit: query.limit,
