@@ -52,7 +52,7 @@ test('an admin adds an operator in Settings, the link lets them in, and deactiva
   expect(await axeViolations(admin)).toEqual([])
   await screenshot(admin, 'settings-employees')
 
-  // Olga opens her link, chooses a password and logs in: an operator has no Settings.
+  // Olga opens her link, chooses a password and logs in.
   const olga = await browser.newPage()
   await olga.goto(url.replace(/^https?:\/\/[^/]+/, relay.url))
   await olga.getByLabel('New password').fill('olga long password')
@@ -64,7 +64,14 @@ test('an admin adds an operator in Settings, the link lets them in, and deactiva
   await olga.getByRole('button', { name: 'Log in' }).click()
   await olga.getByRole('status').filter({ hasText: 'Connected' }).waitFor()
   const main = olga.getByRole('navigation', { name: 'Main' })
-  expect(await main.getByRole('link').allInnerTexts()).toEqual(['Conversations'])
+  // An operator's settings are their own canned responses, nothing of the site's.
+  expect(await main.getByRole('link').allInnerTexts()).toEqual(['Conversations', 'Settings'])
+  await main.getByRole('link', { name: 'Settings' }).click()
+  await expect
+    .poll(() =>
+      olga.getByRole('navigation', { name: 'Settings' }).getByRole('link').allInnerTexts(),
+    )
+    .toEqual(['Canned responses'])
 
   await admin.reload()
   await expect.poll(() => olgaRow.innerText()).toContain('Active')

@@ -85,6 +85,40 @@ test('close is acknowledged by cid', async () => {
   expect(relay.frames('close')).toEqual([{ t: 'close', cid: ack.cid, conversationId: 'c1' }])
 })
 
+test("setPresence sends the chosen status; the relay's status frames (also `away`) fill $presence", async () => {
+  const c = operator()
+  await connected(c)
+  expect(c.$presence.get()).toBeUndefined()
+  const ack = await c.setPresence('pause')
+  expect(relay.frames('status')).toEqual([{ t: 'status', cid: ack.cid, status: 'pause' }])
+  await until(() => expect(c.$presence.get()).toBe('pause'))
+  relay.broadcast({ t: 'status', status: 'away' })
+  await until(() => expect(c.$presence.get()).toBe('away'))
+})
+
+test('accept and transfer send their frames and resolve on ack; a lost race rejects with its code', async () => {
+  relay.append('c1', 'hi', visitorAuthor)
+  relay.append('c2', 'hello', visitorAuthor)
+  relay.takenConversation = 'c2'
+  const c = operator()
+  await connected(c)
+  const accepted = await c.accept('c1')
+  expect(accepted).toMatchObject({ conversationId: 'c1' })
+  const moved = await c.transfer('c1', { groupId: 'g2' }, '  VIP, speaks Kazakh  ')
+  expect(relay.frames('accept')).toEqual([{ t: 'accept', cid: accepted.cid, conversationId: 'c1' }])
+  expect(relay.frames('transfer')).toEqual([
+    {
+      t: 'transfer',
+      cid: moved.cid,
+      conversationId: 'c1',
+      to: { groupId: 'g2' },
+      note: 'VIP, speaks Kazakh',
+    },
+  ])
+  const lost = await c.accept('c2').catch((error: ParleyError) => error.code)
+  expect(lost).toBe('already_assigned')
+})
+
 test('loadHistory merges loaded events with live ones without duplicates', async () => {
   const one = relay.append('c1', 'one', visitorAuthor)
   const two = relay.append('c1', 'two', visitorAuthor)

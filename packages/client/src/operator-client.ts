@@ -4,7 +4,9 @@ import type {
   ConversationSummary,
   OperatorHello,
   OperatorProfile,
+  OperatorStatus,
   OperatorWelcome,
+  TransferFrame,
 } from '@parley/protocol'
 import { atom, type ReadableAtom, type WritableAtom } from 'nanostores'
 import type { ConnectionStatus, InboundFrame } from './connection.ts'
@@ -32,6 +34,8 @@ export interface OperatorClientEvents {
   welcome: { welcome: OperatorWelcome }
   /** The visitor of a conversation started or stopped typing (relayed, never stored). */
   typing: { conversationId: string; typing: boolean }
+  /** The operator's own status changed (in any of their tabs, or by the relay: away). */
+  presence: { status: OperatorStatus }
 }
 
 export interface OperatorClient {
@@ -44,6 +48,11 @@ export interface OperatorClient {
    * when the visitor stops, sends a message, or says nothing for 6 s.
    */
   readonly $visitorTyping: ReadableAtom<Readonly<Record<string, true>>>
+  /**
+   * The operator's own status as the relay keeps it: `online`, `pause`, `away` (idle; the next
+   * frame ends it) or `offline`; `undefined` until the relay says (bots have none).
+   */
+  readonly $presence: ReadableAtom<OperatorStatus | undefined>
   /** Live and loaded events of one conversation in seq order, then own pending messages. */
   messages(conversationId: string): ReadableAtom<ChatMessage[]>
   /** Loads `GET /v1/conversations/:id/events` and merges it with live events, without duplicates. */
@@ -53,6 +62,15 @@ export interface OperatorClient {
   close(conversationId: string): Promise<Ack>
   setTyping(conversationId: string, typing: boolean): void
   markRead(conversationId: string, seq: number): void
+  /** Chooses `online` (takes new conversations) or `pause` (keeps theirs, takes no new ones). */
+  setPresence(status: 'online' | 'pause'): Promise<Ack>
+  /** Takes a waiting conversation; rejects with `already_assigned` when someone was first. */
+  accept(conversationId: string): Promise<Ack>
+  /**
+   * Hands a conversation to an operator (optionally within a group) or to a group's routing.
+   * `note` is for operators only; the visitor reads who took it.
+   */
+  transfer(conversationId: string, to: TransferFrame['to'], note?: string): Promise<Ack>
   on<K extends keyof OperatorClientEvents>(
     event: K,
     fn: (context: OperatorClientEvents[K]) => void,
@@ -71,6 +89,7 @@ export function createOperatorClient(options: OperatorClientOptions): OperatorCl
   const $conversations = atom<ConversationSummary[]>([])
   const stores = new Map<string, WritableAtom<ChatMessage[]>>()
   const $visitorTyping = atom<Readonly<Record<string, true>>>({})
+  const $presence = atom<OperatorStatus | undefined>(undefined)
   const typingTimers = new Map<string, unknown>()
   const timers = options.timers ?? globalThis
 
@@ -168,6 +187,10 @@ export function createOperatorClient(options: OperatorClientOptions): OperatorCl
       case 'typing':
         if (frame.author.kind === 'visitor') setVisitorTyping(frame.conversationId, frame.typing)
         return
+      case 'status':
+        $presence.set(frame.status)
+        events.emit('presence', { status: frame.status })
+        return
     }
   }
 
@@ -200,6 +223,7 @@ export function createOperatorClient(options: OperatorClientOptions): OperatorCl
     $profile,
     $conversations,
     $visitorTyping,
+    $presence,
     messages(conversationId) {
       let store = stores.get(conversationId)
       if (!store) {
@@ -243,6 +267,12 @@ export function createOperatorClient(options: OperatorClientOptions): OperatorCl
     markRead(conversationId, seq) {
       log.markRead(conversationId, seq)
       session.sendNow({ t: 'read', conversationId, seq })
+    },
+    setPresence: (status) => session.enqueue({ t: 'status', cid: createCid(), status }),
+    accept: (conversationId) => session.enqueue({ t: 'accept', cid: createCid(), conversationId }),
+    transfer(conversationId, to, note) {
+      const frame = { t: 'transfer', cid: createCid(), conversationId, to }
+      return session.enqueue(note?.trim() ? { ...frame, note: note.trim() } : frame)
     },
     on: (event, fn) => events.on(event, fn),
     destroy: () => session.destroy(),

@@ -8,6 +8,8 @@ export interface OutboxFrame {
   cid: string
   conversationId?: string
   text?: string
+  /** Other fields of the frame (`status`, `to`, `note`…), sent as they are. */
+  [field: string]: unknown
 }
 
 /** One unacknowledged frame, as persisted. */

@@ -1,11 +1,12 @@
 import type { ConversationSummary } from '@parley/protocol'
 
 /** Which conversations the list shows. */
-export type ConversationFilter = 'all' | 'chat' | 'callback' | 'offline'
+export type ConversationFilter = 'all' | 'waiting' | 'chat' | 'callback' | 'offline'
 
 /** The filter tabs, in order, with their names. */
 export const CONVERSATION_FILTERS: readonly { filter: ConversationFilter; label: string }[] = [
   { filter: 'all', label: 'All' },
+  { filter: 'waiting', label: 'Waiting' },
   { filter: 'chat', label: 'Chats' },
   { filter: 'callback', label: 'Callbacks' },
   { filter: 'offline', label: 'Offline' },
@@ -13,6 +14,7 @@ export const CONVERSATION_FILTERS: readonly { filter: ConversationFilter; label:
 
 const EMPTY: Record<ConversationFilter, string> = {
   all: 'No conversations yet. New chats appear here as visitors write.',
+  waiting: 'Nobody is waiting.',
   chat: 'No chats.',
   callback: 'No callback requests.',
   offline: 'No offline messages.',
@@ -23,8 +25,14 @@ export function emptyText(filter: ConversationFilter): string {
   return EMPTY[filter]
 }
 
+/** An open chat that no operator has yet: in a queue, or offered to a broadcast group. */
+export function isWaiting(summary: ConversationSummary): boolean {
+  return summary.status === 'open' && (summary.kind ?? 'chat') === 'chat' && !summary.operator
+}
+
 /** True when `filter` shows `summary` (a summary without `kind` is a chat). */
 export function matchesFilter(summary: ConversationSummary, filter: ConversationFilter): boolean {
+  if (filter === 'waiting') return isWaiting(summary)
   return filter === 'all' || (summary.kind ?? 'chat') === filter
 }
 

@@ -55,7 +55,8 @@ test('conversations arriving on $conversations appear live, named by visitor', a
   client.conversations.set([summary({ id: 'c1', visitorName: 'Anna', lastText: 'Hi there' })])
   await settle(list)
   expect(names()).toHaveLength(1)
-  expect(names()[0]).toMatch(/^Anna New .+ Hi there$/)
+  // An open chat without an operator is waiting for one.
+  expect(names()[0]).toMatch(/^Anna Waiting New .+ Hi there$/)
 
   client.conversations.set([
     summary({ id: 'c2', visitorId: 'abcdef123456', lastText: 'Is delivery free?' }),
@@ -63,7 +64,7 @@ test('conversations arriving on $conversations appear live, named by visitor', a
   ])
   await settle(list)
   expect(names()).toHaveLength(2)
-  expect(names()[0]).toMatch(/^Visitor abcdef New .+ Is delivery free\?$/)
+  expect(names()[0]).toMatch(/^Visitor abcdef Waiting New .+ Is delivery free\?$/)
   expect(names()[1]).toMatch(/^Anna /)
 })
 
@@ -136,7 +137,7 @@ test('callbacks and offline messages carry their kind and the visitor contact', 
   mixedQueue()
   await settle(list)
   const [anna, boris, chen] = names()
-  expect(anna).toMatch(/^Anna New /)
+  expect(anna).toMatch(/^Anna Waiting New /)
   expect(boris).toMatch(/^Boris Callback New .+ \+79161234567 Callback request: Boris/)
   expect(chen).toMatch(/^Chen Offline message New .+ \+4915112345678 · chen@example\.com Do you/)
 })
@@ -144,7 +145,7 @@ test('callbacks and offline messages carry their kind and the visitor contact', 
 test('the filter tabs show all, chats, callbacks or offline messages', async () => {
   mixedQueue()
   await settle(list)
-  expect(tabs().map(accessibleName)).toEqual(['All', 'Chats', 'Callbacks', 'Offline'])
+  expect(tabs().map(accessibleName)).toEqual(['All', 'Waiting', 'Chats', 'Callbacks', 'Offline'])
   expect(tab('All').getAttribute('aria-selected')).toBe('true')
   expect(names()).toHaveLength(4)
 
@@ -159,6 +160,16 @@ test('the filter tabs show all, chats, callbacks or offline messages', async () 
   tab('Callbacks').click()
   await settle(list)
   expect(names().map((n) => n.split(' ')[0])).toEqual(['Boris'])
+
+  // Waiting: open chats nobody has; Dana's has an operator, callbacks are not chats.
+  client.conversations.set(
+    client.conversations
+      .get()
+      .map((c) => (c.id === 'c4' ? { ...c, operator: { id: 'op1', name: 'Olga' } } : c)),
+  )
+  tab('Waiting').click()
+  await settle(list)
+  expect(names().map((n) => n.split(' ')[0])).toEqual(['Anna'])
 
   tab('Offline').click()
   await settle(list)
@@ -180,9 +191,9 @@ test('arrow keys, Home and End move between the filter tabs and select them', as
   const selected = () =>
     accessibleName(tabs().find((t) => t.getAttribute('aria-selected') === 'true')!)
   await press('ArrowRight')
-  expect(selected()).toBe('Chats')
-  expect(list.shadowRoot!.activeElement).toBe(tab('Chats'))
-  expect(tabs().map((t) => t.tabIndex)).toEqual([-1, 0, -1, -1])
+  expect(selected()).toBe('Waiting')
+  expect(list.shadowRoot!.activeElement).toBe(tab('Waiting'))
+  expect(tabs().map((t) => t.tabIndex)).toEqual([-1, 0, -1, -1, -1])
   await press('End')
   expect(selected()).toBe('Offline')
   await press('ArrowRight')

@@ -8,6 +8,7 @@ import {
   type ConversationFilter,
   emptyText,
   filterAfterKey,
+  isWaiting,
   matchesFilter,
 } from './conversation-filter.ts'
 import { contactDetails, conversationTitle, formatTime, kindLabel } from './labels.ts'
@@ -68,8 +69,8 @@ export class ParleyConversationList extends LitElement {
       }
       [role='tab'] {
         flex: 1;
-        padding: 0.3rem 0.4rem;
-        font-size: 0.8rem;
+        padding: 0.3rem 0.25rem;
+        font-size: 0.78rem;
         border-color: transparent;
         background: transparent;
         color: var(--parley-text-muted);
@@ -137,6 +138,10 @@ export class ParleyConversationList extends LitElement {
       }
       .kind.callback {
         color: var(--parley-success);
+        border-color: currentColor;
+      }
+      .kind.waiting {
+        color: var(--parley-accent);
         border-color: currentColor;
       }
       .kind.offline {
@@ -292,7 +297,9 @@ export class ParleyConversationList extends LitElement {
         <span class="name"
           >${conversationTitle(conversation)} ${
             kind ? html`<span class="kind ${conversation.kind}">${kind}</span>` : nothing
-          } ${unread ? html`<span class="badge">New</span>` : nothing}</span
+          } ${isWaiting(conversation) ? html`<span class="kind waiting">Waiting</span>` : nothing} ${
+            unread ? html`<span class="badge">New</span>` : nothing
+          }</span
         >
         <time datetime=${new Date(conversation.updatedAt).toISOString()}
           >${formatTime(conversation.updatedAt)}</time

@@ -254,3 +254,24 @@ test('system events read as sentences from their facts, and older ones by their 
     'Conversation closed by Anna',
   ])
 })
+
+test('a waiting chat offers Accept; a lost race says so and the chat stays waiting', async () => {
+  client.profile.set({ id: 'op1', email: 'olga@example.com', name: 'Olga', role: 'operator' })
+  client.conversations.set([summary({ id: 'c3', visitorName: 'Vera', lastText: 'Anyone?' })])
+  await open('Vera')
+  expect(deepText(view())).toContain('Waiting since')
+  client.refuse = new Error('Another operator accepted it first')
+  button('Accept').click()
+  await settle(workspace)
+  expect(deepText(getByRole(view(), 'alert'))).toBe(
+    'Not accepted: Another operator accepted it first',
+  )
+  expect(client.calls).toContainEqual(['accept', 'c3'])
+
+  client.refuse = undefined
+  button('Accept').click()
+  await settle(workspace)
+  expect(deepText(view())).toContain('Assigned to Olga')
+  expect(queryAllByRole(view(), 'button', { name: 'Accept' })).toEqual([])
+  expect(queryAllByRole(view(), 'button', { name: 'Transfer…' })).toHaveLength(1)
+})

@@ -1,10 +1,40 @@
 import type { ChatMessage, OperatorClient } from '@parley/client'
-import type { ConversationSummary } from '@parley/protocol'
+import type {
+  CannedResponse,
+  ConversationSummary,
+  GroupListReply,
+  RoutingLogReply,
+  TeamMember,
+  TeamReply,
+  TransferFrame,
+} from '@parley/protocol'
 import { css, html, LitElement, nothing } from 'lit'
 import { AtomController } from './atom-controller.ts'
-import { contactDetails, conversationTitle, kindLabel, operatorLabel } from './labels.ts'
+import { loadCanned } from './canned-cache.ts'
+import { isWaiting } from './conversation-filter.ts'
+import {
+  contactDetails,
+  conversationTitle,
+  formatTime,
+  kindLabel,
+  operatorLabel,
+} from './labels.ts'
 import type { ReplySendDetail, ReplyTypingDetail } from './reply-composer.ts'
+import type { RestApi } from './rest-api.ts'
 import { base } from './theme.ts'
+
+/** Where a conversation can be handed: a site's groups and the team, as the relay lists them. */
+interface TransferTargets {
+  groups: GroupListReply['groups']
+  people: TeamMember[]
+}
+
+const STATUS_WORDS: Record<TeamMember['status'], string> = {
+  online: 'online',
+  pause: 'on pause',
+  away: 'away',
+  offline: 'offline',
+}
 
 type HistoryState = 'idle' | 'loading' | 'loaded' | 'failed'
 
@@ -18,15 +48,24 @@ function errorMessage(error: unknown, fallback: string): string {
  * shows as read, and offers the reply composer and a "Close conversation" button.
  * The header shows the kind ("Callback", "Offline message"), the visitor's phone and
  * e-mail as links, the assigned operator with their position, and the visitor's
- * rating once closed; "Visitor is typing…" shows in a `role="status"` line.
+ * rating once closed; "Visitor is typing…" shows in a `role="status"` line. A waiting chat
+ * offers "Accept"; an assigned one "Transfer…", which lists the site's groups and the team
+ * (with status and load) and takes a note only operators read.
  */
 export class ParleyConversation extends LitElement {
   static override properties = {
     client: { attribute: false },
+    api: { attribute: false },
     conversationId: { attribute: false },
     history: { state: true },
     error: { state: true },
     closing: { state: true },
+    accepting: { state: true },
+    targets: { state: true },
+    transferring: { state: true },
+    notice: { state: true },
+    transferNote: { state: true },
+    canned: { state: true },
   }
 
   static override styles = [
@@ -40,15 +79,16 @@ export class ParleyConversation extends LitElement {
       }
       header {
         display: flex;
+        flex-wrap: wrap;
         align-items: center;
-        gap: 1rem;
+        gap: 0.5rem 1rem;
         padding: 0.75rem 1.25rem;
         background: var(--parley-surface);
         border-bottom: 1px solid var(--parley-border);
       }
       .title {
         flex: 1;
-        min-width: 0;
+        min-width: min(100%, 14rem);
       }
       h2 {
         margin: 0;
@@ -102,9 +142,51 @@ export class ParleyConversation extends LitElement {
         color: var(--parley-danger);
         font-weight: 600;
       }
-      button.close {
+      .actions {
+        display: flex;
+        gap: 0.5rem;
+      }
+      .actions button {
         font-size: 0.85rem;
         padding: 0.35rem 0.8rem;
+      }
+      form.transfer {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: flex-end;
+        gap: 0.6rem;
+        padding: 0.75rem 1.25rem;
+        background: var(--parley-surface-muted);
+        border-bottom: 1px solid var(--parley-border);
+      }
+      form.transfer label {
+        display: grid;
+        gap: 0.2rem;
+        font-size: 0.8rem;
+        font-weight: 600;
+      }
+      form.transfer label.note {
+        flex: 1;
+        min-width: 14rem;
+      }
+      form.transfer select,
+      form.transfer input {
+        font: inherit;
+        font-weight: 400;
+        padding: 0.4rem 0.5rem;
+        border: 1px solid var(--parley-border);
+        border-radius: var(--parley-radius);
+        background: var(--parley-surface);
+        color: var(--parley-text);
+      }
+      .top {
+        min-width: 0;
+      }
+      .notice {
+        margin: 0.5rem 1rem 0;
+        padding: 0.5rem 0.75rem;
+        border-radius: var(--parley-radius);
+        background: var(--parley-accent-soft);
       }
       [role='alert'] {
         margin: 0.5rem 1rem 0;
@@ -113,10 +195,24 @@ export class ParleyConversation extends LitElement {
   ]
 
   declare client: OperatorClient | undefined
+  /** REST, for the transfer targets (groups and the team board). */
+  declare api: RestApi | undefined
   declare conversationId: string | undefined
   declare history: HistoryState
   declare error: string
   declare closing: boolean
+  declare accepting: boolean
+  /** Loaded when "Transfer…" opens the form; `undefined`: the form is closed. */
+  declare targets: TransferTargets | undefined
+  declare transferring: boolean
+  /** What just happened (a transfer), in a status line. */
+  declare notice: string
+  /** The note of the last transfer to the current operator, for them only. */
+  declare transferNote: string
+  /** What the composer's `/shortcut` calls up. */
+  declare canned: readonly CannedResponse[]
+  /** Whose assignment the note was fetched for: `<conversation>:<operator>`. */
+  #noteFor = ''
 
   readonly #messages = new AtomController<ChatMessage[]>(this)
   readonly #conversations = new AtomController<ConversationSummary[]>(this)
@@ -128,6 +224,11 @@ export class ParleyConversation extends LitElement {
     this.history = 'idle'
     this.error = ''
     this.closing = false
+    this.accepting = false
+    this.transferring = false
+    this.notice = ''
+    this.transferNote = ''
+    this.canned = []
   }
 
   override willUpdate(changed: Map<PropertyKey, unknown>): void {
@@ -136,10 +237,49 @@ export class ParleyConversation extends LitElement {
       this.#visitorTyping.setAtom(this.client?.$visitorTyping)
     }
     if (changed.has('client') || changed.has('conversationId')) this.#open()
+    if (changed.has('api') || changed.has('conversationId')) {
+      const api = this.api
+      // Without them the composer still sends: a failed load only leaves `/` without help.
+      if (api)
+        loadCanned(api).then(
+          (canned) => (this.canned = canned),
+          () => undefined,
+        )
+    }
   }
 
   override updated(): void {
     this.#markRead()
+    this.#fetchNote()
+  }
+
+  /** On each new assignment: the routing log's last transfer note, if it has one. */
+  #fetchNote(): void {
+    const summary = this.#summary()
+    const key = summary?.operator ? `${summary.id}:${summary.operator.id}` : ''
+    if (!this.api || key === this.#noteFor) return
+    this.#noteFor = key
+    this.transferNote = ''
+    if (!summary || !key) return
+    this.api
+      .get<RoutingLogReply>(`/v1/conversations/${encodeURIComponent(summary.id)}/routing`)
+      .then(
+        ({ entries }) => {
+          // The last transfer's note, unless the conversation moved on to someone else since.
+          const at = entries.findLastIndex((e) => e.type === 'transferred')
+          const since = entries.slice(at + 1)
+          const moved = since.some(
+            (e) =>
+              e.type === 'queued' ||
+              (e.type === 'assigned' && e.operatorId !== summary.operator?.id),
+          )
+          const note = at >= 0 ? entries[at]!.note : undefined
+          if (this.#noteFor === key && note && !moved) this.transferNote = note
+        },
+        () => {
+          // No note is no loss: the conversation itself still shows.
+        },
+      )
   }
 
   #summary(): ConversationSummary | undefined {
@@ -150,6 +290,9 @@ export class ParleyConversation extends LitElement {
     const { client, conversationId } = this
     this.error = ''
     this.closing = false
+    this.accepting = false
+    this.targets = undefined
+    this.notice = ''
     this.#readSeq = 0
     if (!client || !conversationId) {
       this.#messages.setAtom(undefined)
@@ -189,12 +332,18 @@ export class ParleyConversation extends LitElement {
     const title = summary ? conversationTitle(summary) : 'Conversation'
     const closed = summary?.status === 'closed'
     const kind = kindLabel(summary?.kind)
+    const waiting = summary ? isWaiting(summary) : false
     const details = [
-      summary?.operator ? `Assigned to ${operatorLabel(summary.operator)}` : 'Unassigned',
+      summary?.operator
+        ? `Assigned to ${operatorLabel(summary.operator)}`
+        : waiting
+          ? `Waiting since ${formatTime(summary!.createdAt)}`
+          : 'Unassigned',
       summary?.page,
     ].filter(Boolean)
     const typing = !closed && Boolean(this.#visitorTyping.value?.[this.conversationId])
     return html`
+      <div class="top">
       <header>
         <div class="title">
           <h2>${title} ${kind ? html`<span class="kind">${kind}</span>` : nothing}</h2>
@@ -204,15 +353,49 @@ export class ParleyConversation extends LitElement {
           </p>
           ${closed && summary?.rating ? this.#renderRating(summary) : nothing}
         </div>
-        <button
-          class="close"
-          type="button"
-          ?disabled=${closed || this.closing}
-          @click=${this.#close}
-        >
-          Close conversation
-        </button>
+        <div class="actions">
+          ${
+            waiting
+              ? html`<button
+                  class="primary"
+                  type="button"
+                  ?disabled=${this.accepting}
+                  @click=${this.#accept}
+                >
+                  Accept
+                </button>`
+              : nothing
+          }
+          ${
+            !closed && summary?.operator
+              ? html`<button
+                  type="button"
+                  aria-expanded=${this.targets ? 'true' : 'false'}
+                  @click=${this.#toggleTransfer}
+                >
+                  Transfer…
+                </button>`
+              : nothing
+          }
+          <button
+            class="close"
+            type="button"
+            ?disabled=${closed || this.closing}
+            @click=${this.#close}
+          >
+            Close conversation
+          </button>
+        </div>
       </header>
+      ${this.targets && !closed ? this.#renderTransfer(this.targets) : nothing}
+      ${
+        this.transferNote && !closed
+          ? html`<p class="notice" role="note" aria-label="Transfer note">
+              Note with the transfer: “${this.transferNote}”
+            </p>`
+          : nothing
+      }
+      </div>
       <parley-message-log
         .messages=${this.#messages.value ?? []}
         .visitorTitle=${title}
@@ -220,13 +403,60 @@ export class ParleyConversation extends LitElement {
         .kind=${summary?.kind}
       ></parley-message-log>
       <p class="typing" role="status">${typing ? 'Visitor is typing…' : ''}</p>
-      ${this.error ? html`<p role="alert">${this.error}</p>` : html`<div></div>`}
+      ${
+        this.error
+          ? html`<p role="alert">${this.error}</p>`
+          : this.notice
+            ? html`<p class="notice" role="status">${this.notice}</p>`
+            : html`<div></div>`
+      }
       <parley-reply-composer
         ?disabled=${closed}
+        .canned=${this.canned}
         @reply-send=${this.#send}
         @reply-typing=${this.#typing}
       ></parley-reply-composer>
     `
+  }
+
+  /** The transfer to `person`: within the conversation's group, else a site group of theirs. */
+  #targetOf(
+    person: TeamMember,
+    groups: TransferTargets['groups'],
+  ): TransferFrame['to'] | undefined {
+    const current = this.#summary()?.group
+    if (current && person.groups.includes(current)) return { operatorId: person.id }
+    const theirs = groups.find((g) => person.groups.includes(g.id))
+    return theirs ? { operatorId: person.id, groupId: theirs.id } : undefined
+  }
+
+  #renderTransfer(targets: TransferTargets) {
+    const me = this.client?.$profile.get()?.id
+    const people = targets.people.filter(
+      (p) => p.id !== me && p.kind === 'human' && this.#targetOf(p, targets.groups),
+    )
+    return html`<form class="transfer" aria-label="Transfer the conversation" @submit=${this.#transfer}>
+      <label
+        >To
+        <select name="to" required>
+          <optgroup label="Groups (their routing picks who)">
+            ${targets.groups.map((g) => html`<option value="g:${g.id}">${g.name}</option>`)}
+          </optgroup>
+          <optgroup label="People">
+            ${people.map((p) => {
+              const label = `${p.name} — ${STATUS_WORDS[p.status]}, ${p.open} open`
+              return html`<option value="o:${p.id}" ?disabled=${p.status === 'offline'}>${label}</option>`
+            })}
+          </optgroup>
+        </select>
+      </label>
+      <label class="note"
+        >Note for them (the visitor does not see it)
+        <input name="note" maxlength="2000" autocomplete="off" />
+      </label>
+      <button class="primary" type="submit" ?disabled=${this.transferring}>Transfer</button>
+      <button type="button" @click=${() => (this.targets = undefined)}>Cancel</button>
+    </form>`
   }
 
   #renderContact(summary: ConversationSummary) {
@@ -262,6 +492,73 @@ export class ParleyConversation extends LitElement {
   #typing(event: CustomEvent<ReplyTypingDetail>): void {
     if (this.client && this.conversationId) {
       this.client.setTyping(this.conversationId, event.detail.typing)
+    }
+  }
+
+  async #accept(): Promise<void> {
+    const { client, conversationId } = this
+    if (!client || !conversationId) return
+    this.accepting = true
+    this.error = ''
+    try {
+      await client.accept(conversationId)
+    } catch (error) {
+      if (this.conversationId === conversationId) {
+        this.error = `Not accepted: ${errorMessage(error, 'unknown error')}`
+      }
+    } finally {
+      if (this.conversationId === conversationId) this.accepting = false
+    }
+  }
+
+  async #toggleTransfer(): Promise<void> {
+    if (this.targets) {
+      this.targets = undefined
+      return
+    }
+    const summary = this.#summary()
+    if (!this.api || !summary) return
+    this.error = ''
+    this.notice = ''
+    try {
+      const [groups, team] = await Promise.all([
+        this.api.get<GroupListReply>(
+          `/v1/admin/sites/${encodeURIComponent(summary.siteId)}/groups`,
+        ),
+        this.api.get<TeamReply>('/v1/team'),
+      ])
+      if (this.conversationId === summary.id) {
+        this.targets = { groups: groups.groups, people: team.members }
+      }
+    } catch (error) {
+      this.error = `Could not list where to transfer: ${errorMessage(error, 'unknown error')}`
+    }
+  }
+
+  async #transfer(event: SubmitEvent): Promise<void> {
+    event.preventDefault()
+    const { client, conversationId, targets } = this
+    if (!client || !conversationId || !targets) return
+    const data = new FormData(event.target as HTMLFormElement)
+    const [kind, id] = String(data.get('to') ?? '').split(/:(.*)/s) as [string, string]
+    const person = kind === 'o' ? targets.people.find((p) => p.id === id) : undefined
+    const to = person ? this.#targetOf(person, targets.groups) : { groupId: id }
+    if (!to) return
+    const name = person ? person.name : targets.groups.find((g) => g.id === id)?.name
+    this.transferring = true
+    this.error = ''
+    try {
+      await client.transfer(conversationId, to, String(data.get('note') ?? ''))
+      if (this.conversationId === conversationId) {
+        this.targets = undefined
+        this.notice = `Transferred to ${name ?? 'them'}.`
+      }
+    } catch (error) {
+      if (this.conversationId === conversationId) {
+        this.error = `Not transferred: ${errorMessage(error, 'unknown error')}`
+      }
+    } finally {
+      this.transferring = false
     }
   }
 

@@ -1,5 +1,5 @@
 import type { ConnectionStatus, OperatorClient } from '@parley/client'
-import type { OperatorProfile } from '@parley/protocol'
+import type { OperatorProfile, OperatorStatus } from '@parley/protocol'
 import { css, html, LitElement, nothing } from 'lit'
 import { AtomController } from './atom-controller.ts'
 import { statusLabel } from './labels.ts'
@@ -101,6 +101,30 @@ export class ParleyStatusBar extends LitElement {
         padding: 0.3rem 0.8rem;
         font-size: 0.85rem;
       }
+      .presence {
+        display: inline-flex;
+        align-items: center;
+        gap: 0.4rem;
+        font-size: 0.85rem;
+      }
+      .presence select {
+        font: inherit;
+        padding: 0.2rem 0.4rem;
+        border: 1px solid var(--parley-border);
+        border-radius: var(--parley-radius);
+        background: var(--parley-surface);
+        color: var(--parley-text);
+      }
+      .presence .note {
+        color: var(--parley-text-muted);
+      }
+      .presence.online .dot {
+        background: var(--parley-success);
+      }
+      .presence.pause .dot,
+      .presence.away .dot {
+        background: var(--parley-warning);
+      }
     `,
   ]
 
@@ -119,11 +143,13 @@ export class ParleyStatusBar extends LitElement {
 
   readonly #status = new AtomController<ConnectionStatus>(this)
   readonly #profile = new AtomController<OperatorProfile | undefined>(this)
+  readonly #presence = new AtomController<OperatorStatus | undefined>(this)
 
   override willUpdate(changed: Map<PropertyKey, unknown>): void {
     if (changed.has('client')) {
       this.#status.setAtom(this.client?.$status)
       this.#profile.setAtom(this.client?.$profile)
+      this.#presence.setAtom(this.client?.$presence)
     }
   }
 
@@ -152,6 +178,7 @@ export class ParleyStatusBar extends LitElement {
         <span class="connection ${status}" role="status">
           <span class="dot" aria-hidden="true"></span>${statusLabel(status)}
         </span>
+        ${this.#renderPresence()}
         ${
           profile
             ? html`<span class="who"
@@ -167,6 +194,34 @@ export class ParleyStatusBar extends LitElement {
         <button type="button" @click=${this.#logout}>Log out</button>
       </header>
     `
+  }
+
+  /** The operator's own status: a switch between online and pause; away and offline shown. */
+  #renderPresence() {
+    const presence = this.#presence.value
+    if (!presence) return nothing
+    const chosen = presence === 'pause' ? 'pause' : 'online'
+    const note =
+      presence === 'away'
+        ? 'Away: idle, no new chats until you act'
+        : presence === 'pause'
+          ? 'No new chats'
+          : presence === 'offline'
+            ? 'Offline'
+            : ''
+    return html`<span class="presence ${presence}"
+      ><span class="dot" aria-hidden="true"></span>
+      <select
+        aria-label="Your status"
+        .value=${chosen}
+        @change=${(event: Event) =>
+          this.client?.setPresence((event.target as HTMLSelectElement).value as 'online' | 'pause')}
+      >
+        <option value="online" ?selected=${chosen === 'online'}>Online</option>
+        <option value="pause" ?selected=${chosen === 'pause'}>On pause</option>
+      </select>
+      ${note ? html`<span class="note">${note}</span>` : nothing}</span
+    >`
   }
 
   #logout(): void {

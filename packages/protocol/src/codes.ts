@@ -34,6 +34,11 @@ export const ERROR_CODES = {
   conversation_not_found: { status: 404, message: 'No such conversation for this participant' },
   conversation_closed: { status: 409, message: 'The conversation is closed' },
   group_not_found: { status: 404, message: 'No group with this id' },
+  canned_not_found: { status: 404, message: 'No canned response with this id for you' },
+  shortcut_taken: {
+    status: 409,
+    message: 'This shortcut is already used by another response of yours or of this group',
+  },
   already_assigned: { status: 409, message: 'Another operator already has this conversation' },
   operator_full: {
     status: 409,

@@ -1,3 +1,4 @@
+export * from './canned.ts'
 export * from './codes.ts'
 export * from './common.ts'
 export * from './forms.ts'

@@ -10,6 +10,8 @@ import { createRegionResolver } from './infra/region/resolve.ts'
 import { NO_REGION, type RegionLookup } from './infra/region/types.ts'
 import { authPlugin } from './modules/auth/plugin.ts'
 import { authRoutes } from './modules/auth/routes.ts'
+import { cannedPlugin } from './modules/canned/plugin.ts'
+import { cannedRoutes } from './modules/canned/routes.ts'
 import { operatorSocket } from './modules/conversations/operator-socket.ts'
 import { conversationsPlugin } from './modules/conversations/plugin.ts'
 import { conversationRoutes } from './modules/conversations/routes.ts'
@@ -78,6 +80,7 @@ export async function buildServer(
     await app.register(scenariosPlugin, { store: stores.scenarios, settings: stores.settings })
     await app.register(conversationsPlugin, { store: stores.conversations })
     await app.register(routingPlugin, { store: stores.groups })
+    await app.register(cannedPlugin, { store: stores.canned })
     await app.register(visitorsPlugin, { settings: stores.settings })
     await app.register(integrationsPlugin)
 
@@ -92,6 +95,7 @@ export async function buildServer(
     await app.register(formFallbackRoutes)
     await app.register(conversationRoutes)
     await app.register(groupRoutes)
+    await app.register(cannedRoutes)
     await app.register(integrationRoutes)
     await app.register(visitorSocket)
     await app.register(operatorSocket)

@@ -6,6 +6,7 @@ import { RELAY_PACKAGE_DIR } from './config/paths.ts'
 import { describeUnitOfWork } from './infra/db/contract.ts'
 import { SqliteDatabase } from './infra/db/sqlite.ts'
 import { describeAuthStore } from './modules/auth/contract.ts'
+import { describeCannedStore } from './modules/canned/contract.ts'
 import { describeConversationStore } from './modules/conversations/contract.ts'
 import { describeEmployeeStore } from './modules/employees/contract.ts'
 import { describeScenarioStore } from './modules/scenarios/contract.ts'
@@ -32,6 +33,7 @@ for (const [name, factory] of engines) {
   describeConversationStore(name, factory)
   describeVisitorStore(name, factory)
   describeScenarioStore(name, factory)
+  describeCannedStore(name, factory)
 
   describe(`one unit of work across modules: ${name}`, () => {
     it('stores nothing of a form whose profile change fails', async () => {

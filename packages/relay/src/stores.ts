@@ -3,6 +3,8 @@ import { SqliteDatabase } from './infra/db/sqlite.ts'
 import type { UnitOfWork } from './infra/db/unit-of-work.ts'
 import { SqliteAuthStore } from './modules/auth/sqlite.ts'
 import type { AuthStore } from './modules/auth/store.ts'
+import { SqliteCannedStore } from './modules/canned/sqlite.ts'
+import type { CannedStore } from './modules/canned/store.ts'
 import { SqliteConversationStore } from './modules/conversations/sqlite.ts'
 import type { ConversationStore } from './modules/conversations/store.ts'
 import { SqliteEmployeeStore } from './modules/employees/sqlite.ts'
@@ -31,6 +33,7 @@ export interface Stores {
   visitors: VisitorStore
   scenarios: ScenarioStore
   groups: GroupStore
+  canned: CannedStore
 }
 
 /** The embedded engine: one SQLite file (`':memory:'` for a throwaway one), migrated. */
@@ -46,5 +49,6 @@ export function createSqliteStores(path: string): Stores {
     visitors: new SqliteVisitorStore(db),
     scenarios: new SqliteScenarioStore(db),
     groups: new SqliteGroupStore(db),
+    canned: new SqliteCannedStore(db),
   }
 }

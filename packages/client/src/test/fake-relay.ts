@@ -29,6 +29,8 @@ export class FakeRelay {
   readonly received: { connection: number; frame: Frame }[] = []
   /** The stored log per conversation: one event per distinct cid. */
   readonly log = new Map<string, ConversationEvent[]>()
+  /** `accept`/`transfer` of this conversation answer `already_assigned`. */
+  takenConversation: string | undefined
   /** Store sends but answer nothing (an ack lost with the connection). */
   holdAcks = false
   /** Answer `ping` with `pong`; off simulates a half-dead relay. */
@@ -240,6 +242,29 @@ export class FakeRelay {
         if (out && !(this.holdAcks && out.t === 'ack')) reply(out)
         return
       }
+      case 'status':
+        reply({ t: 'ack', cid: frame.cid, id: `s-${frame.cid}`, at: Date.now() })
+        reply({ t: 'status', status: frame.status })
+        return
+      case 'accept':
+      case 'transfer':
+        if (frame.conversationId === this.takenConversation) {
+          reply({
+            t: 'error',
+            code: 'already_assigned',
+            message: 'Another operator took it',
+            cid: frame.cid,
+          })
+          return
+        }
+        reply({
+          t: 'ack',
+          cid: frame.cid,
+          id: `a-${frame.cid}`,
+          conversationId: frame.conversationId,
+          at: Date.now(),
+        })
+        return
       case 'send':
       case 'close': {
         if (frame.text !== undefined && frame.text === this.rejectText) {

@@ -1,12 +1,12 @@
 import type { ApiTokenSummary } from '@parley/protocol'
 import { deepText, getByLabel, getByRole, queryByRole } from '@parley/test-dom'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { defineConsoleElements } from '../elements.ts'
 import { createRestApi } from '../rest-api.ts'
 import { settle, typeInto } from '../test/dom.ts'
 import type { ParleyApiKeysSettings } from './api-keys.ts'
+import { defineSettingsElements } from './elements.ts'
 
-defineConsoleElements()
+defineSettingsElements()
 
 const ADMIN = { id: 'u1', email: 'admin@example.com', name: 'Admin', role: 'admin' as const }
 const CREATED = Date.UTC(2026, 11, 1, 9, 0)

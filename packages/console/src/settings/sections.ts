@@ -17,6 +17,12 @@ export const SECTIONS: readonly SettingsSection[] = [
   { id: 'site', label: 'Site', tag: 'parley-site-settings', roles: ['admin'] },
   { id: 'employees', label: 'Employees', tag: 'parley-employees-settings', roles: ['admin'] },
   { id: 'groups', label: 'Groups', tag: 'parley-groups-settings', roles: ['admin'] },
+  {
+    id: 'canned',
+    label: 'Canned responses',
+    tag: 'parley-canned-settings',
+    roles: ['admin', 'supervisor', 'operator'],
+  },
   { id: 'api-keys', label: 'API keys', tag: 'parley-api-keys-settings', roles: ['admin'] },
 ]
 

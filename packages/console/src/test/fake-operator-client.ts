@@ -1,5 +1,5 @@
 import type { ChatMessage, ConnectionStatus, OperatorClient } from '@parley/client'
-import type { Ack, ConversationSummary, OperatorProfile } from '@parley/protocol'
+import type { Ack, ConversationSummary, OperatorProfile, OperatorStatus } from '@parley/protocol'
 import { atom, type WritableAtom } from 'nanostores'
 
 /** A recorded call to the fake client, e.g. `['send', 'c1', 'Hello']`. */
@@ -12,6 +12,9 @@ export interface FakeOperatorClient extends OperatorClient {
   readonly profile: WritableAtom<OperatorProfile | undefined>
   readonly conversations: WritableAtom<ConversationSummary[]>
   readonly visitorTyping: WritableAtom<Readonly<Record<string, true>>>
+  readonly presence: WritableAtom<OperatorStatus | undefined>
+  /** When set, `accept` and `transfer` reject with this error. */
+  refuse: Error | undefined
   /** The writable store behind `messages(id)`. */
   messageStore(conversationId: string): WritableAtom<ChatMessage[]>
   /** What `loadHistory(id)` puts into `messages(id)`. */
@@ -25,6 +28,7 @@ export function createFakeOperatorClient(): FakeOperatorClient {
   const profile = atom<OperatorProfile | undefined>(undefined)
   const conversations = atom<ConversationSummary[]>([])
   const visitorTyping = atom<Readonly<Record<string, true>>>({})
+  const presence = atom<OperatorStatus | undefined>(undefined)
   const stores = new Map<string, WritableAtom<ChatMessage[]>>()
   let seq = 100
 
@@ -43,12 +47,15 @@ export function createFakeOperatorClient(): FakeOperatorClient {
     profile,
     conversations,
     visitorTyping,
+    presence,
+    refuse: undefined,
     messageStore,
     history: {},
     $status: status,
     $profile: profile,
     $conversations: conversations,
     $visitorTyping: visitorTyping,
+    $presence: presence,
     messages: messageStore,
     async loadHistory(conversationId) {
       calls.push(['loadHistory', conversationId])
@@ -95,6 +102,29 @@ export function createFakeOperatorClient(): FakeOperatorClient {
     },
     markRead(conversationId, readSeq) {
       calls.push(['markRead', conversationId, readSeq])
+    },
+    async setPresence(status) {
+      calls.push(['setPresence', status])
+      presence.set(status)
+      return { t: 'ack', cid: 'status', id: 'x', at: 0 }
+    },
+    async accept(conversationId) {
+      calls.push(['accept', conversationId])
+      if (client.refuse) throw client.refuse
+      const me = profile.get()
+      conversations.set(
+        conversations
+          .get()
+          .map((c) =>
+            c.id === conversationId && me ? { ...c, operator: { id: me.id, name: me.name } } : c,
+          ),
+      )
+      return { t: 'ack', cid: 'accept', id: 'x', conversationId, at: 0 }
+    },
+    async transfer(conversationId, to, note) {
+      calls.push(['transfer', conversationId, to, note])
+      if (client.refuse) throw client.refuse
+      return { t: 'ack', cid: 'transfer', id: 'x', conversationId, at: 0 }
     },
     on: (() => () => {}) as OperatorClient['on'],
     destroy() {

@@ -339,6 +339,28 @@ const ROUTES: Record<string, Row> = {
     call: (w) => at(`/v1/admin/groups/${w.groups.doomed}`),
   },
 
+  'GET /v1/canned': {
+    rule: needs('conversations:reply'),
+    status: 200,
+    call: () => at('/v1/canned'),
+  },
+  'POST /v1/canned': {
+    rule: needs('conversations:reply'),
+    status: 201,
+    call: () => at('/v1/canned', { shortcut: 'walk', text: 'A walk-through' }),
+  },
+  // A group's response is changed by those who manage employees; its members only read it.
+  'PATCH /v1/canned/{id}': {
+    rule: needs('employees:manage'),
+    status: 200,
+    call: (w) => at(`/v1/canned/${w.canned.kept}`, { text: 'Changed' }),
+  },
+  'DELETE /v1/canned/{id}': {
+    rule: needs('employees:manage'),
+    status: 204,
+    call: (w) => at(`/v1/canned/${w.canned.doomed}`),
+  },
+
   'GET /v1/conversations': {
     rule: needs('conversations:read'),
     status: 200,

@@ -302,7 +302,19 @@ export class VisitorForms {
       await profiles.addConsent(tx, { ...form.consent, eventId: appended.event.id })
       return { ...appended, summaryChanged: true }
     })
-    return conversations.outcome(cid, result)
+    const outcome = await conversations.outcome(cid, result)
+    if (!result.duplicate) {
+      // The form named the visitor: their other open conversations show the name at once.
+      const others = await conversations.refreshVisitor(actor.siteId, actor.visitorId)
+      const created = result.conversation.id
+      outcome.publish.push(
+        ...others.filter((p) => {
+          const frame = p.message.frame
+          return !(frame?.t === 'conversation' && frame.conversation.id === created)
+        }),
+      )
+    }
+    return outcome
   }
 
   /** A profile frame: the patch and the consent with the frame's ack, in one transaction. */

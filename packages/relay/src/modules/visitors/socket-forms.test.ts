@@ -26,6 +26,20 @@ const OFFLINE = { t: 'offline', name: 'Anna', email: 'anna@example.com', text: '
 const errorFor = (cid: string) => ofType('error', (f) => f.cid === cid)
 
 describe('callback requests', () => {
+  it('names the visitor at once in their open chat when a form gives the name', async () => {
+    const { socket: operator } = await relay.operator()
+    const { socket } = await relay.visitor()
+    socket.send({ t: 'send', cid: 'm1', text: 'Hello?' })
+    const { conversationId: chatId } = await socket.next(ofType('ack'))
+    const chat = await operator.next(ofType('conversation', (f) => f.conversation.id === chatId))
+    expect(chat.conversation.visitorName).toBeUndefined()
+    socket.send({ ...CALLBACK, cid: 'cb1' })
+    const named = await operator.next(
+      ofType('conversation', (f) => f.conversation.id === chatId && f.conversation.visitorName),
+    )
+    expect(named.conversation).toMatchObject({ visitorName: 'Anna', visitorPhone: '+79161234567' })
+  })
+
   it('opens a callback conversation, acks it and shows it live to operators with its form event', async () => {
     const { socket: operator } = await relay.operator()
     const { socket, welcome } = await relay.visitor()

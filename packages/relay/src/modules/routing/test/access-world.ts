@@ -74,6 +74,8 @@ export interface World {
   temp: Person
   groups: { alpha: string; beta: string; spare: string; doomed: string }
   scenarios: { alpha: string; beta: string; kept: string; doomed: string }
+  /** Canned responses shared with Alpha: one the walk changes, one it deletes. */
+  canned: { kept: string; doomed: string }
   tokens: {
     /** The admin's, scopes `conversations:read` + `conversations:read_all`: sees all, writes nothing. */
     reader: string
@@ -158,6 +160,11 @@ export async function buildWorld(): Promise<World> {
     doomed: (await createScenario(relay, adminCookie, { name: 'Doomed' }, 'other')).id,
   }
 
+  const shared = async (shortcut: string) =>
+    (await ok('POST', '/v1/canned', { shortcut, text: `Alpha ${shortcut}`, groupId: alpha }, 201))
+      .response.id as string
+  const canned = { kept: await shared('kept'), doomed: await shared('doomed') }
+
   const token = async (name: string, scopes: string[]) =>
     (await ok('POST', '/v1/admin/tokens', { name, scopes }, 201)) as { id: string; token: string }
   const reader = await token('reader', ['conversations:read', 'conversations:read_all'])
@@ -197,6 +204,7 @@ export async function buildWorld(): Promise<World> {
     temp,
     groups: { alpha, beta, spare, doomed },
     scenarios,
+    canned,
     tokens: {
       reader: reader.token,
       narrow: narrow.token,
@@ -221,6 +229,7 @@ export async function snapshot(world: World): Promise<Record<string, unknown>> {
     '/v1/admin/employees',
     '/v1/admin/tokens',
     '/v1/conversations',
+    '/v1/canned',
     ...['shop', 'other'].flatMap((site) => [
       `/v1/admin/sites/${site}`,
       `/v1/admin/sites/${site}/groups`,
