@@ -182,3 +182,46 @@ test('an operator saves a canned response and calls it up with / in a reply', as
     .waitFor()
   await page.close()
 })
+
+test('the keyboard moves between conversations, writes, and lists its shortcuts under ?', async () => {
+  const admin = await consoleLogin(browser, relay)
+  // A second chat, so there is somewhere to move to.
+  const visitor = await browser.newPage()
+  await visitor.goto(`${relay.url}/product.html`)
+  await openChat(visitor)
+  const chat = visitor.getByRole('dialog', { name: 'Chai & Co support' })
+  await chat.getByRole('textbox', { name: NAMES.message }).fill('Is Sencha in stock?')
+  await chat.getByRole('button', { name: NAMES.send }).click()
+
+  const list = admin.getByRole('list', { name: /Conversations/ })
+  await list.getByRole('button', { name: /Sencha in stock/ }).waitFor()
+  await admin.keyboard.press('Alt+ArrowDown')
+  const header = admin.getByRole('main').getByRole('heading', { level: 2 })
+  const first = await header.innerText()
+  await admin.keyboard.press('Alt+ArrowDown')
+  await expect.poll(() => header.innerText()).not.toBe(first)
+  await admin.keyboard.press('Alt+ArrowUp')
+  await expect.poll(() => header.innerText()).toBe(first)
+  await admin.keyboard.press('Alt+KeyR')
+  await expect
+    .poll(() => admin.evaluate(() => document.activeElement?.tagName))
+    .toBe('PARLEY-CONSOLE')
+  expect(
+    await admin.getByRole('textbox', { name: 'Reply' }).evaluate((e) => e.matches(':focus')),
+  ).toBe(true)
+
+  // ? in the reply box is a character; outside it, the list of shortcuts.
+  await admin.keyboard.type('?')
+  expect(await admin.getByRole('dialog', { name: 'Keyboard shortcuts' }).count()).toBe(0)
+  await admin.getByRole('textbox', { name: 'Reply' }).fill('')
+  await admin.getByRole('main').getByRole('heading', { level: 2 }).click()
+  await admin.keyboard.press('?')
+  const sheet = admin.getByRole('dialog', { name: 'Keyboard shortcuts' })
+  await sheet.waitFor()
+  expect(await sheet.getByRole('term').allInnerTexts()).toContain('Alt + A')
+  expect(await axeViolations(admin)).toEqual([])
+  await screenshot(admin, 'workspace-shortcuts')
+  await admin.keyboard.press('Escape')
+  await expect.poll(() => sheet.count()).toBe(0)
+  await Promise.all([admin.context().close(), visitor.close()])
+})

@@ -140,9 +140,10 @@ export class ParleyConversationList extends LitElement {
         color: var(--parley-success);
         border-color: currentColor;
       }
+      /* Text colour, accent border: readable on the selected row's accent background too. */
       .kind.waiting {
-        color: var(--parley-accent);
-        border-color: currentColor;
+        color: var(--parley-text);
+        border-color: var(--parley-accent);
       }
       .kind.offline {
         color: var(--parley-warning);
@@ -258,6 +259,13 @@ export class ParleyConversationList extends LitElement {
         }
       </div>
     `
+  }
+
+  /** The ids the list shows now, in its order (for moving with the keyboard). */
+  visibleIds(): string[] {
+    return (this.#conversations.value ?? [])
+      .filter((conversation) => matchesFilter(conversation, this.filter))
+      .map((conversation) => conversation.id)
   }
 
   #setFilter(filter: ConversationFilter): void {

@@ -495,6 +495,22 @@ export class ParleyConversation extends LitElement {
     }
   }
 
+  /** Accepts the open conversation if it waits (the keyboard's Alt+A). */
+  acceptWaiting(): Promise<void> {
+    const summary = this.#summary()
+    return summary && isWaiting(summary) ? this.#accept() : Promise.resolve()
+  }
+
+  /** Closes the open conversation (Alt+X). */
+  closeOpen(): Promise<void> {
+    return this.#summary()?.status === 'open' ? this.#close() : Promise.resolve()
+  }
+
+  /** Puts the cursor in the reply box (Alt+R). */
+  focusReply(): void {
+    this.renderRoot.querySelector('parley-reply-composer')?.focus()
+  }
+
   async #accept(): Promise<void> {
     const { client, conversationId } = this
     if (!client || !conversationId) return

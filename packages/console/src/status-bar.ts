@@ -3,6 +3,7 @@ import type { OperatorProfile, OperatorStatus } from '@parley/protocol'
 import { css, html, LitElement, nothing } from 'lit'
 import { AtomController } from './atom-controller.ts'
 import { statusLabel } from './labels.ts'
+import type { Notifier } from './notifier.ts'
 import { base } from './theme.ts'
 
 /**
@@ -17,6 +18,8 @@ export class ParleyStatusBar extends LitElement {
     operator: { attribute: false },
     view: { attribute: false },
     settings: { attribute: false },
+    notifier: { attribute: false },
+    asked: { state: true },
   }
 
   static override styles = [
@@ -134,11 +137,16 @@ export class ParleyStatusBar extends LitElement {
   declare view: 'inbox' | 'settings'
   /** Whether the role has settings to open. */
   declare settings: boolean
+  /** Desktop notifications: offers to turn them on until asked. */
+  declare notifier: Notifier | undefined
+  /** Bumped when the permission was asked, to show the answer. */
+  declare asked: number
 
   constructor() {
     super()
     this.view = 'inbox'
     this.settings = false
+    this.asked = 0
   }
 
   readonly #status = new AtomController<ConnectionStatus>(this)
@@ -191,6 +199,24 @@ export class ParleyStatusBar extends LitElement {
             ? html`<button type="button" @click=${() => this.client?.connect()}>Reconnect</button>`
             : nothing
         }
+        ${
+          this.notifier?.permission === 'default'
+            ? html`<button type="button" @click=${this.#enableNotifications}>
+                Turn on notifications
+              </button>`
+            : nothing
+        }
+        <button
+          type="button"
+          aria-label="Keyboard shortcuts"
+          title="Keyboard shortcuts (?)"
+          @click=${() =>
+            this.dispatchEvent(
+              new CustomEvent('show-shortcuts', { bubbles: true, composed: true }),
+            )}
+        >
+          ?
+        </button>
         <button type="button" @click=${this.#logout}>Log out</button>
       </header>
     `
@@ -222,6 +248,11 @@ export class ParleyStatusBar extends LitElement {
       </select>
       ${note ? html`<span class="note">${note}</span>` : nothing}</span
     >`
+  }
+
+  async #enableNotifications(): Promise<void> {
+    await this.notifier?.enable()
+    this.asked++
   }
 
   #logout(): void {

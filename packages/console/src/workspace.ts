@@ -2,12 +2,33 @@ import type { OperatorClient } from '@parley/client'
 import type { OperatorProfile } from '@parley/protocol'
 import { css, html, LitElement } from 'lit'
 import type { ConversationSelectDetail } from './conversation-list.ts'
+import { Notifier } from './notifier.ts'
 import type { RestApi } from './rest-api.ts'
 import { sectionsFor } from './settings/sections.ts'
 import { base } from './theme.ts'
 
 /** Which half of the console is open: the inbox, or a settings screen. */
 export type WorkspaceView = { name: 'inbox' } | { name: 'settings'; sectionId: string | undefined }
+
+/** The keyboard shortcuts, as the `?` sheet lists them. */
+export const SHORTCUTS: readonly { keys: string; what: string }[] = [
+  { keys: 'Alt + ↓ / Alt + ↑', what: 'Next / previous conversation in the list' },
+  { keys: 'Alt + A', what: 'Accept the open conversation when it waits' },
+  { keys: 'Alt + R', what: 'Write a reply' },
+  { keys: 'Enter / Shift + Enter', what: 'Send / new line' },
+  { keys: '/', what: 'In a reply: canned responses by shortcut' },
+  { keys: 'Alt + X', what: 'Close the open conversation' },
+  { keys: '?', what: 'This list (outside a text field)' },
+]
+
+/** Whether a key event comes from a place where typing goes (then `?` is a character). */
+function typingIn(event: KeyboardEvent): boolean {
+  const target = event.composedPath()[0]
+  return (
+    target instanceof HTMLElement &&
+    (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))
+  )
+}
 
 /** Most conversations whose "seen up to" the console remembers per operator. */
 const SEEN_LIMIT = 500
@@ -107,6 +128,39 @@ export class ParleyWorkspace extends LitElement {
         min-width: 0;
         min-height: 0;
       }
+      dialog.shortcuts {
+        border: 1px solid var(--parley-border);
+        border-radius: var(--parley-radius);
+        background: var(--parley-surface);
+        color: var(--parley-text);
+        padding: 1.25rem 1.5rem;
+        max-width: min(34rem, 92vw);
+      }
+      dialog.shortcuts::backdrop {
+        background: rgb(0 0 0 / 0.35);
+      }
+      dialog.shortcuts h2 {
+        margin: 0 0 0.75rem;
+        font-size: 1.1rem;
+      }
+      dialog.shortcuts dl {
+        display: grid;
+        grid-template-columns: auto 1fr;
+        gap: 0.45rem 1rem;
+        margin: 0 0 1rem;
+      }
+      dialog.shortcuts dd {
+        margin: 0;
+      }
+      kbd {
+        font-family: ui-monospace, SFMono-Regular, Menlo, monospace;
+        font-size: 0.85rem;
+        padding: 0.05rem 0.35rem;
+        border: 1px solid var(--parley-border);
+        border-radius: 4px;
+        background: var(--parley-surface-muted);
+        white-space: nowrap;
+      }
       .placeholder {
         display: grid;
         place-items: center;
@@ -130,6 +184,44 @@ export class ParleyWorkspace extends LitElement {
   #settingsProblem = ''
 
   #offConversations: (() => void) | undefined
+  #notifier: Notifier | undefined
+
+  readonly #onKey = (event: KeyboardEvent) => {
+    if (event.defaultPrevented || event.isComposing || this.view.name !== 'inbox') return
+    const view = this.renderRoot.querySelector('parley-conversation')
+    if (event.altKey && !event.ctrlKey && !event.metaKey) {
+      const action: Record<string, () => void> = {
+        ArrowDown: () => this.#step(1),
+        ArrowUp: () => this.#step(-1),
+        KeyA: () => void view?.acceptWaiting(),
+        KeyR: () => view?.focusReply(),
+        KeyX: () => void view?.closeOpen(),
+      }
+      const run = action[event.code]
+      if (!run) return
+      event.preventDefault()
+      run()
+      return
+    }
+    if (event.key === '?' && !typingIn(event)) {
+      event.preventDefault()
+      this.renderRoot.querySelector<HTMLDialogElement>('dialog.shortcuts')?.showModal()
+    }
+  }
+
+  /** Opens the next (`1`) or previous (`-1`) conversation the list shows. */
+  #step(direction: 1 | -1): void {
+    const ids = this.renderRoot.querySelector('parley-conversation-list')?.visibleIds() ?? []
+    if (ids.length === 0) return
+    const at = this.selectedId ? ids.indexOf(this.selectedId) : -1
+    const next =
+      at === -1
+        ? direction === 1
+          ? 0
+          : ids.length - 1
+        : Math.max(0, Math.min(ids.length - 1, at + direction))
+    this.#open(ids[next]!)
+  }
 
   readonly #onHash = () => {
     this.view = viewOf(location.hash)
@@ -160,18 +252,29 @@ export class ParleyWorkspace extends LitElement {
     super.connectedCallback()
     this.#onHash()
     addEventListener('hashchange', this.#onHash)
+    addEventListener('keydown', this.#onKey)
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback()
     removeEventListener('hashchange', this.#onHash)
+    removeEventListener('keydown', this.#onKey)
     this.#offConversations?.()
     this.#offConversations = undefined
+    this.#notifier?.destroy()
+    this.#notifier = undefined
   }
 
   override willUpdate(changed: Map<PropertyKey, unknown>): void {
     if (changed.has('operator')) this.seen = loadSeen(this.operator?.id)
     if (changed.has('client')) {
+      this.#notifier?.destroy()
+      this.#notifier = this.client
+        ? new Notifier(this.client, (id) => {
+            location.hash = ''
+            this.#open(id)
+          })
+        : undefined
       this.#offConversations?.()
       // What arrives in the open conversation is seen as it arrives.
       this.#offConversations = this.client?.$conversations.listen((list) => {
@@ -202,8 +305,18 @@ export class ParleyWorkspace extends LitElement {
         .operator=${this.operator}
         .view=${this.view.name}
         .settings=${settings}
+        .notifier=${this.#notifier}
+        @show-shortcuts=${() =>
+          this.renderRoot.querySelector<HTMLDialogElement>('dialog.shortcuts')?.showModal()}
       ></parley-status-bar>
       ${this.view.name === 'settings' ? this.#renderSettings(this.view.sectionId) : this.#renderInbox()}
+      <dialog class="shortcuts" aria-labelledby="shortcuts-title">
+        <h2 id="shortcuts-title">Keyboard shortcuts</h2>
+        <dl>
+          ${SHORTCUTS.map((s) => html`<dt><kbd>${s.keys}</kbd></dt><dd>${s.what}</dd>`)}
+        </dl>
+        <form method="dialog"><button class="primary" type="submit">Close</button></form>
+      </dialog>
     `
   }
 
@@ -247,7 +360,10 @@ export class ParleyWorkspace extends LitElement {
   }
 
   #select(event: CustomEvent<ConversationSelectDetail>): void {
-    const next = event.detail.conversationId
+    this.#open(event.detail.conversationId)
+  }
+
+  #open(next: string): void {
     // Both the conversation being left and the one being opened count as seen up to now.
     const seen: Record<string, number> = {}
     for (const summary of this.client?.$conversations.get() ?? []) {

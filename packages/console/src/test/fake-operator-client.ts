@@ -1,4 +1,9 @@
-import type { ChatMessage, ConnectionStatus, OperatorClient } from '@parley/client'
+import type {
+  ChatMessage,
+  ConnectionStatus,
+  OperatorClient,
+  OperatorClientEvents,
+} from '@parley/client'
 import type { Ack, ConversationSummary, OperatorProfile, OperatorStatus } from '@parley/protocol'
 import { atom, type WritableAtom } from 'nanostores'
 
@@ -15,6 +20,8 @@ export interface FakeOperatorClient extends OperatorClient {
   readonly presence: WritableAtom<OperatorStatus | undefined>
   /** When set, `accept` and `transfer` reject with this error. */
   refuse: Error | undefined
+  /** Calls the listeners `on(event)` registered, as the real client does. */
+  emit<K extends keyof OperatorClientEvents>(event: K, context: OperatorClientEvents[K]): void
   /** The writable store behind `messages(id)`. */
   messageStore(conversationId: string): WritableAtom<ChatMessage[]>
   /** What `loadHistory(id)` puts into `messages(id)`. */
@@ -30,6 +37,7 @@ export function createFakeOperatorClient(): FakeOperatorClient {
   const visitorTyping = atom<Readonly<Record<string, true>>>({})
   const presence = atom<OperatorStatus | undefined>(undefined)
   const stores = new Map<string, WritableAtom<ChatMessage[]>>()
+  const listeners = new Map<string, Set<(context: never) => void>>()
   let seq = 100
 
   function messageStore(conversationId: string): WritableAtom<ChatMessage[]> {
@@ -126,7 +134,18 @@ export function createFakeOperatorClient(): FakeOperatorClient {
       if (client.refuse) throw client.refuse
       return { t: 'ack', cid: 'transfer', id: 'x', conversationId, at: 0 }
     },
-    on: (() => () => {}) as OperatorClient['on'],
+    on: ((event: string, fn: (context: never) => void) => {
+      let set = listeners.get(event)
+      if (!set) {
+        set = new Set()
+        listeners.set(event, set)
+      }
+      set.add(fn)
+      return () => set.delete(fn)
+    }) as OperatorClient['on'],
+    emit(event, context) {
+      for (const fn of listeners.get(event) ?? []) (fn as (c: typeof context) => void)(context)
+    },
     destroy() {
       calls.push(['destroy'])
       status.set('closed')
