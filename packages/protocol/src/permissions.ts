@@ -20,6 +20,9 @@ export const PERMISSIONS = {
   'privacy:read': 'See the consent register and the privacy audit log',
   'privacy:manage':
     "Export and erase a visitor's data, set retention, withdraw consent on a visitor's request",
+  'leads:read': 'List leads (callbacks, offline messages, contacts left in chats) for integrations',
+  'visitors:read': 'List visitor profiles (contact, identity, attributes) for integrations',
+  'messages:write': 'Post an operator message from outside (REST), as the token owner',
 } as const
 
 export type Permission = keyof typeof PERMISSIONS
@@ -34,11 +37,18 @@ const operator: readonly Permission[] = [
   'conversations:reply',
   'conversations:transfer',
 ]
+/*
+ * Integration scopes: admins have all of them. A supervisor reads leads (of the conversations
+ * they may see). Visitor profiles belong to a site, not a group, so only a role that sees every
+ * conversation reads them in bulk; posting from outside (`messages:write`) is for keys an admin
+ * makes (for themselves or a bot with the admin role) — operators and bots answer on the socket.
+ */
 const supervisor: readonly Permission[] = [
   ...operator,
   'conversations:read_group',
   'scenarios:read',
   'privacy:read',
+  'leads:read',
 ]
 
 /** The one permission table: REST routes and both sockets check these. */

@@ -83,6 +83,9 @@ export const ApiTokenSummary = Type.Object({
     description: "null: made before scopes existed; acts with its employee's whole role",
   }),
   createdAt: Timestamp,
+  lastUsedAt: Type.Union([Timestamp, Type.Null()], {
+    description: 'When it last authenticated a call, to the minute; null: never',
+  }),
 })
 export type ApiTokenSummary = Static<typeof ApiTokenSummary>
 

@@ -18,6 +18,8 @@ import { conversationRoutes } from './modules/conversations/routes.ts'
 import { photoRoutes } from './modules/employees/photo-routes.ts'
 import { employeesPlugin } from './modules/employees/plugin.ts'
 import { employeeRoutes } from './modules/employees/routes.ts'
+import { integrationsPlugin } from './modules/integrations/plugin.ts'
+import { integrationRoutes } from './modules/integrations/routes.ts'
 import { presencePlugin } from './modules/presence/plugin.ts'
 import { privacyPlugin } from './modules/privacy/plugin.ts'
 import { privacyRoutes } from './modules/privacy/routes.ts'
@@ -84,6 +86,7 @@ export async function buildServer(
     await app.register(cannedPlugin, { store: stores.canned })
     await app.register(privacyPlugin, { store: stores.privacy })
     await app.register(visitorsPlugin, { settings: stores.settings })
+    await app.register(integrationsPlugin)
 
     await app.register(healthRoutes)
     await app.register(authRoutes)
@@ -99,6 +102,7 @@ export async function buildServer(
     await app.register(cannedRoutes)
     await app.register(privacyRoutes)
     await app.register(privacyVisitorRoutes)
+    await app.register(integrationRoutes)
     await app.register(visitorSocket)
     await app.register(operatorSocket)
     await app.register(staticRoutes)

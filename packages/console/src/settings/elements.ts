@@ -1,3 +1,4 @@
+import { ParleyApiKeysSettings } from './api-keys.ts'
 import { ParleyAuditSettings } from './audit.ts'
 import { ParleyCannedSettings } from './canned.ts'
 import { ParleyConsentsSettings } from './consents.ts'
@@ -20,6 +21,7 @@ export const SETTINGS_ELEMENTS = {
   'parley-privacy-settings': ParleyPrivacySettings,
   'parley-consents-settings': ParleyConsentsSettings,
   'parley-audit-settings': ParleyAuditSettings,
+  'parley-api-keys-settings': ParleyApiKeysSettings,
 } as const
 
 /** Registers every settings element not registered yet (safe to call twice). */
@@ -39,5 +41,6 @@ declare global {
     'parley-privacy-settings': ParleyPrivacySettings
     'parley-consents-settings': ParleyConsentsSettings
     'parley-audit-settings': ParleyAuditSettings
+    'parley-api-keys-settings': ParleyApiKeysSettings
   }
 }

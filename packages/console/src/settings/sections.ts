@@ -31,6 +31,7 @@ export const SECTIONS: readonly SettingsSection[] = [
     tag: 'parley-canned-settings',
     roles: ['admin', 'supervisor', 'operator'],
   },
+  { id: 'api-keys', label: 'API keys', tag: 'parley-api-keys-settings', roles: ['admin'] },
 ]
 
 /** The sections `role` may open. */

@@ -104,6 +104,7 @@ const VALID_BODIES: Record<string, object> = {
   'POST /v1/admin/tokens': { name: 'probe' },
   'POST /v1/admin/sites/:site/groups': { name: 'probe' },
   'POST /v1/canned': { shortcut: 'probe', text: 'Probe' },
+  'POST /v1/conversations/:id/messages': { cid: 'probe', text: 'Probe' },
   'POST /v1/admin/employees': {
     email: 'probe@example.com',
     name: 'Probe',

@@ -60,7 +60,12 @@ export function describeAuthStore(name: string, factory: StoresFactory): void {
       })
       expect(await auth.getApiToken('th2')).toEqual({ id: 't2', employeeId: 'u1', scopes: null })
       expect(await auth.getApiToken('other')).toBeUndefined()
-      expect(await auth.listApiTokens()).toEqual([token, legacy])
+      expect(await auth.listApiTokens()).toEqual([
+        { ...token, lastUsedAt: null },
+        { ...legacy, lastUsedAt: null },
+      ])
+      await tx((t) => auth.markApiTokenUsed(t, 't1', 50))
+      expect((await auth.listApiTokens()).map((t) => t.lastUsedAt)).toEqual([50, null])
       await tx((t) => auth.revokeApiToken(t, 't2'))
       expect(await tx((t) => auth.revokeApiToken(t, 't1'))).toBe(true)
       expect(await tx((t) => auth.revokeApiToken(t, 't1'))).toBe(false)

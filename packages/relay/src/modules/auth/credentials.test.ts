@@ -70,6 +70,7 @@ describe('ending a credential ends the sockets it opened', () => {
           employeeId: expect.any(String),
           scopes: ['conversations:read', 'conversations:reply'],
           createdAt: expect.any(Number),
+          lastUsedAt: null,
         },
       ],
     })

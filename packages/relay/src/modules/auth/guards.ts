@@ -2,6 +2,7 @@ import type { Permission } from '@parley/protocol'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { relayError } from '../../infra/errors.ts'
 import type { EmployeeRecord } from '../employees/store.ts'
+import type { Principal } from './service.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -9,6 +10,8 @@ declare module 'fastify' {
     employee?: EmployeeRecord
     /** What the caller may do (role, narrowed by an API token's scopes), set with `employee`. */
     permissions?: ReadonlySet<Permission>
+    /** Who is calling and with which credential, set with `employee`. */
+    principal?: Principal
   }
 }
 
@@ -19,6 +22,7 @@ export function requireEmployee(app: FastifyInstance) {
     if (!principal) throw relayError('unauthorized')
     request.employee = principal.employee
     request.permissions = principal.permissions
+    request.principal = principal
   }
 }
 

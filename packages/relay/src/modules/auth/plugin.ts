@@ -31,6 +31,11 @@ export const authPlugin = fp(
       passwordCost: app.config.passwordCost,
     })
     app.decorate('auth', auth)
+    // An API token's last use is noted for calls that succeed, before their answer is sent:
+    // a refused call changes nothing, and whoever reads the list next sees the use.
+    app.addHook('onSend', async (request, reply) => {
+      if (request.principal && reply.statusCode < 400) await auth.noteUse(request.principal)
+    })
     app.decorate(
       'generatedAdminPassword',
       await ensureAdmin(app.employees, app.config.admin, (p) => auth.hashPassword(p)),

@@ -13,12 +13,14 @@ import {
   needsRehash,
   verifyPassword,
 } from './password.ts'
-import type { ApiTokenRecord, AuthStore } from './store.ts'
+import type { ApiTokenListing, ApiTokenRecord, AuthStore } from './store.ts'
 
 /** Name of the operator session cookie. */
 export const SESSION_COOKIE = 'parley_session'
 /** Sessions last 30 days. */
 export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000
+/** An API token's last use is written at most this often (a write per call would cost an fsync). */
+export const TOKEN_USE_PRECISION_MS = 60_000
 /** A set-password link works for 3 days. */
 export const PASSWORD_LINK_TTL_MS = 3 * 24 * 60 * 60 * 1000
 
@@ -75,6 +77,8 @@ export interface AuthServiceOptions {
 export class AuthService {
   private readonly listeners = new Set<(ended: Ended) => void>()
   private readonly dummyHash: string
+  /** When each token's last use was written. */
+  private readonly usesWritten = new Map<string, number>()
 
   constructor(private readonly options: AuthServiceOptions) {
     this.dummyHash = dummyPasswordHash(options.passwordCost)
@@ -214,7 +218,21 @@ export class AuthService {
     return { ...record, token }
   }
 
-  listApiTokens(): Promise<ApiTokenRecord[]> {
+  /**
+   * Notes that a call the principal made got past its permission check: an API token's last
+   * use is written, unless that was less than a minute ago. A refused call changes nothing.
+   */
+  async noteUse(principal: Pick<Principal, 'credential'>): Promise<void> {
+    if (principal.credential.kind !== 'apiToken') return
+    const { id } = principal.credential
+    const at = this.options.now()
+    const written = this.usesWritten.get(id)
+    if (written !== undefined && at - written < TOKEN_USE_PRECISION_MS) return
+    this.usesWritten.set(id, at)
+    await this.options.db.transaction((tx) => this.options.store.markApiTokenUsed(tx, id, at))
+  }
+
+  listApiTokens(): Promise<ApiTokenListing[]> {
     return this.options.store.listApiTokens()
   }
 
@@ -223,6 +241,7 @@ export class AuthService {
     const revoked = await this.options.db.transaction((tx) =>
       this.options.store.revokeApiToken(tx, id),
     )
+    this.usesWritten.delete(id)
     if (revoked) this.announce({ kind: 'apiToken', id })
     return revoked
   }

@@ -1,16 +1,21 @@
 import type { Permission } from '@parley/protocol'
+import type { Statement } from 'better-sqlite3'
 import type { SqliteDatabase } from '../../infra/db/sqlite.ts'
 import type { Tx } from '../../infra/db/unit-of-work.ts'
 import type {
   ApiTokenGrant,
+  ApiTokenListing,
   ApiTokenRecord,
   AuthStore,
   PasswordLinkRecord,
   SessionRecord,
 } from './store.ts'
 
-/** The `sessions` and `api_tokens` tables (`001_init.sql`, scopes `004_token_scopes.sql`). */
+/** The `sessions` and `api_tokens` tables (`001_init.sql`, scopes `004_token_scopes.sql`, last use `010_api.sql`). */
 export class SqliteAuthStore implements AuthStore {
+  /** Prepared once, on first use. */
+  private markUsed?: Statement
+
   constructor(private readonly db: SqliteDatabase) {}
 
   async createSession(
@@ -66,12 +71,12 @@ export class SqliteAuthStore implements AuthStore {
     })
   }
 
-  listApiTokens(): Promise<ApiTokenRecord[]> {
+  listApiTokens(): Promise<ApiTokenListing[]> {
     return this.db.read((db) =>
       (
         db
           .prepare(
-            'SELECT id, name, employee_id, scopes, created_at FROM api_tokens ORDER BY created_at, id',
+            'SELECT id, name, employee_id, scopes, created_at, last_used_at FROM api_tokens ORDER BY created_at, id',
           )
           .all() as TokenRow[]
       ).map((row) => ({
@@ -80,8 +85,15 @@ export class SqliteAuthStore implements AuthStore {
         employeeId: row.employee_id,
         scopes: parseScopes(row.scopes),
         createdAt: row.created_at,
+        lastUsedAt: row.last_used_at,
       })),
     )
+  }
+
+  async markApiTokenUsed(tx: Tx, id: string, at: number): Promise<void> {
+    this.markUsed ??= this.db.raw.prepare('UPDATE api_tokens SET last_used_at = ? WHERE id = ?')
+    this.db.write(tx)
+    this.markUsed.run(at, id)
   }
 
   async revokeApiToken(tx: Tx, id: string): Promise<boolean> {
@@ -112,6 +124,7 @@ interface TokenRow {
   employee_id: string
   scopes: string | null
   created_at: number
+  last_used_at: number | null
 }
 
 function parseScopes(scopes: string | null): Permission[] | null {

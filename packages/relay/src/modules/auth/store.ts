@@ -15,6 +15,9 @@ export interface ApiTokenRecord {
   createdAt: number
 }
 
+/** An API token as listed: when it was last used too (to the minute; null: never). */
+export type ApiTokenListing = ApiTokenRecord & { lastUsedAt: number | null }
+
 /** What a bearer token resolves to. */
 export type ApiTokenGrant = Pick<ApiTokenRecord, 'id' | 'employeeId' | 'scopes'>
 
@@ -38,7 +41,9 @@ export interface AuthStore {
   createApiToken(tx: Tx, token: ApiTokenRecord & { tokenHash: string }): Promise<void>
   getApiToken(tokenHash: string): Promise<ApiTokenGrant | undefined>
   /** Oldest first; never the hashes. */
-  listApiTokens(): Promise<ApiTokenRecord[]>
+  listApiTokens(): Promise<ApiTokenListing[]>
+  /** Records that the token authenticated a call at `at`. */
+  markApiTokenUsed(tx: Tx, id: string, at: number): Promise<void>
   /** False when there was none. */
   revokeApiToken(tx: Tx, id: string): Promise<boolean>
 

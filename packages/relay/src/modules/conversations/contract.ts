@@ -264,5 +264,72 @@ export function describeConversationStore(name: string, factory: StoresFactory):
       expect(second.conversation.group).toBeUndefined()
       expect(second.event.seq).toBe(2)
     })
+
+    it('pages conversations by (updatedAt, id) with filters, a moved row coming again at the end', async () => {
+      const at = (input: AppendInput, time: number) => append({ ...input, at: time })
+      const a = await at(visitorSend('va', 'a1', 'a'), 10)
+      const b = await at(visitorSend('vb', 'b1', 'b'), 10)
+      const c = await at(
+        {
+          ...visitorSend('vc', 'c1', 'call me'),
+          kind: 'form',
+          target: { create: { siteId: 'shop', visitorId: 'vc', kind: 'callback' } },
+        },
+        20,
+      )
+      const ids = [a, b].map((r) => r.conversation.id).sort()
+      const all = await stores.conversations.page({ limit: 10 })
+      expect(all.map((x) => x.id)).toEqual([...ids, c.conversation.id])
+      const first = await stores.conversations.page({ limit: 1 })
+      expect(first.map((x) => x.id)).toEqual([ids[0]])
+      // The first row is written while a reader walks: it moves behind the others.
+      await at(visitorSend(ids[0] === a.conversation.id ? 'va' : 'vb', 'x1', 'again'), 30)
+      const rest = await stores.conversations.page({
+        after: { at: first[0]!.updatedAt, id: first[0]!.id },
+        limit: 10,
+      })
+      expect(rest.map((x) => x.id)).toEqual([ids[1], c.conversation.id, ids[0]])
+      expect(
+        (await stores.conversations.page({ kinds: ['callback', 'offline'], limit: 10 })).map(
+          (x) => x.id,
+        ),
+      ).toEqual([c.conversation.id])
+      expect((await stores.conversations.page({ updatedSince: 20, limit: 10 })).length).toBe(2)
+      expect((await stores.conversations.page({ status: 'closed', limit: 10 })).length).toBe(0)
+      expect((await stores.conversations.page({ siteId: 'elsewhere', limit: 10 })).length).toBe(0)
+      expect(await stores.conversations.firstForm(c.conversation.id)).toMatchObject({
+        kind: 'form',
+        text: 'call me',
+      })
+      expect(await stores.conversations.firstForm(a.conversation.id)).toBeUndefined()
+    })
+
+    it('pages messages across conversations by (at, id), by conversation and since', async () => {
+      const one = await append({ ...visitorSend('v1', 'm1', 'one'), at: 5 })
+      await append({ ...visitorSend('v2', 'm2', 'two'), at: 6 })
+      await append({ ...visitorSend('v1', 'm3', 'three'), at: 7 })
+      const texts = (events: { text: string }[]) => events.map((e) => e.text)
+      const first = await stores.conversations.messagePage({ limit: 2 })
+      expect(texts(first)).toEqual(['one', 'two'])
+      const last = first[1]!
+      expect(
+        texts(
+          await stores.conversations.messagePage({ after: { at: last.at, id: last.id }, limit: 2 }),
+        ),
+      ).toEqual(['three'])
+      expect(
+        texts(
+          await stores.conversations.messagePage({
+            conversationId: one.conversation.id,
+            limit: 10,
+          }),
+        ),
+      ).toEqual(['one', 'three'])
+      expect(texts(await stores.conversations.messagePage({ since: 6, limit: 10 }))).toEqual([
+        'two',
+        'three',
+      ])
+      expect(await stores.conversations.messagePage({ siteId: 'elsewhere', limit: 10 })).toEqual([])
+    })
   })
 }

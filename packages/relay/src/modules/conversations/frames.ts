@@ -1,9 +1,9 @@
-import type { OperatorInbound, VisitorInbound } from '@parley/protocol'
+import type { Ack, OperatorInbound, OperatorSend, VisitorInbound } from '@parley/protocol'
 import type { FastifyInstance } from 'fastify'
 import { type Outcome, publishAll } from '../../infra/bus/outcome.ts'
 import { relayError } from '../../infra/errors.ts'
 import type { ReplySocket } from '../../infra/ws/frame-socket.ts'
-import type { Actor } from './actor.ts'
+import type { Actor, OperatorActor } from './actor.ts'
 
 /** What a frame handler gets besides its frame: who sent it, on which socket. */
 export interface FrameContext<A extends Actor> {
@@ -26,6 +26,7 @@ export function conversationFrames(app: FastifyInstance): FrameTable<Actor, Shar
   const { conversations } = app
   const table: FrameTable<Actor, SharedFrames> = {
     send: ({ actor }, frame) => conversations.send(actor, frame),
+    // `sendOverRest` runs this same handler for `POST /v1/conversations/:id/messages`.
     typing: ({ actor, socket }, frame) => conversations.typing(actor, frame, socket.id),
     read: ({ actor, socket }, frame) => conversations.read(actor, frame, socket.id),
     sync: async ({ actor, socket }, frame) => {
@@ -60,4 +61,31 @@ export async function dispatch<A extends Actor, F extends { t: string }>(
   if (!outcome) return
   if (outcome.ack) context.socket.send(outcome.ack)
   publishAll(app.bus, outcome)
+}
+
+/**
+ * An operator's `send` that came over REST (`POST /v1/conversations/:id/messages`): the
+ * socket's own handler, tracked like a frame, then published the same way; the ack is the
+ * reply. A repeated `cid` gets the first ack and publishes nothing.
+ */
+export async function sendOverRest(
+  app: FastifyInstance,
+  actor: OperatorActor,
+  frame: OperatorSend,
+): Promise<Ack> {
+  const handler = conversationFrames(app).send
+  const outcome = await app.inflight.track(handler({ actor, socket: NO_SOCKET }, frame))
+  publishAll(app.bus, outcome!)
+  return outcome!.ack!
+}
+
+/** `send` never touches its socket; a REST call has none, and a handler that did would throw. */
+const NO_SOCKET: ReplySocket = {
+  get id(): string {
+    throw new Error('A REST request has no socket id')
+  },
+  send: () => {
+    throw new Error('A REST request has no socket to send on')
+  },
+  replay: () => Promise.reject(new Error('A REST request has no socket to replay on')),
 }

@@ -130,6 +130,7 @@ export async function operatorSocket(app: FastifyInstance): Promise<void> {
         return undefined
       }
       permissions = found.permissions
+      await auth.noteUse(found)
       // Logout, a password change or reset and a revoked token end this socket at once.
       socket.onTeardown(
         auth.onEnded((ended) => {

@@ -24,7 +24,13 @@ import {
 } from './actor.ts'
 import type { OpeningPlan, OpeningPolicy } from './opening.ts'
 import type { RoutingHooks } from './routing-hooks.ts'
-import type { AppendInput, AppendResult, ConversationStore } from './store.ts'
+import type {
+  AppendInput,
+  AppendResult,
+  ConversationPageQuery,
+  ConversationStore,
+  MessagePageQuery,
+} from './store.ts'
 import { describeSummaries, type SummarySources } from './summaries.ts'
 
 export interface ConversationServiceOptions {
@@ -190,6 +196,24 @@ export class ConversationService {
     const recent = await this.options.store.list(limit * 5)
     const visible = recent.filter((c) => this.visibleTo(viewer, c)).slice(0, limit)
     return this.describe(visible)
+  }
+
+  /**
+   * Conversations by (updatedAt, id), described; no visibility check, so callers filter with
+   * `visibleTo` (the integration lists).
+   */
+  async page(query: ConversationPageQuery): Promise<ConversationSummary[]> {
+    return this.describe(await this.options.store.page(query))
+  }
+
+  /** Messages by (at, id) across conversations; callers filter by visibility. */
+  messagePage(query: MessagePageQuery): Promise<ConversationEvent[]> {
+    return this.options.store.messagePage(query)
+  }
+
+  /** The form a callback or offline conversation starts with. */
+  firstForm(conversationId: string): Promise<ConversationEvent | undefined> {
+    return this.options.store.firstForm(conversationId)
   }
 
   /** Whether an operator may see the conversation (routing decides; without it, all). */

@@ -1,5 +1,5 @@
 import type { ConversationEvent, ConversationSummary } from '@parley/protocol'
-import type { Database } from 'better-sqlite3'
+import type { Database, Statement } from 'better-sqlite3'
 import type { SqliteDatabase } from '../../infra/db/sqlite.ts'
 import type { Tx } from '../../infra/db/unit-of-work.ts'
 import { relayError } from '../../infra/errors.ts'
@@ -7,7 +7,9 @@ import type {
   AppendInput,
   AppendResult,
   ConversationOpening,
+  ConversationPageQuery,
   ConversationStore,
+  MessagePageQuery,
   PrefaceEvent,
 } from './store.ts'
 
@@ -143,7 +145,83 @@ function insertEvent(
 
 /** The `conversations`, `events` and `reads` tables (`001_init.sql`, `002_forms.sql`). */
 export class SqliteConversationStore implements ConversationStore {
+  /** The integration pages' statements, prepared once on first use. */
+  private pages?: { conversations: Statement; messages: Statement; firstForm: Statement }
+
   constructor(private readonly db: SqliteDatabase) {}
+
+  private pageStatements() {
+    this.pages ??= {
+      // One statement for every filter combination: an absent filter is NULL. `kinds` is a
+      // JSON array (json_each), so the list of kinds needs no statement of its own. The key
+      // bound is a plain row-value term (from (-1, '') without a cursor), so SQLite seeks the
+      // index to it instead of scanning from the start: every page costs the same.
+      conversations: this.db.raw.prepare(
+        `SELECT * FROM conversations
+         WHERE (updated_at, id) > (@afterAt, @afterId)
+           AND (@since IS NULL OR updated_at >= @since)
+           AND (@siteId IS NULL OR site_id = @siteId)
+           AND (@status IS NULL OR status = @status)
+           AND (@kinds IS NULL OR kind IN (SELECT value FROM json_each(@kinds)))
+         ORDER BY updated_at, id LIMIT @limit`,
+      ),
+      messages: this.db.raw.prepare(
+        `SELECT events.* FROM events
+         WHERE kind = 'message'
+           AND (at, id) > (@afterAt, @afterId)
+           AND (@since IS NULL OR at >= @since)
+           AND (@conversationId IS NULL OR conversation_id = @conversationId)
+           AND (@siteId IS NULL OR conversation_id IN
+                 (SELECT id FROM conversations WHERE site_id = @siteId))
+         ORDER BY at, id LIMIT @limit`,
+      ),
+      firstForm: this.db.raw.prepare(
+        `SELECT * FROM events WHERE conversation_id = ? AND kind = 'form' ORDER BY seq LIMIT 1`,
+      ),
+    }
+    return this.pages
+  }
+
+  page(query: ConversationPageQuery) {
+    const { conversations } = this.pageStatements()
+    return this.db.read(() =>
+      (
+        conversations.all({
+          afterAt: query.after?.at ?? -1,
+          afterId: query.after?.id ?? '',
+          since: query.updatedSince ?? null,
+          siteId: query.siteId ?? null,
+          status: query.status ?? null,
+          kinds: query.kinds ? JSON.stringify(query.kinds) : null,
+          limit: query.limit,
+        }) as ConversationRow[]
+      ).map(toSummary),
+    )
+  }
+
+  messagePage(query: MessagePageQuery) {
+    const { messages } = this.pageStatements()
+    return this.db.read(() =>
+      (
+        messages.all({
+          afterAt: query.after?.at ?? -1,
+          afterId: query.after?.id ?? '',
+          since: query.since ?? null,
+          conversationId: query.conversationId ?? null,
+          siteId: query.siteId ?? null,
+          limit: query.limit,
+        }) as EventRow[]
+      ).map(toEvent),
+    )
+  }
+
+  firstForm(conversationId: string) {
+    const { firstForm } = this.pageStatements()
+    return this.db.read(() => {
+      const row = firstForm.get(conversationId) as EventRow | undefined
+      return row && toEvent(row)
+    })
+  }
 
   get(id: string, tx?: Tx) {
     return this.db.read((db) => selectConversation(db, id), tx)

@@ -2,6 +2,7 @@ import type {
   Author,
   ConversationEvent,
   ConversationKind,
+  ConversationStatus,
   ConversationSummary,
   EventKind,
 } from '@parley/protocol'
@@ -79,6 +80,34 @@ export interface AppendResult {
   preface?: ConversationEvent[]
 }
 
+/** Where a keyset page starts: after the row with this time and id (exclusive). */
+export interface PageKey {
+  at: number
+  id: string
+}
+
+/** A page of conversations by (updatedAt, id), oldest first. */
+export interface ConversationPageQuery {
+  after?: PageKey
+  /** `updatedAt >= updatedSince`. */
+  updatedSince?: number
+  siteId?: string
+  status?: ConversationStatus
+  /** Any of these kinds; absent: every kind. */
+  kinds?: readonly ConversationKind[]
+  limit: number
+}
+
+/** A page of events of kind `message` by (at, id), oldest first. */
+export interface MessagePageQuery {
+  after?: PageKey
+  /** `at >= since`. */
+  since?: number
+  siteId?: string
+  conversationId?: string
+  limit: number
+}
+
 /**
  * Conversations as ordered logs of events. `describeConversationStore` in `contract.ts` is
  * the suite every adapter passes.
@@ -103,6 +132,12 @@ export interface ConversationStore {
   eventsAfter(conversationId: string, afterSeq: number, limit: number): Promise<ConversationEvent[]>
   /** The last `limit` events, in `seq` order (what a client without them starts from). */
   latestEvents(conversationId: string, limit: number): Promise<ConversationEvent[]>
+  /** Conversations after `query.after` by (updatedAt, id), filtered, at most `limit`. */
+  page(query: ConversationPageQuery): Promise<ConversationSummary[]>
+  /** Events of kind `message` after `query.after` by (at, id), filtered, at most `limit`. */
+  messagePage(query: MessagePageQuery): Promise<ConversationEvent[]>
+  /** The conversation's first event of kind `form` (what a callback or offline lead left). */
+  firstForm(conversationId: string): Promise<ConversationEvent | undefined>
   /** Records that `readerKey` has read up to `seq` (never moves backwards); returns the stored seq. */
   markRead(
     tx: Tx,

@@ -50,6 +50,7 @@ export const TABLES_WITHOUT_VISITOR_DATA: readonly string[] = [
   'scenario_settings',
   'groups',
   'group_members',
+  'canned_responses',
   'agreement_texts',
   'retention',
   'privacy_audit',

@@ -446,6 +446,38 @@ const ROUTES: Record<string, Row> = {
         engagementsDays: 30,
       }),
   },
+
+  // Only admins have `messages:write`; posting leaves the assignment as it is.
+  'POST /v1/conversations/{id}/messages': {
+    rule: { needs: 'messages:write', sees: true },
+    status: 201,
+    call: (w, target) =>
+      at(`/v1/conversations/${w[target].id}/messages`, {
+        cid: `walk-${target}`,
+        text: 'From a CRM',
+      }),
+  },
+
+  'GET /v1/integrations/conversations': {
+    rule: needs('conversations:read'),
+    status: 200,
+    call: () => at('/v1/integrations/conversations'),
+  },
+  'GET /v1/integrations/messages': {
+    rule: needs('conversations:read'),
+    status: 200,
+    call: () => at('/v1/integrations/messages'),
+  },
+  'GET /v1/integrations/leads': {
+    rule: needs('leads:read'),
+    status: 200,
+    call: () => at('/v1/integrations/leads'),
+  },
+  'GET /v1/integrations/visitors': {
+    rule: needs('visitors:read'),
+    status: 200,
+    call: () => at('/v1/integrations/visitors'),
+  },
 }
 
 /** The visitor id of a chat's visitor, from the welcome their socket got. */

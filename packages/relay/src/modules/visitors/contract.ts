@@ -80,5 +80,34 @@ export function describeVisitorStore(name: string, factory: StoresFactory): void
         { ...consent, id: 'k2', at: 8 },
       ])
     })
+
+    it('pages profiles by (updatedAt, site, id), a changed profile coming again at the end', async () => {
+      const write = (visitorId: string, at: number) =>
+        tx((t) =>
+          stores.visitors.applyPatch(
+            t,
+            { siteId: 'shop', visitorId, contact: { name: visitorId } },
+            at,
+          ),
+        )
+      await write('vb', 10)
+      await write('va', 10)
+      await write('vc', 20)
+      const ids = (rows: { id: string }[]) => rows.map((r) => r.id)
+      const first = await stores.visitors.page({ limit: 2 })
+      expect(ids(first)).toEqual(['va', 'vb'])
+      await write('va', 30)
+      const last = first[1]!
+      expect(
+        ids(
+          await stores.visitors.page({
+            after: { at: last.updatedAt, siteId: last.siteId, id: last.id },
+            limit: 10,
+          }),
+        ),
+      ).toEqual(['vc', 'va'])
+      expect(ids(await stores.visitors.page({ updatedSince: 20, limit: 10 }))).toEqual(['vc', 'va'])
+      expect(await stores.visitors.page({ siteId: 'elsewhere', limit: 10 })).toEqual([])
+    })
   })
 }

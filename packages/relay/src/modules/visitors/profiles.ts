@@ -6,5 +6,12 @@ import type { VisitorStore } from './store.ts'
  */
 export type VisitorProfiles = Pick<
   VisitorStore,
-  'get' | 'contacts' | 'applyPatch' | 'addConsent' | 'listConsents' | 'findFrameAck' | 'addFrameAck'
+  | 'get'
+  | 'contacts'
+  | 'applyPatch'
+  | 'addConsent'
+  | 'listConsents'
+  | 'findFrameAck'
+  | 'addFrameAck'
+  | 'page'
 >

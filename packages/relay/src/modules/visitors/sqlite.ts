@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3'
+import type { Database, Statement } from 'better-sqlite3'
 import type { SqliteDatabase } from '../../infra/db/sqlite.ts'
 import type { Tx } from '../../infra/db/unit-of-work.ts'
 import { fieldError } from '../../infra/errors.ts'
@@ -6,6 +6,7 @@ import type {
   ConsentRecord,
   FrameAck,
   VisitorContact,
+  VisitorPageQuery,
   VisitorPatch,
   VisitorProfile,
   VisitorStore,
@@ -74,7 +75,34 @@ function selectVisitor(db: Database, siteId: string, visitorId: string) {
 
 /** The `visitors`, `consents` and `frame_acks` tables (`002_forms.sql`). */
 export class SqliteVisitorStore implements VisitorStore {
+  /** Prepared once, on first use. */
+  private pageStatement?: Statement
+
   constructor(private readonly db: SqliteDatabase) {}
+
+  page(query: VisitorPageQuery): Promise<VisitorProfile[]> {
+    this.pageStatement ??= this.db.raw.prepare(
+      `SELECT * FROM visitors
+       WHERE (updated_at, site_id, id) > (@afterAt, @afterSite, @afterId)
+         AND (@since IS NULL OR updated_at >= @since)
+         AND (@siteId IS NULL OR site_id = @siteId)
+       ORDER BY updated_at, site_id, id LIMIT @limit`,
+    )
+    const statement = this.pageStatement
+    return this.db.read(() =>
+      (
+        statement.all({
+          // From (-1, '', ''), before every row, without a cursor: a plain bound the index seeks.
+          afterAt: query.after?.at ?? -1,
+          afterSite: query.after?.siteId ?? '',
+          afterId: query.after?.id ?? '',
+          since: query.updatedSince ?? null,
+          siteId: query.siteId ?? null,
+          limit: query.limit,
+        }) as VisitorRow[]
+      ).map(toVisitor),
+    )
+  }
 
   get(siteId: string, visitorId: string, tx?: Tx): Promise<VisitorProfile | undefined> {
     return this.db.read((db) => selectVisitor(db, siteId, visitorId), tx)

@@ -51,6 +51,16 @@ export interface FrameAck {
   at: number
 }
 
+/** A page of profiles by (updatedAt, siteId, id), oldest first. */
+export interface VisitorPageQuery {
+  /** After this row (exclusive). */
+  after?: { at: number; siteId: string; id: string }
+  /** `updatedAt >= updatedSince`. */
+  updatedSince?: number
+  siteId?: string
+  limit: number
+}
+
 /**
  * Visitor profiles, consents and the acks of profile frames.
  * `describeVisitorStore` in `contract.ts` is the suite every adapter passes.
@@ -73,4 +83,6 @@ export interface VisitorStore {
     tx?: Tx,
   ): Promise<{ id: string; at: number } | undefined>
   addFrameAck(tx: Tx, ack: FrameAck): Promise<void>
+  /** Profiles after `query.after` by (updatedAt, siteId, id), filtered, at most `limit`. */
+  page(query: VisitorPageQuery): Promise<VisitorProfile[]>
 }
