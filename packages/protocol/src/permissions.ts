@@ -17,6 +17,7 @@ export const PERMISSIONS = {
   'scenarios:read': 'See engagement scenarios and their statistics',
   'scenarios:manage': 'Create, change and delete engagement scenarios',
   'tokens:manage': 'Create, list and revoke API tokens',
+  'webhooks:manage': 'Create, change and delete webhook endpoints and see their deliveries',
 } as const
 
 export type Permission = keyof typeof PERMISSIONS

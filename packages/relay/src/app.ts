@@ -29,6 +29,8 @@ import { formFallbackRoutes } from './modules/visitors/fallback-routes.ts'
 import { visitorsPlugin } from './modules/visitors/plugin.ts'
 import { visitorProfilesPlugin } from './modules/visitors/profiles-plugin.ts'
 import { visitorSocket } from './modules/visitors/socket.ts'
+import { webhooksPlugin } from './modules/webhooks/plugin.ts'
+import { webhookRoutes } from './modules/webhooks/routes.ts'
 import { createSqliteStores, type Stores } from './stores.ts'
 
 /**
@@ -77,6 +79,7 @@ export async function buildServer(
     await app.register(conversationsPlugin, { store: stores.conversations })
     await app.register(routingPlugin, { store: stores.groups })
     await app.register(visitorsPlugin, { settings: stores.settings })
+    await app.register(webhooksPlugin, { store: stores.webhooks, employeeStore: stores.employees })
 
     await app.register(healthRoutes)
     await app.register(authRoutes)
@@ -89,6 +92,7 @@ export async function buildServer(
     await app.register(formFallbackRoutes)
     await app.register(conversationRoutes)
     await app.register(groupRoutes)
+    await app.register(webhookRoutes)
     await app.register(visitorSocket)
     await app.register(operatorSocket)
     await app.register(staticRoutes)

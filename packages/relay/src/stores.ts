@@ -15,6 +15,8 @@ import { SqliteSiteStore } from './modules/sites/sqlite.ts'
 import type { SiteStore } from './modules/sites/store.ts'
 import { SqliteVisitorStore } from './modules/visitors/sqlite.ts'
 import type { VisitorStore } from './modules/visitors/store.ts'
+import { SqliteWebhookStore } from './modules/webhooks/sqlite.ts'
+import type { WebhookStore } from './modules/webhooks/store.ts'
 
 /**
  * One storage engine's adapters: the unit of work and every module's store over it. The
@@ -31,6 +33,7 @@ export interface Stores {
   visitors: VisitorStore
   scenarios: ScenarioStore
   groups: GroupStore
+  webhooks: WebhookStore
 }
 
 /** The embedded engine: one SQLite file (`':memory:'` for a throwaway one), migrated. */
@@ -46,5 +49,6 @@ export function createSqliteStores(path: string): Stores {
     visitors: new SqliteVisitorStore(db),
     scenarios: new SqliteScenarioStore(db),
     groups: new SqliteGroupStore(db),
+    webhooks: new SqliteWebhookStore(db),
   }
 }

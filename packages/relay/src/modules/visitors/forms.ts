@@ -20,6 +20,7 @@ import type { UnitOfWork } from '../../infra/db/unit-of-work.ts'
 import { fieldError, relayError } from '../../infra/errors.ts'
 import { randomId } from '../../infra/ids.ts'
 import { authorKey, authorOf, toAck, type VisitorActor } from '../conversations/actor.ts'
+import type { RelayFact } from '../conversations/event-sink.ts'
 import type { ConversationService } from '../conversations/service.ts'
 import type { AppendInput } from '../conversations/store.ts'
 import type { SiteService } from '../sites/service.ts'
@@ -139,6 +140,13 @@ export class VisitorForms {
     return this.recordFrame(actor, frame.cid, {
       profile: { siteId: actor.siteId, visitorId: actor.visitorId, contact: checked.value },
       consent: this.consent(actor, version, 'prechat'),
+      fact: {
+        kind: 'contact',
+        siteId: actor.siteId,
+        visitorId: actor.visitorId,
+        contact: checked.value,
+        at: this.options.now(),
+      },
     })
   }
 
@@ -163,6 +171,15 @@ export class VisitorForms {
         visitorId: actor.visitorId,
         contact: checked.value,
         identity: { userId: frame.userId, verified },
+      },
+      fact: {
+        kind: 'identified',
+        siteId: actor.siteId,
+        visitorId: actor.visitorId,
+        userId: frame.userId,
+        verified,
+        contact: checked.value,
+        at: this.options.now(),
       },
     })
   }
@@ -309,7 +326,12 @@ export class VisitorForms {
   private async recordFrame(
     actor: Visitor,
     cid: string,
-    change: { profile?: VisitorPatch; consent?: ConsentRecord | Omit<ConsentRecord, 'eventId'> },
+    change: {
+      profile?: VisitorPatch
+      consent?: ConsentRecord | Omit<ConsentRecord, 'eventId'>
+      /** What the webhooks outbox is told, in the same transaction. */
+      fact?: RelayFact
+    },
   ): Promise<Outcome> {
     const { db, profiles, conversations, now } = this.options
     const ack = { authorKey: authorKey(actor), cid, id: randomId('f'), at: now() }
@@ -319,6 +341,7 @@ export class VisitorForms {
       if (change.profile) await profiles.applyPatch(tx, change.profile, ack.at)
       if (change.consent) await profiles.addConsent(tx, change.consent)
       await profiles.addFrameAck(tx, ack)
+      if (change.fact) await conversations.record(tx, change.fact)
       return { id: ack.id, at: ack.at, duplicate: false }
     })
     const outcome: Outcome = {
