@@ -103,6 +103,7 @@ const restRoutes = () => registeredRoutes(relay.app).filter((route) => !isHidden
 const VALID_BODIES: Record<string, object> = {
   'POST /v1/admin/tokens': { name: 'probe' },
   'POST /v1/admin/sites/:site/groups': { name: 'probe' },
+  'POST /v1/admin/webhooks': { url: 'http://127.0.0.1:9/probe', events: ['message.created'] },
   'POST /v1/admin/employees': {
     email: 'probe@example.com',
     name: 'Probe',
