@@ -72,13 +72,18 @@ export class DeliveryWorker {
   private ticking = false
   private again = false
   private closed = false
+  private kicked = false
 
   constructor(private readonly options: DeliveryWorkerOptions) {}
 
   /** Looks for due rows soon (new rows were queued, an endpoint changed). */
   kick(): void {
-    if (this.closed) return
-    setImmediate(() => void this.tick())
+    if (this.closed || this.kicked) return
+    this.kicked = true
+    setImmediate(() => {
+      this.kicked = false
+      void this.tick()
+    })
   }
 
   /** Deliveries under way. */
@@ -88,7 +93,7 @@ export class DeliveryWorker {
 
   /** Resolves once nothing is under way (tests, benchmarks). */
   async idle(): Promise<void> {
-    while (this.running.size > 0 || this.ticking) {
+    while (this.running.size > 0 || this.ticking || this.kicked) {
       await Promise.race([...this.running, new Promise((r) => setImmediate(r))])
     }
   }
