@@ -179,7 +179,7 @@ export async function checkEndpointUrl(
  * A `dns.lookup` for connections that refuses a host with any address not allowed, so the
  * address connected to is one that was checked.
  */
-export function guardedLookup(allow: PrivateNetworks) {
+export function guardedLookup(allow: PrivateNetworks, resolve: Resolver = dnsResolver) {
   return (
     hostname: string,
     options: { all?: boolean; family?: number | string },
@@ -189,21 +189,24 @@ export function guardedLookup(allow: PrivateNetworks) {
       family?: number,
     ) => void,
   ): void => {
-    dnsLookup(hostname, { all: true, verbatim: true }, (error, addresses: LookupAddress[]) => {
-      if (error) return callback(error, '')
-      const refused = addresses.find((a) => !addressAllowed(a.address, allow))
-      if (refused || addresses.length === 0) {
-        const denied = Object.assign(
-          new Error(
-            `${hostname} resolves to ${refused?.address ?? 'nothing'}, which is not allowed`,
-          ),
-          { code: 'WEBHOOK_URL_PRIVATE' },
-        )
-        return callback(denied, '')
-      }
-      if (options.all) return callback(null, addresses)
-      const first = addresses[0]!
-      callback(null, first.address, first.family)
-    })
+    resolve(hostname).then(
+      (found) => {
+        const addresses = found.map((address) => ({ address, family: isIP(address) }))
+        const refused = addresses.find((a) => !addressAllowed(a.address, allow))
+        if (refused || addresses.length === 0) {
+          const denied = Object.assign(
+            new Error(
+              `${hostname} resolves to ${refused?.address ?? 'nothing'}, which is not allowed`,
+            ),
+            { code: 'WEBHOOK_URL_PRIVATE' },
+          )
+          return callback(denied, '')
+        }
+        if (options.all) return callback(null, addresses)
+        const first = addresses[0]!
+        callback(null, first.address, first.family)
+      },
+      (error: NodeJS.ErrnoException) => callback(error, ''),
+    )
   }
 }

@@ -222,7 +222,12 @@ describe('retries', () => {
     const log = await call(relay, admin, 'GET', `/v1/admin/webhooks/${hook.id}/deliveries`)
     const first = log.body.deliveries.at(-1)
     expect(first).toMatchObject({ state: 'delivered', messageId: receiver.received[0]!.id })
-    expect(first.attempts.map((a: { status: number | null }) => a.status)).toEqual([503, 503, null, 204])
+    expect(first.attempts.map((a: { status: number | null }) => a.status)).toEqual([
+      503,
+      503,
+      null,
+      204,
+    ])
     // Refused, or a pooled connection found closed: either way nothing was received.
     expect(first.attempts[2].error).toMatch(/ECONNREFUSED|UND_ERR_SOCKET/)
     expect(first.attempts[3]).toMatchObject({ ok: true, excerpt: '' })
@@ -276,7 +281,9 @@ describe('retries', () => {
     await advance(3 * 3_600_000, 30 * 60_000)
     listed = (await call(relay, admin, 'GET', '/v1/admin/webhooks')).body.endpoints[0]
     expect(listed.active).toBe(false)
-    expect(listed.disabledReason).toMatch(/^Every delivery failed for 2[45] hours \(last: HTTP 503\)$/)
+    expect(listed.disabledReason).toMatch(
+      /^Every delivery failed for 2[45] hours \(last: HTTP 503\)$/,
+    )
     const tries = receiver.received.length
     // Off: nothing more is tried, and a new event is not queued for it.
     await visitorSays(['while off'])
@@ -322,7 +329,9 @@ describe('signatures', () => {
         'webhook-timestamp': String(Number(got!.timestamp) + 1),
       }),
     ).toThrow()
-    expect(() => verify(`whsec_${Buffer.from('another key').toString('base64')}`, got!.body)).toThrow()
+    expect(() =>
+      verify(`whsec_${Buffer.from('another key').toString('base64')}`, got!.body),
+    ).toThrow()
     expect(got!.signature).toMatch(/^v1,[A-Za-z0-9+/]+=*$/)
     expect(Number(got!.timestamp)).toBe(Math.floor(clock.now() / 1000))
   })
@@ -356,7 +365,11 @@ describe('the delivery log, resend and test events', () => {
     const hook = await endpoint(['conversation.created'])
     const test = await call(relay, admin, 'POST', `/v1/admin/webhooks/${hook.id}/test`)
     expect(test.status).toBe(202)
-    expect(test.body.delivery).toMatchObject({ type: 'webhook.test', state: 'pending', attempts: [] })
+    expect(test.body.delivery).toMatchObject({
+      type: 'webhook.test',
+      state: 'pending',
+      attempts: [],
+    })
     await receiver.until((r) => r.length === 1)
     await settle()
     expect(receiver.received[0]!.payload).toMatchObject({
@@ -373,7 +386,14 @@ describe('the delivery log, resend and test events', () => {
     ])
     const created = log.deliveries[0]
     expect(created.attempts).toEqual([
-      { at: clock.now(), ok: true, status: 204, latencyMs: expect.any(Number), excerpt: '', error: null },
+      {
+        at: clock.now(),
+        ok: true,
+        status: 204,
+        latencyMs: expect.any(Number),
+        excerpt: '',
+        error: null,
+      },
     ])
     const again = await call(
       relay,
@@ -386,7 +406,12 @@ describe('the delivery log, resend and test events', () => {
     expect(receiver.received[2]!.id).toBe(receiver.received[1]!.id)
     expect(receiver.received[2]!.body).toBe(receiver.received[1]!.body)
 
-    const missing = await call(relay, admin, 'POST', `/v1/admin/webhooks/${hook.id}/deliveries/999/resend`)
+    const missing = await call(
+      relay,
+      admin,
+      'POST',
+      `/v1/admin/webhooks/${hook.id}/deliveries/999/resend`,
+    )
     expect(missing).toMatchObject({ status: 404, body: { code: 'webhook_delivery_not_found' } })
     const gone = await call(relay, admin, 'POST', '/v1/admin/webhooks/wh_nope/test')
     expect(gone).toMatchObject({ status: 404, body: { code: 'webhook_not_found' } })
@@ -420,5 +445,34 @@ describe('the delivery log, resend and test events', () => {
       big.closeAllConnections()
       await new Promise((r) => big.close(r))
     }
+  })
+})
+
+describe('the SSRF guard at delivery', () => {
+  it('checks the address again when connecting: a host rebound to loopback after saving is refused', async () => {
+    let answers = ['93.184.216.34']
+    await start({
+      webhooks: { allowPrivateNetworks: false, random: () => 0.5, resolve: async () => answers },
+    })
+    const created = await call(relay, admin, 'POST', '/v1/admin/webhooks', {
+      url: `http://rebind.example:${receiver.port}/hook`,
+      events: ['message.created'],
+    })
+    expect(created.status).toBe(201)
+    receiver.secret = created.body.secret
+    // The receiver really is on 127.0.0.1: were the guard not asked again, it would get this.
+    answers = ['127.0.0.1']
+    await visitorSays(['to the intranet'])
+    await settle()
+    const log = await call(
+      relay,
+      admin,
+      'GET',
+      `/v1/admin/webhooks/${created.body.endpoint.id}/deliveries`,
+    )
+    const [attempt] = log.body.deliveries[0].attempts
+    expect(attempt).toMatchObject({ ok: false, status: null })
+    expect(attempt.error).toMatch(/127\.0\.0\.1, which is not allowed/)
+    expect(receiver.received).toEqual([])
   })
 })

@@ -1,18 +1,27 @@
 import { isIP } from 'node:net'
 import { Agent, fetch as undiciFetch } from 'undici'
-import { addressAllowed, guardedLookup, type PrivateNetworks, parseEndpointUrl } from './address.ts'
+import {
+  addressAllowed,
+  guardedLookup,
+  type PrivateNetworks,
+  parseEndpointUrl,
+  type Resolver,
+} from './address.ts'
 
 /**
  * The fetch destinations get: http(s) only, no credentials in the URL, no redirect
  * followed, and only to addresses the SSRF guard allows — checked on the address the
  * connection is made to (a host name's every address, at connect time).
  */
-export function createGuardedFetch(allow: PrivateNetworks): {
+export function createGuardedFetch(
+  allow: PrivateNetworks,
+  resolve?: Resolver,
+): {
   fetch: typeof fetch
   close(): Promise<void>
 } {
   const agent = new Agent({
-    connect: { lookup: guardedLookup(allow) as never },
+    connect: { lookup: guardedLookup(allow, resolve) as never },
     // Delivery workers reuse connections to a receiver.
     keepAliveTimeout: 10_000,
   })

@@ -20,7 +20,7 @@ export const webhooksPlugin = fp(
   async (app: FastifyInstance, options: { store: WebhookStore; employeeStore: EmployeeStore }) => {
     const { config, conversations } = app
     const { allowPrivateNetworks, policy, random, resolve } = config.webhooks
-    const guarded = createGuardedFetch(allowPrivateNetworks)
+    const guarded = createGuardedFetch(allowPrivateNetworks, resolve)
     // An employee's kind never changes: asked once per employee.
     const bots = new Map<string, boolean>()
     const service = new WebhookService({

@@ -178,8 +178,9 @@ export async function buildWorld(): Promise<World> {
       )
     ).endpoint.id as string
   const webhooks = { kept: await hook('Kept'), doomed: await hook('Doomed'), delivery: '' }
-  webhooks.delivery = (await ok('POST', `/v1/admin/webhooks/${webhooks.kept}/test`, undefined, 202))
-    .delivery.id
+  webhooks.delivery = (
+    await ok('POST', `/v1/admin/webhooks/${webhooks.kept}/test`, undefined, 202)
+  ).delivery.id
 
   const online = async (person: Person) => {
     const { socket } = await relay.operator({ cookie: person.cookie })
