@@ -27,7 +27,7 @@ export interface Receiver {
   /** The secret to verify with (from the relay's create reply). */
   secret: string
   /** How to answer the next requests (after the signature check): a status, or hang. */
-  answer: number | 'hang' | ((payload: NonNullable<Received['payload']>) => number)
+  answer: number | 'hang' | ((payload: NonNullable<Received['payload']>) => number | 'hang')
   /** Resolves once `check` holds for what was received (checked after each request). */
   until(check: (received: Received[]) => boolean, timeoutMs?: number): Promise<void>
   /** Stops listening (connections are refused) until `resume()`. */
@@ -110,13 +110,8 @@ export async function startReceiver(
         verified = false
       }
       const { answer } = receiver
-      const status = !verified
-        ? 400
-        : answer === 'hang'
-          ? 0
-          : typeof answer === 'function'
-            ? answer(payload!)
-            : answer
+      const chosen = !verified ? 400 : typeof answer === 'function' ? answer(payload!) : answer
+      const status = chosen === 'hang' ? 0 : chosen
       const entry: Received = {
         id: headers['webhook-id'],
         timestamp: headers['webhook-timestamp'],
