@@ -1,5 +1,6 @@
-import type { ErrorBody, LoginReply, OperatorProfile } from '@parley/protocol'
+import type { LoginReply, OperatorProfile } from '@parley/protocol'
 import { ConsoleError } from './errors.ts'
+import { failureOf, NETWORK_MESSAGE } from './rest-api.ts'
 
 /** The relay's session endpoints, as the console uses them. */
 export interface AuthApi {
@@ -23,30 +24,12 @@ export interface AuthApiOptions {
   base?: string
 }
 
-const NETWORK_MESSAGE = 'Could not reach the relay. Check the connection and try again.'
-
 async function request(fetchFn: typeof fetch, url: string, init: RequestInit): Promise<Response> {
   try {
     return await fetchFn(url, { credentials: 'same-origin', ...init })
   } catch {
     throw new ConsoleError('network', NETWORK_MESSAGE)
   }
-}
-
-async function failure(response: Response): Promise<ConsoleError> {
-  try {
-    const body = (await response.json()) as Partial<ErrorBody>
-    if (typeof body.code === 'string' && typeof body.message === 'string') {
-      return new ConsoleError(body.code, body.message, response.status)
-    }
-  } catch {
-    // Not JSON: fall through to a generic message.
-  }
-  return new ConsoleError(
-    'bad_response',
-    `The relay answered ${response.status} ${response.statusText}`.trim(),
-    response.status,
-  )
 }
 
 async function operatorOf(response: Response): Promise<OperatorProfile> {
@@ -65,7 +48,7 @@ export function createAuthApi(options: AuthApiOptions): AuthApi {
         headers: { accept: 'application/json' },
       })
       if (response.status === 401) return undefined
-      if (!response.ok) throw await failure(response)
+      if (!response.ok) throw await failureOf(response)
       return operatorOf(response)
     },
     async login(email, password) {
@@ -74,7 +57,7 @@ export function createAuthApi(options: AuthApiOptions): AuthApi {
         headers: { 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify({ email, password }),
       })
-      if (!response.ok) throw await failure(response)
+      if (!response.ok) throw await failureOf(response)
       return operatorOf(response)
     },
     async logout() {
@@ -86,7 +69,7 @@ export function createAuthApi(options: AuthApiOptions): AuthApi {
         headers: { 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify({ token, password }),
       })
-      if (!response.ok) throw await failure(response)
+      if (!response.ok) throw await failureOf(response)
     },
   }
 }

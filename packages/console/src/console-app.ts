@@ -4,6 +4,7 @@ import { css, html, LitElement } from 'lit'
 import { type AuthApi, createAuthApi } from './auth-api.ts'
 import { type ConsoleEnvironment, getConsoleEnvironment } from './environment.ts'
 import type { OperatorLoginDetail } from './login-form.ts'
+import { createRestApi, type RestApi } from './rest-api.ts'
 import { base, tokens } from './theme.ts'
 
 /**
@@ -70,6 +71,7 @@ export class ParleyConsole extends LitElement {
 
   #environment: ConsoleEnvironment | undefined
   #api: AuthApi | undefined
+  #rest: RestApi | undefined
   #client: OperatorClient | undefined
   #offStatus: (() => void) | undefined
   /** Bumped on every phase change started here, so a late answer cannot undo a newer one. */
@@ -91,6 +93,7 @@ export class ParleyConsole extends LitElement {
     super.connectedCallback()
     this.#environment = getConsoleEnvironment()
     this.#api = createAuthApi({ fetch: this.#environment.fetch })
+    this.#rest = createRestApi({ fetch: this.#environment.fetch })
     const link = SET_PASSWORD.exec(location.hash)
     if (link) {
       this.#passwordToken = link[1]!
@@ -132,6 +135,7 @@ export class ParleyConsole extends LitElement {
         return html`<parley-workspace
           .client=${this.#client}
           .operator=${this.operator}
+          .api=${this.#rest}
           @operator-logout=${this.#onLogout}
         ></parley-workspace>`
     }

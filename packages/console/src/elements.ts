@@ -7,6 +7,13 @@ import { ParleyMessageLog } from './message-log.ts'
 import { ParleyRatingStars } from './rating-stars.ts'
 import { ParleyReplyComposer } from './reply-composer.ts'
 import { ParleySetPassword } from './set-password.ts'
+import { ParleyAuditSettings } from './settings/audit.ts'
+import { ParleyConsentsSettings } from './settings/consents.ts'
+import { ParleyEmployeesSettings } from './settings/employees.ts'
+import { ParleyGroupsSettings } from './settings/groups.ts'
+import { ParleyPrivacySettings } from './settings/privacy.ts'
+import { ParleySettings } from './settings/settings-view.ts'
+import { ParleySiteSettings } from './settings/site.ts'
 import { ParleyStatusBar } from './status-bar.ts'
 import { ParleyWorkspace } from './workspace.ts'
 
@@ -23,6 +30,13 @@ export const CONSOLE_ELEMENTS = {
   'parley-reply-composer': ParleyReplyComposer,
   'parley-form-card': ParleyFormCard,
   'parley-rating-stars': ParleyRatingStars,
+  'parley-settings': ParleySettings,
+  'parley-employees-settings': ParleyEmployeesSettings,
+  'parley-site-settings': ParleySiteSettings,
+  'parley-groups-settings': ParleyGroupsSettings,
+  'parley-privacy-settings': ParleyPrivacySettings,
+  'parley-consents-settings': ParleyConsentsSettings,
+  'parley-audit-settings': ParleyAuditSettings,
 } as const
 
 /** Registers every console element that is not registered yet (safe to call twice). */
@@ -45,5 +59,12 @@ declare global {
     'parley-reply-composer': ParleyReplyComposer
     'parley-form-card': ParleyFormCard
     'parley-rating-stars': ParleyRatingStars
+    'parley-settings': ParleySettings
+    'parley-employees-settings': ParleyEmployeesSettings
+    'parley-site-settings': ParleySiteSettings
+    'parley-groups-settings': ParleyGroupsSettings
+    'parley-privacy-settings': ParleyPrivacySettings
+    'parley-consents-settings': ParleyConsentsSettings
+    'parley-audit-settings': ParleyAuditSettings
   }
 }

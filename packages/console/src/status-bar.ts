@@ -6,7 +6,8 @@ import { statusLabel } from './labels.ts'
 import { base } from './theme.ts'
 
 /**
- * `<parley-status-bar>`: connection state (`role="status"`), the operator's name,
+ * `<parley-status-bar>`: the main navigation (Conversations, and Settings when the role has
+ * any), connection state (`role="status"`), the operator's name,
  * a "Reconnect" button once the relay closed the socket for good, and a "Log out"
  * button, which fires `operator-logout` (bubbles, composed).
  */
@@ -14,6 +15,8 @@ export class ParleyStatusBar extends LitElement {
   static override properties = {
     client: { attribute: false },
     operator: { attribute: false },
+    view: { attribute: false },
+    settings: { attribute: false },
   }
 
   static override styles = [
@@ -26,14 +29,39 @@ export class ParleyStatusBar extends LitElement {
       }
       header {
         display: flex;
+        flex-wrap: wrap;
         align-items: center;
-        gap: 1rem;
+        gap: 0.5rem 1rem;
         padding: 0.55rem 1rem;
       }
       .brand {
         font-weight: 700;
         letter-spacing: 0.01em;
+      }
+      nav {
         margin-right: auto;
+      }
+      nav ul {
+        display: flex;
+        gap: 0.25rem;
+        list-style: none;
+        margin: 0;
+        padding: 0;
+      }
+      nav a {
+        display: block;
+        padding: 0.3rem 0.7rem;
+        border-radius: var(--parley-radius);
+        color: var(--parley-text);
+        text-decoration: none;
+        font-size: 0.9rem;
+      }
+      nav a:hover {
+        background: var(--parley-surface-muted);
+      }
+      nav a[aria-current='page'] {
+        background: var(--parley-accent-soft);
+        font-weight: 600;
       }
       .brand span {
         color: var(--parley-accent);
@@ -78,6 +106,16 @@ export class ParleyStatusBar extends LitElement {
 
   declare client: OperatorClient | undefined
   declare operator: OperatorProfile | undefined
+  /** Which half of the console is open. */
+  declare view: 'inbox' | 'settings'
+  /** Whether the role has settings to open. */
+  declare settings: boolean
+
+  constructor() {
+    super()
+    this.view = 'inbox'
+    this.settings = false
+  }
 
   readonly #status = new AtomController<ConnectionStatus>(this)
   readonly #profile = new AtomController<OperatorProfile | undefined>(this)
@@ -95,6 +133,22 @@ export class ParleyStatusBar extends LitElement {
     return html`
       <header>
         <div class="brand">Parley <span>console</span></div>
+        <nav aria-label="Main">
+          <ul>
+            <li>
+              <a href="#" aria-current=${this.view === 'inbox' ? 'page' : 'false'}>Conversations</a>
+            </li>
+            ${
+              this.settings
+                ? html`<li>
+                    <a href="#settings" aria-current=${this.view === 'settings' ? 'page' : 'false'}
+                      >Settings</a
+                    >
+                  </li>`
+                : nothing
+            }
+          </ul>
+        </nav>
         <span class="connection ${status}" role="status">
           <span class="dot" aria-hidden="true"></span>${statusLabel(status)}
         </span>

@@ -90,6 +90,12 @@ export type ApiTokenSummary = Static<typeof ApiTokenSummary>
 export const ApiTokenListReply = Type.Object({ tokens: Type.Array(ApiTokenSummary) })
 export type ApiTokenListReply = Static<typeof ApiTokenListReply>
 
+/** `GET /v1/admin/sites`: every site, by id. */
+export const SiteListReply = Type.Object({
+  sites: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })),
+})
+export type SiteListReply = Static<typeof SiteListReply>
+
 /** An employee as the admin sees them. */
 export const Employee = Type.Composite([
   OperatorProfile,

@@ -299,6 +299,11 @@ const ROUTES: Record<string, Row> = {
     call: (w) => at(`/v1/admin/employees/${w.temp.id}/photo`),
   },
 
+  'GET /v1/admin/sites': {
+    rule: needs('conversations:read'),
+    status: 200,
+    call: () => at('/v1/admin/sites'),
+  },
   'GET /v1/admin/sites/{site}': {
     rule: needs('sites:manage'),
     status: 200,

@@ -61,14 +61,16 @@ export class GroupCatalog {
     return group
   }
 
-  /** Groups of a site with their members (its default group is created if it has none). */
+  /**
+   * Groups of a site with their members, the default group first, then by creation (its
+   * default group is created if it has none).
+   */
   async list(siteId: string): Promise<GroupWithMembers[]> {
     await this.defaultGroup(siteId)
     const members = await this.options.store.members()
-    return (await this.options.store.list(siteId)).map((g) => ({
-      ...g,
-      members: members.get(g.id) ?? [],
-    }))
+    return (await this.options.store.list(siteId))
+      .map((g) => ({ ...g, members: members.get(g.id) ?? [] }))
+      .sort((a, b) => Number(b.isDefault) - Number(a.isDefault))
   }
 
   async get(id: string): Promise<GroupWithMembers | undefined> {

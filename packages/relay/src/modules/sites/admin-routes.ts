@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { SiteParams, SiteSettings, UpdateSiteBody } from '@parley/protocol'
+import { SiteListReply, SiteParams, SiteSettings, UpdateSiteBody } from '@parley/protocol'
 import type { FastifyInstance } from 'fastify'
 import { relayError } from '../../infra/errors.ts'
 import { EMPLOYEE, errors } from '../../infra/http/openapi.ts'
@@ -14,6 +14,23 @@ export async function adminSiteRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { sites } = app
   const preHandler = requirePermission(app, 'sites:manage')
+
+  app.get(
+    '/v1/admin/sites',
+    {
+      schema: {
+        tags: ['sites'],
+        security: EMPLOYEE,
+        operationId: 'listSites',
+        summary: 'Every site: id and name',
+        description:
+          'Needs `conversations:read` (every role): the names the console shows beside conversations, statistics and privacy settings.',
+        response: { 200: SiteListReply, ...errors('unauthorized', 'forbidden') },
+      },
+      preHandler: requirePermission(app, 'conversations:read'),
+    },
+    async () => ({ sites: await sites.list() }),
+  )
 
   app.get(
     '/v1/admin/sites/:site',

@@ -19,5 +19,14 @@ export function describeSiteStore(name: string, factory: StoresFactory): void {
       expect(await stores.sites.get('shop')).toEqual(changed)
       expect(await stores.sites.get('missing')).toBeUndefined()
     })
+
+    it('lists every site by id', async () => {
+      const other = { ...SITE, config: { ...SITE.config, siteId: 'atelier', name: 'Atelier' } }
+      await tx((t) => stores.sites.put(t, other, 3))
+      expect(await stores.sites.list()).toEqual([
+        { id: 'atelier', name: 'Atelier' },
+        { id: SITE.config.siteId, name: SITE.config.name },
+      ])
+    })
   })
 }

@@ -17,6 +17,10 @@ export class SiteService {
     return this.options.store.get(id)
   }
 
+  list(): Promise<{ id: string; name: string }[]> {
+    return this.options.store.list()
+  }
+
   put(site: SiteRecord): Promise<void> {
     const { db, store, now } = this.options
     return db.transaction((tx) => store.put(tx, site, now()))

@@ -36,6 +36,16 @@ export class SqliteSiteStore implements SiteStore {
       })
   }
 
+  list(): Promise<{ id: string; name: string }[]> {
+    return this.db.read(
+      (db) =>
+        db.prepare('SELECT id, name FROM sites ORDER BY id').all() as {
+          id: string
+          name: string
+        }[],
+    )
+  }
+
   get(id: string, tx?: Tx): Promise<SiteRecord | undefined> {
     return this.db.read((db) => {
       const row = db

@@ -17,4 +17,6 @@ export interface SiteStore {
   /** Creates or replaces the site. */
   put(tx: Tx, site: SiteRecord, at: number): Promise<void>
   get(id: string, tx?: Tx): Promise<SiteRecord | undefined>
+  /** Every site's id and name, by id. */
+  list(): Promise<{ id: string; name: string }[]>
 }
