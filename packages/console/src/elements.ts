@@ -14,6 +14,7 @@ import { ParleyGroupsSettings } from './settings/groups.ts'
 import { ParleyPrivacySettings } from './settings/privacy.ts'
 import { ParleySettings } from './settings/settings-view.ts'
 import { ParleySiteSettings } from './settings/site.ts'
+import { ParleyWebhooksSettings } from './settings/webhooks.ts'
 import { ParleyStatusBar } from './status-bar.ts'
 import { ParleyWorkspace } from './workspace.ts'
 
@@ -37,6 +38,7 @@ export const CONSOLE_ELEMENTS = {
   'parley-privacy-settings': ParleyPrivacySettings,
   'parley-consents-settings': ParleyConsentsSettings,
   'parley-audit-settings': ParleyAuditSettings,
+  'parley-webhooks-settings': ParleyWebhooksSettings,
 } as const
 
 /** Registers every console element that is not registered yet (safe to call twice). */
@@ -66,5 +68,6 @@ declare global {
     'parley-privacy-settings': ParleyPrivacySettings
     'parley-consents-settings': ParleyConsentsSettings
     'parley-audit-settings': ParleyAuditSettings
+    'parley-webhooks-settings': ParleyWebhooksSettings
   }
 }

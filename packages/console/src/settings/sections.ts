@@ -17,6 +17,7 @@ export const SECTIONS: readonly SettingsSection[] = [
   { id: 'site', label: 'Site', tag: 'parley-site-settings', roles: ['admin'] },
   { id: 'employees', label: 'Employees', tag: 'parley-employees-settings', roles: ['admin'] },
   { id: 'groups', label: 'Groups', tag: 'parley-groups-settings', roles: ['admin'] },
+  { id: 'webhooks', label: 'Webhooks', tag: 'parley-webhooks-settings', roles: ['admin'] },
 ]
 
 /** The sections `role` may open. */
