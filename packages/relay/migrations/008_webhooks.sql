@@ -40,6 +40,8 @@ CREATE TABLE webhook_outbox (
   state TEXT NOT NULL DEFAULT 'pending',
   attempts INTEGER NOT NULL DEFAULT 0,
   next_at INTEGER NOT NULL,
+  -- 1: the oldest pending row of its (endpoint, ordering key), the one to deliver next.
+  head INTEGER NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL,
   done_at INTEGER
 );
@@ -47,6 +49,9 @@ CREATE TABLE webhook_outbox (
 CREATE INDEX webhook_outbox_pending
   ON webhook_outbox (endpoint_id, ordering_key, seq) WHERE state = 'pending';
 CREATE INDEX webhook_outbox_endpoint ON webhook_outbox (endpoint_id, seq);
+-- What the delivery worker asks for: heads that are due, soonest first.
+CREATE INDEX webhook_outbox_heads
+  ON webhook_outbox (next_at, seq) WHERE head = 1 AND state = 'pending';
 
 -- Every attempt, for the delivery log.
 CREATE TABLE webhook_attempts (

@@ -102,12 +102,15 @@ export class WebhookService implements EventSink {
   /** Active endpoints by the types they subscribe to. */
   private subscribed = new Map<SubscribableEventType, EndpointRecord[]>()
   private wanted = new Set<SubscribableEventType>()
+  /** Every endpoint, as last loaded (each change reloads). */
+  private byId = new Map<string, EndpointRecord>()
   private readonly destinations = new Map<string, { version: string; destination: Destination }>()
 
   constructor(private readonly options: WebhookServiceOptions) {
     this.worker = new DeliveryWorker({
       db: options.db,
       store: options.store,
+      endpoint: (id) => this.byId.get(id),
       destination: (endpoint) => this.destinationOf(endpoint),
       now: options.now,
       timers: options.timers,
@@ -326,7 +329,9 @@ export class WebhookService implements EventSink {
 
   private async reload(): Promise<void> {
     const subscribed = new Map<SubscribableEventType, EndpointRecord[]>()
-    for (const endpoint of await this.options.store.listEndpoints()) {
+    const endpoints = await this.options.store.listEndpoints()
+    this.byId = new Map(endpoints.map((e) => [e.id, e]))
+    for (const endpoint of endpoints) {
       if (!endpoint.active) continue
       for (const type of endpoint.events) {
         subscribed.set(type, [...(subscribed.get(type) ?? []), endpoint])

@@ -96,15 +96,14 @@ function toAttempt(row: AttemptRow): StoredAttempt {
   return attempt
 }
 
-/** The first pending row of each (endpoint, key), of active endpoints or test events. */
+/**
+ * Pending heads (the oldest pending row of each endpoint and key, kept in `head`) of active
+ * endpoints, or test events.
+ */
 const HEADS = `
-  SELECT o.* FROM (
-    SELECT MIN(seq) AS seq FROM webhook_outbox WHERE state = 'pending'
-      GROUP BY endpoint_id, ordering_key
-  ) h
-  JOIN webhook_outbox o ON o.seq = h.seq
+  SELECT o.* FROM webhook_outbox o
   JOIN webhook_endpoints e ON e.id = o.endpoint_id
-  WHERE (e.active = 1 OR o.type = 'webhook.test')`
+  WHERE o.head = 1 AND o.state = 'pending' AND (e.active = 1 OR o.type = 'webhook.test')`
 
 /** `webhook_endpoints`, `webhook_outbox`, `webhook_attempts` (`008_webhooks.sql`). */
 export class SqliteWebhookStore implements WebhookStore {
@@ -134,21 +133,36 @@ export class SqliteWebhookStore implements WebhookStore {
       ),
       deleteOutbox: raw.prepare('DELETE FROM webhook_outbox WHERE endpoint_id = ?'),
       deleteEndpoint: raw.prepare('DELETE FROM webhook_endpoints WHERE id = ?'),
+      hasPending: raw.prepare(
+        `SELECT 1 FROM webhook_outbox
+         WHERE endpoint_id = ? AND ordering_key = ? AND state = 'pending' LIMIT 1`,
+      ),
       enqueue: raw.prepare(
         `INSERT INTO webhook_outbox (endpoint_id, message_id, type, ordering_key, conversation_id,
-           event, next_at, created_at)
+           event, next_at, created_at, head)
          VALUES (@endpointId, @messageId, @type, @orderingKey, @conversationId, @event, @nextAt,
-           @createdAt)`,
+           @createdAt, @head)`,
+      ),
+      pendingLine: raw.prepare(
+        `SELECT * FROM webhook_outbox
+         WHERE endpoint_id = ? AND ordering_key = ? AND state = 'pending' ORDER BY seq LIMIT ?`,
+      ),
+      keyOf: raw.prepare('SELECT endpoint_id, ordering_key FROM webhook_outbox WHERE seq = ?'),
+      promote: raw.prepare(
+        `UPDATE webhook_outbox SET head = 1 WHERE seq =
+           (SELECT MIN(seq) FROM webhook_outbox
+            WHERE endpoint_id = ? AND ordering_key = ? AND state = 'pending')`,
       ),
       dueHeads: raw.prepare(`${HEADS} AND o.next_at <= ? ORDER BY o.next_at, o.seq LIMIT ?`),
-      nextDue: raw.prepare(`SELECT MIN(next_at) AS at FROM (${HEADS})`),
+      nextDue: raw.prepare(`SELECT MIN(o.next_at) AS at FROM (${HEADS}) o`),
       insertAttempt: raw.prepare(
         `INSERT INTO webhook_attempts (outbox_seq, at, ok, status, latency_ms, excerpt, error)
          VALUES (@seq, @at, @ok, @status, @latencyMs, @excerpt, @error)`,
       ),
       applyOutcome: raw.prepare(
         `UPDATE webhook_outbox SET state = @state, attempts = @attempts, next_at = @nextAt,
-           done_at = CASE WHEN @state = 'pending' THEN NULL ELSE @at END
+           done_at = CASE WHEN @state = 'pending' THEN NULL ELSE @at END,
+           head = CASE WHEN @state = 'pending' THEN head ELSE 0 END
          WHERE seq = @seq`,
       ),
       listDeliveries: raw.prepare(
@@ -206,6 +220,8 @@ export class SqliteWebhookStore implements WebhookStore {
     return rows.map((row) =>
       Number(
         this.sql.enqueue!.run({
+          // First in its line when nothing of its endpoint and key is waiting.
+          head: this.sql.hasPending!.get(row.endpointId, row.orderingKey) ? 0 : 1,
           endpointId: row.endpointId,
           messageId: row.event.id,
           type: row.event.type,
@@ -219,12 +235,23 @@ export class SqliteWebhookStore implements WebhookStore {
     )
   }
 
-  dueHeads(now: number, limit: number): Promise<OutboxRow[]> {
-    return this.db.read(() => (this.sql.dueHeads!.all(now, limit) as OutboxDbRow[]).map(toOutbox))
+  dueHeads(now: number, limit: number, tx?: Tx): Promise<OutboxRow[]> {
+    return this.db.read(
+      () => (this.sql.dueHeads!.all(now, limit) as OutboxDbRow[]).map(toOutbox),
+      tx,
+    )
   }
 
-  nextDue(): Promise<number | null> {
-    return this.db.read(() => (this.sql.nextDue!.get() as { at: number | null }).at)
+  pendingLine(endpointId: string, orderingKey: string, limit: number, tx?: Tx) {
+    return this.db.read(
+      () =>
+        (this.sql.pendingLine!.all(endpointId, orderingKey, limit) as OutboxDbRow[]).map(toOutbox),
+      tx,
+    )
+  }
+
+  nextDue(tx?: Tx): Promise<number | null> {
+    return this.db.read(() => (this.sql.nextDue!.get() as { at: number | null }).at, tx)
   }
 
   async recordAttempt(
@@ -244,6 +271,11 @@ export class SqliteWebhookStore implements WebhookStore {
       error: attempt.error ?? null,
     })
     this.sql.applyOutcome!.run({ seq, at: attempt.at, ...outcome })
+    if (outcome.state !== 'pending') {
+      // The next row of the same endpoint and key is now first in line.
+      const key = this.sql.keyOf!.get(seq) as { endpoint_id: string; ordering_key: string }
+      this.sql.promote!.run(key.endpoint_id, key.ordering_key)
+    }
   }
 
   listDeliveries(endpointId: string, limit: number): Promise<DeliveryRecord[]> {

@@ -95,9 +95,11 @@ export interface WebhookStore {
    * The first pending row of each (endpoint, ordering key) whose endpoint is active (or the
    * row is a `webhook.test`) and that is due by `now`: soonest due first, at most `limit`.
    */
-  dueHeads(now: number, limit: number): Promise<OutboxRow[]>
+  dueHeads(now: number, limit: number, tx?: Tx): Promise<OutboxRow[]>
+  /** The first `limit` pending rows of an endpoint and key, in order (its head first). */
+  pendingLine(endpointId: string, orderingKey: string, limit: number, tx?: Tx): Promise<OutboxRow[]>
   /** When the soonest pending head (as `dueHeads` picks them) is due; null when none. */
-  nextDue(): Promise<number | null>
+  nextDue(tx?: Tx): Promise<number | null>
   /** Logs an attempt and applies its outcome to the row, in `tx`. */
   recordAttempt(tx: Tx, seq: number, attempt: StoredAttempt, outcome: AttemptOutcome): Promise<void>
   /** An endpoint's rows, newest first, each with its attempts. */

@@ -1,8 +1,14 @@
 import type { FastifyBaseLogger } from 'fastify'
-import type { UnitOfWork } from '../../infra/db/unit-of-work.ts'
+import type { Tx, UnitOfWork } from '../../infra/db/unit-of-work.ts'
 import type { Timers } from '../../infra/ws/frame-socket.ts'
 import type { DeliveryAttempt, Destination } from './destination.ts'
-import type { AttemptOutcome, EndpointRecord, OutboxRow, WebhookStore } from './store.ts'
+import type {
+  AttemptOutcome,
+  EndpointRecord,
+  OutboxRow,
+  StoredAttempt,
+  WebhookStore,
+} from './store.ts'
 
 export interface DeliveryPolicy {
   /** Deliveries under way at once (independent conversations). */
@@ -22,7 +28,7 @@ export interface DeliveryPolicy {
 }
 
 export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
-  concurrency: 16,
+  concurrency: 64,
   requestTimeoutMs: 10_000,
   firstRetryMs: 5_000,
   maxRetryMs: 2 * 60 * 60_000,
@@ -44,6 +50,8 @@ export function retryDelay(attempts: number, policy: DeliveryPolicy, random: () 
 export interface DeliveryWorkerOptions {
   db: UnitOfWork
   store: WebhookStore
+  /** An endpoint as it is now (the service keeps them in memory). */
+  endpoint(id: string): EndpointRecord | undefined
   /** The endpoint's destination (the worker asks again when an endpoint changes). */
   destination(endpoint: EndpointRecord): Destination
   now: () => number
@@ -58,21 +66,26 @@ export interface DeliveryWorkerOptions {
 /**
  * Delivers the outbox: the oldest pending row of each (endpoint, ordering key) at a time,
  * so one conversation's events arrive in order (the next waits until this one is delivered
- * or given up) while other conversations go in parallel, at most `concurrency` at once.
- * Nothing is marked before the receiver answers: a relay killed mid-delivery sends the row
- * again on start, with the same `webhook-id` (at least once).
+ * or given up, and its outcome stored) while other conversations go in parallel, at most
+ * `concurrency` requests at once. Outcomes are stored together, one transaction for all
+ * that finished meanwhile, which also picks the rows to send next. Nothing is marked before
+ * the receiver answers: a relay killed mid-delivery sends the row again on start, with the
+ * same `webhook-id` (at least once).
  */
 export class DeliveryWorker {
-  /** `endpoint␟key` of the rows under way. */
+  /** `endpoint␟key` of rows being sent or whose outcome is not stored yet. */
   private readonly busy = new Set<string>()
+  /** Requests under way. */
   private readonly running = new Set<Promise<void>>()
   private readonly aborter = new AbortController()
+  private readonly outcomes: PendingOutcome[] = []
   private wakeTimer: unknown
   private wakeAt: number | null = null
   private ticking = false
   private again = false
   private closed = false
   private kicked = false
+  private flushing: Promise<void> | undefined
 
   constructor(private readonly options: DeliveryWorkerOptions) {}
 
@@ -82,19 +95,30 @@ export class DeliveryWorker {
     this.kicked = true
     setImmediate(() => {
       this.kicked = false
-      void this.tick()
+      // While requests are under way, storing their outcomes picks the next rows anyway:
+      // a read of its own for every new event would cost a turn of the database each.
+      if (this.flushing || this.outcomes.length > 0) this.again = true
+      else if (this.running.size === 0) void this.tick()
     })
   }
 
-  /** Deliveries under way. */
+  /** Requests under way. */
   get inFlight(): number {
     return this.running.size
   }
 
   /** Resolves once nothing is under way (tests, benchmarks). */
   async idle(): Promise<void> {
-    while (this.running.size > 0 || this.ticking || this.kicked) {
-      await Promise.race([...this.running, new Promise((r) => setImmediate(r))])
+    while (
+      this.running.size > 0 ||
+      this.ticking ||
+      this.kicked ||
+      this.flushing ||
+      this.outcomes.length > 0
+    ) {
+      const waits: Promise<unknown>[] = [...this.running, new Promise((r) => setImmediate(r))]
+      if (this.flushing) waits.push(this.flushing)
+      await Promise.race(waits)
     }
   }
 
@@ -104,8 +128,14 @@ export class DeliveryWorker {
     if (this.wakeTimer !== undefined) this.options.timers.clearTimeout(this.wakeTimer)
     this.aborter.abort()
     await Promise.allSettled([...this.running])
+    await this.flushing
   }
 
+  /**
+   * Reads what is due and sends it. The read is a transaction of its own: the relay's
+   * database runs transactions in turn, and a plain read would wait behind every one of
+   * a busy relay's writes.
+   */
   private async tick(): Promise<void> {
     if (this.closed) return
     if (this.ticking) {
@@ -116,7 +146,11 @@ export class DeliveryWorker {
     try {
       do {
         this.again = false
-        await this.dispatch()
+        const limit = this.options.policy.concurrency - this.running.size + this.busy.size
+        if (limit > this.busy.size) {
+          const due = await this.options.db.transaction((tx) => this.due(tx, limit))
+          this.dispatch(due)
+        }
       } while (this.again && !this.closed)
     } catch (err) {
       this.options.log.error({ err }, 'webhook delivery: reading the outbox failed')
@@ -125,48 +159,83 @@ export class DeliveryWorker {
     }
   }
 
-  private async dispatch(): Promise<void> {
-    const { store, now, policy } = this.options
-    const free = policy.concurrency - this.running.size
-    if (free > 0) {
-      const heads = await store.dueHeads(now(), free + this.busy.size)
-      for (const row of heads) {
-        if (this.running.size >= policy.concurrency || this.closed) break
-        const key = `${row.endpointId}\u241f${row.orderingKey}`
-        if (this.busy.has(key)) continue
-        this.busy.add(key)
-        const run = this.deliver(row).finally(() => {
-          this.busy.delete(key)
-          this.running.delete(run)
-          void this.tick()
-        })
-        this.running.add(run)
-      }
+  /**
+   * The heads due now (at most `limit`), each with the rows waiting behind it, and when the
+   * next head is due if that is all.
+   */
+  private async due(tx: Tx, limit: number, freeing?: ReadonlySet<string>): Promise<Due> {
+    const { store, now } = this.options
+    const heads = await store.dueHeads(now(), limit, tx)
+    const lines: OutboxRow[][] = []
+    for (const head of heads) {
+      const key = keyOf(head)
+      if (this.busy.has(key) && !freeing?.has(key)) continue
+      lines.push(await store.pendingLine(head.endpointId, head.orderingKey, LINE, tx))
     }
-    await this.scheduleWake()
+    return { lines, next: heads.length < limit ? await store.nextDue(tx) : null }
+  }
+
+  /** Starts a lane for each line whose key is free, up to the cap; sets the wake timer. */
+  private dispatch({ lines, next }: Due): void {
+    for (const line of lines) {
+      if (this.running.size >= this.options.policy.concurrency || this.closed) break
+      const key = keyOf(line[0]!)
+      if (this.busy.has(key)) continue
+      this.busy.add(key)
+      const run = this.lane(line, key).finally(() => this.running.delete(run))
+      this.running.add(run)
+    }
+    if (next !== null) this.scheduleWake(next)
+  }
+
+  /**
+   * Sends a key's rows one after the other: the next goes once the receiver accepted this
+   * one (before that is stored: a crash sends both again, in order). A failure ends the
+   * lane; the key stays busy until the lane's last outcome is stored.
+   */
+  private async lane(line: readonly OutboxRow[], key: string): Promise<void> {
+    let last: PendingOutcome | undefined
+    for (const row of line) {
+      const endpoint = this.options.endpoint(row.endpointId)
+      const sendable = endpoint && (endpoint.active || row.event.type === 'webhook.test')
+      if (!sendable || this.closed || row.nextAt > this.options.now()) break
+      const done = await this.attempt(row, endpoint, key)
+      if (!done) break
+      last = done
+      if (done.outcome.state !== 'delivered') break
+    }
+    if (last && !last.stored) {
+      // Freed when the flush under way has stored it.
+      last.release = true
+      return
+    }
+    this.busy.delete(key)
+    this.kick()
   }
 
   /** Sets one timer for the soonest row that is not due yet. */
-  private async scheduleWake(): Promise<void> {
-    const { store, now, timers } = this.options
-    const next = await store.nextDue()
-    if (next === null || this.closed) return
-    const at = Math.max(next, now())
-    if (this.wakeAt !== null && this.wakeAt <= at && this.wakeAt > now()) return
-    if (next <= now()) return // due now: the end of a delivery under way ticks again
+  private scheduleWake(next: number): void {
+    const { now, timers } = this.options
+    if (this.closed) return
+    // Due now: a request under way (or its stored outcome) ticks again.
+    if (next <= now()) return
+    if (this.wakeAt !== null && this.wakeAt <= next && this.wakeAt > now()) return
     if (this.wakeTimer !== undefined) timers.clearTimeout(this.wakeTimer)
-    this.wakeAt = at
+    this.wakeAt = next
     this.wakeTimer = timers.setTimeout(() => {
       this.wakeTimer = undefined
       this.wakeAt = null
       void this.tick()
-    }, at - now())
+    }, next - now())
   }
 
-  private async deliver(row: OutboxRow): Promise<void> {
-    const { db, store, now, policy, log } = this.options
-    const endpoint = await store.getEndpoint(row.endpointId)
-    if (!endpoint) return
+  /** One request; its outcome joins the next batch to store (undefined: shutting down). */
+  private async attempt(
+    row: OutboxRow,
+    endpoint: EndpointRecord,
+    key: string,
+  ): Promise<PendingOutcome | undefined> {
+    const { now, policy } = this.options
     let attempt: DeliveryAttempt
     const signal = AbortSignal.any([
       this.aborter.signal,
@@ -185,7 +254,7 @@ export class DeliveryWorker {
       }
     }
     // Shutting down: the row stays as it was and goes again on start.
-    if (this.closed) return
+    if (this.aborter.signal.aborted) return undefined
     const at = now()
     const attempts = row.attempts + 1
     let outcome: AttemptOutcome
@@ -200,53 +269,153 @@ export class DeliveryWorker {
       )
       outcome = { state: 'pending', attempts, nextAt }
     }
-    let disabled: EndpointRecord | undefined
-    try {
-      disabled = await db.transaction(async (tx) => {
-        await store.recordAttempt(tx, row.seq, { ...attempt, at }, outcome)
-        if (row.event.type === 'webhook.test') return undefined
-        const current = await store.getEndpoint(row.endpointId, tx)
-        if (!current) return undefined
-        if (attempt.ok) {
-          if (current.failingSince !== null || current.deadInARow !== 0) {
-            await store.updateEndpoint(tx, current.id, {
-              failingSince: null,
-              deadInARow: 0,
-              updatedAt: current.updatedAt,
-            })
-          }
-          return undefined
-        }
-        const failingSince = current.failingSince ?? at
-        const deadInARow = current.deadInARow + (outcome.state === 'dead' ? 1 : 0)
-        const last =
-          attempt.status !== null ? `HTTP ${attempt.status}` : (attempt.error ?? 'no reply')
-        let reason: string | null = null
-        if (current.active && at - failingSince >= policy.disableAfterMs) {
-          reason = `Every delivery failed for ${hours(at - failingSince)} (last: ${last})`
-        } else if (current.active && deadInARow >= policy.disableAfterDead) {
-          reason = `${deadInARow} deliveries in a row were given up (last: ${last})`
-        }
-        const updated = await store.updateEndpoint(tx, current.id, {
-          failingSince,
-          deadInARow,
-          ...(reason !== null && { active: false, disabledReason: reason, disabledAt: at }),
-          updatedAt: reason !== null ? at : current.updatedAt,
-        })
-        return reason !== null ? updated : undefined
-      })
-    } catch (err) {
-      log.error({ err }, 'webhook delivery: recording an attempt failed')
-      return
+    const pending: PendingOutcome = {
+      row,
+      key,
+      attempt: { ...attempt, at },
+      outcome,
+      release: false,
+      stored: false,
     }
-    if (disabled) {
-      log.warn(
-        { endpoint: disabled.id, reason: disabled.disabledReason },
-        'webhook endpoint turned off',
-      )
-      this.options.onDisabled(disabled)
+    this.outcomes.push(pending)
+    this.flushing ??= this.flush()
+    return pending
+  }
+
+  /**
+   * Stores the outcomes waiting — all of them in one transaction (one fsync for many
+   * deliveries under load), which also reads the rows due next — frees their keys and
+   * sends what is due; again while more outcomes came meanwhile.
+   */
+  private async flush(): Promise<void> {
+    const { db, now, policy, log } = this.options
+    try {
+      await this.flushAll(db, now, policy, log)
+    } finally {
+      // In the same turn as the last look at `outcomes`: an outcome pushed after it starts
+      // a new flush.
+      this.flushing = undefined
+    }
+    if (this.again && !this.closed) void this.tick()
+  }
+
+  private async flushAll(
+    db: UnitOfWork,
+    now: () => number,
+    policy: DeliveryPolicy,
+    log: FastifyBaseLogger,
+  ): Promise<void> {
+    while (this.outcomes.length > 0) {
+      const batch = this.outcomes.splice(0)
+      let disabled: EndpointRecord[] = []
+      let due: Due = { lines: [], next: null }
+      try {
+        await db.transaction(async (tx) => {
+          disabled = await this.store(tx, batch)
+          if (this.closed) return
+          // The keys of this batch are free once it commits.
+          const freeing = new Set(batch.filter((i) => i.release).map((i) => i.key))
+          due = await this.due(tx, policy.concurrency - this.running.size + this.busy.size, freeing)
+        })
+      } catch (err) {
+        log.error({ err }, 'webhook delivery: recording attempts failed')
+      }
+      for (const item of batch) {
+        item.stored = true
+        if (item.release) this.busy.delete(item.key)
+      }
+      for (const endpoint of disabled) {
+        log.warn(
+          { endpoint: endpoint.id, reason: endpoint.disabledReason },
+          'webhook endpoint turned off',
+        )
+        this.options.onDisabled(endpoint)
+      }
+      if (!this.closed) this.dispatch(due)
     }
   }
+
+  /** Logs each attempt, applies its outcome, and keeps each endpoint's health; returns those turned off. */
+  private async store(tx: Tx, batch: readonly PendingOutcome[]): Promise<EndpointRecord[]> {
+    const { store, policy } = this.options
+    const endpoints = new Map<string, EndpointRecord | undefined>()
+    const changed = new Set<string>()
+    const disabled: EndpointRecord[] = []
+    for (const { row, attempt, outcome } of batch) {
+      await store.recordAttempt(tx, row.seq, attempt, outcome)
+      if (row.event.type === 'webhook.test') continue
+      if (!endpoints.has(row.endpointId)) {
+        endpoints.set(row.endpointId, await store.getEndpoint(row.endpointId, tx))
+      }
+      const current = endpoints.get(row.endpointId)
+      if (!current) continue
+      const at = attempt.at
+      if (attempt.ok) {
+        if (current.failingSince !== null || current.deadInARow !== 0) {
+          endpoints.set(current.id, { ...current, failingSince: null, deadInARow: 0 })
+          changed.add(current.id)
+        }
+        continue
+      }
+      const failingSince = current.failingSince ?? at
+      const deadInARow = current.deadInARow + (outcome.state === 'dead' ? 1 : 0)
+      const last =
+        attempt.status !== null ? `HTTP ${attempt.status}` : (attempt.error ?? 'no reply')
+      let reason: string | null = null
+      if (current.active && at - failingSince >= policy.disableAfterMs) {
+        reason = `Every delivery failed for ${hours(at - failingSince)} (last: ${last})`
+      } else if (current.active && deadInARow >= policy.disableAfterDead) {
+        reason = `${deadInARow} deliveries in a row were given up (last: ${last})`
+      }
+      const next: EndpointRecord = { ...current, failingSince, deadInARow }
+      if (reason !== null) {
+        Object.assign(next, {
+          active: false,
+          disabledReason: reason,
+          disabledAt: at,
+          updatedAt: at,
+        })
+        disabled.push(next)
+      }
+      endpoints.set(current.id, next)
+      changed.add(current.id)
+    }
+    for (const id of changed) {
+      const e = endpoints.get(id)!
+      await store.updateEndpoint(tx, id, {
+        failingSince: e.failingSince,
+        deadInARow: e.deadInARow,
+        active: e.active,
+        disabledReason: e.disabledReason,
+        disabledAt: e.disabledAt,
+        updatedAt: e.updatedAt,
+      })
+    }
+    return disabled
+  }
+}
+
+/** Most rows of one key read to send one after the other. */
+const LINE = 32
+
+const keyOf = (row: OutboxRow) => `${row.endpointId}\u241f${row.orderingKey}`
+
+interface Due {
+  /** Per free key: its due head and the rows after it. */
+  lines: OutboxRow[][]
+  /** When the soonest head not due yet is due; null: none, or not asked. */
+  next: number | null
+}
+
+interface PendingOutcome {
+  row: OutboxRow
+  key: string
+  /** The last outcome of its lane: the key is free once it is stored. */
+  release: boolean
+  /** Its transaction committed. */
+  stored: boolean
+  attempt: StoredAttempt
+  outcome: AttemptOutcome
 }
 
 function hours(ms: number): string {
