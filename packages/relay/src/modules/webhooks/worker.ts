@@ -288,9 +288,9 @@ export class DeliveryWorker {
    * sends what is due; again while more outcomes came meanwhile.
    */
   private async flush(): Promise<void> {
-    const { db, now, policy, log } = this.options
+    const { db, policy, log } = this.options
     try {
-      await this.flushAll(db, now, policy, log)
+      await this.flushAll(db, policy, log)
     } finally {
       // In the same turn as the last look at `outcomes`: an outcome pushed after it starts
       // a new flush.
@@ -301,7 +301,6 @@ export class DeliveryWorker {
 
   private async flushAll(
     db: UnitOfWork,
-    now: () => number,
     policy: DeliveryPolicy,
     log: FastifyBaseLogger,
   ): Promise<void> {
