@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { SubscribableEventType, WebhookDelivery, WebhookEndpoint } from '@parley/protocol'
+import { Value } from '@sinclair/typebox/value'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Tx, UnitOfWork } from '../../infra/db/unit-of-work.ts'
 import { fieldError, relayError } from '../../infra/errors.ts'
@@ -166,6 +167,9 @@ export class WebhookService implements EventSink {
   /** Creates an endpoint; the reply's secret is the only time it is shown. */
   async create(input: EndpointInput): Promise<{ endpoint: EndpointRecord; secret: string }> {
     const kind = this.kindOf(input.kind ?? 'webhook')
+    if (input.config != null && !Value.Check(kind.configSchema, input.config)) {
+      throw fieldError([{ field: 'config', code: 'value_invalid' }])
+    }
     await this.checkUrl(input.url)
     const now = this.options.now()
     const endpoint: EndpointRecord = {
@@ -195,6 +199,10 @@ export class WebhookService implements EventSink {
     patch: Partial<Pick<EndpointInput, 'url' | 'events' | 'description' | 'active' | 'config'>>,
   ): Promise<EndpointRecord> {
     const current = await this.get(id)
+    const kind = this.kindOf(current.kind)
+    if (patch.config != null && !Value.Check(kind.configSchema, patch.config)) {
+      throw fieldError([{ field: 'config', code: 'value_invalid' }])
+    }
     if (patch.url !== undefined && patch.url !== current.url) await this.checkUrl(patch.url)
     const now = this.options.now()
     const reactivated = patch.active === true && !current.active
