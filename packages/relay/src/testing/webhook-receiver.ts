@@ -54,7 +54,8 @@ export async function startReceiver(
     received: [],
     secret: '',
     answer: 204,
-    accepted: () => receiver.received.filter((r) => r.verified && r.status < 300),
+    accepted: () =>
+      receiver.received.filter((r) => r.verified && r.status >= 200 && r.status < 300),
     until(check, timeoutMs = 10_000) {
       if (check(receiver.received)) return Promise.resolve()
       return new Promise((resolve, reject) => {

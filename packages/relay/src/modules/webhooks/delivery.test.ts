@@ -476,3 +476,17 @@ describe('the SSRF guard at delivery', () => {
     expect(receiver.received).toEqual([])
   })
 })
+
+describe('independent conversations', () => {
+  it('delivers other conversations while one hangs on the receiver', async () => {
+    await start()
+    await endpoint(['message.created'])
+    receiver.answer = (payload) => (payload.data.message.text === 'stuck' ? 'hang' : 204)
+    await visitorSays(['stuck'])
+    await receiver.until((r) => r.length === 1)
+    await visitorSays(['free one'])
+    await visitorSays(['free two'])
+    await receiver.until((r) => r.filter((x) => x.status === 204).length === 2)
+    expect(texts(receiver.accepted())).toEqual(['free one', 'free two'])
+  })
+})

@@ -95,10 +95,11 @@ export class DeliveryWorker {
     this.kicked = true
     setImmediate(() => {
       this.kicked = false
-      // While requests are under way, storing their outcomes picks the next rows anyway:
-      // a read of its own for every new event would cost a turn of the database each.
+      // While outcomes are being stored, that transaction picks the next rows anyway; else
+      // one read at a time (`tick` coalesces), so a hanging request of one conversation
+      // does not hold back the others while there is room.
       if (this.flushing || this.outcomes.length > 0) this.again = true
-      else if (this.running.size === 0) void this.tick()
+      else if (this.running.size < this.options.policy.concurrency) void this.tick()
     })
   }
 
