@@ -1,8 +1,9 @@
 /**
- * `pnpm bench [-- --scenario all|throughput|routing]`
+ * `pnpm bench [-- --scenario all|throughput|routing|webhooks]`
  *   throughput: `--visitors 1000 --operators 20 --rate 1 --duration 10`
  *   routing: `--routing-visitors 1000 --arrival 10 --routing-operators 20 --groups 4
  *             --capacity 5 --handle-ms 2000 --drain 60`
+ *   webhooks: `--webhook-phases 100x10off,100x10,300x10 --webhook-duration 5`
  *
  * throughput: starts Parley's relay (SQLite in a temp dir) and, in the same run, a bare
  * `ws` relay without storage; drives both with the same load from a separate process;
@@ -12,7 +13,12 @@
  * routing: starts another fresh relay and runs bench/routing.ts against it (visitors
  * arriving, operators in groups taking and closing conversations); prints assignment
  * latency, the queues over time, each operator's most conversations at once, the routing
- * log's tally, and the relay's warnings and errors. Figures only: no thresholds.
+ * log's tally, and the relay's warnings and errors.
+ *
+ * webhooks: starts another fresh relay and runs bench/webhooks.ts against it: a local
+ * receiver verifying every signature, visitors × messages/s each (`100x10`: 1,000 events/s)
+ * per phase; prints events/s offered, deliveries/s, the outbox lag p50/p99/max,
+ * duplicates, bad signatures and what was left undelivered. Figures only: no thresholds.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -39,12 +45,16 @@ const { values } = parseArgs({
     capacity: { type: 'string', default: '5' },
     'handle-ms': { type: 'string', default: '2000' },
     drain: { type: 'string', default: '60' },
+    'webhook-phases': { type: 'string', default: '100x10off,100x10,300x10' },
+    'webhook-duration': { type: 'string', default: '5' },
   },
 })
-if (!['all', 'throughput', 'routing'].includes(values.scenario)) {
-  throw new Error(`--scenario must be all, throughput or routing, got "${values.scenario}"`)
+if (!['all', 'throughput', 'routing', 'webhooks'].includes(values.scenario)) {
+  throw new Error(
+    `--scenario must be all, throughput, routing or webhooks, got "${values.scenario}"`,
+  )
 }
-const runs = (name: 'throughput' | 'routing') =>
+const runs = (name: 'throughput' | 'routing' | 'webhooks') =>
   values.scenario === 'all' || values.scenario === name
 
 interface LoadResult {
@@ -196,6 +206,7 @@ const relayEnv = (db: string, sockets: number) => ({
 try {
   if (runs('throughput')) await throughput()
   if (runs('routing')) await routing()
+  if (runs('webhooks')) await webhooks()
 } finally {
   for (const child of children)
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
@@ -257,6 +268,48 @@ async function routing() {
   relay.child.kill('SIGTERM')
   await new Promise((r) => relay.child.once('exit', r))
   for (const line of formatRouting(result, rss)) console.log(line)
+  const complaints = relayComplaints(relay.output())
+  console.log(`relay log at warn or above: ${complaints.length} lines`)
+  for (const line of complaints.slice(0, 10)) console.log(`  ${line.slice(0, 400)}`)
+}
+
+async function webhooks() {
+  if (runs('throughput') || runs('routing')) console.log('')
+  const phases = values['webhook-phases']!.split(',')
+  const sockets = Math.max(...phases.map((p) => Number(p.split('x')[0])))
+  const relay = await startProcess(['packages/relay/bin/parley-relay.js'], {
+    ...relayEnv('webhooks.db', sockets),
+    PARLEY_SITES: 'bench',
+    PARLEY_WEBHOOKS_ALLOW_PRIVATE: '127.0.0.1',
+  })
+  const args = ['--import', 'tsx', 'bench/webhooks.ts', '--url', relay.url]
+  args.push('--email', 'bench@example.com', '--password', password)
+  args.push('--phases', values['webhook-phases']!, '--duration', values['webhook-duration']!)
+  let peak = 0
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMb(relay.child.pid!))), 200)
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
+  let out = ''
+  child.stdout.on('data', (c) => (out += c))
+  const code = await new Promise((r) => child.once('exit', r))
+  clearInterval(sampler)
+  relay.child.kill('SIGTERM')
+  await new Promise((r) => relay.child.once('exit', r))
+  if (code !== 0) throw new Error(`webhooks scenario failed (${code}): ${out}`)
+  const { phases: results } = JSON.parse(out.trim().split('\n').at(-1)!) as {
+    phases: (import('./webhooks.ts').PhaseResult & { endpoint: boolean })[]
+  }
+  console.log(
+    `webhooks: message.created to a local receiver verifying signatures, ${values['webhook-duration']} s per phase`,
+  )
+  console.log(
+    '\nendpoint  visitors  offered ev/s  stored/s  delivered/s (sending)  delivered/s (to last)  lag p50 ms  lag p99 ms  lag max ms  dupes  bad sig  undelivered',
+  )
+  for (const r of results) {
+    console.log(
+      `${(r.endpoint ? 'on' : 'off').padEnd(8)} ${String(r.visitors).padStart(9)} ${String(r.offeredPerSecond).padStart(13)} ${String(r.ackedPerSecondWhileSending).padStart(9)} ${String(r.deliveredPerSecondWhileSending).padStart(22)} ${String(r.deliveredPerSecondToLast).padStart(22)} ${String(r.lagMs.p50).padStart(11)} ${String(r.lagMs.p99).padStart(11)} ${String(r.lagMs.max).padStart(11)} ${String(r.duplicates).padStart(6)} ${String(r.badSignatures).padStart(8)} ${String(r.undelivered).padStart(12)}`,
+    )
+  }
+  console.log(`relay peak RSS: ${peak.toFixed(1)} MB`)
   const complaints = relayComplaints(relay.output())
   console.log(`relay log at warn or above: ${complaints.length} lines`)
   for (const line of complaints.slice(0, 10)) console.log(`  ${line.slice(0, 400)}`)

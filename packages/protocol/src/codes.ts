@@ -93,6 +93,14 @@ export const ERROR_CODES = {
     status: 400,
     message: 'This cursor is not one the relay gave; start again without it',
   },
+  webhook_not_found: { status: 404, message: 'No webhook endpoint with this id' },
+  webhook_delivery_not_found: { status: 404, message: 'No delivery with this id for the endpoint' },
+  webhook_url_private: {
+    status: 400,
+    message:
+      'The URL resolves to a loopback, private, link-local or other non-public address; allow private networks in the relay configuration to use it',
+  },
+  webhook_url_unresolvable: { status: 400, message: "The URL's host does not resolve" },
   shutting_down: { status: 503, message: 'The relay is shutting down' },
   internal: { status: 500, message: 'Internal error' },
 } as const satisfies Record<string, { status: number; message: string }>

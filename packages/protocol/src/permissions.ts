@@ -23,6 +23,7 @@ export const PERMISSIONS = {
   'leads:read': 'List leads (callbacks, offline messages, contacts left in chats) for integrations',
   'visitors:read': 'List visitor profiles (contact, identity, attributes) for integrations',
   'messages:write': 'Post an operator message from outside (REST), as the token owner',
+  'webhooks:manage': 'Create, change and delete webhook endpoints and see their deliveries',
 } as const
 
 export type Permission = keyof typeof PERMISSIONS

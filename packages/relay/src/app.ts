@@ -36,6 +36,8 @@ import { formFallbackRoutes } from './modules/visitors/fallback-routes.ts'
 import { visitorsPlugin } from './modules/visitors/plugin.ts'
 import { visitorProfilesPlugin } from './modules/visitors/profiles-plugin.ts'
 import { visitorSocket } from './modules/visitors/socket.ts'
+import { webhooksPlugin } from './modules/webhooks/plugin.ts'
+import { webhookRoutes } from './modules/webhooks/routes.ts'
 import { createSqliteStores, type Stores } from './stores.ts'
 
 /**
@@ -87,6 +89,7 @@ export async function buildServer(
     await app.register(privacyPlugin, { store: stores.privacy })
     await app.register(visitorsPlugin, { settings: stores.settings })
     await app.register(integrationsPlugin)
+    await app.register(webhooksPlugin, { store: stores.webhooks, employeeStore: stores.employees })
 
     await app.register(healthRoutes)
     await app.register(authRoutes)
@@ -103,6 +106,7 @@ export async function buildServer(
     await app.register(privacyRoutes)
     await app.register(privacyVisitorRoutes)
     await app.register(integrationRoutes)
+    await app.register(webhookRoutes)
     await app.register(visitorSocket)
     await app.register(operatorSocket)
     await app.register(staticRoutes)

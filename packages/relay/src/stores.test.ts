@@ -14,6 +14,7 @@ import { describeScenarioStore } from './modules/scenarios/contract.ts'
 import { describeSiteStore } from './modules/sites/contract.ts'
 import { toSiteRecord } from './modules/sites/sites.ts'
 import { describeVisitorStore } from './modules/visitors/contract.ts'
+import { describeWebhookStore } from './modules/webhooks/contract.ts'
 import { createSqliteStores } from './stores.ts'
 import { freshStores, type StoresFactory, visitorSend } from './testing/store-fixtures.ts'
 
@@ -36,6 +37,7 @@ for (const [name, factory] of engines) {
   describeScenarioStore(name, factory)
   describeCannedStore(name, factory)
   describePrivacyStore(name, factory)
+  describeWebhookStore(name, factory)
 
   describe(`one unit of work across modules: ${name}`, () => {
     it('stores nothing of a form whose profile change fails', async () => {

@@ -19,6 +19,8 @@ import { SqliteSiteStore } from './modules/sites/sqlite.ts'
 import type { SiteStore } from './modules/sites/store.ts'
 import { SqliteVisitorStore } from './modules/visitors/sqlite.ts'
 import type { VisitorStore } from './modules/visitors/store.ts'
+import { SqliteWebhookStore } from './modules/webhooks/sqlite.ts'
+import type { WebhookStore } from './modules/webhooks/store.ts'
 
 /**
  * One storage engine's adapters: the unit of work and every module's store over it. The
@@ -37,6 +39,7 @@ export interface Stores {
   groups: GroupStore
   canned: CannedStore
   privacy: PrivacyStore
+  webhooks: WebhookStore
 }
 
 /** The embedded engine: one SQLite file (`':memory:'` for a throwaway one), migrated. */
@@ -54,5 +57,6 @@ export function createSqliteStores(path: string): Stores {
     groups: new SqliteGroupStore(db),
     canned: new SqliteCannedStore(db),
     privacy: new SqlitePrivacyStore(db),
+    webhooks: new SqliteWebhookStore(db),
   }
 }

@@ -82,8 +82,11 @@ const TAG_ROLES: Record<string, string> = {
   OPTION: 'option',
   OUTPUT: 'status',
   P: 'paragraph',
+  TABLE: 'table',
+  TD: 'cell',
   TEXTAREA: 'textbox',
   TIME: 'time',
+  TR: 'row',
   UL: 'list',
 }
 
@@ -98,6 +101,7 @@ const NAME_FROM_CONTENT = new Set([
   'menuitem',
   'option',
   'radio',
+  'row',
   'rowheader',
   'switch',
   'tab',
@@ -166,6 +170,12 @@ export function roleOf(el: Element): string | undefined {
   if (tag === 'SECTION') return labelled(el) ? 'region' : undefined
   // A page's header is its banner; one inside a section, an article or main is not.
   if (tag === 'HEADER') return inSection(el) ? undefined : 'banner'
+  // A header cell heads its row (scope=row) or its column (scope=col, or in <thead>).
+  if (tag === 'TH') {
+    const scope = el.getAttribute('scope')
+    if (scope === 'row') return 'rowheader'
+    return scope === 'col' || el.closest('thead') ? 'columnheader' : 'rowheader'
+  }
   return TAG_ROLES[tag]
 }
 
@@ -239,6 +249,10 @@ function nameOf(el: Element, inContent: boolean): string {
     if (legend) return collapse(textOf(legend))
   }
   if (el.tagName === 'IMG') return el.getAttribute('alt') ?? ''
+  if (el.tagName === 'TABLE') {
+    const caption = [...el.children].find((child) => child.tagName === 'CAPTION')
+    if (caption) return collapse(textOf(caption))
+  }
   const role = roleOf(el)
   if (inContent || (role && NAME_FROM_CONTENT.has(role))) {
     const text = collapse(textOf(el))

@@ -7,6 +7,7 @@ import { ParleyGroupsSettings } from './groups.ts'
 import { ParleyPrivacySettings } from './privacy.ts'
 import { ParleySettings } from './settings-view.ts'
 import { ParleySiteSettings } from './site.ts'
+import { ParleyWebhooksSettings } from './webhooks.ts'
 
 /**
  * The settings screens' elements. They are a chunk of their own, loaded the first time
@@ -22,6 +23,7 @@ export const SETTINGS_ELEMENTS = {
   'parley-consents-settings': ParleyConsentsSettings,
   'parley-audit-settings': ParleyAuditSettings,
   'parley-api-keys-settings': ParleyApiKeysSettings,
+  'parley-webhooks-settings': ParleyWebhooksSettings,
 } as const
 
 /** Registers every settings element not registered yet (safe to call twice). */
@@ -42,5 +44,6 @@ declare global {
     'parley-consents-settings': ParleyConsentsSettings
     'parley-audit-settings': ParleyAuditSettings
     'parley-api-keys-settings': ParleyApiKeysSettings
+    'parley-webhooks-settings': ParleyWebhooksSettings
   }
 }

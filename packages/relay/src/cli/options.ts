@@ -46,6 +46,10 @@ Options (flags win over environment variables):
                                                     [unlimited; 2 with --demo]
                            PARLEY_VISITOR_TOKEN_DAYS
                                                     days a visitor token lasts, renewed on use [365]
+                           PARLEY_WEBHOOKS_ALLOW_PRIVATE
+                                                    1: webhooks may reach private, loopback and
+                                                    link-local addresses; or a comma list of
+                                                    addresses/CIDRs [off: public only]
   --reset-admin-password                            print a new generated admin password and exit
   -h, --help                                        show this help
 
@@ -81,8 +85,8 @@ function flag(value: string | undefined): boolean {
   return value !== undefined && !['', '0', 'false', 'no', 'off'].includes(value.toLowerCase())
 }
 
-/** `PARLEY_TRUST_PROXY`: on/off, or a list of proxy addresses. */
-function trustProxy(value: string | undefined): boolean | string[] {
+/** `PARLEY_TRUST_PROXY`, `PARLEY_WEBHOOKS_ALLOW_PRIVATE`: on/off, or a list of addresses. */
+function onOffOrList(value: string | undefined): boolean | string[] {
   if (value === undefined || value.trim() === '') return false
   if (/^(1|true|yes|on)$/i.test(value.trim())) return true
   if (!flag(value)) return false
@@ -147,9 +151,10 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
           env.PARLEY_GEOIP && !flag(env.PARLEY_GEOIP) ? false : env.PARLEY_GEOIP_DB || undefined,
         header: env.PARLEY_REGION_HEADER || undefined,
       },
-      trustProxy: trustProxy(env.PARLEY_TRUST_PROXY),
+      trustProxy: onOffOrList(env.PARLEY_TRUST_PROXY),
       publicUrl: env.PARLEY_PUBLIC_URL || undefined,
       operatorOrigins: list(env.PARLEY_OPERATOR_ORIGINS),
+      webhooks: { allowPrivateNetworks: onOffOrList(env.PARLEY_WEBHOOKS_ALLOW_PRIVATE) },
       maxConnectionsPerAddress: integer(
         'PARLEY_MAX_CONNECTIONS_PER_ADDRESS',
         env.PARLEY_MAX_CONNECTIONS_PER_ADDRESS,

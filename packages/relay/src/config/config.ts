@@ -13,6 +13,8 @@ import type { RateRule } from '../infra/http/rate-limit.ts'
 import type { RegionLookup } from '../infra/region/types.ts'
 import type { Timers } from '../infra/ws/frame-socket.ts'
 import { DEFAULT_N } from '../modules/auth/password.ts'
+import type { PrivateNetworks, Resolver } from '../modules/webhooks/address.ts'
+import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from '../modules/webhooks/worker.ts'
 import { DEMO_SITE } from './demo-site.ts'
 import { CONSOLE_DIR, WIDGET_DIST_DIR, WORKSPACE_DIR } from './paths.ts'
 
@@ -149,6 +151,24 @@ export interface RelayConfig {
    * (`true`: any, a list: their addresses or CIDRs). @default false
    */
   trustProxy?: boolean | string[]
+  /** Outgoing webhooks: the SSRF guard and the delivery policy. */
+  webhooks?: WebhooksConfig
+}
+
+/** Outgoing webhooks (and CRM destinations). */
+export interface WebhooksConfig {
+  /**
+   * Endpoints may resolve to loopback, private, link-local, unique-local… addresses: `true`
+   * for any, or a list of addresses/CIDRs (`['127.0.0.1', '10.0.0.0/8']`). Env
+   * `PARLEY_WEBHOOKS_ALLOW_PRIVATE`. @default false (public addresses only)
+   */
+  allowPrivateNetworks?: boolean | string[]
+  /** Retries, timeouts, concurrency and auto-disable. @default DEFAULT_DELIVERY_POLICY */
+  policy?: Partial<DeliveryPolicy>
+  /** Jitter source, for tests. @default Math.random */
+  random?: () => number
+  /** Host name → addresses, for tests. @default dns.lookup (all addresses) */
+  resolve?: Resolver
 }
 
 /** Where visitor regions come from. */
@@ -195,6 +215,12 @@ export interface ResolvedConfig {
   now: () => number
   geoip: GeoipConfig
   trustProxy: boolean | string[]
+  webhooks: {
+    allowPrivateNetworks: PrivateNetworks
+    policy: DeliveryPolicy
+    random: () => number
+    resolve: Resolver | undefined
+  }
 }
 
 export interface VisitorTokenSettings {
@@ -279,6 +305,12 @@ export function resolveConfig(config: RelayConfig): ResolvedConfig {
     now: config.now ?? Date.now,
     geoip: config.geoip ?? {},
     trustProxy: config.trustProxy ?? false,
+    webhooks: {
+      allowPrivateNetworks: config.webhooks?.allowPrivateNetworks ?? false,
+      policy: { ...DEFAULT_DELIVERY_POLICY, ...config.webhooks?.policy },
+      random: config.webhooks?.random ?? Math.random,
+      resolve: config.webhooks?.resolve,
+    },
   }
 }
 

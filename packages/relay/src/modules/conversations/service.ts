@@ -22,6 +22,7 @@ import {
   toEventFrame,
   type VisitorActor,
 } from './actor.ts'
+import { type EventSink, NO_EVENTS, type RelayFact } from './event-sink.ts'
 import type { OpeningPlan, OpeningPolicy } from './opening.ts'
 import type { RoutingHooks } from './routing-hooks.ts'
 import type {
@@ -56,8 +57,22 @@ const VISITOR_CONVERSATIONS = 200
  */
 export class ConversationService {
   private routing: RoutingHooks | undefined
+  private events: EventSink = NO_EVENTS
 
   constructor(private readonly options: ConversationServiceOptions) {}
+
+  /** Lets the webhooks outbox hear what is stored, in the same transaction (its plugin calls it). */
+  useEvents(sink: EventSink): void {
+    this.events = sink
+  }
+
+  /**
+   * Tells the event sink of a fact stored in `tx` (appends are told by `append` itself;
+   * routing and the visitor forms tell theirs).
+   */
+  record(tx: Tx, fact: RelayFact): Promise<void> {
+    return this.events.record(tx, fact)
+  }
 
   /** Lets routing hear of new, answered and closed conversations (the routing plugin calls it). */
   useRouting(hooks: RoutingHooks): void {
@@ -179,8 +194,8 @@ export class ConversationService {
   }
 
   /** One conversation as stored, whoever asks (callers check visibility). */
-  get(conversationId: string): Promise<ConversationSummary | undefined> {
-    return this.options.store.get(conversationId)
+  get(conversationId: string, tx?: Tx): Promise<ConversationSummary | undefined> {
+    return this.options.store.get(conversationId, tx)
   }
 
   /** The visitor's recent conversations, newest first. */
@@ -332,6 +347,7 @@ export class ConversationService {
     if (group) start = { ...start, group }
     const result = await store.append(tx, start ? { ...input, opening: start } : input)
     if (result.created && plan && opening) await opening.opened(tx, plan, result.conversation)
+    if (!result.duplicate) await this.events.record(tx, { kind: 'appended', input, result })
     return result
   }
 

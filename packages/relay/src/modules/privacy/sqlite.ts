@@ -31,6 +31,8 @@ export const SUBJECT_TABLES: Readonly<Record<string, string>> = {
   engagements: OF_VISITOR,
   frame_acks: 'author_key = @key',
   visitor_token_revocations: OF_VISITOR,
+  // Webhook payloads about them: their conversations' events and their own (`visitor:` key).
+  webhook_outbox: `(${IN_THEIR_CONVERSATIONS} OR ordering_key = @key)`,
 }
 
 /**
@@ -51,6 +53,9 @@ export const TABLES_WITHOUT_VISITOR_DATA: readonly string[] = [
   'groups',
   'group_members',
   'canned_responses',
+  'webhook_endpoints',
+  // A receiver's answers; each goes with its outbox row when that row is erased.
+  'webhook_attempts',
   'agreement_texts',
   'retention',
   'privacy_audit',
@@ -328,7 +333,16 @@ export class SqlitePrivacyStore implements PrivacyStore {
         params,
       ) as { id: string }[]
     ).map((r) => r.id)
+    // Undelivered and delivered payloads about them go first, while their conversations
+    // still name them; a webhook about an erased visitor is never sent.
+    const webhooks = this.stmt(
+      `DELETE FROM webhook_outbox WHERE ${SUBJECT_TABLES.webhook_outbox}`,
+    ).run({
+      ...params,
+      key: `visitor:${siteId}:${visitorId}`,
+    }).changes
     const counts = await this.eraseConversations(tx, ids, at, marker)
+    counts.webhook_outbox = webhooks
     counts.visitors = this.stmt(`DELETE FROM visitors WHERE ${SUBJECT_TABLES.visitors}`).run(
       params,
     ).changes

@@ -216,6 +216,49 @@ const ROUTES: Record<string, Row> = {
     call: (w) => at(`/v1/admin/tokens/${w.tokens.doomedId}`),
   },
 
+  'GET /v1/admin/webhooks': {
+    rule: needs('webhooks:manage'),
+    status: 200,
+    call: () => at('/v1/admin/webhooks'),
+  },
+  'POST /v1/admin/webhooks': {
+    rule: needs('webhooks:manage'),
+    status: 201,
+    call: () =>
+      at('/v1/admin/webhooks', { url: 'http://127.0.0.1:9/walk', events: ['message.created'] }),
+  },
+  'PATCH /v1/admin/webhooks/{id}': {
+    rule: needs('webhooks:manage'),
+    status: 200,
+    call: (w) => at(`/v1/admin/webhooks/${w.webhooks.kept}`, { description: 'Taken over' }),
+  },
+  'DELETE /v1/admin/webhooks/{id}': {
+    rule: needs('webhooks:manage'),
+    status: 204,
+    call: (w) => at(`/v1/admin/webhooks/${w.webhooks.doomed}`),
+  },
+  'POST /v1/admin/webhooks/{id}/rotate-secret': {
+    rule: needs('webhooks:manage'),
+    status: 200,
+    call: (w) => at(`/v1/admin/webhooks/${w.webhooks.kept}/rotate-secret`),
+  },
+  'GET /v1/admin/webhooks/{id}/deliveries': {
+    rule: needs('webhooks:manage'),
+    status: 200,
+    call: (w) => at(`/v1/admin/webhooks/${w.webhooks.kept}/deliveries`),
+  },
+  'POST /v1/admin/webhooks/{id}/deliveries/{delivery}/resend': {
+    rule: needs('webhooks:manage'),
+    status: 202,
+    call: (w) =>
+      at(`/v1/admin/webhooks/${w.webhooks.kept}/deliveries/${w.webhooks.delivery}/resend`),
+  },
+  'POST /v1/admin/webhooks/{id}/test': {
+    rule: needs('webhooks:manage'),
+    status: 202,
+    call: (w) => at(`/v1/admin/webhooks/${w.webhooks.kept}/test`),
+  },
+
   'GET /v1/admin/employees': {
     rule: needs('employees:manage'),
     status: 200,

@@ -482,6 +482,11 @@ export class RoutingService implements RoutingHooks {
           const operator = { id: d.operatorId, name: employee?.name ?? '' }
           await db.transaction(async (tx) => {
             await store.assign(tx, d.conversationId, { groupId: d.groupId, operator })
+            await conversations.record(tx, {
+              kind: 'assigned',
+              conversationId: d.conversationId,
+              operator,
+            })
             await store.log(tx, {
               conversationId: d.conversationId,
               type: 'assigned',

@@ -20,6 +20,7 @@ import type { Tx, UnitOfWork } from '../../infra/db/unit-of-work.ts'
 import { fieldError, relayError } from '../../infra/errors.ts'
 import { randomId } from '../../infra/ids.ts'
 import { authorKey, authorOf, toAck, type VisitorActor } from '../conversations/actor.ts'
+import type { RelayFact } from '../conversations/event-sink.ts'
 import type { ConversationService } from '../conversations/service.ts'
 import type { AppendInput } from '../conversations/store.ts'
 import type { SiteService } from '../sites/service.ts'
@@ -147,6 +148,13 @@ export class VisitorForms {
       profile: { siteId: actor.siteId, visitorId: actor.visitorId, contact: checked.value },
       consent: this.consent(actor, version, 'prechat'),
       site,
+      fact: {
+        kind: 'contact',
+        siteId: actor.siteId,
+        visitorId: actor.visitorId,
+        contact: checked.value,
+        at: this.options.now(),
+      },
     })
   }
 
@@ -171,6 +179,15 @@ export class VisitorForms {
         visitorId: actor.visitorId,
         contact: checked.value,
         identity: { userId: frame.userId, verified },
+      },
+      fact: {
+        kind: 'identified',
+        siteId: actor.siteId,
+        visitorId: actor.visitorId,
+        userId: frame.userId,
+        verified,
+        contact: checked.value,
+        at: this.options.now(),
       },
     })
   }
@@ -335,6 +352,8 @@ export class VisitorForms {
       profile?: VisitorPatch
       consent?: ConsentRecord | Omit<ConsentRecord, 'eventId'>
       site?: SiteRecord
+      /** What the webhooks outbox is told, in the same transaction. */
+      fact?: RelayFact
     },
   ): Promise<Outcome> {
     const { db, profiles, conversations, now } = this.options
@@ -346,6 +365,7 @@ export class VisitorForms {
       if (change.consent) await profiles.addConsent(tx, change.consent)
       if (change.consent && change.site) await this.options.onConsent?.(tx, change.site)
       await profiles.addFrameAck(tx, ack)
+      if (change.fact) await conversations.record(tx, change.fact)
       return { id: ack.id, at: ack.at, duplicate: false }
     })
     const outcome: Outcome = {

@@ -86,6 +86,8 @@ export interface World {
     /** The id of a token the walk revokes. */
     doomedId: string
   }
+  /** Webhook endpoints (to nothing listening): one the walk changes, one it deletes, a delivery of the first. */
+  webhooks: { kept: string; doomed: string; delivery: string }
   sockets: { o1: TestSocket; s: TestSocket; o2: TestSocket }
   c1: Chat
   c2: Chat
@@ -115,6 +117,7 @@ export async function buildWorld(): Promise<World> {
     sites: [{ id: 'shop' }, { id: 'other', agreement: TEMPLATE }],
     // The suite sends every frame type in a row, each followed by a `none` barrier's ping.
     rateLimit: { burst: 1000, perSecond: 1000 },
+    webhooks: { allowPrivateNetworks: ['127.0.0.1'] },
   })
   const adminCookie = await relay.login()
   const me = await request(relay, { cookie: adminCookie }, 'GET', '/v1/auth/me')
@@ -172,6 +175,20 @@ export async function buildWorld(): Promise<World> {
   const sitesOnly = await token('sites', ['sites:manage'])
   const doomedToken = await token('doomed', ['conversations:read'])
 
+  const hook = async (description: string) =>
+    (
+      await ok(
+        'POST',
+        '/v1/admin/webhooks',
+        { url: 'http://127.0.0.1:9/hook', events: ['conversation.created'], description },
+        201,
+      )
+    ).endpoint.id as string
+  const webhooks = { kept: await hook('Kept'), doomed: await hook('Doomed'), delivery: '' }
+  webhooks.delivery = (
+    await ok('POST', `/v1/admin/webhooks/${webhooks.kept}/test`, undefined, 202)
+  ).delivery.id
+
   const online = async (person: Person) => {
     const { socket } = await relay.operator({ cookie: person.cookie })
     await socket.next(ofType('status', (f) => f.status === 'online'))
@@ -211,6 +228,7 @@ export async function buildWorld(): Promise<World> {
       sites: sitesOnly.token,
       doomedId: doomedToken.id,
     },
+    webhooks,
     sockets,
     c1,
     c2,
@@ -228,6 +246,7 @@ export async function snapshot(world: World): Promise<Record<string, unknown>> {
   const paths = [
     '/v1/admin/employees',
     '/v1/admin/tokens',
+    '/v1/admin/webhooks',
     '/v1/conversations',
     '/v1/canned',
     ...['shop', 'other'].flatMap((site) => [

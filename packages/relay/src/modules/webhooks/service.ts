@@ -1,0 +1,351 @@
+import { randomBytes } from 'node:crypto'
+import type { SubscribableEventType, WebhookDelivery, WebhookEndpoint } from '@parley/protocol'
+import { Value } from '@sinclair/typebox/value'
+import type { FastifyBaseLogger } from 'fastify'
+import type { Tx, UnitOfWork } from '../../infra/db/unit-of-work.ts'
+import { fieldError, relayError } from '../../infra/errors.ts'
+import { randomId } from '../../infra/ids.ts'
+import type { Timers } from '../../infra/ws/frame-socket.ts'
+import type { EventSink, RelayFact } from '../conversations/event-sink.ts'
+import { checkEndpointUrl, type PrivateNetworks, type Resolver, UrlRefused } from './address.ts'
+import {
+  type Destination,
+  type DestinationKind,
+  destinationKinds,
+  type OutboxEvent,
+} from './destination.ts'
+import { eventsOf, type FactLookups } from './events.ts'
+import type { DeliveryRecord, EndpointRecord, WebhookStore } from './store.ts'
+import { type DeliveryPolicy, DeliveryWorker } from './worker.ts'
+
+export interface WebhookServiceOptions {
+  db: UnitOfWork
+  store: WebhookStore
+  lookups: FactLookups
+  now: () => number
+  timers: Timers
+  random?: () => number
+  policy: DeliveryPolicy
+  allowPrivateNetworks: PrivateNetworks
+  /** The guarded fetch destinations send with. */
+  fetch: typeof fetch
+  resolve?: Resolver
+  log: FastifyBaseLogger
+}
+
+/** A new `whsec_…` secret: 24 random bytes, base64 (what Standard Webhooks libraries take). */
+export function newSecret(): string {
+  return `whsec_${randomBytes(24).toString('base64')}`
+}
+
+/** An endpoint as the API shows it: never its secret, nor its kind's secret fields. */
+export function toEndpoint(
+  record: EndpointRecord,
+): WebhookEndpoint & { config: Record<string, unknown> | null } {
+  const kind = destinationKinds.get(record.kind)
+  let config = record.config
+  if (config && kind) {
+    config = Object.fromEntries(
+      Object.entries(config).filter(([key]) => !kind.secretFields.includes(key)),
+    )
+  }
+  return {
+    id: record.id,
+    kind: record.kind,
+    url: record.url,
+    description: record.description,
+    events: record.events,
+    active: record.active,
+    disabledReason: record.disabledReason,
+    disabledAt: record.disabledAt,
+    config,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  }
+}
+
+export function toDelivery(record: DeliveryRecord): WebhookDelivery {
+  return {
+    id: String(record.seq),
+    messageId: record.event.id,
+    type: record.event.type,
+    conversationId: record.event.conversationId,
+    state: record.state,
+    attempts: record.log.map((a) => ({
+      at: a.at,
+      ok: a.ok,
+      status: a.status,
+      latencyMs: a.latencyMs,
+      excerpt: a.excerpt,
+      error: a.error ?? null,
+    })),
+    nextAttemptAt: record.state === 'pending' ? record.nextAt : null,
+    createdAt: record.createdAt,
+  }
+}
+
+export interface EndpointInput {
+  url: string
+  events: SubscribableEventType[]
+  description?: string
+  active?: boolean
+  kind?: string
+  config?: Record<string, unknown> | null
+}
+
+/**
+ * Webhook endpoints and the outbox they are fed from. As the conversation service's event
+ * sink it writes one outbox row per subscribed active endpoint in the transaction of the
+ * change; its `DeliveryWorker` sends them.
+ */
+export class WebhookService implements EventSink {
+  readonly worker: DeliveryWorker
+  /** Active endpoints by the types they subscribe to. */
+  private subscribed = new Map<SubscribableEventType, EndpointRecord[]>()
+  private wanted = new Set<SubscribableEventType>()
+  /** Every endpoint, as last loaded (each change reloads). */
+  private byId = new Map<string, EndpointRecord>()
+  private readonly destinations = new Map<string, { version: string; destination: Destination }>()
+
+  constructor(private readonly options: WebhookServiceOptions) {
+    this.worker = new DeliveryWorker({
+      db: options.db,
+      store: options.store,
+      endpoint: (id) => this.byId.get(id),
+      destination: (endpoint) => this.destinationOf(endpoint),
+      now: options.now,
+      timers: options.timers,
+      random: options.random ?? Math.random,
+      policy: options.policy,
+      log: options.log,
+      onDisabled: () => void this.reload(),
+    })
+  }
+
+  /** Loads the endpoints and starts delivering what the outbox holds (after a restart too). */
+  async start(): Promise<void> {
+    await this.reload()
+    this.worker.kick()
+  }
+
+  close(): Promise<void> {
+    return this.worker.close()
+  }
+
+  // EventSink
+
+  async record(tx: Tx, fact: RelayFact): Promise<void> {
+    if (this.wanted.size === 0) return
+    const pending = await eventsOf(tx, fact, this.wanted, this.options.lookups)
+    if (pending.length === 0) return
+    const now = this.options.now()
+    const rows = pending.flatMap(({ event, orderingKey }) =>
+      (this.subscribed.get(event.type as SubscribableEventType) ?? []).map((endpoint) => ({
+        endpointId: endpoint.id,
+        orderingKey,
+        event,
+        nextAt: now,
+        createdAt: now,
+      })),
+    )
+    await this.options.store.enqueue(tx, rows)
+    this.worker.kick()
+  }
+
+  // Endpoints
+
+  list(): Promise<EndpointRecord[]> {
+    return this.options.store.listEndpoints()
+  }
+
+  async get(id: string): Promise<EndpointRecord> {
+    const endpoint = await this.options.store.getEndpoint(id)
+    if (!endpoint) throw relayError('webhook_not_found')
+    return endpoint
+  }
+
+  /** Creates an endpoint; the reply's secret is the only time it is shown. */
+  async create(input: EndpointInput): Promise<{ endpoint: EndpointRecord; secret: string }> {
+    const kind = this.kindOf(input.kind ?? 'webhook')
+    if (input.config != null && !Value.Check(kind.configSchema, input.config)) {
+      throw fieldError([{ field: 'config', code: 'value_invalid' }])
+    }
+    await this.checkUrl(input.url)
+    const now = this.options.now()
+    const endpoint: EndpointRecord = {
+      id: randomId('wh'),
+      kind: kind.kind,
+      url: input.url,
+      description: input.description?.trim() ?? '',
+      events: [...input.events],
+      active: input.active ?? true,
+      secret: newSecret(),
+      config: input.config ?? null,
+      disabledReason: null,
+      disabledAt: null,
+      failingSince: null,
+      deadInARow: 0,
+      createdAt: now,
+      updatedAt: now,
+    }
+    await this.options.db.transaction((tx) => this.options.store.createEndpoint(tx, endpoint))
+    await this.reload()
+    return { endpoint, secret: endpoint.secret }
+  }
+
+  /** Changes an endpoint. Turning it on clears why it was turned off and retries what waits. */
+  async update(
+    id: string,
+    patch: Partial<Pick<EndpointInput, 'url' | 'events' | 'description' | 'active' | 'config'>>,
+  ): Promise<EndpointRecord> {
+    const current = await this.get(id)
+    const kind = this.kindOf(current.kind)
+    if (patch.config != null && !Value.Check(kind.configSchema, patch.config)) {
+      throw fieldError([{ field: 'config', code: 'value_invalid' }])
+    }
+    if (patch.url !== undefined && patch.url !== current.url) await this.checkUrl(patch.url)
+    const now = this.options.now()
+    const reactivated = patch.active === true && !current.active
+    const updated = await this.options.db.transaction(async (tx) => {
+      const next = await this.options.store.updateEndpoint(tx, id, {
+        ...(patch.url !== undefined && { url: patch.url }),
+        ...(patch.events !== undefined && { events: [...patch.events] }),
+        ...(patch.description !== undefined && { description: patch.description.trim() }),
+        ...(patch.config !== undefined && { config: patch.config }),
+        ...(patch.active !== undefined && { active: patch.active }),
+        ...(patch.active !== undefined && { disabledReason: null, disabledAt: null }),
+        ...(reactivated && { failingSince: null, deadInARow: 0 }),
+        updatedAt: now,
+      })
+      if (reactivated) await this.options.store.retryPendingNow(tx, id, now)
+      return next
+    })
+    if (!updated) throw relayError('webhook_not_found')
+    await this.reload()
+    this.worker.kick()
+    return updated
+  }
+
+  async remove(id: string): Promise<void> {
+    const removed = await this.options.db.transaction((tx) =>
+      this.options.store.deleteEndpoint(tx, id),
+    )
+    if (!removed) throw relayError('webhook_not_found')
+    await this.reload()
+  }
+
+  /** A new secret, shown once; the old one stops signing at once. */
+  async rotateSecret(id: string): Promise<{ endpoint: EndpointRecord; secret: string }> {
+    await this.get(id)
+    const secret = newSecret()
+    const endpoint = await this.options.db.transaction((tx) =>
+      this.options.store.updateEndpoint(tx, id, { secret, updatedAt: this.options.now() }),
+    )
+    if (!endpoint) throw relayError('webhook_not_found')
+    await this.reload()
+    return { endpoint, secret }
+  }
+
+  // Deliveries
+
+  async deliveries(id: string, limit: number): Promise<DeliveryRecord[]> {
+    await this.get(id)
+    return this.options.store.listDeliveries(id, limit)
+  }
+
+  /**
+   * Queues a delivered or given-up event again, with the same `webhook-id` (a receiver that
+   * already has it may skip it). A pending one is tried now.
+   */
+  async resend(id: string, deliveryId: string): Promise<DeliveryRecord> {
+    await this.get(id)
+    const seq = /^\d{1,15}$/.test(deliveryId) ? Number(deliveryId) : Number.NaN
+    const record = await this.options.store.getDelivery(id, seq)
+    if (!record) throw relayError('webhook_delivery_not_found')
+    const now = this.options.now()
+    const created = await this.options.db.transaction(async (tx) => {
+      const [again] = await this.options.store.enqueue(tx, [
+        {
+          endpointId: id,
+          orderingKey: record.orderingKey,
+          event: record.event,
+          nextAt: now,
+          createdAt: now,
+        },
+      ])
+      return (await this.options.store.getDelivery(id, again!, tx))!
+    })
+    this.worker.kick()
+    return created
+  }
+
+  /** Queues a `webhook.test` event for this endpoint alone (sent even while it is off). */
+  async sendTest(id: string): Promise<DeliveryRecord> {
+    const endpoint = await this.get(id)
+    const now = this.options.now()
+    const event: OutboxEvent = {
+      id: randomId('msg'),
+      type: 'webhook.test',
+      timestamp: now,
+      conversationId: null,
+      siteId: '',
+      data: { endpointId: endpoint.id, message: 'A test event from Parley' },
+    }
+    const created = await this.options.db.transaction(async (tx) => {
+      const [seq] = await this.options.store.enqueue(tx, [
+        { endpointId: id, orderingKey: `test:${event.id}`, event, nextAt: now, createdAt: now },
+      ])
+      return (await this.options.store.getDelivery(id, seq!, tx))!
+    })
+    this.worker.kick()
+    return created
+  }
+
+  private kindOf(name: string): DestinationKind<unknown> {
+    const kind = destinationKinds.get(name)
+    if (!kind) throw fieldError([{ field: 'kind', code: 'value_invalid' }])
+    return kind
+  }
+
+  private async checkUrl(url: string): Promise<void> {
+    try {
+      await checkEndpointUrl(url, this.options.allowPrivateNetworks, this.options.resolve)
+    } catch (error) {
+      if (!(error instanceof UrlRefused)) throw error
+      if (error.code === 'url_invalid') throw fieldError([{ field: 'url', code: 'url_invalid' }])
+      throw relayError(error.code, error.message)
+    }
+  }
+
+  private destinationOf(endpoint: EndpointRecord): Destination {
+    const version = `${endpoint.updatedAt}:${endpoint.url}:${endpoint.secret}`
+    const cached = this.destinations.get(endpoint.id)
+    if (cached?.version === version) return cached.destination
+    const kind = this.kindOf(endpoint.kind)
+    const destination = kind.create(
+      {
+        ...(endpoint.config ?? {}),
+        url: endpoint.url,
+        secret: endpoint.secret,
+        now: this.options.now,
+      },
+      { fetch: this.options.fetch },
+    )
+    this.destinations.set(endpoint.id, { version, destination })
+    return destination
+  }
+
+  private async reload(): Promise<void> {
+    const subscribed = new Map<SubscribableEventType, EndpointRecord[]>()
+    const endpoints = await this.options.store.listEndpoints()
+    this.byId = new Map(endpoints.map((e) => [e.id, e]))
+    for (const endpoint of endpoints) {
+      if (!endpoint.active) continue
+      for (const type of endpoint.events) {
+        subscribed.set(type, [...(subscribed.get(type) ?? []), endpoint])
+      }
+    }
+    this.subscribed = subscribed
+    this.wanted = new Set(subscribed.keys())
+  }
+}
