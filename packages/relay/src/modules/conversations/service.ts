@@ -58,14 +58,29 @@ export class ConversationService {
     this.routing = hooks
   }
 
-  /** Stores a message; its ack, then its event (and a new or assigned summary). */
+  /**
+   * Stores a message; its ack, then its event (and a new or assigned summary). A repeated
+   * cid is answered with the first ack: the store catches it while appending, and a refusal
+   * (the conversation closed since) looks the cid up before it is sent.
+   */
   async send(
     actor: Actor,
     frame: { cid: string; conversationId?: string; text: string; scenarioId?: string },
   ): Promise<Outcome> {
+    try {
+      return await this.sendOnce(actor, frame)
+    } catch (error) {
+      const earlier = await this.options.store.findEventByCid(authorKey(actor), frame.cid)
+      if (earlier) return { ack: toAck(frame.cid, earlier), publish: [] }
+      throw error
+    }
+  }
+
+  private async sendOnce(
+    actor: Actor,
+    frame: { cid: string; conversationId?: string; text: string; scenarioId?: string },
+  ): Promise<Outcome> {
     const key = authorKey(actor)
-    const earlier = await this.options.store.findEventByCid(key, frame.cid)
-    if (earlier) return { ack: toAck(frame.cid, earlier), publish: [] }
     let target: AppendInput['target']
     let plan: OpeningPlan | undefined
     // Routing assigns a routed conversation; an unrouted one goes to the first operator who answers.
