@@ -121,6 +121,13 @@ describe('group commit', () => {
     expect(await read).toBe('v')
   })
 
+  it('shows a read the transactions asked for before it, even those not yet begun', async () => {
+    open()
+    const writing = db.transaction((tx) => settings.set(tx, 'early', 'yes'))
+    expect(await settings.get('early')).toBe('yes')
+    await writing
+  })
+
   it('refuses a write with a transaction that has finished', async () => {
     open()
     let kept: Parameters<Parameters<SqliteDatabase['transaction']>[0]>[0] | undefined

@@ -33,8 +33,9 @@ export interface GroupCommitOptions {
  * writes go) and only its caller is rejected; every caller resolves after the shared
  * `COMMIT`, so nothing is acknowledged before it is durable, and one fsync serves the batch.
  * A batch stops taking transactions at `maxBatch` of them or `maxWaitMs` after it began; the
- * rest go in the next one, in the order asked. A read waits while a batch is open, so it
- * never sees writes that may still roll back; reads inside a transaction pass its `tx`.
+ * rest go in the next one, in the order asked. A read waits for the transactions asked for
+ * before it and while a batch is open, so it sees their writes and never writes that may
+ * still roll back; reads inside a transaction pass its `tx`.
  */
 export class SqliteDatabase implements UnitOfWork {
   /** The connection: only the SQLite adapters of the modules use it. */
@@ -43,8 +44,14 @@ export class SqliteDatabase implements UnitOfWork {
   private readonly maxWaitMs: number
   private readonly queue: Pending[] = []
   private scheduled = false
-  /** Resolves when the open batch has committed or rolled back; undefined between batches. */
-  private batch: Promise<void> | undefined
+  /** Between `BEGIN` and the end of the batch: what is written may still roll back. */
+  private open = false
+  /** Resolves when the next (or open) batch has ended; set while one is scheduled or open. */
+  private nextEnd: Promise<void> | undefined
+  private endBatch: (() => void) | undefined
+  /** Transactions asked for, and those that have ended (committed or not), in order. */
+  private requested = 0
+  private settled = 0
   private active: SqliteTx | undefined
   private serial = 0
   private closing = false
@@ -79,6 +86,7 @@ export class SqliteDatabase implements UnitOfWork {
     if (this.closing) return Promise.reject(new Error('SqliteDatabase: closed'))
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject })
+      this.requested += 1
       this.schedule()
     })
   }
@@ -91,16 +99,21 @@ export class SqliteDatabase implements UnitOfWork {
     return this.raw
   }
 
-  /** Runs a read once no batch is open (inside `tx`, pass it to read its own writes). */
+  /**
+   * Runs a read once the transactions asked for before it have ended and no batch is open,
+   * so it sees what they committed and nothing that may still roll back (inside `tx`, pass
+   * it to read its own writes). Transactions asked for after the read do not hold it up.
+   */
   async read<T>(fn: (db: BetterSqlite3.Database) => T, tx?: Tx): Promise<T> {
     if (tx !== undefined) return fn(this.write(tx))
-    while (this.batch) await this.batch
+    const mark = this.requested
+    while (this.settled < mark || this.open) await this.nextEnd
     return fn(this.raw)
   }
 
   async close(): Promise<void> {
     this.closing = true
-    if (this.batch || this.scheduled || this.queue.length > 0) {
+    if (this.nextEnd) {
       await new Promise<void>((resolve) => this.idle.push(resolve))
     }
     if (this.raw.open) this.raw.close()
@@ -108,7 +121,10 @@ export class SqliteDatabase implements UnitOfWork {
 
   /** Starts a batch in the next turn, after the I/O of this one has queued its transactions. */
   private schedule(): void {
-    if (this.scheduled || this.batch) return
+    if (this.nextEnd) return
+    this.nextEnd = new Promise<void>((resolve) => {
+      this.endBatch = resolve
+    })
     this.scheduled = true
     setImmediate(() => {
       this.scheduled = false
@@ -117,10 +133,7 @@ export class SqliteDatabase implements UnitOfWork {
   }
 
   private async runBatch(): Promise<void> {
-    let finished!: () => void
-    this.batch = new Promise<void>((resolve) => {
-      finished = resolve
-    })
+    this.open = true
     const started = performance.now()
     const succeeded: { pending: Pending; value: unknown }[] = []
     let taken = 0
@@ -156,8 +169,11 @@ export class SqliteDatabase implements UnitOfWork {
       if (this.raw.inTransaction) this.raw.exec('ROLLBACK')
       for (const { pending } of succeeded) pending.reject(error)
     } finally {
-      this.batch = undefined
-      finished()
+      this.open = false
+      this.settled += taken
+      const endBatch = this.endBatch!
+      this.nextEnd = undefined
+      endBatch()
       if (this.queue.length > 0) this.schedule()
       else for (const resolve of this.idle.splice(0)) resolve()
     }
