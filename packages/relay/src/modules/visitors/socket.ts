@@ -6,16 +6,16 @@ import {
   type VisitorInbound,
 } from '@parley/protocol'
 import type { FastifyInstance } from 'fastify'
-import { PRESENCE_TOPIC, visitorTopic } from '../../infra/bus/topics.ts'
+import { visitorTopic } from '../../infra/bus/topics.ts'
 import { relayError } from '../../infra/errors.ts'
 import { acceptSocket } from '../../infra/ws/accept.ts'
 import type { FrameSocket } from '../../infra/ws/frame-socket.ts'
 import { SharedBuckets, type TokenBucket } from '../../infra/ws/token-bucket.ts'
 import { authorKey, type VisitorActor } from '../conversations/actor.ts'
 import { conversationFrames, dispatch, type FrameTable } from '../conversations/frames.ts'
-import { availability } from '../presence/presence.ts'
 import { isOriginAllowed } from '../sites/sites.ts'
 import type { SiteRecord } from '../sites/store.ts'
+import { SiteAvailability } from './availability.ts'
 
 /** How often a visitor socket re-checks working hours for `presence.available`. */
 const AVAILABILITY_CHECK_MS = 60_000
@@ -50,6 +50,15 @@ export async function visitorSocket(app: FastifyInstance): Promise<void> {
     }),
   }
 
+  // Presence is per site (working hours): recomputed on every change and once a minute.
+  const siteAvailability = new SiteAvailability(
+    bus,
+    () => presence.count,
+    config.now,
+    AVAILABILITY_CHECK_MS,
+  )
+  app.addHook('onClose', async () => siteAvailability.close())
+
   const visitorBuckets = new SharedBuckets(
     config.visitorRateLimit.burst,
     config.visitorRateLimit.perSecond,
@@ -65,10 +74,12 @@ export async function visitorSocket(app: FastifyInstance): Promise<void> {
     const accepted = acceptSocket<VisitorInbound>(app, ws, request, {
       parse: (raw) => parseVisitorFrame(raw, config.limits),
       onFrame: async (frame): Promise<void> => {
-        if (!site) return
         if (!actor) {
+          if (!site) return
           if (frame.t !== 'hello') throw relayError('hello_required')
           actor = await app.inflight.track(hello(site, frame))
+          // The socket keeps its actor; the site record (its whole config) is not kept.
+          site = undefined
           if (actor) {
             socket.authenticated()
             const held = visitorBuckets.hold(authorKey(actor))
@@ -131,26 +142,11 @@ export async function visitorSocket(app: FastifyInstance): Promise<void> {
         region(request),
         scenarios.siteConfig(current.config),
       ])
-      let announced = availability(presence.count, current.config, config.now())
-      // Presence is per site (working hours): recomputed on every change and once a minute.
-      const announce = () => {
-        const now = availability(presence.count, current.config, config.now())
-        if (
-          now.available === announced.available &&
-          now.operatorsOnline === announced.operatorsOnline
-        )
-          return
-        announced = now
-        socket.deliver({ frame: { t: 'presence', ...now } })
-      }
       await socket.replay(async (emit) => {
         const deliver = socket.deliver.bind(socket)
         socket.onTeardown(bus.subscribe(visitorTopic(siteId, visitorId), deliver))
-        socket.onTeardown(bus.subscribe(PRESENCE_TOPIC, announce))
-        const timer = setInterval(announce, AVAILABILITY_CHECK_MS)
-        timer.unref()
-        socket.onTeardown(() => clearInterval(timer))
-        announced = availability(presence.count, current.config, config.now())
+        const { presence: announced, leave } = siteAvailability.join(siteId, current.config, socket)
+        socket.onTeardown(leave)
         const mine = await conversations.visitorConversations(siteId, visitorId)
         socket.send({
           t: 'welcome',
