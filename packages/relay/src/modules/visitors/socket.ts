@@ -67,6 +67,11 @@ export async function visitorSocket(app: FastifyInstance): Promise<void> {
 
   app.get<{ Querystring: { site?: string } }>('/v1/visitor', { websocket: true }, (ws, request) => {
     let site: SiteRecord | undefined
+    const siteId = request.query.site ?? ''
+    const origin = request.headers.origin
+    const ip = request.ip
+    /** The upgrade request, for the region lookup at hello; not kept past it. */
+    let upgrade: typeof request | undefined = request
     let actor: VisitorActor | undefined
     /** Shared by all of this visitor's sockets (tabs). */
     let visitorBucket: TokenBucket | undefined
@@ -78,8 +83,10 @@ export async function visitorSocket(app: FastifyInstance): Promise<void> {
           if (!site) return
           if (frame.t !== 'hello') throw relayError('hello_required')
           actor = await app.inflight.track(hello(site, frame))
-          // The socket keeps its actor; the site record (its whole config) is not kept.
+          // The socket keeps its actor; the site record (its whole config) and the upgrade
+          // request are not kept.
           site = undefined
+          upgrade = undefined
           if (actor) {
             socket.authenticated()
             const held = visitorBuckets.hold(authorKey(actor))
@@ -99,10 +106,9 @@ export async function visitorSocket(app: FastifyInstance): Promise<void> {
 
     // Look the site up before any frame is handled; frames wait in the queue.
     socket.enqueue(async () => {
-      const siteId = request.query.site ?? ''
       site = siteId ? await sites.get(siteId) : undefined
       if (!site) return socket.refuse('site_not_found', CLOSE_CODES.forbidden)
-      if (!isOriginAllowed(request.headers.origin, site.origins, config.allowedOrigins)) {
+      if (!isOriginAllowed(origin, site.origins, config.allowedOrigins)) {
         site = undefined
         return socket.refuse('origin_not_allowed', CLOSE_CODES.forbidden)
       }
@@ -135,11 +141,11 @@ export async function visitorSocket(app: FastifyInstance): Promise<void> {
         siteId,
         visitorId,
         page: frame.page?.url,
-        ip: request.ip,
+        ip,
         lang: frame.lang,
       }
       const [where, published] = await Promise.all([
-        region(request),
+        upgrade ? region(upgrade) : undefined,
         scenarios.siteConfig(current.config),
       ])
       await socket.replay(async (emit) => {
