@@ -43,7 +43,6 @@ export class SqliteDatabase implements UnitOfWork {
   private readonly maxBatch: number
   private readonly maxWaitMs: number
   private readonly queue: Pending[] = []
-  private scheduled = false
   /** Between `BEGIN` and the end of the batch: what is written may still roll back. */
   private open = false
   /** Resolves when the next (or open) batch has ended; set while one is scheduled or open. */
@@ -125,11 +124,7 @@ export class SqliteDatabase implements UnitOfWork {
     this.nextEnd = new Promise<void>((resolve) => {
       this.endBatch = resolve
     })
-    this.scheduled = true
-    setImmediate(() => {
-      this.scheduled = false
-      void this.runBatch()
-    })
+    setImmediate(() => void this.runBatch())
   }
 
   private async runBatch(): Promise<void> {
