@@ -85,11 +85,16 @@ export class ConversationService {
     let plan: OpeningPlan | undefined
     // Routing assigns a routed conversation; an unrouted one goes to the first operator who answers.
     let assign = actor.kind === 'operator'
+    /** A visitor's conversation is checked inside the transaction: one commit, no read before. */
+    let checkInside = false
     if (frame.conversationId !== undefined) {
-      const conversation = await this.authorise(actor, frame.conversationId)
-      if (conversation.status === 'closed') throw relayError('conversation_closed')
-      if (actor.kind === 'operator' && this.routing) {
-        assign = this.routing.beforeReply(actor.id, conversation) === 'unrouted'
+      if (actor.kind === 'operator') {
+        // Routing may take the conversation for this operator first (its own writes).
+        const conversation = await this.authorise(actor, frame.conversationId)
+        if (conversation.status === 'closed') throw relayError('conversation_closed')
+        if (this.routing) assign = this.routing.beforeReply(actor.id, conversation) === 'unrouted'
+      } else {
+        checkInside = true
       }
       target = { conversationId: frame.conversationId }
     } else if (actor.kind === 'visitor') {
@@ -111,7 +116,13 @@ export class ConversationService {
       newConversationId: randomId('c'),
       assign: assign && actor.kind === 'operator' ? { id: actor.id, name: actor.name } : undefined,
     }
-    const result = await this.options.db.transaction((tx) => this.append(tx, input, plan, actor))
+    const result = await this.options.db.transaction(async (tx) => {
+      if (checkInside) {
+        const conversation = await this.authorise(actor, frame.conversationId!, tx)
+        if (conversation.status === 'closed') throw relayError('conversation_closed')
+      }
+      return this.append(tx, input, plan, actor)
+    })
     if (!result.duplicate && actor.kind === 'operator') {
       this.routing?.replied(actor.id, result.conversation.id)
     }
