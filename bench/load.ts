@@ -4,7 +4,9 @@
  * `duration` seconds, and prints one JSON line of results on stdout.
  *
  * Latency is visitor `send` → operator `event`, measured on one clock (the
- * timestamp rides in the message text).
+ * timestamp rides in the message text). Before the window each visitor sends one message
+ * and waits for its ack (in batches), so the window measures messages into conversations
+ * that exist, not 2,000 conversations being opened and routed at once.
  */
 import { parseArgs } from 'node:util'
 import WebSocket from 'ws'
@@ -98,6 +100,26 @@ vis.forEach((v, i) => {
     }
   })
 })
+
+// Warm-up: every visitor's conversation opened, a hundred visitors at a time.
+for (let i = 0; i < vis.length; i += 100) {
+  await Promise.all(
+    vis.slice(i, i + 100).map(
+      (v, j) =>
+        new Promise<void>((resolve) => {
+          const k = i + j
+          const wait = setInterval(() => {
+            if (conversationOf[k] !== undefined) {
+              clearInterval(wait)
+              resolve()
+            }
+          }, 5)
+          sentAt[k]!.push(0)
+          v.send(JSON.stringify({ t: 'send', cid: `warm-${k}`, text: 'warm-up' }))
+        }),
+    ),
+  )
+}
 
 let counter = 0
 const interval = 1000 / rate
