@@ -88,10 +88,12 @@ export class SqliteAuthStore implements AuthStore {
   }
 
   async createPasswordLink(tx: Tx, link: PasswordLinkRecord): Promise<void> {
-    this.db.write(tx)
-    this.sql('DELETE FROM password_links WHERE employee_id = ?').run(link.employeeId)
-    this.sql(`INSERT INTO password_links (token_hash, employee_id, created_at, expires_at)
-       VALUES (@tokenHash, @employeeId, @createdAt, @expiresAt)`).run(link)
+    this.sql('DELETE FROM password_links WHERE employee_id = ?', tx).run(link.employeeId)
+    this.sql(
+      `INSERT INTO password_links (token_hash, employee_id, created_at, expires_at)
+       VALUES (@tokenHash, @employeeId, @createdAt, @expiresAt)`,
+      tx,
+    ).run(link)
   }
 
   async takePasswordLink(tx: Tx, tokenHash: string, now: number): Promise<string | undefined> {

@@ -142,16 +142,18 @@ export class SqliteEmployeeStore implements EmployeeStore {
   }
 
   async setPhoto(tx: Tx, id: string, photo: EmployeePhoto, url: string): Promise<boolean> {
-    this.db.write(tx)
-    if (this.sql('UPDATE employees SET photo_url = ? WHERE id = ?').run(url, id).changes === 0) {
+    if (
+      this.sql('UPDATE employees SET photo_url = ? WHERE id = ?', tx).run(url, id).changes === 0
+    ) {
       return false
     }
-    this.sql(`INSERT INTO employee_photos (employee_id, content_type, data, updated_at)
+    this.sql(
+      `INSERT INTO employee_photos (employee_id, content_type, data, updated_at)
        VALUES (@id, @contentType, @data, @updatedAt)
        ON CONFLICT (employee_id) DO UPDATE SET
-         content_type = excluded.content_type, data = excluded.data, updated_at = excluded.updated_at`).run(
-      { id, ...photo },
-    )
+         content_type = excluded.content_type, data = excluded.data, updated_at = excluded.updated_at`,
+      tx,
+    ).run({ id, ...photo })
     return true
   }
 
@@ -167,9 +169,8 @@ export class SqliteEmployeeStore implements EmployeeStore {
   }
 
   async deletePhoto(tx: Tx, id: string): Promise<void> {
-    this.db.write(tx)
-    this.sql('DELETE FROM employee_photos WHERE employee_id = ?').run(id)
-    this.sql('UPDATE employees SET photo_url = NULL WHERE id = ?').run(id)
+    this.sql('DELETE FROM employee_photos WHERE employee_id = ?', tx).run(id)
+    this.sql('UPDATE employees SET photo_url = NULL WHERE id = ?', tx).run(id)
   }
 
   countOtherAdmins(tx: Tx, exceptId: string): Promise<number> {

@@ -107,9 +107,8 @@ export class SqliteGroupStore implements GroupStore {
   }
 
   async setMembers(tx: Tx, groupId: string, employeeIds: readonly string[]): Promise<void> {
-    this.db.write(tx)
-    this.sql('DELETE FROM group_members WHERE group_id = ?').run(groupId)
-    const insert = this.sql('INSERT INTO group_members (group_id, employee_id) VALUES (?, ?)')
+    this.sql('DELETE FROM group_members WHERE group_id = ?', tx).run(groupId)
+    const insert = this.sql('INSERT INTO group_members (group_id, employee_id) VALUES (?, ?)', tx)
     for (const id of new Set(employeeIds)) insert.run(groupId, id)
   }
 

@@ -107,18 +107,20 @@ export class SqliteScenarioStore implements ScenarioStore {
   }
 
   async recordEngagement(tx: Tx, record: EngagementRecord) {
-    this.db.write(tx)
     if (record.authorKey !== undefined && record.cid !== undefined) {
-      const earlier = this.sql('SELECT * FROM engagements WHERE author_key = ? AND cid = ?').get(
-        record.authorKey,
-        record.cid,
-      ) as EngagementRow | undefined
+      const earlier = this.sql(
+        'SELECT * FROM engagements WHERE author_key = ? AND cid = ?',
+        tx,
+      ).get(record.authorKey, record.cid) as EngagementRow | undefined
       if (earlier) return { record: toRecord(earlier), duplicate: true }
     }
-    this.sql(`INSERT INTO engagements (id, site_id, visitor_id, scenario_id, event, page, at, session,
+    this.sql(
+      `INSERT INTO engagements (id, site_id, visitor_id, scenario_id, event, page, at, session,
              kind, conversation_id, author_key, cid)
            VALUES (@id, @siteId, @visitorId, @scenarioId, @event, @page, @at, @session, @kind,
-             @conversationId, @authorKey, @cid)`).run({
+             @conversationId, @authorKey, @cid)`,
+      tx,
+    ).run({
       id: record.id,
       siteId: record.siteId,
       visitorId: record.visitorId ?? null,

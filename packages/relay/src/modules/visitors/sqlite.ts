@@ -105,14 +105,14 @@ export class SqliteVisitorStore implements VisitorStore {
   }
 
   async applyPatch(tx: Tx, patch: VisitorPatch, at: number): Promise<void> {
-    this.db.write(tx)
     const current = selectVisitor(this.sql, patch.siteId, patch.visitorId)
     const attributes = { ...current?.attributes, ...patch.attributes }
     if (patch.maxAttributes !== undefined && Object.keys(attributes).length > patch.maxAttributes) {
       throw fieldError([{ field: 'attributes', code: 'too_many' }])
     }
     const contact = patch.contact ?? {}
-    this.sql(`INSERT INTO visitors (site_id, id, user_id, verified, name, email, phone, attributes,
+    this.sql(
+      `INSERT INTO visitors (site_id, id, user_id, verified, name, email, phone, attributes,
          created_at, updated_at)
        VALUES (@siteId, @id, @userId, @verified, @name, @email, @phone, @attributes, @at, @at)
        ON CONFLICT(site_id, id) DO UPDATE SET
@@ -122,7 +122,9 @@ export class SqliteVisitorStore implements VisitorStore {
          email = COALESCE(excluded.email, visitors.email),
          phone = COALESCE(excluded.phone, visitors.phone),
          attributes = excluded.attributes,
-         updated_at = excluded.updated_at`).run({
+         updated_at = excluded.updated_at`,
+      tx,
+    ).run({
       siteId: patch.siteId,
       id: patch.visitorId,
       userId: patch.identity?.userId ?? null,
