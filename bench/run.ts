@@ -28,7 +28,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { formatRouting, type RoutingResult } from './routing-report.ts'
@@ -261,6 +261,9 @@ function f(n: number, d = 1): string {
 async function throughput() {
   const steps = values.steps.split(',').map(Number)
   console.log(
+    `load average (1 min) at the start: ${f(loadavg()[0]!, 2)}; the figures mean little past 1`,
+  )
+  console.log(
     `throughput: ${values.visitors} visitors, ${values.operators} operators, ${values.duration} s per step, offered ${steps.join(', ')} msg/s, on loopback`,
   )
   const targets: Target[] = [parleyTarget('parley (SQLite)', root)]
@@ -303,6 +306,7 @@ async function throughput() {
       )
     }
   }
+  console.log(`load average (1 min) at the end: ${f(loadavg()[0]!, 2)}`)
   const keptUp = (r: Row) => r.messagesPerSecond >= 0.9 * r.offered && r.p99 <= 500
   const best = (name: string) =>
     Math.max(
