@@ -261,7 +261,7 @@ function f(n: number, d = 1): string {
 async function throughput() {
   const steps = values.steps.split(',').map(Number)
   console.log(
-    `load average (1 min) at the start: ${f(loadavg()[0]!, 2)}; the figures mean little past 1`,
+    `load average (1 min) at the start: ${f(loadavg()[0]!, 2)} on ${availableParallelism()} cores (past that, the figures are mostly the other work's)`,
   )
   console.log(
     `throughput: ${values.visitors} visitors, ${values.operators} operators, ${values.duration} s per step, offered ${steps.join(', ')} msg/s, on loopback`,
