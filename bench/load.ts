@@ -4,7 +4,9 @@
  * `duration` seconds, and prints one JSON line of results on stdout.
  *
  * Latency is visitor `send` → operator `event`, measured on one clock (the
- * timestamp rides in the message text).
+ * timestamp rides in the message text). Before the window each visitor sends one message
+ * and waits for its ack (in batches), so the window measures messages into conversations
+ * that exist, not 2,000 conversations being opened and routed at once.
  */
 import { parseArgs } from 'node:util'
 import WebSocket from 'ws'
@@ -55,6 +57,9 @@ let delivered = 0
 let acked = 0
 let errors = 0
 let measuring = false
+/** Messages sent before the window opened are not measured. */
+let measuredFrom = Number.POSITIVE_INFINITY
+let measuredUntil = Number.POSITIVE_INFINITY
 
 const ops = await inBatches(operators, () =>
   open(`${base}/v1/operator`, { t: 'hello', v: 1, apiToken: values.token }),
@@ -65,7 +70,7 @@ for (const op of ops) {
     if (!text.includes('"t":"event"')) return
     const frame = JSON.parse(text)
     const sent = Number(frame.text.split(' ')[1])
-    if (measuring && sent) {
+    if (measuring && sent >= measuredFrom && sent <= measuredUntil) {
       delivered += 1
       latencies.push(performance.timeOrigin + performance.now() - sent)
     }
@@ -80,21 +85,48 @@ const vis = await inBatches(visitors, () =>
 )
 // Like a real client, a visitor names its conversation once the first ack told it.
 const conversationOf: (string | undefined)[] = []
+const sentAt: number[][] = vis.map(() => [])
 vis.forEach((v, i) => {
   v.on('message', (raw) => {
     const text = String(raw)
     if (text.includes('"t":"ack"')) {
-      acked += measuring ? 1 : 0
+      // A socket's acks come in the order of its sends.
+      const sent = sentAt[i]!.shift()!
+      if (sent >= measuredFrom && sent <= measuredUntil) acked += 1
       conversationOf[i] ??= JSON.parse(text).conversationId
-    } else if (text.includes('"t":"error"')) errors += 1
+    } else if (text.includes('"t":"error"')) {
+      errors += 1
+      sentAt[i]!.shift()
+    }
   })
 })
+
+// Warm-up: every visitor's conversation opened, a hundred visitors at a time.
+for (let i = 0; i < vis.length; i += 100) {
+  await Promise.all(
+    vis.slice(i, i + 100).map(
+      (v, j) =>
+        new Promise<void>((resolve) => {
+          const k = i + j
+          const wait = setInterval(() => {
+            if (conversationOf[k] !== undefined) {
+              clearInterval(wait)
+              resolve()
+            }
+          }, 5)
+          sentAt[k]!.push(0)
+          v.send(JSON.stringify({ t: 'send', cid: `warm-${k}`, text: 'warm-up' }))
+        }),
+    ),
+  )
+}
 
 let counter = 0
 const interval = 1000 / rate
 const timers = vis.map((v, i) => {
   const send = () => {
     counter += 1
+    sentAt[i]!.push(performance.timeOrigin + performance.now())
     v.send(
       JSON.stringify({
         t: 'send',
@@ -115,12 +147,18 @@ const timers = vis.map((v, i) => {
 }) as NodeJS.Timeout[]
 
 measuring = true
+measuredFrom = performance.timeOrigin + performance.now()
+// The runner samples the relay's CPU time between these two lines.
+console.log('measuring')
 const started = performance.now()
 await new Promise((r) => setTimeout(r, durationMs))
 for (const t of timers) clearInterval(t)
-measuring = false
 const elapsed = (performance.now() - started) / 1000
-await new Promise((r) => setTimeout(r, 500))
+measuredUntil = performance.timeOrigin + performance.now()
+console.log('stopped')
+// Acks and events of messages sent in the window still count (a late one is slow, not lost).
+await new Promise((r) => setTimeout(r, 1000))
+measuring = false
 
 latencies.sort((a, b) => a - b)
 const pick = (q: number) =>

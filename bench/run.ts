@@ -1,14 +1,24 @@
 /**
- * `pnpm bench [-- --scenario all|throughput|routing|webhooks]`
- *   throughput: `--visitors 1000 --operators 20 --rate 1 --duration 10`
+ * `pnpm bench [-- --scenario all|throughput|idle|routing|webhooks]`
+ *   throughput: `--visitors 2000 --operators 5 --steps 500,1000,2000,4000,8000 --duration 5
+ *               [--parley-before <checkout>]`
+ *   idle: `--sockets 10000`
  *   routing: `--routing-visitors 1000 --arrival 10 --routing-operators 20 --groups 4
  *             --capacity 5 --handle-ms 2000 --drain 60`
  *   webhooks: `--webhook-phases 100x10off,100x10,300x10 --webhook-duration 5`
  *
- * throughput: starts Parley's relay (SQLite in a temp dir) and, in the same run, a bare
- * `ws` relay without storage; drives both with the same load from a separate process;
- * prints messages/s, p50/p99 visitor→operator latency and peak relay RSS, and the
- * ratio. Then prints the gzipped bundle sizes.
+ * throughput: steps the offered rate (messages/s over all visitors); at each step it runs,
+ * one after another, Parley's relay (SQLite in a temp dir), the durable floor
+ * (bench/floor-relay.ts: `ws` + SQLite, one transaction per event-loop turn) and a bare `ws`
+ * relay without storage (bench/bare-relay.ts), each freshly started and driven by the same
+ * load from a separate process. A target that sustains less than 90 % of the offered rate
+ * or whose p99 passes 500 ms has saturated and leaves the later steps. Prints per step and target: sustained msg/s,
+ * visitor→operator p50/p99, relay CPU (% of a core and µs per message) and peak RSS, then
+ * each target's best sustained rate and the ratios Parley / floor. `--parley-before <dir>`
+ * adds Parley run from another checkout (built), to compare two versions in one run.
+ *
+ * idle: RSS per idle visitor socket (hello, then silence) at `--sockets`, Parley against a
+ * bare `ws` server in the same run.
  *
  * routing: starts another fresh relay and runs bench/routing.ts against it (visitors
  * arriving, operators in groups taking and closing conversations); prints assignment
@@ -19,10 +29,12 @@
  * receiver verifying every signature, visitors × messages/s each (`100x10`: 1,000 events/s)
  * per phase; prints events/s offered, deliveries/s, the outbox lag p50/p99/max,
  * duplicates, bad signatures and what was left undelivered. Figures only: no thresholds.
+ *
+ * The figures are only as quiet as the machine: compare targets of the same run.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { formatRouting, type RoutingResult } from './routing-report.ts'
@@ -34,10 +46,12 @@ const { values } = parseArgs({
   args: argv[0] === '--' ? argv.slice(1) : argv,
   options: {
     scenario: { type: 'string', default: 'all' },
-    visitors: { type: 'string', default: '1000' },
-    operators: { type: 'string', default: '20' },
-    rate: { type: 'string', default: '1' },
-    duration: { type: 'string', default: '10' },
+    visitors: { type: 'string', default: '2000' },
+    operators: { type: 'string', default: '5' },
+    steps: { type: 'string', default: '500,1000,2000,4000,8000' },
+    duration: { type: 'string', default: '5' },
+    'parley-before': { type: 'string' },
+    sockets: { type: 'string', default: '10000' },
     'routing-visitors': { type: 'string', default: '1000' },
     arrival: { type: 'string', default: '10' },
     'routing-operators': { type: 'string', default: '20' },
@@ -49,12 +63,12 @@ const { values } = parseArgs({
     'webhook-duration': { type: 'string', default: '5' },
   },
 })
-if (!['all', 'throughput', 'routing', 'webhooks'].includes(values.scenario)) {
+if (!['all', 'throughput', 'idle', 'routing', 'webhooks'].includes(values.scenario)) {
   throw new Error(
-    `--scenario must be all, throughput, routing or webhooks, got "${values.scenario}"`,
+    `--scenario must be all, throughput, idle, routing or webhooks, got "${values.scenario}"`,
   )
 }
-const runs = (name: 'throughput' | 'routing' | 'webhooks') =>
+const runs = (name: 'throughput' | 'idle' | 'routing' | 'webhooks') =>
   values.scenario === 'all' || values.scenario === name
 
 interface LoadResult {
@@ -111,26 +125,45 @@ function rssMb(pid: number): number {
   return Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) / 1024
 }
 
-async function runLoad(url: string, token: string): Promise<LoadResult> {
-  const args = ['--import', 'tsx', 'bench/load.ts', '--url', url, '--token', token]
-  for (const key of ['visitors', 'operators', 'rate', 'duration'] as const)
-    args.push(`--${key}`, values[key]!)
+/** CPU time the process has used, in seconds (user + system). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS
+}
+const CLOCK_TICKS = 100
+
+/** One load run against `relay`: the load's result, the relay's CPU in the window and peak RSS. */
+async function measure(relay: Started, token: string, rate: number) {
+  const args = ['--import', 'tsx', 'bench/load.ts', '--url', relay.url, '--token', token]
+  args.push('--visitors', values.visitors, '--operators', values.operators)
+  args.push('--rate', String(rate / Number(values.visitors)), '--duration', values.duration)
+  const pid = relay.child.pid!
+  let peak = rssMb(pid)
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 200)
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
   let out = ''
-  child.stdout.on('data', (c) => (out += c))
+  let cpuFrom = 0
+  let cpu = 0
+  child.stdout.on('data', (c) => {
+    const before = out
+    out += c
+    if (!before.includes('measuring\n') && out.includes('measuring\n')) cpuFrom = cpuSeconds(pid)
+    if (!before.includes('stopped\n') && out.includes('stopped\n')) cpu = cpuSeconds(pid) - cpuFrom
+  })
   const code = await new Promise((r) => child.once('exit', r))
-  if (code !== 0) throw new Error(`load generator failed (${code}): ${out}`)
-  return JSON.parse(out.trim().split('\n').at(-1)!)
-}
-
-async function measure(name: string, child: ChildProcess, url: string, token: string) {
-  let peak = 0
-  const sampler = setInterval(() => (peak = Math.max(peak, rssMb(child.pid!))), 200)
-  const result = await runLoad(url, token)
   clearInterval(sampler)
-  child.kill('SIGTERM')
-  await new Promise((r) => child.once('exit', r))
-  return { name, ...result, rssMb: peak }
+  relay.child.kill('SIGTERM')
+  await new Promise((r) => relay.child.once('exit', r))
+  if (code !== 0) throw new Error(`load generator failed (${code}): ${out}`)
+  const result = JSON.parse(out.trim().split('\n').at(-1)!) as LoadResult
+  const seconds = Number(values.duration)
+  return {
+    ...result,
+    cpuPercent: (cpu / seconds) * 100,
+    cpuMicrosPerMessage:
+      result.messagesPerSecond > 0 ? (cpu / seconds / result.messagesPerSecond) * 1e6 : Number.NaN,
+    rssMb: peak,
+  }
 }
 
 async function apiToken(url: string, email: string, password: string): Promise<string> {
@@ -205,6 +238,7 @@ const relayEnv = (db: string, sockets: number) => ({
 })
 try {
   if (runs('throughput')) await throughput()
+  if (runs('idle')) await idle()
   if (runs('routing')) await routing()
   if (runs('webhooks')) await webhooks()
 } finally {
@@ -213,33 +247,158 @@ try {
   rmSync(dir, { recursive: true, force: true })
 }
 
-async function throughput() {
-  console.log(
-    `bench: ${values.visitors} visitors × ${values.rate} msg/s, ${values.operators} operators, ${values.duration} s, on loopback`,
-  )
-  const parley = await startProcess(
-    ['packages/relay/bin/parley-relay.js', '--demo'],
-    relayEnv('bench.db', Number(values.visitors) + Number(values.operators)),
-  )
-  const token = await apiToken(parley.url, 'bench@example.com', password)
-  const rows = [await measure('parley relay (SQLite)', parley.child, parley.url, token)]
-  const bare = await startProcess(['--import', 'tsx', 'bench/bare-relay.ts'], {})
-  rows.push(await measure('bare ws relay', bare.child, bare.url, ''))
+interface Target {
+  name: string
+  start: (n: number) => Promise<{ relay: Started; token: string }>
+}
 
-  const f = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a')
+function parleyTarget(name: string, checkout: string): Target {
+  return {
+    name,
+    start: async (n) => {
+      const relay = await startProcess(
+        [join(checkout, 'packages/relay/bin/parley-relay.js'), '--demo'],
+        relayEnv(`parley-${n}.db`, Number(values.visitors) + Number(values.operators)),
+      )
+      return { relay, token: await apiToken(relay.url, 'bench@example.com', password) }
+    },
+  }
+}
+
+function f(n: number, d = 1): string {
+  return Number.isFinite(n) ? n.toFixed(d) : 'n/a'
+}
+
+async function throughput() {
+  const steps = values.steps.split(',').map(Number)
   console.log(
-    '\nrelay                   msg/s   deliveries/s   p50 ms   p99 ms   peak RSS MB   errors',
+    `load average (1 min) at the start: ${f(loadavg()[0]!, 2)} on ${availableParallelism()} cores (past that, the figures are mostly the other work's)`,
   )
-  for (const r of rows) {
-    console.log(
-      `${r.name.padEnd(22)} ${f(r.messagesPerSecond).padStart(7)} ${f(r.deliveriesPerSecond).padStart(14)} ${f(r.p50, 2).padStart(8)} ${f(r.p99, 2).padStart(8)} ${f(r.rssMb).padStart(13)} ${String(r.errors).padStart(8)}`,
+  console.log(
+    `throughput: ${values.visitors} visitors, ${values.operators} operators, ${values.duration} s per step, offered ${steps.join(', ')} msg/s, on loopback`,
+  )
+  const targets: Target[] = [parleyTarget('parley (SQLite)', root)]
+  if (values['parley-before']) targets.push(parleyTarget('parley before', values['parley-before']))
+  targets.push(
+    {
+      name: 'floor (ws + SQLite)',
+      start: async (n) => ({
+        relay: await startProcess(['--import', 'tsx', 'bench/floor-relay.ts'], {
+          FLOOR_DATABASE: join(dir, `floor-${n}.db`),
+        }),
+        token: '',
+      }),
+    },
+    {
+      name: 'bare ws',
+      start: async () => ({
+        relay: await startProcess(['--import', 'tsx', 'bench/bare-relay.ts'], {}),
+        token: '',
+      }),
+    },
+  )
+  type Row = Awaited<ReturnType<typeof measure>> & { target: string; offered: number }
+  const rows: Row[] = []
+  const saturated = new Set<string>()
+  let n = 0
+  console.log(
+    '\ntarget                offered  sustained   p50 ms    p99 ms   CPU %  CPU µs/msg  peak RSS MB  errors',
+  )
+  for (const offered of steps) {
+    for (const target of targets) {
+      if (saturated.has(target.name)) continue
+      const { relay, token } = await target.start(++n)
+      const row = { target: target.name, offered, ...(await measure(relay, token, offered)) }
+      rows.push(row)
+      // Kept up: 90 % of the offered rate, acked within half a second at the 99th percentile.
+      if (row.messagesPerSecond < 0.9 * offered || !(row.p99 <= 500)) saturated.add(target.name)
+      console.log(
+        `${row.target.padEnd(20)} ${String(offered).padStart(8)} ${f(row.messagesPerSecond).padStart(10)} ${f(row.p50, 2).padStart(8)} ${f(row.p99, 2).padStart(9)} ${f(row.cpuPercent, 0).padStart(7)} ${f(row.cpuMicrosPerMessage, 0).padStart(11)} ${f(row.rssMb).padStart(12)} ${String(row.errors).padStart(7)}`,
+      )
+    }
+  }
+  console.log(`load average (1 min) at the end: ${f(loadavg()[0]!, 2)}`)
+  const keptUp = (r: Row) => r.messagesPerSecond >= 0.9 * r.offered && r.p99 <= 500
+  const best = (name: string) =>
+    Math.max(
+      0,
+      ...rows.filter((r) => r.target === name && keptUp(r)).map((r) => r.messagesPerSecond),
+    )
+  console.log('\nbest sustained msg/s at a step kept up with (≥ 90 % of offered, p99 ≤ 500 ms)')
+  for (const target of targets) console.log(`  ${target.name.padEnd(20)} ${f(best(target.name))}`)
+  const floor = 'floor (ws + SQLite)'
+  for (const target of targets.filter((t) => t.name.startsWith('parley'))) {
+    console.log(`${target.name} / floor: best sustained ×${f(best(target.name) / best(floor), 2)}`)
+    for (const offered of steps) {
+      const p = rows.find((r) => r.target === target.name && r.offered === offered)
+      const q = rows.find((r) => r.target === floor && r.offered === offered)
+      if (p && q) {
+        console.log(
+          `  at ${offered} msg/s: sustained ×${f(p.messagesPerSecond / q.messagesPerSecond, 2)}, p99 ×${f(p.p99 / q.p99, 1)}, CPU/msg ×${f(p.cpuMicrosPerMessage / q.cpuMicrosPerMessage, 1)}`,
+        )
+      }
+    }
+  }
+  printSizes()
+}
+
+async function idle() {
+  const sockets = Number(values.sockets)
+  if (runs('throughput')) console.log('')
+  console.log(`idle: RSS per idle visitor socket at ${sockets} sockets (hello, then silence)`)
+  const run = async (name: string, relay: Started) => {
+    await new Promise((r) => setTimeout(r, 1000))
+    const before = rssMb(relay.child.pid!)
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'bench/idle.ts', '--url', relay.url, '--sockets', String(sockets)],
+      { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+    )
+    let out = ''
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (c) => {
+        out += c
+        if (out.includes('open ')) resolve()
+      })
+      child.once('exit', (code) => reject(new Error(`idle sockets exited (${code}): ${out}`)))
+    })
+    // Let the relay settle (allocations of the connects freed, timers armed).
+    await new Promise((r) => setTimeout(r, 3000))
+    const after = rssMb(relay.child.pid!)
+    child.kill('SIGTERM')
+    relay.child.kill('SIGTERM')
+    await new Promise((r) => relay.child.once('exit', r))
+    const kb = ((after - before) * 1024) / sockets
+    console.log(`  ${name.padEnd(20)} RSS ${f(before)} → ${f(after)} MB: ${f(kb, 2)} KB per socket`)
+    return kb
+  }
+  const parley = await run(
+    'parley',
+    await startProcess(
+      ['packages/relay/bin/parley-relay.js', '--demo'],
+      relayEnv('idle.db', sockets + 10),
+    ),
+  )
+  let before: number | undefined
+  if (values['parley-before']) {
+    before = await run(
+      'parley before',
+      await startProcess(
+        [join(values['parley-before'], 'packages/relay/bin/parley-relay.js'), '--demo'],
+        relayEnv('idle-before.db', sockets + 10),
+      ),
     )
   }
-  const [p, b] = rows as [(typeof rows)[0], (typeof rows)[0]]
-  console.log(
-    `\nparley / bare: throughput ×${f(p.messagesPerSecond / b.messagesPerSecond, 2)}, p50 ×${f(p.p50 / b.p50, 2)}, p99 ×${f(p.p99 / b.p99, 2)}, RSS ×${f(p.rssMb / b.rssMb, 2)}`,
+  const bare = await run(
+    'bare ws',
+    await startProcess(['--import', 'tsx', 'bench/bare-relay.ts'], {}),
   )
+  console.log(
+    `  parley / bare ws: ×${f(parley / bare, 2)}${before ? `; before ×${f(before / bare, 2)}` : ''}`,
+  )
+}
 
+async function printSizes() {
   if (existsSync(join(root, 'packages/widget/dist/loader.js'))) {
     const { measure: sizes, BUDGETS } = await import('../scripts/size.ts')
     const s = sizes()
@@ -255,7 +414,7 @@ async function throughput() {
 }
 
 async function routing() {
-  if (runs('throughput')) console.log('')
+  if (runs('throughput') || runs('idle')) console.log('')
   // Not --demo: the demo allows two seats, and the scenario makes its own sites.
   const relay = await startProcess(
     ['packages/relay/bin/parley-relay.js'],

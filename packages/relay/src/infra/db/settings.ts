@@ -1,4 +1,5 @@
 import type { SqliteDatabase } from './sqlite.ts'
+import { type Statements, statements } from './statements.ts'
 import type { Tx } from './unit-of-work.ts'
 
 /** The relay's own key–value settings (the visitor-token secret, seed fingerprints). */
@@ -8,11 +9,15 @@ export interface SettingsStore {
 }
 
 export class SqliteSettingsStore implements SettingsStore {
-  constructor(private readonly db: SqliteDatabase) {}
+  private readonly sql: Statements
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.sql = statements(db)
+  }
 
   get(key: string, tx?: Tx): Promise<string | undefined> {
-    return this.db.read((db) => {
-      const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as
+    return this.db.read(() => {
+      const row = this.sql('SELECT value FROM settings WHERE key = ?').get(key) as
         | { value: string }
         | undefined
       return row?.value
@@ -20,11 +25,9 @@ export class SqliteSettingsStore implements SettingsStore {
   }
 
   async set(tx: Tx, key: string, value: string): Promise<void> {
-    this.db
-      .write(tx)
-      .prepare(
-        'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
-      )
-      .run(key, value)
+    this.sql(
+      'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      tx,
+    ).run(key, value)
   }
 }

@@ -9,53 +9,85 @@ interface SqliteTx {
   readonly serial: number
 }
 
+interface Pending {
+  work: (tx: Tx) => Promise<unknown>
+  resolve: (value: unknown) => void
+  reject: (error: unknown) => void
+}
+
+/** Caps of group commit (see `SqliteDatabase`). */
+export interface GroupCommitOptions {
+  /** Most transactions in one commit. */
+  maxBatch?: number
+  /** A batch takes no more transactions once it has been open this long (ms). */
+  maxWaitMs?: number
+}
+
 /**
  * The embedded engine: one SQLite file in WAL mode with `synchronous = FULL`, so a committed
- * transaction survives a crash of the process or of the machine. better-sqlite3 runs one
- * connection synchronously, so transactions are queued one at a time (`BEGIN IMMEDIATE` …
- * `COMMIT` around an async `work`), and a read waits while a transaction is open so that it
- * never sees writes that may still roll back.
+ * transaction survives a crash of the process or of the machine.
+ *
+ * Group commit: transactions asked for in the same event-loop turn, or while a batch is
+ * under way, run one after another inside ONE `BEGIN IMMEDIATE` … `COMMIT`, each in its own
+ * `SAVEPOINT`. A transaction whose work throws is rolled back to its savepoint (only its own
+ * writes go) and only its caller is rejected; every caller resolves after the shared
+ * `COMMIT`, so nothing is acknowledged before it is durable, and one fsync serves the batch.
+ * A batch stops taking transactions at `maxBatch` of them or `maxWaitMs` after it began; the
+ * rest go in the next one, in the order asked. A read waits for the transactions asked for
+ * before it and while a batch is open, so it sees their writes and never writes that may
+ * still roll back; reads inside a transaction pass its `tx`.
  */
 export class SqliteDatabase implements UnitOfWork {
   /** The connection: only the SQLite adapters of the modules use it. */
   readonly raw: BetterSqlite3.Database
-  private tail: Promise<void> = Promise.resolve()
+  private readonly maxBatch: number
+  private readonly maxWaitMs: number
+  private readonly queue: Pending[] = []
+  /** Between `BEGIN` and the end of the batch: what is written may still roll back. */
+  private open = false
+  /** Resolves when the next (or open) batch has ended; set while one is scheduled or open. */
+  private nextEnd: Promise<void> | undefined
+  private endBatch: (() => void) | undefined
+  /** Transactions asked for, and those that have ended (committed or not), in order. */
+  private requested = 0
+  private settled = 0
   private active: SqliteTx | undefined
-  private activeDone: Promise<void> = Promise.resolve()
   private serial = 0
+  private closing = false
+  private idle: (() => void)[] = []
+  private readonly begin: BetterSqlite3.Statement
+  private readonly commit: BetterSqlite3.Statement
+  private readonly savepoint: BetterSqlite3.Statement
+  private readonly release: BetterSqlite3.Statement
+  private readonly rollbackTo: BetterSqlite3.Statement
 
-  constructor(path: string, migrationsDir = join(RELAY_PACKAGE_DIR, 'migrations')) {
+  constructor(
+    path: string,
+    migrationsDir = join(RELAY_PACKAGE_DIR, 'migrations'),
+    { maxBatch = 256, maxWaitMs = 10 }: GroupCommitOptions = {},
+  ) {
     this.raw = new BetterSqlite3(path)
     this.raw.pragma('journal_mode = WAL')
     this.raw.pragma('synchronous = FULL')
     this.raw.pragma('foreign_keys = ON')
     this.raw.pragma('busy_timeout = 5000')
     migrate(this.raw, migrationsDir)
+    this.maxBatch = maxBatch
+    this.maxWaitMs = maxWaitMs
+    this.begin = this.raw.prepare('BEGIN IMMEDIATE')
+    this.commit = this.raw.prepare('COMMIT')
+    this.savepoint = this.raw.prepare('SAVEPOINT tx')
+    this.release = this.raw.prepare('RELEASE tx')
+    this.rollbackTo = this.raw.prepare('ROLLBACK TO tx')
   }
 
-  async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    const previous = this.tail
-    let release!: () => void
-    const done = new Promise<void>((resolve) => {
-      release = resolve
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    if (this.closing) return Promise.reject(new Error('SqliteDatabase: closed'))
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject })
+      this.requested += 1
+      this.schedule()
     })
-    this.tail = done
-    await previous
-    const tx: SqliteTx = { serial: ++this.serial }
-    this.active = tx
-    this.activeDone = done
-    try {
-      this.raw.exec('BEGIN IMMEDIATE')
-      const result = await work(tx as unknown as Tx)
-      this.raw.exec('COMMIT')
-      return result
-    } catch (error) {
-      if (this.raw.inTransaction) this.raw.exec('ROLLBACK')
-      throw error
-    } finally {
-      this.active = undefined
-      release()
-    }
   }
 
   /** The connection for a write inside `tx`; throws if `tx` is not the open transaction. */
@@ -66,16 +98,80 @@ export class SqliteDatabase implements UnitOfWork {
     return this.raw
   }
 
-  /** Runs a read once no transaction is open (inside `tx`, pass it to read its own writes). */
+  /**
+   * Runs a read once the transactions asked for before it have ended and no batch is open,
+   * so it sees what they committed and nothing that may still roll back (inside `tx`, pass
+   * it to read its own writes). Transactions asked for after the read do not hold it up.
+   */
   async read<T>(fn: (db: BetterSqlite3.Database) => T, tx?: Tx): Promise<T> {
     if (tx !== undefined) return fn(this.write(tx))
-    while (this.active) await this.activeDone
+    const mark = this.requested
+    while (this.settled < mark || this.open) await this.nextEnd
     return fn(this.raw)
   }
 
   async close(): Promise<void> {
-    await this.tail
+    this.closing = true
+    if (this.nextEnd) {
+      await new Promise<void>((resolve) => this.idle.push(resolve))
+    }
     if (this.raw.open) this.raw.close()
+  }
+
+  /** Starts a batch in the next turn, after the I/O of this one has queued its transactions. */
+  private schedule(): void {
+    if (this.nextEnd) return
+    this.nextEnd = new Promise<void>((resolve) => {
+      this.endBatch = resolve
+    })
+    setImmediate(() => void this.runBatch())
+  }
+
+  private async runBatch(): Promise<void> {
+    this.open = true
+    const started = performance.now()
+    const succeeded: { pending: Pending; value: unknown }[] = []
+    let taken = 0
+    try {
+      this.begin.run()
+      while (
+        this.queue.length > 0 &&
+        (taken === 0 || (taken < this.maxBatch && performance.now() - started < this.maxWaitMs))
+      ) {
+        taken += 1
+        const pending = this.queue.shift()!
+        const tx: SqliteTx = { serial: ++this.serial }
+        this.active = tx
+        this.savepoint.run()
+        try {
+          const value = await pending.work(tx as unknown as Tx)
+          this.release.run()
+          succeeded.push({ pending, value })
+        } catch (error) {
+          pending.reject(error)
+          // Some errors (a full disk, an I/O error) end the whole transaction: the writes of
+          // the batch so far are gone too, so their callers are told.
+          if (!this.raw.inTransaction) throw error
+          this.rollbackTo.run()
+          this.release.run()
+        } finally {
+          this.active = undefined
+        }
+      }
+      this.commit.run()
+      for (const { pending, value } of succeeded) pending.resolve(value)
+    } catch (error) {
+      if (this.raw.inTransaction) this.raw.exec('ROLLBACK')
+      for (const { pending } of succeeded) pending.reject(error)
+    } finally {
+      this.open = false
+      this.settled += taken
+      const endBatch = this.endBatch!
+      this.nextEnd = undefined
+      endBatch()
+      if (this.queue.length > 0) this.schedule()
+      else for (const resolve of this.idle.splice(0)) resolve()
+    }
   }
 }
 

@@ -1,7 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { measureFiles, widgetFiles } from '../../../../../scripts/size.ts'
+import { CONSOLE_DIR, WIDGET_DIST_DIR } from '../../config/paths.ts'
 import { injectRelay, type TestRelay } from '../../testing/relay.ts'
 
 let dir: string
@@ -66,5 +69,73 @@ describe('static files', () => {
     })
     expect((await relay.fetch('/widget/loader.js')).status).toBe(404)
     expect((await relay.fetch('/healthz')).status).toBe(200)
+  })
+})
+
+describe('the built widget over the wire', () => {
+  const widgetDir = WIDGET_DIST_DIR
+  const built = { widget: WIDGET_DIST_DIR, console: CONSOLE_DIR, demoSite: '/nonexistent' }
+  const wire = async (path: string, encoding?: string) => {
+    const response = await relay!.fetch(path, {
+      headers: encoding ? { 'accept-encoding': encoding } : {},
+    })
+    return { response, body: Buffer.from(await response.arrayBuffer()) }
+  }
+
+  it('sends brotli, gzip or the plain file as accepted, gzip bytes as scripts/size.ts counts', async () => {
+    relay = await injectRelay({ staticDirs: built })
+    const files = widgetFiles()
+    expect(files).toEqual(expect.arrayContaining(['loader.js', 'widget.js']))
+    let gzipped = 0
+    for (const file of files) {
+      const plain = readFileSync(join(widgetDir, file))
+      const br = await wire(`/widget/${file}`, 'br, gzip')
+      expect(br.response.headers.get('content-encoding')).toBe('br')
+      expect(br.response.headers.get('vary')).toContain('accept-encoding')
+      expect(br.response.headers.get('content-type')).toMatch(/^(application|text)\/javascript/)
+      expect(brotliDecompressSync(br.body)).toEqual(plain)
+      expect(br.body.length).toBeLessThan(plain.length)
+
+      const gz = await wire(`/widget/${file}`, 'gzip')
+      expect(gz.response.headers.get('content-encoding')).toBe('gzip')
+      expect(gunzipSync(gz.body)).toEqual(plain)
+      gzipped += gz.body.length
+      if (file === 'loader.js') expect(gz.body.length).toBe(measureFiles().loader)
+
+      const identity = await wire(`/widget/${file}`)
+      expect(identity.response.headers.get('content-encoding')).toBeNull()
+      expect(identity.body).toEqual(plain)
+    }
+    expect(gzipped).toBe(measureFiles().everything)
+  })
+
+  it('lets hashed chunks be cached for good and revalidates the loader and the entry', async () => {
+    relay = await injectRelay({ staticDirs: built })
+    const chunks = widgetFiles().filter((f) => f.startsWith('chunks/'))
+    expect(chunks.length).toBeGreaterThan(0)
+    for (const file of chunks) {
+      for (const encoding of ['br', 'gzip', undefined]) {
+        const { response } = await wire(`/widget/${file}`, encoding)
+        expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable')
+      }
+    }
+    for (const [file, cache] of [
+      ['loader.js', 'public, max-age=300'],
+      ['widget.js', 'public, no-cache'],
+    ]) {
+      for (const encoding of ['br', 'gzip', undefined]) {
+        const { response } = await wire(`/widget/${file}`, encoding)
+        expect(response.headers.get('cache-control')).toBe(cache)
+        const etag = response.headers.get('etag')
+        expect(etag).toBeTruthy()
+        const again = await relay.fetch(`/widget/${file}`, {
+          headers: { 'if-none-match': etag!, ...(encoding ? { 'accept-encoding': encoding } : {}) },
+        })
+        expect(again.status).toBe(304)
+      }
+    }
+    const page = await wire('/console/', 'br')
+    expect(page.response.headers.get('content-encoding')).toBe('br')
+    expect(page.response.headers.get('cache-control')).toBe('public, no-cache')
   })
 })

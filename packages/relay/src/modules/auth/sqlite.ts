@@ -1,6 +1,7 @@
 import type { Permission } from '@parley/protocol'
 import type { Statement } from 'better-sqlite3'
 import type { SqliteDatabase } from '../../infra/db/sqlite.ts'
+import { type Statements, statements } from '../../infra/db/statements.ts'
 import type { Tx } from '../../infra/db/unit-of-work.ts'
 import type {
   ApiTokenGrant,
@@ -13,72 +14,69 @@ import type {
 
 /** The `sessions` and `api_tokens` tables (`001_init.sql`, scopes `004_token_scopes.sql`, last use `010_api.sql`). */
 export class SqliteAuthStore implements AuthStore {
+  private readonly sql: Statements
   /** Prepared once, on first use. */
   private markUsed?: Statement
 
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(private readonly db: SqliteDatabase) {
+    this.sql = statements(db)
+  }
 
   async createSession(
     tx: Tx,
     tokenHash: string,
     session: SessionRecord & { createdAt: number },
   ): Promise<void> {
-    this.db
-      .write(tx)
-      .prepare(
-        'INSERT INTO sessions (token_hash, employee_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
-      )
-      .run(tokenHash, session.employeeId, session.createdAt, session.expiresAt)
+    this.sql(
+      'INSERT INTO sessions (token_hash, employee_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
+      tx,
+    ).run(tokenHash, session.employeeId, session.createdAt, session.expiresAt)
   }
 
   getSession(tokenHash: string): Promise<SessionRecord | undefined> {
-    return this.db.read((db) => {
-      const row = db
-        .prepare('SELECT employee_id, expires_at FROM sessions WHERE token_hash = ?')
-        .get(tokenHash) as { employee_id: string; expires_at: number } | undefined
+    return this.db.read(() => {
+      const row = this.sql('SELECT employee_id, expires_at FROM sessions WHERE token_hash = ?').get(
+        tokenHash,
+      ) as { employee_id: string; expires_at: number } | undefined
       return row && { employeeId: row.employee_id, expiresAt: row.expires_at }
     })
   }
 
   async deleteSession(tx: Tx, tokenHash: string): Promise<void> {
-    this.db.write(tx).prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash)
+    this.sql('DELETE FROM sessions WHERE token_hash = ?', tx).run(tokenHash)
   }
 
   async deleteEmployeeSessions(tx: Tx, employeeId: string): Promise<void> {
-    this.db.write(tx).prepare('DELETE FROM sessions WHERE employee_id = ?').run(employeeId)
+    this.sql('DELETE FROM sessions WHERE employee_id = ?', tx).run(employeeId)
   }
 
   async purgeExpiredSessions(tx: Tx, now: number): Promise<number> {
-    return this.db.write(tx).prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now).changes
+    return this.sql('DELETE FROM sessions WHERE expires_at <= ?', tx).run(now).changes
   }
 
   async createApiToken(tx: Tx, token: ApiTokenRecord & { tokenHash: string }): Promise<void> {
-    this.db
-      .write(tx)
-      .prepare(
-        `INSERT INTO api_tokens (id, name, token_hash, employee_id, scopes, created_at)
+    this.sql(
+      `INSERT INTO api_tokens (id, name, token_hash, employee_id, scopes, created_at)
          VALUES (@id, @name, @tokenHash, @employeeId, @scopes, @createdAt)`,
-      )
-      .run({ ...token, scopes: token.scopes && JSON.stringify(token.scopes) })
+      tx,
+    ).run({ ...token, scopes: token.scopes && JSON.stringify(token.scopes) })
   }
 
   getApiToken(tokenHash: string): Promise<ApiTokenGrant | undefined> {
-    return this.db.read((db) => {
-      const row = db
-        .prepare('SELECT id, employee_id, scopes FROM api_tokens WHERE token_hash = ?')
-        .get(tokenHash) as Pick<TokenRow, 'id' | 'employee_id' | 'scopes'> | undefined
+    return this.db.read(() => {
+      const row = this.sql(
+        'SELECT id, employee_id, scopes FROM api_tokens WHERE token_hash = ?',
+      ).get(tokenHash) as Pick<TokenRow, 'id' | 'employee_id' | 'scopes'> | undefined
       return row && { id: row.id, employeeId: row.employee_id, scopes: parseScopes(row.scopes) }
     })
   }
 
   listApiTokens(): Promise<ApiTokenListing[]> {
-    return this.db.read((db) =>
+    return this.db.read(() =>
       (
-        db
-          .prepare(
-            'SELECT id, name, employee_id, scopes, created_at, last_used_at FROM api_tokens ORDER BY created_at, id',
-          )
-          .all() as TokenRow[]
+        this.sql(
+          'SELECT id, name, employee_id, scopes, created_at, last_used_at FROM api_tokens ORDER BY created_at, id',
+        ).all() as TokenRow[]
       ).map((row) => ({
         id: row.id,
         name: row.name,
@@ -97,23 +95,23 @@ export class SqliteAuthStore implements AuthStore {
   }
 
   async revokeApiToken(tx: Tx, id: string): Promise<boolean> {
-    return this.db.write(tx).prepare('DELETE FROM api_tokens WHERE id = ?').run(id).changes > 0
+    return this.sql('DELETE FROM api_tokens WHERE id = ?', tx).run(id).changes > 0
   }
 
   async createPasswordLink(tx: Tx, link: PasswordLinkRecord): Promise<void> {
-    const db = this.db.write(tx)
-    db.prepare('DELETE FROM password_links WHERE employee_id = ?').run(link.employeeId)
-    db.prepare(
+    this.sql('DELETE FROM password_links WHERE employee_id = ?', tx).run(link.employeeId)
+    this.sql(
       `INSERT INTO password_links (token_hash, employee_id, created_at, expires_at)
        VALUES (@tokenHash, @employeeId, @createdAt, @expiresAt)`,
+      tx,
     ).run(link)
   }
 
   async takePasswordLink(tx: Tx, tokenHash: string, now: number): Promise<string | undefined> {
-    const row = this.db
-      .write(tx)
-      .prepare('DELETE FROM password_links WHERE token_hash = ? RETURNING employee_id, expires_at')
-      .get(tokenHash) as { employee_id: string; expires_at: number } | undefined
+    const row = this.sql(
+      'DELETE FROM password_links WHERE token_hash = ? RETURNING employee_id, expires_at',
+      tx,
+    ).get(tokenHash) as { employee_id: string; expires_at: number } | undefined
     return row && row.expires_at > now ? row.employee_id : undefined
   }
 }

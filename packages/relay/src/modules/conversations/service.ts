@@ -79,23 +79,43 @@ export class ConversationService {
     this.routing = hooks
   }
 
-  /** Stores a message; its ack, then its event (and a new or assigned summary). */
+  /**
+   * Stores a message; its ack, then its event (and a new or assigned summary). A repeated
+   * cid is answered with the first ack: the store catches it while appending, and a refusal
+   * (the conversation closed since) looks the cid up before it is sent.
+   */
   async send(
     actor: Actor,
     frame: { cid: string; conversationId?: string; text: string; scenarioId?: string },
   ): Promise<Outcome> {
+    try {
+      return await this.sendOnce(actor, frame)
+    } catch (error) {
+      const earlier = await this.options.store.findEventByCid(authorKey(actor), frame.cid)
+      if (earlier) return { ack: toAck(frame.cid, earlier), publish: [] }
+      throw error
+    }
+  }
+
+  private async sendOnce(
+    actor: Actor,
+    frame: { cid: string; conversationId?: string; text: string; scenarioId?: string },
+  ): Promise<Outcome> {
     const key = authorKey(actor)
-    const earlier = await this.options.store.findEventByCid(key, frame.cid)
-    if (earlier) return { ack: toAck(frame.cid, earlier), publish: [] }
     let target: AppendInput['target']
     let plan: OpeningPlan | undefined
     // Routing assigns a routed conversation; an unrouted one goes to the first operator who answers.
     let assign = actor.kind === 'operator'
+    /** A visitor's conversation is checked inside the transaction: one commit, no read before. */
+    let checkInside = false
     if (frame.conversationId !== undefined) {
-      const conversation = await this.authorise(actor, frame.conversationId)
-      if (conversation.status === 'closed') throw relayError('conversation_closed')
-      if (actor.kind === 'operator' && this.routing) {
-        assign = this.routing.beforeReply(actor.id, conversation) === 'unrouted'
+      if (actor.kind === 'operator') {
+        // Routing may take the conversation for this operator first (its own writes).
+        const conversation = await this.authorise(actor, frame.conversationId)
+        if (conversation.status === 'closed') throw relayError('conversation_closed')
+        if (this.routing) assign = this.routing.beforeReply(actor.id, conversation) === 'unrouted'
+      } else {
+        checkInside = true
       }
       target = { conversationId: frame.conversationId }
     } else if (actor.kind === 'visitor') {
@@ -117,7 +137,13 @@ export class ConversationService {
       newConversationId: randomId('c'),
       assign: assign && actor.kind === 'operator' ? { id: actor.id, name: actor.name } : undefined,
     }
-    const result = await this.options.db.transaction((tx) => this.append(tx, input, plan, actor))
+    const result = await this.options.db.transaction(async (tx) => {
+      if (checkInside) {
+        const conversation = await this.authorise(actor, frame.conversationId!, tx)
+        if (conversation.status === 'closed') throw relayError('conversation_closed')
+      }
+      return this.append(tx, input, plan, actor)
+    })
     if (!result.duplicate && actor.kind === 'operator') {
       this.routing?.replied(actor.id, result.conversation.id)
     }

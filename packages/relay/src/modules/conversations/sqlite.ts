@@ -1,6 +1,7 @@
 import type { ConversationEvent, ConversationSummary } from '@parley/protocol'
 import type { Database, Statement } from 'better-sqlite3'
 import type { SqliteDatabase } from '../../infra/db/sqlite.ts'
+import { type Statements, statements } from '../../infra/db/statements.ts'
 import type { Tx } from '../../infra/db/unit-of-work.ts'
 import { relayError } from '../../infra/errors.ts'
 import type {
@@ -91,32 +92,18 @@ function toEvent(row: EventRow): ConversationEvent {
   return event
 }
 
-function selectConversation(db: Database, id: string): ConversationSummary | undefined {
-  const row = db.prepare('SELECT * FROM conversations WHERE id = ?').get(id) as
-    | ConversationRow
-    | undefined
-  return row && toSummary(row)
-}
-
-function selectEventByCid(db: Database, authorKey: string, cid: string) {
-  const row = db
-    .prepare('SELECT * FROM events WHERE author_key = ? AND cid = ?')
-    .get(authorKey, cid) as EventRow | undefined
-  return row && toEvent(row)
-}
+const INSERT_EVENT = `INSERT INTO events (id, conversation_id, seq, kind, author_kind, author_id,
+    author_name, author_key, cid, text, at, data)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 function insertEvent(
-  db: Database,
+  sql: Statements,
   conversationId: string,
   seq: number,
   event: PrefaceEvent,
   { authorKey, cid, at }: { authorKey: string; cid?: string | undefined; at: number },
 ): ConversationEvent {
-  db.prepare(
-    `INSERT INTO events (id, conversation_id, seq, kind, author_kind, author_id, author_name,
-         author_key, cid, text, at, data)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
+  sql(INSERT_EVENT).run(
     event.id,
     conversationId,
     seq,
@@ -143,12 +130,21 @@ function insertEvent(
   return stored
 }
 
+/** Whether `error` is the unique `(author_key, cid)` index refusing a repeated cid. */
+function isRepeatedCid(error: unknown): boolean {
+  const { code, message } = error as { code?: string; message?: string }
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' && message?.includes('events.cid') === true
+}
+
 /** The `conversations`, `events` and `reads` tables (`001_init.sql`, `002_forms.sql`). */
 export class SqliteConversationStore implements ConversationStore {
+  private readonly sql: Statements
   /** The integration pages' statements, prepared once on first use. */
   private pages?: { conversations: Statement; messages: Statement; firstForm: Statement }
 
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(private readonly db: SqliteDatabase) {
+    this.sql = statements(db)
+  }
 
   private pageStatements() {
     this.pages ??= {
@@ -224,80 +220,195 @@ export class SqliteConversationStore implements ConversationStore {
   }
 
   get(id: string, tx?: Tx) {
-    return this.db.read((db) => selectConversation(db, id), tx)
+    return this.db.read(() => this.conversation(id), tx)
   }
 
   listForVisitor(siteId: string, visitorId: string, limit: number) {
-    return this.db.read((db) =>
+    return this.db.read(() =>
       (
-        db
-          .prepare(
-            `SELECT * FROM conversations WHERE site_id = ? AND visitor_id = ?
+        this.sql(`SELECT * FROM conversations WHERE site_id = ? AND visitor_id = ?
                AND erased_at IS NULL
-             ORDER BY updated_at DESC, id LIMIT ?`,
-          )
-          .all(siteId, visitorId, limit) as ConversationRow[]
+             ORDER BY updated_at DESC, id LIMIT ?`).all(
+          siteId,
+          visitorId,
+          limit,
+        ) as ConversationRow[]
       ).map(toSummary),
     )
   }
 
   list(limit: number) {
-    return this.db.read((db) =>
+    return this.db.read(() =>
+      // Erased conversations stay for metrics but are no one's to list.
       (
-        db
-          // Erased conversations stay for metrics but are no one's to list.
-          .prepare(
-            'SELECT * FROM conversations WHERE erased_at IS NULL ORDER BY updated_at DESC, id LIMIT ?',
-          )
-          .all(limit) as ConversationRow[]
+        this.sql(
+          'SELECT * FROM conversations WHERE erased_at IS NULL ORDER BY updated_at DESC, id LIMIT ?',
+        ).all(limit) as ConversationRow[]
       ).map(toSummary),
     )
   }
 
   countOpen(siteId: string, visitorId: string, tx?: Tx) {
-    return this.db.read((db) => {
-      const row = db
-        .prepare(
-          `SELECT COUNT(*) AS total, COALESCE(SUM(kind = 'chat'), 0) AS chat FROM conversations
-           WHERE site_id = ? AND visitor_id = ? AND status = 'open'`,
-        )
-        .get(siteId, visitorId) as { total: number; chat: number }
+    return this.db.read(() => {
+      const row =
+        this.sql(`SELECT COUNT(*) AS total, COALESCE(SUM(kind = 'chat'), 0) AS chat FROM conversations
+           WHERE site_id = ? AND visitor_id = ? AND status = 'open'`).get(siteId, visitorId) as {
+          total: number
+          chat: number
+        }
       return { total: row.total, chat: row.chat }
     }, tx)
   }
 
   findEventByCid(authorKey: string, cid: string, tx?: Tx) {
-    return this.db.read((db) => selectEventByCid(db, authorKey, cid), tx)
+    return this.db.read(() => this.eventByCid(authorKey, cid), tx)
   }
 
+  /**
+   * Reads the conversation row once, writes the event and the row, and builds the summary
+   * from what it wrote. A repeated cid is caught by the unique `(author_key, cid)` index
+   * (no lookup first), except before creating a conversation, which a retry must not repeat.
+   */
   async append(tx: Tx, input: AppendInput): Promise<AppendResult> {
-    const db = this.db.write(tx)
-    if (input.cid !== undefined) {
-      const existing = selectEventByCid(db, input.authorKey, input.cid)
-      if (existing) {
-        const conversation = selectConversation(db, existing.conversationId)!
-        return {
-          event: existing,
-          conversation,
-          duplicate: true,
-          created: false,
-          summaryChanged: false,
-        }
-      }
+    const sql = this.sql
+    const { target } = input
+    let row: ConversationRow | undefined
+    if ('conversationId' in target) {
+      row = sql('SELECT * FROM conversations WHERE id = ?', tx).get(target.conversationId) as
+        | ConversationRow
+        | undefined
+      // Only a `conversationId` target can name a conversation that does not exist.
+      if (!row) throw relayError('conversation_not_found')
+    } else if ('open' in target) {
+      row = sql(
+        `SELECT * FROM conversations WHERE site_id = ? AND visitor_id = ? AND status = 'open'
+           AND kind = 'chat' ORDER BY updated_at DESC LIMIT 1`,
+        tx,
+      ).get(target.open.siteId, target.open.visitorId) as ConversationRow | undefined
     }
-    let conversationId: string
     let created = false
-    if ('conversationId' in input.target) {
-      conversationId = input.target.conversationId
-    } else if ('create' in input.target) {
-      const { siteId, visitorId, kind, page, contact } = input.target.create
-      conversationId = input.newConversationId
-      db.prepare(
+    if (!row) {
+      if (input.cid !== undefined) {
+        const earlier = this.eventByCid(input.authorKey, input.cid)
+        if (earlier) return this.duplicate(earlier)
+      }
+      row = this.create(tx, input)
+      created = true
+    }
+    const conversationId = row.id
+    let preface: ConversationEvent[] = []
+    if (created && input.opening) {
+      const { group, preface: events = [] } = input.opening
+      if (group !== undefined) {
+        sql('UPDATE conversations SET routing_group = ? WHERE id = ?', tx).run(
+          group,
+          conversationId,
+        )
+        row.routing_group = group
+      }
+      preface = events.map((event, i) =>
+        insertEvent(sql, conversationId, row.last_seq + i + 1, event, {
+          authorKey: 'system',
+          at: input.at,
+        }),
+      )
+    }
+    const seq = row.last_seq + preface.length + 1
+    let event: ConversationEvent
+    try {
+      event = insertEvent(sql, conversationId, seq, input, input)
+    } catch (error) {
+      // Nothing is written yet when the conversation existed (a created one was checked).
+      if (created || !isRepeatedCid(error) || input.cid === undefined) throw error
+      return this.duplicate(this.eventByCid(input.authorKey, input.cid)!)
+    }
+    const assign = input.assign && row.operator_id === null ? input.assign : undefined
+    const close = input.close === true && row.status !== 'closed'
+    const text = input.text.slice(0, LAST_TEXT_LENGTH)
+    sql(
+      `UPDATE conversations SET last_seq = @seq, updated_at = @at,
+           last_text = CASE WHEN @kind IN ('message', 'form') THEN @text ELSE last_text END,
+           operator_id = COALESCE(@operatorId, operator_id),
+           operator_name = COALESCE(@operatorName, operator_name),
+           status = CASE WHEN @close THEN 'closed' ELSE status END,
+           rating = COALESCE(@rating, rating),
+           rating_comment = CASE WHEN @rating IS NULL THEN rating_comment ELSE @ratingComment END
+         WHERE id = @id`,
+      tx,
+    ).run({
+      seq,
+      at: input.at,
+      kind: input.kind,
+      text,
+      operatorId: assign?.id ?? null,
+      operatorName: assign?.name ?? null,
+      close: close ? 1 : 0,
+      rating: input.rating?.rating ?? null,
+      ratingComment: input.rating?.comment ?? null,
+      id: conversationId,
+    })
+    // The same changes, on the row as read: the summary as it now stands.
+    row.last_seq = seq
+    row.updated_at = input.at
+    if (input.kind === 'message' || input.kind === 'form') row.last_text = text
+    if (assign) {
+      row.operator_id = assign.id
+      row.operator_name = assign.name
+    }
+    if (close) row.status = 'closed'
+    if (input.rating) {
+      row.rating = input.rating.rating
+      row.rating_comment = input.rating.comment ?? null
+    }
+    const result: AppendResult = {
+      event,
+      conversation: toSummary(row),
+      duplicate: false,
+      created,
+      summaryChanged: created || assign !== undefined || close || input.rating !== undefined,
+    }
+    if (preface.length) result.preface = preface
+    return result
+  }
+
+  private conversation(id: string): ConversationSummary | undefined {
+    const row = this.sql('SELECT * FROM conversations WHERE id = ?').get(id) as
+      | ConversationRow
+      | undefined
+    return row && toSummary(row)
+  }
+
+  private eventByCid(authorKey: string, cid: string): ConversationEvent | undefined {
+    const row = this.sql('SELECT * FROM events WHERE author_key = ? AND cid = ?').get(
+      authorKey,
+      cid,
+    ) as EventRow | undefined
+    return row && toEvent(row)
+  }
+
+  /** The answer to a repeated cid: the stored event and its conversation; nothing changed. */
+  private duplicate(event: ConversationEvent): AppendResult {
+    return {
+      event,
+      conversation: this.conversation(event.conversationId)!,
+      duplicate: true,
+      created: false,
+      summaryChanged: false,
+    }
+  }
+
+  /** Inserts the conversation a `create` or `open` target needs; returns its row. */
+  private create(tx: Tx, input: AppendInput): ConversationRow {
+    const { target } = input
+    if ('create' in target) {
+      const { siteId, visitorId, kind, page, contact } = target.create
+      return this.sql(
         `INSERT INTO conversations (id, site_id, visitor_id, kind, page, visitor_name,
              visitor_phone, visitor_email, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        conversationId,
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+        tx,
+      ).get(
+        input.newConversationId,
         siteId,
         visitorId,
         kind,
@@ -307,92 +418,42 @@ export class SqliteConversationStore implements ConversationStore {
         contact?.email ?? null,
         input.at,
         input.at,
-      )
-      created = true
-    } else {
-      const { siteId, visitorId, page } = input.target.open
-      const open = db
-        .prepare(
-          `SELECT id FROM conversations WHERE site_id = ? AND visitor_id = ? AND status = 'open'
-             AND kind = 'chat' ORDER BY updated_at DESC LIMIT 1`,
-        )
-        .get(siteId, visitorId) as { id: string } | undefined
-      if (open) {
-        conversationId = open.id
-      } else {
-        conversationId = input.newConversationId
-        db.prepare(
-          `INSERT INTO conversations (id, site_id, visitor_id, page, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?)`,
-        ).run(conversationId, siteId, visitorId, page ?? null, input.at, input.at)
-        created = true
-      }
+      ) as ConversationRow
     }
-    const current = db
-      .prepare('SELECT last_seq, operator_id, status FROM conversations WHERE id = ?')
-      .get(conversationId) as
-      | { last_seq: number; operator_id: string | null; status: string }
-      | undefined
-    // Only a `conversationId` target can name a conversation that does not exist.
-    if (!current) throw relayError('conversation_not_found')
-    const preface =
-      created && input.opening
-        ? applyOpening(db, conversationId, input.at, input.opening, current.last_seq)
-        : []
-    const seq = current.last_seq + preface.length + 1
-    const event = insertEvent(db, conversationId, seq, input, input)
-    const assign = input.assign && current.operator_id === null ? input.assign : undefined
-    const close = input.close === true && current.status !== 'closed'
-    db.prepare(
-      `UPDATE conversations SET last_seq = @seq, updated_at = @at,
-           last_text = CASE WHEN @kind IN ('message', 'form') THEN @text ELSE last_text END,
-           operator_id = COALESCE(@operatorId, operator_id),
-           operator_name = COALESCE(@operatorName, operator_name),
-           status = CASE WHEN @close THEN 'closed' ELSE status END,
-           rating = COALESCE(@rating, rating),
-           rating_comment = CASE WHEN @rating IS NULL THEN rating_comment ELSE @ratingComment END
-         WHERE id = @id`,
-    ).run({
-      seq,
-      at: input.at,
-      kind: input.kind,
-      text: input.text.slice(0, LAST_TEXT_LENGTH),
-      operatorId: assign?.id ?? null,
-      operatorName: assign?.name ?? null,
-      close: close ? 1 : 0,
-      rating: input.rating?.rating ?? null,
-      ratingComment: input.rating?.comment ?? null,
-      id: conversationId,
-    })
-    const result: AppendResult = {
-      event,
-      conversation: selectConversation(db, conversationId)!,
-      duplicate: false,
-      created,
-      summaryChanged: created || assign !== undefined || close || input.rating !== undefined,
-    }
-    if (preface.length) result.preface = preface
-    return result
+    const { siteId, visitorId, page } = (
+      target as { open: { siteId: string; visitorId: string; page?: string } }
+    ).open
+    return this.sql(
+      `INSERT INTO conversations (id, site_id, visitor_id, page, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
+      tx,
+    ).get(
+      input.newConversationId,
+      siteId,
+      visitorId,
+      page ?? null,
+      input.at,
+      input.at,
+    ) as ConversationRow
   }
 
   eventsAfter(conversationId: string, afterSeq: number, limit: number) {
-    return this.db.read((db) =>
+    return this.db.read(() =>
       (
-        db
-          .prepare(
-            'SELECT * FROM events WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?',
-          )
-          .all(conversationId, afterSeq, limit) as EventRow[]
+        this.sql(
+          'SELECT * FROM events WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+        ).all(conversationId, afterSeq, limit) as EventRow[]
       ).map(toEvent),
     )
   }
 
   latestEvents(conversationId: string, limit: number) {
-    return this.db.read((db) =>
+    return this.db.read(() =>
       (
-        db
-          .prepare('SELECT * FROM events WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?')
-          .all(conversationId, limit) as EventRow[]
+        this.sql('SELECT * FROM events WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?').all(
+          conversationId,
+          limit,
+        ) as EventRow[]
       )
         .reverse()
         .map(toEvent),
@@ -400,34 +461,13 @@ export class SqliteConversationStore implements ConversationStore {
   }
 
   async markRead(tx: Tx, conversationId: string, readerKey: string, seq: number, at: number) {
-    const row = this.db
-      .write(tx)
-      .prepare(
-        `INSERT INTO reads (conversation_id, reader_key, seq, at) VALUES (?, ?, ?, ?)
+    const row = this.sql(
+      `INSERT INTO reads (conversation_id, reader_key, seq, at) VALUES (?, ?, ?, ?)
          ON CONFLICT(conversation_id, reader_key) DO UPDATE SET
            seq = MAX(reads.seq, excluded.seq), at = excluded.at
          RETURNING seq`,
-      )
-      .get(conversationId, readerKey, seq, at) as { seq: number }
+      tx,
+    ).get(conversationId, readerKey, seq, at) as { seq: number }
     return row.seq
   }
-}
-
-/** A new conversation's routing group and preface events (seq after `lastSeq`). */
-function applyOpening(
-  db: Database,
-  conversationId: string,
-  at: number,
-  opening: ConversationOpening,
-  lastSeq: number,
-): ConversationEvent[] {
-  if (opening.group !== undefined) {
-    db.prepare('UPDATE conversations SET routing_group = ? WHERE id = ?').run(
-      opening.group,
-      conversationId,
-    )
-  }
-  return (opening.preface ?? []).map((event, i) =>
-    insertEvent(db, conversationId, lastSeq + i + 1, event, { authorKey: 'system', at }),
-  )
 }

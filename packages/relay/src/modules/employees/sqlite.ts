@@ -1,4 +1,5 @@
 import type { SqliteDatabase } from '../../infra/db/sqlite.ts'
+import { type Statements, statements } from '../../infra/db/statements.ts'
 import type { Tx } from '../../infra/db/unit-of-work.ts'
 import { relayError } from '../../infra/errors.ts'
 import type {
@@ -42,20 +43,22 @@ function toEmployee(row: EmployeeRow): EmployeeRecord {
 
 /** The `employees` table (`001_init.sql`, `005_team.sql`). */
 export class SqliteEmployeeStore implements EmployeeStore {
-  constructor(private readonly db: SqliteDatabase) {}
+  private readonly sql: Statements
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.sql = statements(db)
+  }
 
   async create(tx: Tx, employee: NewEmployee): Promise<EmployeeRecord> {
     try {
-      this.db
-        .write(tx)
-        .prepare(
-          `INSERT INTO employees
+      this.sql(
+        `INSERT INTO employees
              (id, email, name, role, kind, password_hash, position, photo_url, capacity, created_at)
            VALUES
              (@id, @email, @name, @role, @kind, @passwordHash, @position, @photoUrl, @capacity,
               @createdAt)`,
-        )
-        .run({ position: null, photoUrl: null, kind: 'human', capacity: null, ...employee })
+        tx,
+      ).run({ position: null, photoUrl: null, kind: 'human', capacity: null, ...employee })
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
         throw relayError('email_taken')
@@ -66,8 +69,8 @@ export class SqliteEmployeeStore implements EmployeeStore {
   }
 
   get(id: string, tx?: Tx): Promise<EmployeeRecord | undefined> {
-    return this.db.read((db) => {
-      const row = db.prepare('SELECT * FROM employees WHERE id = ?').get(id) as
+    return this.db.read(() => {
+      const row = this.sql('SELECT * FROM employees WHERE id = ?').get(id) as
         | EmployeeRow
         | undefined
       return row && toEmployee(row)
@@ -75,8 +78,8 @@ export class SqliteEmployeeStore implements EmployeeStore {
   }
 
   getByEmail(email: string): Promise<EmployeeRecord | undefined> {
-    return this.db.read((db) => {
-      const row = db.prepare('SELECT * FROM employees WHERE email = ?').get(email) as
+    return this.db.read(() => {
+      const row = this.sql('SELECT * FROM employees WHERE email = ?').get(email) as
         | EmployeeRow
         | undefined
       return row && toEmployee(row)
@@ -84,8 +87,8 @@ export class SqliteEmployeeStore implements EmployeeStore {
   }
 
   list(): Promise<EmployeeRecord[]> {
-    return this.db.read((db) =>
-      (db.prepare('SELECT * FROM employees ORDER BY created_at, id').all() as EmployeeRow[]).map(
+    return this.db.read(() =>
+      (this.sql('SELECT * FROM employees ORDER BY created_at, id').all() as EmployeeRow[]).map(
         toEmployee,
       ),
     )
@@ -93,77 +96,72 @@ export class SqliteEmployeeStore implements EmployeeStore {
 
   getMany(ids: readonly string[]): Promise<EmployeeRecord[]> {
     if (ids.length === 0) return Promise.resolve([])
-    return this.db.read((db) =>
+    return this.db.read(() =>
       (
-        db
-          .prepare(`SELECT * FROM employees WHERE id IN (${ids.map(() => '?').join(',')})`)
-          .all(...ids) as EmployeeRow[]
+        this.sql('SELECT * FROM employees WHERE id IN (SELECT value FROM json_each(?))').all(
+          JSON.stringify(ids),
+        ) as EmployeeRow[]
       ).map(toEmployee),
     )
   }
 
   async setPasswordHash(tx: Tx, id: string, passwordHash: string): Promise<void> {
-    this.db
-      .write(tx)
-      .prepare('UPDATE employees SET password_hash = ? WHERE id = ?')
-      .run(passwordHash, id)
+    this.sql('UPDATE employees SET password_hash = ? WHERE id = ?', tx).run(passwordHash, id)
   }
 
   async update(tx: Tx, id: string, patch: EmployeePatch): Promise<EmployeeRecord | undefined> {
-    this.db
-      .write(tx)
-      .prepare(
-        `UPDATE employees SET
+    this.sql(
+      `UPDATE employees SET
            name = CASE WHEN @setName THEN @name ELSE name END,
            position = CASE WHEN @setPosition THEN @position ELSE position END,
            photo_url = CASE WHEN @setPhoto THEN @photoUrl ELSE photo_url END,
            role = COALESCE(@role, role),
            capacity = CASE WHEN @setCapacity THEN @capacity ELSE capacity END
          WHERE id = @id`,
-      )
-      .run({
-        id,
-        setName: patch.name !== undefined ? 1 : 0,
-        name: patch.name ?? null,
-        setPosition: patch.position !== undefined ? 1 : 0,
-        position: patch.position || null,
-        setPhoto: patch.photoUrl !== undefined ? 1 : 0,
-        photoUrl: patch.photoUrl || null,
-        role: patch.role ?? null,
-        setCapacity: patch.capacity !== undefined ? 1 : 0,
-        capacity: patch.capacity ?? null,
-      })
+      tx,
+    ).run({
+      id,
+      setName: patch.name !== undefined ? 1 : 0,
+      name: patch.name ?? null,
+      setPosition: patch.position !== undefined ? 1 : 0,
+      position: patch.position || null,
+      setPhoto: patch.photoUrl !== undefined ? 1 : 0,
+      photoUrl: patch.photoUrl || null,
+      role: patch.role ?? null,
+      setCapacity: patch.capacity !== undefined ? 1 : 0,
+      capacity: patch.capacity ?? null,
+    })
     return this.get(id, tx)
   }
 
   async setActive(tx: Tx, id: string, active: boolean): Promise<boolean> {
     return (
-      this.db
-        .write(tx)
-        .prepare('UPDATE employees SET active = ? WHERE id = ?')
-        .run(active ? 1 : 0, id).changes > 0
+      this.sql('UPDATE employees SET active = ? WHERE id = ?', tx).run(active ? 1 : 0, id).changes >
+      0
     )
   }
 
   async setPhoto(tx: Tx, id: string, photo: EmployeePhoto, url: string): Promise<boolean> {
-    const db = this.db.write(tx)
-    if (db.prepare('UPDATE employees SET photo_url = ? WHERE id = ?').run(url, id).changes === 0) {
+    if (
+      this.sql('UPDATE employees SET photo_url = ? WHERE id = ?', tx).run(url, id).changes === 0
+    ) {
       return false
     }
-    db.prepare(
+    this.sql(
       `INSERT INTO employee_photos (employee_id, content_type, data, updated_at)
        VALUES (@id, @contentType, @data, @updatedAt)
        ON CONFLICT (employee_id) DO UPDATE SET
          content_type = excluded.content_type, data = excluded.data, updated_at = excluded.updated_at`,
+      tx,
     ).run({ id, ...photo })
     return true
   }
 
   getPhoto(id: string): Promise<EmployeePhoto | undefined> {
-    return this.db.read((db) => {
-      const row = db
-        .prepare('SELECT content_type, data, updated_at FROM employee_photos WHERE employee_id = ?')
-        .get(id) as
+    return this.db.read(() => {
+      const row = this.sql(
+        'SELECT content_type, data, updated_at FROM employee_photos WHERE employee_id = ?',
+      ).get(id) as
         | { content_type: EmployeePhoto['contentType']; data: Buffer; updated_at: number }
         | undefined
       return row && { contentType: row.content_type, data: row.data, updatedAt: row.updated_at }
@@ -171,21 +169,18 @@ export class SqliteEmployeeStore implements EmployeeStore {
   }
 
   async deletePhoto(tx: Tx, id: string): Promise<void> {
-    const db = this.db.write(tx)
-    db.prepare('DELETE FROM employee_photos WHERE employee_id = ?').run(id)
-    db.prepare('UPDATE employees SET photo_url = NULL WHERE id = ?').run(id)
+    this.sql('DELETE FROM employee_photos WHERE employee_id = ?', tx).run(id)
+    this.sql('UPDATE employees SET photo_url = NULL WHERE id = ?', tx).run(id)
   }
 
   countOtherAdmins(tx: Tx, exceptId: string): Promise<number> {
     return this.db.read(
-      (db) =>
+      () =>
         (
-          db
-            .prepare(
-              `SELECT count(*) AS n FROM employees
-               WHERE active = 1 AND kind = 'human' AND role = 'admin' AND id != ?`,
-            )
-            .get(exceptId) as { n: number }
+          this.sql(`SELECT count(*) AS n FROM employees
+               WHERE active = 1 AND kind = 'human' AND role = 'admin' AND id != ?`).get(
+            exceptId,
+          ) as { n: number }
         ).n,
       tx,
     )
@@ -193,11 +188,11 @@ export class SqliteEmployeeStore implements EmployeeStore {
 
   countSeats(tx?: Tx): Promise<number> {
     return this.db.read(
-      (db) =>
+      () =>
         (
-          db
-            .prepare("SELECT count(*) AS n FROM employees WHERE active = 1 AND kind = 'human'")
-            .get() as { n: number }
+          this.sql(
+            "SELECT count(*) AS n FROM employees WHERE active = 1 AND kind = 'human'",
+          ).get() as { n: number }
         ).n,
       tx,
     )

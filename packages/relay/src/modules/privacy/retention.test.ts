@@ -220,6 +220,40 @@ describe('the retention schedule', () => {
     expect(log).toHaveLength(2)
   })
 
+  it('waits out an interval longer than a timer holds (24.8 days) instead of running at once', async () => {
+    const clock = manualClock()
+    let runs = 0
+    const delays: number[] = []
+    const timers = {
+      ...clock.timers,
+      setTimeout: (fn: () => void, ms: number) => {
+        delays.push(ms)
+        return clock.timers.setTimeout(fn, ms)
+      },
+    }
+    const scheduler = new RetentionScheduler({
+      intervalMs: 365 * DAY,
+      timers,
+      onError: () => {},
+      run: async () => {
+        runs++
+      },
+    })
+    const settle = () => new Promise((resolve) => setImmediate(resolve))
+    scheduler.start()
+    await settle()
+    expect(runs).toBe(1)
+    // No timer is asked for more than setTimeout keeps.
+    expect(Math.max(...delays)).toBeLessThanOrEqual(2 ** 31 - 1)
+    clock.advance(364 * DAY)
+    await settle()
+    expect(runs).toBe(1)
+    clock.advance(DAY)
+    await settle()
+    expect(runs).toBe(2)
+    await scheduler.stop()
+  })
+
   it('logs a failed run and keeps the schedule', async () => {
     const clock = manualClock()
     const log: string[] = []

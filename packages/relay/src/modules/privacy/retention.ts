@@ -9,6 +9,9 @@ export interface RetentionSchedulerOptions {
   onError: (error: unknown) => void
 }
 
+/** The longest delay `setTimeout` keeps. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1
+
 /**
  * Runs retention at start and then every `intervalMs`, one run at a time: the next run is
  * scheduled when the previous one ends, so a slow run is never overlapped.
@@ -50,9 +53,19 @@ export class RetentionScheduler {
 
   private tick(): void {
     if (this.stopped) return
-    void this.runNow().then(() => {
-      if (this.stopped) return
-      this.timer = this.options.timers.setTimeout(() => this.tick(), this.options.intervalMs)
-    })
+    void this.runNow().then(() => this.wait(this.options.intervalMs))
+  }
+
+  /**
+   * Waits `ms`, in steps a timer can hold: Node fires a timeout longer than 2^31 − 1 ms
+   * (24.8 days) at once, which would run retention in a tight loop.
+   */
+  private wait(ms: number): void {
+    if (this.stopped) return
+    const step = Math.min(ms, MAX_TIMEOUT_MS)
+    this.timer = this.options.timers.setTimeout(
+      () => (ms > step ? this.wait(ms - step) : this.tick()),
+      step,
+    )
   }
 }

@@ -1,5 +1,6 @@
 import type { ConversationKind, Scenario, ScenarioSettings, ScenarioStats } from '@parley/protocol'
 import type { SqliteDatabase } from '../../infra/db/sqlite.ts'
+import { type Statements, statements } from '../../infra/db/statements.ts'
 import type { Tx } from '../../infra/db/unit-of-work.ts'
 import { DEFAULT_SCENARIO_SETTINGS, type EngagementRecord, type ScenarioStore } from './store.ts'
 
@@ -38,59 +39,59 @@ function toRecord(row: EngagementRow): EngagementRecord {
 
 /** The SQLite adapter; shares the relay store's connection (tables from `003_scenarios.sql`). */
 export class SqliteScenarioStore implements ScenarioStore {
-  constructor(private readonly db: SqliteDatabase) {}
+  private readonly sql: Statements
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.sql = statements(db)
+  }
 
   list(siteId: string): Promise<Scenario[]> {
-    return this.db.read((db) =>
+    return this.db.read(() =>
       (
-        db
-          .prepare('SELECT data FROM scenarios WHERE site_id = ? ORDER BY position, id')
-          .all(siteId) as { data: string }[]
+        this.sql('SELECT data FROM scenarios WHERE site_id = ? ORDER BY position, id').all(
+          siteId,
+        ) as { data: string }[]
       ).map((row) => JSON.parse(row.data) as Scenario),
     )
   }
 
   get(siteId: string, id: string): Promise<Scenario | undefined> {
-    return this.db.read((db) => {
-      const row = db
-        .prepare('SELECT data FROM scenarios WHERE site_id = ? AND id = ?')
-        .get(siteId, id) as { data: string } | undefined
+    return this.db.read(() => {
+      const row = this.sql('SELECT data FROM scenarios WHERE site_id = ? AND id = ?').get(
+        siteId,
+        id,
+      ) as { data: string } | undefined
       return row && (JSON.parse(row.data) as Scenario)
     })
   }
 
   async put(tx: Tx, scenario: Scenario, at: number): Promise<void> {
-    this.db
-      .write(tx)
-      .prepare(
-        `INSERT INTO scenarios (site_id, id, position, enabled, data, created_at, updated_at)
+    this.sql(
+      `INSERT INTO scenarios (site_id, id, position, enabled, data, created_at, updated_at)
          VALUES (@siteId, @id,
            (SELECT COALESCE(MAX(position), 0) + 1 FROM scenarios WHERE site_id = @siteId),
            @enabled, @data, @at, @at)
          ON CONFLICT(site_id, id) DO UPDATE SET enabled = excluded.enabled,
            data = excluded.data, updated_at = excluded.updated_at`,
-      )
-      .run({
-        siteId: scenario.siteId,
-        id: scenario.id,
-        enabled: scenario.enabled ? 1 : 0,
-        data: JSON.stringify(scenario),
-        at,
-      })
+      tx,
+    ).run({
+      siteId: scenario.siteId,
+      id: scenario.id,
+      enabled: scenario.enabled ? 1 : 0,
+      data: JSON.stringify(scenario),
+      at,
+    })
   }
 
   async remove(tx: Tx, siteId: string, id: string): Promise<boolean> {
     return (
-      this.db
-        .write(tx)
-        .prepare('DELETE FROM scenarios WHERE site_id = ? AND id = ?')
-        .run(siteId, id).changes > 0
+      this.sql('DELETE FROM scenarios WHERE site_id = ? AND id = ?', tx).run(siteId, id).changes > 0
     )
   }
 
   settings(siteId: string): Promise<ScenarioSettings> {
-    return this.db.read((db) => {
-      const row = db.prepare('SELECT data FROM scenario_settings WHERE site_id = ?').get(siteId) as
+    return this.db.read(() => {
+      const row = this.sql('SELECT data FROM scenario_settings WHERE site_id = ?').get(siteId) as
         | { data: string }
         | undefined
       return row ? (JSON.parse(row.data) as ScenarioSettings) : { ...DEFAULT_SCENARIO_SETTINGS }
@@ -98,28 +99,27 @@ export class SqliteScenarioStore implements ScenarioStore {
   }
 
   async putSettings(tx: Tx, siteId: string, settings: ScenarioSettings): Promise<void> {
-    this.db
-      .write(tx)
-      .prepare(
-        `INSERT INTO scenario_settings (site_id, data) VALUES (?, ?)
+    this.sql(
+      `INSERT INTO scenario_settings (site_id, data) VALUES (?, ?)
          ON CONFLICT(site_id) DO UPDATE SET data = excluded.data`,
-      )
-      .run(siteId, JSON.stringify(settings))
+      tx,
+    ).run(siteId, JSON.stringify(settings))
   }
 
   async recordEngagement(tx: Tx, record: EngagementRecord) {
-    const db = this.db.write(tx)
     if (record.authorKey !== undefined && record.cid !== undefined) {
-      const earlier = db
-        .prepare('SELECT * FROM engagements WHERE author_key = ? AND cid = ?')
-        .get(record.authorKey, record.cid) as EngagementRow | undefined
+      const earlier = this.sql(
+        'SELECT * FROM engagements WHERE author_key = ? AND cid = ?',
+        tx,
+      ).get(record.authorKey, record.cid) as EngagementRow | undefined
       if (earlier) return { record: toRecord(earlier), duplicate: true }
     }
-    db.prepare(
+    this.sql(
       `INSERT INTO engagements (id, site_id, visitor_id, scenario_id, event, page, at, session,
              kind, conversation_id, author_key, cid)
            VALUES (@id, @siteId, @visitorId, @scenarioId, @event, @page, @at, @session, @kind,
              @conversationId, @authorKey, @cid)`,
+      tx,
     ).run({
       id: record.id,
       siteId: record.siteId,
@@ -138,26 +138,18 @@ export class SqliteScenarioStore implements ScenarioStore {
   }
 
   async visitorEngagements(siteId: string, visitorId: string, since: number) {
-    const rows = (await this.db.read((db) =>
-      db
-        .prepare(
-          `SELECT * FROM engagements WHERE site_id = ? AND visitor_id = ? AND at >= ?
-         ORDER BY at DESC, rowid DESC LIMIT 500`,
-        )
-        .all(siteId, visitorId, since),
+    const rows = (await this.db.read(() =>
+      this.sql(`SELECT * FROM engagements WHERE site_id = ? AND visitor_id = ? AND at >= ?
+         ORDER BY at DESC, rowid DESC LIMIT 500`).all(siteId, visitorId, since),
     )) as EngagementRow[]
     return rows.map(toRecord)
   }
 
   async stats(siteId: string, from: number, to: number) {
-    const rows = (await this.db.read((db) =>
-      db
-        .prepare(
-          `SELECT scenario_id, event, kind, COUNT(*) AS n FROM engagements
+    const rows = (await this.db.read(() =>
+      this.sql(`SELECT scenario_id, event, kind, COUNT(*) AS n FROM engagements
          WHERE site_id = ? AND at >= ? AND at < ?
-         GROUP BY scenario_id, event, kind`,
-        )
-        .all(siteId, from, to),
+         GROUP BY scenario_id, event, kind`).all(siteId, from, to),
     )) as {
       scenario_id: string
       event: EngagementRecord['event']

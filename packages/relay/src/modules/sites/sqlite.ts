@@ -1,5 +1,6 @@
 import type { SiteConfig } from '@parley/protocol'
 import type { SqliteDatabase } from '../../infra/db/sqlite.ts'
+import { type Statements, statements } from '../../infra/db/statements.ts'
 import type { Tx } from '../../infra/db/unit-of-work.ts'
 import type { SiteRecord, SiteStore } from './store.ts'
 
@@ -8,7 +9,11 @@ type StoredSettings = Omit<SiteConfig, 'siteId' | 'name' | 'configVersion'> &
 
 /** The `sites` table (`001_init.sql`): the config without its id, name and version as JSON. */
 export class SqliteSiteStore implements SiteStore {
-  constructor(private readonly db: SqliteDatabase) {}
+  private readonly sql: Statements
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.sql = statements(db)
+  }
 
   async put(tx: Tx, site: SiteRecord, at: number): Promise<void> {
     const { siteId, name, configVersion, ...config } = site.config
@@ -17,23 +22,21 @@ export class SqliteSiteStore implements SiteStore {
       agreementTemplate: site.agreementTemplate ?? null,
       identitySecret: site.identitySecret ?? null,
     }
-    this.db
-      .write(tx)
-      .prepare(
-        `INSERT INTO sites (id, name, origins, settings, config_version, updated_at)
+    this.sql(
+      `INSERT INTO sites (id, name, origins, settings, config_version, updated_at)
          VALUES (@id, @name, @origins, @settings, @version, @at)
          ON CONFLICT(id) DO UPDATE SET name = excluded.name, origins = excluded.origins,
            settings = excluded.settings, config_version = excluded.config_version,
            updated_at = excluded.updated_at`,
-      )
-      .run({
-        id: siteId,
-        name,
-        origins: JSON.stringify(site.origins),
-        settings: JSON.stringify(settings),
-        version: configVersion,
-        at,
-      })
+      tx,
+    ).run({
+      id: siteId,
+      name,
+      origins: JSON.stringify(site.origins),
+      settings: JSON.stringify(settings),
+      version: configVersion,
+      at,
+    })
   }
 
   list(): Promise<{ id: string; name: string }[]> {
@@ -47,10 +50,10 @@ export class SqliteSiteStore implements SiteStore {
   }
 
   get(id: string, tx?: Tx): Promise<SiteRecord | undefined> {
-    return this.db.read((db) => {
-      const row = db
-        .prepare('SELECT id, name, origins, settings, config_version FROM sites WHERE id = ?')
-        .get(id) as
+    return this.db.read(() => {
+      const row = this.sql(
+        'SELECT id, name, origins, settings, config_version FROM sites WHERE id = ?',
+      ).get(id) as
         | { id: string; name: string; origins: string; settings: string; config_version: string }
         | undefined
       if (!row) return undefined

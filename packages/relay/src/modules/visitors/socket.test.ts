@@ -76,6 +76,26 @@ describe('visitor socket', () => {
     expect(events.map((e) => e.text)).toEqual(['once'])
   })
 
+  it('answers a cid repeated after its conversation closed with the first ack, not a refusal', async () => {
+    const { socket, welcome } = await relay.visitor()
+    const { socket: operator } = await relay.operator()
+    socket.send({ t: 'send', cid: 'late', text: 'before the close' })
+    const first = await socket.next(ofType('ack'))
+    const { conversationId } = first
+    operator.send({ t: 'close', cid: 'x1', conversationId })
+    await operator.next(ofType('ack'))
+    for (const retry of [{ conversationId }, {}]) {
+      socket.send({ t: 'send', cid: 'late', text: 'before the close', ...retry })
+      expect(await socket.next(ofType('ack', (f) => f.cid === 'late'))).toEqual(first)
+    }
+    await socket.none(ofType('error'))
+    // No second conversation was opened for the retry without a conversationId.
+    const mine = await relay.stores.conversations.listForVisitor('shop', welcome.visitorId, 10)
+    expect(mine.map((c) => c.id)).toEqual([conversationId])
+    const events = await relay.stores.conversations.eventsAfter(conversationId, 0, 10)
+    expect(events.map((e) => e.kind)).toEqual(['message', 'system'])
+  })
+
   it('answers a cid repeated from another tab after reconnect with the same ack', async () => {
     const { socket, welcome } = await relay.visitor()
     socket.send({ t: 'send', cid: 'retry', text: 'lost ack?' })
@@ -203,14 +223,16 @@ describe('visitor socket', () => {
   })
 
   it('drops every bus subscription and presence entry when sockets close', async () => {
+    const bus = relay.app.bus as unknown as { topicCount: number }
+    // The relay's own (presence for all visitor sockets) stay.
+    const own = bus.topicCount
     const { socket: visitor } = await relay.visitor()
     const { socket: operator } = await relay.operator()
-    const bus = relay.app.bus as unknown as { topicCount: number }
-    expect(bus.topicCount).toBeGreaterThan(0)
+    expect(bus.topicCount).toBeGreaterThan(own)
     await visitor.close()
     await operator.close()
     // The relay's close handler runs after the client saw the close: wait for it, no sleep.
-    await vi.waitFor(() => expect(bus.topicCount).toBe(0))
+    await vi.waitFor(() => expect(bus.topicCount).toBe(own))
     expect(relay.app.presence.count).toBe(0)
   })
 

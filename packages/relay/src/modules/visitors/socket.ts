@@ -6,16 +6,16 @@ import {
   type VisitorInbound,
 } from '@parley/protocol'
 import type { FastifyInstance } from 'fastify'
-import { PRESENCE_TOPIC, visitorTopic } from '../../infra/bus/topics.ts'
+import { visitorTopic } from '../../infra/bus/topics.ts'
 import { relayError } from '../../infra/errors.ts'
 import { acceptSocket } from '../../infra/ws/accept.ts'
 import type { FrameSocket } from '../../infra/ws/frame-socket.ts'
 import { SharedBuckets, type TokenBucket } from '../../infra/ws/token-bucket.ts'
 import { authorKey, type VisitorActor } from '../conversations/actor.ts'
 import { conversationFrames, dispatch, type FrameTable } from '../conversations/frames.ts'
-import { availability } from '../presence/presence.ts'
 import { isOriginAllowed } from '../sites/sites.ts'
 import type { SiteRecord } from '../sites/store.ts'
+import { SiteAvailability } from './availability.ts'
 
 /** How often a visitor socket re-checks working hours for `presence.available`. */
 const AVAILABILITY_CHECK_MS = 60_000
@@ -64,6 +64,15 @@ export async function visitorSocket(app: FastifyInstance): Promise<void> {
     },
   }
 
+  // Presence is per site (working hours): recomputed on every change and once a minute.
+  const siteAvailability = new SiteAvailability(
+    bus,
+    () => presence.count,
+    config.now,
+    AVAILABILITY_CHECK_MS,
+  )
+  app.addHook('onClose', async () => siteAvailability.close())
+
   const visitorBuckets = new SharedBuckets(
     config.visitorRateLimit.burst,
     config.visitorRateLimit.perSecond,
@@ -72,6 +81,11 @@ export async function visitorSocket(app: FastifyInstance): Promise<void> {
 
   app.get<{ Querystring: { site?: string } }>('/v1/visitor', { websocket: true }, (ws, request) => {
     let site: SiteRecord | undefined
+    const siteId = request.query.site ?? ''
+    const origin = request.headers.origin
+    const ip = request.ip
+    /** The upgrade request, for the region lookup at hello; not kept past it. */
+    let upgrade: typeof request | undefined = request
     let actor: VisitorActor | undefined
     /** Shared by all of this visitor's sockets (tabs). */
     let visitorBucket: TokenBucket | undefined
@@ -79,10 +93,14 @@ export async function visitorSocket(app: FastifyInstance): Promise<void> {
     const accepted = acceptSocket<VisitorInbound>(app, ws, request, {
       parse: (raw) => parseVisitorFrame(raw, config.limits),
       onFrame: async (frame): Promise<void> => {
-        if (!site) return
         if (!actor) {
+          if (!site) return
           if (frame.t !== 'hello') throw relayError('hello_required')
           actor = await app.inflight.track(hello(site, frame))
+          // The socket keeps its actor; the site record (its whole config) and the upgrade
+          // request are not kept.
+          site = undefined
+          upgrade = undefined
           if (actor) {
             socket.authenticated()
             const held = visitorBuckets.hold(authorKey(actor))
@@ -102,10 +120,9 @@ export async function visitorSocket(app: FastifyInstance): Promise<void> {
 
     // Look the site up before any frame is handled; frames wait in the queue.
     socket.enqueue(async () => {
-      const siteId = request.query.site ?? ''
       site = siteId ? await sites.get(siteId) : undefined
       if (!site) return socket.refuse('site_not_found', CLOSE_CODES.forbidden)
-      if (!isOriginAllowed(request.headers.origin, site.origins, config.allowedOrigins)) {
+      if (!isOriginAllowed(origin, site.origins, config.allowedOrigins)) {
         site = undefined
         return socket.refuse('origin_not_allowed', CLOSE_CODES.forbidden)
       }
@@ -139,7 +156,7 @@ export async function visitorSocket(app: FastifyInstance): Promise<void> {
         siteId,
         visitorId,
         page: frame.page?.url,
-        ip: request.ip,
+        ip,
         lang: frame.lang,
       }
       // A logout or an erasure closes every socket of the visitor at once.
@@ -149,29 +166,14 @@ export async function visitorSocket(app: FastifyInstance): Promise<void> {
         ),
       )
       const [where, published] = await Promise.all([
-        region(request),
+        upgrade ? region(upgrade) : undefined,
         scenarios.siteConfig(current.config),
       ])
-      let announced = availability(presence.count, current.config, config.now())
-      // Presence is per site (working hours): recomputed on every change and once a minute.
-      const announce = () => {
-        const now = availability(presence.count, current.config, config.now())
-        if (
-          now.available === announced.available &&
-          now.operatorsOnline === announced.operatorsOnline
-        )
-          return
-        announced = now
-        socket.deliver({ frame: { t: 'presence', ...now } })
-      }
       await socket.replay(async (emit) => {
         const deliver = socket.deliver.bind(socket)
         socket.onTeardown(bus.subscribe(visitorTopic(siteId, visitorId), deliver))
-        socket.onTeardown(bus.subscribe(PRESENCE_TOPIC, announce))
-        const timer = setInterval(announce, AVAILABILITY_CHECK_MS)
-        timer.unref()
-        socket.onTeardown(() => clearInterval(timer))
-        announced = availability(presence.count, current.config, config.now())
+        const { presence: announced, leave } = siteAvailability.join(siteId, current.config, socket)
+        socket.onTeardown(leave)
         const mine = await conversations.visitorConversations(siteId, visitorId)
         socket.send({
           t: 'welcome',

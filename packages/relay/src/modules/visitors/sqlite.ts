@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3'
 import type { SqliteDatabase } from '../../infra/db/sqlite.ts'
+import { type Statements, statements } from '../../infra/db/statements.ts'
 import type { Tx } from '../../infra/db/unit-of-work.ts'
 import { fieldError } from '../../infra/errors.ts'
 import type {
@@ -66,19 +67,22 @@ function toConsent(row: ConsentRow): ConsentRecord {
   return consent
 }
 
-function selectVisitor(db: Database, siteId: string, visitorId: string) {
-  const row = db
-    .prepare('SELECT * FROM visitors WHERE site_id = ? AND id = ?')
-    .get(siteId, visitorId) as VisitorRow | undefined
+function selectVisitor(sql: Statements, siteId: string, visitorId: string) {
+  const row = sql('SELECT * FROM visitors WHERE site_id = ? AND id = ?').get(siteId, visitorId) as
+    | VisitorRow
+    | undefined
   return row && toVisitor(row)
 }
 
 /** The `visitors`, `consents` and `frame_acks` tables (`002_forms.sql`). */
 export class SqliteVisitorStore implements VisitorStore {
+  private readonly sql: Statements
   /** Prepared once, on first use. */
   private pageStatement?: Statement
 
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(private readonly db: SqliteDatabase) {
+    this.sql = statements(db)
+  }
 
   page(query: VisitorPageQuery): Promise<VisitorProfile[]> {
     this.pageStatement ??= this.db.raw.prepare(
@@ -105,19 +109,18 @@ export class SqliteVisitorStore implements VisitorStore {
   }
 
   get(siteId: string, visitorId: string, tx?: Tx): Promise<VisitorProfile | undefined> {
-    return this.db.read((db) => selectVisitor(db, siteId, visitorId), tx)
+    return this.db.read(() => selectVisitor(this.sql, siteId, visitorId), tx)
   }
 
   contacts(siteId: string, visitorIds: readonly string[]): Promise<Map<string, VisitorContact>> {
     const contacts = new Map<string, VisitorContact>()
     if (visitorIds.length === 0) return Promise.resolve(contacts)
-    return this.db.read((db) => {
-      const rows = db
-        .prepare(
-          `SELECT id, name, email, phone FROM visitors WHERE site_id = ?
-           AND id IN (${visitorIds.map(() => '?').join(',')})`,
-        )
-        .all(siteId, ...visitorIds) as Pick<VisitorRow, 'id' | 'name' | 'email' | 'phone'>[]
+    return this.db.read(() => {
+      const rows = this.sql(`SELECT id, name, email, phone FROM visitors WHERE site_id = ?
+           AND id IN (SELECT value FROM json_each(?))`).all(
+        siteId,
+        JSON.stringify(visitorIds),
+      ) as Pick<VisitorRow, 'id' | 'name' | 'email' | 'phone'>[]
       for (const row of rows) {
         const contact: VisitorContact = {}
         if (row.name !== null) contact.name = row.name
@@ -130,14 +133,13 @@ export class SqliteVisitorStore implements VisitorStore {
   }
 
   async applyPatch(tx: Tx, patch: VisitorPatch, at: number): Promise<void> {
-    const db = this.db.write(tx)
-    const current = selectVisitor(db, patch.siteId, patch.visitorId)
+    const current = selectVisitor(this.sql, patch.siteId, patch.visitorId)
     const attributes = { ...current?.attributes, ...patch.attributes }
     if (patch.maxAttributes !== undefined && Object.keys(attributes).length > patch.maxAttributes) {
       throw fieldError([{ field: 'attributes', code: 'too_many' }])
     }
     const contact = patch.contact ?? {}
-    db.prepare(
+    this.sql(
       `INSERT INTO visitors (site_id, id, user_id, verified, name, email, phone, attributes,
          created_at, updated_at)
        VALUES (@siteId, @id, @userId, @verified, @name, @email, @phone, @attributes, @at, @at)
@@ -149,6 +151,7 @@ export class SqliteVisitorStore implements VisitorStore {
          phone = COALESCE(excluded.phone, visitors.phone),
          attributes = excluded.attributes,
          updated_at = excluded.updated_at`,
+      tx,
     ).run({
       siteId: patch.siteId,
       id: patch.visitorId,
@@ -163,48 +166,49 @@ export class SqliteVisitorStore implements VisitorStore {
   }
 
   async addConsent(tx: Tx, consent: ConsentRecord): Promise<void> {
-    this.db
-      .write(tx)
-      .prepare(
-        `INSERT INTO consents (id, site_id, visitor_id, agreement_version, form, ip, at, event_id)
+    this.sql(
+      `INSERT INTO consents (id, site_id, visitor_id, agreement_version, form, ip, at, event_id)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        consent.id,
-        consent.siteId,
-        consent.visitorId,
-        consent.agreementVersion,
-        consent.form,
-        consent.ip ?? null,
-        consent.at,
-        consent.eventId ?? null,
-      )
+      tx,
+    ).run(
+      consent.id,
+      consent.siteId,
+      consent.visitorId,
+      consent.agreementVersion,
+      consent.form,
+      consent.ip ?? null,
+      consent.at,
+      consent.eventId ?? null,
+    )
   }
 
   listConsents(siteId: string, visitorId: string): Promise<ConsentRecord[]> {
-    return this.db.read((db) =>
+    return this.db.read(() =>
       (
-        db
-          .prepare('SELECT * FROM consents WHERE site_id = ? AND visitor_id = ? ORDER BY at, rowid')
-          .all(siteId, visitorId) as ConsentRow[]
+        this.sql(
+          'SELECT * FROM consents WHERE site_id = ? AND visitor_id = ? ORDER BY at, rowid',
+        ).all(siteId, visitorId) as ConsentRow[]
       ).map(toConsent),
     )
   }
 
   findFrameAck(authorKey: string, cid: string, tx?: Tx) {
     return this.db.read(
-      (db) =>
-        db
-          .prepare('SELECT id, at FROM frame_acks WHERE author_key = ? AND cid = ?')
-          .get(authorKey, cid) as { id: string; at: number } | undefined,
+      (_db) =>
+        this.sql('SELECT id, at FROM frame_acks WHERE author_key = ? AND cid = ?').get(
+          authorKey,
+          cid,
+        ) as { id: string; at: number } | undefined,
       tx,
     )
   }
 
   async addFrameAck(tx: Tx, ack: FrameAck): Promise<void> {
-    this.db
-      .write(tx)
-      .prepare('INSERT INTO frame_acks (author_key, cid, id, at) VALUES (?, ?, ?, ?)')
-      .run(ack.authorKey, ack.cid, ack.id, ack.at)
+    this.sql('INSERT INTO frame_acks (author_key, cid, id, at) VALUES (?, ?, ?, ?)', tx).run(
+      ack.authorKey,
+      ack.cid,
+      ack.id,
+      ack.at,
+    )
   }
 }
