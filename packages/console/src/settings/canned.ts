@@ -3,14 +3,12 @@ import type {
   CannedResponse,
   CreateCannedBody,
   GroupListReply,
-  OperatorProfile,
   SiteListReply,
 } from '@parley/protocol'
-import { html, LitElement, nothing } from 'lit'
+import { html, nothing } from 'lit'
 import { forgetCanned } from '../canned-cache.ts'
-import type { RestApi } from '../rest-api.ts'
 import { base } from '../theme.ts'
-import { messageOf } from './shared.ts'
+import { SettingsScreen } from './screen.ts'
 import { sectionStyles } from './styles.ts'
 
 /** A group someone may share a response with, named with its site when there are several. */
@@ -24,36 +22,26 @@ interface GroupChoice {
  * typing `/` and a shortcut. Everyone keeps their own; admins also share responses with a
  * group, whose members then see them.
  */
-export class ParleyCannedSettings extends LitElement {
+export class ParleyCannedSettings extends SettingsScreen {
   static override properties = {
-    api: { attribute: false },
-    operator: { attribute: false },
     responses: { state: true },
     groups: { state: true },
     editing: { state: true },
-    problem: { state: true },
     notice: { state: true },
-    busy: { state: true },
   }
 
   static override styles = [base, sectionStyles]
 
-  declare api: RestApi | undefined
-  declare operator: OperatorProfile | undefined
   declare responses: CannedResponse[] | undefined
   declare groups: GroupChoice[]
   /** The response being changed, `'new'` for the add form. */
   declare editing: CannedResponse | 'new' | undefined
-  declare problem: string
   declare notice: string
-  declare busy: boolean
 
   constructor() {
     super()
     this.groups = []
-    this.problem = ''
     this.notice = ''
-    this.busy = false
   }
 
   override willUpdate(changed: Map<PropertyKey, unknown>): void {
@@ -196,7 +184,7 @@ export class ParleyCannedSettings extends LitElement {
   }
 
   async #start(): Promise<void> {
-    await this.#run(async () => {
+    await this.run(async () => {
       await this.#load()
       const sites = (await this.api!.get<SiteListReply>('/v1/admin/sites')).sites
       const groups: GroupChoice[] = []
@@ -216,21 +204,6 @@ export class ParleyCannedSettings extends LitElement {
     this.responses = (await this.api!.get<CannedListReply>('/v1/canned')).responses
   }
 
-  async #run(work: () => Promise<void>): Promise<boolean> {
-    if (!this.api || this.busy) return false
-    this.busy = true
-    this.problem = ''
-    try {
-      await work()
-      return true
-    } catch (error) {
-      this.problem = messageOf(error)
-      return false
-    } finally {
-      this.busy = false
-    }
-  }
-
   async #save(event: SubmitEvent, response: CannedResponse | undefined): Promise<void> {
     event.preventDefault()
     const data = new FormData(event.target as HTMLFormElement)
@@ -239,7 +212,7 @@ export class ParleyCannedSettings extends LitElement {
       .replace(/^\//, '')
     const text = String(data.get('text') ?? '').trim()
     const groupId = String(data.get('groupId') ?? '')
-    const saved = await this.#run(async () => {
+    const saved = await this.run(async () => {
       if (response) {
         await this.api!.send('PATCH', `/v1/canned/${encodeURIComponent(response.id)}`, {
           shortcut,
@@ -260,7 +233,7 @@ export class ParleyCannedSettings extends LitElement {
 
   async #delete(response: CannedResponse): Promise<void> {
     this.notice = ''
-    const deleted = await this.#run(async () => {
+    const deleted = await this.run(async () => {
       await this.api!.send('DELETE', `/v1/canned/${encodeURIComponent(response.id)}`)
       forgetCanned(this.api!)
       await this.#load()

@@ -1,9 +1,10 @@
-import type { AgreementVersionText, OperatorProfile } from '@parley/protocol'
-import { html, LitElement, nothing } from 'lit'
-import { type RestApi, saveFile } from '../rest-api.ts'
+import type { AgreementVersionText } from '@parley/protocol'
+import { html, nothing } from 'lit'
+import { saveFile } from '../rest-api.ts'
 import { base } from '../theme.ts'
 import type { ConsentRecord } from './privacy-types.ts'
-import { dayStart, formatMoment, messageOf, query } from './shared.ts'
+import { SettingsScreen } from './screen.ts'
+import { dayStart, formatMoment, query } from './shared.ts'
 import { sectionStyles } from './styles.ts'
 
 const FORMS: Record<ConsentRecord['form'], string> = {
@@ -26,26 +27,18 @@ interface Filters {
  * contact and period, paged, downloadable as CSV. An admin records a withdrawal made on
  * request.
  */
-export class ParleyConsentsSettings extends LitElement {
+export class ParleyConsentsSettings extends SettingsScreen {
   static override properties = {
-    api: { attribute: false },
-    operator: { attribute: false },
     consents: { state: true },
     nextCursor: { state: true },
-    problem: { state: true },
-    busy: { state: true },
     withdrawing: { state: true },
     agreement: { state: true },
   }
 
   static override styles = [base, sectionStyles]
 
-  declare api: RestApi | undefined
-  declare operator: OperatorProfile | undefined
   declare consents: ConsentRecord[] | undefined
   declare nextCursor: string | null
-  declare problem: string
-  declare busy: boolean
   declare withdrawing: ConsentRecord | undefined
   /** The agreement text being read, by version. */
   declare agreement: { version: string; text: string } | undefined
@@ -54,8 +47,6 @@ export class ParleyConsentsSettings extends LitElement {
   constructor() {
     super()
     this.nextCursor = null
-    this.problem = ''
-    this.busy = false
   }
 
   override willUpdate(changed: Map<PropertyKey, unknown>): void {
@@ -198,21 +189,8 @@ export class ParleyConsentsSettings extends LitElement {
     return `${base}${query({ visitorId, contact, from, to, cursor })}`
   }
 
-  async #run(work: () => Promise<void>): Promise<void> {
-    if (!this.api || this.busy) return
-    this.busy = true
-    this.problem = ''
-    try {
-      await work()
-    } catch (error) {
-      this.problem = messageOf(error)
-    } finally {
-      this.busy = false
-    }
-  }
-
   async #load(more: boolean): Promise<void> {
-    await this.#run(async () => {
+    await this.run(async () => {
       const reply = await this.api!.get<{ consents: ConsentRecord[]; nextCursor: string | null }>(
         this.#path('/v1/privacy/consents', more ? this.nextCursor : undefined),
       )
@@ -235,13 +213,13 @@ export class ParleyConsentsSettings extends LitElement {
   }
 
   async #csv(): Promise<void> {
-    await this.#run(async () =>
+    await this.run(async () =>
       saveFile(await this.api!.download(this.#path('/v1/privacy/consents.csv'))),
     )
   }
 
   async #readAgreement(consent: ConsentRecord): Promise<void> {
-    await this.#run(async () => {
+    await this.run(async () => {
       const reply = await this.api!.get<AgreementVersionText>(
         `/v1/privacy/agreements/${encodeURIComponent(consent.siteId)}/${encodeURIComponent(consent.agreementVersion)}`,
       )
@@ -253,7 +231,7 @@ export class ParleyConsentsSettings extends LitElement {
     event.preventDefault()
     const reason = String(new FormData(event.target as HTMLFormElement).get('reason') ?? '').trim()
     if (!reason) return
-    await this.#run(async () => {
+    await this.run(async () => {
       const updated = await this.api!.send<ConsentRecord>(
         'POST',
         `/v1/privacy/consents/${encodeURIComponent(consent.id)}/withdraw`,

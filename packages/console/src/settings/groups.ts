@@ -3,14 +3,12 @@ import type {
   EmployeeListReply,
   Group,
   GroupListReply,
-  OperatorProfile,
   RoutingStrategy,
   SiteListReply,
 } from '@parley/protocol'
-import { html, LitElement, nothing } from 'lit'
-import type { RestApi } from '../rest-api.ts'
+import { html, nothing } from 'lit'
 import { base } from '../theme.ts'
-import { messageOf } from './shared.ts'
+import { SettingsScreen } from './screen.ts'
 import { sectionStyles } from './styles.ts'
 
 const STRATEGIES: readonly { value: RoutingStrategy; label: string }[] = [
@@ -36,25 +34,19 @@ const SHORT: Record<RoutingStrategy, string> = {
  * (strategy, capacity, no-answer hand-over, what happens when nobody is online) and who
  * is in it. Add, change, delete (the default group stays).
  */
-export class ParleyGroupsSettings extends LitElement {
+export class ParleyGroupsSettings extends SettingsScreen {
   static override properties = {
-    api: { attribute: false },
-    operator: { attribute: false },
     sites: { state: true },
     siteId: { state: true },
     groups: { state: true },
     people: { state: true },
     editing: { state: true },
     nobody: { state: true },
-    problem: { state: true },
     notice: { state: true },
-    busy: { state: true },
   }
 
   static override styles = [base, sectionStyles]
 
-  declare api: RestApi | undefined
-  declare operator: OperatorProfile | undefined
   declare sites: SiteListReply['sites']
   declare siteId: string
   declare groups: Group[] | undefined
@@ -63,9 +55,7 @@ export class ParleyGroupsSettings extends LitElement {
   declare editing: Group | 'new' | undefined
   /** The form's "when nobody is online" choice, to show the fallback picker. */
   declare nobody: Group['whenNobodyOnline']
-  declare problem: string
   declare notice: string
-  declare busy: boolean
 
   constructor() {
     super()
@@ -73,9 +63,7 @@ export class ParleyGroupsSettings extends LitElement {
     this.siteId = ''
     this.people = []
     this.nobody = 'queue'
-    this.problem = ''
     this.notice = ''
-    this.busy = false
   }
 
   override willUpdate(changed: Map<PropertyKey, unknown>): void {
@@ -288,7 +276,7 @@ export class ParleyGroupsSettings extends LitElement {
   }
 
   async #start(): Promise<void> {
-    await this.#run(async () => {
+    await this.run(async () => {
       const [sites, people] = await Promise.all([
         this.api!.get<SiteListReply>('/v1/admin/sites'),
         this.api!.get<EmployeeListReply>('/v1/admin/employees'),
@@ -312,25 +300,10 @@ export class ParleyGroupsSettings extends LitElement {
     ).groups
   }
 
-  async #run(work: () => Promise<void>): Promise<boolean> {
-    if (!this.api || this.busy) return false
-    this.busy = true
-    this.problem = ''
-    try {
-      await work()
-      return true
-    } catch (error) {
-      this.problem = messageOf(error)
-      return false
-    } finally {
-      this.busy = false
-    }
-  }
-
   async #pickSite(event: Event): Promise<void> {
     this.siteId = (event.target as HTMLSelectElement).value
     this.editing = undefined
-    await this.#run(() => this.#load())
+    await this.run(() => this.#load())
   }
 
   async #save(event: SubmitEvent, group: Group | undefined): Promise<void> {
@@ -347,7 +320,7 @@ export class ParleyGroupsSettings extends LitElement {
         whenNobodyOnline === 'fallback' ? String(data.get('fallbackGroupId') ?? '') : null,
       members: data.getAll('members').map(String),
     }
-    const saved = await this.#run(async () => {
+    const saved = await this.run(async () => {
       if (group)
         await this.api!.send('PATCH', `/v1/admin/groups/${encodeURIComponent(group.id)}`, body)
       else
@@ -366,7 +339,7 @@ export class ParleyGroupsSettings extends LitElement {
 
   async #delete(group: Group): Promise<void> {
     this.notice = ''
-    const deleted = await this.#run(async () => {
+    const deleted = await this.run(async () => {
       await this.api!.send('DELETE', `/v1/admin/groups/${encodeURIComponent(group.id)}`)
       await this.#load()
     })

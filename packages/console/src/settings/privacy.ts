@@ -1,8 +1,9 @@
-import type { OperatorProfile, SiteListReply } from '@parley/protocol'
-import { html, LitElement, nothing } from 'lit'
-import { type RestApi, saveFile } from '../rest-api.ts'
+import type { SiteListReply } from '@parley/protocol'
+import { html, nothing } from 'lit'
+import { saveFile } from '../rest-api.ts'
 import { base } from '../theme.ts'
 import type { ErasureReply, Retention, Subject } from './privacy-types.ts'
+import { SettingsScreen } from './screen.ts'
 import { formatMoment, messageOf, query } from './shared.ts'
 import { sectionStyles } from './styles.ts'
 
@@ -27,14 +28,10 @@ const subjectPath = (subject: Subject) =>
  * transcript); erase it, with the reason kept in the audit log. Below, how long each
  * site keeps conversations, profiles and engagement counters.
  */
-export class ParleyPrivacySettings extends LitElement {
+export class ParleyPrivacySettings extends SettingsScreen {
   static override properties = {
-    api: { attribute: false },
-    operator: { attribute: false },
     subjects: { state: true },
     searched: { state: true },
-    problem: { state: true },
-    busy: { state: true },
     erasing: { state: true },
     erased: { state: true },
     sites: { state: true },
@@ -45,13 +42,9 @@ export class ParleyPrivacySettings extends LitElement {
 
   static override styles = [base, sectionStyles]
 
-  declare api: RestApi | undefined
-  declare operator: OperatorProfile | undefined
   declare subjects: Subject[]
   /** The query the results are for. */
   declare searched: string
-  declare problem: string
-  declare busy: boolean
   /** The subject whose erasure is being confirmed. */
   declare erasing: Subject | undefined
   declare erased: { subject: Subject; reply: ErasureReply } | undefined
@@ -64,8 +57,6 @@ export class ParleyPrivacySettings extends LitElement {
     super()
     this.subjects = []
     this.searched = ''
-    this.problem = ''
-    this.busy = false
     this.sites = []
     this.siteId = ''
     this.retentionNotice = ''
@@ -265,25 +256,11 @@ export class ParleyPrivacySettings extends LitElement {
     )
   }
 
-  /** Runs one request with the buttons disabled; shows its error. */
-  async #run(work: () => Promise<void>): Promise<void> {
-    if (!this.api || this.busy) return
-    this.busy = true
-    this.problem = ''
-    try {
-      await work()
-    } catch (error) {
-      this.problem = messageOf(error)
-    } finally {
-      this.busy = false
-    }
-  }
-
   async #search(event: SubmitEvent): Promise<void> {
     event.preventDefault()
     const text = String(new FormData(event.target as HTMLFormElement).get('query') ?? '').trim()
     if (!text) return
-    await this.#run(async () => {
+    await this.run(async () => {
       const reply = await this.api!.get<{ subjects: Subject[] }>(
         `/v1/privacy/subjects${query({ query: text })}`,
       )
@@ -295,14 +272,14 @@ export class ParleyPrivacySettings extends LitElement {
   }
 
   async #download(path: string): Promise<void> {
-    await this.#run(async () => saveFile(await this.api!.download(path)))
+    await this.run(async () => saveFile(await this.api!.download(path)))
   }
 
   async #erase(event: SubmitEvent, subject: Subject): Promise<void> {
     event.preventDefault()
     const reason = String(new FormData(event.target as HTMLFormElement).get('reason') ?? '').trim()
     if (!reason) return
-    await this.#run(async () => {
+    await this.run(async () => {
       const reply = await this.api!.send<ErasureReply>('POST', `${subjectPath(subject)}/erase`, {
         reason,
       })
@@ -315,7 +292,7 @@ export class ParleyPrivacySettings extends LitElement {
   async #pickSite(event: Event): Promise<void> {
     this.siteId = (event.target as HTMLSelectElement).value
     this.retentionNotice = ''
-    await this.#run(() => this.#loadRetention())
+    await this.run(() => this.#loadRetention())
   }
 
   async #saveRetention(event: SubmitEvent): Promise<void> {
@@ -325,7 +302,7 @@ export class ParleyPrivacySettings extends LitElement {
       const value = String(data.get(key) ?? '').trim()
       return value === '' ? null : Number(value)
     }
-    await this.#run(async () => {
+    await this.run(async () => {
       this.retention = await this.api!.send<Retention>(
         'PUT',
         `/v1/privacy/retention/${encodeURIComponent(this.siteId)}`,

@@ -1,5 +1,4 @@
 import {
-  type OperatorProfile,
   type SubscribableEventType,
   WEBHOOK_EVENT_TYPES,
   type WebhookDeliveriesReply,
@@ -7,10 +6,10 @@ import {
   type WebhookEndpoint,
   type WebhookSecretReply,
 } from '@parley/protocol'
-import { html, LitElement, nothing } from 'lit'
-import type { RestApi } from '../rest-api.ts'
+import { html, nothing } from 'lit'
 import { base } from '../theme.ts'
-import { formatMoment, messageOf } from './shared.ts'
+import { SettingsScreen } from './screen.ts'
+import { formatMoment } from './shared.ts'
 import { sectionStyles } from './styles.ts'
 
 /** What each event means, as the form lists it. */
@@ -39,23 +38,17 @@ type Endpoint = WebhookEndpoint
  * shown once, to copy), changing its events or turning it on and off, deleting it, a new
  * secret, a test event, and its delivery log with "Resend".
  */
-export class ParleyWebhooksSettings extends LitElement {
+export class ParleyWebhooksSettings extends SettingsScreen {
   static override properties = {
-    api: { attribute: false },
-    operator: { attribute: false },
     endpoints: { state: true },
     editing: { state: true },
     fresh: { state: true },
     log: { state: true },
-    problem: { state: true },
     notice: { state: true },
-    busy: { state: true },
   }
 
   static override styles = [base, sectionStyles]
 
-  declare api: RestApi | undefined
-  declare operator: OperatorProfile | undefined
   declare endpoints: Endpoint[] | undefined
   /** The endpoint being changed, `'new'` for the add form, else none. */
   declare editing: Endpoint | 'new' | undefined
@@ -63,19 +56,15 @@ export class ParleyWebhooksSettings extends LitElement {
   declare fresh: { url: string; secret: string } | undefined
   /** The endpoint whose delivery log is open, with its deliveries. */
   declare log: { endpoint: Endpoint; deliveries: WebhookDelivery[] } | undefined
-  declare problem: string
   declare notice: string
-  declare busy: boolean
 
   constructor() {
     super()
-    this.problem = ''
     this.notice = ''
-    this.busy = false
   }
 
   override willUpdate(changed: Map<PropertyKey, unknown>): void {
-    if (changed.has('api') && this.api) void this.#run(() => this.#load())
+    if (changed.has('api') && this.api) void this.run(() => this.#load())
   }
 
   override render() {
@@ -350,7 +339,7 @@ export class ParleyWebhooksSettings extends LitElement {
       events,
     }
     if (endpoint) body.active = field('active').checked
-    const saved = await this.#run(async () => {
+    const saved = await this.run(async () => {
       if (endpoint) {
         await this.api!.send('PATCH', `/v1/admin/webhooks/${encodeURIComponent(endpoint.id)}`, body)
       } else {
@@ -367,7 +356,7 @@ export class ParleyWebhooksSettings extends LitElement {
 
   async #delete(endpoint: Endpoint): Promise<void> {
     this.notice = ''
-    const deleted = await this.#run(async () => {
+    const deleted = await this.run(async () => {
       await this.api!.send('DELETE', `/v1/admin/webhooks/${encodeURIComponent(endpoint.id)}`)
       if (this.log?.endpoint.id === endpoint.id) this.log = undefined
       await this.#load()
@@ -377,7 +366,7 @@ export class ParleyWebhooksSettings extends LitElement {
 
   async #rotate(endpoint: Endpoint): Promise<void> {
     this.notice = ''
-    await this.#run(async () => {
+    await this.run(async () => {
       const rotated = await this.api!.send<WebhookSecretReply>(
         'POST',
         `/v1/admin/webhooks/${encodeURIComponent(endpoint.id)}/rotate-secret`,
@@ -388,7 +377,7 @@ export class ParleyWebhooksSettings extends LitElement {
 
   async #test(endpoint: Endpoint): Promise<void> {
     this.notice = ''
-    const sent = await this.#run(async () => {
+    const sent = await this.run(async () => {
       await this.api!.send('POST', `/v1/admin/webhooks/${encodeURIComponent(endpoint.id)}/test`)
       await this.#loadLog(endpoint)
     })
@@ -397,7 +386,7 @@ export class ParleyWebhooksSettings extends LitElement {
   }
 
   async #openLog(endpoint: Endpoint): Promise<void> {
-    await this.#run(() => this.#loadLog(endpoint))
+    await this.run(() => this.#loadLog(endpoint))
   }
 
   async #loadLog(endpoint: Endpoint): Promise<void> {
@@ -409,7 +398,7 @@ export class ParleyWebhooksSettings extends LitElement {
 
   async #resend(endpoint: Endpoint, delivery: WebhookDelivery): Promise<void> {
     this.notice = ''
-    const sent = await this.#run(async () => {
+    const sent = await this.run(async () => {
       await this.api!.send(
         'POST',
         `/v1/admin/webhooks/${encodeURIComponent(endpoint.id)}/deliveries/${encodeURIComponent(delivery.id)}/resend`,
@@ -417,21 +406,6 @@ export class ParleyWebhooksSettings extends LitElement {
       await this.#loadLog(endpoint)
     })
     if (sent) this.notice = `${delivery.type} is queued again, with the same webhook-id.`
-  }
-
-  /** Runs a request; a failure shows the relay's message. True when it succeeded. */
-  async #run(work: () => Promise<void>): Promise<boolean> {
-    this.busy = true
-    this.problem = ''
-    try {
-      await work()
-      return true
-    } catch (error) {
-      this.problem = messageOf(error)
-      return false
-    } finally {
-      this.busy = false
-    }
   }
 
   async #copy(text: string): Promise<void> {

@@ -5,7 +5,7 @@ import type {
   Destination,
   DestinationKind,
   OutboxEvent,
-} from './destination-types.ts'
+} from '../webhooks/destination.ts'
 import { CallFailed, failedAttempt, type HttpAnswer, request, since } from './http.ts'
 import {
   checkConfig,

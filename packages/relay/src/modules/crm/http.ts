@@ -1,4 +1,4 @@
-import type { DeliveryAttempt } from './destination-types.ts'
+import type { DeliveryAttempt } from '../webhooks/destination.ts'
 
 /** Most characters of an answer kept for the delivery log. */
 export const EXCERPT_LENGTH = 500

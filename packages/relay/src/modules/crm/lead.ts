@@ -1,7 +1,7 @@
 import { type LeadCreatedData, LeadCreatedData as LeadCreatedSchema } from '@parley/protocol'
 import type { TSchema } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
-import type { DeliveryAttempt, OutboxEvent } from './destination-types.ts'
+import type { DeliveryAttempt, OutboxEvent } from '../webhooks/destination.ts'
 
 /** The outbox event type the CRM connectors make leads from; every other type is skipped. */
 export const LEAD_CREATED = 'lead.created'

@@ -1,10 +1,13 @@
-import type { LeadCreatedData } from '@parley/protocol'
-import type { OutboxEvent } from './destination-types.ts'
+import type { LeadCreatedData, WebhookEventType } from '@parley/protocol'
+import type { OutboxEvent } from '../webhooks/destination.ts'
 
 let serial = 0
 
 /** A `lead.created` outbox event as the webhooks outbox will hand it over. */
-export function leadEvent(data: Partial<LeadCreatedData> = {}, type = 'lead.created'): OutboxEvent {
+export function leadEvent(
+  data: Partial<LeadCreatedData> = {},
+  type: WebhookEventType = 'lead.created',
+): OutboxEvent {
   serial++
   const conversationId = data.conversationId ?? `c${serial}`
   const lead: LeadCreatedData = {
