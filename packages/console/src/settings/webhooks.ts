@@ -344,7 +344,7 @@ export class ParleyWebhooksSettings extends SettingsScreen {
         await this.api!.send('PATCH', `/v1/admin/webhooks/${encodeURIComponent(endpoint.id)}`, body)
       } else {
         const created = await this.api!.send<WebhookSecretReply>('POST', '/v1/admin/webhooks', body)
-        this.fresh = { url: created.endpoint.url, secret: created.secret }
+        this.fresh = { url: created.endpoint.url, secret: created.secret ?? '' }
       }
       await this.#load()
     })
@@ -371,7 +371,7 @@ export class ParleyWebhooksSettings extends SettingsScreen {
         'POST',
         `/v1/admin/webhooks/${encodeURIComponent(endpoint.id)}/rotate-secret`,
       )
-      this.fresh = { url: rotated.endpoint.url, secret: rotated.secret }
+      this.fresh = { url: rotated.endpoint.url, secret: rotated.secret ?? '' }
     })
   }
 
