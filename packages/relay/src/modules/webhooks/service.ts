@@ -407,7 +407,8 @@ export class WebhookService implements EventSink {
   }
 
   private destinationOf(endpoint: EndpointRecord): Destination {
-    const version = `${endpoint.updatedAt}:${endpoint.url}:${endpoint.secret}`
+    // Not `updatedAt` alone: two changes can share a millisecond.
+    const version = `${endpoint.updatedAt}:${endpoint.url}:${endpoint.secret}:${JSON.stringify(endpoint.config)}`
     const cached = this.destinations.get(endpoint.id)
     if (cached?.version === version) return cached.destination
     const kind = this.kindOf(endpoint.kind)
