@@ -164,9 +164,26 @@ export class ParleyCrmSettings extends SettingsScreen {
       .kinds button + button {
         margin-left: 0.5rem;
       }
+      .table + .card,
+      .table + .kinds {
+        margin-top: 1rem;
+      }
+      input[type='url'],
+      input[type='password'] {
+        min-width: 22rem;
+      }
       @media (max-width: 40rem) {
-        .fields div.field {
+        .fields div.field,
+        input[type='url'],
+        input[type='password'] {
           width: 100%;
+          min-width: 0;
+        }
+        td.actions {
+          white-space: normal;
+        }
+        td.actions button {
+          margin: 0.2rem 0 0.2rem 0.4rem;
         }
       }
     `,
@@ -336,8 +353,9 @@ export class ParleyCrmSettings extends SettingsScreen {
 
   #renderMapping(kind: CrmKind) {
     const label = KINDS[kind].label
+    // Focusable: on a narrow screen the table scrolls sideways.
     return html`<h3>What goes where</h3>
-      <div class="table">
+      <div class="table" tabindex="0" role="region" aria-label="${label} field mapping">
         <table>
           <caption class="visually-hidden">Field mapping: what Parley puts in each ${label} field</caption>
           <thead>
