@@ -101,3 +101,10 @@ export async function createPostgresStores(
     webhooks: new PostgresWebhookStore(db),
   }
 }
+
+/** The engine the config names: PostgreSQL at `databaseUrl`, else the SQLite file. */
+export function openStores(config: { databasePath: string; databaseUrl?: string | undefined }) {
+  return config.databaseUrl !== undefined
+    ? createPostgresStores(config.databaseUrl)
+    : Promise.resolve(createSqliteStores(config.databasePath))
+}

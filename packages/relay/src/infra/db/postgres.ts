@@ -93,6 +93,11 @@ export class PostgresDatabase implements UnitOfWork {
     // replaces it on the next query.
     pool.on('error', () => {})
     try {
+      // Connecting first: a server out of reach or refusing the login is the URL's problem.
+      const client = await pool.connect().catch((error: Error) => {
+        throw new Error(`PARLEY_DATABASE_URL: cannot connect to ${redact(url)}: ${error.message}`)
+      })
+      client.release()
       await migratePostgres(pool, migrationsDir)
     } catch (error) {
       await pool.end()
@@ -273,5 +278,16 @@ export class PostgresDatabase implements UnitOfWork {
       if (this.queue.length > 0) this.schedule()
       else for (const resolve of this.idle.splice(0)) resolve()
     }
+  }
+}
+
+/** `url` without its password, for messages. */
+function redact(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.password) parsed.password = '***'
+    return parsed.toString()
+  } catch {
+    return 'the given URL'
   }
 }
