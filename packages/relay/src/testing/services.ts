@@ -10,14 +10,16 @@ import { join } from 'node:path'
  * (`postgresql`, `redis-server`) provide the binaries; `scripts/test-all.sh` installs them.
  */
 
-const PG_BIN = process.env.PARLEY_PG_BIN ?? '/usr/lib/postgresql/15/bin'
-const REDIS_SERVER = process.env.PARLEY_REDIS_SERVER ?? 'redis-server'
+/** Where the binaries are looked for (read at each start, so a test can point elsewhere). */
+const pgBin = () => process.env.PARLEY_PG_BIN ?? '/usr/lib/postgresql/15/bin'
+const redisServer = () => process.env.PARLEY_REDIS_SERVER ?? 'redis-server'
 
-export const POSTGRES_MISSING = `PostgreSQL's server binaries are not in ${PG_BIN} (initdb, pg_ctl).
+export const postgresMissing =
+  () => `PostgreSQL's server binaries are not in ${pgBin()} (initdb, pg_ctl).
   Install them (Debian/Ubuntu: sudo apt-get install postgresql), or point PARLEY_PG_BIN at
   the folder that holds initdb and pg_ctl; scripts/test-all.sh installs them when run as root.`
 
-export const REDIS_MISSING = `redis-server is not on PATH.
+export const redisMissing = () => `${redisServer()} is not installed.
   Install it (Debian/Ubuntu: sudo apt-get install redis-server), or point PARLEY_REDIS_SERVER
   at the binary; scripts/test-all.sh installs it when run as root.`
 
@@ -44,7 +46,7 @@ export interface PostgresServer {
 
 /** Whether the PostgreSQL server binaries are installed. */
 export function hasPostgres(): boolean {
-  return existsSync(join(PG_BIN, 'initdb')) && existsSync(join(PG_BIN, 'pg_ctl'))
+  return existsSync(join(pgBin(), 'initdb')) && existsSync(join(pgBin(), 'pg_ctl'))
 }
 
 function onPath(binary: string): boolean {
@@ -58,7 +60,8 @@ function onPath(binary: string): boolean {
 
 /** Whether `redis-server` is installed. */
 export function hasRedis(): boolean {
-  return REDIS_SERVER.includes('/') ? existsSync(REDIS_SERVER) : onPath(REDIS_SERVER)
+  const binary = redisServer()
+  return binary.includes('/') ? existsSync(binary) : onPath(binary)
 }
 
 /**
@@ -68,7 +71,8 @@ export function hasRedis(): boolean {
  * creates, in a directory that user owns.
  */
 export async function startPostgres(): Promise<PostgresServer> {
-  if (!hasPostgres()) throw new Error(POSTGRES_MISSING)
+  if (!hasPostgres()) throw new Error(postgresMissing())
+  const PG_BIN = pgBin()
   const dir = mkdtempSync(join(tmpdir(), 'parley-pg-'))
   const asRoot = process.getuid?.() === 0
   const run = (binary: string, args: string[]) => {
@@ -129,7 +133,8 @@ export interface RedisServer {
 
 /** Starts a redis-server that keeps nothing on disk. */
 export async function startRedis(): Promise<RedisServer> {
-  if (!hasRedis()) throw new Error(REDIS_MISSING)
+  if (!hasRedis()) throw new Error(redisMissing())
+  const REDIS_SERVER = redisServer()
   const dir = mkdtempSync(join(tmpdir(), 'parley-redis-'))
   const port = await freePort()
   let child: ChildProcess | undefined

@@ -218,7 +218,11 @@ export class PostgresDatabase implements UnitOfWork {
     let taken = 0
     let broken = false
     try {
-      this.writer ??= await this.pool.connect()
+      if (!this.writer) {
+        this.writer = await this.pool.connect()
+        // A connection the server ends fails its query too; that failure is handled below.
+        this.writer.on('error', () => {})
+      }
       const client = this.writer
       await client.query('BEGIN')
       while (
