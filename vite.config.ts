@@ -46,7 +46,12 @@ export default defineConfig({
             'examples/**/*.test.ts',
           ],
           // The CLI tests run bin/parley-relay.js, which runs the compiled relay.
-          globalSetup: ['scripts/build-if-missing.ts'],
+          // …and the Postgres engine and the Redis bus are tested on real servers, started
+          // once per run and shared (packages/relay/src/testing/global-services.ts).
+          globalSetup: [
+            'scripts/build-if-missing.ts',
+            'packages/relay/src/testing/global-services.ts',
+          ],
           testTimeout: 20_000,
         },
       },

@@ -1,6 +1,8 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import { type RelayConfig, resolveConfig } from './config/config.ts'
 import { MemoryBus } from './infra/bus/memory.ts'
+import { RedisBus } from './infra/bus/redis.ts'
+import type { Bus } from './infra/bus/types.ts'
 import { healthRoutes } from './infra/http/health.ts'
 import { openapiPlugin } from './infra/http/openapi.ts'
 import { staticRoutes } from './infra/http/static.ts'
@@ -38,7 +40,7 @@ import { visitorProfilesPlugin } from './modules/visitors/profiles-plugin.ts'
 import { visitorSocket } from './modules/visitors/socket.ts'
 import { webhooksPlugin } from './modules/webhooks/plugin.ts'
 import { webhookRoutes } from './modules/webhooks/routes.ts'
-import { createSqliteStores, type Stores } from './stores.ts'
+import { openStores, type Stores } from './stores.ts'
 
 /**
  * Builds the relay: opens and migrates the store, then registers the infrastructure, each
@@ -48,11 +50,21 @@ import { createSqliteStores, type Stores } from './stores.ts'
  */
 export async function buildServer(
   input: RelayConfig,
-  options: { stores?: Stores } = {},
+  options: { stores?: Stores; bus?: Bus } = {},
 ): Promise<FastifyInstance> {
   const config = resolveConfig(input)
-  // Another engine's adapters, or the embedded SQLite file of `databasePath`.
-  const stores = options.stores ?? createSqliteStores(config.databasePath)
+  // Given adapters, or PostgreSQL at `databaseUrl`, or the embedded SQLite file.
+  const stores = options.stores ?? (await openStores(config))
+  let bus: Bus
+  try {
+    // Given, or Redis between relays at `redisUrl`, or the in-process bus of one relay.
+    bus =
+      options.bus ??
+      (config.redisUrl !== undefined ? await RedisBus.connect(config.redisUrl) : new MemoryBus())
+  } catch (error) {
+    await stores.db.close()
+    throw error
+  }
   const app = Fastify({
     logger: config.logger,
     forceCloseConnections: true,
@@ -71,7 +83,7 @@ export async function buildServer(
     await app.register(infraPlugin, {
       config,
       stores,
-      bus: new MemoryBus(),
+      bus,
       regionLookup,
       region: createRegionResolver({ lookup: regionLookup, header: geoip.header }),
     })

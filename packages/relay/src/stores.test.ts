@@ -16,6 +16,7 @@ import { toSiteRecord } from './modules/sites/sites.ts'
 import { describeVisitorStore } from './modules/visitors/contract.ts'
 import { describeWebhookStore } from './modules/webhooks/contract.ts'
 import { createSqliteStores } from './stores.ts'
+import { postgresStores } from './testing/postgres.ts'
 import { freshStores, type StoresFactory, visitorSend } from './testing/store-fixtures.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'parley-store-'))
@@ -25,6 +26,8 @@ let files = 0
 const engines: [string, StoresFactory][] = [
   ['sqlite (memory)', () => createSqliteStores(':memory:')],
   ['sqlite (file)', () => createSqliteStores(join(dir, `store-${files++}.db`))],
+  // A database of its own per test, cloned from the migrated template of the run's server.
+  ['postgres', postgresStores],
 ]
 
 for (const [name, factory] of engines) {

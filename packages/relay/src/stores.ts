@@ -1,24 +1,39 @@
-import { type SettingsStore, SqliteSettingsStore } from './infra/db/settings.ts'
+import { PostgresDatabase } from './infra/db/postgres.ts'
+import {
+  PostgresSettingsStore,
+  type SettingsStore,
+  SqliteSettingsStore,
+} from './infra/db/settings.ts'
 import { SqliteDatabase } from './infra/db/sqlite.ts'
 import type { UnitOfWork } from './infra/db/unit-of-work.ts'
+import { PostgresAuthStore } from './modules/auth/postgres.ts'
 import { SqliteAuthStore } from './modules/auth/sqlite.ts'
 import type { AuthStore } from './modules/auth/store.ts'
+import { PostgresCannedStore } from './modules/canned/postgres.ts'
 import { SqliteCannedStore } from './modules/canned/sqlite.ts'
 import type { CannedStore } from './modules/canned/store.ts'
+import { PostgresConversationStore } from './modules/conversations/postgres.ts'
 import { SqliteConversationStore } from './modules/conversations/sqlite.ts'
 import type { ConversationStore } from './modules/conversations/store.ts'
+import { PostgresEmployeeStore } from './modules/employees/postgres.ts'
 import { SqliteEmployeeStore } from './modules/employees/sqlite.ts'
 import type { EmployeeStore } from './modules/employees/store.ts'
+import { PostgresPrivacyStore } from './modules/privacy/postgres.ts'
 import { SqlitePrivacyStore } from './modules/privacy/sqlite.ts'
 import type { PrivacyStore } from './modules/privacy/store.ts'
+import { PostgresGroupStore } from './modules/routing/postgres.ts'
 import { SqliteGroupStore } from './modules/routing/sqlite.ts'
 import type { GroupStore } from './modules/routing/store.ts'
+import { PostgresScenarioStore } from './modules/scenarios/postgres.ts'
 import { SqliteScenarioStore } from './modules/scenarios/sqlite.ts'
 import type { ScenarioStore } from './modules/scenarios/store.ts'
+import { PostgresSiteStore } from './modules/sites/postgres.ts'
 import { SqliteSiteStore } from './modules/sites/sqlite.ts'
 import type { SiteStore } from './modules/sites/store.ts'
+import { PostgresVisitorStore } from './modules/visitors/postgres.ts'
 import { SqliteVisitorStore } from './modules/visitors/sqlite.ts'
 import type { VisitorStore } from './modules/visitors/store.ts'
+import { PostgresWebhookStore } from './modules/webhooks/postgres.ts'
 import { SqliteWebhookStore } from './modules/webhooks/sqlite.ts'
 import type { WebhookStore } from './modules/webhooks/store.ts'
 
@@ -59,4 +74,37 @@ export function createSqliteStores(path: string): Stores {
     privacy: new SqlitePrivacyStore(db),
     webhooks: new SqliteWebhookStore(db),
   }
+}
+
+/**
+ * The networked engine: a PostgreSQL database at `url` (`postgres://user:pass@host/db`),
+ * migrated with `migrations/postgres/` (once, whichever relay starts first). Several relays
+ * may share it.
+ */
+export async function createPostgresStores(
+  url: string,
+  options: { poolSize?: number } = {},
+): Promise<Stores> {
+  const db = await PostgresDatabase.open(url, options)
+  return {
+    db,
+    settings: new PostgresSettingsStore(db),
+    auth: new PostgresAuthStore(db),
+    employees: new PostgresEmployeeStore(db),
+    sites: new PostgresSiteStore(db),
+    conversations: new PostgresConversationStore(db),
+    visitors: new PostgresVisitorStore(db),
+    scenarios: new PostgresScenarioStore(db),
+    groups: new PostgresGroupStore(db),
+    canned: new PostgresCannedStore(db),
+    privacy: new PostgresPrivacyStore(db),
+    webhooks: new PostgresWebhookStore(db),
+  }
+}
+
+/** The engine the config names: PostgreSQL at `databaseUrl`, else the SQLite file. */
+export function openStores(config: { databasePath: string; databaseUrl?: string | undefined }) {
+  return config.databaseUrl !== undefined
+    ? createPostgresStores(config.databaseUrl)
+    : Promise.resolve(createSqliteStores(config.databasePath))
 }

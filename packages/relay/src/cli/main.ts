@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { buildServer } from '../app.ts'
+import { resolveConfig } from '../config/config.ts'
 import { resetAdminPassword } from '../modules/auth/bootstrap.ts'
-import { createSqliteStores } from '../stores.ts'
+import { openStores } from '../stores.ts'
 import { HELP, parseCliOptions } from './options.ts'
 
 /**
@@ -28,6 +29,8 @@ async function main(): Promise<void> {
   let options: ReturnType<typeof parseCliOptions>
   try {
     options = parseCliOptions(process.argv.slice(2), process.env)
+    // Checked here too, so a bad value is a usage error (exit 2), not a crash.
+    resolveConfig(options.config)
   } catch (error) {
     console.error(`parley-relay: ${(error as Error).message}\n\n${HELP}`)
     process.exit(2)
@@ -37,11 +40,11 @@ async function main(): Promise<void> {
     return
   }
   const { config } = options
-  if (config.databasePath !== ':memory:')
+  if (config.databaseUrl === undefined && config.databasePath !== ':memory:')
     mkdirSync(dirname(config.databasePath), { recursive: true })
 
   if (options.resetAdminPassword) {
-    const stores = createSqliteStores(config.databasePath)
+    const stores = await openStores(config)
     try {
       const { email, password } = await resetAdminPassword(stores, config.admin?.email ?? '')
       console.log(`Admin password reset.\n  login:    ${email}\n  password: ${password}`)
@@ -51,7 +54,16 @@ async function main(): Promise<void> {
     return
   }
 
-  const app = await buildServer(config)
+  let app: Awaited<ReturnType<typeof buildServer>>
+  try {
+    app = await buildServer(config)
+  } catch (error) {
+    // PostgreSQL or Redis out of reach: say which and why, without a stack.
+    const message = (error as Error).message ?? ''
+    if (!/^PARLEY_(DATABASE|REDIS)_URL: /.test(message)) throw error
+    console.error(`parley-relay: ${message}`)
+    process.exit(1)
+  }
   // Handlers go in before the listening line is printed: whoever reads it may signal at once.
   let stopping = false
   const stop = async (signal: string) => {

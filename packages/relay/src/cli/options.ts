@@ -18,6 +18,10 @@ Options (flags win over environment variables):
   --port <n>               PARLEY_PORT              port to listen on (0: any free port) [8080]
   --host <addr>            PARLEY_HOST              address to listen on [127.0.0.1]
   --database <path>        PARLEY_DATABASE          SQLite file, directory created [./.parley/parley.db]
+                           PARLEY_DATABASE_URL      postgres://user:pass@host:5432/db instead of
+                                                    the SQLite file (several relays share it)
+                           PARLEY_REDIS_URL         redis://host:6379: the bus between relays
+                                                    (needs PARLEY_DATABASE_URL) [in-process]
   --demo                   PARLEY_DEMO=1            serve demo-site/ at / and seed site "demo"
   --sites <a,b>            PARLEY_SITES             site ids to create if missing
   --allowed-origins <list> PARLEY_ALLOWED_ORIGINS   comma list of page origins [any]
@@ -130,6 +134,8 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
     logLevel,
     config: {
       databasePath: values.database ?? env.PARLEY_DATABASE ?? './.parley/parley.db',
+      databaseUrl: env.PARLEY_DATABASE_URL || undefined,
+      redisUrl: env.PARLEY_REDIS_URL || undefined,
       secret: env.PARLEY_SECRET || undefined,
       admin: {
         email: env.PARLEY_ADMIN_EMAIL || 'admin@example.com',

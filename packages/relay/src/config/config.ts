@@ -58,6 +58,16 @@ export type ScenarioDefinition = Omit<Scenario, 'siteId'> & { siteId?: string }
 export interface RelayConfig {
   /** SQLite file path, or `':memory:'`. The parent directory must exist. */
   databasePath: string
+  /**
+   * A PostgreSQL database (`postgres://user:password@host:5432/db`) instead of the SQLite
+   * file: what several relays share. @default none (SQLite at `databasePath`)
+   */
+  databaseUrl?: string
+  /**
+   * A Redis server (`redis://host:6379`) carrying the bus between relays; needs
+   * `databaseUrl`. @default none (the in-process bus: one relay)
+   */
+  redisUrl?: string
   /** HMAC secret for visitor tokens. @default generated once and kept in the database */
   secret?: string
   /** The first admin, created when the database has no employees. */
@@ -187,6 +197,8 @@ export interface GeoipConfig {
 /** `RelayConfig` with every default applied. */
 export interface ResolvedConfig {
   databasePath: string
+  databaseUrl: string | undefined
+  redisUrl: string | undefined
   secret: string | undefined
   admin: { email: string; password: string | undefined }
   demo: boolean
@@ -267,6 +279,7 @@ export function resolveConfig(config: RelayConfig): ResolvedConfig {
   if (config.demo && !sites.some((s) => s.id === DEMO_SITE.id)) sites.push(DEMO_SITE)
   return {
     databasePath: config.databasePath,
+    ...checkEngines(config),
     secret: config.secret,
     admin: {
       email: config.admin?.email ?? 'admin@example.com',
@@ -375,4 +388,39 @@ function visitorTokensOf(given: Partial<VisitorTokenSettings> | undefined): Visi
     throw new TypeError('RelayConfig.visitorTokens.renewAfterMs must be less than ttlMs')
   }
   return { ttlMs, renewAfterMs }
+}
+
+/**
+ * `databaseUrl` and `redisUrl`, checked: a URL of the right scheme, and Redis only with
+ * PostgreSQL (relays that share a bus must share a database).
+ */
+function checkEngines(config: RelayConfig): Pick<ResolvedConfig, 'databaseUrl' | 'redisUrl'> {
+  const { databaseUrl, redisUrl } = config
+  const scheme = (url: string) => {
+    try {
+      return new URL(url).protocol
+    } catch {
+      return undefined
+    }
+  }
+  if (
+    databaseUrl !== undefined &&
+    !['postgres:', 'postgresql:'].includes(scheme(databaseUrl) ?? '')
+  ) {
+    throw new TypeError(
+      'PARLEY_DATABASE_URL must be a postgres:// URL, e.g. postgres://parley:secret@db:5432/parley ' +
+        '(for a SQLite file use PARLEY_DATABASE=path)',
+    )
+  }
+  if (redisUrl !== undefined && !['redis:', 'rediss:'].includes(scheme(redisUrl) ?? '')) {
+    throw new TypeError(
+      'PARLEY_REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://cache:6379',
+    )
+  }
+  if (redisUrl !== undefined && databaseUrl === undefined) {
+    throw new TypeError(
+      'PARLEY_REDIS_URL needs PARLEY_DATABASE_URL: relays that share a bus must share a PostgreSQL database',
+    )
+  }
+  return { databaseUrl, redisUrl }
 }

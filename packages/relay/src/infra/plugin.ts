@@ -1,7 +1,7 @@
 import fastifyCookie from '@fastify/cookie'
 import fastifyRateLimit from '@fastify/rate-limit'
 import fastifyWebsocket from '@fastify/websocket'
-import { wellFormedStrings } from '@parley/protocol'
+import { CLOSE_CODES, wellFormedStrings } from '@parley/protocol'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { ResolvedConfig } from '../config/config.ts'
@@ -99,6 +99,14 @@ export const infraPlugin = fp(
     // keeps UTF-8, so what a reply echoes and what is replayed later must be the same text.
     app.addHook('preValidation', async (request) => {
       if (typeof request.body === 'object' && request.body !== null) wellFormedStrings(request.body)
+    })
+    // Messages of other relays may have been missed: every socket reconnects and resumes by
+    // cursor (clients treat 1001 as "reconnect"), so none of them has a gap.
+    bus.onResync?.(() => {
+      app.log.warn('bus link restored; closing sockets so that clients resume')
+      for (const socket of app.websocketServer?.clients ?? []) {
+        socket.close(CLOSE_CODES.goingAway, 'relay resyncing')
+      }
     })
     app.addHook('onClose', async () => {
       await inflight.idle()

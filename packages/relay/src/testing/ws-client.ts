@@ -117,6 +117,8 @@ function wrap(ws: WebSocket): TestSocket {
       ws.send(typeof frame === 'string' || Buffer.isBuffer(frame) ? frame : JSON.stringify(frame))
     },
     next(predicate = () => true, timeoutMs = 3000) {
+      // Made now, so a timeout names the test line that waited (a timer's stack does not).
+      const timeout = new Error(`no matching frame within ${timeoutMs} ms`)
       return new Promise<Frame>((resolve, reject) => {
         const check = () => {
           const found = find(predicate)
@@ -128,11 +130,8 @@ function wrap(ws: WebSocket): TestSocket {
         }
         const timer = setTimeout(() => {
           cleanup()
-          reject(
-            new Error(
-              `no matching frame within ${timeoutMs} ms; received: ${JSON.stringify(frames.filter((f) => !taken.has(f)))}`,
-            ),
-          )
+          timeout.message += `; received: ${JSON.stringify(frames.filter((f) => !taken.has(f)))}`
+          reject(timeout)
         }, timeoutMs)
         const cleanup = () => {
           clearTimeout(timer)

@@ -31,6 +31,12 @@ export interface Bus {
   publish(topic: string, message: BusMessage): void
   /** Calls `listener` for each message on `topic` until the returned function is called. */
   subscribe(topic: string, listener: BusListener): () => void
+  /**
+   * Calls `listener` whenever this relay may have missed messages of other relays (its link
+   * to them dropped and is back). The relay then closes its sockets so that their clients
+   * reconnect and resume by cursor from the database. The in-process bus never misses any.
+   */
+  onResync?(listener: () => void): void
   /** Drops every subscription; later publishes are ignored. */
   close(): Promise<void>
 }

@@ -1,0 +1,435 @@
+import type { ConversationEvent, ConversationSummary } from '@parley/protocol'
+import type { PostgresDatabase, SqlValue } from '../../infra/db/postgres.ts'
+import type { Tx } from '../../infra/db/unit-of-work.ts'
+import { relayError } from '../../infra/errors.ts'
+import type {
+  AppendInput,
+  AppendResult,
+  ConversationPageQuery,
+  ConversationStore,
+  MessagePageQuery,
+  PrefaceEvent,
+} from './store.ts'
+
+const LAST_TEXT_LENGTH = 200
+
+export interface ConversationRow {
+  id: string
+  site_id: string
+  visitor_id: string
+  status: 'open' | 'closed'
+  last_seq: number
+  operator_id: string | null
+  operator_name: string | null
+  last_text: string | null
+  visitor_name: string | null
+  page: string | null
+  created_at: number
+  updated_at: number
+  kind: 'chat' | 'callback' | 'offline'
+  visitor_phone: string | null
+  visitor_email: string | null
+  rating: number | null
+  rating_comment: string | null
+  routing_group: string | null
+  erased_at: number | null
+}
+
+interface EventRow {
+  id: string
+  conversation_id: string
+  seq: number
+  kind: 'message' | 'system' | 'form'
+  author_kind: 'visitor' | 'operator' | 'system'
+  author_id: string | null
+  author_name: string | null
+  text: string
+  at: number
+  data: string | null
+}
+
+function toSummary(row: ConversationRow): ConversationSummary {
+  const summary: ConversationSummary = {
+    id: row.id,
+    siteId: row.site_id,
+    visitorId: row.visitor_id,
+    kind: row.kind ?? 'chat',
+    status: row.status,
+    lastSeq: row.last_seq,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  }
+  if (row.operator_id) summary.operator = { id: row.operator_id, name: row.operator_name ?? '' }
+  if (row.last_text !== null) summary.lastText = row.last_text
+  if (row.visitor_name) summary.visitorName = row.visitor_name
+  if (row.visitor_phone) summary.visitorPhone = row.visitor_phone
+  if (row.visitor_email) summary.visitorEmail = row.visitor_email
+  if (row.page !== null) summary.page = row.page
+  if (row.rating !== null) summary.rating = row.rating
+  if (row.rating_comment !== null) summary.ratingComment = row.rating_comment
+  if (row.routing_group) summary.group = row.routing_group
+  if (row.erased_at != null) summary.erased = true
+  return summary
+}
+
+function toEvent(row: EventRow): ConversationEvent {
+  const author: ConversationEvent['author'] = { kind: row.author_kind }
+  if (row.author_id !== null) author.id = row.author_id
+  if (row.author_name !== null) author.name = row.author_name
+  const event: ConversationEvent = {
+    conversationId: row.conversation_id,
+    seq: row.seq,
+    id: row.id,
+    kind: row.kind,
+    author,
+    text: row.text,
+    at: row.at,
+  }
+  if (row.data !== null) event.data = JSON.parse(row.data) as Record<string, string>
+  return event
+}
+
+const INSERT_EVENT = `INSERT INTO events (id, conversation_id, seq, kind, author_kind, author_id,
+    author_name, author_key, cid, text, at, data)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+  ON CONFLICT (author_key, cid) WHERE cid IS NOT NULL DO NOTHING`
+
+/** A retry of the whole transaction: another relay wrote the same cid at the same moment. */
+const raced = () =>
+  Object.assign(new Error('a repeated cid raced its first copy'), { code: '40001' })
+
+/**
+ * The `conversations`, `events` and `reads` tables on PostgreSQL. Relays sharing the database
+ * append to a conversation one at a time: its row is locked (`FOR UPDATE`) before its next
+ * `seq` is read, and a visitor's open chat is found or created under an advisory lock of that
+ * visitor, so two relays never open two chats for one visitor nor give two events one `seq`.
+ */
+export class PostgresConversationStore implements ConversationStore {
+  constructor(private readonly db: PostgresDatabase) {}
+
+  async page(query: ConversationPageQuery) {
+    const rows = await this.db.rows<ConversationRow>(
+      `SELECT * FROM conversations
+       WHERE (updated_at, id) > ($1, $2)
+         AND ($3::bigint IS NULL OR updated_at >= $3)
+         AND ($4::text IS NULL OR site_id = $4)
+         AND ($5::text IS NULL OR status = $5)
+         AND ($6::text[] IS NULL OR kind = ANY($6))
+       ORDER BY updated_at, id LIMIT $7`,
+      [
+        query.after?.at ?? -1,
+        query.after?.id ?? '',
+        query.updatedSince ?? null,
+        query.siteId ?? null,
+        query.status ?? null,
+        query.kinds ?? null,
+        query.limit,
+      ],
+    )
+    return rows.map(toSummary)
+  }
+
+  async messagePage(query: MessagePageQuery) {
+    const rows = await this.db.rows<EventRow>(
+      `SELECT events.* FROM events
+       WHERE kind = 'message'
+         AND (at, id) > ($1, $2)
+         AND ($3::bigint IS NULL OR at >= $3)
+         AND ($4::text IS NULL OR conversation_id = $4)
+         AND ($5::text IS NULL OR conversation_id IN
+               (SELECT id FROM conversations WHERE site_id = $5))
+       ORDER BY at, id LIMIT $6`,
+      [
+        query.after?.at ?? -1,
+        query.after?.id ?? '',
+        query.since ?? null,
+        query.conversationId ?? null,
+        query.siteId ?? null,
+        query.limit,
+      ],
+    )
+    return rows.map(toEvent)
+  }
+
+  async firstForm(conversationId: string) {
+    const row = await this.db.row<EventRow>(
+      `SELECT * FROM events WHERE conversation_id = $1 AND kind = 'form' ORDER BY seq LIMIT 1`,
+      [conversationId],
+    )
+    return row && toEvent(row)
+  }
+
+  async get(id: string, tx?: Tx) {
+    return this.conversation(id, tx)
+  }
+
+  async listForVisitor(siteId: string, visitorId: string, limit: number) {
+    const rows = await this.db.rows<ConversationRow>(
+      `SELECT * FROM conversations WHERE site_id = $1 AND visitor_id = $2 AND erased_at IS NULL
+       ORDER BY updated_at DESC, id LIMIT $3`,
+      [siteId, visitorId, limit],
+    )
+    return rows.map(toSummary)
+  }
+
+  async list(limit: number) {
+    // Erased conversations stay for metrics but are no one's to list.
+    const rows = await this.db.rows<ConversationRow>(
+      'SELECT * FROM conversations WHERE erased_at IS NULL ORDER BY updated_at DESC, id LIMIT $1',
+      [limit],
+    )
+    return rows.map(toSummary)
+  }
+
+  async countOpen(siteId: string, visitorId: string, tx?: Tx) {
+    const row = await this.db.row<{ total: number; chat: number }>(
+      `SELECT COUNT(*) AS total, COUNT(*) FILTER (WHERE kind = 'chat') AS chat FROM conversations
+       WHERE site_id = $1 AND visitor_id = $2 AND status = 'open'`,
+      [siteId, visitorId],
+      tx,
+    )
+    return { total: row!.total, chat: row!.chat }
+  }
+
+  findEventByCid(authorKey: string, cid: string, tx?: Tx) {
+    return this.eventByCid(authorKey, cid, tx)
+  }
+
+  /** As `SqliteConversationStore.append`, under the locks described above. */
+  async append(tx: Tx, input: AppendInput): Promise<AppendResult> {
+    const { target } = input
+    let row: ConversationRow | undefined
+    if ('conversationId' in target) {
+      row = await this.db.row<ConversationRow>(
+        'SELECT * FROM conversations WHERE id = $1 FOR UPDATE',
+        [target.conversationId],
+        tx,
+      )
+      if (!row) throw relayError('conversation_not_found')
+    } else if ('open' in target) {
+      const { siteId, visitorId } = target.open
+      await this.db.query(
+        'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))',
+        [`open:${siteId}:${visitorId}`],
+        tx,
+      )
+      row = await this.db.row<ConversationRow>(
+        `SELECT * FROM conversations WHERE site_id = $1 AND visitor_id = $2 AND status = 'open'
+           AND kind = 'chat' ORDER BY updated_at DESC LIMIT 1 FOR UPDATE`,
+        [siteId, visitorId],
+        tx,
+      )
+    }
+    let created = false
+    if (!row) {
+      if (input.cid !== undefined) {
+        const earlier = await this.eventByCid(input.authorKey, input.cid, tx)
+        if (earlier) return this.duplicate(earlier, tx)
+      }
+      row = await this.create(tx, input)
+      created = true
+    }
+    const conversationId = row.id
+    const preface: ConversationEvent[] = []
+    if (created && input.opening) {
+      const { group, preface: events = [] } = input.opening
+      if (group !== undefined) {
+        await this.db.run(tx, 'UPDATE conversations SET routing_group = $1 WHERE id = $2', [
+          group,
+          conversationId,
+        ])
+        row.routing_group = group
+      }
+      for (const [i, event] of events.entries()) {
+        preface.push(
+          (await this.insertEvent(tx, conversationId, row.last_seq + i + 1, event, {
+            authorKey: 'system',
+            at: input.at,
+          }))!,
+        )
+      }
+    }
+    const seq = row.last_seq + preface.length + 1
+    const event = await this.insertEvent(tx, conversationId, seq, input, input)
+    if (event === undefined) {
+      if (created) throw raced()
+      return this.duplicate((await this.eventByCid(input.authorKey, input.cid!, tx))!, tx)
+    }
+    const assign = input.assign && row.operator_id === null ? input.assign : undefined
+    const close = input.close === true && row.status !== 'closed'
+    const text = input.text.slice(0, LAST_TEXT_LENGTH)
+    await this.db.run(
+      tx,
+      `UPDATE conversations SET last_seq = $1, updated_at = $2,
+           last_text = CASE WHEN $3 THEN $4 ELSE last_text END,
+           operator_id = COALESCE($5, operator_id),
+           operator_name = COALESCE($6, operator_name),
+           status = CASE WHEN $7 THEN 'closed' ELSE status END,
+           rating = COALESCE($8::integer, rating),
+           rating_comment = CASE WHEN $8::integer IS NULL THEN rating_comment ELSE $9 END
+         WHERE id = $10`,
+      [
+        seq,
+        input.at,
+        input.kind === 'message' || input.kind === 'form',
+        text,
+        assign?.id ?? null,
+        assign?.name ?? null,
+        close,
+        input.rating?.rating ?? null,
+        input.rating?.comment ?? null,
+        conversationId,
+      ],
+    )
+    // The same changes, on the row as read: the summary as it now stands.
+    row.last_seq = seq
+    row.updated_at = input.at
+    if (input.kind === 'message' || input.kind === 'form') row.last_text = text
+    if (assign) {
+      row.operator_id = assign.id
+      row.operator_name = assign.name
+    }
+    if (close) row.status = 'closed'
+    if (input.rating) {
+      row.rating = input.rating.rating
+      row.rating_comment = input.rating.comment ?? null
+    }
+    const result: AppendResult = {
+      event,
+      conversation: toSummary(row),
+      duplicate: false,
+      created,
+      summaryChanged: created || assign !== undefined || close || input.rating !== undefined,
+    }
+    if (preface.length) result.preface = preface
+    return result
+  }
+
+  /** Inserts one event; undefined when its cid was already taken by its author. */
+  private async insertEvent(
+    tx: Tx,
+    conversationId: string,
+    seq: number,
+    event: PrefaceEvent,
+    { authorKey, cid, at }: { authorKey: string; cid?: string | undefined; at: number },
+  ): Promise<ConversationEvent | undefined> {
+    const values: SqlValue[] = [
+      event.id,
+      conversationId,
+      seq,
+      event.kind,
+      event.author.kind,
+      event.author.id ?? null,
+      event.author.name ?? null,
+      authorKey,
+      cid ?? null,
+      event.text,
+      at,
+      event.data ? JSON.stringify(event.data) : null,
+    ]
+    if ((await this.db.run(tx, INSERT_EVENT, values)) === 0) return undefined
+    const stored: ConversationEvent = {
+      conversationId,
+      seq,
+      id: event.id,
+      kind: event.kind,
+      author: event.author,
+      text: event.text,
+      at,
+    }
+    if (event.data) stored.data = event.data
+    return stored
+  }
+
+  private async conversation(id: string, tx?: Tx): Promise<ConversationSummary | undefined> {
+    const row = await this.db.row<ConversationRow>(
+      'SELECT * FROM conversations WHERE id = $1',
+      [id],
+      tx,
+    )
+    return row && toSummary(row)
+  }
+
+  private async eventByCid(authorKey: string, cid: string, tx?: Tx) {
+    const row = await this.db.row<EventRow>(
+      'SELECT * FROM events WHERE author_key = $1 AND cid = $2',
+      [authorKey, cid],
+      tx,
+    )
+    return row && toEvent(row)
+  }
+
+  /** The answer to a repeated cid: the stored event and its conversation; nothing changed. */
+  private async duplicate(event: ConversationEvent, tx: Tx): Promise<AppendResult> {
+    return {
+      event,
+      conversation: (await this.conversation(event.conversationId, tx))!,
+      duplicate: true,
+      created: false,
+      summaryChanged: false,
+    }
+  }
+
+  /** Inserts the conversation a `create` or `open` target needs; returns its row. */
+  private async create(tx: Tx, input: AppendInput): Promise<ConversationRow> {
+    const { target } = input
+    if ('create' in target) {
+      const { siteId, visitorId, kind, page, contact } = target.create
+      return (await this.db.row<ConversationRow>(
+        `INSERT INTO conversations (id, site_id, visitor_id, kind, page, visitor_name,
+             visitor_phone, visitor_email, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
+        [
+          input.newConversationId,
+          siteId,
+          visitorId,
+          kind,
+          page ?? null,
+          contact?.name ?? null,
+          contact?.phone ?? null,
+          contact?.email ?? null,
+          input.at,
+          input.at,
+        ],
+        tx,
+      ))!
+    }
+    const { siteId, visitorId, page } = (
+      target as { open: { siteId: string; visitorId: string; page?: string } }
+    ).open
+    return (await this.db.row<ConversationRow>(
+      `INSERT INTO conversations (id, site_id, visitor_id, page, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+      [input.newConversationId, siteId, visitorId, page ?? null, input.at, input.at],
+      tx,
+    ))!
+  }
+
+  async eventsAfter(conversationId: string, afterSeq: number, limit: number) {
+    const rows = await this.db.rows<EventRow>(
+      'SELECT * FROM events WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
+      [conversationId, afterSeq, limit],
+    )
+    return rows.map(toEvent)
+  }
+
+  async latestEvents(conversationId: string, limit: number) {
+    const rows = await this.db.rows<EventRow>(
+      'SELECT * FROM events WHERE conversation_id = $1 ORDER BY seq DESC LIMIT $2',
+      [conversationId, limit],
+    )
+    return rows.reverse().map(toEvent)
+  }
+
+  async markRead(tx: Tx, conversationId: string, readerKey: string, seq: number, at: number) {
+    const row = await this.db.row<{ seq: number }>(
+      `INSERT INTO reads (conversation_id, reader_key, seq, at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (conversation_id, reader_key) DO UPDATE SET
+           seq = GREATEST(reads.seq, excluded.seq), at = excluded.at
+         RETURNING seq`,
+      [conversationId, readerKey, seq, at],
+      tx,
+    )
+    return row!.seq
+  }
+}

@@ -1,0 +1,198 @@
+import type { PostgresDatabase } from '../../infra/db/postgres.ts'
+import type { Tx } from '../../infra/db/unit-of-work.ts'
+import { fieldError } from '../../infra/errors.ts'
+import type {
+  ConsentRecord,
+  FrameAck,
+  VisitorContact,
+  VisitorPageQuery,
+  VisitorPatch,
+  VisitorProfile,
+  VisitorStore,
+} from './store.ts'
+
+interface VisitorRow {
+  site_id: string
+  id: string
+  user_id: string | null
+  verified: number
+  name: string | null
+  email: string | null
+  phone: string | null
+  attributes: string
+  created_at: number
+  updated_at: number
+}
+
+interface ConsentRow {
+  id: string
+  site_id: string
+  visitor_id: string
+  agreement_version: string
+  form: ConsentRecord['form']
+  ip: string | null
+  at: number
+  event_id: string | null
+}
+
+function toVisitor(row: VisitorRow): VisitorProfile {
+  const visitor: VisitorProfile = {
+    siteId: row.site_id,
+    id: row.id,
+    verified: row.verified === 1,
+    attributes: JSON.parse(row.attributes) as VisitorProfile['attributes'],
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  }
+  if (row.user_id !== null) visitor.userId = row.user_id
+  if (row.name !== null) visitor.name = row.name
+  if (row.email !== null) visitor.email = row.email
+  if (row.phone !== null) visitor.phone = row.phone
+  return visitor
+}
+
+function toConsent(row: ConsentRow): ConsentRecord {
+  const consent: ConsentRecord = {
+    id: row.id,
+    siteId: row.site_id,
+    visitorId: row.visitor_id,
+    agreementVersion: row.agreement_version,
+    form: row.form,
+    at: row.at,
+  }
+  if (row.ip !== null) consent.ip = row.ip
+  if (row.event_id !== null) consent.eventId = row.event_id
+  return consent
+}
+
+/** The `visitors`, `consents` and `frame_acks` tables on PostgreSQL. */
+export class PostgresVisitorStore implements VisitorStore {
+  constructor(private readonly db: PostgresDatabase) {}
+
+  async page(query: VisitorPageQuery): Promise<VisitorProfile[]> {
+    const rows = await this.db.rows<VisitorRow>(
+      `SELECT * FROM visitors
+       WHERE (updated_at, site_id, id) > ($1, $2, $3)
+         AND ($4::bigint IS NULL OR updated_at >= $4)
+         AND ($5::text IS NULL OR site_id = $5)
+       ORDER BY updated_at, site_id, id LIMIT $6`,
+      [
+        query.after?.at ?? -1,
+        query.after?.siteId ?? '',
+        query.after?.id ?? '',
+        query.updatedSince ?? null,
+        query.siteId ?? null,
+        query.limit,
+      ],
+    )
+    return rows.map(toVisitor)
+  }
+
+  async get(siteId: string, visitorId: string, tx?: Tx): Promise<VisitorProfile | undefined> {
+    const row = await this.db.row<VisitorRow>(
+      'SELECT * FROM visitors WHERE site_id = $1 AND id = $2',
+      [siteId, visitorId],
+      tx,
+    )
+    return row && toVisitor(row)
+  }
+
+  async contacts(siteId: string, visitorIds: readonly string[]) {
+    const contacts = new Map<string, VisitorContact>()
+    if (visitorIds.length === 0) return contacts
+    const rows = await this.db.rows<Pick<VisitorRow, 'id' | 'name' | 'email' | 'phone'>>(
+      'SELECT id, name, email, phone FROM visitors WHERE site_id = $1 AND id = ANY($2)',
+      [siteId, visitorIds],
+    )
+    for (const row of rows) {
+      const contact: VisitorContact = {}
+      if (row.name !== null) contact.name = row.name
+      if (row.email !== null) contact.email = row.email
+      if (row.phone !== null) contact.phone = row.phone
+      contacts.set(row.id, contact)
+    }
+    return contacts
+  }
+
+  async applyPatch(tx: Tx, patch: VisitorPatch, at: number): Promise<void> {
+    // Locked, so two relays merging attributes into one profile do not lose either's keys.
+    const row = await this.db.row<VisitorRow>(
+      'SELECT * FROM visitors WHERE site_id = $1 AND id = $2 FOR UPDATE',
+      [patch.siteId, patch.visitorId],
+      tx,
+    )
+    const current = row && toVisitor(row)
+    const attributes = { ...current?.attributes, ...patch.attributes }
+    if (patch.maxAttributes !== undefined && Object.keys(attributes).length > patch.maxAttributes) {
+      throw fieldError([{ field: 'attributes', code: 'too_many' }])
+    }
+    const contact = patch.contact ?? {}
+    await this.db.run(
+      tx,
+      `INSERT INTO visitors (site_id, id, user_id, verified, name, email, phone, attributes,
+         created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+       ON CONFLICT (site_id, id) DO UPDATE SET
+         user_id = COALESCE(excluded.user_id, visitors.user_id),
+         verified = CASE WHEN excluded.user_id IS NULL THEN visitors.verified ELSE excluded.verified END,
+         name = COALESCE(excluded.name, visitors.name),
+         email = COALESCE(excluded.email, visitors.email),
+         phone = COALESCE(excluded.phone, visitors.phone),
+         attributes = excluded.attributes,
+         updated_at = excluded.updated_at`,
+      [
+        patch.siteId,
+        patch.visitorId,
+        patch.identity?.userId ?? null,
+        patch.identity?.verified ? 1 : 0,
+        contact.name ?? null,
+        contact.email ?? null,
+        contact.phone ?? null,
+        JSON.stringify(attributes),
+        at,
+      ],
+    )
+  }
+
+  async addConsent(tx: Tx, consent: ConsentRecord): Promise<void> {
+    await this.db.run(
+      tx,
+      `INSERT INTO consents (id, site_id, visitor_id, agreement_version, form, ip, at, event_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        consent.id,
+        consent.siteId,
+        consent.visitorId,
+        consent.agreementVersion,
+        consent.form,
+        consent.ip ?? null,
+        consent.at,
+        consent.eventId ?? null,
+      ],
+    )
+  }
+
+  async listConsents(siteId: string, visitorId: string): Promise<ConsentRecord[]> {
+    const rows = await this.db.rows<ConsentRow>(
+      'SELECT * FROM consents WHERE site_id = $1 AND visitor_id = $2 ORDER BY at, ord',
+      [siteId, visitorId],
+    )
+    return rows.map(toConsent)
+  }
+
+  findFrameAck(authorKey: string, cid: string, tx?: Tx) {
+    return this.db.row<{ id: string; at: number }>(
+      'SELECT id, at FROM frame_acks WHERE author_key = $1 AND cid = $2',
+      [authorKey, cid],
+      tx,
+    )
+  }
+
+  async addFrameAck(tx: Tx, ack: FrameAck): Promise<void> {
+    await this.db.run(
+      tx,
+      'INSERT INTO frame_acks (author_key, cid, id, at) VALUES ($1, $2, $3, $4)',
+      [ack.authorKey, ack.cid, ack.id, ack.at],
+    )
+  }
+}
