@@ -15,6 +15,8 @@ import { SqliteGroupStore } from './modules/routing/sqlite.ts'
 import type { GroupStore } from './modules/routing/store.ts'
 import { SqliteScenarioStore } from './modules/scenarios/sqlite.ts'
 import type { ScenarioStore } from './modules/scenarios/store.ts'
+import { SqliteSearchStore } from './modules/search/sqlite.ts'
+import type { SearchStore } from './modules/search/store.ts'
 import { SqliteSiteStore } from './modules/sites/sqlite.ts'
 import type { SiteStore } from './modules/sites/store.ts'
 import { SqliteVisitorStore } from './modules/visitors/sqlite.ts'
@@ -40,6 +42,7 @@ export interface Stores {
   canned: CannedStore
   privacy: PrivacyStore
   webhooks: WebhookStore
+  search: SearchStore
 }
 
 /** The embedded engine: one SQLite file (`':memory:'` for a throwaway one), migrated. */
@@ -58,5 +61,6 @@ export function createSqliteStores(path: string): Stores {
     canned: new SqliteCannedStore(db),
     privacy: new SqlitePrivacyStore(db),
     webhooks: new SqliteWebhookStore(db),
+    search: new SqliteSearchStore(db),
   }
 }
