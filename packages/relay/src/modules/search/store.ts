@@ -4,24 +4,14 @@ import type {
   ConversationStatus,
   ConversationSummary,
 } from '@parley/protocol'
+import type { VisibilityScope } from '../routing/service.ts'
 
 /**
- * Which conversations a viewer may find: routing's visibility rule (`RoutingService.canSee`,
+ * Which conversations a viewer may find: routing's visibility rule (`RoutingService.scopeOf`,
  * the rule of the conversation list) as data, so the store applies it in its query instead
  * of reading rows the viewer may not see.
  */
-export type SearchScope =
-  /** Every conversation (`conversations:read_all`). */
-  | { all: true }
-  | {
-      all?: false
-      /** Conversations assigned to this employee. */
-      operatorId: string
-      /** And those of these groups (a conversation with no group is the whole team's)… */
-      groups: readonly string[]
-      /** …all of them (`conversations:read_group`), or only the waiting ones (no operator). */
-      wholeGroups: boolean
-    }
+export type SearchScope = VisibilityScope
 
 /**
  * How closely a message matches, best first: `0` the words together in the query's order
