@@ -10,9 +10,14 @@ import type {
 } from './store.ts'
 
 /**
- * One rank's matches after a (time, id) bound, newest first. Every filter is one parameter
- * (NULL: not filtered) and the rank is only the MATCH expression, so this is one statement.
- * The scope is routing's visibility rule (`SearchScope`).
+ * One rank's matches below a rowid, newest first. Every filter is one parameter (NULL: not
+ * filtered) and the rank is only the MATCH expression, so this is one statement. The scope
+ * is routing's visibility rule (`SearchScope`).
+ *
+ * Newest first is rowid order, the order the log stored the events (their `at` order, as
+ * the relay's clock gave it): FTS5 hands matches over in rowid order itself, so a page
+ * reads as many matches as it needs and stops, instead of sorting every match of a common
+ * word. The cursor's event id gives the rowid to go on below.
  */
 const MATCHES = `SELECT events.* FROM events_fts
     JOIN events ON events.rowid = events_fts.rowid
@@ -29,8 +34,19 @@ const MATCHES = `SELECT events.* FROM events_fts
     AND (@all = 1 OR c.operator_id = @viewer
       OR ((c.routing_group IS NULL OR c.routing_group IN (SELECT value FROM json_each(@groups)))
         AND (@wholeGroups = 1 OR c.operator_id IS NULL)))
-    AND (events.at, events.id) < (@beforeAt, @beforeId)
-  ORDER BY events.at DESC, events.id DESC LIMIT @limit`
+    AND events_fts.rowid < @before
+  ORDER BY events_fts.rowid DESC LIMIT @limit`
+
+const ROWID_OF = 'SELECT rowid FROM events WHERE id = ?'
+
+/**
+ * Indexes every event past the highest rowid the index holds (`015_search.sql`): run at the
+ * end of each group-commit batch, so a batch of messages costs FTS5 one write of its words.
+ */
+const CATCH_UP = `INSERT INTO events_fts (rowid, text)
+  SELECT rowid, replace(replace(text, 'ё', 'е'), 'Ё', 'Е') FROM events
+  WHERE rowid > (SELECT COALESCE(max(id), 0) FROM events_fts_docsize)
+    AND kind IN ('message', 'form')`
 
 const CONVERSATIONS = 'SELECT * FROM conversations WHERE id IN (SELECT value FROM json_each(?))'
 
@@ -57,8 +73,8 @@ function rankExpressions(words: readonly string[], order: 'rank' | 'newest') {
 }
 
 /**
- * Search over `events_fts` (`015_search.sql`), an FTS5 index the engine keeps in step with
- * `events` by triggers. It reads the conversation tables, as the index is a projection of
+ * Search over `events_fts` (`015_search.sql`), an FTS5 index kept in step with `events`: new
+ * events at the end of each group-commit batch (`onBatchEnd`), changes by triggers. It reads the conversation tables, as the index is a projection of
  * them: the one adapter outside the conversations module that does (with privacy's).
  */
 export class SqliteSearchStore implements SearchStore {
@@ -66,6 +82,10 @@ export class SqliteSearchStore implements SearchStore {
 
   constructor(private readonly db: SqliteDatabase) {
     this.sql = statements(db)
+    const catchUp = db.raw.prepare(CATCH_UP)
+    // Events written outside a batch (a migration, a database from an older relay) now.
+    catchUp.run()
+    db.onBatchEnd(() => catchUp.run())
   }
 
   search(query: MessageSearchQuery): Promise<MessageSearchHit[]> {
@@ -91,13 +111,10 @@ export class SqliteSearchStore implements SearchStore {
         const left = query.limit - events.length
         if (left <= 0) break
         if (match === undefined) continue
-        const bound: Pick<SearchKey, 'at' | 'id'> =
-          after && after.rank === rank ? after : { at: Number.MAX_SAFE_INTEGER, id: '' }
         const rows = this.sql(MATCHES).all({
           ...params,
           match,
-          beforeAt: bound.at,
-          beforeId: bound.id,
+          before: after && after.rank === rank ? this.rowidOf(after) : Number.MAX_SAFE_INTEGER,
           limit: left,
         }) as EventRow[]
         for (const row of rows) events.push({ rank: rank as SearchRank, row })
@@ -116,5 +133,11 @@ export class SqliteSearchStore implements SearchStore {
         conversation: conversations.get(row.conversation_id)!,
       }))
     })
+  }
+
+  /** Where a cursor's event is in the log; an event no longer there ends the walk. */
+  private rowidOf(key: SearchKey): number {
+    const row = this.sql(ROWID_OF).get(key.id) as { rowid: number } | undefined
+    return row?.rowid ?? 0
   }
 }

@@ -42,9 +42,11 @@ export interface SearchKey {
  *   are gone from the index.
  * - Filters are ANDed; an absent one does not filter. `from`/`to`: the event's `at` in
  *   `[from, to)`.
- * - Order: `rank` then newest first (`at` descending, then event id descending); with
- *   `order: 'newest'` by time alone. Results start after `after` in that order and are
- *   at most `limit`: a walk goes on to the end of the history, with no cap.
+ * - Order: `rank`, then newest first — the order the log stored the events in, which is
+ *   their `at` order as the relay's clock gave it (SQLite: rowid; Postgres: an identity
+ *   column, or `(at, id)`); with `order: 'newest'` by time alone. Results start after the
+ *   hit `after` names (its event id: the adapter finds its place) and are at most `limit`:
+ *   a walk goes on to the end of the history, with no cap.
  *
  * A Postgres adapter: a `tsvector` of `to_tsvector('simple', <folded text>)` over the same
  * words (split on anything not a letter or digit), matched with `to_tsquery('simple',
