@@ -49,12 +49,9 @@ describe('the SQLite search index', () => {
       tx((t) => stores.privacy.eraseConversations(t, [event.conversationId], 5000, '[erased]')),
     ])
     integrityCheck(db)
-    const words =
-      (db.raw.exec("CREATE VIRTUAL TABLE temp.words USING fts5vocab(main, events_fts, 'row')"),
-      (db.raw.prepare('SELECT term FROM temp.words').all() as { term: string }[]).map(
-        (r) => r.term,
-      ))
-    expect(words).toEqual(['erased'])
+    db.raw.exec("CREATE VIRTUAL TABLE temp.words USING fts5vocab(main, events_fts, 'row')")
+    const words = db.raw.prepare('SELECT term FROM temp.words').all() as { term: string }[]
+    expect(words.map((w) => w.term)).toEqual(['erased'])
     // A corrupted index is caught: the check above is not one that always passes.
     db.raw.exec("INSERT INTO events_fts (rowid, text) VALUES (999, 'stray words')")
     expect(() => integrityCheck(db)).toThrow()
