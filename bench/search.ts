@@ -159,6 +159,8 @@ function message(i: number): AppendInput {
       : { conversationId: `c${c}` },
     newConversationId: `c${c}`,
     ...(first && { opening: { group: `g${c % GROUPS}` } }),
+    // History is mostly closed conversations; the last 1 % are still open.
+    ...(i % PER_CONVERSATION === PER_CONVERSATION - 1 && i < total * 0.99 && { close: true }),
   }
 }
 
