@@ -57,6 +57,7 @@ export class ParleyConversation extends LitElement {
     client: { attribute: false },
     api: { attribute: false },
     conversationId: { attribute: false },
+    focusSeq: { attribute: false },
     history: { state: true },
     error: { state: true },
     closing: { state: true },
@@ -198,6 +199,8 @@ export class ParleyConversation extends LitElement {
   /** REST, for the transfer targets (groups and the team board). */
   declare api: RestApi | undefined
   declare conversationId: string | undefined
+  /** A message to scroll to and mark briefly once it is shown (a history search result). */
+  declare focusSeq: number | undefined
   declare history: HistoryState
   declare error: string
   declare closing: boolean
@@ -401,6 +404,7 @@ export class ParleyConversation extends LitElement {
         .visitorTitle=${title}
         .loading=${this.history === 'loading'}
         .kind=${summary?.kind}
+        .focusSeq=${this.focusSeq}
       ></parley-message-log>
       <p class="typing" role="status">${typing ? 'Visitor is typing…' : ''}</p>
       ${

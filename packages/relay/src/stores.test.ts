@@ -11,6 +11,7 @@ import { describeConversationStore } from './modules/conversations/contract.ts'
 import { describeEmployeeStore } from './modules/employees/contract.ts'
 import { describePrivacyStore } from './modules/privacy/contract.ts'
 import { describeScenarioStore } from './modules/scenarios/contract.ts'
+import { describeSearchStore } from './modules/search/contract.ts'
 import { describeSiteStore } from './modules/sites/contract.ts'
 import { toSiteRecord } from './modules/sites/sites.ts'
 import { describeVisitorStore } from './modules/visitors/contract.ts'
@@ -41,6 +42,7 @@ for (const [name, factory] of engines) {
   describeCannedStore(name, factory)
   describePrivacyStore(name, factory)
   describeWebhookStore(name, factory)
+  describeSearchStore(name, factory)
 
   describe(`one unit of work across modules: ${name}`, () => {
     it('stores nothing of a form whose profile change fails', async () => {

@@ -47,6 +47,15 @@ export interface Viewer {
   permissions: ReadonlySet<Permission>
 }
 
+/**
+ * `canSee` as data, for a store to apply in a query (history search): every conversation,
+ * or those assigned to `operatorId` and those of `groups` (a conversation with no group is
+ * the whole team's) — all of them with `wholeGroups`, else only the waiting ones.
+ */
+export type VisibilityScope =
+  | { all: true }
+  | { all?: false; operatorId: string; groups: readonly string[]; wholeGroups: boolean }
+
 /** How long log lines that change nothing else may wait to be written together. */
 const LOG_FLUSH_MS = 50
 
@@ -259,6 +268,16 @@ export class RoutingService implements RoutingHooks {
     const inGroup = audience.groupId === null || this.groupsOf(viewer.id).has(audience.groupId)
     if (!inGroup) return false
     return viewer.permissions.has('conversations:read_group') || audience.operatorId === null
+  }
+
+  /** The same rule as `canSee`, as a scope a query applies (no live previous operator). */
+  scopeOf(viewer: Viewer): VisibilityScope {
+    if (viewer.permissions.has('conversations:read_all')) return { all: true }
+    return {
+      operatorId: viewer.id,
+      groups: [...this.groupsOf(viewer.id)],
+      wholeGroups: viewer.permissions.has('conversations:read_group'),
+    }
   }
 
   /** `canSee` for a summary. */
