@@ -114,7 +114,10 @@ while (VOCABULARY.length < 30_000) {
 // Zipf (s = 1): the word at rank r is drawn with probability ∝ 1 / r.
 const cdf: number[] = []
 let sum = 0
-for (let r = 1; r <= VOCABULARY.length; r++) cdf.push((sum += 1 / r))
+for (let r = 1; r <= VOCABULARY.length; r++) {
+  sum += 1 / r
+  cdf.push(sum)
+}
 function word(): string {
   const x = random() * sum
   let lo = 0
