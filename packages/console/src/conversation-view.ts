@@ -240,6 +240,14 @@ export class ParleyConversation extends LitElement {
       this.#visitorTyping.setAtom(this.client?.$visitorTyping)
     }
     if (changed.has('client') || changed.has('conversationId')) this.#open()
+    else if (
+      changed.has('focusSeq') &&
+      this.history === 'loaded' &&
+      this.client &&
+      this.conversationId
+    ) {
+      void this.#reachFocus(this.client, this.conversationId)
+    }
     if (changed.has('api') || changed.has('conversationId')) {
       const api = this.api
       // Without them the composer still sends: a failed load only leaves `/` without help.
@@ -306,7 +314,9 @@ export class ParleyConversation extends LitElement {
     this.history = 'loading'
     client.loadHistory(conversationId).then(
       () => {
-        if (this.conversationId === conversationId) this.history = 'loaded'
+        if (this.conversationId !== conversationId) return
+        this.history = 'loaded'
+        void this.#reachFocus(client, conversationId)
       },
       (error: unknown) => {
         if (this.conversationId !== conversationId) return
@@ -314,6 +324,35 @@ export class ParleyConversation extends LitElement {
         this.error = `Could not load the history: ${errorMessage(error, 'unknown error')}`
       },
     )
+  }
+
+  /**
+   * Pages on through the history (`loadHistory` after the highest seq below it) until the
+   * message `focusSeq` names is loaded, so a search result deep in a long conversation is
+   * shown; stops when a page brings nothing nearer.
+   */
+  async #reachFocus(client: OperatorClient, conversationId: string): Promise<void> {
+    let reached = -1
+    for (;;) {
+      const seq = this.focusSeq
+      if (seq === undefined || this.conversationId !== conversationId) return
+      const seqs = client
+        .messages(conversationId)
+        .get()
+        .map((m) => m.seq ?? 0)
+      if (seqs.includes(seq)) return
+      const below = Math.max(0, ...seqs.filter((s) => s < seq))
+      if (below <= reached) return
+      reached = below
+      try {
+        await client.loadHistory(conversationId, { after: below })
+      } catch (error) {
+        if (this.conversationId === conversationId) {
+          this.error = `Could not load the history: ${errorMessage(error, 'unknown error')}`
+        }
+        return
+      }
+    }
   }
 
   #markRead(): void {

@@ -33,6 +33,8 @@ const hit = (seq: number, text: string, highlights: [number, number][]): SearchH
 
 let searches: SearchBody[]
 let refuse: { code: string; message: string } | undefined
+/** When set, the first page is one hit at this seq. */
+let deepHit: number | undefined
 let client: FakeOperatorClient
 let workspace: ParleyWorkspace
 
@@ -71,6 +73,9 @@ async function relay(input: RequestInfo | URL, init?: RequestInit): Promise<Resp
     const body = JSON.parse(String(init.body)) as SearchBody
     searches.push(body)
     if (refuse) return json(400, refuse)
+    if (deepHit !== undefined) {
+      return json(200, { items: [hit(deepHit, 'заказ', [[0, 5]])], nextCursor: null })
+    }
     if (!body.cursor) {
       const items = Array.from({ length: 20 }, (_, i) =>
         hit(30 - i, `Где мой заказ ${30 - i}?`, [[8, 13]]),
@@ -88,6 +93,7 @@ async function relay(input: RequestInfo | URL, init?: RequestInit): Promise<Resp
 beforeEach(async () => {
   searches = []
   refuse = undefined
+  deepHit = undefined
   location.hash = ''
   client = createFakeOperatorClient()
   client.conversations.set([summary({ id: 'c1', visitorName: 'Anna', lastSeq: 30 })])
@@ -180,6 +186,30 @@ test('opening a result opens its conversation with that message in view and mark
   )
   expect(marked).toHaveLength(1)
   expect(deepText(marked[0]!)).toMatch(/message 25$/)
+})
+
+test('a result deep in a long conversation pages the history on until the message is shown', async () => {
+  // The relay's pages are 20 events here; the message found is the 42nd of 45.
+  client.historyPage = 20
+  client.history.c1 = Array.from({ length: 45 }, (_, i) =>
+    message({ seq: i + 1, text: `message ${i + 1}` }),
+  )
+  deepHit = 42
+  const form = await openHistory()
+  await search(form, 'заказ')
+  getByRole(results()[0]!, 'button').click()
+  for (let i = 0; i < 8; i++) await settle(workspace)
+  expect(client.calls.filter((c) => c[0] === 'loadHistory')).toEqual([
+    ['loadHistory', 'c1'],
+    ['loadHistory', 'c1', 20],
+    ['loadHistory', 'c1', 40],
+  ])
+  const log = getByRole(workspace, 'log', { name: 'Messages' })
+  const marked = queryAllByRole(log, 'article').filter(
+    (a) => a.getAttribute('aria-current') === 'true',
+  )
+  expect(marked).toHaveLength(1)
+  expect(deepText(marked[0]!)).toMatch(/message 42$/)
 })
 
 test('says what the relay answered when a search is refused, and that nothing matched', async () => {

@@ -86,7 +86,7 @@ export class ParleyHistory extends LitElement {
       }
       .filters {
         display: grid;
-        grid-template-columns: repeat(auto-fill, minmax(9.5rem, 1fr));
+        grid-template-columns: repeat(auto-fill, minmax(8rem, 1fr));
         gap: 0.6rem;
       }
       label {
@@ -383,7 +383,11 @@ export class ParleyHistory extends LitElement {
     return html`<button class="hit" type="button" @click=${() => this.#open(hit)}>
       <span class="head">
         <strong>${title}</strong>
-        <span>${authorLabel(message.author, title)}</span>
+        ${
+          message.author.kind === 'visitor'
+            ? nothing
+            : html`<span>${authorLabel(message.author, title)} wrote</span>`
+        }
         <time datetime=${new Date(message.at).toISOString()}>${formatTime(message.at)}</time>
         ${kind ? html`<span>${kind}</span>` : nothing}
         ${conversation.status === 'closed' ? html`<span>closed</span>` : nothing}
