@@ -114,6 +114,9 @@ export class RoutingService implements RoutingHooks {
     for (const siteId of siteIds) await this.defaultGroup(siteId)
     await this.reload()
     const restored = []
+    // Chats without a group routing knows go to their site's default group, all in one
+    // transaction: one each would wait for a commit of its own, minutes for thousands.
+    const regrouped: { id: string; groupId: string }[] = []
     for (const open of await this.options.store.listOpen()) {
       if (open.kind !== 'chat') continue
       let groupId = open.groupId
@@ -121,12 +124,7 @@ export class RoutingService implements RoutingHooks {
         groupId = (await this.defaultGroup(open.siteId)).id
         // Only a site routing met just now has a group the router does not hold yet.
         if (!this.groups.has(groupId)) await this.reload()
-        await this.options.db.transaction((tx) =>
-          this.options.store.assign(tx, open.id, {
-            groupId: groupId!,
-            operator: null,
-          }),
-        )
+        regrouped.push({ id: open.id, groupId })
         open.operatorId = null
       }
       this.visitors.set(open.id, { siteId: open.siteId, visitorId: open.visitorId })
@@ -135,6 +133,13 @@ export class RoutingService implements RoutingHooks {
         groupId,
         operatorId: open.operatorId,
         answered: open.answered,
+      })
+    }
+    if (regrouped.length > 0) {
+      await this.options.db.transaction(async (tx) => {
+        for (const { id, groupId } of regrouped) {
+          await this.options.store.assign(tx, id, { groupId, operator: null })
+        }
       })
     }
     const decisions = this.router.restore(restored)
