@@ -69,6 +69,9 @@ export async function buildServer(
   }
   const app = Fastify({
     logger: config.logger,
+    // Starting restores state (routing's open chats, the outbox): on a large database that
+    // takes longer than Fastify's default 10 s per plugin, and is no reason to fail.
+    pluginTimeout: 120_000,
     forceCloseConnections: true,
     trustProxy: config.trustProxy,
   })
