@@ -1,6 +1,8 @@
 import { type SettingsStore, SqliteSettingsStore } from './infra/db/settings.ts'
 import { SqliteDatabase } from './infra/db/sqlite.ts'
 import type { UnitOfWork } from './infra/db/unit-of-work.ts'
+import { SqliteAnalyticsStore } from './modules/analytics/sqlite.ts'
+import type { AnalyticsStore } from './modules/analytics/store.ts'
 import { SqliteAuthStore } from './modules/auth/sqlite.ts'
 import type { AuthStore } from './modules/auth/store.ts'
 import { SqliteCannedStore } from './modules/canned/sqlite.ts'
@@ -40,6 +42,7 @@ export interface Stores {
   canned: CannedStore
   privacy: PrivacyStore
   webhooks: WebhookStore
+  analytics: AnalyticsStore
 }
 
 /** The embedded engine: one SQLite file (`':memory:'` for a throwaway one), migrated. */
@@ -58,5 +61,6 @@ export function createSqliteStores(path: string): Stores {
     canned: new SqliteCannedStore(db),
     privacy: new SqlitePrivacyStore(db),
     webhooks: new SqliteWebhookStore(db),
+    analytics: new SqliteAnalyticsStore(db),
   }
 }

@@ -53,6 +53,8 @@ export const TABLES_WITHOUT_VISITOR_DATA: readonly string[] = [
   'groups',
   'group_members',
   'canned_responses',
+  // Operators' status changes: employees only.
+  'operator_status_log',
   'webhook_endpoints',
   // A receiver's answers; each goes with its outbox row when that row is erased.
   'webhook_attempts',
