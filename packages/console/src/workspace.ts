@@ -7,8 +7,14 @@ import type { RestApi } from './rest-api.ts'
 import { sectionsFor } from './settings/sections.ts'
 import { base } from './theme.ts'
 
-/** Which half of the console is open: the inbox, or a settings screen. */
-export type WorkspaceView = { name: 'inbox' } | { name: 'settings'; sectionId: string | undefined }
+/** Which area of the console is open: the inbox, a settings screen, or an analytics tab. */
+export type WorkspaceView =
+  | { name: 'inbox' }
+  | { name: 'settings'; sectionId: string | undefined }
+  | { name: 'analytics'; tab: string | undefined }
+
+/** Roles that see the Analytics area (the relay's `analytics:read`). */
+export const ANALYTICS_ROLES: readonly string[] = ['admin', 'supervisor']
 
 /** The keyboard shortcuts, as the `?` sheet lists them. */
 export const SHORTCUTS: readonly { keys: string; what: string }[] = [
@@ -63,8 +69,13 @@ function saveSeen(operatorId: string | undefined, seen: Record<string, number>):
   }
 }
 
-/** `#settings` or `#settings/<id>` opens the settings; any other address the inbox. */
+/**
+ * `#settings` or `#settings/<id>` opens the settings, `#analytics` or `#analytics/<tab>` the
+ * analytics; any other address the inbox.
+ */
 export function viewOf(hash: string): WorkspaceView {
+  const analytics = /^#analytics(?:\/([a-z0-9-]+))?$/.exec(hash)
+  if (analytics) return { name: 'analytics', tab: analytics[1] }
   const match = /^#settings(?:\/([a-z0-9-]+))?$/.exec(hash)
   return match ? { name: 'settings', sectionId: match[1] } : { name: 'inbox' }
 }
@@ -182,6 +193,9 @@ export class ParleyWorkspace extends LitElement {
   /** Whether the settings chunk is loaded and its elements defined. */
   #settingsReady = false
   #settingsProblem = ''
+  /** Whether the analytics chunk is loaded and its elements defined. */
+  #analyticsReady = false
+  #analyticsProblem = ''
 
   #offConversations: (() => void) | undefined
   #notifier: Notifier | undefined
@@ -226,6 +240,21 @@ export class ParleyWorkspace extends LitElement {
   readonly #onHash = () => {
     this.view = viewOf(location.hash)
     if (this.view.name === 'settings') void this.#loadSettings()
+    if (this.view.name === 'analytics') void this.#loadAnalytics()
+  }
+
+  /** Loads the analytics area (its own chunk, with the chart library) the first time. */
+  async #loadAnalytics(): Promise<void> {
+    if (this.#analyticsReady) return
+    try {
+      const { defineAnalyticsElements } = await import('./analytics/elements.ts')
+      defineAnalyticsElements()
+      this.#analyticsReady = true
+      this.#analyticsProblem = ''
+    } catch {
+      this.#analyticsProblem = 'Could not load the analytics. Check the connection and reload.'
+    }
+    this.requestUpdate()
   }
 
   /** Loads the settings screens the first time they are opened. */
@@ -299,17 +328,25 @@ export class ParleyWorkspace extends LitElement {
 
   override render() {
     const settings = sectionsFor(this.operator?.role).length > 0
+    const analytics = ANALYTICS_ROLES.includes(this.operator?.role ?? '')
     return html`
       <parley-status-bar
         .client=${this.client}
         .operator=${this.operator}
         .view=${this.view.name}
         .settings=${settings}
+        .analytics=${analytics}
         .notifier=${this.#notifier}
         @show-shortcuts=${() =>
           this.renderRoot.querySelector<HTMLDialogElement>('dialog.shortcuts')?.showModal()}
       ></parley-status-bar>
-      ${this.view.name === 'settings' ? this.#renderSettings(this.view.sectionId) : this.#renderInbox()}
+      ${
+        this.view.name === 'settings'
+          ? this.#renderSettings(this.view.sectionId)
+          : this.view.name === 'analytics'
+            ? this.#renderAnalytics(this.view.tab)
+            : this.#renderInbox()
+      }
       <dialog class="shortcuts" aria-labelledby="shortcuts-title">
         <h2 id="shortcuts-title">Keyboard shortcuts</h2>
         <dl>
@@ -330,6 +367,21 @@ export class ParleyWorkspace extends LitElement {
       .operator=${this.operator}
       .sectionId=${sectionId}
     ></parley-settings>`
+  }
+
+  #renderAnalytics(tab: string | undefined) {
+    if (!ANALYTICS_ROLES.includes(this.operator?.role ?? '')) {
+      return html`<p class="placeholder">Analytics are for supervisors and admins.</p>`
+    }
+    if (this.#analyticsProblem)
+      return html`<p class="placeholder" role="alert">${this.#analyticsProblem}</p>`
+    if (!this.#analyticsReady)
+      return html`<p class="placeholder" role="status">Loading analytics…</p>`
+    return html`<parley-analytics
+      .api=${this.api}
+      .operator=${this.operator}
+      .tab=${tab === 'channels' || tab === 'monitoring' ? tab : 'operators'}
+    ></parley-analytics>`
   }
 
   #renderInbox() {
