@@ -16,3 +16,34 @@ CREATE INDEX conversations_by_created ON conversations (created_at, site_id);
 -- Channel effectiveness finds the scenario that brought a conversation.
 CREATE INDEX engagements_by_conversation ON engagements (conversation_id)
   WHERE conversation_id IS NOT NULL;
+
+-- Each chat's facts as the metric definitions need them (`METRICS`), worked out from the log
+-- by the analytics store and refreshed for the conversations changed since the last report:
+-- a report sums these rows instead of reading every event (the benchmark decided). No text,
+-- page or contact: only ids, times, counts and the rating.
+CREATE TABLE analytics_chats (
+  conversation_id TEXT PRIMARY KEY REFERENCES conversations(id),
+  site_id TEXT NOT NULL,
+  group_id TEXT,
+  channel TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  owner TEXT,
+  scenario_id TEXT,
+  accepted INTEGER NOT NULL,
+  closed INTEGER NOT NULL,
+  transferred INTEGER NOT NULL,
+  first_from_assignment INTEGER,
+  first_from_queue INTEGER,
+  response_sum INTEGER NOT NULL,
+  response_count INTEGER NOT NULL,
+  handle INTEGER,
+  resolution INTEGER,
+  rating INTEGER
+);
+CREATE INDEX analytics_chats_by_created ON analytics_chats (created_at, site_id);
+
+-- How far the facts are refreshed: conversations updated since then are worked out again.
+CREATE TABLE analytics_refresh (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  through INTEGER NOT NULL
+);

@@ -76,6 +76,7 @@ export function describeAnalyticsStore(name: string, factory: StoresFactory): vo
 
     it('sums each owner’s chats by the definitions; a bot neither answers nor starts the wait', async () => {
       await writeChats(stores, CHATS)
+      await tx((t) => stores.analytics.refresh(t, 10 * T, ['bot']))
       const rows = await stores.analytics.metrics(filter(), 'operator')
       expect(rows).toEqual([
         {
@@ -136,12 +137,13 @@ export function describeAnalyticsStore(name: string, factory: StoresFactory): vo
 
     it('splits by group and by day, and filters by site, group and operator', async () => {
       await writeChats(stores, CHATS)
+      await tx((t) => stores.analytics.refresh(t, 10 * T, ['bot']))
       const byGroup = await stores.analytics.metrics(filter(), 'group')
       expect(byGroup.map((r) => [r.key, r.received])).toEqual([
         ['sales', 1],
         ['support', 2],
       ])
-      const byDay = await stores.analytics.metrics(filter(), 'day', [0, 2 * T, 4 * T])
+      const byDay = await stores.analytics.metrics(filter(), 'day', [0, 1_800_000, 3_600_000])
       expect(byDay.map((r) => [r.key, r.received])).toEqual([
         ['0', 2],
         ['1', 1],
@@ -154,6 +156,32 @@ export function describeAnalyticsStore(name: string, factory: StoresFactory): vo
       // [from, to): a chat created at `toAt` is not in the period.
       const before = await stores.analytics.metrics(filter({ toAt: 3 * T }), 'site')
       expect(before.map((r) => r.received)).toEqual([2])
+    })
+
+    it('reads each change of a chat once the facts are refreshed again', async () => {
+      await writeChats(stores, CHATS.slice(2))
+      expect(await tx((t) => stores.analytics.refresh(t, 3 * T, ['bot']))).toBe(1)
+      const waiting = await stores.analytics.metrics(filter(), 'site')
+      expect(waiting.map((r) => [r.waiting, r.accepted])).toEqual([[1, 0]])
+      await tx(async (t) => {
+        await stores.conversations.append(t, {
+          id: 'late',
+          authorKey: 'operator:anna',
+          author: { kind: 'operator', id: 'anna', name: 'Anna' },
+          kind: 'message',
+          text: 'Sorry for the wait',
+          at: 3 * T + 5_000,
+          target: { conversationId: 'c3' },
+          newConversationId: 'c3',
+        })
+      })
+      // Not yet refreshed: the report still says what the facts said.
+      expect((await stores.analytics.metrics(filter(), 'site'))[0]!.accepted).toBe(0)
+      await tx((t) => stores.analytics.refresh(t, 3 * T + 10_000, ['bot']))
+      const answered = await stores.analytics.metrics(filter(), 'operator')
+      expect(answered.map((r) => [r.key, r.accepted, r.firstFromQueueSum])).toEqual([
+        ['anna', 1, 5_000],
+      ])
     })
 
     it('counts time online and on pause within the period, up to now', async () => {
@@ -186,6 +214,7 @@ export function describeAnalyticsStore(name: string, factory: StoresFactory): vo
 
     it('counts conversations of every kind and leads per channel; engagements per scenario', async () => {
       await writeChats(stores, CHATS)
+      await tx((t) => stores.analytics.refresh(t, 10 * T, ['bot']))
       await tx(async (t) => {
         await stores.conversations.append(t, {
           id: 'cb1',

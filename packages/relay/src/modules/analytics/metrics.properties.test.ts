@@ -6,7 +6,8 @@ import { freshStores } from '../../testing/store-fixtures.ts'
 import { addSums, metricsRow } from './service.ts'
 import type { MetricsFilter, MetricsSums } from './store.ts'
 
-const T = 10_000_000
+// On a quarter hour, like every day start.
+const T = 9_000_000
 const BOTS = new Set(['bot'])
 const OPERATORS = ['anna', 'boris', 'bot'] as const
 
@@ -114,6 +115,7 @@ describe('operator metrics, for random conversation logs', () => {
         const { stores } = await freshStores(() => createSqliteStores(':memory:'))
         try {
           await writeChats(stores, chats)
+          await stores.db.transaction((t) => stores.analytics.refresh(t, FILTER.now, [...BOTS]))
           const rows = await stores.analytics.metrics(FILTER, 'operator')
           const expected = expectedByOwner(chats)
           const sortKey = (s: MetricsSums) => s.key ?? ''
@@ -166,6 +168,7 @@ describe('operator metrics, for random conversation logs', () => {
         const { stores } = await freshStores(() => createSqliteStores(':memory:'))
         try {
           await writeChats(stores, chats)
+          await stores.db.transaction((t) => stores.analytics.refresh(t, FILTER.now, [...BOTS]))
           const all = await stores.analytics.metrics(FILTER, 'site')
           const early = await stores.analytics.metrics({ ...FILTER, toAt: T + cut }, 'site')
           const late = await stores.analytics.metrics({ ...FILTER, fromAt: T + cut }, 'site')

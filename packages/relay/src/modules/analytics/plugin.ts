@@ -22,6 +22,7 @@ export const analyticsPlugin = fp(
     const { store } = options
     const live = new LiveVisitors(config.now)
     const analytics = new AnalyticsService({
+      db,
       store,
       employees: app.employees,
       routing: app.routingService,

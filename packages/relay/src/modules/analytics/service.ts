@@ -8,6 +8,7 @@ import type {
   MonitorReply,
   Permission,
 } from '@parley/protocol'
+import type { UnitOfWork } from '../../infra/db/unit-of-work.ts'
 import { relayError } from '../../infra/errors.ts'
 import type { EmployeeService } from '../employees/service.ts'
 import type { RoutingService } from '../routing/service.ts'
@@ -23,6 +24,7 @@ export interface AnalyticsViewer {
 }
 
 export interface AnalyticsServiceOptions {
+  db: UnitOfWork
   store: AnalyticsStore
   employees: EmployeeService
   routing: RoutingService
@@ -159,6 +161,13 @@ export class AnalyticsService {
     return (await this.options.employees.list()).filter((e) => e.kind === 'bot').map((e) => e.id)
   }
 
+  /** Brings the chats' facts up to date with the log (see `AnalyticsStore.refresh`). */
+  async refresh(botIds?: readonly string[]): Promise<number> {
+    const bots = botIds ?? (await this.bots())
+    const { db, store, now } = this.options
+    return db.transaction((tx) => store.refresh(tx, now(), bots))
+  }
+
   /** The operator-metrics report: rows by `groupBy` (default operator) and their total. */
   async metrics(viewer: AnalyticsViewer, query: AnalyticsQuery): Promise<MetricsReply> {
     const { store, employees, routing, sites, now } = this.options
@@ -178,6 +187,7 @@ export class AnalyticsService {
       botIds: people.filter((e) => e.kind === 'bot').map((e) => e.id),
       now: now(),
     }
+    await this.refresh(filter.botIds)
     const sums = await store.metrics(filter, by, period.dayStarts)
     // Whose time online counts: the operator asked for, else the people of the groups covered.
     const covered =
@@ -287,6 +297,7 @@ export class AnalyticsService {
       botIds: await this.bots(),
       now: now(),
     }
+    await this.refresh(filter.botIds)
     const storeKey = by === 'source' ? 'page' : by
     const [counts, chats] = await Promise.all([
       store.channels(filter, storeKey),

@@ -24,15 +24,13 @@ const BOTS = '(SELECT value FROM json_each(@botIds))'
 const PERSON_MESSAGE = `e.kind = 'message' AND e.author_kind = 'operator' AND e.author_id NOT IN ${BOTS}`
 
 /** The chats of the period with the facts every metric is defined on (see `METRICS`). */
-const FACTS = `
+const factsOf = (source: string) => `
 c AS (
   SELECT id, site_id, routing_group, kind, status, rating, page, created_at, updated_at
   FROM conversations
-  WHERE created_at >= @fromAt AND created_at < @toAt AND kind = 'chat'
-    AND (@siteId IS NULL OR site_id = @siteId)
-    AND (@groupIds IS NULL OR routing_group IN (SELECT value FROM json_each(@groupIds)))
+  WHERE ${source}
 ),
-h AS (
+h AS MATERIALIZED (
   SELECT c.id,
     (SELECT MIN(e.seq) FROM events e WHERE e.conversation_id = c.id AND ${PERSON_MESSAGE}) AS first_seq,
     (SELECT MIN(r.at) FROM routing_log r WHERE r.conversation_id = c.id) AS routed_at,
@@ -44,7 +42,7 @@ h AS (
        ORDER BY r.id DESC LIMIT 1) AS last_assigned
   FROM c
 ),
-f1 AS (
+f1 AS MATERIALIZED (
   SELECT c.*, h.routed_at, h.transferred, h.last_assigned, fe.at AS first_at, fe.author_id AS first_by,
     CASE WHEN c.status = 'closed' THEN COALESCE(h.closed_at, c.updated_at) END AS closed_at,
     (SELECT MAX(e.at) FROM events e WHERE e.conversation_id = c.id AND e.kind = 'message'
@@ -58,20 +56,20 @@ f2 AS (
       ELSE COALESCE(routed_at, created_at) END AS ws0
   FROM f1
 ),
-f AS (
+f AS MATERIALIZED (
   SELECT f2.*,
     CASE WHEN first_at IS NOT NULL AND ws0 > first_at THEN first_at ELSE ws0 END AS ws,
     COALESCE(first_by, last_assigned) AS owner,
     (SELECT MAX(r.at) FROM routing_log r WHERE r.conversation_id = f2.id AND r.type = 'assigned'
        AND r.operator_id = f2.first_by AND r.at <= f2.first_at) AS assigned_at
   FROM f2
-  WHERE @operatorId IS NULL OR COALESCE(first_by, last_assigned) = @operatorId
 ),
 m AS (
   SELECT e.conversation_id AS cid, e.seq, e.at,
     CASE WHEN e.author_kind = 'visitor' THEN 0 ELSE 1 END AS person
-  FROM events e JOIN f ON f.id = e.conversation_id
-  WHERE e.kind = 'message' AND (e.author_kind = 'visitor' OR (${PERSON_MESSAGE}))
+  FROM events e
+  WHERE e.conversation_id IN (SELECT id FROM f)
+    AND e.kind = 'message' AND (e.author_kind = 'visitor' OR (${PERSON_MESSAGE}))
 ),
 mk AS (
   SELECT cid, at, person,
@@ -99,9 +97,70 @@ const SCENARIO_OF = (table: string) =>
 
 const DONE = 'first_at IS NOT NULL AND closed_at IS NOT NULL'
 
+/**
+ * Works the facts out again for every chat updated since `@since` and writes them into
+ * `analytics_chats` (one row per chat, replaced).
+ */
+const REFRESH_SQL = `WITH ${factsOf("updated_at >= @since AND kind = 'chat'")}
+INSERT INTO analytics_chats (conversation_id, site_id, group_id, channel, created_at, owner,
+  scenario_id, accepted, closed, transferred, first_from_assignment, first_from_queue,
+  response_sum, response_count, handle, resolution, rating)
+SELECT f.id, f.site_id, f.routing_group, f.kind, f.created_at, f.owner, ${SCENARIO_OF('f')},
+  CASE WHEN first_at IS NOT NULL THEN 1 ELSE 0 END,
+  CASE WHEN closed_at IS NOT NULL THEN 1 ELSE 0 END,
+  transferred,
+  first_at - COALESCE(assigned_at, ws),
+  first_at - ws,
+  COALESCE(resp.total, 0),
+  COALESCE(resp.n, 0),
+  CASE WHEN ${DONE} THEN closed_at - COALESCE(assigned_at, ws) END,
+  CASE WHEN ${DONE} THEN closed_at - ws END,
+  rating
+FROM f LEFT JOIN resp ON resp.cid = f.id
+WHERE true
+ON CONFLICT (conversation_id) DO UPDATE SET
+  site_id = excluded.site_id, group_id = excluded.group_id, channel = excluded.channel,
+  owner = excluded.owner, scenario_id = excluded.scenario_id, accepted = excluded.accepted,
+  closed = excluded.closed, transferred = excluded.transferred,
+  first_from_assignment = excluded.first_from_assignment,
+  first_from_queue = excluded.first_from_queue, response_sum = excluded.response_sum,
+  response_count = excluded.response_count, handle = excluded.handle,
+  resolution = excluded.resolution, rating = excluded.rating`
+
+/** A quarter of an hour: every time zone's offset is a whole number of them. */
+export const BUCKET_MS = 900_000
+
+/** The sums of `MetricsSums` over the facts of the chats that pass the filter, by `key`. */
 function metricsSql(key: string): string {
-  return `WITH ${FACTS}
-SELECT ${key} AS key,
+  return `SELECT ${key} AS key,
+  COUNT(*) AS received,
+  SUM(accepted) AS accepted,
+  SUM(CASE WHEN accepted = 0 AND closed = 1 THEN 1 ELSE 0 END) AS missed,
+  SUM(CASE WHEN accepted = 0 AND closed = 0 THEN 1 ELSE 0 END) AS waiting,
+  SUM(transferred) AS transferred,
+  COALESCE(SUM(first_from_assignment), 0) AS firstFromAssignmentSum,
+  COALESCE(SUM(first_from_queue), 0) AS firstFromQueueSum,
+  SUM(response_sum) AS responseSum,
+  SUM(response_count) AS responseCount,
+  SUM(CASE WHEN handle IS NOT NULL THEN 1 ELSE 0 END) AS closedAccepted,
+  COALESCE(SUM(handle), 0) AS handleSum,
+  COALESCE(SUM(resolution), 0) AS resolutionSum,
+  SUM(CASE WHEN handle IS NOT NULL AND rating IS NOT NULL THEN 1 ELSE 0 END) AS rated,
+  SUM(CASE WHEN handle IS NOT NULL AND rating >= 4 THEN 1 ELSE 0 END) AS satisfied
+FROM analytics_chats
+WHERE created_at >= @fromAt AND created_at < @toAt
+  AND (@siteId IS NULL OR site_id = @siteId)
+  AND (@groupIds IS NULL OR group_id IN (SELECT value FROM json_each(@groupIds)))
+  AND (@operatorId IS NULL OR owner = @operatorId)
+GROUP BY 1
+ORDER BY 1`
+}
+
+/** What a page's chats add up to: worked out from the log (pages are not in the facts). */
+const PAGE_METRICS_SQL = `WITH ${factsOf(`created_at >= @fromAt AND created_at < @toAt AND kind = 'chat'
+    AND (@siteId IS NULL OR site_id = @siteId)
+    AND (@groupIds IS NULL OR routing_group IN (SELECT value FROM json_each(@groupIds)))`)}
+SELECT page AS key,
   COUNT(*) AS received,
   SUM(CASE WHEN first_at IS NOT NULL THEN 1 ELSE 0 END) AS accepted,
   SUM(CASE WHEN first_at IS NULL AND closed_at IS NOT NULL THEN 1 ELSE 0 END) AS missed,
@@ -117,21 +176,18 @@ SELECT ${key} AS key,
   SUM(CASE WHEN ${DONE} AND rating IS NOT NULL THEN 1 ELSE 0 END) AS rated,
   SUM(CASE WHEN ${DONE} AND rating >= 4 THEN 1 ELSE 0 END) AS satisfied
 FROM f LEFT JOIN resp ON resp.cid = f.id
+WHERE @operatorId IS NULL OR owner = @operatorId
 GROUP BY 1
 ORDER BY 1`
-}
 
-const METRICS_SQL: Record<MetricsKey, string> = {
+const METRICS_SQL: Record<Exclude<MetricsKey, 'page'>, string> = {
   operator: metricsSql('owner'),
-  group: metricsSql('routing_group'),
+  group: metricsSql('group_id'),
   site: metricsSql('site_id'),
-  channel: metricsSql('kind'),
-  // The index of the last day start at or before the chat's creation.
-  scenario: metricsSql(SCENARIO_OF('f')),
-  page: metricsSql('page'),
-  day: metricsSql(
-    '(SELECT COUNT(*) FROM json_each(@dayStarts) d WHERE d.value <= f.created_at) - 1',
-  ),
+  channel: metricsSql('channel'),
+  scenario: metricsSql('scenario_id'),
+  // Quarter-hour buckets, added up into the days of the period by the adapter.
+  day: metricsSql(`created_at / ${BUCKET_MS}`),
 }
 
 const STATUS_TIME_SQL = `
@@ -194,6 +250,38 @@ ORDER BY scenario_id`
 
 const list = (ids: readonly string[] | null) => (ids === null ? null : JSON.stringify(ids))
 
+/**
+ * A refresh works out again the chats updated this long before the last one too: a write
+ * stamped just before the last refresh may have committed just after it.
+ */
+const REFRESH_MARGIN_MS = 60_000
+
+/** Quarter-hour rows (`key`: bucket number) added up into the days starting at `dayStarts`. */
+function intoDays(rows: readonly MetricsSums[], dayStarts: readonly number[]): MetricsSums[] {
+  const days = new Map<number, MetricsSums>()
+  for (const row of rows) {
+    const at = Number(row.key) * BUCKET_MS
+    // The last day that starts at or before the bucket (day starts are bucket starts).
+    let lo = 0
+    let hi = dayStarts.length - 1
+    if (hi < 0 || at < dayStarts[0]!) continue
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1
+      if (dayStarts[mid]! <= at) lo = mid
+      else hi = mid - 1
+    }
+    const before = days.get(lo)
+    if (!before) {
+      days.set(lo, { ...row, key: String(lo) })
+      continue
+    }
+    for (const k of Object.keys(row) as (keyof MetricsSums)[]) {
+      if (k !== 'key') (before[k] as number) += row[k] as number
+    }
+  }
+  return [...days.keys()].sort((a, b) => a - b).map((k) => days.get(k)!)
+}
+
 /** Reads the conversation log for reports; writes `operator_status_log` (`014_analytics.sql`). */
 export class SqliteAnalyticsStore implements AnalyticsStore {
   private readonly sql: Statements
@@ -208,17 +296,37 @@ export class SqliteAnalyticsStore implements AnalyticsStore {
     dayStarts: readonly number[] = [],
   ): Promise<MetricsSums[]> {
     return this.db.read(() => {
-      const rows = this.sql(METRICS_SQL[by]).all({
+      const params = {
         fromAt: filter.fromAt,
         toAt: filter.toAt,
         siteId: filter.siteId,
         groupIds: list(filter.groupIds),
         operatorId: filter.operatorId,
-        botIds: JSON.stringify(filter.botIds),
-        ...(by === 'day' && { dayStarts: JSON.stringify(dayStarts) }),
-      }) as MetricsSums[]
-      return rows.map((row) => ({ ...row, key: row.key === null ? null : String(row.key) }))
+      }
+      if (by === 'page') {
+        return this.sql(PAGE_METRICS_SQL).all({
+          ...params,
+          botIds: JSON.stringify(filter.botIds),
+        }) as MetricsSums[]
+      }
+      const rows = this.sql(METRICS_SQL[by]).all(params) as MetricsSums[]
+      if (by !== 'day') return rows
+      return intoDays(rows, dayStarts)
     })
+  }
+
+  async refresh(tx: Tx, now: number, botIds: readonly string[]): Promise<number> {
+    const last = this.sql('SELECT through FROM analytics_refresh WHERE id = 1', tx).get() as
+      | { through: number }
+      | undefined
+    const since = last === undefined ? 0 : last.through - REFRESH_MARGIN_MS
+    const changes = this.sql(REFRESH_SQL, tx).run({ since, botIds: JSON.stringify(botIds) }).changes
+    this.sql(
+      `INSERT INTO analytics_refresh (id, through) VALUES (1, @now)
+       ON CONFLICT (id) DO UPDATE SET through = excluded.through`,
+      tx,
+    ).run({ now })
+    return changes
   }
 
   statusTime(

@@ -83,7 +83,16 @@ export interface EngagementCounts {
  * `describeAnalyticsStore` in `contract.ts` is the suite every adapter passes.
  */
 export interface AnalyticsStore {
-  /** Operator metrics' sums per key; `dayStarts` (ascending, the first is `fromAt`) for `day`. */
+  /**
+   * Works each chat's facts out again from the log for the conversations changed since the
+   * last refresh (all of them the first time). Reports read the facts: refresh first.
+   * Returns the chats worked out.
+   */
+  refresh(tx: Tx, now: number, botIds: readonly string[]): Promise<number>
+  /**
+   * Operator metrics' sums per key from the refreshed facts (`page`: from the log itself);
+   * `dayStarts` (ascending, the first is `fromAt`, each on a quarter hour) for `day`.
+   */
   metrics(
     filter: MetricsFilter,
     by: MetricsKey,
