@@ -6,6 +6,7 @@
  *   routing: `--routing-visitors 1000 --arrival 10 --routing-operators 20 --groups 4
  *             --capacity 5 --handle-ms 2000 --drain 60`
  *   webhooks: `--webhook-phases 100x10off,100x10,300x10 --webhook-duration 5`
+ *   analytics: `--analytics-conversations 100000` (in process; see bench/analytics.ts)
  *
  * throughput: steps the offered rate (messages/s over all visitors); at each step it runs,
  * one after another, Parley's relay (SQLite in a temp dir), the durable floor
@@ -61,14 +62,15 @@ const { values } = parseArgs({
     drain: { type: 'string', default: '60' },
     'webhook-phases': { type: 'string', default: '100x10off,100x10,300x10' },
     'webhook-duration': { type: 'string', default: '5' },
+    'analytics-conversations': { type: 'string', default: '100000' },
   },
 })
-if (!['all', 'throughput', 'idle', 'routing', 'webhooks'].includes(values.scenario)) {
+if (!['all', 'throughput', 'idle', 'routing', 'webhooks', 'analytics'].includes(values.scenario)) {
   throw new Error(
-    `--scenario must be all, throughput, idle, routing or webhooks, got "${values.scenario}"`,
+    `--scenario must be all, throughput, idle, routing, webhooks or analytics, got "${values.scenario}"`,
   )
 }
-const runs = (name: 'throughput' | 'idle' | 'routing' | 'webhooks') =>
+const runs = (name: 'throughput' | 'idle' | 'routing' | 'webhooks' | 'analytics') =>
   values.scenario === 'all' || values.scenario === name
 
 interface LoadResult {
@@ -241,6 +243,10 @@ try {
   if (runs('idle')) await idle()
   if (runs('routing')) await routing()
   if (runs('webhooks')) await webhooks()
+  if (runs('analytics')) {
+    const { analyticsBench } = await import('./analytics.ts')
+    await analyticsBench(Number(values['analytics-conversations']))
+  }
 } finally {
   for (const child of children)
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')

@@ -22,25 +22,31 @@ CREATE INDEX engagements_by_conversation ON engagements (conversation_id)
 -- a report sums these rows instead of reading every event (the benchmark decided). No text,
 -- page or contact: only ids, times, counts and the rating.
 CREATE TABLE analytics_chats (
-  conversation_id TEXT PRIMARY KEY REFERENCES conversations(id),
+  conversation_id TEXT NOT NULL UNIQUE REFERENCES conversations(id),
   site_id TEXT NOT NULL,
   group_id TEXT,
   channel TEXT NOT NULL,
   created_at INTEGER NOT NULL,
   owner TEXT,
   scenario_id TEXT,
+  -- 0 or 1 each, and durations in ms (0 when not measured), so a report only adds them up.
   accepted INTEGER NOT NULL,
-  closed INTEGER NOT NULL,
+  missed INTEGER NOT NULL,
+  waiting INTEGER NOT NULL,
   transferred INTEGER NOT NULL,
-  first_from_assignment INTEGER,
-  first_from_queue INTEGER,
+  first_from_assignment INTEGER NOT NULL,
+  first_from_queue INTEGER NOT NULL,
   response_sum INTEGER NOT NULL,
   response_count INTEGER NOT NULL,
-  handle INTEGER,
-  resolution INTEGER,
-  rating INTEGER
-);
-CREATE INDEX analytics_chats_by_created ON analytics_chats (created_at, site_id);
+  closed_accepted INTEGER NOT NULL,
+  handle INTEGER NOT NULL,
+  resolution INTEGER NOT NULL,
+  rated INTEGER NOT NULL,
+  satisfied INTEGER NOT NULL,
+  rating INTEGER,
+  -- Kept in creation order: a period is one run of rows.
+  PRIMARY KEY (created_at, conversation_id)
+) WITHOUT ROWID;
 
 -- How far the facts are refreshed: conversations updated since then are worked out again.
 CREATE TABLE analytics_refresh (

@@ -103,52 +103,56 @@ const DONE = 'first_at IS NOT NULL AND closed_at IS NOT NULL'
  */
 const REFRESH_SQL = `WITH ${factsOf("updated_at >= @since AND kind = 'chat'")}
 INSERT INTO analytics_chats (conversation_id, site_id, group_id, channel, created_at, owner,
-  scenario_id, accepted, closed, transferred, first_from_assignment, first_from_queue,
-  response_sum, response_count, handle, resolution, rating)
+  scenario_id, accepted, missed, waiting, transferred, first_from_assignment, first_from_queue,
+  response_sum, response_count, closed_accepted, handle, resolution, rated, satisfied, rating)
 SELECT f.id, f.site_id, f.routing_group, f.kind, f.created_at, f.owner, ${SCENARIO_OF('f')},
   CASE WHEN first_at IS NOT NULL THEN 1 ELSE 0 END,
-  CASE WHEN closed_at IS NOT NULL THEN 1 ELSE 0 END,
+  CASE WHEN first_at IS NULL AND closed_at IS NOT NULL THEN 1 ELSE 0 END,
+  CASE WHEN first_at IS NULL AND closed_at IS NULL THEN 1 ELSE 0 END,
   transferred,
-  first_at - COALESCE(assigned_at, ws),
-  first_at - ws,
+  COALESCE(first_at - COALESCE(assigned_at, ws), 0),
+  COALESCE(first_at - ws, 0),
   COALESCE(resp.total, 0),
   COALESCE(resp.n, 0),
-  CASE WHEN ${DONE} THEN closed_at - COALESCE(assigned_at, ws) END,
-  CASE WHEN ${DONE} THEN closed_at - ws END,
+  CASE WHEN ${DONE} THEN 1 ELSE 0 END,
+  CASE WHEN ${DONE} THEN closed_at - COALESCE(assigned_at, ws) ELSE 0 END,
+  CASE WHEN ${DONE} THEN closed_at - ws ELSE 0 END,
+  CASE WHEN ${DONE} AND rating IS NOT NULL THEN 1 ELSE 0 END,
+  CASE WHEN ${DONE} AND rating >= 4 THEN 1 ELSE 0 END,
   rating
 FROM f LEFT JOIN resp ON resp.cid = f.id
 WHERE true
 ON CONFLICT (conversation_id) DO UPDATE SET
   site_id = excluded.site_id, group_id = excluded.group_id, channel = excluded.channel,
   owner = excluded.owner, scenario_id = excluded.scenario_id, accepted = excluded.accepted,
-  closed = excluded.closed, transferred = excluded.transferred,
+  missed = excluded.missed, waiting = excluded.waiting, transferred = excluded.transferred,
   first_from_assignment = excluded.first_from_assignment,
   first_from_queue = excluded.first_from_queue, response_sum = excluded.response_sum,
-  response_count = excluded.response_count, handle = excluded.handle,
+  response_count = excluded.response_count, closed_accepted = excluded.closed_accepted,
+  handle = excluded.handle, rated = excluded.rated, satisfied = excluded.satisfied,
   resolution = excluded.resolution, rating = excluded.rating`
 
-/** A quarter of an hour: every time zone's offset is a whole number of them. */
-export const BUCKET_MS = 900_000
-
 /** The sums of `MetricsSums` over the facts of the chats that pass the filter, by `key`. */
-function metricsSql(key: string): string {
+function metricsSql(
+  key: string,
+  from = 'FROM analytics_chats\nWHERE created_at >= @fromAt AND created_at < @toAt',
+): string {
   return `SELECT ${key} AS key,
   COUNT(*) AS received,
   SUM(accepted) AS accepted,
-  SUM(CASE WHEN accepted = 0 AND closed = 1 THEN 1 ELSE 0 END) AS missed,
-  SUM(CASE WHEN accepted = 0 AND closed = 0 THEN 1 ELSE 0 END) AS waiting,
+  SUM(missed) AS missed,
+  SUM(waiting) AS waiting,
   SUM(transferred) AS transferred,
-  COALESCE(SUM(first_from_assignment), 0) AS firstFromAssignmentSum,
-  COALESCE(SUM(first_from_queue), 0) AS firstFromQueueSum,
+  SUM(first_from_assignment) AS firstFromAssignmentSum,
+  SUM(first_from_queue) AS firstFromQueueSum,
   SUM(response_sum) AS responseSum,
   SUM(response_count) AS responseCount,
-  SUM(CASE WHEN handle IS NOT NULL THEN 1 ELSE 0 END) AS closedAccepted,
-  COALESCE(SUM(handle), 0) AS handleSum,
-  COALESCE(SUM(resolution), 0) AS resolutionSum,
-  SUM(CASE WHEN handle IS NOT NULL AND rating IS NOT NULL THEN 1 ELSE 0 END) AS rated,
-  SUM(CASE WHEN handle IS NOT NULL AND rating >= 4 THEN 1 ELSE 0 END) AS satisfied
-FROM analytics_chats
-WHERE created_at >= @fromAt AND created_at < @toAt
+  SUM(closed_accepted) AS closedAccepted,
+  SUM(handle) AS handleSum,
+  SUM(resolution) AS resolutionSum,
+  SUM(rated) AS rated,
+  SUM(satisfied) AS satisfied
+${from}
   AND (@siteId IS NULL OR site_id = @siteId)
   AND (@groupIds IS NULL OR group_id IN (SELECT value FROM json_each(@groupIds)))
   AND (@operatorId IS NULL OR owner = @operatorId)
@@ -180,15 +184,21 @@ WHERE @operatorId IS NULL OR owner = @operatorId
 GROUP BY 1
 ORDER BY 1`
 
-const METRICS_SQL: Record<Exclude<MetricsKey, 'page'>, string> = {
+const METRICS_SQL: Record<Exclude<MetricsKey, 'page' | 'day'>, string> = {
   operator: metricsSql('owner'),
   group: metricsSql('group_id'),
   site: metricsSql('site_id'),
   channel: metricsSql('channel'),
   scenario: metricsSql('scenario_id'),
-  // Quarter-hour buckets, added up into the days of the period by the adapter.
-  day: metricsSql(`created_at / ${BUCKET_MS}`),
 }
+
+/** By day: each day of `@dayStarts` (a JSON array) scans its own run of rows. */
+const DAY_METRICS_SQL = metricsSql(
+  'd.key',
+  `FROM json_each(@dayStarts) d CROSS JOIN analytics_chats
+WHERE created_at >= d.value AND created_at < COALESCE(
+    (SELECT n.value FROM json_each(@dayStarts) n WHERE n.key = d.key + 1), @toAt)`,
+)
 
 const STATUS_TIME_SQL = `
 WITH s AS (
@@ -256,32 +266,6 @@ const list = (ids: readonly string[] | null) => (ids === null ? null : JSON.stri
  */
 const REFRESH_MARGIN_MS = 60_000
 
-/** Quarter-hour rows (`key`: bucket number) added up into the days starting at `dayStarts`. */
-function intoDays(rows: readonly MetricsSums[], dayStarts: readonly number[]): MetricsSums[] {
-  const days = new Map<number, MetricsSums>()
-  for (const row of rows) {
-    const at = Number(row.key) * BUCKET_MS
-    // The last day that starts at or before the bucket (day starts are bucket starts).
-    let lo = 0
-    let hi = dayStarts.length - 1
-    if (hi < 0 || at < dayStarts[0]!) continue
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1
-      if (dayStarts[mid]! <= at) lo = mid
-      else hi = mid - 1
-    }
-    const before = days.get(lo)
-    if (!before) {
-      days.set(lo, { ...row, key: String(lo) })
-      continue
-    }
-    for (const k of Object.keys(row) as (keyof MetricsSums)[]) {
-      if (k !== 'key') (before[k] as number) += row[k] as number
-    }
-  }
-  return [...days.keys()].sort((a, b) => a - b).map((k) => days.get(k)!)
-}
-
 /** Reads the conversation log for reports; writes `operator_status_log` (`014_analytics.sql`). */
 export class SqliteAnalyticsStore implements AnalyticsStore {
   private readonly sql: Statements
@@ -309,9 +293,14 @@ export class SqliteAnalyticsStore implements AnalyticsStore {
           botIds: JSON.stringify(filter.botIds),
         }) as MetricsSums[]
       }
-      const rows = this.sql(METRICS_SQL[by]).all(params) as MetricsSums[]
-      if (by !== 'day') return rows
-      return intoDays(rows, dayStarts)
+      if (by === 'day') {
+        const rows = this.sql(DAY_METRICS_SQL).all({
+          ...params,
+          dayStarts: JSON.stringify(dayStarts),
+        }) as MetricsSums[]
+        return rows.map((row) => ({ ...row, key: String(row.key) }))
+      }
+      return this.sql(METRICS_SQL[by]).all(params) as MetricsSums[]
     })
   }
 

@@ -91,7 +91,7 @@ export interface AnalyticsStore {
   refresh(tx: Tx, now: number, botIds: readonly string[]): Promise<number>
   /**
    * Operator metrics' sums per key from the refreshed facts (`page`: from the log itself);
-   * `dayStarts` (ascending, the first is `fromAt`, each on a quarter hour) for `day`.
+   * `dayStarts` (ascending, the first is `fromAt`) for `day`.
    */
   metrics(
     filter: MetricsFilter,
