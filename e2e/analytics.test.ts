@@ -52,6 +52,7 @@ test('a supervisor reads the tiles, chart and tables, downloads a CSV and opens 
     const table = page.getByRole('table', { name: 'Operator metrics by Operator' })
     await expect.poll(() => table.innerText()).toContain('Olga Petrova')
     await page.locator('parley-chart canvas').first().waitFor()
+    await screenshot(page, `analytics-operators-${look}`)
     if (look === 'light') {
       expect(await axeViolations(page)).toEqual([])
       const download = page.waitForEvent('download')
@@ -60,7 +61,6 @@ test('a supervisor reads the tiles, chart and tables, downloads a CSV and opens 
         /^metrics-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/,
       )
     }
-    await screenshot(page, `analytics-operators-${look}`)
     await page.getByRole('link', { name: 'Channels' }).click()
     await page.getByRole('table', { name: /Channel effectiveness by Channel/ }).waitFor()
     await screenshot(page, `analytics-channels-${look}`)

@@ -191,6 +191,7 @@ export class ParleyAnalytics extends LitElement {
       td:first-child {
         text-align: left;
         white-space: normal;
+        min-width: 7.5rem;
       }
       thead th {
         color: var(--parley-text-muted);
@@ -481,7 +482,7 @@ export class ParleyAnalytics extends LitElement {
       METRICS.map((m) => html`<td>${formatMetric(m.unit, row[m.id])}</td>`)
     return html`
       <h3>${caption}</h3>
-      <div class="table">
+      <div class="table" role="region" aria-label=${`${caption} (scrolls)`} tabindex="0">
         <table>
           <caption class="visually-hidden">${caption}</caption>
           <thead>
@@ -525,7 +526,7 @@ export class ParleyAnalytics extends LitElement {
         widget to send counters, and it has no room left for them.
       </p>
       <h3>${caption}</h3>
-      <div class="table">
+      <div class="table" role="region" aria-label=${`${caption} (scrolls)`} tabindex="0">
         <table>
           <caption class="visually-hidden">${caption}</caption>
           <thead>
@@ -583,7 +584,7 @@ export class ParleyAnalytics extends LitElement {
         live
           ? html`
             <h3>Queues now</h3>
-            <div class="table">
+            <div class="table" role="region" aria-label="Queues now (scrolls)" tabindex="0">
               <table>
                 <caption class="visually-hidden">Queues now</caption>
                 <thead>
@@ -607,7 +608,7 @@ export class ParleyAnalytics extends LitElement {
               </table>
             </div>
             <h3>Visitors on the site now (${live.visitors.length})</h3>
-            <div class="table">
+            <div class="table" role="region" aria-label="Visitors on the site now (scrolls)" tabindex="0">
               <table>
                 <caption class="visually-hidden">Visitors on the site now</caption>
                 <thead>

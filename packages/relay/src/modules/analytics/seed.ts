@@ -212,6 +212,24 @@ export async function seedHistory(stores: Stores, options: SeedOptions): Promise
           })
         }
         if (missed) {
+          // Half of them were offered to someone who did not answer in time.
+          if (rnd.next() < 0.5) {
+            await stores.groups.log(tx, {
+              conversationId: id,
+              type: 'assigned',
+              reason: 'routed',
+              groupId,
+              operatorId: operator.id,
+              at: at + 1_000,
+            })
+            await stores.groups.log(tx, {
+              conversationId: id,
+              type: 'unassigned',
+              reason: 'timed_out',
+              operatorId: operator.id,
+              at: at + 61_000,
+            })
+          }
           await stores.groups.assign(tx, id, { groupId, operator: null })
           await closeBy(stores, tx, id, operator.id, operator.name, at + wait + 60_000)
           written++
