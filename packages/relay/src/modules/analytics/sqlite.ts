@@ -160,29 +160,16 @@ GROUP BY 1
 ORDER BY 1`
 }
 
-/** What a page's chats add up to: worked out from the log (pages are not in the facts). */
-const PAGE_METRICS_SQL = `WITH ${factsOf(`created_at >= @fromAt AND created_at < @toAt AND kind = 'chat'
-    AND (@siteId IS NULL OR site_id = @siteId)
-    AND (@groupIds IS NULL OR routing_group IN (SELECT value FROM json_each(@groupIds)))`)}
-SELECT page AS key,
-  COUNT(*) AS received,
-  SUM(CASE WHEN first_at IS NOT NULL THEN 1 ELSE 0 END) AS accepted,
-  SUM(CASE WHEN first_at IS NULL AND closed_at IS NOT NULL THEN 1 ELSE 0 END) AS missed,
-  SUM(CASE WHEN first_at IS NULL AND closed_at IS NULL THEN 1 ELSE 0 END) AS waiting,
-  SUM(transferred) AS transferred,
-  COALESCE(SUM(first_at - COALESCE(assigned_at, ws)), 0) AS firstFromAssignmentSum,
-  COALESCE(SUM(first_at - ws), 0) AS firstFromQueueSum,
-  COALESCE(SUM(resp.total), 0) AS responseSum,
-  COALESCE(SUM(resp.n), 0) AS responseCount,
-  SUM(CASE WHEN ${DONE} THEN 1 ELSE 0 END) AS closedAccepted,
-  COALESCE(SUM(CASE WHEN ${DONE} THEN closed_at - COALESCE(assigned_at, ws) END), 0) AS handleSum,
-  COALESCE(SUM(CASE WHEN ${DONE} THEN closed_at - ws END), 0) AS resolutionSum,
-  SUM(CASE WHEN ${DONE} AND rating IS NOT NULL THEN 1 ELSE 0 END) AS rated,
-  SUM(CASE WHEN ${DONE} AND rating >= 4 THEN 1 ELSE 0 END) AS satisfied
-FROM f LEFT JOIN resp ON resp.cid = f.id
-WHERE @operatorId IS NULL OR owner = @operatorId
-GROUP BY 1
-ORDER BY 1`
+/**
+ * By page: the facts beside each chat's page, read from the conversation itself (the facts
+ * hold no page, so an erasure that clears it clears it here too).
+ */
+const PAGE_METRICS_SQL = metricsSql(
+  'page',
+  `FROM (SELECT a.*, c.page FROM analytics_chats a JOIN conversations c ON c.id = a.conversation_id
+    WHERE a.created_at >= @fromAt AND a.created_at < @toAt) AS x
+WHERE true`,
+)
 
 const METRICS_SQL: Record<Exclude<MetricsKey, 'page' | 'day'>, string> = {
   operator: metricsSql('owner'),
@@ -287,12 +274,7 @@ export class SqliteAnalyticsStore implements AnalyticsStore {
         groupIds: list(filter.groupIds),
         operatorId: filter.operatorId,
       }
-      if (by === 'page') {
-        return this.sql(PAGE_METRICS_SQL).all({
-          ...params,
-          botIds: JSON.stringify(filter.botIds),
-        }) as MetricsSums[]
-      }
+      if (by === 'page') return this.sql(PAGE_METRICS_SQL).all(params) as MetricsSums[]
       if (by === 'day') {
         const rows = this.sql(DAY_METRICS_SQL).all({
           ...params,

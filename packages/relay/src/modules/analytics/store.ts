@@ -90,7 +90,7 @@ export interface AnalyticsStore {
    */
   refresh(tx: Tx, now: number, botIds: readonly string[]): Promise<number>
   /**
-   * Operator metrics' sums per key from the refreshed facts (`page`: from the log itself);
+   * Operator metrics' sums per key from the refreshed facts (`page`: the conversation's page);
    * `dayStarts` (ascending, the first is `fromAt`) for `day`.
    */
   metrics(
