@@ -22,7 +22,7 @@ CREATE INDEX engagements_by_conversation ON engagements (conversation_id)
 -- a report sums these rows instead of reading every event (the benchmark decided). No text,
 -- page or contact: only ids, times, counts and the rating.
 CREATE TABLE analytics_chats (
-  conversation_id TEXT NOT NULL UNIQUE REFERENCES conversations(id),
+  conversation_id TEXT PRIMARY KEY REFERENCES conversations(id),
   site_id TEXT NOT NULL,
   group_id TEXT,
   channel TEXT NOT NULL,
@@ -43,10 +43,11 @@ CREATE TABLE analytics_chats (
   resolution INTEGER NOT NULL,
   rated INTEGER NOT NULL,
   satisfied INTEGER NOT NULL,
-  rating INTEGER,
-  -- Kept in creation order: a period is one run of rows.
-  PRIMARY KEY (created_at, conversation_id)
-) WITHOUT ROWID;
+  rating INTEGER
+);
+-- A period is one run of this index. (Not a WITHOUT ROWID table clustered by it: the privacy
+-- export reads every subject table in rowid order.)
+CREATE INDEX analytics_chats_by_created ON analytics_chats (created_at);
 
 -- How far the facts are refreshed: conversations updated since then are worked out again.
 CREATE TABLE analytics_refresh (
