@@ -7,6 +7,7 @@
  *             --capacity 5 --handle-ms 2000 --drain 60`
  *   webhooks: `--webhook-phases 100x10off,100x10,300x10 --webhook-duration 5`
  *   search: `--search-messages 200000 --search-repeats 30`
+ *   analytics: `--analytics-conversations 100000` (in process; see bench/analytics.ts)
  *
  * throughput: steps the offered rate (messages/s over all visitors); at each step it runs,
  * one after another, Parley's relay (SQLite in a temp dir), the durable floor
@@ -68,14 +69,16 @@ const { values } = parseArgs({
     'webhook-duration': { type: 'string', default: '5' },
     'search-messages': { type: 'string', default: '200000' },
     'search-repeats': { type: 'string', default: '30' },
+    'analytics-conversations': { type: 'string', default: '100000' },
   },
 })
-if (!['all', 'throughput', 'idle', 'routing', 'webhooks', 'search'].includes(values.scenario)) {
+const SCENARIOS = ['throughput', 'idle', 'routing', 'webhooks', 'search', 'analytics'] as const
+if (values.scenario !== 'all' && !(SCENARIOS as readonly string[]).includes(values.scenario)) {
   throw new Error(
-    `--scenario must be all, throughput, idle, routing, webhooks or search, got "${values.scenario}"`,
+    `--scenario must be all or one of ${SCENARIOS.join(', ')}, got "${values.scenario}"`,
   )
 }
-const runs = (name: 'throughput' | 'idle' | 'routing' | 'webhooks' | 'search') =>
+const runs = (name: (typeof SCENARIOS)[number]) =>
   values.scenario === 'all' || values.scenario === name
 
 interface LoadResult {
@@ -249,6 +252,10 @@ try {
   if (runs('routing')) await routing()
   if (runs('webhooks')) await webhooks()
   if (runs('search')) await search()
+  if (runs('analytics')) {
+    const { analyticsBench } = await import('./analytics.ts')
+    await analyticsBench(Number(values['analytics-conversations']))
+  }
 } finally {
   for (const child of children)
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')

@@ -18,6 +18,7 @@ export class ParleyStatusBar extends LitElement {
     operator: { attribute: false },
     view: { attribute: false },
     settings: { attribute: false },
+    analytics: { attribute: false },
     notifier: { attribute: false },
     asked: { state: true },
   }
@@ -134,9 +135,11 @@ export class ParleyStatusBar extends LitElement {
   declare client: OperatorClient | undefined
   declare operator: OperatorProfile | undefined
   /** Which half of the console is open. */
-  declare view: 'inbox' | 'history' | 'settings'
+  declare view: 'inbox' | 'history' | 'settings' | 'analytics'
   /** Whether the role has settings to open. */
   declare settings: boolean
+  /** Whether the role sees the analytics. */
+  declare analytics: boolean
   /** Desktop notifications: offers to turn them on until asked. */
   declare notifier: Notifier | undefined
   /** Bumped when the permission was asked, to show the answer. */
@@ -146,6 +149,7 @@ export class ParleyStatusBar extends LitElement {
     super()
     this.view = 'inbox'
     this.settings = false
+    this.analytics = false
     this.asked = 0
   }
 
@@ -175,6 +179,15 @@ export class ParleyStatusBar extends LitElement {
             <li>
               <a href="#history" aria-current=${this.view === 'history' ? 'page' : 'false'}>History</a>
             </li>
+            ${
+              this.analytics
+                ? html`<li>
+                    <a href="#analytics" aria-current=${this.view === 'analytics' ? 'page' : 'false'}
+                      >Analytics</a
+                    >
+                  </li>`
+                : nothing
+            }
             ${
               this.settings
                 ? html`<li>

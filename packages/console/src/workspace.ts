@@ -8,11 +8,15 @@ import type { RestApi } from './rest-api.ts'
 import { sectionsFor } from './settings/sections.ts'
 import { base } from './theme.ts'
 
-/** Which part of the console is open: the inbox, the history search, or a settings screen. */
+/** Which area of the console is open: the inbox, the history search, a settings screen, or an analytics tab. */
 export type WorkspaceView =
   | { name: 'inbox' }
   | { name: 'history' }
   | { name: 'settings'; sectionId: string | undefined }
+  | { name: 'analytics'; tab: string | undefined }
+
+/** Roles that see the Analytics area (the relay's `analytics:read`). */
+export const ANALYTICS_ROLES: readonly string[] = ['admin', 'supervisor']
 
 /** The keyboard shortcuts, as the `?` sheet lists them. */
 export const SHORTCUTS: readonly { keys: string; what: string }[] = [
@@ -67,9 +71,14 @@ function saveSeen(operatorId: string | undefined, seen: Record<string, number>):
   }
 }
 
-/** `#settings` or `#settings/<id>` opens the settings, `#history` the search; else the inbox. */
+/**
+ * `#settings` or `#settings/<id>` opens the settings, `#history` the search, `#analytics` or
+ * `#analytics/<tab>` the analytics; any other address the inbox.
+ */
 export function viewOf(hash: string): WorkspaceView {
   if (hash === '#history') return { name: 'history' }
+  const analytics = /^#analytics(?:\/([a-z0-9-]+))?$/.exec(hash)
+  if (analytics) return { name: 'analytics', tab: analytics[1] }
   const match = /^#settings(?:\/([a-z0-9-]+))?$/.exec(hash)
   return match ? { name: 'settings', sectionId: match[1] } : { name: 'inbox' }
 }
@@ -193,6 +202,9 @@ export class ParleyWorkspace extends LitElement {
   /** Whether the history chunk is loaded and its elements defined. */
   #historyReady = false
   #historyProblem = ''
+  /** Whether the analytics chunk is loaded and its elements defined. */
+  #analyticsReady = false
+  #analyticsProblem = ''
 
   #offConversations: (() => void) | undefined
   #notifier: Notifier | undefined
@@ -238,6 +250,7 @@ export class ParleyWorkspace extends LitElement {
     this.view = viewOf(location.hash)
     if (this.view.name === 'settings') void this.#loadSettings()
     if (this.view.name === 'history') void this.#loadHistory()
+    if (this.view.name === 'analytics') void this.#loadAnalytics()
     // `#conversation=<id>`: the link a CRM lead carries opens that conversation.
     const link = /^#conversation=([^&]+)$/.exec(location.hash)
     if (link) this.#open(decodeURIComponent(link[1]!))
@@ -253,6 +266,20 @@ export class ParleyWorkspace extends LitElement {
       this.#historyProblem = ''
     } catch {
       this.#historyProblem = 'Could not load the history search. Check the connection and reload.'
+    }
+    this.requestUpdate()
+  }
+
+  /** Loads the analytics area (its own chunk, with the chart library) the first time. */
+  async #loadAnalytics(): Promise<void> {
+    if (this.#analyticsReady) return
+    try {
+      const { defineAnalyticsElements } = await import('./analytics/elements.ts')
+      defineAnalyticsElements()
+      this.#analyticsReady = true
+      this.#analyticsProblem = ''
+    } catch {
+      this.#analyticsProblem = 'Could not load the analytics. Check the connection and reload.'
     }
     this.requestUpdate()
   }
@@ -328,12 +355,14 @@ export class ParleyWorkspace extends LitElement {
 
   override render() {
     const settings = sectionsFor(this.operator?.role).length > 0
+    const analytics = ANALYTICS_ROLES.includes(this.operator?.role ?? '')
     return html`
       <parley-status-bar
         .client=${this.client}
         .operator=${this.operator}
         .view=${this.view.name}
         .settings=${settings}
+        .analytics=${analytics}
         .notifier=${this.#notifier}
         @show-shortcuts=${() =>
           this.renderRoot.querySelector<HTMLDialogElement>('dialog.shortcuts')?.showModal()}
@@ -343,7 +372,9 @@ export class ParleyWorkspace extends LitElement {
           ? this.#renderSettings(this.view.sectionId)
           : this.view.name === 'history'
             ? this.#renderHistory()
-            : this.#renderInbox()
+            : this.view.name === 'analytics'
+              ? this.#renderAnalytics(this.view.tab)
+              : this.#renderInbox()
       }
       <dialog class="shortcuts" aria-labelledby="shortcuts-title">
         <h2 id="shortcuts-title">Keyboard shortcuts</h2>
@@ -385,6 +416,21 @@ export class ParleyWorkspace extends LitElement {
     this.view = { name: 'inbox' }
     this.#open(conversationId)
     this.focusSeq = seq
+  }
+
+  #renderAnalytics(tab: string | undefined) {
+    if (!ANALYTICS_ROLES.includes(this.operator?.role ?? '')) {
+      return html`<p class="placeholder">Analytics are for supervisors and admins.</p>`
+    }
+    if (this.#analyticsProblem)
+      return html`<p class="placeholder" role="alert">${this.#analyticsProblem}</p>`
+    if (!this.#analyticsReady)
+      return html`<p class="placeholder" role="status">Loading analytics…</p>`
+    return html`<parley-analytics
+      .api=${this.api}
+      .operator=${this.operator}
+      .tab=${tab === 'channels' || tab === 'monitoring' ? tab : 'operators'}
+    ></parley-analytics>`
   }
 
   #renderInbox() {

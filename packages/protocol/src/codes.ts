@@ -105,6 +105,10 @@ export const ERROR_CODES = {
       'The URL resolves to a loopback, private, link-local or other non-public address; allow private networks in the relay configuration to use it',
   },
   webhook_url_unresolvable: { status: 400, message: "The URL's host does not resolve" },
+  period_invalid: {
+    status: 400,
+    message: 'The period must be real dates with from before to, at most 366 days long',
+  },
   shutting_down: { status: 503, message: 'The relay is shutting down' },
   internal: { status: 500, message: 'Internal error' },
 } as const satisfies Record<string, { status: number; message: string }>

@@ -1,3 +1,4 @@
+export * from './analytics.ts'
 export * from './canned.ts'
 export * from './codes.ts'
 export * from './common.ts'

@@ -24,6 +24,8 @@ export const PERMISSIONS = {
   'visitors:read': 'List visitor profiles (contact, identity, attributes) for integrations',
   'messages:write': 'Post an operator message from outside (REST), as the token owner',
   'webhooks:manage': 'Create, change and delete webhook endpoints and see their deliveries',
+  'analytics:read':
+    'See operator metrics, channel effectiveness and live monitoring (of the groups you may see)',
 } as const
 
 export type Permission = keyof typeof PERMISSIONS
@@ -50,6 +52,7 @@ const supervisor: readonly Permission[] = [
   'scenarios:read',
   'privacy:read',
   'leads:read',
+  'analytics:read',
 ]
 
 /** The one permission table: REST routes and both sockets check these. */

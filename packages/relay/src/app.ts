@@ -10,6 +10,8 @@ import { infraPlugin } from './infra/plugin.ts'
 import { createMaxmindLookup } from './infra/region/maxmind.ts'
 import { createRegionResolver } from './infra/region/resolve.ts'
 import { NO_REGION, type RegionLookup } from './infra/region/types.ts'
+import { analyticsPlugin } from './modules/analytics/plugin.ts'
+import { analyticsRoutes } from './modules/analytics/routes.ts'
 import { authPlugin } from './modules/auth/plugin.ts'
 import { authRoutes } from './modules/auth/routes.ts'
 import { cannedPlugin } from './modules/canned/plugin.ts'
@@ -113,6 +115,7 @@ export async function buildServer(
       conversationStore: stores.conversations,
       visitorStore: stores.visitors,
     })
+    await app.register(analyticsPlugin, { store: stores.analytics })
 
     await app.register(healthRoutes)
     await app.register(authRoutes)
@@ -131,6 +134,7 @@ export async function buildServer(
     await app.register(privacyVisitorRoutes)
     await app.register(integrationRoutes)
     await app.register(webhookRoutes)
+    await app.register(analyticsRoutes)
     await app.register(visitorSocket)
     await app.register(operatorSocket)
     await app.register(staticRoutes)

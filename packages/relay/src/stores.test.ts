@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { RELAY_PACKAGE_DIR } from './config/paths.ts'
 import { describeUnitOfWork } from './infra/db/contract.ts'
 import { SqliteDatabase } from './infra/db/sqlite.ts'
+import { describeAnalyticsStore } from './modules/analytics/contract.ts'
 import { describeAuthStore } from './modules/auth/contract.ts'
 import { describeCannedStore } from './modules/canned/contract.ts'
 import { describeConversationStore } from './modules/conversations/contract.ts'
@@ -43,6 +44,7 @@ for (const [name, factory] of engines) {
   describePrivacyStore(name, factory)
   describeWebhookStore(name, factory)
   describeSearchStore(name, factory)
+  describeAnalyticsStore(name, factory)
 
   describe(`one unit of work across modules: ${name}`, () => {
     it('stores nothing of a form whose profile change fails', async () => {

@@ -6,6 +6,8 @@ import {
 } from './infra/db/settings.ts'
 import { SqliteDatabase } from './infra/db/sqlite.ts'
 import type { UnitOfWork } from './infra/db/unit-of-work.ts'
+import { SqliteAnalyticsStore } from './modules/analytics/sqlite.ts'
+import type { AnalyticsStore } from './modules/analytics/store.ts'
 import { PostgresAuthStore } from './modules/auth/postgres.ts'
 import { SqliteAuthStore } from './modules/auth/sqlite.ts'
 import type { AuthStore } from './modules/auth/store.ts'
@@ -59,6 +61,7 @@ export interface Stores {
   privacy: PrivacyStore
   webhooks: WebhookStore
   search: SearchStore
+  analytics: AnalyticsStore
 }
 
 /** The embedded engine: one SQLite file (`':memory:'` for a throwaway one), migrated. */
@@ -78,6 +81,7 @@ export function createSqliteStores(path: string): Stores {
     privacy: new SqlitePrivacyStore(db),
     webhooks: new SqliteWebhookStore(db),
     search: new SqliteSearchStore(db),
+    analytics: new SqliteAnalyticsStore(db),
   }
 }
 

@@ -28,6 +28,8 @@ export const SUBJECT_TABLES: Readonly<Record<string, string>> = {
   events: IN_THEIR_CONVERSATIONS,
   reads: IN_THEIR_CONVERSATIONS,
   routing_log: IN_THEIR_CONVERSATIONS,
+  // Times and counts of their chats, kept for metrics like the conversations (no text).
+  analytics_chats: IN_THEIR_CONVERSATIONS,
   engagements: OF_VISITOR,
   frame_acks: 'author_key = @key',
   visitor_token_revocations: OF_VISITOR,
@@ -53,6 +55,9 @@ export const TABLES_WITHOUT_VISITOR_DATA: readonly string[] = [
   'groups',
   'group_members',
   'canned_responses',
+  // Operators' status changes: employees only.
+  'operator_status_log',
+  'analytics_refresh',
   'webhook_endpoints',
   // A receiver's answers; each goes with its outbox row when that row is erased.
   'webhook_attempts',

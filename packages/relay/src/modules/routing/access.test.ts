@@ -443,6 +443,31 @@ const ROUTES: Record<string, Row> = {
     status: 200,
     call: () => at('/v1/privacy/consents.csv'),
   },
+  'GET /v1/analytics/metrics': {
+    rule: needs('analytics:read'),
+    status: 200,
+    call: () => at('/v1/analytics/metrics?from=2026-01-01&to=2026-01-02'),
+  },
+  'GET /v1/analytics/metrics.csv': {
+    rule: needs('analytics:read'),
+    status: 200,
+    call: () => at('/v1/analytics/metrics.csv?from=2026-01-01&to=2026-01-02&groupBy=day'),
+  },
+  'GET /v1/analytics/channels': {
+    rule: needs('analytics:read'),
+    status: 200,
+    call: () => at('/v1/analytics/channels?from=2026-01-01&to=2026-01-02'),
+  },
+  'GET /v1/analytics/channels.csv': {
+    rule: needs('analytics:read'),
+    status: 200,
+    call: () => at('/v1/analytics/channels.csv?from=2026-01-01&to=2026-01-02'),
+  },
+  'GET /v1/analytics/live': {
+    rule: needs('analytics:read'),
+    status: 200,
+    call: () => at('/v1/analytics/live'),
+  },
   'GET /v1/privacy/agreements/{siteId}/{version}': {
     rule: needs('privacy:read'),
     status: 200,

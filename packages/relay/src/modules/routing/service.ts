@@ -85,6 +85,8 @@ export class RoutingService implements RoutingHooks {
   /** Routed conversation → its visitor, for queue frames. */
   private readonly visitors = new Map<string, { siteId: string; visitorId: string }>()
   private readonly waiting = new Set<string>()
+  /** When each waiting conversation began to wait (monitoring's longest wait). */
+  private readonly waitingSince = new Map<string, number>()
   /** The group each new chat was created in (what its first summary said). */
   private readonly arrivedIn = new Map<string, string>()
   /** Log lines waiting for `flushLog`. */
@@ -94,6 +96,7 @@ export class RoutingService implements RoutingHooks {
   private readonly timers = new Map<string, unknown>()
   private readonly waits = new WaitEstimator()
   private chain: Promise<void> = Promise.resolve()
+  private readonly statusListeners: ((operatorId: string, status: OperatorStatus) => void)[] = []
   readonly statuses: OperatorStatuses
   /** Groups as stored: what the console lists and changes. */
   readonly catalog: GroupCatalog
@@ -144,6 +147,9 @@ export class RoutingService implements RoutingHooks {
     }
     const decisions = this.router.restore(restored)
     for (const c of restored) if (!c.operatorId) this.waiting.add(c.conversationId)
+    for (const open of await this.options.store.listOpen()) {
+      if (this.waiting.has(open.id)) this.waitingSince.set(open.id, open.createdAt)
+    }
     await this.apply(decisions)
     // Operators who held conversations and do not come back within the grace go offline.
     const holders = new Set(restored.flatMap((c) => (c.operatorId ? [c.operatorId] : [])))
@@ -304,6 +310,38 @@ export class RoutingService implements RoutingHooks {
     })
   }
 
+  /** Each group now: its open chats, its queue and the longest wait in it (monitoring). */
+  live(now: number): {
+    groupId: string
+    siteId: string
+    name: string
+    open: number
+    waiting: number
+    longestWaitMs: number | null
+  }[] {
+    const snapshot = this.router.snapshot()
+    return snapshot.groups.flatMap(({ config, queue }) => {
+      const group = this.groups.get(config.id)
+      if (!group) return []
+      const since = queue.flatMap((id) => this.waitingSince.get(id) ?? [])
+      return [
+        {
+          groupId: group.id,
+          siteId: group.siteId,
+          name: group.name,
+          open: snapshot.conversations.filter((c) => c.groupId === group.id).length,
+          waiting: queue.length,
+          longestWaitMs: since.length > 0 ? Math.max(0, now - Math.min(...since)) : null,
+        },
+      ]
+    })
+  }
+
+  /** `<siteId>\n<visitorId>` of every visitor with an open chat routing holds. */
+  chattingVisitors(): Set<string> {
+    return new Set([...this.visitors.values()].map((v) => `${v.siteId}\n${v.visitorId}`))
+  }
+
   // RoutingHooks: what the conversation service tells routing.
 
   groupFor(siteId: string, asked: string | undefined): string | undefined {
@@ -375,6 +413,7 @@ export class RoutingService implements RoutingHooks {
   closed(conversationId: string): void {
     this.clearTimer(conversationId)
     this.waiting.delete(conversationId)
+    this.waitingSince.delete(conversationId)
     this.visitors.delete(conversationId)
     this.toldPosition.delete(conversationId)
     this.arrivedIn.delete(conversationId)
@@ -473,7 +512,13 @@ export class RoutingService implements RoutingHooks {
     return result.decisions
   }
 
+  /** Hears every change of an operator's status (analytics keeps time online from it). */
+  onStatus(listener: (operatorId: string, status: OperatorStatus) => void): void {
+    this.statusListeners.push(listener)
+  }
+
   private statusChanged(operatorId: string, status: OperatorStatus): void {
+    for (const listener of this.statusListeners) listener(operatorId, status)
     this.options.bus.publish(operatorTopic(operatorId), { frame: { t: 'status', status } })
     this.apply(this.router.setStatus(operatorId, status))
   }
@@ -520,6 +565,7 @@ export class RoutingService implements RoutingHooks {
               at,
             })
           })
+          this.waitingSince.delete(d.conversationId)
           if (this.waiting.delete(d.conversationId)) {
             this.waits.departed(d.groupId, at)
             this.sendQueue(d.conversationId, null)
@@ -545,6 +591,7 @@ export class RoutingService implements RoutingHooks {
         }
         case 'queued': {
           this.waiting.add(d.conversationId)
+          if (!this.waitingSince.has(d.conversationId)) this.waitingSince.set(d.conversationId, at)
           const entry = {
             conversationId: d.conversationId,
             type: 'queued' as const,
@@ -573,6 +620,7 @@ export class RoutingService implements RoutingHooks {
             })
           }
           this.waiting.delete(d.conversationId)
+          this.waitingSince.delete(d.conversationId)
           this.visitors.delete(d.conversationId)
           await this.unassign(d.groupId, {
             conversationId: d.conversationId,

@@ -169,6 +169,17 @@ export async function visitorSocket(app: FastifyInstance): Promise<void> {
         upgrade ? region(upgrade) : undefined,
         scenarios.siteConfig(current.config),
       ])
+      // Monitoring: the visitor is on the site, on this page, until the socket closes.
+      socket.onTeardown(
+        app.liveVisitors.connected({
+          siteId,
+          visitorId,
+          url: frame.page?.url,
+          title: frame.page?.title,
+          region: where,
+          at: config.now(),
+        }),
+      )
       await socket.replay(async (emit) => {
         const deliver = socket.deliver.bind(socket)
         socket.onTeardown(bus.subscribe(visitorTopic(siteId, visitorId), deliver))
