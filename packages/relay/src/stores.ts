@@ -6,6 +6,7 @@ import {
 } from './infra/db/settings.ts'
 import { SqliteDatabase } from './infra/db/sqlite.ts'
 import type { UnitOfWork } from './infra/db/unit-of-work.ts'
+import { PostgresAnalyticsStore } from './modules/analytics/postgres.ts'
 import { SqliteAnalyticsStore } from './modules/analytics/sqlite.ts'
 import type { AnalyticsStore } from './modules/analytics/store.ts'
 import { PostgresAuthStore } from './modules/auth/postgres.ts'
@@ -109,6 +110,7 @@ export async function createPostgresStores(
     privacy: new PostgresPrivacyStore(db),
     webhooks: new PostgresWebhookStore(db),
     search: new PostgresSearchStore(db),
+    analytics: new PostgresAnalyticsStore(db),
   }
 }
 

@@ -37,6 +37,7 @@ const EXPORT_ORDER: Readonly<Record<string, string>> = {
   events: 'conversation_id, seq',
   reads: 'conversation_id, reader_key',
   routing_log: 'id',
+  analytics_chats: 'created_at, conversation_id',
   engagements: 'ord',
   frame_acks: 'author_key, cid',
   visitor_token_revocations: 'site_id, visitor_id',
