@@ -15,7 +15,7 @@ import type {
 
 /*
  * The SQL is standard but for two SQLite spellings a Postgres adapter swaps: `json_each(?)`
- * (a JSON array parameter as a table; Postgres: `jsonb_array_elements_text(?::jsonb)`) and
+ * (a JSON array parameter as a table; Postgres: an array, `= ANY($n::text[])`) and
  * `json_extract(data, '$.type')` (Postgres: `data::jsonb ->> 'type'`). No MIN/MAX of two
  * values (CASE instead), window functions and CTEs both engines have.
  */
