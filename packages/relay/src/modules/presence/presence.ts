@@ -43,7 +43,10 @@ export class OperatorPresence {
     const before = this.count
     if (online) this.online.add(employeeId)
     else this.online.delete(employeeId)
-    if (!this.directory) return this.announce(before)
+    if (!this.directory) {
+      this.announce(before)
+      return
+    }
     this.directory.set(employeeId, online).then(
       (total) => this.update(total),
       // Redis is away: the periodic recount corrects the count once it is back.
