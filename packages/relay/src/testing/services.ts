@@ -3,6 +3,7 @@ import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import pg from 'pg'
 
 /**
  * Throwaway PostgreSQL and Redis servers for tests and the benchmark: each in a temporary
@@ -41,6 +42,8 @@ export interface PostgresServer {
   port: number
   /** A URL of database `name` on this server. */
   urlOf(name: string): string
+  /** Creates database `name` (empty); returns its URL. */
+  createDatabase(name: string): Promise<string>
   stop(): Promise<void>
 }
 
@@ -65,12 +68,12 @@ export function hasRedis(): boolean {
 }
 
 /**
- * Starts a PostgreSQL cluster made for tests: no fsync (a crash of the machine may lose it,
- * which a throwaway cluster may), C collation (text sorts bytewise, as SQLite does). The
+ * Starts a PostgreSQL cluster made for tests: no fsync unless `durable` (a crash of the
+ * machine may lose it, which a throwaway cluster may), C collation (text sorts bytewise, as SQLite does). The
  * server refuses to run as root; as root it runs as the `postgres` user Debian's package
  * creates, in a directory that user owns.
  */
-export async function startPostgres(): Promise<PostgresServer> {
+export async function startPostgres({ durable = false } = {}): Promise<PostgresServer> {
   if (!hasPostgres()) throw new Error(postgresMissing())
   const PG_BIN = pgBin()
   const dir = mkdtempSync(join(tmpdir(), 'parley-pg-'))
@@ -101,9 +104,8 @@ export async function startPostgres(): Promise<PostgresServer> {
     `-p ${port}`,
     `-k ${dir}`,
     "-c listen_addresses='127.0.0.1'",
-    '-c fsync=off',
-    '-c synchronous_commit=off',
-    '-c full_page_writes=off',
+    // The benchmark's server syncs as production does; the tests' need not.
+    ...(durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
     '-c max_connections=300',
     '-c shared_buffers=32MB',
   ].join(' ')
@@ -113,6 +115,16 @@ export async function startPostgres(): Promise<PostgresServer> {
     url: urlOf('postgres'),
     port,
     urlOf,
+    async createDatabase(name) {
+      const client = new pg.Client({ connectionString: urlOf('postgres') })
+      await client.connect()
+      try {
+        await client.query(`CREATE DATABASE ${name}`)
+      } finally {
+        await client.end()
+      }
+      return urlOf(name)
+    },
     async stop() {
       try {
         run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop'])
