@@ -22,10 +22,20 @@ export interface Relay {
   close(): Promise<void>
 }
 
-export async function startRelay(databasePath?: string): Promise<Relay> {
+/** `extra`: more relay settings (e.g. `webhooks.allowPrivateNetworks` for a local CRM). */
+export async function startRelay(
+  databasePath?: string,
+  extra: Partial<Parameters<typeof buildServer>[0]> = {},
+): Promise<Relay> {
   const dir = databasePath ? undefined : mkdtempSync(join(tmpdir(), 'parley-e2e-'))
   const path = databasePath ?? join(dir!, 'e2e.db')
-  const app = await buildServer({ databasePath: path, demo: true, admin: ADMIN, logger: false })
+  const app = await buildServer({
+    databasePath: path,
+    demo: true,
+    admin: ADMIN,
+    logger: false,
+    ...extra,
+  })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const address = app.server.address()
   if (typeof address !== 'object' || !address) throw new Error('relay has no address')

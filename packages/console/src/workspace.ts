@@ -226,6 +226,9 @@ export class ParleyWorkspace extends LitElement {
   readonly #onHash = () => {
     this.view = viewOf(location.hash)
     if (this.view.name === 'settings') void this.#loadSettings()
+    // `#conversation=<id>`: the link a CRM lead carries opens that conversation.
+    const link = /^#conversation=([^&]+)$/.exec(location.hash)
+    if (link) this.#open(decodeURIComponent(link[1]!))
   }
 
   /** Loads the settings screens the first time they are opened. */

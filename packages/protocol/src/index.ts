@@ -1,6 +1,7 @@
 export * from './canned.ts'
 export * from './codes.ts'
 export * from './common.ts'
+export * from './crm.ts'
 export * from './forms.ts'
 export * from './groups.ts'
 export * from './integrations.ts'

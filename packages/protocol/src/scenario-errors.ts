@@ -86,6 +86,14 @@ function collect(
   }
 }
 
+/**
+ * Every error of `value` against any schema, one per field, as JSON pointers with field codes
+ * (as `scenarioErrors`); empty when it matches.
+ */
+export function schemaErrors(schema: TSchema, value: unknown): FieldError[] {
+  return errorsOf({ Check: (v) => Value.Check(schema, v) }, schema, value)
+}
+
 const scenarioCheck = TypeCompiler.Compile(Scenario)
 const settingsCheck = TypeCompiler.Compile(ScenarioSettings)
 

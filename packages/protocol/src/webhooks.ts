@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox'
+import { DESTINATION_KINDS } from './crm.ts'
 
 /**
  * What a webhook endpoint can subscribe to. `webhook.test` is never subscribed: it is sent
@@ -35,25 +36,52 @@ const Url = Type.String({
   description: 'http(s) URL; no credentials',
 })
 
-/** `POST /v1/admin/webhooks`. */
+const Kind = Type.Union(
+  DESTINATION_KINDS.map((kind) => Type.Literal(kind)),
+  {
+    description:
+      '`webhook` (default): signed POSTs to `url`; `bitrix24` or `amocrm`: each `lead.created` filed as a lead in that CRM, per `config`',
+  },
+)
+
+const Config = Type.Object(
+  {},
+  {
+    additionalProperties: true,
+    description:
+      'The settings of a CRM kind, checked when saved (`field_invalid` names each bad key as `config.<key>`). `bitrix24`: `Bitrix24Config` `{webhookUrl, sourceId?, assignedById?}`; `amocrm`: `AmoCrmConfig` `{baseUrl, accessToken, pipelineId, statusId, responsibleUserId?}`. Credentials (`webhookUrl`, `accessToken`) are write-only.',
+  },
+)
+
+/**
+ * `POST /v1/admin/webhooks`. A `webhook` needs `url` and `events`; a CRM kind takes `config`
+ * instead (its `url` is derived from it; `events` can only be `["lead.created"]`, the default).
+ */
 export const CreateWebhookBody = Type.Object(
   {
-    url: Url,
-    events: EventList,
+    kind: Type.Optional(Kind),
+    url: Type.Optional(Url),
+    events: Type.Optional(EventList),
     description: Type.Optional(Type.String({ maxLength: 200 })),
     active: Type.Optional(Type.Boolean()),
+    config: Type.Optional(Config),
   },
   { additionalProperties: false },
 )
 export type CreateWebhookBody = Static<typeof CreateWebhookBody>
 
-/** `PATCH /v1/admin/webhooks/:id`: a key left out keeps its value. Activating clears the disabled reason. */
+/**
+ * `PATCH /v1/admin/webhooks/:id`: a key left out keeps its value. Activating clears the disabled
+ * reason. A CRM's `config` replaces its settings, except that a credential left out keeps the
+ * saved one (so changing the stage needs no token).
+ */
 export const UpdateWebhookBody = Type.Object(
   {
     url: Type.Optional(Url),
     events: Type.Optional(EventList),
     description: Type.Optional(Type.String({ maxLength: 200 })),
     active: Type.Optional(Type.Boolean()),
+    config: Type.Optional(Config),
   },
   { additionalProperties: false },
 )
@@ -62,8 +90,11 @@ export type UpdateWebhookBody = Static<typeof UpdateWebhookBody>
 /** An endpoint as the API shows it: never its secret. */
 export const WebhookEndpoint = Type.Object({
   id: Type.String(),
-  kind: Type.String({ description: "'webhook', or a CRM destination's kind" }),
-  url: Type.String(),
+  kind: Type.String({ description: "'webhook', 'bitrix24' or 'amocrm'" }),
+  url: Type.String({
+    description:
+      "Where it sends: a webhook's URL; a CRM's portal or account address (no credential)",
+  }),
   description: Type.String(),
   events: Type.Array(WebhookEventTypeSchema),
   active: Type.Boolean(),
@@ -72,7 +103,10 @@ export const WebhookEndpoint = Type.Object({
   }),
   disabledAt: Type.Union([Type.Null(), Type.Integer()]),
   config: Type.Union([Type.Null(), Type.Record(Type.String(), Type.Unknown())], {
-    description: "A CRM destination's settings, without its secret fields (null for 'webhook')",
+    description: "A CRM connection's settings without its credentials (null for 'webhook')",
+  }),
+  credentials: Type.Array(Type.String(), {
+    description: 'The credential keys of `config` that are set; their values are never returned',
   }),
   createdAt: Type.Integer(),
   updatedAt: Type.Integer(),
@@ -81,10 +115,14 @@ export type WebhookEndpoint = Static<typeof WebhookEndpoint>
 
 export const WebhookReply = Type.Object({ endpoint: WebhookEndpoint })
 export const WebhookListReply = Type.Object({ endpoints: Type.Array(WebhookEndpoint) })
-/** The reply of create and rotate: the only time the secret is shown. */
+/** The reply of create and rotate: the only time the secret is shown (a CRM connection has none). */
 export const WebhookSecretReply = Type.Object({
   endpoint: WebhookEndpoint,
-  secret: Type.String({ description: 'whsec_… signing secret: shown once, store it now' }),
+  secret: Type.Optional(
+    Type.String({
+      description: "whsec_… signing secret: shown once, store it now ('webhook' only)",
+    }),
+  ),
 })
 export type WebhookSecretReply = Static<typeof WebhookSecretReply>
 

@@ -107,7 +107,12 @@ export async function buildServer(
     await app.register(privacyPlugin, { store: stores.privacy })
     await app.register(visitorsPlugin, { settings: stores.settings })
     await app.register(integrationsPlugin)
-    await app.register(webhooksPlugin, { store: stores.webhooks, employeeStore: stores.employees })
+    await app.register(webhooksPlugin, {
+      store: stores.webhooks,
+      employeeStore: stores.employees,
+      conversationStore: stores.conversations,
+      visitorStore: stores.visitors,
+    })
 
     await app.register(healthRoutes)
     await app.register(authRoutes)

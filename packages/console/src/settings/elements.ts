@@ -2,6 +2,7 @@ import { ParleyApiKeysSettings } from './api-keys.ts'
 import { ParleyAuditSettings } from './audit.ts'
 import { ParleyCannedSettings } from './canned.ts'
 import { ParleyConsentsSettings } from './consents.ts'
+import { ParleyCrmSettings } from './crm.ts'
 import { ParleyEmployeesSettings } from './employees.ts'
 import { ParleyGroupsSettings } from './groups.ts'
 import { ParleyPrivacySettings } from './privacy.ts'
@@ -23,6 +24,7 @@ export const SETTINGS_ELEMENTS = {
   'parley-consents-settings': ParleyConsentsSettings,
   'parley-audit-settings': ParleyAuditSettings,
   'parley-api-keys-settings': ParleyApiKeysSettings,
+  'parley-crm-settings': ParleyCrmSettings,
   'parley-webhooks-settings': ParleyWebhooksSettings,
 } as const
 
@@ -44,6 +46,7 @@ declare global {
     'parley-consents-settings': ParleyConsentsSettings
     'parley-audit-settings': ParleyAuditSettings
     'parley-api-keys-settings': ParleyApiKeysSettings
+    'parley-crm-settings': ParleyCrmSettings
     'parley-webhooks-settings': ParleyWebhooksSettings
   }
 }

@@ -32,6 +32,7 @@ export const SECTIONS: readonly SettingsSection[] = [
     roles: ['admin', 'supervisor', 'operator'],
   },
   { id: 'api-keys', label: 'API keys', tag: 'parley-api-keys-settings', roles: ['admin'] },
+  { id: 'crm', label: 'CRM', tag: 'parley-crm-settings', roles: ['admin'] },
   { id: 'webhooks', label: 'Webhooks', tag: 'parley-webhooks-settings', roles: ['admin'] },
 ]
 

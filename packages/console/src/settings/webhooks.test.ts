@@ -20,6 +20,7 @@ const endpoint = (extra: Partial<WebhookEndpoint> = {}): WebhookEndpoint => ({
   disabledReason: null,
   disabledAt: null,
   config: null,
+  credentials: [],
   createdAt: Date.parse('2026-12-01T10:00:00Z'),
   updatedAt: Date.parse('2026-12-01T10:00:00Z'),
   ...extra,

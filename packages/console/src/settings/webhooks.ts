@@ -8,6 +8,7 @@ import {
 } from '@parley/protocol'
 import { html, nothing } from 'lit'
 import { base } from '../theme.ts'
+import { renderDeliveryLog } from './delivery-log.ts'
 import { SettingsScreen } from './screen.ts'
 import { formatMoment } from './shared.ts'
 import { sectionStyles } from './styles.ts'
@@ -22,12 +23,6 @@ const EVENT_LABELS: Record<SubscribableEventType, string> = {
   'callback.status_changed': 'A callback request is taken or done',
   'rating.created': 'A visitor rates a conversation',
   'visitor.identified': 'A visitor is identified as your user',
-}
-
-const STATE_LABELS: Record<WebhookDelivery['state'], string> = {
-  pending: 'Waiting',
-  delivered: 'Delivered',
-  dead: 'Given up',
 }
 
 type Endpoint = WebhookEndpoint
@@ -241,79 +236,20 @@ export class ParleyWebhooksSettings extends SettingsScreen {
   }
 
   #renderLog(endpoint: Endpoint, deliveries: readonly WebhookDelivery[]) {
-    return html`<section aria-label="Delivery log of ${endpoint.url}">
-      <h3>Delivery log: ${endpoint.url}</h3>
-      <p>
-        <button type="button" ?disabled=${this.busy} @click=${() => this.#openLog(endpoint)}>Refresh</button>
-        <button type="button" @click=${() => (this.log = undefined)}>Close the log</button>
-      </p>
-      ${
-        deliveries.length === 0
-          ? html`<p class="muted">Nothing sent yet.</p>`
-          : html`<div class="table">
-              <table>
-                <caption class="visually-hidden">Deliveries to ${endpoint.url}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Event</th>
-                    <th scope="col">State</th>
-                    <th scope="col">Attempts</th>
-                    <th scope="col"><span class="visually-hidden">Actions</span></th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${deliveries.map((delivery) => this.#renderDelivery(endpoint, delivery))}
-                </tbody>
-              </table>
-            </div>`
-      }
-    </section>`
-  }
-
-  #renderDelivery(endpoint: Endpoint, delivery: WebhookDelivery) {
-    return html`<tr>
-      <th scope="row">
-        ${delivery.type}<br /><span class="muted">${formatMoment(delivery.createdAt)} · ${delivery.messageId}</span>
-      </th>
-      <td>
-        ${STATE_LABELS[delivery.state]}
-        ${
-          delivery.nextAttemptAt !== null && delivery.attempts.length > 0
-            ? html`<br /><span class="muted">Next try ${formatMoment(delivery.nextAttemptAt)}</span>`
-            : nothing
-        }
-      </td>
-      <td>
-        ${
-          delivery.attempts.length === 0
-            ? html`<span class="muted">None yet</span>`
-            : html`<ol class="attempts">
-                ${delivery.attempts.map(
-                  (a) => html`<li>
-                    ${formatMoment(a.at)}: ${a.status === null ? 'no reply' : `HTTP ${a.status}`},
-                    ${a.latencyMs} ms${a.error ? html` — ${a.error}` : nothing}
-                    ${a.excerpt ? html`<br /><code class="excerpt">${a.excerpt}</code>` : nothing}
-                  </li>`,
-                )}
-              </ol>`
-        }
-      </td>
-      <td class="actions">
-        <button
-          type="button"
-          aria-label="Resend ${delivery.type} ${delivery.messageId}"
-          ?disabled=${this.busy}
-          @click=${() => this.#resend(endpoint, delivery)}
-        >
-          Resend
-        </button>
-      </td>
-    </tr>`
+    return renderDeliveryLog({
+      name: endpoint.url,
+      deliveries,
+      busy: this.busy,
+      refresh: () => void this.#openLog(endpoint),
+      close: () => (this.log = undefined),
+      resend: (delivery) => void this.#resend(endpoint, delivery),
+    })
   }
 
   async #load(): Promise<void> {
     const { endpoints } = await this.api!.get<{ endpoints: Endpoint[] }>('/v1/admin/webhooks')
-    this.endpoints = endpoints
+    // CRM connections have their own screen.
+    this.endpoints = endpoints.filter((endpoint) => endpoint.kind === 'webhook')
   }
 
   #edit(endpoint: Endpoint | 'new'): void {
@@ -344,7 +280,7 @@ export class ParleyWebhooksSettings extends SettingsScreen {
         await this.api!.send('PATCH', `/v1/admin/webhooks/${encodeURIComponent(endpoint.id)}`, body)
       } else {
         const created = await this.api!.send<WebhookSecretReply>('POST', '/v1/admin/webhooks', body)
-        this.fresh = { url: created.endpoint.url, secret: created.secret }
+        this.fresh = { url: created.endpoint.url, secret: created.secret ?? '' }
       }
       await this.#load()
     })
@@ -371,7 +307,7 @@ export class ParleyWebhooksSettings extends SettingsScreen {
         'POST',
         `/v1/admin/webhooks/${encodeURIComponent(endpoint.id)}/rotate-secret`,
       )
-      this.fresh = { url: rotated.endpoint.url, secret: rotated.secret }
+      this.fresh = { url: rotated.endpoint.url, secret: rotated.secret ?? '' }
     })
   }
 

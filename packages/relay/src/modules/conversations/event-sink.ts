@@ -20,10 +20,20 @@ export type RelayFact =
       userId: string
       verified: boolean
       contact: VisitorContact
+      /** The profile had a phone or email before this. */
+      reachableBefore: boolean
       at: number
     }
   /** The visitor left their contact in a chat (pre-chat form). */
-  | { kind: 'contact'; siteId: string; visitorId: string; contact: VisitorContact; at: number }
+  | {
+      kind: 'contact'
+      siteId: string
+      visitorId: string
+      contact: VisitorContact
+      /** The profile had a phone or email before this. */
+      reachableBefore: boolean
+      at: number
+    }
 
 /** Hears facts inside their transaction; a rejection rolls the transaction back. */
 export interface EventSink {

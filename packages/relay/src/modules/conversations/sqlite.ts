@@ -223,17 +223,19 @@ export class SqliteConversationStore implements ConversationStore {
     return this.db.read(() => this.conversation(id), tx)
   }
 
-  listForVisitor(siteId: string, visitorId: string, limit: number) {
-    return this.db.read(() =>
-      (
-        this.sql(`SELECT * FROM conversations WHERE site_id = ? AND visitor_id = ?
+  listForVisitor(siteId: string, visitorId: string, limit: number, tx?: Tx) {
+    return this.db.read(
+      () =>
+        (
+          this.sql(`SELECT * FROM conversations WHERE site_id = ? AND visitor_id = ?
                AND erased_at IS NULL
              ORDER BY updated_at DESC, id LIMIT ?`).all(
-          siteId,
-          visitorId,
-          limit,
-        ) as ConversationRow[]
-      ).map(toSummary),
+            siteId,
+            visitorId,
+            limit,
+          ) as ConversationRow[]
+        ).map(toSummary),
+      tx,
     )
   }
 
@@ -437,13 +439,15 @@ export class SqliteConversationStore implements ConversationStore {
     ) as ConversationRow
   }
 
-  eventsAfter(conversationId: string, afterSeq: number, limit: number) {
-    return this.db.read(() =>
-      (
-        this.sql(
-          'SELECT * FROM events WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?',
-        ).all(conversationId, afterSeq, limit) as EventRow[]
-      ).map(toEvent),
+  eventsAfter(conversationId: string, afterSeq: number, limit: number, tx?: Tx) {
+    return this.db.read(
+      () =>
+        (
+          this.sql(
+            'SELECT * FROM events WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+          ).all(conversationId, afterSeq, limit) as EventRow[]
+        ).map(toEvent),
+      tx,
     )
   }
 

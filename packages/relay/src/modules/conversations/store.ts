@@ -115,7 +115,12 @@ export interface MessagePageQuery {
 export interface ConversationStore {
   get(id: string, tx?: Tx): Promise<ConversationSummary | undefined>
   /** The visitor's conversations, most recently updated first (erased ones left out). */
-  listForVisitor(siteId: string, visitorId: string, limit: number): Promise<ConversationSummary[]>
+  listForVisitor(
+    siteId: string,
+    visitorId: string,
+    limit: number,
+    tx?: Tx,
+  ): Promise<ConversationSummary[]>
   /** All conversations, most recently updated first; erased ones (privacy) are left out. */
   list(limit: number): Promise<ConversationSummary[]>
   /** How many of the visitor's conversations are open, in all and of kind `chat`. */
@@ -129,7 +134,12 @@ export interface ConversationStore {
    */
   append(tx: Tx, input: AppendInput): Promise<AppendResult>
   /** Events with `seq > afterSeq`, in `seq` order, at most `limit`. */
-  eventsAfter(conversationId: string, afterSeq: number, limit: number): Promise<ConversationEvent[]>
+  eventsAfter(
+    conversationId: string,
+    afterSeq: number,
+    limit: number,
+    tx?: Tx,
+  ): Promise<ConversationEvent[]>
   /** The last `limit` events, in `seq` order (what a client without them starts from). */
   latestEvents(conversationId: string, limit: number): Promise<ConversationEvent[]>
   /** Conversations after `query.after` by (updatedAt, id), filtered, at most `limit`. */

@@ -1,5 +1,4 @@
-import type { LeadCreatedData } from '@parley/protocol'
-import { type Static, Type } from '@sinclair/typebox'
+import { AMOCRM_FIELD_ROWS, AmoCrmConfig, type LeadCreatedData } from '@parley/protocol'
 import type {
   DeliveryAttempt,
   Destination,
@@ -8,9 +7,10 @@ import type {
 } from '../webhooks/destination.ts'
 import { CallFailed, failedAttempt, type HttpAnswer, request, since } from './http.ts'
 import {
+  carriesLead,
   checkConfig,
   type FieldMapping,
-  LEAD_CREATED,
+  fieldMapping,
   leadComment,
   leadOf,
   leadTitle,
@@ -18,80 +18,30 @@ import {
   SKIPPED,
 } from './lead.ts'
 
-/** An amoCRM account (private integration with a long-lived token) and where its leads go. */
-export const AmoCrmConfig = Type.Object(
-  {
-    baseUrl: Type.String({
-      pattern: '^https?://[^/\\s]+/?$',
-      maxLength: 255,
-      description: 'The account address: `https://<subdomain>.amocrm.ru` (or `.kommo.com`)',
-    }),
-    accessToken: Type.String({
-      minLength: 1,
-      maxLength: 4096,
-      description: 'A long-lived token of a private integration (Settings → Integrations → Keys)',
-    }),
-    pipelineId: Type.Integer({ minimum: 1, description: 'The pipeline new leads go to' }),
-    statusId: Type.Integer({ minimum: 1, description: 'Their stage in that pipeline' }),
-    responsibleUserId: Type.Optional(
-      Type.Integer({ minimum: 1, description: 'The responsible user' }),
-    ),
-  },
-  { additionalProperties: false },
-)
-export type AmoCrmConfig = Static<typeof AmoCrmConfig>
+export { AmoCrmConfig }
 
 const contactField = (code: 'PHONE' | 'EMAIL', value: string | undefined) =>
   value === undefined ? undefined : { field_code: code, values: [{ value, enum_code: 'WORK' }] }
 
 /**
- * What `POST /api/v4/leads/complex` and the lead's note get; settings and the README show this
- * table. `contact.*` rows make the embedded contact, left out when the visitor's phone or email
- * finds one the account has (then only its `id` is sent).
+ * What `POST /api/v4/leads/complex` and the lead's note get (`AMOCRM_FIELD_ROWS`: settings and
+ * the README show it). `contact.*` rows make the embedded contact, left out when the visitor's
+ * phone or email finds one the account has (then only its `id` is sent).
  */
-export const AMOCRM_FIELDS: readonly FieldMapping<AmoCrmConfig>[] = [
-  {
-    field: 'name',
-    source: 'Lead kind and the visitor\'s name, e.g. "Offline message: Boris (boris@example.com)"',
-    value: leadTitle,
-  },
-  {
-    field: 'pipeline_id',
-    source: 'Settings: pipeline',
-    value: (_, { config }) => config.pipelineId,
-  },
-  { field: 'status_id', source: 'Settings: stage', value: (_, { config }) => config.statusId },
-  {
-    field: 'responsible_user_id',
-    source: 'Settings: responsible user (optional)',
-    value: (_, { config }) => config.responsibleUserId,
-  },
-  {
-    field: '_embedded.tags',
-    source: 'Tags "parley" and the lead kind',
-    value: (lead) => [{ name: 'parley' }, { name: lead.kind }],
-  },
-  {
-    field: 'contact.name',
-    source: "The visitor's name (else the phone or email)",
-    value: (lead) => lead.name ?? lead.phone ?? lead.email,
-  },
-  {
-    field: 'contact.PHONE',
-    source: 'The phone (E.164), field_code PHONE, enum WORK',
-    value: (lead) => contactField('PHONE', lead.phone),
-  },
-  {
-    field: 'contact.EMAIL',
-    source: 'The email, field_code EMAIL, enum WORK',
-    value: (lead) => contactField('EMAIL', lead.email),
-  },
-  {
-    field: 'note (common)',
-    source: 'The message, the callback time, the page, the console link and the transcript',
-    value: (lead, { event }) => leadComment(lead, event),
-  },
-]
+export const AMOCRM_FIELDS: readonly FieldMapping<AmoCrmConfig>[] = fieldMapping<
+  AmoCrmConfig,
+  typeof AMOCRM_FIELD_ROWS
+>(AMOCRM_FIELD_ROWS, {
+  name: leadTitle,
+  pipeline_id: (_, { config }) => config.pipelineId,
+  status_id: (_, { config }) => config.statusId,
+  responsible_user_id: (_, { config }) => config.responsibleUserId,
+  '_embedded.tags': (lead) => [{ name: 'parley' }, { name: lead.kind }],
+  'contact.name': (lead) => lead.name ?? lead.phone ?? lead.email,
+  'contact.PHONE': (lead) => contactField('PHONE', lead.phone),
+  'contact.EMAIL': (lead) => contactField('EMAIL', lead.email),
+  'note (common)': (lead, { event }) => leadComment(lead, event),
+})
 
 /** The message of an amoCRM error answer (problem+json; 400 lists its `validation-errors`). */
 function messageOf(answer: HttpAnswer): string {
@@ -127,7 +77,7 @@ class AmoCrmDestination implements Destination {
   }
 
   async deliver(event: OutboxEvent, signal: AbortSignal): Promise<DeliveryAttempt> {
-    if (event.type !== LEAD_CREATED) return SKIPPED
+    if (!carriesLead(event)) return SKIPPED
     const lead = leadOf(event)
     if ('ok' in lead) return lead
     const start = performance.now()
@@ -244,6 +194,7 @@ export const amocrm: DestinationKind<AmoCrmConfig> = {
   kind: 'amocrm',
   configSchema: AmoCrmConfig,
   secretFields: ['accessToken'],
+  urlOf: (config) => config.baseUrl.replace(/\/$/, ''),
   create: (config, deps) =>
     new AmoCrmDestination(checkConfig('amocrm', AmoCrmConfig, config), deps.fetch),
 }

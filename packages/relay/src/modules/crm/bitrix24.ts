@@ -1,5 +1,4 @@
-import type { LeadCreatedData } from '@parley/protocol'
-import { type Static, Type } from '@sinclair/typebox'
+import { BITRIX24_FIELD_ROWS, Bitrix24Config, type LeadCreatedData } from '@parley/protocol'
 import type {
   DeliveryAttempt,
   Destination,
@@ -8,10 +7,11 @@ import type {
 } from '../webhooks/destination.ts'
 import { CallFailed, failedAttempt, type HttpAnswer, request, since } from './http.ts'
 import {
+  carriesLead,
   checkConfig,
   eventMarker,
   type FieldMapping,
-  LEAD_CREATED,
+  fieldMapping,
   leadComment,
   leadOf,
   leadTitle,
@@ -19,69 +19,25 @@ import {
   SKIPPED,
 } from './lead.ts'
 
-/** A Bitrix24 portal's incoming webhook, and how its leads are filed. */
-export const Bitrix24Config = Type.Object(
-  {
-    webhookUrl: Type.String({
-      pattern: '^https?://[^/\\s]+/rest/\\d+/[^/\\s]+/?$',
-      maxLength: 2048,
-      description:
-        'The incoming webhook (Developer resources → Other → Incoming webhook, scope crm): `https://<portal>/rest/<user>/<code>/`',
-    }),
-    sourceId: Type.Optional(
-      Type.String({
-        minLength: 1,
-        maxLength: 50,
-        description:
-          "The lead's source (`SOURCE_ID`, a status id of the SOURCE list); default `WEB`",
-      }),
-    ),
-    assignedById: Type.Optional(
-      Type.Integer({ minimum: 1, description: 'The responsible user (`ASSIGNED_BY_ID`)' }),
-    ),
-  },
-  { additionalProperties: false },
-)
-export type Bitrix24Config = Static<typeof Bitrix24Config>
+export { Bitrix24Config }
 
 const multiField = (value: string | undefined) =>
   value === undefined ? undefined : [{ VALUE: value, VALUE_TYPE: 'WORK' }]
 
-/** What `crm.lead.add` gets, field by field; settings and the README show this table. */
-export const BITRIX24_FIELDS: readonly FieldMapping<Bitrix24Config>[] = [
-  {
-    field: 'TITLE',
-    source: 'Lead kind and the visitor\'s name, e.g. "Callback request: Anna (+79161234567)"',
-    value: leadTitle,
-  },
-  { field: 'NAME', source: "The visitor's name", value: (lead) => lead.name },
-  {
-    field: 'PHONE',
-    source: 'The phone (E.164), type WORK',
-    value: (lead) => multiField(lead.phone),
-  },
-  { field: 'EMAIL', source: 'The email, type WORK', value: (lead) => multiField(lead.email) },
-  {
-    field: 'SOURCE_ID',
-    source: 'Settings: source (default WEB)',
-    value: (_, { config }) => config.sourceId ?? 'WEB',
-  },
-  {
-    field: 'SOURCE_DESCRIPTION',
-    source: 'Parley, the lead kind and the site',
-    value: (lead) => `Parley: ${lead.kind} on ${lead.siteId}`,
-  },
-  {
-    field: 'COMMENTS',
-    source: 'The message, the callback time, the page, the console link and the transcript',
-    value: (lead, { event }) => leadComment(lead, event),
-  },
-  {
-    field: 'ASSIGNED_BY_ID',
-    source: 'Settings: responsible user (optional)',
-    value: (_, { config }) => config.assignedById,
-  },
-]
+/** What `crm.lead.add` gets, field by field (`BITRIX24_FIELD_ROWS`: settings and the README show it). */
+export const BITRIX24_FIELDS: readonly FieldMapping<Bitrix24Config>[] = fieldMapping<
+  Bitrix24Config,
+  typeof BITRIX24_FIELD_ROWS
+>(BITRIX24_FIELD_ROWS, {
+  TITLE: leadTitle,
+  NAME: (lead) => lead.name,
+  PHONE: (lead) => multiField(lead.phone),
+  EMAIL: (lead) => multiField(lead.email),
+  SOURCE_ID: (_, { config }) => config.sourceId ?? 'WEB',
+  SOURCE_DESCRIPTION: (lead) => `Parley: ${lead.kind} on ${lead.siteId}`,
+  COMMENTS: (lead, { event }) => leadComment(lead, event),
+  ASSIGNED_BY_ID: (_, { config }) => config.assignedById,
+})
 
 /** Bitrix24 error codes that no retry mends: the webhook is wrong, revoked or lacks `crm`. */
 const AUTH_ERRORS = new Set([
@@ -138,7 +94,7 @@ class Bitrix24Destination implements Destination {
   }
 
   async deliver(event: OutboxEvent, signal: AbortSignal): Promise<DeliveryAttempt> {
-    if (event.type !== LEAD_CREATED) return SKIPPED
+    if (!carriesLead(event)) return SKIPPED
     const lead = leadOf(event)
     if ('ok' in lead) return lead
     const start = performance.now()
@@ -221,6 +177,7 @@ export const bitrix24: DestinationKind<Bitrix24Config> = {
   kind: 'bitrix24',
   configSchema: Bitrix24Config,
   secretFields: ['webhookUrl'],
+  urlOf: (config) => new URL(config.webhookUrl).origin,
   create: (config, deps) =>
     new Bitrix24Destination(checkConfig('bitrix24', Bitrix24Config, config), deps.fetch),
 }

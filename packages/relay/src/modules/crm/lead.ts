@@ -1,10 +1,22 @@
-import { type LeadCreatedData, LeadCreatedData as LeadCreatedSchema } from '@parley/protocol'
+import {
+  type CrmFieldRow,
+  type LeadCreatedData,
+  LeadCreatedData as LeadCreatedSchema,
+} from '@parley/protocol'
 import type { TSchema } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import type { DeliveryAttempt, OutboxEvent } from '../webhooks/destination.ts'
 
 /** The outbox event type the CRM connectors make leads from; every other type is skipped. */
 export const LEAD_CREATED = 'lead.created'
+
+/**
+ * Whether a connector files this event: a `lead.created`, or the `webhook.test` that "Send a
+ * test lead" queues for a CRM connection (its data is a sample lead).
+ */
+export function carriesLead(event: OutboxEvent): boolean {
+  return event.type === LEAD_CREATED || event.type === 'webhook.test'
+}
 
 /** One row of a connector's field mapping: which CRM field gets what. */
 export interface FieldMapping<C> {
@@ -14,6 +26,20 @@ export interface FieldMapping<C> {
   source: string
   /** The value for a lead; undefined: the field is left out. */
   value: (lead: LeadCreatedData, context: { event: OutboxEvent; config: C }) => unknown
+}
+
+/**
+ * A connector's mapping: the rows of its table in `@parley/protocol` (what settings and the
+ * README show), each with the function that fills it; every row must have one.
+ */
+export function fieldMapping<C, R extends readonly CrmFieldRow[]>(
+  rows: R,
+  values: { [K in R[number]['field']]: FieldMapping<C>['value'] },
+): FieldMapping<C>[] {
+  return rows.map((row) => ({
+    ...row,
+    value: (values as Record<string, FieldMapping<C>['value']>)[row.field]!,
+  }))
 }
 
 /** The fields a mapping gives a lead, leaving out those without a value. */

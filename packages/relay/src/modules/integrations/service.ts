@@ -14,6 +14,7 @@ import type {
 } from '@parley/protocol'
 import type { OperatorActor } from '../conversations/actor.ts'
 import type { ConversationService } from '../conversations/service.ts'
+import { leadOfConversation } from '../crm/lead-data.ts'
 import type { VisitorProfiles } from '../visitors/profiles.ts'
 import type { VisitorProfile } from '../visitors/store.ts'
 import { decodeCursor, encodeCursor, type PageKey, scanPage } from './page.ts'
@@ -128,42 +129,11 @@ export class IntegrationService {
     return { items: page.items, nextCursor: cursorOf(page.next) }
   }
 
-  /** The lead a conversation carries, if any. */
+  /** The lead a conversation carries, if any (`leadOfConversation`, with its first form). */
   async leadOf(c: ConversationSummary): Promise<Lead | undefined> {
-    const base = {
-      id: c.id,
-      siteId: c.siteId,
-      visitorId: c.visitorId,
-      status: c.status,
-      createdAt: c.createdAt,
-      updatedAt: c.updatedAt,
-      ...(c.page !== undefined && { page: c.page }),
-    }
-    const kind = c.kind ?? 'chat'
-    if (kind === 'chat') {
-      if (!c.visitorPhone && !c.visitorEmail) return undefined
-      return {
-        ...base,
-        kind: 'chat-contact',
-        ...(c.visitorName && { name: c.visitorName }),
-        ...(c.visitorPhone && { phone: c.visitorPhone }),
-        ...(c.visitorEmail && { email: c.visitorEmail }),
-      }
-    }
-    const data = (await this.options.conversations.firstForm(c.id))?.data ?? {}
-    const name = data.name ?? c.visitorName
-    const phone = data.phone ?? c.visitorPhone
-    const email = data.email ?? c.visitorEmail
-    const message = kind === 'offline' ? data.text : data.comment
-    return {
-      ...base,
-      kind,
-      ...(name && { name }),
-      ...(phone && { phone }),
-      ...(email && { email }),
-      ...(message && { message }),
-      ...(data.when && { when: data.when }),
-    }
+    const form =
+      (c.kind ?? 'chat') === 'chat' ? undefined : await this.options.conversations.firstForm(c.id)
+    return leadOfConversation(c, form?.data)
   }
 
   async visitorPage(query: Limited<IntegrationVisitorQuery>): Promise<VisitorPage> {

@@ -30,6 +30,11 @@ import type { VisitorProfiles } from './profiles.ts'
 import { verifyIdentityHash } from './start-param.ts'
 import type { ConsentRecord, VisitorPatch } from './store.ts'
 
+/** A contact or identify fact before `recordFrame` reads whether the visitor was reachable. */
+type ContactFactDraft =
+  | Omit<Extract<RelayFact, { kind: 'contact' }>, 'reachableBefore'>
+  | Omit<Extract<RelayFact, { kind: 'identified' }>, 'reachableBefore'>
+
 type Visitor = VisitorActor
 
 /** Most custom attributes a visitor profile keeps in all. */
@@ -352,8 +357,8 @@ export class VisitorForms {
       profile?: VisitorPatch
       consent?: ConsentRecord | Omit<ConsentRecord, 'eventId'>
       site?: SiteRecord
-      /** What the webhooks outbox is told, in the same transaction. */
-      fact?: RelayFact
+      /** What the webhooks outbox is told, in the same transaction (with `reachableBefore`). */
+      fact?: ContactFactDraft
     },
   ): Promise<Outcome> {
     const { db, profiles, conversations, now } = this.options
@@ -361,11 +366,17 @@ export class VisitorForms {
     const stored = await db.transaction(async (tx) => {
       const earlier = await profiles.findFrameAck(ack.authorKey, cid, tx)
       if (earlier) return { ...earlier, duplicate: true }
+      let fact: RelayFact | undefined
+      if (change.fact) {
+        // Whether the visitor could be reached before: a chat becomes a lead only once.
+        const before = await profiles.get(actor.siteId, actor.visitorId, tx)
+        fact = { ...change.fact, reachableBefore: !!(before?.phone || before?.email) }
+      }
       if (change.profile) await profiles.applyPatch(tx, change.profile, ack.at)
       if (change.consent) await profiles.addConsent(tx, change.consent)
       if (change.consent && change.site) await this.options.onConsent?.(tx, change.site)
       await profiles.addFrameAck(tx, ack)
-      if (change.fact) await conversations.record(tx, change.fact)
+      if (fact) await conversations.record(tx, fact)
       return { id: ack.id, at: ack.at, duplicate: false }
     })
     const outcome: Outcome = {

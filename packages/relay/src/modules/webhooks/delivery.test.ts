@@ -120,6 +120,8 @@ describe('webhook delivery', () => {
     expect(new Set(got.map((r) => r.id)).size).toBe(expected)
     expect(types(ofConversation(got, chat))).toEqual([
       'conversation.created',
+      // The visitor left an email in the pre-chat form: the chat is a lead.
+      'lead.created',
       'message.created',
       'conversation.assigned',
       'message.created',
@@ -145,18 +147,31 @@ describe('webhook delivery', () => {
       'conversation.closed',
       'callback.status_changed',
     ])
-    const lead = ofConversation(got, callback).find((r) => r.payload!.type === 'lead.created')!
-    expect(lead.payload!.data).toMatchObject({
-      source: 'callback',
-      contact: { name: 'Anna', phone: '+79161234567' },
-      fields: { when: 'asap' },
+    const leadOf = (id: string) =>
+      ofConversation(got, id).find((r) => r.payload!.type === 'lead.created')!.payload!.data
+    // One shape (`LeadCreatedData`), what the CRM connectors file too.
+    expect(leadOf(callback)).toEqual({
+      kind: 'callback',
+      conversationId: callback,
+      siteId: 'shop',
+      visitorId: welcome.visitorId,
+      name: 'Anna',
+      phone: '+79161234567',
+      email: 'anna@example.com',
+      when: 'asap',
+      consoleUrl: `/console/#conversation=${callback}`,
+      transcript: expect.stringMatching(/^\[\d{4}-\d\d-\d\d \d\d:\d\d UTC\] Anna: \(form\) /),
+    })
+    expect(leadOf(chat)).toMatchObject({
+      kind: 'chat-contact',
+      conversationId: chat,
+      name: 'Anna',
+      email: 'anna@example.com',
+      transcript: expect.stringMatching(/\] Anna: Hello$/),
     })
     const outside = got.filter((r) => r.payload!.conversationId === null)
-    expect(outside.map((r) => [r.payload!.type, r.payload!.data.source ?? null])).toEqual([
-      ['lead.created', 'chat'],
-      ['visitor.identified', null],
-    ])
-    expect(outside[1]!.payload!.data).toMatchObject({
+    expect(types(outside)).toEqual(['visitor.identified'])
+    expect(outside[0]!.payload!.data).toMatchObject({
       visitor: { siteId: 'shop', visitorId: welcome.visitorId },
       userId: 'u-42',
       verified: false,

@@ -67,7 +67,10 @@ describe('destination kinds', () => {
       }),
     ).rejects.toMatchObject({
       code: 'field_invalid',
-      fields: [{ field: 'config', code: 'value_invalid' }],
+      fields: [
+        { field: 'config.token', code: 'required' },
+        { field: 'config.pipeline', code: 'value_invalid' },
+      ],
     })
     const { endpoint } = await relay.app.webhooks.create({
       kind: 'test-crm',

@@ -1,6 +1,7 @@
 import type { WebhookEventType } from '@parley/protocol'
 import { type TSchema, Type } from '@sinclair/typebox'
 import { Webhook } from 'standardwebhooks'
+import { CRM_DESTINATIONS } from '../crm/kinds.ts'
 
 export type { WebhookEventType }
 
@@ -41,15 +42,19 @@ export interface Destination {
 }
 
 /**
- * A kind of destination. `config` is what the endpoint stores in `config` (checked against
- * `configSchema`) merged with `{ url, secret }` of the endpoint; `secretFields` are config
- * keys never returned by the API. `deps.fetch` is the relay's guarded fetch: it refuses
+ * A kind of destination. `configSchema` checks what the endpoint stores in `config` when it is
+ * saved; `secretFields` are config keys never returned by the API (credentials). A kind with
+ * `urlOf` keeps where it sends in its config (a CRM): `create` gets that config alone, and the
+ * endpoint's `url` is `urlOf(config)`, shown and checked against the SSRF guard when saved (so
+ * it must carry no credential). Without `urlOf`, `create` gets the config merged with the
+ * endpoint's `{ url, secret, now }`. `deps.fetch` is the relay's guarded fetch: it refuses
  * non-public addresses (unless allowed by configuration) and follows no redirect.
  */
 export interface DestinationKind<C> {
   kind: string
   configSchema: TSchema
   secretFields: readonly string[]
+  urlOf?(config: C): string
   create(config: C, deps: { fetch: typeof fetch }): Destination
 }
 
@@ -181,10 +186,12 @@ export function describeFetchError(error: unknown): string {
 }
 
 /**
- * The destination kinds the relay knows, by `kind`. Adding one is one line here (its module
- * exports a `DestinationKind`).
+ * The destination kinds the relay knows, by `kind`: signed webhooks and the CRMs (Bitrix24,
+ * amoCRM). Adding one is one line here (its module exports a `DestinationKind`).
  */
 // biome-ignore lint/suspicious/noExplicitAny: each kind has its own config type.
-export const destinationKinds: Map<string, DestinationKind<any>> = new Map([
-  [webhookKind.kind, webhookKind],
-])
+export const destinationKinds: Map<string, DestinationKind<any>> = new Map<
+  string,
+  // biome-ignore lint/suspicious/noExplicitAny: each kind has its own config type.
+  DestinationKind<any>
+>([[webhookKind.kind, webhookKind], ...CRM_DESTINATIONS.map((kind) => [kind.kind, kind] as const)])

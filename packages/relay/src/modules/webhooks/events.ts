@@ -1,7 +1,13 @@
-import type { ConversationSummary, SubscribableEventType } from '@parley/protocol'
+import type {
+  ConversationEvent,
+  ConversationSummary,
+  SubscribableEventType,
+} from '@parley/protocol'
 import type { Tx } from '../../infra/db/unit-of-work.ts'
 import { randomId } from '../../infra/ids.ts'
 import type { RelayFact } from '../conversations/event-sink.ts'
+import { leadCreatedData, leadOfConversation } from '../crm/lead-data.ts'
+import type { VisitorContact } from '../visitors/store.ts'
 import type { OutboxEvent } from './destination.ts'
 
 /** An event to queue, with the key its deliveries are ordered by. */
@@ -16,7 +22,41 @@ export interface FactLookups {
   conversation(id: string, tx: Tx): Promise<ConversationSummary | undefined>
   /** Whether an employee is a bot, read inside the transaction. */
   isBot(employeeId: string, tx: Tx): Promise<boolean>
+  /** The visitor's profile contact, read inside the transaction. */
+  contact(siteId: string, visitorId: string, tx: Tx): Promise<VisitorContact | undefined>
+  /** The visitor's open chat, if any. */
+  openChat(siteId: string, visitorId: string, tx: Tx): Promise<ConversationSummary | undefined>
+  /** A conversation's events so far, in order (for a lead's transcript). */
+  events(conversationId: string, tx: Tx): Promise<ConversationEvent[]>
+  /** Where the console is reached (`RelayConfig.publicUrl`), for the lead's link. */
+  publicUrl: string | undefined
 }
+
+/** A summary with the visitor's profile contact where the conversation has none of its own. */
+function withContact(c: ConversationSummary, contact: VisitorContact | undefined) {
+  const summary = { ...c }
+  if (!summary.visitorName && contact?.name) summary.visitorName = contact.name
+  if (!summary.visitorPhone && contact?.phone) summary.visitorPhone = contact.phone
+  if (!summary.visitorEmail && contact?.email) summary.visitorEmail = contact.email
+  return summary
+}
+
+/**
+ * The `lead.created` data of a conversation that has become a lead (`LeadCreatedData`, the one
+ * shape webhooks and the CRM connectors get); undefined when it carries none.
+ */
+function leadData(
+  c: ConversationSummary,
+  form: Record<string, string> | undefined,
+  events: readonly ConversationEvent[],
+  lookups: FactLookups,
+): Record<string, unknown> | undefined {
+  const lead = leadOfConversation(c, form)
+  return lead && { ...leadCreatedData(lead, events, { publicUrl: lookups.publicUrl }) }
+}
+
+/** Whether a contact gives a way to reach the visitor. */
+const reaches = (contact: VisitorContact | undefined) => !!(contact?.phone || contact?.email)
 
 /** A conversation as a payload carries it: the stored summary without the list's preview. */
 export function conversationPayload(summary: ConversationSummary): Record<string, unknown> {
@@ -49,6 +89,18 @@ export async function eventsOf(
       event: { id: randomId('msg'), type, timestamp: at, conversationId, siteId, data },
     })
   }
+  /**
+   * The visitor gave a phone or email for the first time while a chat is open: that chat is a
+   * lead now. (With no chat open, the chat they start next is one when it is created.)
+   */
+  const chatBecameLead = async (fact: Extract<RelayFact, { kind: 'contact' | 'identified' }>) => {
+    if (!wanted.has('lead.created') || fact.reachableBefore || !reaches(fact.contact)) return
+    const chat = await lookups.openChat(fact.siteId, fact.visitorId, tx)
+    if (!chat) return
+    const summary = withContact(chat, await lookups.contact(fact.siteId, fact.visitorId, tx))
+    const lead = leadData(summary, undefined, await lookups.events(chat.id, tx), lookups)
+    if (lead) add('lead.created', fact.at, chat.siteId, chat.id, chat.id, lead)
+  }
   switch (fact.kind) {
     case 'appended': {
       const { input, result } = fact
@@ -59,15 +111,15 @@ export async function eventsOf(
         add(type, at, c.siteId, c.id, c.id, data)
       if (result.created) {
         inConversation('conversation.created', { conversation })
-        if (c.kind === 'callback' || c.kind === 'offline') {
-          const contact = 'create' in input.target ? (input.target.create.contact ?? {}) : {}
-          inConversation('lead.created', {
-            source: c.kind,
-            conversation,
-            visitor: { siteId: c.siteId, visitorId: c.visitorId },
-            contact,
-            fields: input.data ?? {},
-          })
+        if (wanted.has('lead.created')) {
+          // A callback or offline form is a lead; a chat is one when the visitor can be reached
+          // (a phone or email from the pre-chat form or `identify`, on their profile).
+          const form =
+            c.kind === 'callback' || c.kind === 'offline' ? (input.data ?? {}) : undefined
+          // As the integration API describes it: the profile fills what the form did not give.
+          const summary = withContact(c, await lookups.contact(c.siteId, c.visitorId, tx))
+          const lead = leadData(summary, form, [...(result.preface ?? []), result.event], lookups)
+          if (lead) inConversation('lead.created', lead)
         }
       }
       if (wanted.has('message.created')) {
@@ -135,6 +187,7 @@ export async function eventsOf(
       break
     }
     case 'identified':
+      await chatBecameLead(fact)
       add(
         'visitor.identified',
         fact.at,
@@ -150,13 +203,7 @@ export async function eventsOf(
       )
       break
     case 'contact':
-      add('lead.created', fact.at, fact.siteId, null, `visitor:${fact.siteId}:${fact.visitorId}`, {
-        source: 'chat',
-        conversation: null,
-        visitor: { siteId: fact.siteId, visitorId: fact.visitorId },
-        contact: fact.contact,
-        fields: {},
-      })
+      await chatBecameLead(fact)
       break
   }
   return out

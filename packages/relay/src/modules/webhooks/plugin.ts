@@ -1,9 +1,14 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import type { ConversationStore } from '../conversations/store.ts'
 import type { EmployeeStore } from '../employees/store.ts'
+import type { VisitorStore } from '../visitors/store.ts'
 import { createGuardedFetch } from './guarded-fetch.ts'
 import { WebhookService } from './service.ts'
 import type { WebhookStore } from './store.ts'
+
+/** Most events of a chat read for the transcript of the lead it becomes. */
+const TRANSCRIPT_EVENTS = 500
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -17,7 +22,15 @@ declare module 'fastify' {
  * relay is ready so a restart resumes what was pending. Routes: `./routes.ts`.
  */
 export const webhooksPlugin = fp(
-  async (app: FastifyInstance, options: { store: WebhookStore; employeeStore: EmployeeStore }) => {
+  async (
+    app: FastifyInstance,
+    options: {
+      store: WebhookStore
+      employeeStore: EmployeeStore
+      conversationStore: ConversationStore
+      visitorStore: VisitorStore
+    },
+  ) => {
     const { config, conversations } = app
     const { allowPrivateNetworks, policy, random, resolve } = config.webhooks
     const guarded = createGuardedFetch(allowPrivateNetworks, resolve)
@@ -36,6 +49,14 @@ export const webhooksPlugin = fp(
           }
           return bot
         },
+        contact: (siteId, visitorId, tx) => options.visitorStore.get(siteId, visitorId, tx),
+        async openChat(siteId, visitorId, tx) {
+          const recent = await options.conversationStore.listForVisitor(siteId, visitorId, 20, tx)
+          return recent.find((c) => (c.kind ?? 'chat') === 'chat' && c.status === 'open')
+        },
+        events: (conversationId, tx) =>
+          options.conversationStore.eventsAfter(conversationId, 0, TRANSCRIPT_EVENTS, tx),
+        publicUrl: config.publicUrl,
       },
       now: config.now,
       timers: config.timers,
@@ -44,6 +65,7 @@ export const webhooksPlugin = fp(
       allowPrivateNetworks,
       fetch: guarded.fetch,
       resolve,
+      publicUrl: config.publicUrl,
       log: app.log,
     })
     app.decorate('webhooks', service)

@@ -52,7 +52,7 @@ export async function webhookRoutes(fastify: FastifyInstance): Promise<void> {
         ...common,
         operationId: 'createWebhook',
         summary: 'Add a webhook endpoint',
-        description: `${manage} ${url} The reply carries the signing \`secret\`: the only time it is shown.`,
+        description: `${manage} \`kind\` \`webhook\` (the default) takes \`url\` and \`events\`; ${url} The reply carries the signing \`secret\`: the only time it is shown. \`bitrix24\` and \`amocrm\` (a CRM connection, filing each \`lead.created\` as a lead) take \`config\` instead, checked per field (\`config.<key>\`); their credentials are never returned, \`credentials\` names those set. OAuth for amoCRM is not supported: give a long-lived token.`,
         body: CreateWebhookBody,
         response: {
           201: Type.Composite([WebhookSecretReply], { description: 'Created' }),
@@ -71,7 +71,9 @@ export async function webhookRoutes(fastify: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const { endpoint, secret } = await webhooks.create(request.body)
-      return reply.code(201).send({ endpoint: toEndpoint(endpoint), secret })
+      return reply
+        .code(201)
+        .send({ endpoint: toEndpoint(endpoint), ...(secret !== undefined && { secret }) })
     },
   )
 
@@ -82,7 +84,7 @@ export async function webhookRoutes(fastify: FastifyInstance): Promise<void> {
         ...common,
         operationId: 'updateWebhook',
         summary: 'Change a webhook endpoint: URL, events, on/off',
-        description: `${manage} A key left out keeps its value. ${url} Turning an endpoint on clears \`disabledReason\` and retries what it has waiting.`,
+        description: `${manage} A key left out keeps its value. ${url} A CRM connection's \`config\` replaces its settings; a credential left out keeps the saved one. Turning an endpoint on clears \`disabledReason\` and retries what it has waiting.`,
         params: IdParams,
         body: UpdateWebhookBody,
         response: {
@@ -135,11 +137,11 @@ export async function webhookRoutes(fastify: FastifyInstance): Promise<void> {
         ...common,
         operationId: 'rotateWebhookSecret',
         summary: 'Replace the signing secret',
-        description: `${manage} The new secret is in the reply, the only time it is shown; the old one stops signing at once.`,
+        description: `${manage} The new secret is in the reply, the only time it is shown; the old one stops signing at once. A CRM connection has none (\`bad_request\`).`,
         params: IdParams,
         response: {
           200: WebhookSecretReply,
-          ...errors('unauthorized', 'forbidden', 'webhook_not_found'),
+          ...errors('bad_request', 'unauthorized', 'forbidden', 'webhook_not_found'),
         },
       },
       preHandler,
@@ -203,7 +205,7 @@ export async function webhookRoutes(fastify: FastifyInstance): Promise<void> {
         ...common,
         operationId: 'sendWebhookTest',
         summary: 'Send a test event',
-        description: `${manage} A \`webhook.test\` event to this endpoint alone, even while it is off; its attempts show in the log.`,
+        description: `${manage} A \`webhook.test\` event to this endpoint alone, even while it is off; its attempts show in the log. A CRM connection gets a sample lead in it and files it (\`Parley test lead\`).`,
         params: IdParams,
         response: {
           202: Type.Composite([WebhookDeliveryReply], { description: 'Queued' }),

@@ -1,12 +1,18 @@
 import { randomBytes } from 'node:crypto'
-import type { SubscribableEventType, WebhookDelivery, WebhookEndpoint } from '@parley/protocol'
-import { Value } from '@sinclair/typebox/value'
+import {
+  type FieldError,
+  type SubscribableEventType,
+  schemaErrors,
+  type WebhookDelivery,
+  type WebhookEndpoint,
+} from '@parley/protocol'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Tx, UnitOfWork } from '../../infra/db/unit-of-work.ts'
 import { fieldError, relayError } from '../../infra/errors.ts'
 import { randomId } from '../../infra/ids.ts'
 import type { Timers } from '../../infra/ws/frame-socket.ts'
 import type { EventSink, RelayFact } from '../conversations/event-sink.ts'
+import { sampleLead } from '../crm/lead-data.ts'
 import { checkEndpointUrl, type PrivateNetworks, type Resolver, UrlRefused } from './address.ts'
 import {
   type Destination,
@@ -31,6 +37,26 @@ export interface WebhookServiceOptions {
   fetch: typeof fetch
   resolve?: Resolver
   log: FastifyBaseLogger
+  /** Where the console is reached, for links in CRM leads (`RelayConfig.publicUrl`). */
+  publicUrl?: string
+}
+
+/** What a CRM connection subscribes to: all it files. */
+const CRM_EVENTS: readonly SubscribableEventType[] = ['lead.created']
+
+/**
+ * Each error of a kind's config, as `config.<key>` (`url_invalid` for a URL that does not have
+ * the form its kind needs).
+ */
+function configErrors(kind: DestinationKind<unknown>, config: unknown): FieldError[] {
+  return schemaErrors(kind.configSchema, config).map(({ field, code }) => {
+    const key = field.replace(/^\//, '').replace(/\//g, '.')
+    const name = key ? `config.${key}` : 'config'
+    return {
+      field: name,
+      code: code === 'value_invalid' && /url$/i.test(key) ? 'url_invalid' : code,
+    }
+  })
 }
 
 /** A new `whsec_…` secret: 24 random bytes, base64 (what Standard Webhooks libraries take). */
@@ -38,13 +64,20 @@ export function newSecret(): string {
   return `whsec_${randomBytes(24).toString('base64')}`
 }
 
-/** An endpoint as the API shows it: never its secret, nor its kind's secret fields. */
+/**
+ * An endpoint as the API shows it: never its secret, nor its kind's credentials (`credentials`
+ * names those that are set).
+ */
 export function toEndpoint(
   record: EndpointRecord,
 ): WebhookEndpoint & { config: Record<string, unknown> | null } {
   const kind = destinationKinds.get(record.kind)
   let config = record.config
+  const credentials: string[] = []
   if (config && kind) {
+    for (const key of kind.secretFields) {
+      if (config[key] !== undefined && config[key] !== '') credentials.push(key)
+    }
     config = Object.fromEntries(
       Object.entries(config).filter(([key]) => !kind.secretFields.includes(key)),
     )
@@ -59,6 +92,7 @@ export function toEndpoint(
     disabledReason: record.disabledReason,
     disabledAt: record.disabledAt,
     config,
+    credentials,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   }
@@ -85,8 +119,10 @@ export function toDelivery(record: DeliveryRecord): WebhookDelivery {
 }
 
 export interface EndpointInput {
-  url: string
-  events: SubscribableEventType[]
+  /** A webhook's; a CRM's comes from its config. */
+  url?: string
+  /** Required for a webhook; a CRM takes only `lead.created` (the default). */
+  events?: SubscribableEventType[]
   description?: string
   active?: boolean
   kind?: string
@@ -164,23 +200,26 @@ export class WebhookService implements EventSink {
     return endpoint
   }
 
-  /** Creates an endpoint; the reply's secret is the only time it is shown. */
-  async create(input: EndpointInput): Promise<{ endpoint: EndpointRecord; secret: string }> {
+  /**
+   * Creates an endpoint; the reply's secret (a webhook's) is the only time it is shown. A CRM
+   * connection takes its kind's `config` instead of `url` and `events`.
+   */
+  async create(
+    input: EndpointInput,
+  ): Promise<{ endpoint: EndpointRecord; secret: string | undefined }> {
     const kind = this.kindOf(input.kind ?? 'webhook')
-    if (input.config != null && !Value.Check(kind.configSchema, input.config)) {
-      throw fieldError([{ field: 'config', code: 'value_invalid' }])
-    }
-    await this.checkUrl(input.url)
+    const { url, events, config } = this.settingsOf(kind, input, undefined)
+    await this.checkUrl(url)
     const now = this.options.now()
     const endpoint: EndpointRecord = {
       id: randomId('wh'),
       kind: kind.kind,
-      url: input.url,
+      url,
       description: input.description?.trim() ?? '',
-      events: [...input.events],
+      events,
       active: input.active ?? true,
       secret: newSecret(),
-      config: input.config ?? null,
+      config,
       disabledReason: null,
       disabledAt: null,
       failingSince: null,
@@ -190,7 +229,50 @@ export class WebhookService implements EventSink {
     }
     await this.options.db.transaction((tx) => this.options.store.createEndpoint(tx, endpoint))
     await this.reload()
-    return { endpoint, secret: endpoint.secret }
+    return { endpoint, secret: kind.urlOf ? undefined : endpoint.secret }
+  }
+
+  /**
+   * The url, events and config an endpoint of `kind` gets from `input` (a change of `current`
+   * when given), or a `field_invalid` naming each bad field. A CRM's `config` replaces its
+   * settings, a credential left out keeping the saved one; its url is derived from it.
+   */
+  private settingsOf(
+    kind: DestinationKind<unknown>,
+    input: Partial<EndpointInput>,
+    current: EndpointRecord | undefined,
+  ): { url: string; events: SubscribableEventType[]; config: Record<string, unknown> | null } {
+    const fields: FieldError[] = []
+    if (!kind.urlOf) {
+      const url = input.url ?? current?.url
+      const events = input.events ?? current?.events
+      if (url === undefined) fields.push({ field: 'url', code: 'required' })
+      if (events === undefined) fields.push({ field: 'events', code: 'required' })
+      const config = input.config === undefined ? (current?.config ?? null) : input.config
+      if (config !== null) fields.push(...configErrors(kind, config))
+      if (fields.length > 0) throw fieldError(fields)
+      return { url: url!, events: [...events!], config }
+    }
+    if (input.url !== undefined) fields.push({ field: 'url', code: 'unknown_field' })
+    const events = input.events ?? current?.events ?? [...CRM_EVENTS]
+    if (events.length !== 1 || events[0] !== 'lead.created') {
+      fields.push({ field: 'events', code: 'value_invalid' })
+    }
+    let config: Record<string, unknown> | null = null
+    if (input.config == null) {
+      if (current?.config) config = current.config
+      else fields.push({ field: 'config', code: 'required' })
+    } else {
+      config = { ...input.config }
+      for (const key of kind.secretFields) {
+        if (config[key] === undefined && current?.config?.[key] !== undefined) {
+          config[key] = current.config[key]
+        }
+      }
+      fields.push(...configErrors(kind, config))
+    }
+    if (fields.length > 0) throw fieldError(fields)
+    return { url: kind.urlOf(config), events: [...events], config }
   }
 
   /** Changes an endpoint. Turning it on clears why it was turned off and retries what waits. */
@@ -200,18 +282,16 @@ export class WebhookService implements EventSink {
   ): Promise<EndpointRecord> {
     const current = await this.get(id)
     const kind = this.kindOf(current.kind)
-    if (patch.config != null && !Value.Check(kind.configSchema, patch.config)) {
-      throw fieldError([{ field: 'config', code: 'value_invalid' }])
-    }
-    if (patch.url !== undefined && patch.url !== current.url) await this.checkUrl(patch.url)
+    const settings = this.settingsOf(kind, patch, current)
+    if (settings.url !== current.url) await this.checkUrl(settings.url)
     const now = this.options.now()
     const reactivated = patch.active === true && !current.active
     const updated = await this.options.db.transaction(async (tx) => {
       const next = await this.options.store.updateEndpoint(tx, id, {
-        ...(patch.url !== undefined && { url: patch.url }),
-        ...(patch.events !== undefined && { events: [...patch.events] }),
+        ...(settings.url !== current.url && { url: settings.url }),
+        ...(patch.events !== undefined && { events: settings.events }),
         ...(patch.description !== undefined && { description: patch.description.trim() }),
-        ...(patch.config !== undefined && { config: patch.config }),
+        ...(patch.config !== undefined && { config: settings.config }),
         ...(patch.active !== undefined && { active: patch.active }),
         ...(patch.active !== undefined && { disabledReason: null, disabledAt: null }),
         ...(reactivated && { failingSince: null, deadInARow: 0 }),
@@ -236,7 +316,10 @@ export class WebhookService implements EventSink {
 
   /** A new secret, shown once; the old one stops signing at once. */
   async rotateSecret(id: string): Promise<{ endpoint: EndpointRecord; secret: string }> {
-    await this.get(id)
+    const current = await this.get(id)
+    if (this.kindOf(current.kind).urlOf) {
+      throw relayError('bad_request', 'A CRM connection signs nothing: it has no secret')
+    }
     const secret = newSecret()
     const endpoint = await this.options.db.transaction((tx) =>
       this.options.store.updateEndpoint(tx, id, { secret, updatedAt: this.options.now() }),
@@ -279,17 +362,23 @@ export class WebhookService implements EventSink {
     return created
   }
 
-  /** Queues a `webhook.test` event for this endpoint alone (sent even while it is off). */
+  /**
+   * Queues a `webhook.test` event for this endpoint alone (sent even while it is off). A CRM
+   * connection gets a sample lead in it, which its connector files as a lead.
+   */
   async sendTest(id: string): Promise<DeliveryRecord> {
     const endpoint = await this.get(id)
     const now = this.options.now()
+    const crm = this.kindOf(endpoint.kind).urlOf !== undefined
     const event: OutboxEvent = {
       id: randomId('msg'),
       type: 'webhook.test',
       timestamp: now,
       conversationId: null,
       siteId: '',
-      data: { endpointId: endpoint.id, message: 'A test event from Parley' },
+      data: crm
+        ? { ...sampleLead(now, this.options.publicUrl) }
+        : { endpointId: endpoint.id, message: 'A test event from Parley' },
     }
     const created = await this.options.db.transaction(async (tx) => {
       const [seq] = await this.options.store.enqueue(tx, [
@@ -318,19 +407,20 @@ export class WebhookService implements EventSink {
   }
 
   private destinationOf(endpoint: EndpointRecord): Destination {
-    const version = `${endpoint.updatedAt}:${endpoint.url}:${endpoint.secret}`
+    // Not `updatedAt` alone: two changes can share a millisecond.
+    const version = `${endpoint.updatedAt}:${endpoint.url}:${endpoint.secret}:${JSON.stringify(endpoint.config)}`
     const cached = this.destinations.get(endpoint.id)
     if (cached?.version === version) return cached.destination
     const kind = this.kindOf(endpoint.kind)
-    const destination = kind.create(
-      {
-        ...(endpoint.config ?? {}),
-        url: endpoint.url,
-        secret: endpoint.secret,
-        now: this.options.now,
-      },
-      { fetch: this.options.fetch },
-    )
+    const config = kind.urlOf
+      ? endpoint.config
+      : {
+          ...(endpoint.config ?? {}),
+          url: endpoint.url,
+          secret: endpoint.secret,
+          now: this.options.now,
+        }
+    const destination = kind.create(config, { fetch: this.options.fetch })
     this.destinations.set(endpoint.id, { version, destination })
     return destination
   }
