@@ -1,5 +1,13 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
+import {
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -76,7 +84,10 @@ export function hasRedis(): boolean {
 export async function startPostgres({ durable = false } = {}): Promise<PostgresServer> {
   if (!hasPostgres()) throw new Error(postgresMissing())
   const PG_BIN = pgBin()
+  stopAbandoned(PG_BIN)
   const dir = mkdtempSync(join(tmpdir(), 'parley-pg-'))
+  // Who started it: a later start stops it if that process died without stopping it.
+  writeFileSync(join(dir, 'owner'), String(process.pid))
   const asRoot = process.getuid?.() === 0
   const run = (binary: string, args: string[]) => {
     const command = asRoot ? 'runuser' : join(PG_BIN, binary)
@@ -132,6 +143,38 @@ export async function startPostgres({ durable = false } = {}): Promise<PostgresS
         rmSync(dir, { recursive: true, force: true })
       }
     },
+  }
+}
+
+/**
+ * Stops the clusters of test runs that were killed before they could stop them (pg_ctl
+ * runs the server detached, so it outlives the process that started it).
+ */
+function stopAbandoned(bin: string): void {
+  for (const name of readdirSync(tmpdir())) {
+    if (!name.startsWith('parley-pg-')) continue
+    const dir = join(tmpdir(), name)
+    let owner: number
+    try {
+      owner = Number(readFileSync(join(dir, 'owner'), 'utf8'))
+    } catch {
+      continue
+    }
+    try {
+      process.kill(owner, 0)
+      continue
+    } catch {
+      // Its owner is gone.
+    }
+    try {
+      const stop = [join(bin, 'pg_ctl'), '-D', join(dir, 'data'), '-m', 'immediate', '-w', 'stop']
+      if (process.getuid?.() === 0)
+        execFileSync('runuser', ['-u', 'postgres', '--', ...stop], { stdio: 'ignore' })
+      else execFileSync(stop[0]!, stop.slice(1), { stdio: 'ignore' })
+    } catch {
+      // Not running.
+    }
+    rmSync(dir, { recursive: true, force: true })
   }
 }
 
