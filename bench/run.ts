@@ -1,11 +1,12 @@
 /**
- * `pnpm bench [-- --scenario all|throughput|idle|routing|webhooks]`
+ * `pnpm bench [-- --scenario all|throughput|idle|routing|webhooks|search]`
  *   throughput: `--visitors 2000 --operators 5 --steps 500,1000,2000,4000,8000 --duration 5
  *               [--parley-before <checkout>]`
  *   idle: `--sockets 10000`
  *   routing: `--routing-visitors 1000 --arrival 10 --routing-operators 20 --groups 4
  *             --capacity 5 --handle-ms 2000 --drain 60`
  *   webhooks: `--webhook-phases 100x10off,100x10,300x10 --webhook-duration 5`
+ *   search: `--search-messages 200000 --search-repeats 30`
  *
  * throughput: steps the offered rate (messages/s over all visitors); at each step it runs,
  * one after another, Parley's relay (SQLite in a temp dir), the durable floor
@@ -29,6 +30,10 @@
  * receiver verifying every signature, visitors × messages/s each (`100x10`: 1,000 events/s)
  * per phase; prints events/s offered, deliveries/s, the outbox lag p50/p99/max,
  * duplicates, bad signatures and what was left undelivered. Figures only: no thresholds.
+ *
+ * search: runs bench/search.ts in its own process: the same history written with and without
+ * the search index (write cost per message of each and the ratio, in one run), then
+ * `POST /v1/messages/search` latencies over it (first pages, a deep page, a walk to the end).
  *
  * The figures are only as quiet as the machine: compare targets of the same run.
  */
@@ -63,14 +68,16 @@ const { values } = parseArgs({
     drain: { type: 'string', default: '60' },
     'webhook-phases': { type: 'string', default: '100x10off,100x10,300x10' },
     'webhook-duration': { type: 'string', default: '5' },
+    'search-messages': { type: 'string', default: '200000' },
+    'search-repeats': { type: 'string', default: '30' },
   },
 })
-if (!['all', 'throughput', 'idle', 'routing', 'webhooks'].includes(values.scenario)) {
+if (!['all', 'throughput', 'idle', 'routing', 'webhooks', 'search'].includes(values.scenario)) {
   throw new Error(
-    `--scenario must be all, throughput, idle, routing or webhooks, got "${values.scenario}"`,
+    `--scenario must be all, throughput, idle, routing, webhooks or search, got "${values.scenario}"`,
   )
 }
-const runs = (name: 'throughput' | 'idle' | 'routing' | 'webhooks') =>
+const runs = (name: 'throughput' | 'idle' | 'routing' | 'webhooks' | 'search') =>
   values.scenario === 'all' || values.scenario === name
 
 interface LoadResult {
@@ -249,6 +256,7 @@ try {
   if (runs('idle')) await idle()
   if (runs('routing')) await routing()
   if (runs('webhooks')) await webhooks()
+  if (runs('search')) await search()
 } finally {
   for (const child of children)
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
@@ -541,4 +549,17 @@ async function webhooks() {
   const complaints = relayComplaints(relay.output())
   console.log(`relay log at warn or above: ${complaints.length} lines`)
   for (const line of complaints.slice(0, 10)) console.log(`  ${line.slice(0, 400)}`)
+}
+
+async function search() {
+  if (values.scenario === 'all') console.log('')
+  // The relay from its sources (the `source` export condition), as the tests run it.
+  const args = ['--conditions', 'source', '--import', 'tsx', 'bench/search.ts']
+  args.push('--messages', values['search-messages']!, '--repeats', values['search-repeats']!)
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  })
+  const code = await new Promise((r) => child.once('exit', r))
+  if (code !== 0) throw new Error(`search scenario failed (${code})`)
 }

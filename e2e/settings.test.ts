@@ -65,7 +65,11 @@ test('an admin adds an operator in Settings, the link lets them in, and deactiva
   await olga.getByRole('status').filter({ hasText: 'Connected' }).waitFor()
   const main = olga.getByRole('navigation', { name: 'Main' })
   // An operator's settings are their own canned responses, nothing of the site's.
-  expect(await main.getByRole('link').allInnerTexts()).toEqual(['Conversations', 'Settings'])
+  expect(await main.getByRole('link').allInnerTexts()).toEqual([
+    'Conversations',
+    'History',
+    'Settings',
+  ])
   await main.getByRole('link', { name: 'Settings' }).click()
   await expect
     .poll(() =>

@@ -188,6 +188,37 @@ test("a system event moves the conversation's seq on but leaves its preview at t
   ).toEqual(['Thanks, bye', 'closed'])
 })
 
+test('loadHistory asks for the events after a seq, to page on through a long conversation', async () => {
+  const requests: string[] = []
+  const fetch = (async (url: string) => {
+    requests.push(url)
+    const events = [3, 4].map(
+      (seq): ConversationEvent => ({
+        conversationId: 'c1',
+        seq,
+        id: `e${seq}`,
+        kind: 'message',
+        author: visitorAuthor,
+        text: `text ${seq}`,
+        at: seq,
+      }),
+    )
+    const body: ConversationEventsReply = { conversation: relay.summary('c1'), events }
+    return new Response(JSON.stringify(body), { status: 200 })
+  }) as typeof globalThis.fetch
+  relay.append('c1', 'one', visitorAuthor)
+  const c = operator(fetch)
+  await connected(c)
+  await c.loadHistory('c1', { after: 2 })
+  expect(requests).toEqual([`${relay.url}/v1/conversations/c1/events?after=2`])
+  expect(
+    c
+      .messages('c1')
+      .get()
+      .map((m) => m.seq),
+  ).toEqual([3, 4])
+})
+
 test('loadHistory rejects with the relay error code', async () => {
   const fetch = (async () =>
     new Response(JSON.stringify({ code: 'forbidden', message: 'Not allowed' }), {

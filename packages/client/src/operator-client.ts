@@ -55,8 +55,11 @@ export interface OperatorClient {
   readonly $presence: ReadableAtom<OperatorStatus | undefined>
   /** Live and loaded events of one conversation in seq order, then own pending messages. */
   messages(conversationId: string): ReadableAtom<ChatMessage[]>
-  /** Loads `GET /v1/conversations/:id/events` and merges it with live events, without duplicates. */
-  loadHistory(conversationId: string): Promise<void>
+  /**
+   * Loads `GET /v1/conversations/:id/events` (the relay's page: 200 events after `after`,
+   * from the start by default) and merges it with live events, without duplicates.
+   */
+  loadHistory(conversationId: string, options?: { after?: number }): Promise<void>
   connect(): void
   send(conversationId: string, text: string): Promise<Ack>
   close(conversationId: string): Promise<Ack>
@@ -233,12 +236,13 @@ export function createOperatorClient(options: OperatorClientOptions): OperatorCl
       }
       return store
     },
-    async loadHistory(conversationId) {
+    async loadHistory(conversationId, page = {}) {
       const fetcher = options.fetch ?? globalThis.fetch
       const url = new URL(
         `/v1/conversations/${encodeURIComponent(conversationId)}/events`,
         options.host,
       )
+      if (page.after) url.searchParams.set('after', String(page.after))
       const response = await fetcher(url.href, {
         credentials: 'include',
         headers: options.apiToken ? { Authorization: `Bearer ${options.apiToken}` } : {},

@@ -57,6 +57,7 @@ export class ParleyConversation extends LitElement {
     client: { attribute: false },
     api: { attribute: false },
     conversationId: { attribute: false },
+    focusSeq: { attribute: false },
     history: { state: true },
     error: { state: true },
     closing: { state: true },
@@ -198,6 +199,8 @@ export class ParleyConversation extends LitElement {
   /** REST, for the transfer targets (groups and the team board). */
   declare api: RestApi | undefined
   declare conversationId: string | undefined
+  /** A message to scroll to and mark briefly once it is shown (a history search result). */
+  declare focusSeq: number | undefined
   declare history: HistoryState
   declare error: string
   declare closing: boolean
@@ -237,6 +240,14 @@ export class ParleyConversation extends LitElement {
       this.#visitorTyping.setAtom(this.client?.$visitorTyping)
     }
     if (changed.has('client') || changed.has('conversationId')) this.#open()
+    else if (
+      changed.has('focusSeq') &&
+      this.history === 'loaded' &&
+      this.client &&
+      this.conversationId
+    ) {
+      void this.#reachFocus(this.client, this.conversationId)
+    }
     if (changed.has('api') || changed.has('conversationId')) {
       const api = this.api
       // Without them the composer still sends: a failed load only leaves `/` without help.
@@ -303,7 +314,9 @@ export class ParleyConversation extends LitElement {
     this.history = 'loading'
     client.loadHistory(conversationId).then(
       () => {
-        if (this.conversationId === conversationId) this.history = 'loaded'
+        if (this.conversationId !== conversationId) return
+        this.history = 'loaded'
+        void this.#reachFocus(client, conversationId)
       },
       (error: unknown) => {
         if (this.conversationId !== conversationId) return
@@ -311,6 +324,35 @@ export class ParleyConversation extends LitElement {
         this.error = `Could not load the history: ${errorMessage(error, 'unknown error')}`
       },
     )
+  }
+
+  /**
+   * Pages on through the history (`loadHistory` after the highest seq below it) until the
+   * message `focusSeq` names is loaded, so a search result deep in a long conversation is
+   * shown; stops when a page brings nothing nearer.
+   */
+  async #reachFocus(client: OperatorClient, conversationId: string): Promise<void> {
+    let reached = -1
+    for (;;) {
+      const seq = this.focusSeq
+      if (seq === undefined || this.conversationId !== conversationId) return
+      const seqs = client
+        .messages(conversationId)
+        .get()
+        .map((m) => m.seq ?? 0)
+      if (seqs.includes(seq)) return
+      const below = Math.max(0, ...seqs.filter((s) => s < seq))
+      if (below <= reached) return
+      reached = below
+      try {
+        await client.loadHistory(conversationId, { after: below })
+      } catch (error) {
+        if (this.conversationId === conversationId) {
+          this.error = `Could not load the history: ${errorMessage(error, 'unknown error')}`
+        }
+        return
+      }
+    }
   }
 
   #markRead(): void {
@@ -401,6 +443,7 @@ export class ParleyConversation extends LitElement {
         .visitorTitle=${title}
         .loading=${this.history === 'loading'}
         .kind=${summary?.kind}
+        .focusSeq=${this.focusSeq}
       ></parley-message-log>
       <p class="typing" role="status">${typing ? 'Visitor is typing…' : ''}</p>
       ${

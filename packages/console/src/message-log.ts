@@ -28,6 +28,7 @@ export class ParleyMessageLog extends LitElement {
     visitorTitle: { attribute: false },
     loading: { attribute: false },
     kind: { attribute: false },
+    focusSeq: { attribute: false },
   }
 
   static override styles = [
@@ -101,6 +102,25 @@ export class ParleyMessageLog extends LitElement {
       .failed .state {
         color: var(--parley-danger);
       }
+      /* A message a history search opened: brought into view and marked for a moment. */
+      .found .text {
+        animation: found 2.4s ease-out;
+      }
+      @keyframes found {
+        0%,
+        40% {
+          box-shadow: 0 0 0 3px var(--parley-accent);
+        }
+        100% {
+          box-shadow: 0 0 0 3px transparent;
+        }
+      }
+      @media (prefers-reduced-motion: reduce) {
+        .found .text {
+          animation: none;
+          box-shadow: 0 0 0 2px var(--parley-accent);
+        }
+      }
       .empty {
         margin: auto;
         color: var(--parley-text-muted);
@@ -115,8 +135,12 @@ export class ParleyMessageLog extends LitElement {
   declare loading: boolean
   /** The conversation's kind, for the heading of form blocks. */
   declare kind: ConversationKind | undefined
+  /** The message (by `seq`) to bring into view once it is shown, marked as found. */
+  declare focusSeq: number | undefined
 
   #stick = true
+  /** The key of the message last brought into view for `focusSeq`: done once each. */
+  #focused: string | undefined
 
   constructor() {
     super()
@@ -130,7 +154,20 @@ export class ParleyMessageLog extends LitElement {
   }
 
   override updated(): void {
+    const found = this.#found()
+    if (found && found.key !== this.#focused) {
+      this.#focused = found.key
+      this.renderRoot
+        .querySelector(`[data-key="${CSS.escape(found.key)}"]`)
+        ?.scrollIntoView({ block: 'center' })
+      return
+    }
     if (this.#stick) this.scrollTop = this.scrollHeight
+  }
+
+  #found(): ChatMessage | undefined {
+    const seq = this.focusSeq
+    return seq === undefined ? undefined : this.messages.find((m) => m.seq === seq)
   }
 
   override render() {
@@ -151,7 +188,12 @@ export class ParleyMessageLog extends LitElement {
     const state =
       message.status === 'pending' ? 'Sending…' : message.status === 'failed' ? 'Not sent' : ''
     const form = formData(message)
-    return html`<article class="message ${message.author.kind} ${message.status} ${form ? 'form' : ''}">
+    const found = this.focusSeq !== undefined && message.seq === this.focusSeq
+    return html`<article
+      class="message ${message.author.kind} ${message.status} ${form ? 'form' : ''} ${found ? 'found' : ''}"
+      data-key=${message.key}
+      aria-current=${found ? 'true' : nothing}
+    >
       <div class="meta">
         <span class="author">${authorLabel(message.author, this.visitorTitle)}</span>
         <time datetime=${new Date(message.at).toISOString()}>${formatTime(message.at)}</time>

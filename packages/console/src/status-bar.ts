@@ -134,7 +134,7 @@ export class ParleyStatusBar extends LitElement {
   declare client: OperatorClient | undefined
   declare operator: OperatorProfile | undefined
   /** Which half of the console is open. */
-  declare view: 'inbox' | 'settings'
+  declare view: 'inbox' | 'history' | 'settings'
   /** Whether the role has settings to open. */
   declare settings: boolean
   /** Desktop notifications: offers to turn them on until asked. */
@@ -171,6 +171,9 @@ export class ParleyStatusBar extends LitElement {
           <ul>
             <li>
               <a href="#" aria-current=${this.view === 'inbox' ? 'page' : 'false'}>Conversations</a>
+            </li>
+            <li>
+              <a href="#history" aria-current=${this.view === 'history' ? 'page' : 'false'}>History</a>
             </li>
             ${
               this.settings

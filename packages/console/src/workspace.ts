@@ -2,13 +2,17 @@ import type { OperatorClient } from '@parley/client'
 import type { OperatorProfile } from '@parley/protocol'
 import { css, html, LitElement } from 'lit'
 import type { ConversationSelectDetail } from './conversation-list.ts'
+import type { HistoryOpenDetail } from './history/history-search.ts'
 import { Notifier } from './notifier.ts'
 import type { RestApi } from './rest-api.ts'
 import { sectionsFor } from './settings/sections.ts'
 import { base } from './theme.ts'
 
-/** Which half of the console is open: the inbox, or a settings screen. */
-export type WorkspaceView = { name: 'inbox' } | { name: 'settings'; sectionId: string | undefined }
+/** Which part of the console is open: the inbox, the history search, or a settings screen. */
+export type WorkspaceView =
+  | { name: 'inbox' }
+  | { name: 'history' }
+  | { name: 'settings'; sectionId: string | undefined }
 
 /** The keyboard shortcuts, as the `?` sheet lists them. */
 export const SHORTCUTS: readonly { keys: string; what: string }[] = [
@@ -63,8 +67,9 @@ function saveSeen(operatorId: string | undefined, seen: Record<string, number>):
   }
 }
 
-/** `#settings` or `#settings/<id>` opens the settings; any other address the inbox. */
+/** `#settings` or `#settings/<id>` opens the settings, `#history` the search; else the inbox. */
 export function viewOf(hash: string): WorkspaceView {
+  if (hash === '#history') return { name: 'history' }
   const match = /^#settings(?:\/([a-z0-9-]+))?$/.exec(hash)
   return match ? { name: 'settings', sectionId: match[1] } : { name: 'inbox' }
 }
@@ -81,6 +86,7 @@ export class ParleyWorkspace extends LitElement {
     operator: { attribute: false },
     api: { attribute: false },
     selectedId: { state: true },
+    focusSeq: { state: true },
     seen: { state: true },
     view: { state: true },
   }
@@ -176,12 +182,17 @@ export class ParleyWorkspace extends LitElement {
   /** REST for the settings screens. */
   declare api: RestApi | undefined
   declare selectedId: string | undefined
+  /** The message to bring into view in the open conversation (a history result). */
+  declare focusSeq: number | undefined
   declare seen: Readonly<Record<string, number>>
   declare view: WorkspaceView
 
   /** Whether the settings chunk is loaded and its elements defined. */
   #settingsReady = false
   #settingsProblem = ''
+  /** Whether the history chunk is loaded and its elements defined. */
+  #historyReady = false
+  #historyProblem = ''
 
   #offConversations: (() => void) | undefined
   #notifier: Notifier | undefined
@@ -226,9 +237,24 @@ export class ParleyWorkspace extends LitElement {
   readonly #onHash = () => {
     this.view = viewOf(location.hash)
     if (this.view.name === 'settings') void this.#loadSettings()
+    if (this.view.name === 'history') void this.#loadHistory()
     // `#conversation=<id>`: the link a CRM lead carries opens that conversation.
     const link = /^#conversation=([^&]+)$/.exec(location.hash)
     if (link) this.#open(decodeURIComponent(link[1]!))
+  }
+
+  /** Loads the history search the first time it is opened. */
+  async #loadHistory(): Promise<void> {
+    if (this.#historyReady) return
+    try {
+      const { defineHistoryElements } = await import('./history/elements.ts')
+      defineHistoryElements()
+      this.#historyReady = true
+      this.#historyProblem = ''
+    } catch {
+      this.#historyProblem = 'Could not load the history search. Check the connection and reload.'
+    }
+    this.requestUpdate()
   }
 
   /** Loads the settings screens the first time they are opened. */
@@ -312,7 +338,13 @@ export class ParleyWorkspace extends LitElement {
         @show-shortcuts=${() =>
           this.renderRoot.querySelector<HTMLDialogElement>('dialog.shortcuts')?.showModal()}
       ></parley-status-bar>
-      ${this.view.name === 'settings' ? this.#renderSettings(this.view.sectionId) : this.#renderInbox()}
+      ${
+        this.view.name === 'settings'
+          ? this.#renderSettings(this.view.sectionId)
+          : this.view.name === 'history'
+            ? this.#renderHistory()
+            : this.#renderInbox()
+      }
       <dialog class="shortcuts" aria-labelledby="shortcuts-title">
         <h2 id="shortcuts-title">Keyboard shortcuts</h2>
         <dl>
@@ -335,6 +367,26 @@ export class ParleyWorkspace extends LitElement {
     ></parley-settings>`
   }
 
+  #renderHistory() {
+    if (this.#historyProblem)
+      return html`<p class="placeholder" role="alert">${this.#historyProblem}</p>`
+    if (!this.#historyReady) return html`<p class="placeholder" role="status">Loading history…</p>`
+    return html`<parley-history
+      .api=${this.api}
+      .operator=${this.operator}
+      @history-open=${this.#openFound}
+    ></parley-history>`
+  }
+
+  /** A history result: back to the inbox, with its conversation open at that message. */
+  #openFound(event: CustomEvent<HistoryOpenDetail>): void {
+    const { conversationId, seq } = event.detail
+    location.hash = ''
+    this.view = { name: 'inbox' }
+    this.#open(conversationId)
+    this.focusSeq = seq
+  }
+
   #renderInbox() {
     return html`
       <div class="panes ${this.selectedId ? 'open' : ''}">
@@ -354,6 +406,7 @@ export class ParleyWorkspace extends LitElement {
                 .client=${this.client}
                 .api=${this.api}
                 .conversationId=${this.selectedId}
+                .focusSeq=${this.focusSeq}
               ></parley-conversation>`
               : html`<p class="placeholder">Select a conversation to read and reply.</p>`
           }
@@ -374,5 +427,6 @@ export class ParleyWorkspace extends LitElement {
     }
     this.#markSeen(seen)
     this.selectedId = next
+    this.focusSeq = undefined
   }
 }

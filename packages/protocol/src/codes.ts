@@ -89,6 +89,10 @@ export const ERROR_CODES = {
   field_invalid: { status: 400, message: 'Some fields are invalid; see fields' },
   identity_unverified: { status: 403, message: 'identify needs a valid hash for this site' },
   conversation_open: { status: 409, message: 'Only a closed conversation can be rated' },
+  search_query_invalid: {
+    status: 400,
+    message: 'The search needs one to ten words of letters or digits',
+  },
   cursor_invalid: {
     status: 400,
     message: 'This cursor is not one the relay gave; start again without it',

@@ -33,6 +33,8 @@ import { groupRoutes } from './modules/routing/routes.ts'
 import { engageRoutes } from './modules/scenarios/engage-routes.ts'
 import { scenariosPlugin } from './modules/scenarios/plugin.ts'
 import { scenarioRoutes } from './modules/scenarios/routes.ts'
+import { searchPlugin } from './modules/search/plugin.ts'
+import { searchRoutes } from './modules/search/routes.ts'
 import { adminSiteRoutes } from './modules/sites/admin-routes.ts'
 import { sitesPlugin } from './modules/sites/plugin.ts'
 import { siteRoutes } from './modules/sites/public-routes.ts'
@@ -73,6 +75,9 @@ export async function buildServer(
   }
   const app = Fastify({
     logger: config.logger,
+    // Starting restores state (routing's open chats, the outbox): on a large database that
+    // takes longer than Fastify's default 10 s per plugin, and is no reason to fail.
+    pluginTimeout: 120_000,
     forceCloseConnections: true,
     trustProxy: config.trustProxy,
   })
@@ -104,6 +109,7 @@ export async function buildServer(
     await app.register(conversationsPlugin, { store: stores.conversations })
     await app.register(routingPlugin, { store: stores.groups })
     await app.register(cannedPlugin, { store: stores.canned })
+    await app.register(searchPlugin, { store: stores.search })
     await app.register(privacyPlugin, { store: stores.privacy })
     await app.register(visitorsPlugin, { settings: stores.settings })
     await app.register(integrationsPlugin)
@@ -124,6 +130,7 @@ export async function buildServer(
     await app.register(engageRoutes)
     await app.register(formFallbackRoutes)
     await app.register(conversationRoutes)
+    await app.register(searchRoutes)
     await app.register(groupRoutes)
     await app.register(cannedRoutes)
     await app.register(privacyRoutes)

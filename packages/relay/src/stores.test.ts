@@ -12,6 +12,7 @@ import { describeEmployeeStore } from './modules/employees/contract.ts'
 import { describePrivacyStore } from './modules/privacy/contract.ts'
 import { describeGroupStore } from './modules/routing/contract.ts'
 import { describeScenarioStore } from './modules/scenarios/contract.ts'
+import { describeSearchStore } from './modules/search/contract.ts'
 import { describeSiteStore } from './modules/sites/contract.ts'
 import { toSiteRecord } from './modules/sites/sites.ts'
 import { describeVisitorStore } from './modules/visitors/contract.ts'
@@ -43,6 +44,7 @@ for (const [name, factory] of engines) {
   describeGroupStore(name, factory)
   describePrivacyStore(name, factory)
   describeWebhookStore(name, factory)
+  describeSearchStore(name, factory)
 
   describe(`one unit of work across modules: ${name}`, () => {
     it('stores nothing of a form whose profile change fails', async () => {

@@ -27,6 +27,9 @@ import type { GroupStore } from './modules/routing/store.ts'
 import { PostgresScenarioStore } from './modules/scenarios/postgres.ts'
 import { SqliteScenarioStore } from './modules/scenarios/sqlite.ts'
 import type { ScenarioStore } from './modules/scenarios/store.ts'
+import { PostgresSearchStore } from './modules/search/postgres.ts'
+import { SqliteSearchStore } from './modules/search/sqlite.ts'
+import type { SearchStore } from './modules/search/store.ts'
 import { PostgresSiteStore } from './modules/sites/postgres.ts'
 import { SqliteSiteStore } from './modules/sites/sqlite.ts'
 import type { SiteStore } from './modules/sites/store.ts'
@@ -55,6 +58,7 @@ export interface Stores {
   canned: CannedStore
   privacy: PrivacyStore
   webhooks: WebhookStore
+  search: SearchStore
 }
 
 /** The embedded engine: one SQLite file (`':memory:'` for a throwaway one), migrated. */
@@ -73,6 +77,7 @@ export function createSqliteStores(path: string): Stores {
     canned: new SqliteCannedStore(db),
     privacy: new SqlitePrivacyStore(db),
     webhooks: new SqliteWebhookStore(db),
+    search: new SqliteSearchStore(db),
   }
 }
 
@@ -99,6 +104,7 @@ export async function createPostgresStores(
     canned: new PostgresCannedStore(db),
     privacy: new PostgresPrivacyStore(db),
     webhooks: new PostgresWebhookStore(db),
+    search: new PostgresSearchStore(db),
   }
 }
 

@@ -179,11 +179,17 @@ export class ParleyCrmSettings extends SettingsScreen {
           width: 100%;
           min-width: 0;
         }
-        td.actions {
-          white-space: normal;
-        }
+        /* The actions stack; a long address wraps anywhere. */
         td.actions button {
-          margin: 0.2rem 0 0.2rem 0.4rem;
+          display: block;
+          width: 100%;
+          margin: 0.2rem 0;
+        }
+        td.actions button + button {
+          margin-left: 0;
+        }
+        tbody th[scope='row'] {
+          overflow-wrap: anywhere;
         }
       }
     `,

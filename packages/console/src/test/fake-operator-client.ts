@@ -26,6 +26,8 @@ export interface FakeOperatorClient extends OperatorClient {
   messageStore(conversationId: string): WritableAtom<ChatMessage[]>
   /** What `loadHistory(id)` puts into `messages(id)`. */
   history: Record<string, ChatMessage[]>
+  /** Events one `loadHistory` call gives, as the relay's page (200). */
+  historyPage: number
 }
 
 /** Creates a fake operator client; `send` appends an acked operator message. */
@@ -59,17 +61,24 @@ export function createFakeOperatorClient(): FakeOperatorClient {
     refuse: undefined,
     messageStore,
     history: {},
+    historyPage: 200,
     $status: status,
     $profile: profile,
     $conversations: conversations,
     $visitorTyping: visitorTyping,
     $presence: presence,
     messages: messageStore,
-    async loadHistory(conversationId) {
-      calls.push(['loadHistory', conversationId])
-      const older = client.history[conversationId] ?? []
+    async loadHistory(conversationId, page = {}) {
+      const after = page.after ?? 0
+      calls.push(after ? ['loadHistory', conversationId, after] : ['loadHistory', conversationId])
+      // The relay's page: up to `historyPage` events after `after`.
+      const older = (client.history[conversationId] ?? [])
+        .filter((m) => (m.seq ?? 0) > after)
+        .slice(0, client.historyPage)
       const store = messageStore(conversationId)
-      store.set([...older, ...store.get()])
+      const have = new Set(store.get().map((m) => m.key))
+      const merged = [...store.get(), ...older.filter((m) => !have.has(m.key))]
+      store.set(merged.sort((a, b) => (a.seq ?? Infinity) - (b.seq ?? Infinity)))
     },
     connect() {
       calls.push(['connect'])

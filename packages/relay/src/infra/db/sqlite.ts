@@ -55,6 +55,7 @@ export class SqliteDatabase implements UnitOfWork {
   private serial = 0
   private closing = false
   private idle: (() => void)[] = []
+  private readonly batchEnds: (() => void)[] = []
   private readonly begin: BetterSqlite3.Statement
   private readonly commit: BetterSqlite3.Statement
   private readonly savepoint: BetterSqlite3.Statement
@@ -110,6 +111,15 @@ export class SqliteDatabase implements UnitOfWork {
     return fn(this.raw)
   }
 
+  /**
+   * Runs `fn` inside every batch's transaction, after its last transaction and before the
+   * `COMMIT`: data derived from what the batch wrote (the search index) catches up once per
+   * batch and commits with it. If `fn` throws, the batch rolls back and its callers are told.
+   */
+  onBatchEnd(fn: () => void): void {
+    this.batchEnds.push(fn)
+  }
+
   async close(): Promise<void> {
     this.closing = true
     if (this.nextEnd) {
@@ -158,6 +168,7 @@ export class SqliteDatabase implements UnitOfWork {
           this.active = undefined
         }
       }
+      if (succeeded.length > 0) for (const fn of this.batchEnds) fn()
       this.commit.run()
       for (const { pending, value } of succeeded) pending.resolve(value)
     } catch (error) {

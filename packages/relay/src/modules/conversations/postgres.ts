@@ -35,7 +35,7 @@ export interface ConversationRow {
   erased_at: number | null
 }
 
-interface EventRow {
+export interface EventRow {
   id: string
   conversation_id: string
   seq: number
@@ -48,7 +48,7 @@ interface EventRow {
   data: string | null
 }
 
-function toSummary(row: ConversationRow): ConversationSummary {
+export function toSummary(row: ConversationRow): ConversationSummary {
   const summary: ConversationSummary = {
     id: row.id,
     siteId: row.site_id,
@@ -72,7 +72,7 @@ function toSummary(row: ConversationRow): ConversationSummary {
   return summary
 }
 
-function toEvent(row: EventRow): ConversationEvent {
+export function toEvent(row: EventRow): ConversationEvent {
   const author: ConversationEvent['author'] = { kind: row.author_kind }
   if (row.author_id !== null) author.id = row.author_id
   if (row.author_name !== null) author.name = row.author_name

@@ -417,7 +417,8 @@ export class ConversationService {
     )
   }
 
-  private describe(summaries: ConversationSummary[]): Promise<ConversationSummary[]> {
+  /** Summaries as stored, with the operator's card and the visitor's contact (search hits). */
+  describe(summaries: ConversationSummary[]): Promise<ConversationSummary[]> {
     return describeSummaries(this.options.summaries, summaries)
   }
 }

@@ -16,7 +16,7 @@ import type {
 
 const LAST_TEXT_LENGTH = 200
 
-interface ConversationRow {
+export interface ConversationRow {
   id: string
   site_id: string
   visitor_id: string
@@ -38,7 +38,7 @@ interface ConversationRow {
   erased_at: number | null
 }
 
-interface EventRow {
+export interface EventRow {
   id: string
   conversation_id: string
   seq: number
@@ -51,7 +51,7 @@ interface EventRow {
   data: string | null
 }
 
-function toSummary(row: ConversationRow): ConversationSummary {
+export function toSummary(row: ConversationRow): ConversationSummary {
   const summary: ConversationSummary = {
     id: row.id,
     siteId: row.site_id,
@@ -75,7 +75,7 @@ function toSummary(row: ConversationRow): ConversationSummary {
   return summary
 }
 
-function toEvent(row: EventRow): ConversationEvent {
+export function toEvent(row: EventRow): ConversationEvent {
   const author: ConversationEvent['author'] = { kind: row.author_kind }
   if (row.author_id !== null) author.id = row.author_id
   if (row.author_name !== null) author.name = row.author_name

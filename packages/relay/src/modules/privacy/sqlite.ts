@@ -61,6 +61,21 @@ export const TABLES_WITHOUT_VISITOR_DATA: readonly string[] = [
   'privacy_audit',
 ]
 
+/**
+ * Tables an engine derives from others and keeps in step with them: the search index
+ * (`015_search.sql`). `events_fts` reads its text from `events`; its shadow tables hold the
+ * words of each message, changed by triggers with every write to `events` (FTS5
+ * `secure-delete`), so erasing an event's text takes its words out with it
+ * (`search/search.test.ts` checks the index no longer holds them).
+ */
+export const DERIVED_TABLES: readonly string[] = [
+  'events_fts',
+  'events_fts_data',
+  'events_fts_idx',
+  'events_fts_docsize',
+  'events_fts_config',
+]
+
 interface ConsentRow {
   id: string
   site_id: string

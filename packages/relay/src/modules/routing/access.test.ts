@@ -421,6 +421,11 @@ const ROUTES: Record<string, Row> = {
     status: 200,
     call: (w, target) => at(`/v1/conversations/${w[target].id}/events`),
   },
+  'POST /v1/messages/search': {
+    rule: needs('conversations:read'),
+    status: 200,
+    call: () => at('/v1/messages/search', { q: 'secret order' }),
+  },
   'GET /v1/conversations/{id}/routing': {
     rule: { needs: 'conversations:read', sees: true },
     status: 200,
@@ -624,6 +629,30 @@ describe('REST', () => {
       const seen = TARGETS.filter((t) => listed.includes(shared[t].id))
       expect(seen, caller.key).toEqual(TARGETS.filter((t) => SEES[t].includes(caller.key)))
     }
+  })
+})
+
+describe('history search', () => {
+  it('finds for each caller only the messages of the conversations they may see', async () => {
+    const readers = callers(shared).filter((c) => c.permissions?.has('conversations:read'))
+    let found = 0
+    for (const caller of readers) {
+      for (const target of TARGETS) {
+        const reply = await request(shared.relay, caller.auth, 'POST', '/v1/messages/search', {
+          q: TEXTS[target],
+        })
+        expect(reply.status, caller.key).toBe(200)
+        const ids = reply.body.items.map((h: { conversation: { id: string } }) => h.conversation.id)
+        const sees = SEES[target].includes(caller.key)
+        expect(ids.includes(shared[target].id), `${caller.key} finds ${target}`).toBe(sees)
+        // Nothing of a conversation the caller may not see, in any hit.
+        if (!sees) expect(reply.text, caller.key).not.toContain(TEXTS[target])
+        if (sees) found++
+      }
+    }
+    // Not vacuous: each of the three was found by someone, and refused to someone.
+    expect(found).toBeGreaterThan(TARGETS.length)
+    expect(found).toBeLessThan(readers.length * TARGETS.length)
   })
 })
 

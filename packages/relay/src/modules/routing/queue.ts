@@ -18,6 +18,13 @@ export function servedBefore(a: QueueEntry, b: QueueEntry): boolean {
 
 /** Inserts `entry` where `servedBefore` puts it, keeping `queue` sorted. */
 export function insertEntry(queue: QueueEntry[], entry: QueueEntry): void {
+  // Most entries join at the end (a new arrival, a restart restoring thousands in order):
+  // no scan for those.
+  const last = queue[queue.length - 1]
+  if (last === undefined || !servedBefore(entry, last)) {
+    queue.push(entry)
+    return
+  }
   const at = queue.findIndex((other) => servedBefore(entry, other))
   if (at < 0) queue.push(entry)
   else queue.splice(at, 0, entry)

@@ -47,6 +47,15 @@ export interface Viewer {
   permissions: ReadonlySet<Permission>
 }
 
+/**
+ * `canSee` as data, for a store to apply in a query (history search): every conversation,
+ * or those assigned to `operatorId` and those of `groups` (a conversation with no group is
+ * the whole team's) — all of them with `wholeGroups`, else only the waiting ones.
+ */
+export type VisibilityScope =
+  | { all: true }
+  | { all?: false; operatorId: string; groups: readonly string[]; wholeGroups: boolean }
+
 /** How long log lines that change nothing else may wait to be written together. */
 const LOG_FLUSH_MS = 50
 
@@ -105,6 +114,9 @@ export class RoutingService implements RoutingHooks {
     for (const siteId of siteIds) await this.defaultGroup(siteId)
     await this.reload()
     const restored = []
+    // Chats without a group routing knows go to their site's default group, all in one
+    // transaction: one each would wait for a commit of its own, minutes for thousands.
+    const regrouped: { id: string; groupId: string }[] = []
     for (const open of await this.options.store.listOpen()) {
       if (open.kind !== 'chat') continue
       let groupId = open.groupId
@@ -112,12 +124,7 @@ export class RoutingService implements RoutingHooks {
         groupId = (await this.defaultGroup(open.siteId)).id
         // Only a site routing met just now has a group the router does not hold yet.
         if (!this.groups.has(groupId)) await this.reload()
-        await this.options.db.transaction((tx) =>
-          this.options.store.assign(tx, open.id, {
-            groupId: groupId!,
-            operator: null,
-          }),
-        )
+        regrouped.push({ id: open.id, groupId })
         open.operatorId = null
       }
       this.visitors.set(open.id, { siteId: open.siteId, visitorId: open.visitorId })
@@ -126,6 +133,13 @@ export class RoutingService implements RoutingHooks {
         groupId,
         operatorId: open.operatorId,
         answered: open.answered,
+      })
+    }
+    if (regrouped.length > 0) {
+      await this.options.db.transaction(async (tx) => {
+        for (const { id, groupId } of regrouped) {
+          await this.options.store.assign(tx, id, { groupId, operator: null })
+        }
       })
     }
     const decisions = this.router.restore(restored)
@@ -259,6 +273,16 @@ export class RoutingService implements RoutingHooks {
     const inGroup = audience.groupId === null || this.groupsOf(viewer.id).has(audience.groupId)
     if (!inGroup) return false
     return viewer.permissions.has('conversations:read_group') || audience.operatorId === null
+  }
+
+  /** The same rule as `canSee`, as a scope a query applies (no live previous operator). */
+  scopeOf(viewer: Viewer): VisibilityScope {
+    if (viewer.permissions.has('conversations:read_all')) return { all: true }
+    return {
+      operatorId: viewer.id,
+      groups: [...this.groupsOf(viewer.id)],
+      wholeGroups: viewer.permissions.has('conversations:read_group'),
+    }
   }
 
   /** `canSee` for a summary. */

@@ -25,6 +25,7 @@ export function createGuardedFetch(
     // Delivery workers reuse connections to a receiver.
     keepAliveTimeout: 10_000,
   })
+  const literals = new Map<string, boolean>()
   const guarded = async (input: string | URL | Request, init?: RequestInit) => {
     const raw = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
     let url: URL
@@ -36,8 +37,13 @@ export function createGuardedFetch(
       })
     }
     const host = url.hostname.replace(/^\[|\]$/g, '')
-    // An address literal is never looked up: check it here.
-    if (isIP(host) && !addressAllowed(host, allow)) {
+    // An address literal is never looked up: check it here (once per address: `allow` is fixed).
+    let allowed = literals.get(host)
+    if (allowed === undefined && isIP(host)) {
+      allowed = addressAllowed(host, allow)
+      if (literals.size < 1000) literals.set(host, allowed)
+    }
+    if (allowed === false) {
       throw new TypeError('fetch failed', {
         cause: { code: 'WEBHOOK_URL_PRIVATE', message: `${host} is not allowed` },
       })
