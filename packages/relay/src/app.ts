@@ -25,6 +25,8 @@ import { employeeRoutes } from './modules/employees/routes.ts'
 import { integrationsPlugin } from './modules/integrations/plugin.ts'
 import { integrationRoutes } from './modules/integrations/routes.ts'
 import { presencePlugin } from './modules/presence/plugin.ts'
+import type { PresenceDirectory } from './modules/presence/presence.ts'
+import { RedisPresence } from './modules/presence/redis.ts'
 import { privacyPlugin } from './modules/privacy/plugin.ts'
 import { privacyRoutes } from './modules/privacy/routes.ts'
 import { privacyVisitorRoutes } from './modules/privacy/visitor-routes.ts'
@@ -59,13 +61,17 @@ export async function buildServer(
   const config = resolveConfig(input)
   // Given adapters, or PostgreSQL at `databaseUrl`, or the embedded SQLite file.
   const stores = options.stores ?? (await openStores(config))
-  let bus: Bus
+  let bus: Bus | undefined
+  let directory: PresenceDirectory | undefined
   try {
     // Given, or Redis between relays at `redisUrl`, or the in-process bus of one relay.
     bus =
       options.bus ??
       (config.redisUrl !== undefined ? await RedisBus.connect(config.redisUrl) : new MemoryBus())
+    // Across relays, who is online is counted in Redis too.
+    if (config.redisUrl !== undefined) directory = await RedisPresence.connect(config.redisUrl)
   } catch (error) {
+    await bus?.close()
     await stores.db.close()
     throw error
   }
@@ -99,7 +105,7 @@ export async function buildServer(
     await app.register(employeesPlugin, { store: stores.employees })
     await app.register(authPlugin, { store: stores.auth, employeeStore: stores.employees })
     await app.register(sitesPlugin, { store: stores.sites })
-    await app.register(presencePlugin)
+    await app.register(presencePlugin, { directory })
     await app.register(visitorProfilesPlugin, { store: stores.visitors })
     await app.register(scenariosPlugin, { store: stores.scenarios, settings: stores.settings })
     await app.register(conversationsPlugin, { store: stores.conversations })

@@ -11,6 +11,7 @@ import { describeCannedStore } from './modules/canned/contract.ts'
 import { describeConversationStore } from './modules/conversations/contract.ts'
 import { describeEmployeeStore } from './modules/employees/contract.ts'
 import { describePrivacyStore } from './modules/privacy/contract.ts'
+import { describeGroupStore } from './modules/routing/contract.ts'
 import { describeScenarioStore } from './modules/scenarios/contract.ts'
 import { describeSearchStore } from './modules/search/contract.ts'
 import { describeSiteStore } from './modules/sites/contract.ts'
@@ -41,6 +42,7 @@ for (const [name, factory] of engines) {
   describeVisitorStore(name, factory)
   describeScenarioStore(name, factory)
   describeCannedStore(name, factory)
+  describeGroupStore(name, factory)
   describePrivacyStore(name, factory)
   describeWebhookStore(name, factory)
   describeSearchStore(name, factory)
