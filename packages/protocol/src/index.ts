@@ -1,4 +1,5 @@
 export * from './canned.ts'
+export * from './channels.ts'
 export * from './codes.ts'
 export * from './common.ts'
 export * from './forms.ts'

@@ -24,6 +24,7 @@ export const PERMISSIONS = {
   'visitors:read': 'List visitor profiles (contact, identity, attributes) for integrations',
   'messages:write': 'Post an operator message from outside (REST), as the token owner',
   'webhooks:manage': 'Create, change and delete webhook endpoints and see their deliveries',
+  'channels:manage': 'Add, change and remove messenger contact points (Telegram, VK, Viber)',
 } as const
 
 export type Permission = keyof typeof PERMISSIONS

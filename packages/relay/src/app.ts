@@ -12,6 +12,8 @@ import { authPlugin } from './modules/auth/plugin.ts'
 import { authRoutes } from './modules/auth/routes.ts'
 import { cannedPlugin } from './modules/canned/plugin.ts'
 import { cannedRoutes } from './modules/canned/routes.ts'
+import { channelsPlugin } from './modules/channels/plugin.ts'
+import { channelRoutes } from './modules/channels/routes.ts'
 import { operatorSocket } from './modules/conversations/operator-socket.ts'
 import { conversationsPlugin } from './modules/conversations/plugin.ts'
 import { conversationRoutes } from './modules/conversations/routes.ts'
@@ -90,6 +92,7 @@ export async function buildServer(
     await app.register(visitorsPlugin, { settings: stores.settings })
     await app.register(integrationsPlugin)
     await app.register(webhooksPlugin, { store: stores.webhooks, employeeStore: stores.employees })
+    await app.register(channelsPlugin, { store: stores.channels })
 
     await app.register(healthRoutes)
     await app.register(authRoutes)
@@ -107,6 +110,7 @@ export async function buildServer(
     await app.register(privacyVisitorRoutes)
     await app.register(integrationRoutes)
     await app.register(webhookRoutes)
+    await app.register(channelRoutes)
     await app.register(visitorSocket)
     await app.register(operatorSocket)
     await app.register(staticRoutes)

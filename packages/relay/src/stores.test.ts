@@ -7,6 +7,7 @@ import { describeUnitOfWork } from './infra/db/contract.ts'
 import { SqliteDatabase } from './infra/db/sqlite.ts'
 import { describeAuthStore } from './modules/auth/contract.ts'
 import { describeCannedStore } from './modules/canned/contract.ts'
+import { describeChannelStore } from './modules/channels/contract.ts'
 import { describeConversationStore } from './modules/conversations/contract.ts'
 import { describeEmployeeStore } from './modules/employees/contract.ts'
 import { describePrivacyStore } from './modules/privacy/contract.ts'
@@ -38,6 +39,7 @@ for (const [name, factory] of engines) {
   describeCannedStore(name, factory)
   describePrivacyStore(name, factory)
   describeWebhookStore(name, factory)
+  describeChannelStore(name, factory)
 
   describe(`one unit of work across modules: ${name}`, () => {
     it('stores nothing of a form whose profile change fails', async () => {

@@ -5,6 +5,8 @@ import { SqliteAuthStore } from './modules/auth/sqlite.ts'
 import type { AuthStore } from './modules/auth/store.ts'
 import { SqliteCannedStore } from './modules/canned/sqlite.ts'
 import type { CannedStore } from './modules/canned/store.ts'
+import { SqliteChannelStore } from './modules/channels/sqlite.ts'
+import type { ChannelStore } from './modules/channels/store.ts'
 import { SqliteConversationStore } from './modules/conversations/sqlite.ts'
 import type { ConversationStore } from './modules/conversations/store.ts'
 import { SqliteEmployeeStore } from './modules/employees/sqlite.ts'
@@ -40,6 +42,7 @@ export interface Stores {
   canned: CannedStore
   privacy: PrivacyStore
   webhooks: WebhookStore
+  channels: ChannelStore
 }
 
 /** The embedded engine: one SQLite file (`':memory:'` for a throwaway one), migrated. */
@@ -58,5 +61,6 @@ export function createSqliteStores(path: string): Stores {
     canned: new SqliteCannedStore(db),
     privacy: new SqlitePrivacyStore(db),
     webhooks: new SqliteWebhookStore(db),
+    channels: new SqliteChannelStore(db),
   }
 }
