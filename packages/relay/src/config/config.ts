@@ -171,6 +171,8 @@ export interface ChannelsConfig {
   telegramApiRoot?: string
   /** The Viber REST bot API root (tests: a fake). @default 'https://chatapi.viber.com/pa' */
   viberApiRoot?: string
+  /** The VK API root, vk-io's `apiBaseUrl` (tests: a fake). @default 'https://api.vk.ru/method' */
+  vkApiBaseUrl?: string
   /** Retries and pacing of the outbox. @default DEFAULT_CHANNEL_POLICY */
   policy?: Partial<ChannelPolicy>
   /** Seconds one long poll (`getUpdates`) waits. @default 25 */
@@ -249,6 +251,7 @@ export interface ResolvedConfig {
     secretKey: string | undefined
     telegramApiRoot: string | undefined
     viberApiRoot: string | undefined
+    vkApiBaseUrl: string | undefined
     policy: ChannelPolicy
     pollTimeoutSeconds: number
     random: () => number
@@ -358,6 +361,7 @@ function channelsOf(given: ChannelsConfig | undefined): ResolvedConfig['channels
     secretKey,
     telegramApiRoot: given?.telegramApiRoot,
     viberApiRoot: given?.viberApiRoot,
+    vkApiBaseUrl: given?.vkApiBaseUrl,
     policy: { ...DEFAULT_CHANNEL_POLICY, ...given?.policy },
     pollTimeoutSeconds: given?.pollTimeoutSeconds ?? 25,
     random: given?.random ?? Math.random,

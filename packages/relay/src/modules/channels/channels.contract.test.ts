@@ -2,11 +2,13 @@ import { createHmac } from 'node:crypto'
 import { startJsonServer } from '../../testing/fake-http.ts'
 import { startFakeTelegram, telegramText } from '../../testing/fake-telegram.ts'
 import { startFakeViber, viberText } from '../../testing/fake-viber.ts'
+import { startFakeVk, vkMessage } from '../../testing/fake-vk.ts'
 import type { ChannelContext } from './channel.ts'
 import { describeChannel } from './channel-contract.ts'
 import { fakeChannel } from './fake-channel.ts'
 import { telegramChannel } from './telegram/channel.ts'
 import { parseViberJson, viberChannel } from './viber/channel.ts'
+import { vkChannel } from './vk/channel.ts'
 
 const context: ChannelContext = {
   contactPointId: 'cp_1',
@@ -120,5 +122,37 @@ describeChannel('viber (against a fake REST bot API)', async () => {
       await viber.close()
       await receiver.close()
     },
+  }
+})
+
+describeChannel('vk (against a fake VK API)', async () => {
+  const vk = await startFakeVk({ token: 'vk-token' })
+  const vkContext = {
+    ...context,
+    credentials: { token: 'vk-token', secret: 'callback-secret', confirmation: 'a1b2c3d4' },
+  }
+  return {
+    channel: vkChannel({ apiBaseUrl: vk.apiBaseUrl }),
+    context: vkContext,
+    textUpdate: (chat, text) => vkMessage(Number(chat), text, 'callback-secret'),
+    request(body, proof) {
+      const update = { ...(body as Record<string, unknown>) }
+      if (proof === 'missing') delete update.secret
+      if (proof === 'wrong') update.secret = 'guessed'
+      return { raw: Buffer.from(JSON.stringify(update)), headers: {} }
+    },
+    saysRetryAfter: false,
+    sent: () => vk.delivered.map((m) => ({ chatId: m.peerId, text: m.text })),
+    failNext(failure) {
+      if (failure === 'down') vk.failNext('messages.send', 10, 'Internal server error')
+      else if (failure === 'refused') {
+        vk.failNext('messages.send', 901, "Can't send messages for users without permission")
+      } else vk.failNext('messages.send', 9, 'Flood control')
+    },
+    hookUrl: 'https://chat.example.com/hook',
+    // The Callback API server is set in the community's settings: registering checks the token.
+    registered: () =>
+      vk.callsOf('groups.getById').length > 0 ? 'https://chat.example.com/hook' : undefined,
+    close: () => vk.close(),
   }
 })

@@ -7,6 +7,7 @@ import { ChannelService } from './service.ts'
 import type { ChannelStore } from './store.ts'
 import { telegramChannel } from './telegram/channel.ts'
 import { viberChannel } from './viber/channel.ts'
+import { vkChannel } from './vk/channel.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -32,6 +33,13 @@ export const channelsPlugin = fp(
     const kinds = new Map<ChannelKind, Channel>([
       ['telegram', telegramChannel({ apiRoot: settings.telegramApiRoot })],
       ['viber', viberChannel({ apiRoot: settings.viberApiRoot })],
+      [
+        'vk',
+        vkChannel({
+          apiBaseUrl: settings.vkApiBaseUrl,
+          timeoutMs: settings.policy.requestTimeoutMs,
+        }),
+      ],
     ])
     const service = new ChannelService({
       db: app.db,
