@@ -54,12 +54,17 @@ CREATE TABLE channel_updates (
   PRIMARY KEY (contact_point_id, update_key)
 );
 
--- An operator's message to send to a messenger chat, written in the message's transaction.
+-- An operator's message to send to a messenger chat (or by e-mail), written in the message's
+-- transaction.
 CREATE TABLE channel_outbox (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   -- The message event: one row per event; the idempotency key of every attempt.
   event_id TEXT NOT NULL UNIQUE,
-  contact_point_id TEXT NOT NULL REFERENCES contact_points (id) ON DELETE CASCADE,
+  -- telegram | vk | viber | email
+  channel TEXT NOT NULL,
+  -- The messenger contact point (null for e-mail, sent through the relay's SMTP).
+  contact_point_id TEXT REFERENCES contact_points (id) ON DELETE CASCADE,
+  -- The messenger chat, or the e-mail address.
   chat_id TEXT NOT NULL,
   conversation_id TEXT NOT NULL,
   text TEXT NOT NULL,

@@ -173,6 +173,13 @@ export interface ChannelsConfig {
   viberApiRoot?: string
   /** The VK API root, vk-io's `apiBaseUrl` (tests: a fake). @default 'https://api.vk.ru/method' */
   vkApiBaseUrl?: string
+  /**
+   * SMTP server for operators' replies to offline leads that left an e-mail:
+   * `smtp://user:pass@host:587` or `smtps://…:465`. Env `PARLEY_SMTP_URL`. @default none (no e-mail)
+   */
+  smtpUrl?: string
+  /** The From of those e-mails. Env `PARLEY_SMTP_FROM`. @default 'Parley <no-reply@localhost>' */
+  smtpFrom?: string
   /** Retries and pacing of the outbox. @default DEFAULT_CHANNEL_POLICY */
   policy?: Partial<ChannelPolicy>
   /** Seconds one long poll (`getUpdates`) waits. @default 25 */
@@ -252,6 +259,8 @@ export interface ResolvedConfig {
     telegramApiRoot: string | undefined
     viberApiRoot: string | undefined
     vkApiBaseUrl: string | undefined
+    smtpUrl: string | undefined
+    smtpFrom: string
     policy: ChannelPolicy
     pollTimeoutSeconds: number
     random: () => number
@@ -362,6 +371,8 @@ function channelsOf(given: ChannelsConfig | undefined): ResolvedConfig['channels
     telegramApiRoot: given?.telegramApiRoot,
     viberApiRoot: given?.viberApiRoot,
     vkApiBaseUrl: given?.vkApiBaseUrl,
+    smtpUrl: given?.smtpUrl || undefined,
+    smtpFrom: given?.smtpFrom || 'Parley <no-reply@localhost>',
     policy: { ...DEFAULT_CHANNEL_POLICY, ...given?.policy },
     pollTimeoutSeconds: given?.pollTimeoutSeconds ?? 25,
     random: given?.random ?? Math.random,

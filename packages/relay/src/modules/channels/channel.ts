@@ -85,11 +85,17 @@ export type SendResult =
   | { ok: true; externalId: string }
   | { ok: false; retryable: boolean; retryAfterMs?: number; error: string; blocked?: boolean }
 
+/** What sends outbound messages: every channel, and e-mail. */
+export interface Sender {
+  /** Sends one message. Never throws for a messenger's refusal: it is a `SendResult`. */
+  send(context: ChannelContext, message: OutboundMessage, signal: AbortSignal): Promise<SendResult>
+}
+
 /**
  * One messenger: verifies and maps its inbound updates, sends outbound messages and reports
  * delivery. `describeChannel` in `channel-contract.ts` is the suite every channel passes.
  */
-export interface Channel {
+export interface Channel extends Sender {
   readonly kind: ChannelKind
   /** Whether polling (`poll`) is possible for this messenger. */
   readonly polling: boolean
@@ -100,8 +106,6 @@ export interface Channel {
    * there is one (Viber reads its 64-bit `message_token`s from it, which JSON numbers lose).
    */
   parse(context: ChannelContext, body: unknown, raw?: Buffer): InboundResult
-  /** Sends one message. Never throws for a messenger's refusal: it is a `SendResult`. */
-  send(context: ChannelContext, message: OutboundMessage, signal: AbortSignal): Promise<SendResult>
   /** Points the messenger at the relay's webhook URL (`setWebhook`, `set_webhook`). */
   register(context: ChannelContext, url: string, signal: AbortSignal): Promise<void>
   /** Stops webhook delivery (before polling). */

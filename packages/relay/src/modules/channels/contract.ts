@@ -36,6 +36,7 @@ const message = (
   extra: Partial<NewChannelOutboxRow> = {},
 ): NewChannelOutboxRow => ({
   eventId,
+  channel: 'telegram',
   contactPointId: 'a',
   chatId: '42',
   conversationId: 'c1',
@@ -147,6 +148,7 @@ export function describeChannelStore(name: string, factory: StoresFactory): void
         {
           seq: first,
           eventId: 'e1',
+          channel: 'telegram',
           contactPointId: 'a',
           chatId: '42',
           conversationId: 'c1',
@@ -197,6 +199,23 @@ export function describeChannelStore(name: string, factory: StoresFactory): void
       expect(await stateOf()).toBe('read')
       expect(await tx((t) => channels.receipt(t, 'a', 'm2', 'delivered', null, 13))).toBeUndefined()
       expect(await tx((t) => channels.receipt(t, 'b', 'm1', 'delivered', null, 13))).toBeUndefined()
+    })
+
+    it('queues e-mail without a contact point', async () => {
+      const { channels } = stores
+      await tx((t) =>
+        channels.enqueue(
+          t,
+          message('e1', { channel: 'email', contactPointId: null, chatId: 'anna@example.com' }),
+        ),
+      )
+      expect(await channels.due(10, 10)).toEqual([
+        expect.objectContaining({
+          channel: 'email',
+          contactPointId: null,
+          chatId: 'anna@example.com',
+        }),
+      ])
     })
 
     it('deletes a contact point with its chats and outbox', async () => {

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { UnitOfWork } from '../../infra/db/unit-of-work.ts'
 import type { Timers } from '../../infra/ws/frame-socket.ts'
-import type { Channel, ChannelContext, SendResult } from './channel.ts'
+import type { ChannelContext, Sender, SendResult } from './channel.ts'
 import type { ChannelOutboxRow, ChannelStore, SendOutcome } from './store.ts'
 
 /** How the outbox retries and paces sends. */
@@ -45,8 +45,13 @@ export function channelRetryDelay(
 export interface OutboxWorkerOptions {
   db: UnitOfWork
   store: ChannelStore
-  /** The channel and context of a contact point; undefined when it is gone. */
-  target(contactPointId: string): { channel: Channel; context: ChannelContext } | undefined
+  /** What sends a row, and its context; undefined when its contact point is gone. */
+  target(
+    row: ChannelOutboxRow,
+  ):
+    | { channel: Sender; context: ChannelContext }
+    | undefined
+    | Promise<{ channel: Sender; context: ChannelContext } | undefined>
   /** A row's state changed (the console is told). */
   onChange(row: ChannelOutboxRow): void
   /** The messenger says the visitor blocked the bot. */
@@ -113,7 +118,7 @@ export class OutboxWorker {
       // One line per chat, in order; chats in parallel.
       const lines = new Map<string, ChannelOutboxRow[]>()
       for (const row of due) {
-        const key = `${row.contactPointId}\u241f${row.chatId}`
+        const key = `${row.contactPointId ?? row.channel}\u241f${row.chatId}`
         lines.set(key, [...(lines.get(key) ?? []), row])
       }
       const waits = await Promise.all([...lines].map(([key, rows]) => this.line(key, rows)))
@@ -136,7 +141,7 @@ export class OutboxWorker {
   private async line(chatKey: string, rows: ChannelOutboxRow[]): Promise<number> {
     for (const row of rows) {
       if (this.closed) return 0
-      const wait = this.pace(chatKey, row.contactPointId)
+      const wait = this.pace(chatKey, row.contactPointId ?? row.channel)
       // Not yet: the row stays due and the wake timer comes back for it.
       if (wait > 0) return wait
       const sent = await this.attempt(row)
@@ -162,7 +167,7 @@ export class OutboxWorker {
   /** One send and its stored outcome; true when the row was sent. */
   private async attempt(row: ChannelOutboxRow): Promise<boolean> {
     const { db, store, now, policy, random } = this.options
-    const target = this.options.target(row.contactPointId)
+    const target = await this.options.target(row)
     let result: SendResult
     if (!target) {
       result = { ok: false, retryable: false, error: 'The contact point was removed' }
@@ -217,11 +222,13 @@ export class OutboxWorker {
       }
       // The messenger asked the whole bot to wait (Telegram's flood control).
       if (result.retryAfterMs !== undefined) {
-        this.notBefore.set(row.contactPointId, at + result.retryAfterMs)
+        this.notBefore.set(row.contactPointId ?? row.channel, at + result.retryAfterMs)
       }
     }
     await db.transaction((tx) => store.recordOutcome(tx, row.seq, outcome))
-    if (!result.ok && result.blocked) await this.options.onBlocked(row.contactPointId, row.chatId)
+    if (!result.ok && result.blocked && row.contactPointId) {
+      await this.options.onBlocked(row.contactPointId, row.chatId)
+    }
     this.options.onChange({ ...row, ...outcome })
     return result.ok
   }

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Channel } from './channel.ts'
 import { createCredentialBox, secretKeyProblem } from './credentials.ts'
+import { emailSender } from './email/sender.ts'
 import { ChannelService } from './service.ts'
 import type { ChannelStore } from './store.ts'
 import { telegramChannel } from './telegram/channel.ts'
@@ -41,6 +42,9 @@ export const channelsPlugin = fp(
         }),
       ],
     ])
+    const email = settings.smtpUrl
+      ? emailSender({ url: settings.smtpUrl, from: settings.smtpFrom })
+      : undefined
     const service = new ChannelService({
       db: app.db,
       store: options.store,
@@ -51,6 +55,16 @@ export const channelsPlugin = fp(
       siteExists: async (id) => (await app.sites.get(id)) !== undefined,
       groupOf: (siteId, group) => app.routingService.findGroup(siteId, group),
       channels: kinds,
+      ...(email && {
+        email: {
+          sender: email,
+          async siteName(conversationId) {
+            const conversation = await conversations.get(conversationId)
+            const site = conversation && (await app.sites.get(conversation.siteId))
+            return site?.config.name || conversation?.siteId || 'us'
+          },
+        },
+      }),
       box: settings.secretKey ? createCredentialBox(settings.secretKey) : undefined,
       webhookKey: settings.secretKey ?? '',
       publicUrl: config.publicUrl,
@@ -64,7 +78,10 @@ export const channelsPlugin = fp(
     app.decorate('channels', service)
     conversations.useEvents(service)
     app.addHook('onReady', () => service.start())
-    app.addHook('onClose', () => service.close())
+    app.addHook('onClose', async () => {
+      await service.close()
+      email?.close()
+    })
   },
   {
     name: 'parley-channels',

@@ -26,6 +26,7 @@ import type {
   InboundEvent,
   InboundReply,
   InboundRequest,
+  Sender,
 } from './channel.ts'
 import type { ChannelCredentials, CredentialBox } from './credentials.ts'
 import { type ChannelPolicy, OutboxWorker } from './outbox.ts'
@@ -57,6 +58,11 @@ export interface ChannelServiceOptions {
   /** The routing group of the site by id or name; undefined when there is none. */
   groupOf(siteId: string, group: string): string | undefined
   channels: ReadonlyMap<ChannelKind, Channel>
+  /**
+   * E-mail (`PARLEY_SMTP_URL`): replies to offline leads that left an e-mail; `siteName` is
+   * what the subject names. Undefined: no e-mail is sent.
+   */
+  email?: { sender: Sender; siteName(conversationId: string): Promise<string> }
   /** Undefined without `PARLEY_SECRET_KEY`: no contact point can be added. */
   box: CredentialBox | undefined
   /** The key the webhook secrets are derived from. */
@@ -91,8 +97,16 @@ export class ChannelService implements EventSink {
     this.worker = new OutboxWorker({
       db: options.db,
       store: options.store,
-      target: (id) => {
-        const point = this.points.get(id)
+      target: async (row) => {
+        if (row.channel === 'email') {
+          if (!options.email) return undefined
+          const name = await options.email.siteName(row.conversationId)
+          return {
+            channel: options.email.sender,
+            context: { contactPointId: '', name, credentials: {}, webhookSecret: '' },
+          }
+        }
+        const point = row.contactPointId ? this.points.get(row.contactPointId) : undefined
         const channel = point && options.channels.get(point.kind)
         return point && channel ? { channel, context: this.contextOf(point) } : undefined
       },
@@ -378,13 +392,32 @@ export class ChannelService implements EventSink {
   async record(tx: Tx, fact: RelayFact): Promise<void> {
     if (fact.kind !== 'appended') return
     const { input, result } = fact
-    if (!result.conversation.channel || input.kind !== 'message') return
-    if (input.author.kind !== 'operator') return
+    if (input.kind !== 'message' || input.author.kind !== 'operator') return
+    const { conversation } = result
+    // An offline lead that left an e-mail: the visitor is not on the site to read the answer.
+    if (!conversation.channel) {
+      if (!this.options.email || conversation.kind !== 'offline' || !conversation.visitorEmail)
+        return
+      const now = this.options.now()
+      await this.options.store.enqueue(tx, {
+        eventId: result.event.id,
+        channel: 'email',
+        contactPointId: null,
+        chatId: conversation.visitorEmail,
+        conversationId: conversation.id,
+        text: result.event.text,
+        nextAt: now,
+        createdAt: now,
+      })
+      this.worker.kick()
+      return
+    }
     const chat = await this.options.store.chatOfConversation(result.conversation.id, tx)
     if (!chat || chat.blocked) return
     const now = this.options.now()
     await this.options.store.enqueue(tx, {
       eventId: result.event.id,
+      channel: conversation.channel,
       contactPointId: chat.contactPointId,
       chatId: chat.chatId,
       conversationId: result.conversation.id,

@@ -40,7 +40,8 @@ interface ChatRow {
 interface OutboxRow {
   seq: number
   event_id: string
-  contact_point_id: string
+  channel: ChannelOutboxRow['channel']
+  contact_point_id: string | null
   chat_id: string
   conversation_id: string
   text: string
@@ -82,6 +83,7 @@ const toChat = (row: ChatRow): ChannelChat => ({
 const toOutbox = (row: OutboxRow): ChannelOutboxRow => ({
   seq: row.seq,
   eventId: row.event_id,
+  channel: row.channel,
   contactPointId: row.contact_point_id,
   chatId: row.chat_id,
   conversationId: row.conversation_id,
@@ -139,10 +141,10 @@ export class SqliteChannelStore implements ChannelStore {
         'SELECT * FROM channel_chats WHERE conversation_id = ? LIMIT 1',
       ),
       enqueue: raw.prepare(
-        `INSERT INTO channel_outbox (event_id, contact_point_id, chat_id, conversation_id, text,
-           next_at, created_at, updated_at)
-         VALUES (@eventId, @contactPointId, @chatId, @conversationId, @text, @nextAt, @createdAt,
-           @createdAt)
+        `INSERT INTO channel_outbox (event_id, channel, contact_point_id, chat_id, conversation_id,
+           text, next_at, created_at, updated_at)
+         VALUES (@eventId, @channel, @contactPointId, @chatId, @conversationId, @text, @nextAt,
+           @createdAt, @createdAt)
          ON CONFLICT (event_id) DO NOTHING RETURNING seq`,
       ),
       due: raw.prepare(

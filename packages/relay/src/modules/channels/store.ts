@@ -53,11 +53,17 @@ export interface ChannelChat {
   createdAt: number
 }
 
-/** One operator message to send to a chat. */
+/** Where an outbox row goes: a messenger, or e-mail through the relay's SMTP. */
+export type OutboxChannel = ChannelKind | 'email'
+
+/** One operator message to send to a chat (or an e-mail address). */
 export interface ChannelOutboxRow {
   seq: number
   eventId: string
-  contactPointId: string
+  channel: OutboxChannel
+  /** Null for e-mail. */
+  contactPointId: string | null
+  /** The messenger chat, or the e-mail address. */
   chatId: string
   conversationId: string
   text: string
@@ -72,7 +78,14 @@ export interface ChannelOutboxRow {
 
 export type NewChannelOutboxRow = Pick<
   ChannelOutboxRow,
-  'eventId' | 'contactPointId' | 'chatId' | 'conversationId' | 'text' | 'nextAt' | 'createdAt'
+  | 'eventId'
+  | 'channel'
+  | 'contactPointId'
+  | 'chatId'
+  | 'conversationId'
+  | 'text'
+  | 'nextAt'
+  | 'createdAt'
 >
 
 /** What one send attempt changes of its row. */
