@@ -228,6 +228,16 @@ describe('a Telegram contact point', () => {
     expect(list).toHaveLength(2)
   })
 
+  it('no longer ties a chat by a start parameter past its expiry', async () => {
+    const bot = await addBot()
+    const { welcome } = await relay.visitor()
+    clock.advance(7 * 24 * 60 * 60_000 + 60_000)
+    await post(bot.webhookPath, telegramText(42, `/start ${welcome.startParam}`))
+    await post(bot.webhookPath, telegramText(42, 'A week later'))
+    const [conversation] = await conversations()
+    expect(conversation!.visitorId).not.toBe(welcome.visitorId)
+  })
+
   it("fills the visitor's phone from a shared contact of their own", async () => {
     const bot = await addBot()
     await post(
