@@ -1,8 +1,8 @@
 import type { ChatMessage } from '@parley/client'
-import type { ConversationKind } from '@parley/protocol'
+import type { ChannelDelivery, ConversationKind } from '@parley/protocol'
 import { css, html, LitElement, nothing } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
-import { authorLabel, formatTime } from './labels.ts'
+import { authorLabel, deliveryLabel, formatTime } from './labels.ts'
 import { systemText } from './system-text.ts'
 import { base } from './theme.ts'
 
@@ -28,6 +28,7 @@ export class ParleyMessageLog extends LitElement {
     visitorTitle: { attribute: false },
     loading: { attribute: false },
     kind: { attribute: false },
+    deliveries: { attribute: false },
   }
 
   static override styles = [
@@ -115,6 +116,8 @@ export class ParleyMessageLog extends LitElement {
   declare loading: boolean
   /** The conversation's kind, for the heading of form blocks. */
   declare kind: ConversationKind | undefined
+  /** Where operator messages to a messenger or e-mail stand, by event id. */
+  declare deliveries: ReadonlyMap<string, ChannelDelivery>
 
   #stick = true
 
@@ -123,6 +126,7 @@ export class ParleyMessageLog extends LitElement {
     this.messages = []
     this.visitorTitle = 'Visitor'
     this.loading = false
+    this.deliveries = new Map()
   }
 
   override willUpdate(): void {
@@ -148,10 +152,18 @@ export class ParleyMessageLog extends LitElement {
   }
 
   #renderMessage(message: ChatMessage) {
+    const delivery = message.id !== undefined ? this.deliveries.get(message.id) : undefined
     const state =
-      message.status === 'pending' ? 'Sending…' : message.status === 'failed' ? 'Not sent' : ''
+      message.status === 'pending'
+        ? 'Sending…'
+        : message.status === 'failed'
+          ? 'Not sent'
+          : delivery
+            ? deliveryLabel(delivery)
+            : ''
     const form = formData(message)
-    return html`<article class="message ${message.author.kind} ${message.status} ${form ? 'form' : ''}">
+    const undelivered = delivery?.state === 'failed' ? 'failed' : ''
+    return html`<article class="message ${message.author.kind} ${message.status} ${undelivered} ${form ? 'form' : ''}">
       <div class="meta">
         <span class="author">${authorLabel(message.author, this.visitorTitle)}</span>
         <time datetime=${new Date(message.at).toISOString()}>${formatTime(message.at)}</time>

@@ -1,6 +1,7 @@
 import { ParleyApiKeysSettings } from './api-keys.ts'
 import { ParleyAuditSettings } from './audit.ts'
 import { ParleyCannedSettings } from './canned.ts'
+import { ParleyChannelsSettings } from './channels.ts'
 import { ParleyConsentsSettings } from './consents.ts'
 import { ParleyEmployeesSettings } from './employees.ts'
 import { ParleyGroupsSettings } from './groups.ts'
@@ -24,6 +25,7 @@ export const SETTINGS_ELEMENTS = {
   'parley-audit-settings': ParleyAuditSettings,
   'parley-api-keys-settings': ParleyApiKeysSettings,
   'parley-webhooks-settings': ParleyWebhooksSettings,
+  'parley-channels-settings': ParleyChannelsSettings,
 } as const
 
 /** Registers every settings element not registered yet (safe to call twice). */
@@ -45,5 +47,6 @@ declare global {
     'parley-audit-settings': ParleyAuditSettings
     'parley-api-keys-settings': ParleyApiKeysSettings
     'parley-webhooks-settings': ParleyWebhooksSettings
+    'parley-channels-settings': ParleyChannelsSettings
   }
 }
