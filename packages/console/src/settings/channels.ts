@@ -6,7 +6,7 @@ import type {
   GroupListReply,
   SiteListReply,
 } from '@parley/protocol'
-import { html, nothing } from 'lit'
+import { css, html, nothing } from 'lit'
 import { base } from '../theme.ts'
 import { SettingsScreen } from './screen.ts'
 import { sectionStyles } from './styles.ts'
@@ -52,7 +52,25 @@ export class ParleyChannelsSettings extends SettingsScreen {
     notice: { state: true },
   }
 
-  static override styles = [base, sectionStyles]
+  static override styles = [
+    base,
+    sectionStyles,
+    // On a phone the two buttons stack, so the row fits without scrolling sideways.
+    css`
+      @media (max-width: 40rem) {
+        td.actions {
+          white-space: normal;
+        }
+        td.actions button {
+          display: block;
+          margin: 0 0 0.4rem auto;
+        }
+        td.actions button + button {
+          margin-left: auto;
+        }
+      }
+    `,
+  ]
 
   declare points: ContactPoint[] | undefined
   declare sites: Site[]
