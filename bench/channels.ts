@@ -65,6 +65,7 @@ async function api(method: string, path: string, body?: unknown) {
     headers: { cookie, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   })
+  // biome-ignore lint/suspicious/noExplicitAny: replies are read field by field
   return response.json() as Promise<Record<string, any>>
 }
 
