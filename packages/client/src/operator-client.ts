@@ -1,5 +1,6 @@
 import type {
   Ack,
+  ChannelDelivery,
   ConversationEventsReply,
   ConversationSummary,
   OperatorHello,
@@ -36,6 +37,8 @@ export interface OperatorClientEvents {
   typing: { conversationId: string; typing: boolean }
   /** The operator's own status changed (in any of their tabs, or by the relay: away). */
   presence: { status: OperatorStatus }
+  /** An operator message to a messenger visitor moved on: sent, delivered, read, failed. */
+  delivery: { conversationId: string; delivery: ChannelDelivery }
 }
 
 export interface OperatorClient {
@@ -194,6 +197,9 @@ export function createOperatorClient(options: OperatorClientOptions): OperatorCl
       case 'status':
         $presence.set(frame.status)
         events.emit('presence', { status: frame.status })
+        return
+      case 'delivery':
+        events.emit('delivery', { conversationId: frame.conversationId, delivery: frame.delivery })
         return
     }
   }

@@ -11,7 +11,7 @@ import {
   isWaiting,
   matchesFilter,
 } from './conversation-filter.ts'
-import { contactDetails, conversationTitle, formatTime, kindLabel } from './labels.ts'
+import { channelLabel, contactDetails, conversationTitle, formatTime, kindLabel } from './labels.ts'
 import { base } from './theme.ts'
 
 /** Detail of the `conversation-select` event. */
@@ -292,6 +292,7 @@ export class ParleyConversationList extends LitElement {
     const closed = conversation.status === 'closed'
     const classes = [unread ? 'unread' : '', closed ? 'closed' : '']
     const kind = kindLabel(conversation.kind)
+    const channel = channelLabel(conversation.channel)
     const { phone, email } = contactDetails(conversation)
     const contact = [phone, email].filter(Boolean).join(' · ')
     const typing = !closed && Boolean(this.#typing.value?.[conversation.id])
@@ -305,7 +306,7 @@ export class ParleyConversationList extends LitElement {
         <span class="name"
           >${conversationTitle(conversation)} ${
             kind ? html`<span class="kind ${conversation.kind}">${kind}</span>` : nothing
-          } ${isWaiting(conversation) ? html`<span class="kind waiting">Waiting</span>` : nothing} ${
+          } ${channel ? html`<span class="kind channel">${channel}</span>` : nothing} ${isWaiting(conversation) ? html`<span class="kind waiting">Waiting</span>` : nothing} ${
             unread ? html`<span class="badge">New</span>` : nothing
           }</span
         >

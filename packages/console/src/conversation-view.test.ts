@@ -275,3 +275,59 @@ test('a waiting chat offers Accept; a lost race says so and the chat stays waiti
   expect(queryAllByRole(view(), 'button', { name: 'Accept' })).toEqual([])
   expect(queryAllByRole(view(), 'button', { name: 'Transfer…' })).toHaveLength(1)
 })
+
+test('a messenger conversation shows its channel, and where each operator message stands', async () => {
+  client.conversations.set([
+    summary({ id: 'c3', visitorName: 'Ivan', channel: 'telegram', lastSeq: 3, lastText: 'Thanks' }),
+    ...client.conversations.get(),
+  ])
+  client.history.c3 = [
+    message({ seq: 1, text: 'Hi from Telegram' }),
+    message({
+      seq: 2,
+      text: 'Hello, Ivan!',
+      author: { kind: 'operator', id: 'op', name: 'Olga' },
+    }),
+    message({ seq: 3, text: 'Blocked?', author: { kind: 'operator', id: 'op', name: 'Olga' } }),
+  ]
+  const asked: string[] = []
+  workspace.api = {
+    async get(path: string) {
+      asked.push(path)
+      if (path === '/v1/conversations/c3/deliveries') {
+        return {
+          deliveries: [
+            { eventId: 'e-2', state: 'sent', attempts: 1, error: null, updatedAt: 1 },
+            {
+              eventId: 'e-3',
+              state: 'failed',
+              attempts: 1,
+              error: 'Forbidden: bot was blocked by the user',
+              updatedAt: 1,
+            },
+          ],
+        }
+      }
+      if (path === '/v1/canned') return { responses: [] }
+      throw new Error(`unexpected ${path}`)
+    },
+  } as never
+  await settle(workspace)
+  const list = getByRole(workspace, 'button', { name: /^Ivan / })
+  expect(deepText(list)).toContain('Telegram')
+  await open('Ivan')
+  await settle(workspace)
+  expect(deepText(getByRole(view(), 'heading', { level: 2 }))).toContain('Telegram')
+  expect(asked).toContain('/v1/conversations/c3/deliveries')
+  const articles = queryAllByRole(log(), 'article')
+  expect(deepText(articles[1]!)).toContain('Sent')
+  expect(deepText(articles[2]!)).toContain('Not delivered: Forbidden: bot was blocked by the user')
+  // The relay tells of the next step live.
+  client.emit('delivery', {
+    conversationId: 'c3',
+    delivery: { eventId: 'e-2', state: 'read', attempts: 1, error: null, updatedAt: 2 },
+  })
+  await settle(workspace)
+  expect(deepText(queryAllByRole(log(), 'article')[1]!)).toContain('Read')
+  expect(deepText(queryAllByRole(log(), 'article')[0]!)).not.toMatch(/Sent|Read|Delivered/)
+})

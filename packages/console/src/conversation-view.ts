@@ -1,6 +1,8 @@
 import type { ChatMessage, OperatorClient } from '@parley/client'
 import type {
   CannedResponse,
+  ChannelDeliveriesReply,
+  ChannelDelivery,
   ConversationSummary,
   GroupListReply,
   RoutingLogReply,
@@ -13,6 +15,7 @@ import { AtomController } from './atom-controller.ts'
 import { loadCanned } from './canned-cache.ts'
 import { isWaiting } from './conversation-filter.ts'
 import {
+  channelLabel,
   contactDetails,
   conversationTitle,
   formatTime,
@@ -67,6 +70,7 @@ export class ParleyConversation extends LitElement {
     notice: { state: true },
     transferNote: { state: true },
     canned: { state: true },
+    deliveries: { state: true },
   }
 
   static override styles = [
@@ -214,8 +218,13 @@ export class ParleyConversation extends LitElement {
   declare transferNote: string
   /** What the composer's `/shortcut` calls up. */
   declare canned: readonly CannedResponse[]
+  /** Where this conversation's messages to a messenger or by e-mail stand, by event id. */
+  declare deliveries: ReadonlyMap<string, ChannelDelivery>
   /** Whose assignment the note was fetched for: `<conversation>:<operator>`. */
   #noteFor = ''
+  /** The conversation whose deliveries were fetched. */
+  #deliveriesFor = ''
+  #offDelivery: (() => void) | undefined
 
   readonly #messages = new AtomController<ChatMessage[]>(this)
   readonly #conversations = new AtomController<ConversationSummary[]>(this)
@@ -232,12 +241,24 @@ export class ParleyConversation extends LitElement {
     this.notice = ''
     this.transferNote = ''
     this.canned = []
+    this.deliveries = new Map()
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback()
+    this.#offDelivery?.()
+    this.#offDelivery = undefined
   }
 
   override willUpdate(changed: Map<PropertyKey, unknown>): void {
     if (changed.has('client')) {
       this.#conversations.setAtom(this.client?.$conversations)
       this.#visitorTyping.setAtom(this.client?.$visitorTyping)
+      this.#offDelivery?.()
+      this.#offDelivery = this.client?.on('delivery', ({ conversationId, delivery }) => {
+        if (conversationId !== this.conversationId) return
+        this.deliveries = new Map(this.deliveries).set(delivery.eventId, delivery)
+      })
     }
     if (changed.has('client') || changed.has('conversationId')) this.#open()
     else if (
@@ -262,6 +283,31 @@ export class ParleyConversation extends LitElement {
   override updated(): void {
     this.#markRead()
     this.#fetchNote()
+    this.#fetchDeliveries()
+  }
+
+  /** A messenger conversation (or an offline lead with an e-mail): its messages' delivery states. */
+  #fetchDeliveries(): void {
+    const summary = this.#summary()
+    const sent = summary?.channel || (summary?.kind === 'offline' && summary.visitorEmail)
+    const key = summary && sent ? summary.id : ''
+    if (!this.api || key === this.#deliveriesFor) return
+    this.#deliveriesFor = key
+    this.deliveries = new Map()
+    if (!key) return
+    this.api
+      .get<ChannelDeliveriesReply>(`/v1/conversations/${encodeURIComponent(key)}/deliveries`)
+      .then(
+        ({ deliveries }) => {
+          if (this.#deliveriesFor !== key) return
+          // What came live meanwhile is newer than the list.
+          this.deliveries = new Map([
+            ...deliveries.map((d) => [d.eventId, d] as const),
+            ...this.deliveries,
+          ])
+        },
+        () => undefined,
+      )
   }
 
   /** On each new assignment: the routing log's last transfer note, if it has one. */
@@ -374,6 +420,7 @@ export class ParleyConversation extends LitElement {
     const title = summary ? conversationTitle(summary) : 'Conversation'
     const closed = summary?.status === 'closed'
     const kind = kindLabel(summary?.kind)
+    const channel = channelLabel(summary?.channel)
     const waiting = summary ? isWaiting(summary) : false
     const details = [
       summary?.operator
@@ -388,7 +435,10 @@ export class ParleyConversation extends LitElement {
       <div class="top">
       <header>
         <div class="title">
-          <h2>${title} ${kind ? html`<span class="kind">${kind}</span>` : nothing}</h2>
+          <h2>
+            ${title} ${kind ? html`<span class="kind">${kind}</span>` : nothing}
+            ${channel ? html`<span class="kind channel">${channel}</span>` : nothing}
+          </h2>
           ${summary ? this.#renderContact(summary) : nothing}
           <p class="details">
             ${closed ? html`<span class="state-closed">Closed</span> · ` : nothing}${details.join(' · ')}
@@ -444,6 +494,7 @@ export class ParleyConversation extends LitElement {
         .loading=${this.history === 'loading'}
         .kind=${summary?.kind}
         .focusSeq=${this.focusSeq}
+        .deliveries=${this.deliveries}
       ></parley-message-log>
       <p class="typing" role="status">${typing ? 'Visitor is typing…' : ''}</p>
       ${

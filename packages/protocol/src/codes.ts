@@ -109,6 +109,16 @@ export const ERROR_CODES = {
     status: 400,
     message: 'The period must be real dates with from before to, at most 366 days long',
   },
+  contact_point_not_found: { status: 404, message: 'No contact point with this id' },
+  channel_secret_key_missing: {
+    status: 503,
+    message:
+      'The relay has no PARLEY_SECRET_KEY (64 hex digits) to encrypt channel credentials with; set it and restart',
+  },
+  channel_update_forbidden: {
+    status: 403,
+    message: "The update's secret token or signature is missing or wrong",
+  },
   shutting_down: { status: 503, message: 'The relay is shutting down' },
   internal: { status: 500, message: 'Internal error' },
 } as const satisfies Record<string, { status: number; message: string }>

@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox'
+import { ChannelKindSchema } from './channels.ts'
 
 /** Client-chosen id for a frame, so a retry is recognised and acknowledged once. */
 export const ClientId = Type.String({ minLength: 1, maxLength: 64 })
@@ -105,6 +106,8 @@ export const ConversationSummary = Type.Object({
   ratingComment: Type.Optional(Type.String()),
   /** Routing group, from the engagement scenario that brought the conversation. */
   group: Type.Optional(Type.String()),
+  /** The messenger the visitor writes from (absent: the site's widget). */
+  channel: Type.Optional(ChannelKindSchema),
   /**
    * The visitor's data was erased: the conversation holds no text or contact any more and
    * is left out of lists; a console that has it drops it.

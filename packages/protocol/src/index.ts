@@ -1,5 +1,6 @@
 export * from './analytics.ts'
 export * from './canned.ts'
+export * from './channels.ts'
 export * from './codes.ts'
 export * from './common.ts'
 export * from './crm.ts'

@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox'
+import type { ChannelDelivery } from './channels.ts'
 import { ClientId, type ConversationSummary, Cursor, Id, Ping } from './common.ts'
 import type {
   AckFrame,
@@ -145,5 +146,13 @@ export type OperatorOutbound =
   | StatusOutFrame
   | ErrorFrame
   | PongFrame
+  | DeliveryOutFrame
+
+/** Where an operator's message to a messenger visitor stands now (sent, delivered, read, failed). */
+export interface DeliveryOutFrame {
+  t: 'delivery'
+  conversationId: string
+  delivery: ChannelDelivery
+}
 
 export { ClientId }

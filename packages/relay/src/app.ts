@@ -16,6 +16,8 @@ import { authPlugin } from './modules/auth/plugin.ts'
 import { authRoutes } from './modules/auth/routes.ts'
 import { cannedPlugin } from './modules/canned/plugin.ts'
 import { cannedRoutes } from './modules/canned/routes.ts'
+import { channelsPlugin } from './modules/channels/plugin.ts'
+import { channelRoutes } from './modules/channels/routes.ts'
 import { operatorSocket } from './modules/conversations/operator-socket.ts'
 import { conversationsPlugin } from './modules/conversations/plugin.ts'
 import { conversationRoutes } from './modules/conversations/routes.ts'
@@ -122,6 +124,7 @@ export async function buildServer(
       visitorStore: stores.visitors,
     })
     await app.register(analyticsPlugin, { store: stores.analytics })
+    await app.register(channelsPlugin, { store: stores.channels })
 
     await app.register(healthRoutes)
     await app.register(authRoutes)
@@ -141,6 +144,7 @@ export async function buildServer(
     await app.register(integrationRoutes)
     await app.register(webhookRoutes)
     await app.register(analyticsRoutes)
+    await app.register(channelRoutes)
     await app.register(visitorSocket)
     await app.register(operatorSocket)
     await app.register(staticRoutes)

@@ -8,6 +8,7 @@ import { SqliteDatabase } from './infra/db/sqlite.ts'
 import { describeAnalyticsStore } from './modules/analytics/contract.ts'
 import { describeAuthStore } from './modules/auth/contract.ts'
 import { describeCannedStore } from './modules/canned/contract.ts'
+import { describeChannelStore } from './modules/channels/contract.ts'
 import { describeConversationStore } from './modules/conversations/contract.ts'
 import { describeEmployeeStore } from './modules/employees/contract.ts'
 import { describePrivacyStore } from './modules/privacy/contract.ts'
@@ -47,6 +48,7 @@ for (const [name, factory] of engines) {
   describeWebhookStore(name, factory)
   describeSearchStore(name, factory)
   describeAnalyticsStore(name, factory)
+  describeChannelStore(name, factory)
 
   describe(`one unit of work across modules: ${name}`, () => {
     it('stores nothing of a form whose profile change fails', async () => {

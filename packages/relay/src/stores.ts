@@ -14,6 +14,8 @@ import type { AuthStore } from './modules/auth/store.ts'
 import { PostgresCannedStore } from './modules/canned/postgres.ts'
 import { SqliteCannedStore } from './modules/canned/sqlite.ts'
 import type { CannedStore } from './modules/canned/store.ts'
+import { SqliteChannelStore } from './modules/channels/sqlite.ts'
+import type { ChannelStore } from './modules/channels/store.ts'
 import { PostgresConversationStore } from './modules/conversations/postgres.ts'
 import { SqliteConversationStore } from './modules/conversations/sqlite.ts'
 import type { ConversationStore } from './modules/conversations/store.ts'
@@ -62,6 +64,7 @@ export interface Stores {
   webhooks: WebhookStore
   search: SearchStore
   analytics: AnalyticsStore
+  channels: ChannelStore
 }
 
 /** The embedded engine: one SQLite file (`':memory:'` for a throwaway one), migrated. */
@@ -82,6 +85,7 @@ export function createSqliteStores(path: string): Stores {
     webhooks: new SqliteWebhookStore(db),
     search: new SqliteSearchStore(db),
     analytics: new SqliteAnalyticsStore(db),
+    channels: new SqliteChannelStore(db),
   }
 }
 

@@ -1,6 +1,7 @@
 import { ParleyApiKeysSettings } from './api-keys.ts'
 import { ParleyAuditSettings } from './audit.ts'
 import { ParleyCannedSettings } from './canned.ts'
+import { ParleyChannelsSettings } from './channels.ts'
 import { ParleyConsentsSettings } from './consents.ts'
 import { ParleyCrmSettings } from './crm.ts'
 import { ParleyEmployeesSettings } from './employees.ts'
@@ -26,6 +27,7 @@ export const SETTINGS_ELEMENTS = {
   'parley-api-keys-settings': ParleyApiKeysSettings,
   'parley-crm-settings': ParleyCrmSettings,
   'parley-webhooks-settings': ParleyWebhooksSettings,
+  'parley-channels-settings': ParleyChannelsSettings,
 } as const
 
 /** Registers every settings element not registered yet (safe to call twice). */
@@ -48,5 +50,6 @@ declare global {
     'parley-api-keys-settings': ParleyApiKeysSettings
     'parley-crm-settings': ParleyCrmSettings
     'parley-webhooks-settings': ParleyWebhooksSettings
+    'parley-channels-settings': ParleyChannelsSettings
   }
 }

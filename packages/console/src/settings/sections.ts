@@ -34,6 +34,7 @@ export const SECTIONS: readonly SettingsSection[] = [
   { id: 'api-keys', label: 'API keys', tag: 'parley-api-keys-settings', roles: ['admin'] },
   { id: 'crm', label: 'CRM', tag: 'parley-crm-settings', roles: ['admin'] },
   { id: 'webhooks', label: 'Webhooks', tag: 'parley-webhooks-settings', roles: ['admin'] },
+  { id: 'channels', label: 'Channels', tag: 'parley-channels-settings', roles: ['admin'] },
 ]
 
 /** The sections `role` may open. */

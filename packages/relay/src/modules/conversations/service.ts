@@ -22,7 +22,7 @@ import {
   toEventFrame,
   type VisitorActor,
 } from './actor.ts'
-import { type EventSink, NO_EVENTS, type RelayFact } from './event-sink.ts'
+import type { EventSink, RelayFact } from './event-sink.ts'
 import type { OpeningPlan, OpeningPolicy } from './opening.ts'
 import type { RoutingHooks } from './routing-hooks.ts'
 import type {
@@ -57,13 +57,22 @@ const VISITOR_CONVERSATIONS = 200
  */
 export class ConversationService {
   private routing: RoutingHooks | undefined
-  private events: EventSink = NO_EVENTS
+  private readonly sinks: EventSink[] = []
+  /** Tells every sink, in the order they were added. */
+  private readonly events: EventSink = {
+    record: async (tx, fact) => {
+      for (const sink of this.sinks) await sink.record(tx, fact)
+    },
+  }
 
   constructor(private readonly options: ConversationServiceOptions) {}
 
-  /** Lets the webhooks outbox hear what is stored, in the same transaction (its plugin calls it). */
+  /**
+   * Lets an outbox (webhooks, channels) hear what is stored, in the same transaction (their
+   * plugins call it); each sink added hears every fact.
+   */
   useEvents(sink: EventSink): void {
-    this.events = sink
+    this.sinks.push(sink)
   }
 
   /**
@@ -365,7 +374,8 @@ export class ConversationService {
         throw relayError('too_many_conversations')
       }
     }
-    let start = plan?.opening
+    // The plan's opening, or the one the caller gave (a messenger chat: its channel and group).
+    let start = plan?.opening ?? input.opening
     const target = input.target
     const siteId =
       'open' in target ? target.open.siteId : 'create' in target ? target.create.siteId : undefined

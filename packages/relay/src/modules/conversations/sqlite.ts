@@ -35,6 +35,7 @@ export interface ConversationRow {
   rating: number | null
   rating_comment: string | null
   routing_group: string | null
+  channel: ConversationSummary['channel'] | null
   erased_at: number | null
 }
 
@@ -71,6 +72,7 @@ export function toSummary(row: ConversationRow): ConversationSummary {
   if (row.rating !== null) summary.rating = row.rating
   if (row.rating_comment !== null) summary.ratingComment = row.rating_comment
   if (row.routing_group) summary.group = row.routing_group
+  if (row.channel) summary.channel = row.channel
   if (row.erased_at != null) summary.erased = true
   return summary
 }
@@ -300,7 +302,11 @@ export class SqliteConversationStore implements ConversationStore {
     const conversationId = row.id
     let preface: ConversationEvent[] = []
     if (created && input.opening) {
-      const { group, preface: events = [] } = input.opening
+      const { group, channel, preface: events = [] } = input.opening
+      if (channel !== undefined) {
+        sql('UPDATE conversations SET channel = ? WHERE id = ?', tx).run(channel, conversationId)
+        row.channel = channel
+      }
       if (group !== undefined) {
         sql('UPDATE conversations SET routing_group = ? WHERE id = ?', tx).run(
           group,

@@ -1,5 +1,6 @@
 import type {
   Author,
+  ChannelKind,
   ConversationEvent,
   ConversationKind,
   ConversationStatus,
@@ -38,6 +39,8 @@ export interface PrefaceEvent {
 export interface ConversationOpening {
   /** The routing group (`ConversationSummary.group`). */
   group?: string
+  /** The messenger the visitor writes from (`ConversationSummary.channel`). */
+  channel?: ChannelKind
   /** Events before the appended one, in order (the invitation the visitor answers). */
   preface?: PrefaceEvent[]
 }

@@ -35,6 +35,9 @@ export const SUBJECT_TABLES: Readonly<Record<string, string>> = {
   visitor_token_revocations: OF_VISITOR,
   // Webhook payloads about them: their conversations' events and their own (`visitor:` key).
   webhook_outbox: `(${IN_THEIR_CONVERSATIONS} OR ordering_key = @key)`,
+  // Their messenger chats (tying a Telegram/VK/Viber chat to them) and messages to send there.
+  channel_chats: OF_VISITOR,
+  channel_outbox: IN_THEIR_CONVERSATIONS,
 }
 
 /**
@@ -59,6 +62,9 @@ export const TABLES_WITHOUT_VISITOR_DATA: readonly string[] = [
   'operator_status_log',
   'analytics_refresh',
   'webhook_endpoints',
+  // Bots and the ids of updates they received (no text, no sender).
+  'contact_points',
+  'channel_updates',
   // A receiver's answers; each goes with its outbox row when that row is erased.
   'webhook_attempts',
   'agreement_texts',
@@ -361,8 +367,17 @@ export class SqlitePrivacyStore implements PrivacyStore {
       ...params,
       key: `visitor:${siteId}:${visitorId}`,
     }).changes
+    // Nothing more goes to their messenger chat, and the chat no longer names them.
+    const outbox = this.stmt(
+      `DELETE FROM channel_outbox WHERE ${SUBJECT_TABLES.channel_outbox}`,
+    ).run(params).changes
+    const chats = this.stmt(`DELETE FROM channel_chats WHERE ${SUBJECT_TABLES.channel_chats}`).run(
+      params,
+    ).changes
     const counts = await this.eraseConversations(tx, ids, at, marker)
     counts.webhook_outbox = webhooks
+    counts.channel_outbox = outbox
+    counts.channel_chats = chats
     counts.visitors = this.stmt(`DELETE FROM visitors WHERE ${SUBJECT_TABLES.visitors}`).run(
       params,
     ).changes
