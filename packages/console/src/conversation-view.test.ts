@@ -275,3 +275,17 @@ test('a waiting chat offers Accept; a lost race says so and the chat stays waiti
   expect(queryAllByRole(view(), 'button', { name: 'Accept' })).toEqual([])
   expect(queryAllByRole(view(), 'button', { name: 'Transfer…' })).toHaveLength(1)
 })
+
+test('the Visitor button opens the visitor card beside the conversation and closes it again', async () => {
+  await open('Anna')
+  const toggle = button('Visitor')
+  expect(toggle.getAttribute('aria-expanded')).toBe('false')
+  expect(queryAllByRole(view(), 'region', { name: 'Visitor' })).toHaveLength(0)
+  toggle.click()
+  await settle(workspace)
+  expect(button('Visitor').getAttribute('aria-expanded')).toBe('true')
+  expect(getAllByRole(view(), 'region', { name: 'Visitor' })).toHaveLength(1)
+  button('← Back to the conversation').click()
+  await settle(workspace)
+  expect(queryAllByRole(view(), 'region', { name: 'Visitor' })).toHaveLength(0)
+})

@@ -66,6 +66,7 @@ export class ParleyConversation extends LitElement {
     notice: { state: true },
     transferNote: { state: true },
     canned: { state: true },
+    showCard: { state: true },
   }
 
   static override styles = [
@@ -73,9 +74,44 @@ export class ParleyConversation extends LitElement {
     css`
       :host {
         display: grid;
-        grid-template-rows: auto 1fr auto auto auto;
+        grid-template-columns: minmax(0, 1fr) auto;
         min-height: 0;
         height: 100%;
+        position: relative;
+      }
+      .chat {
+        display: grid;
+        grid-template-rows: auto 1fr auto auto auto;
+        min-height: 0;
+        min-width: 0;
+      }
+      .side {
+        display: grid;
+        grid-template-rows: auto minmax(0, 1fr);
+        width: 19rem;
+        min-height: 0;
+        border-left: 1px solid var(--parley-border);
+        background: var(--parley-surface);
+      }
+      .side .hide-card {
+        display: none;
+      }
+      /* Narrow: the card covers the conversation, with a way back. */
+      @media (max-width: 60rem) {
+        .side {
+          position: absolute;
+          inset: 0;
+          width: auto;
+          z-index: 1;
+          border-left: none;
+        }
+        .side .hide-card {
+          display: block;
+          justify-self: start;
+          margin: 0.6rem 1rem 0;
+          font-size: 0.85rem;
+          padding: 0.3rem 0.7rem;
+        }
       }
       header {
         display: flex;
@@ -211,6 +247,8 @@ export class ParleyConversation extends LitElement {
   declare transferNote: string
   /** What the composer's `/shortcut` calls up. */
   declare canned: readonly CannedResponse[]
+  /** Whether the visitor card is open (at first: on a wide screen). */
+  declare showCard: boolean
   /** Whose assignment the note was fetched for: `<conversation>:<operator>`. */
   #noteFor = ''
 
@@ -229,6 +267,8 @@ export class ParleyConversation extends LitElement {
     this.notice = ''
     this.transferNote = ''
     this.canned = []
+    this.showCard =
+      typeof matchMedia === 'function' && matchMedia('(min-width: 75rem)').matches === true
   }
 
   override willUpdate(changed: Map<PropertyKey, unknown>): void {
@@ -342,7 +382,11 @@ export class ParleyConversation extends LitElement {
       summary?.page,
     ].filter(Boolean)
     const typing = !closed && Boolean(this.#visitorTyping.value?.[this.conversationId])
+    const revision = summary
+      ? [summary.visitorName, summary.visitorPhone, summary.visitorEmail].join('\n')
+      : ''
     return html`
+      <div class="chat">
       <div class="top">
       <header>
         <div class="title">
@@ -377,6 +421,13 @@ export class ParleyConversation extends LitElement {
                 </button>`
               : nothing
           }
+          <button
+            type="button"
+            aria-expanded=${this.showCard ? 'true' : 'false'}
+            @click=${() => (this.showCard = !this.showCard)}
+          >
+            Visitor
+          </button>
           <button
             class="close"
             type="button"
@@ -416,6 +467,21 @@ export class ParleyConversation extends LitElement {
         @reply-send=${this.#send}
         @reply-typing=${this.#typing}
       ></parley-reply-composer>
+      </div>
+      ${
+        this.showCard
+          ? html`<div class="side">
+              <button class="hide-card" type="button" @click=${() => (this.showCard = false)}>
+                ← Back to the conversation
+              </button>
+              <parley-visitor-card
+                .api=${this.api}
+                .conversationId=${this.conversationId}
+                .revision=${revision}
+              ></parley-visitor-card>
+            </div>`
+          : nothing
+      }
     `
   }
 

@@ -8,6 +8,7 @@ import { ParleyRatingStars } from './rating-stars.ts'
 import { ParleyReplyComposer } from './reply-composer.ts'
 import { ParleySetPassword } from './set-password.ts'
 import { ParleyStatusBar } from './status-bar.ts'
+import { ParleyVisitorCard } from './visitor-card.ts'
 import { ParleyWorkspace } from './workspace.ts'
 
 /** Tag names of the console's custom elements. */
@@ -23,6 +24,7 @@ export const CONSOLE_ELEMENTS = {
   'parley-reply-composer': ParleyReplyComposer,
   'parley-form-card': ParleyFormCard,
   'parley-rating-stars': ParleyRatingStars,
+  'parley-visitor-card': ParleyVisitorCard,
 } as const
 
 /** Registers every console element that is not registered yet (safe to call twice). */
@@ -45,5 +47,6 @@ declare global {
     'parley-reply-composer': ParleyReplyComposer
     'parley-form-card': ParleyFormCard
     'parley-rating-stars': ParleyRatingStars
+    'parley-visitor-card': ParleyVisitorCard
   }
 }

@@ -351,6 +351,7 @@ export class ParleyWorkspace extends LitElement {
                 .client=${this.client}
                 .api=${this.api}
                 .conversationId=${this.selectedId}
+                @conversation-select=${this.#select}
               ></parley-conversation>`
               : html`<p class="placeholder">Select a conversation to read and reply.</p>`
           }

@@ -32,6 +32,7 @@ import { scenarioRoutes } from './modules/scenarios/routes.ts'
 import { adminSiteRoutes } from './modules/sites/admin-routes.ts'
 import { sitesPlugin } from './modules/sites/plugin.ts'
 import { siteRoutes } from './modules/sites/public-routes.ts'
+import { visitorCardRoutes } from './modules/visitors/card-routes.ts'
 import { formFallbackRoutes } from './modules/visitors/fallback-routes.ts'
 import { visitorsPlugin } from './modules/visitors/plugin.ts'
 import { visitorProfilesPlugin } from './modules/visitors/profiles-plugin.ts'
@@ -101,6 +102,7 @@ export async function buildServer(
     await app.register(engageRoutes)
     await app.register(formFallbackRoutes)
     await app.register(conversationRoutes)
+    await app.register(visitorCardRoutes)
     await app.register(groupRoutes)
     await app.register(cannedRoutes)
     await app.register(privacyRoutes)

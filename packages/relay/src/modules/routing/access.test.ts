@@ -426,6 +426,11 @@ const ROUTES: Record<string, Row> = {
     status: 200,
     call: (w, target) => at(`/v1/conversations/${w[target].id}/routing`),
   },
+  'GET /v1/conversations/{id}/visitor': {
+    rule: { needs: 'conversations:read', sees: true },
+    status: 200,
+    call: (w, target) => at(`/v1/conversations/${w[target].id}/visitor`),
+  },
 
   // The privacy tools: the register and the audit log for supervisors too, the rest admins'.
   'GET /v1/privacy/consents': {
