@@ -11,6 +11,7 @@ import type {
 import { css, html, LitElement, nothing } from 'lit'
 import { AtomController } from './atom-controller.ts'
 import { loadCanned } from './canned-cache.ts'
+import type { CloseConfirmDetail } from './close-form.ts'
 import { isWaiting } from './conversation-filter.ts'
 import {
   contactDetails,
@@ -67,6 +68,7 @@ export class ParleyConversation extends LitElement {
     transferNote: { state: true },
     canned: { state: true },
     showCard: { state: true },
+    closeOpen: { state: true },
   }
 
   static override styles = [
@@ -247,6 +249,8 @@ export class ParleyConversation extends LitElement {
   declare transferNote: string
   /** What the composer's `/shortcut` calls up. */
   declare canned: readonly CannedResponse[]
+  /** Whether the "close with tags" form is open. */
+  declare closeOpen: boolean
   /** Whether the visitor card is open (at first: on a wide screen). */
   declare showCard: boolean
   /** Whose assignment the note was fetched for: `<conversation>:<operator>`. */
@@ -267,6 +271,7 @@ export class ParleyConversation extends LitElement {
     this.notice = ''
     this.transferNote = ''
     this.canned = []
+    this.closeOpen = false
     this.showCard =
       typeof matchMedia === 'function' && matchMedia('(min-width: 75rem)').matches === true
   }
@@ -332,6 +337,7 @@ export class ParleyConversation extends LitElement {
     this.closing = false
     this.accepting = false
     this.targets = undefined
+    this.closeOpen = false
     this.notice = ''
     this.#readSeq = 0
     if (!client || !conversationId) {
@@ -431,13 +437,25 @@ export class ParleyConversation extends LitElement {
           <button
             class="close"
             type="button"
+            aria-expanded=${this.closeOpen ? 'true' : 'false'}
             ?disabled=${closed || this.closing}
-            @click=${this.#close}
+            @click=${() => this.#askClose()}
           >
             Close conversation
           </button>
         </div>
       </header>
+      ${summary?.lead ? html`<parley-lead-controls .api=${this.api} .conversation=${summary}></parley-lead-controls>` : nothing}
+      ${
+        this.closeOpen && !closed
+          ? html`<parley-close-form
+              .suggestions=${this.#tagsInUse()}
+              .busy=${this.closing}
+              @close-confirm=${(e: CustomEvent<CloseConfirmDetail>) => this.#close(e.detail.tags)}
+              @close-cancel=${() => (this.closeOpen = false)}
+            ></parley-close-form>`
+          : nothing
+      }
       ${this.targets && !closed ? this.#renderTransfer(this.targets) : nothing}
       ${
         this.transferNote && !closed
@@ -567,9 +585,24 @@ export class ParleyConversation extends LitElement {
     return summary && isWaiting(summary) ? this.#accept() : Promise.resolve()
   }
 
-  /** Closes the open conversation (Alt+X). */
-  closeOpen(): Promise<void> {
-    return this.#summary()?.status === 'open' ? this.#close() : Promise.resolve()
+  /** Asks to close the open conversation, with tags (Alt+X): the close form, its field focused. */
+  closeOpenConversation(): Promise<void> {
+    return this.#summary()?.status === 'open' ? this.#askClose() : Promise.resolve()
+  }
+
+  async #askClose(): Promise<void> {
+    this.closeOpen = true
+    await this.updateComplete
+    this.renderRoot.querySelector('parley-close-form')?.focus()
+  }
+
+  /** Tags on the conversations the operator has, most used first. */
+  #tagsInUse(): string[] {
+    const counts = new Map<string, number>()
+    for (const c of this.#conversations.value ?? []) {
+      for (const tag of c.tags ?? []) counts.set(tag, (counts.get(tag) ?? 0) + 1)
+    }
+    return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([t]) => t)
   }
 
   /** Puts the cursor in the reply box (Alt+R). */
@@ -644,13 +677,14 @@ export class ParleyConversation extends LitElement {
     }
   }
 
-  async #close(): Promise<void> {
+  async #close(tags: string[]): Promise<void> {
     const { client, conversationId } = this
     if (!client || !conversationId) return
     this.closing = true
     this.error = ''
     try {
-      await client.close(conversationId)
+      await client.close(conversationId, tags)
+      if (this.conversationId === conversationId) this.closeOpen = false
     } catch (error) {
       if (this.conversationId === conversationId) {
         this.error = `Could not close the conversation: ${errorMessage(error, 'unknown error')}`

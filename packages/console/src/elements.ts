@@ -1,7 +1,9 @@
+import { ParleyCloseForm } from './close-form.ts'
 import { ParleyConsole } from './console-app.ts'
 import { ParleyConversationList } from './conversation-list.ts'
 import { ParleyConversation } from './conversation-view.ts'
 import { ParleyFormCard } from './form-card.ts'
+import { ParleyLeadControls } from './lead-controls.ts'
 import { ParleyLogin } from './login-form.ts'
 import { ParleyMessageLog } from './message-log.ts'
 import { ParleyRatingStars } from './rating-stars.ts'
@@ -25,6 +27,8 @@ export const CONSOLE_ELEMENTS = {
   'parley-form-card': ParleyFormCard,
   'parley-rating-stars': ParleyRatingStars,
   'parley-visitor-card': ParleyVisitorCard,
+  'parley-lead-controls': ParleyLeadControls,
+  'parley-close-form': ParleyCloseForm,
 } as const
 
 /** Registers every console element that is not registered yet (safe to call twice). */
@@ -48,5 +52,7 @@ declare global {
     'parley-form-card': ParleyFormCard
     'parley-rating-stars': ParleyRatingStars
     'parley-visitor-card': ParleyVisitorCard
+    'parley-lead-controls': ParleyLeadControls
+    'parley-close-form': ParleyCloseForm
   }
 }

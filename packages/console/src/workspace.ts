@@ -195,7 +195,7 @@ export class ParleyWorkspace extends LitElement {
         ArrowUp: () => this.#step(-1),
         KeyA: () => void view?.acceptWaiting(),
         KeyR: () => view?.focusReply(),
-        KeyX: () => void view?.closeOpen(),
+        KeyX: () => void view?.closeOpenConversation(),
       }
       const run = action[event.code]
       if (!run) return
@@ -339,6 +339,7 @@ export class ParleyWorkspace extends LitElement {
           .client=${this.client}
           .selectedId=${this.selectedId}
           .seen=${this.seen}
+          .api=${this.api}
           @conversation-select=${this.#select}
         ></parley-conversation-list>
         <main>

@@ -1,5 +1,11 @@
 import { type Static, Type } from '@sinclair/typebox'
-import { ConversationKind, ConversationStatus, LeadStatus, Timestamp } from './common.ts'
+import {
+  ConversationKind,
+  ConversationStatus,
+  ConversationSummary,
+  LeadStatus,
+  Timestamp,
+} from './common.ts'
 import { ConsentForm } from './privacy.ts'
 import { VisitRegion } from './visitor.ts'
 
@@ -85,3 +91,7 @@ export const LeadBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 )
 export type LeadBody = Static<typeof LeadBody>
+
+/** `PATCH /v1/conversations/:id/lead`: the summary as it is now. */
+export const ConversationReply = Type.Object({ conversation: ConversationSummary })
+export type ConversationReply = Static<typeof ConversationReply>

@@ -180,7 +180,7 @@ export async function visitorSocket(app: FastifyInstance): Promise<void> {
         socket.onTeardown(bus.subscribe(visitorTopic(siteId, visitorId), deliver))
         const { presence: announced, leave } = siteAvailability.join(siteId, current.config, socket)
         socket.onTeardown(leave)
-        const mine = await conversations.visitorConversations(siteId, visitorId)
+        const mine = await conversations.visitorView(siteId, visitorId)
         socket.send({
           t: 'welcome',
           v: PROTOCOL_VERSION,
