@@ -1,10 +1,13 @@
 import { ParleyApiKeysSettings } from './api-keys.ts'
 import { ParleyAuditSettings } from './audit.ts'
+import { ParleyButtonPreview } from './button-preview.ts'
 import { ParleyCannedSettings } from './canned.ts'
 import { ParleyConsentsSettings } from './consents.ts'
+import { ParleyEmbedSnippet } from './embed-snippet.ts'
 import { ParleyEmployeesSettings } from './employees.ts'
 import { ParleyGroupsSettings } from './groups.ts'
 import { ParleyPrivacySettings } from './privacy.ts'
+import { ParleyScenariosSettings } from './scenarios.ts'
 import { ParleySettings } from './settings-view.ts'
 import { ParleySiteSettings } from './site.ts'
 import { ParleyWebhooksSettings } from './webhooks.ts'
@@ -24,6 +27,9 @@ export const SETTINGS_ELEMENTS = {
   'parley-audit-settings': ParleyAuditSettings,
   'parley-api-keys-settings': ParleyApiKeysSettings,
   'parley-webhooks-settings': ParleyWebhooksSettings,
+  'parley-scenarios-settings': ParleyScenariosSettings,
+  'parley-embed-snippet': ParleyEmbedSnippet,
+  'parley-button-preview': ParleyButtonPreview,
 } as const
 
 /** Registers every settings element not registered yet (safe to call twice). */
@@ -45,5 +51,8 @@ declare global {
     'parley-audit-settings': ParleyAuditSettings
     'parley-api-keys-settings': ParleyApiKeysSettings
     'parley-webhooks-settings': ParleyWebhooksSettings
+    'parley-scenarios-settings': ParleyScenariosSettings
+    'parley-embed-snippet': ParleyEmbedSnippet
+    'parley-button-preview': ParleyButtonPreview
   }
 }
