@@ -144,7 +144,7 @@ test('callbacks and offline messages carry their kind and the visitor contact', 
   await settle(list)
   const [anna, boris, chen] = names()
   expect(anna).toMatch(/^Anna Waiting New /)
-  expect(boris).toMatch(/^Boris Callback New .+ \+79161234567 Callback request: Boris/)
+  expect(boris).toMatch(/^Boris Callback New .+ \+7 916 123-45-67 Callback request: Boris/)
   expect(chen).toMatch(/^Chen Offline message New .+ \+4915112345678 · chen@example\.com Do you/)
 })
 
@@ -266,7 +266,7 @@ test('the queue holds waiting chats and open leads per group, longest waiting fi
   })
   await settle(list)
   // Done and unreachable leads are no longer in anyone's queue; every lead shows where it stands.
-  expect(names().find((n) => n.startsWith('Dana'))).toMatch(/^Dana Callback Done /)
+  expect(names().find((n) => n.startsWith('Dana'))).toMatch(/^Dana Callback New .+ Done No messages yet$/)
   tab('Waiting').click()
   await settle(list)
   await settle(list)
@@ -274,9 +274,9 @@ test('the queue holds waiting chats and open leads per group, longest waiting fi
   expect(headings).toEqual(['Sales · 2', 'No group · 1'])
   const sales = getByRole(list, 'list', { name: 'Sales · 2' })
   const rows = queryAllByRole(sales, 'button').map(accessibleName)
-  expect(rows[0]).toMatch(/^Boris Callback In progress · Olga .*Waiting 1 h 5 min/)
-  expect(rows[1]).toMatch(/^Anna Waiting .*Waiting 5 min/)
-  expect(queued()[2]).toMatch(/^Chen Offline message New .*Waiting under a minute/)
+  expect(rows[0]).toMatch(/^Boris Callback New .+ In progress · Olga · Waiting 1 h 5 min /)
+  expect(rows[1]).toMatch(/^Anna Waiting New .+ Waiting 5 min /)
+  expect(queued()[2]).toMatch(/^Chen Offline message New .+ New · Waiting under a minute /)
   expect(list.visibleIds()).toEqual(['c2', 'c1', 'c3'])
 })
 

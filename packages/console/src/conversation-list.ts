@@ -15,6 +15,7 @@ import {
 import { loadGroupNames } from './group-names.ts'
 import { contactDetails, conversationTitle, formatTime, kindLabel } from './labels.ts'
 import { leadStatusLabel } from './lead-controls.ts'
+import { formatPhone } from './phone-format.ts'
 import type { RestApi } from './rest-api.ts'
 import { base } from './theme.ts'
 
@@ -194,12 +195,6 @@ export class ParleyConversationList extends LitElement {
         color: var(--parley-text-muted);
         font-weight: 500;
       }
-      .lead {
-        margin-left: 0.4rem;
-        font-size: 0.7rem;
-        font-weight: 600;
-        color: var(--parley-text);
-      }
       .tags {
         grid-column: 1 / -1;
         display: flex;
@@ -220,7 +215,7 @@ export class ParleyConversationList extends LitElement {
         color: var(--parley-text);
       }
       h3 {
-        margin: 0.6rem 0.5rem 0.25rem;
+        margin: 0.6rem 1.2rem 0.25rem;
         font-size: 0.75rem;
         font-weight: 700;
         color: var(--parley-text-muted);
@@ -398,7 +393,7 @@ export class ParleyConversationList extends LitElement {
     const classes = [unread ? 'unread' : '', closed ? 'closed' : '']
     const kind = kindLabel(conversation.kind)
     const { phone, email } = contactDetails(conversation)
-    const contact = [phone, email].filter(Boolean).join(' · ')
+    const contact = [phone && formatPhone(phone), email].filter(Boolean).join(' · ')
     const typing = !closed && Boolean(this.#typing.value?.[conversation.id])
     return html`<li>
       <button
@@ -411,15 +406,19 @@ export class ParleyConversationList extends LitElement {
           >${conversationTitle(conversation)} ${
             kind ? html`<span class="kind ${conversation.kind}">${kind}</span>` : nothing
           } ${isWaiting(conversation) ? html`<span class="kind waiting">Waiting</span>` : nothing} ${
-            conversation.lead
-              ? html`<span class="lead">${leadLine(conversation.lead)}</span>`
-              : nothing
-          } ${unread ? html`<span class="badge">New</span>` : nothing}</span
+            unread ? html`<span class="badge">New</span>` : nothing
+          }</span
         >
         <time datetime=${new Date(conversation.updatedAt).toISOString()}
           >${formatTime(conversation.updatedAt)}</time
         >
-        ${wait ? html`<span class="wait">${wait}</span>` : nothing}
+        ${
+          conversation.lead || wait
+            ? html`<span class="wait"
+                >${[conversation.lead ? leadLine(conversation.lead) : '', wait ?? ''].filter(Boolean).join(' · ')}</span
+              >`
+            : nothing
+        }
         ${contact ? html`<span class="contact">${contact}</span>` : nothing}
         ${
           conversation.tags?.length

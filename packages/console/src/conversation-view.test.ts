@@ -1,5 +1,5 @@
 import { accessibleName, deepText, getAllByRole, getByRole, queryAllByRole } from '@parley/test-dom'
-import { afterEach, beforeEach, expect, test } from 'vitest'
+import { afterEach, beforeEach, expect, test, vi } from 'vitest'
 import { defineConsoleElements } from './elements.ts'
 import { createRestApi } from './rest-api.ts'
 import { settle, typeInto } from './test/dom.ts'
@@ -292,7 +292,10 @@ test('the Visitor button opens the visitor card beside the conversation and clos
   toggle.click()
   await settle(workspace)
   expect(button('Visitor').getAttribute('aria-expanded')).toBe('true')
-  expect(getAllByRole(view(), 'region', { name: 'Visitor' })).toHaveLength(1)
+  // The card's element is a chunk of its own, loaded on this first use.
+  await vi.waitFor(() =>
+    expect(getAllByRole(view(), 'region', { name: 'Visitor' })).toHaveLength(1),
+  )
   button('← Back to the conversation').click()
   await settle(workspace)
   expect(queryAllByRole(view(), 'region', { name: 'Visitor' })).toHaveLength(0)

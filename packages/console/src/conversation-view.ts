@@ -69,6 +69,7 @@ export class ParleyConversation extends LitElement {
     canned: { state: true },
     showCard: { state: true },
     closeOpen: { state: true },
+    cardReady: { state: true },
   }
 
   static override styles = [
@@ -249,6 +250,8 @@ export class ParleyConversation extends LitElement {
   declare transferNote: string
   /** What the composer's `/shortcut` calls up. */
   declare canned: readonly CannedResponse[]
+  /** Whether the visitor card's element is loaded (a chunk of its own, fetched on first use). */
+  declare cardReady: boolean
   /** Whether the "close with tags" form is open. */
   declare closeOpen: boolean
   /** Whether the visitor card is open (at first: on a wide screen). */
@@ -272,6 +275,7 @@ export class ParleyConversation extends LitElement {
     this.transferNote = ''
     this.canned = []
     this.closeOpen = false
+    this.cardReady = false
     this.showCard =
       typeof matchMedia === 'function' && matchMedia('(min-width: 75rem)').matches === true
   }
@@ -294,8 +298,20 @@ export class ParleyConversation extends LitElement {
   }
 
   override updated(): void {
+    if (this.showCard && !this.cardReady) void this.#loadCard()
     this.#markRead()
     this.#fetchNote()
+  }
+
+  /** Loads and defines `<parley-visitor-card>` the first time a card is shown. */
+  async #loadCard(): Promise<void> {
+    if (!customElements.get('parley-visitor-card')) {
+      const { ParleyVisitorCard } = await import('./visitor-card.ts')
+      if (!customElements.get('parley-visitor-card')) {
+        customElements.define('parley-visitor-card', ParleyVisitorCard)
+      }
+    }
+    this.cardReady = true
   }
 
   /** On each new assignment: the routing log's last transfer note, if it has one. */
@@ -492,11 +508,15 @@ export class ParleyConversation extends LitElement {
               <button class="hide-card" type="button" @click=${() => (this.showCard = false)}>
                 ← Back to the conversation
               </button>
-              <parley-visitor-card
-                .api=${this.api}
-                .conversationId=${this.conversationId}
-                .revision=${revision}
-              ></parley-visitor-card>
+              ${
+                this.cardReady
+                  ? html`<parley-visitor-card
+                      .api=${this.api}
+                      .conversationId=${this.conversationId}
+                      .revision=${revision}
+                    ></parley-visitor-card>`
+                  : html`<p class="loading" role="status">Loading the visitor…</p>`
+              }
             </div>`
           : nothing
       }

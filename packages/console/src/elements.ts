@@ -10,7 +10,7 @@ import { ParleyRatingStars } from './rating-stars.ts'
 import { ParleyReplyComposer } from './reply-composer.ts'
 import { ParleySetPassword } from './set-password.ts'
 import { ParleyStatusBar } from './status-bar.ts'
-import { ParleyVisitorCard } from './visitor-card.ts'
+import type { ParleyVisitorCard } from './visitor-card.ts'
 import { ParleyWorkspace } from './workspace.ts'
 
 /** Tag names of the console's custom elements. */
@@ -26,7 +26,6 @@ export const CONSOLE_ELEMENTS = {
   'parley-reply-composer': ParleyReplyComposer,
   'parley-form-card': ParleyFormCard,
   'parley-rating-stars': ParleyRatingStars,
-  'parley-visitor-card': ParleyVisitorCard,
   'parley-lead-controls': ParleyLeadControls,
   'parley-close-form': ParleyCloseForm,
 } as const

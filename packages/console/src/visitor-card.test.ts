@@ -4,9 +4,13 @@ import { afterEach, beforeEach, expect, test } from 'vitest'
 import { defineConsoleElements } from './elements.ts'
 import { createRestApi } from './rest-api.ts'
 import { settle } from './test/dom.ts'
-import type { ParleyVisitorCard } from './visitor-card.ts'
+import { ParleyVisitorCard } from './visitor-card.ts'
 
 defineConsoleElements()
+// The card is a chunk of its own: the conversation view defines it on first use.
+if (!customElements.get('parley-visitor-card')) {
+  customElements.define('parley-visitor-card', ParleyVisitorCard)
+}
 
 const AT = Date.parse('2026-12-01T10:00:00Z')
 

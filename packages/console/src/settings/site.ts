@@ -5,7 +5,7 @@ import type {
   SiteSettings,
   UpdateSiteBody,
 } from '@parley/protocol'
-import { isWithinWorkingHours } from '@parley/protocol'
+import { isWithinWorkingHours } from '@parley/protocol/forms'
 import { html, LitElement, nothing } from 'lit'
 import { ConsoleError } from '../errors.ts'
 import type { RestApi } from '../rest-api.ts'
