@@ -266,7 +266,9 @@ test('the queue holds waiting chats and open leads per group, longest waiting fi
   })
   await settle(list)
   // Done and unreachable leads are no longer in anyone's queue; every lead shows where it stands.
-  expect(names().find((n) => n.startsWith('Dana'))).toMatch(/^Dana Callback New .+ Done No messages yet$/)
+  expect(names().find((n) => n.startsWith('Dana'))).toMatch(
+    /^Dana Callback New .+ Done No messages yet$/,
+  )
   tab('Waiting').click()
   await settle(list)
   await settle(list)

@@ -170,7 +170,7 @@ test('a form event shows as a block named by its kind, with each field and value
   expect(values).toHaveLength(terms.length)
   expect(rows).toEqual([
     ['Name', 'Chen'],
-    ['Phone', '+79161234567'],
+    ['Phone', '+7 916 123-45-67'],
     ['When to call', 'As soon as possible'],
     ['Comment', '<b>after 5</b>'],
   ])

@@ -20,6 +20,7 @@ import {
   kindLabel,
   operatorLabel,
 } from './labels.ts'
+import { formatPhone } from './phone-format.ts'
 import type { ReplySendDetail, ReplyTypingDetail } from './reply-composer.ts'
 import type { RestApi } from './rest-api.ts'
 import { base } from './theme.ts'
@@ -567,7 +568,7 @@ export class ParleyConversation extends LitElement {
     const { phone, email } = contactDetails(summary)
     if (!phone && !email) return nothing
     return html`<p class="contact">
-      ${phone ? html`<a href="tel:${phone}" aria-label="Phone ${phone}">${phone}</a>` : nothing}
+      ${phone ? html`<a href="tel:${phone}" aria-label="Phone ${formatPhone(phone)}">${formatPhone(phone)}</a>` : nothing}
       ${email ? html`<a href="mailto:${email}" aria-label="Email ${email}">${email}</a>` : nothing}
     </p>`
   }

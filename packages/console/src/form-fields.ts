@@ -1,4 +1,5 @@
 import type { ConversationKind } from '@parley/protocol'
+import { formatPhone } from './phone-format.ts'
 
 /** One row of a submitted form, as the operator reads it. */
 export interface FormRow {
@@ -54,7 +55,8 @@ export function formRows(data: Readonly<Record<string, string>>, now?: number): 
     .map(([field, value]) => ({
       field,
       label: LABELS[field] ?? field,
-      value: field === 'when' ? formatWhen(value, now) : value,
+      value:
+        field === 'when' ? formatWhen(value, now) : field === 'phone' ? formatPhone(value) : value,
     }))
 }
 

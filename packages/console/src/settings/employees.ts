@@ -65,6 +65,9 @@ export class ParleyEmployeesSettings extends SettingsScreen {
         border: 1px solid var(--parley-border);
       }
       label.upload {
+        /* The hidden file input is placed inside it, not at the page's edge (it would widen the page). */
+        position: relative;
+        overflow: hidden;
         display: inline-block;
         cursor: pointer;
         border-radius: var(--parley-radius);
@@ -78,6 +81,7 @@ export class ParleyEmployeesSettings extends SettingsScreen {
       }
       label.upload input {
         position: absolute;
+        inset: 0;
         width: 1px;
         height: 1px;
         opacity: 0;
