@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox'
-import { type ConversationEvent, Id } from './common.ts'
+import { Id } from './common.ts'
 
 /**
  * What a `system` event says, as facts: `ConversationEvent.data` with a `type`. The relay
