@@ -124,6 +124,13 @@ for (const look of Object.keys(LOOKS) as Look[]) {
       await expect.poll(() => page.getByText('Loading…').count()).toBe(0)
       await screenshot(page, `screen-settings-${id}-${look}`)
       await fits(`settings/${id}`)
+      if (id === 'scenarios') {
+        await page.getByRole('button', { name: 'Edit Catalog helper' }).click()
+        await page.getByRole('form', { name: 'Edit Catalog helper' }).waitFor()
+        await screenshot(page, `screen-settings-scenario-editor-${look}`)
+        await fits('the scenario editor')
+        await page.getByRole('button', { name: 'Cancel' }).click()
+      }
     }
   }, 120_000)
 }

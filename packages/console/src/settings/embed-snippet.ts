@@ -70,7 +70,7 @@ export class ParleyEmbedSnippet extends LitElement {
       <div class="row">
         <textarea
           readonly
-          rows="2"
+          rows="3"
           aria-label="Embed snippet"
           .value=${snippet}
           @focus=${(e: FocusEvent) => (e.target as HTMLTextAreaElement).select()}
