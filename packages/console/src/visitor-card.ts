@@ -68,11 +68,11 @@ export class ParleyVisitorCard extends LitElement {
         overflow-y: auto;
         background: var(--parley-surface);
       }
-      h2 {
+      h3 {
         margin: 0 0 0.5rem;
         font-size: 1rem;
       }
-      h3 {
+      h4 {
         margin: 1rem 0 0.35rem;
         font-size: 0.75rem;
         text-transform: uppercase;
@@ -191,7 +191,7 @@ export class ParleyVisitorCard extends LitElement {
   override render() {
     const { state } = this
     return html`<section aria-labelledby="visitor-card-title">
-      <h2 id="visitor-card-title">Visitor</h2>
+      <h3 id="visitor-card-title">Visitor</h3>
       ${
         state.name === 'loaded'
           ? this.#renderCard(state.card)
@@ -252,13 +252,13 @@ export class ParleyVisitorCard extends LitElement {
       </dl>
       ${
         attributes.length > 0
-          ? html`<h3>Attributes</h3>
+          ? html`<h4>Attributes</h4>
               <dl aria-label="Attributes">
                 ${attributes.map(([key, value]) => html`<dt>${key}</dt><dd>${String(value)}</dd>`)}
               </dl>`
           : nothing
       }
-      <h3>Consents</h3>
+      <h4>Consents</h4>
       ${
         card.consents.length === 0
           ? html`<p class="muted">None given.</p>`
@@ -278,7 +278,7 @@ export class ParleyVisitorCard extends LitElement {
       }
       ${
         card.pages.length > 0
-          ? html`<h3>Pages visited</h3>
+          ? html`<h4>Pages visited</h4>
               <ul aria-label="Pages visited">
                 ${card.pages.map(
                   (p) => html`<li>
@@ -291,7 +291,7 @@ export class ParleyVisitorCard extends LitElement {
               </ul>`
           : nothing
       }
-      <h3>Earlier conversations</h3>
+      <h4>Earlier conversations</h4>
       ${
         card.conversations.length === 0
           ? html`<p class="muted">None.</p>`
