@@ -452,9 +452,9 @@ export class ParleyConversationList extends LitElement {
   }
 }
 
-/** "In progress · Olga" */
+/** "Status: In progress · Olga" (a lead's "New" is no unread mark: it says so). */
 function leadLine(lead: NonNullable<ConversationSummary['lead']>): string {
-  const status = leadStatusLabel(lead.status)
+  const status = `Status: ${leadStatusLabel(lead.status)}`
   return lead.assignee ? `${status} · ${lead.assignee.name}` : status
 }
 
