@@ -65,7 +65,8 @@ export interface OperatorClient {
   loadHistory(conversationId: string, options?: { after?: number }): Promise<void>
   connect(): void
   send(conversationId: string, text: string): Promise<Ack>
-  close(conversationId: string): Promise<Ack>
+  /** Closes the conversation; `tags` (at most 10, each 1..32 characters) are stored with it. */
+  close(conversationId: string, tags?: readonly string[]): Promise<Ack>
   setTyping(conversationId: string, typing: boolean): void
   markRead(conversationId: string, seq: number): void
   /** Chooses `online` (takes new conversations) or `pause` (keeps theirs, takes no new ones). */
@@ -271,7 +272,10 @@ export function createOperatorClient(options: OperatorClientOptions): OperatorCl
       if (text.trim() === '') return Promise.reject(new ParleyError('text_empty'))
       return enqueue('send', conversationId, text)
     },
-    close: (conversationId) => enqueue('close', conversationId),
+    close: (conversationId, tags) =>
+      tags && tags.length > 0
+        ? session.enqueue({ t: 'close', cid: createCid(), conversationId, tags: [...tags] })
+        : enqueue('close', conversationId),
     setTyping(conversationId, typing) {
       session.sendNow({ t: 'typing', conversationId, typing })
     },

@@ -33,6 +33,10 @@ export const ERROR_CODES = {
   token_not_found: { status: 404, message: 'No API token with this id' },
   conversation_not_found: { status: 404, message: 'No such conversation for this participant' },
   conversation_closed: { status: 409, message: 'The conversation is closed' },
+  not_a_lead: {
+    status: 409,
+    message: 'Only callback requests and offline leads have a lead status',
+  },
   group_not_found: { status: 404, message: 'No group with this id' },
   canned_not_found: { status: 404, message: 'No canned response with this id for you' },
   shortcut_taken: {

@@ -83,6 +83,23 @@ export const OperatorCard = Type.Object({
 export type OperatorCard = Static<typeof OperatorCard>
 
 /** What a participant knows about a conversation without its events. */
+/** Where the handling of a callback request or an offline lead stands. */
+export const LeadStatus = Type.Union([
+  Type.Literal('new'),
+  Type.Literal('in_progress'),
+  Type.Literal('done'),
+  Type.Literal('unreachable'),
+])
+export type LeadStatus = Static<typeof LeadStatus>
+
+/** A callback's or offline lead's handling, for operators only. */
+export const LeadState = Type.Object({
+  status: LeadStatus,
+  /** The employee who has it. */
+  assignee: Type.Optional(Type.Object({ id: Type.String(), name: Type.String() })),
+})
+export type LeadState = Static<typeof LeadState>
+
 export const ConversationSummary = Type.Object({
   id: Id,
   siteId: Id,
@@ -113,6 +130,10 @@ export const ConversationSummary = Type.Object({
    * is left out of lists; a console that has it drops it.
    */
   erased: Type.Optional(Type.Literal(true)),
+  /** Callbacks and offline leads: status and assignee. Operators only (never sent to visitors). */
+  lead: Type.Optional(LeadState),
+  /** Tags given when it was closed, lower case. Operators only (never sent to visitors). */
+  tags: Type.Optional(Type.Array(Type.String())),
 })
 export type ConversationSummary = Static<typeof ConversationSummary>
 

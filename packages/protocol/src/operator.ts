@@ -49,10 +49,12 @@ export const OperatorSend = Type.Object({
   text: Type.String({ maxLength: 1_000_000 }),
 })
 
+/** Closes a conversation; `tags` are stored with it (trimmed, lower case, distinct). */
 export const Close = Type.Object({
   t: Type.Literal('close'),
   cid: ClientId,
   conversationId: Id,
+  tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 32 }), { maxItems: 10 })),
 })
 
 /**

@@ -42,6 +42,7 @@ import { searchRoutes } from './modules/search/routes.ts'
 import { adminSiteRoutes } from './modules/sites/admin-routes.ts'
 import { sitesPlugin } from './modules/sites/plugin.ts'
 import { siteRoutes } from './modules/sites/public-routes.ts'
+import { visitorCardRoutes } from './modules/visitors/card-routes.ts'
 import { formFallbackRoutes } from './modules/visitors/fallback-routes.ts'
 import { visitorsPlugin } from './modules/visitors/plugin.ts'
 import { visitorProfilesPlugin } from './modules/visitors/profiles-plugin.ts'
@@ -137,6 +138,7 @@ export async function buildServer(
     await app.register(formFallbackRoutes)
     await app.register(conversationRoutes)
     await app.register(searchRoutes)
+    await app.register(visitorCardRoutes)
     await app.register(groupRoutes)
     await app.register(cannedRoutes)
     await app.register(privacyRoutes)

@@ -1,12 +1,15 @@
 import { ParleyApiKeysSettings } from './api-keys.ts'
 import { ParleyAuditSettings } from './audit.ts'
+import { ParleyButtonPreview } from './button-preview.ts'
 import { ParleyCannedSettings } from './canned.ts'
 import { ParleyChannelsSettings } from './channels.ts'
 import { ParleyConsentsSettings } from './consents.ts'
 import { ParleyCrmSettings } from './crm.ts'
+import { ParleyEmbedSnippet } from './embed-snippet.ts'
 import { ParleyEmployeesSettings } from './employees.ts'
 import { ParleyGroupsSettings } from './groups.ts'
 import { ParleyPrivacySettings } from './privacy.ts'
+import { ParleyScenariosSettings } from './scenarios.ts'
 import { ParleySettings } from './settings-view.ts'
 import { ParleySiteSettings } from './site.ts'
 import { ParleyWebhooksSettings } from './webhooks.ts'
@@ -28,6 +31,9 @@ export const SETTINGS_ELEMENTS = {
   'parley-crm-settings': ParleyCrmSettings,
   'parley-webhooks-settings': ParleyWebhooksSettings,
   'parley-channels-settings': ParleyChannelsSettings,
+  'parley-scenarios-settings': ParleyScenariosSettings,
+  'parley-embed-snippet': ParleyEmbedSnippet,
+  'parley-button-preview': ParleyButtonPreview,
 } as const
 
 /** Registers every settings element not registered yet (safe to call twice). */
@@ -51,5 +57,8 @@ declare global {
     'parley-crm-settings': ParleyCrmSettings
     'parley-webhooks-settings': ParleyWebhooksSettings
     'parley-channels-settings': ParleyChannelsSettings
+    'parley-scenarios-settings': ParleyScenariosSettings
+    'parley-embed-snippet': ParleyEmbedSnippet
+    'parley-button-preview': ParleyButtonPreview
   }
 }

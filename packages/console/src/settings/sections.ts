@@ -17,6 +17,12 @@ export const SECTIONS: readonly SettingsSection[] = [
   { id: 'site', label: 'Site', tag: 'parley-site-settings', roles: ['admin'] },
   { id: 'employees', label: 'Employees', tag: 'parley-employees-settings', roles: ['admin'] },
   { id: 'groups', label: 'Groups', tag: 'parley-groups-settings', roles: ['admin'] },
+  {
+    id: 'scenarios',
+    label: 'Scenarios',
+    tag: 'parley-scenarios-settings',
+    roles: ['admin', 'supervisor'],
+  },
   { id: 'privacy', label: 'Privacy', tag: 'parley-privacy-settings', roles: ['admin'] },
   {
     id: 'consents',

@@ -31,6 +31,8 @@ export const SUBJECT_TABLES: Readonly<Record<string, string>> = {
   // Times and counts of their chats, kept for metrics like the conversations (no text).
   analytics_chats: IN_THEIR_CONVERSATIONS,
   engagements: OF_VISITOR,
+  visitor_pages: OF_VISITOR,
+  conversation_tags: IN_THEIR_CONVERSATIONS,
   frame_acks: 'author_key = @key',
   visitor_token_revocations: OF_VISITOR,
   // Webhook payloads about them: their conversations' events and their own (`visitor:` key).
@@ -381,6 +383,9 @@ export class SqlitePrivacyStore implements PrivacyStore {
     counts.visitors = this.stmt(`DELETE FROM visitors WHERE ${SUBJECT_TABLES.visitors}`).run(
       params,
     ).changes
+    counts.visitor_pages = this.stmt(
+      `DELETE FROM visitor_pages WHERE ${SUBJECT_TABLES.visitor_pages}`,
+    ).run(params).changes
     counts.engagements = this.stmt(
       `UPDATE engagements SET visitor_id = NULL, page = NULL, session = NULL, author_key = NULL,
          cid = NULL WHERE ${OF_VISITOR}`,
@@ -410,6 +415,10 @@ export class SqlitePrivacyStore implements PrivacyStore {
     counts.routing_log = this.stmt(
       `UPDATE routing_log SET note = NULL WHERE note IS NOT NULL AND conversation_id IN ${IDS}`,
     ).run({ ids: params.ids }).changes
+    // An operator's tag may name the visitor ("ivanov-refund"): tags go with the texts.
+    this.stmt(`DELETE FROM conversation_tags WHERE conversation_id IN ${IDS}`).run({
+      ids: params.ids,
+    })
     this.stmt(
       `UPDATE engagements SET page = NULL, session = NULL WHERE conversation_id IN ${IDS}`,
     ).run({ ids: params.ids })

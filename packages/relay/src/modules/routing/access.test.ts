@@ -469,6 +469,16 @@ const ROUTES: Record<string, Row> = {
     status: 200,
     call: (w, target) => at(`/v1/conversations/${w[target].id}/routing`),
   },
+  'PATCH /v1/conversations/{id}/lead': {
+    rule: { needs: 'conversations:reply', sees: true },
+    status: 409, // not_a_lead: the walk's conversations are chats; the handler ran.
+    call: (w, target) => at(`/v1/conversations/${w[target].id}/lead`, { status: 'done' }),
+  },
+  'GET /v1/conversations/{id}/visitor': {
+    rule: { needs: 'conversations:read', sees: true },
+    status: 200,
+    call: (w, target) => at(`/v1/conversations/${w[target].id}/visitor`),
+  },
 
   // The privacy tools: the register and the audit log for supervisors too, the rest admins'.
   'GET /v1/privacy/consents': {
