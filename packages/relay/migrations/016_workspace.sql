@@ -19,9 +19,8 @@ CREATE TABLE visitor_pages (
 );
 CREATE INDEX visitor_pages_by_visitor ON visitor_pages(site_id, visitor_id, at);
 
--- The card names the scenario a conversation came from: its conversion, found by conversation.
-CREATE INDEX engagements_by_conversation ON engagements(conversation_id)
-  WHERE conversation_id IS NOT NULL;
+-- The card names the scenario a conversation came from: its conversion, found by
+-- conversation with `engagements_by_conversation`, which 014_analytics.sql made.
 
 -- Callback requests and offline leads: where their handling stands and who has it.
 -- NULL status on a lead reads as 'new'; chats have neither.
