@@ -57,6 +57,8 @@ Options (flags win over environment variables):
                            PARLEY_SECRET_KEY        64 hex digits (openssl rand -hex 32): messenger
                                                     credentials are stored encrypted with it [none:
                                                     no contact points]
+                           PARLEY_TELEGRAM_API_ROOT the Telegram Bot API server, e.g. a local
+                                                    telegram-bot-api [https://api.telegram.org]
                            PARLEY_SMTP_URL          smtp(s)://user:pass@host:port for replies to
                                                     offline leads by e-mail [none: no e-mail]
                            PARLEY_SMTP_FROM         From of those e-mails
@@ -170,6 +172,7 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
       webhooks: { allowPrivateNetworks: onOffOrList(env.PARLEY_WEBHOOKS_ALLOW_PRIVATE) },
       channels: {
         secretKey: env.PARLEY_SECRET_KEY,
+        telegramApiRoot: env.PARLEY_TELEGRAM_API_ROOT || undefined,
         smtpUrl: env.PARLEY_SMTP_URL,
         smtpFrom: env.PARLEY_SMTP_FROM,
       },

@@ -177,7 +177,11 @@ export interface ChannelsConfig {
    * be added, and a relay whose database has contact points refuses to start.
    */
   secretKey?: string
-  /** The Telegram Bot API root (tests: a fake). @default 'https://api.telegram.org' */
+  /**
+   * The Telegram Bot API server: Telegram's own, or one run beside the relay (Telegram's
+   * `telegram-bot-api`; tests: a fake). Env `PARLEY_TELEGRAM_API_ROOT`.
+   * @default 'https://api.telegram.org'
+   */
   telegramApiRoot?: string
   /** The Viber REST bot API root (tests: a fake). @default 'https://chatapi.viber.com/pa' */
   viberApiRoot?: string

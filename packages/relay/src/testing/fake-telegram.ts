@@ -29,7 +29,8 @@ interface Hold {
  * `{ ok: false, error_code, description }` as Telegram does. It knows `getMe`,
  * `setWebhook`, `deleteWebhook`, `getWebhookInfo`, `sendMessage`, `sendPhoto` and
  * `getUpdates` (long polling: held until an update is queued or `timeout` seconds pass).
- * Records every call; `failNext` makes the next calls of a method fail; `post` delivers an
+ * Records every call; `failNext` makes the next calls of a method fail; `hang` leaves the
+ * calls it picks unanswered (a send on the wire when the relay dies); `post` delivers an
  * update to the registered webhook as Telegram does, with its secret token header.
  */
 export async function startFakeTelegram(options: { tokens?: string[] } = {}) {
@@ -40,6 +41,7 @@ export async function startFakeTelegram(options: { tokens?: string[] } = {}) {
   const queued = new Map<string, { update_id: number }[]>()
   const holds = new Set<Hold>()
   let messageId = 100
+  let hang: ((call: TelegramCall) => boolean) | undefined
 
   const send = (res: ServerResponse, status: number, body: unknown) => {
     const text = JSON.stringify(body)
@@ -67,6 +69,7 @@ export async function startFakeTelegram(options: { tokens?: string[] } = {}) {
     if (!tokens.has(token)) {
       return send(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' })
     }
+    if (hang?.(call)) return
     const failure = failures.get(method)?.shift()
     if (failure) return send(res, failure.error_code, { ok: false, ...failure })
     switch (method) {
@@ -178,6 +181,10 @@ export async function startFakeTelegram(options: { tokens?: string[] } = {}) {
       const list = failures.get(method) ?? []
       for (let i = 0; i < count; i++) list.push(failure)
       failures.set(method, list)
+    },
+    /** Calls for which `pick` is true get no answer at all (`undefined`: answer every call). */
+    hang(pick: ((call: TelegramCall) => boolean) | undefined) {
+      hang = pick
     },
     /** Queues an update for `getUpdates` (a held poll returns at once). */
     queue(update: { update_id: number }, token = '123:good') {
