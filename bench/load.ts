@@ -14,6 +14,8 @@ import WebSocket from 'ws'
 const { values } = parseArgs({
   options: {
     url: { type: 'string' },
+    /** Where the operators connect (another relay of the same deployment); default `url`. */
+    'operator-url': { type: 'string' },
     site: { type: 'string', default: 'demo' },
     token: { type: 'string', default: '' },
     visitors: { type: 'string', default: '1000' },
@@ -23,6 +25,7 @@ const { values } = parseArgs({
   },
 })
 const base = values.url!.replace(/^http/, 'ws')
+const operatorBase = (values['operator-url'] ?? values.url!).replace(/^http/, 'ws')
 const visitors = Number(values.visitors)
 const operators = Number(values.operators)
 const rate = Number(values.rate)
@@ -62,7 +65,7 @@ let measuredFrom = Number.POSITIVE_INFINITY
 let measuredUntil = Number.POSITIVE_INFINITY
 
 const ops = await inBatches(operators, () =>
-  open(`${base}/v1/operator`, { t: 'hello', v: 1, apiToken: values.token }),
+  open(`${operatorBase}/v1/operator`, { t: 'hello', v: 1, apiToken: values.token }),
 )
 for (const op of ops) {
   op.on('message', (raw) => {

@@ -57,6 +57,8 @@ const { values } = parseArgs({
     steps: { type: 'string', default: '500,1000,2000,4000,8000' },
     duration: { type: 'string', default: '5' },
     'parley-before': { type: 'string' },
+    /** Also Parley on PostgreSQL + Redis, one relay and two (`--postgres off`: not). */
+    postgres: { type: 'string', default: 'on' },
     sockets: { type: 'string', default: '10000' },
     'routing-visitors': { type: 'string', default: '1000' },
     arrival: { type: 'string', default: '10' },
@@ -143,13 +145,17 @@ function cpuSeconds(pid: number): number {
 const CLOCK_TICKS = 100
 
 /** One load run against `relay`: the load's result, the relay's CPU in the window and peak RSS. */
-async function measure(relay: Started, token: string, rate: number) {
+async function measure(relay: Started, token: string, rate: number, others: Started[] = []) {
   const args = ['--import', 'tsx', 'bench/load.ts', '--url', relay.url, '--token', token]
+  // With a second relay, the operators connect there: visitor → operator crosses relays.
+  if (others[0]) args.push('--operator-url', others[0].url)
   args.push('--visitors', values.visitors, '--operators', values.operators)
   args.push('--rate', String(rate / Number(values.visitors)), '--duration', values.duration)
-  const pid = relay.child.pid!
-  let peak = rssMb(pid)
-  const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 200)
+  const pids = [relay, ...others].map((r) => r.child.pid!)
+  const rss = () => pids.reduce((sum, p) => sum + rssMb(p), 0)
+  const cpuAll = () => pids.reduce((sum, p) => sum + cpuSeconds(p), 0)
+  let peak = rss()
+  const sampler = setInterval(() => (peak = Math.max(peak, rss())), 200)
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
   let out = ''
   let cpuFrom = 0
@@ -157,13 +163,15 @@ async function measure(relay: Started, token: string, rate: number) {
   child.stdout.on('data', (c) => {
     const before = out
     out += c
-    if (!before.includes('measuring\n') && out.includes('measuring\n')) cpuFrom = cpuSeconds(pid)
-    if (!before.includes('stopped\n') && out.includes('stopped\n')) cpu = cpuSeconds(pid) - cpuFrom
+    if (!before.includes('measuring\n') && out.includes('measuring\n')) cpuFrom = cpuAll()
+    if (!before.includes('stopped\n') && out.includes('stopped\n')) cpu = cpuAll() - cpuFrom
   })
   const code = await new Promise((r) => child.once('exit', r))
   clearInterval(sampler)
-  relay.child.kill('SIGTERM')
-  await new Promise((r) => relay.child.once('exit', r))
+  for (const r of [relay, ...others]) {
+    r.child.kill('SIGTERM')
+    await new Promise((done) => r.child.once('exit', done))
+  }
   if (code !== 0) throw new Error(`load generator failed (${code}): ${out}`)
   const result = JSON.parse(out.trim().split('\n').at(-1)!) as LoadResult
   const seconds = Number(values.duration)
@@ -264,7 +272,54 @@ try {
 
 interface Target {
   name: string
-  start: (n: number) => Promise<{ relay: Started; token: string }>
+  /** `others`: more relays of the same deployment (their CPU and RSS are added). */
+  start: (n: number) => Promise<{ relay: Started; token: string; others?: Started[] }>
+}
+
+/**
+ * Parley on PostgreSQL and Redis, `nodes` relays (the first seeds the database; with two,
+ * visitors connect to the first and operators to the second). Each step on a new database
+ * of `servers`; the PostgreSQL server's own CPU is not in the relay's figures.
+ */
+function postgresTarget(name: string, nodes: 1 | 2, servers: () => Promise<BenchServers>): Target {
+  return {
+    name,
+    start: async (n) => {
+      const { database, redisUrl } = await servers().then((s) => s.fresh(n))
+      const env = {
+        ...relayEnv('unused.db', Number(values.visitors) + Number(values.operators)),
+        PARLEY_DATABASE_URL: database,
+        PARLEY_REDIS_URL: redisUrl,
+      }
+      const bin = join(root, 'packages/relay/bin/parley-relay.js')
+      const relay = await startProcess([bin, '--demo'], env)
+      const others = nodes === 2 ? [await startProcess([bin, '--demo'], env)] : []
+      return { relay, others, token: await apiToken(relay.url, 'bench@example.com', password) }
+    },
+  }
+}
+
+interface BenchServers {
+  fresh(n: number): Promise<{ database: string; redisUrl: string }>
+  stop(): Promise<void>
+}
+
+/** One PostgreSQL (durable: fsync on, as in production) and one Redis for the whole run. */
+async function benchServers(): Promise<BenchServers> {
+  const { startPostgres, startRedis } = await import('../packages/relay/src/testing/services.ts')
+  const postgres = await startPostgres({ durable: true })
+  const redis = await startRedis()
+  return {
+    async fresh(n) {
+      const database = await postgres.createDatabase(`bench_${n}`)
+      // A Redis emptied of the last step's relays (their presence sets).
+      await redis.restart()
+      return { database, redisUrl: redis.url }
+    },
+    async stop() {
+      await Promise.allSettled([postgres.stop(), redis.stop()])
+    },
+  }
 }
 
 function parleyTarget(name: string, checkout: string): Target {
@@ -294,6 +349,15 @@ async function throughput() {
   )
   const targets: Target[] = [parleyTarget('parley (SQLite)', root)]
   if (values['parley-before']) targets.push(parleyTarget('parley before', values['parley-before']))
+  // Started on first use, so that a run without them needs neither server.
+  let servers: Promise<BenchServers> | undefined
+  const shared = () => (servers ??= benchServers())
+  if (values.postgres !== 'off') {
+    targets.push(
+      postgresTarget('parley (PG+Redis, 1)', 1, shared),
+      postgresTarget('parley (PG+Redis, 2)', 2, shared),
+    )
+  }
   targets.push(
     {
       name: 'floor (ws + SQLite)',
@@ -322,8 +386,12 @@ async function throughput() {
   for (const offered of steps) {
     for (const target of targets) {
       if (saturated.has(target.name)) continue
-      const { relay, token } = await target.start(++n)
-      const row = { target: target.name, offered, ...(await measure(relay, token, offered)) }
+      const { relay, token, others } = await target.start(++n)
+      const row = {
+        target: target.name,
+        offered,
+        ...(await measure(relay, token, offered, others)),
+      }
       rows.push(row)
       // Kept up: 90 % of the offered rate, acked within half a second at the 99th percentile.
       if (row.messagesPerSecond < 0.9 * offered || !(row.p99 <= 500)) saturated.add(target.name)
@@ -332,6 +400,7 @@ async function throughput() {
       )
     }
   }
+  await (await servers)?.stop()
   console.log(`load average (1 min) at the end: ${f(loadavg()[0]!, 2)}`)
   const keptUp = (r: Row) => r.messagesPerSecond >= 0.9 * r.offered && r.p99 <= 500
   const best = (name: string) =>

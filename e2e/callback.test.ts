@@ -231,13 +231,14 @@ test('on a Russian page "8 (916) 123-45-67" is accepted as +79161234567, and the
   const row = operatorPage.getByRole('button', { name: /Ольга/ })
   await row.waitFor()
   expect(await row.innerText()).toContain('Callback')
-  expect(await row.innerText()).toContain('+79161234567')
+  // Stored in E.164, shown as people read it.
+  expect(await row.innerText()).toContain('+7 916 123-45-67')
   await row.click()
-  // The form arrives as a card: "Callback request" with its fields, the phone in E.164.
+  // The form arrives as a card: "Callback request" with its fields.
   const card = operatorPage.getByRole('log').getByRole('group', { name: 'Callback request' })
   await expect
     .poll(() => card.getByRole('definition').allInnerTexts())
-    .toEqual(['Ольга', '+79161234567', 'As soon as possible'])
+    .toEqual(['Ольга', '+7 916 123-45-67', 'As soon as possible'])
   expect(await card.getByRole('term').allInnerTexts()).toEqual(['Name', 'Phone', 'When to call'])
   await screenshot(operatorPage, 'callback-console')
   // The Chats tab does not list callbacks.

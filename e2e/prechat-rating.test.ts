@@ -99,6 +99,10 @@ test('when the operator closes the conversation in the console, the visitor rate
     })
     await row.click()
     await operatorPage.getByRole('button', { name: 'Close conversation' }).click()
+    await operatorPage
+      .getByRole('form', { name: 'Close the conversation' })
+      .getByRole('button', { name: 'Close', exact: true })
+      .click()
 
     const rating = page.getByRole('group', { name: 'Rate the conversation' })
     await rating.waitFor({ timeout: 10_000 })

@@ -1,5 +1,6 @@
 /**
- * Gzipped sizes of what a visitor downloads, checked against the budgets below,
+ * Gzipped sizes of what a visitor downloads (the widget) and what an operator downloads (the
+ * console's shell and each of its lazily loaded chunks), checked against the budgets below,
  * which README.md's "Size budgets" table must repeat (checked too). Exits 1 when a
  * budget is exceeded or the table differs. Run after `pnpm build`.
  */
@@ -29,7 +30,24 @@ export const BUDGETS = {
   scenarios: 5 * 1024,
   /** Every file the widget can ever fetch, the loader included. */
   everything: 30 * 1024,
+  /**
+   * The console as an operator opens it: `index.html`, the entry script and what it imports
+   * statically (not the lazily loaded chunks below).
+   */
+  consoleShell: 40 * 1024,
+  /** The console's settings chunk, loaded the first time Settings opens. */
+  consoleSettings: 40 * 1024,
+  /** The console's visitor card chunk, loaded the first time a card is shown. */
+  consoleVisitorCard: 4 * 1024,
 } as const
+
+/** The console's budgets: the shell, and each lazily loaded chunk by its file name's start. */
+type ConsoleKey = 'consoleShell' | 'consoleSettings' | 'consoleVisitorCard'
+const CONSOLE_CHUNKS: Readonly<Record<string, Exclude<ConsoleKey, 'consoleShell'>>> = {
+  elements: 'consoleSettings',
+  'visitor-card': 'consoleVisitorCard',
+}
+const consoleDist = join(root, 'packages/console/dist/')
 
 const gzBytes = (data: string | Buffer) => gzipSync(data, { level: 9 }).length
 const gz = (file: string) => gzBytes(readFileSync(join(dist, file)))
@@ -111,8 +129,51 @@ export function widgetFiles(): string[] {
   return listFiles(dist)
 }
 
+/**
+ * The console's sizes: the shell (`index.html`, the entry chunk it names and every chunk
+ * imported statically from there) and each lazily loaded chunk (`import("./x-<hash>.js")`),
+ * each under its budget. A lazy chunk with no budget of its own is an error: name it in
+ * `CONSOLE_CHUNKS`.
+ */
+export function measureConsole(): Record<ConsoleKey, number> {
+  const read = (file: string) => readFileSync(join(consoleDist, file))
+  const html = read('index.html').toString('utf8')
+  const entry = /<script[^>]+src="\/console\/(assets\/[^"]+\.js)"/.exec(html)?.[1]
+  if (!entry) throw new Error('size: no entry script in packages/console/dist/index.html')
+  const shell = new Set<string>()
+  const lazy = new Set<string>()
+  const walk = (file: string) => {
+    if (shell.has(file)) return
+    shell.add(file)
+    const code = read(file).toString('utf8')
+    for (const m of code.matchAll(/(?:from|import)\s*["'`]\.\/([^"'`]+\.js)["'`]/g)) {
+      walk(`assets/${m[1]}`)
+    }
+    for (const m of code.matchAll(/import\(\s*["'`]\.\/([^"'`]+\.js)["'`]\s*\)/g)) {
+      lazy.add(`assets/${m[1]}`)
+    }
+  }
+  walk(entry)
+  const sizes: Record<ConsoleKey, number> = {
+    consoleShell: gzBytes(html) + [...shell].reduce((sum, f) => sum + gzBytes(read(f)), 0),
+    consoleSettings: 0,
+    consoleVisitorCard: 0,
+  }
+  for (const file of lazy) {
+    if (shell.has(file)) continue
+    const name = /^assets\/(.+)-[\w-]{8}\.js$/.exec(file)?.[1] ?? file
+    const key = CONSOLE_CHUNKS[name]
+    if (!key) throw new Error(`size: the console chunk ${file} has no budget (CONSOLE_CHUNKS)`)
+    sizes[key] += gzBytes(read(file))
+  }
+  return sizes
+}
+
 /** The budgets measured on the built files (all but `engine`, which needs a build of its own). */
-export function measureFiles(): Record<Exclude<keyof typeof BUDGETS, 'engine'>, number> {
+export function measureFiles(): Record<
+  Exclude<keyof typeof BUDGETS, 'engine' | ConsoleKey>,
+  number
+> {
   const files = listFiles(dist)
   const chunk = (name: string) =>
     files.filter((f) => f.startsWith(`chunks/${name}-`)).reduce((sum, f) => sum + gz(f), 0)
@@ -125,7 +186,7 @@ export function measureFiles(): Record<Exclude<keyof typeof BUDGETS, 'engine'>, 
 }
 
 export function measure(): Record<keyof typeof BUDGETS, number> {
-  return { ...measureFiles(), engine: measureEngine() }
+  return { ...measureFiles(), ...measureConsole(), engine: measureEngine() }
 }
 
 /**
@@ -157,12 +218,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const sizes = measure()
   let failed = false
   const kb = (n: number) => `${(n / 1024).toFixed(2)} KB`
-  console.log('bundle          gzip      budget')
+  console.log('bundle               gzip      budget')
   for (const key of Object.keys(BUDGETS) as (keyof typeof BUDGETS)[]) {
     const over = sizes[key] > BUDGETS[key]
     failed ||= over
     console.log(
-      `${key.padEnd(15)} ${kb(sizes[key]).padStart(9)} ${kb(BUDGETS[key]).padStart(10)}${over ? '  OVER BUDGET' : ''}`,
+      `${key.padEnd(20)} ${kb(sizes[key]).padStart(9)} ${kb(BUDGETS[key]).padStart(10)}${over ? '  OVER BUDGET' : ''}`,
     )
   }
   if (failed) console.error('size: a bundle is over its budget (see README "Size budgets")')

@@ -1,5 +1,6 @@
 import type {
   Ack,
+  ChannelDelivery,
   ConversationEventsReply,
   ConversationSummary,
   OperatorHello,
@@ -36,6 +37,8 @@ export interface OperatorClientEvents {
   typing: { conversationId: string; typing: boolean }
   /** The operator's own status changed (in any of their tabs, or by the relay: away). */
   presence: { status: OperatorStatus }
+  /** An operator message to a messenger visitor moved on: sent, delivered, read, failed. */
+  delivery: { conversationId: string; delivery: ChannelDelivery }
 }
 
 export interface OperatorClient {
@@ -62,7 +65,8 @@ export interface OperatorClient {
   loadHistory(conversationId: string, options?: { after?: number }): Promise<void>
   connect(): void
   send(conversationId: string, text: string): Promise<Ack>
-  close(conversationId: string): Promise<Ack>
+  /** Closes the conversation; `tags` (at most 10, each 1..32 characters) are stored with it. */
+  close(conversationId: string, tags?: readonly string[]): Promise<Ack>
   setTyping(conversationId: string, typing: boolean): void
   markRead(conversationId: string, seq: number): void
   /** Chooses `online` (takes new conversations) or `pause` (keeps theirs, takes no new ones). */
@@ -195,6 +199,9 @@ export function createOperatorClient(options: OperatorClientOptions): OperatorCl
         $presence.set(frame.status)
         events.emit('presence', { status: frame.status })
         return
+      case 'delivery':
+        events.emit('delivery', { conversationId: frame.conversationId, delivery: frame.delivery })
+        return
     }
   }
 
@@ -265,7 +272,10 @@ export function createOperatorClient(options: OperatorClientOptions): OperatorCl
       if (text.trim() === '') return Promise.reject(new ParleyError('text_empty'))
       return enqueue('send', conversationId, text)
     },
-    close: (conversationId) => enqueue('close', conversationId),
+    close: (conversationId, tags) =>
+      tags && tags.length > 0
+        ? session.enqueue({ t: 'close', cid: createCid(), conversationId, tags: [...tags] })
+        : enqueue('close', conversationId),
     setTyping(conversationId, typing) {
       session.sendNow({ t: 'typing', conversationId, typing })
     },

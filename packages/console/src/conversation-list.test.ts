@@ -9,6 +9,7 @@ import {
 import { afterEach, beforeEach, expect, test } from 'vitest'
 import type { ParleyConversationList } from './conversation-list.ts'
 import { defineConsoleElements } from './elements.ts'
+import { createRestApi } from './rest-api.ts'
 import { settle } from './test/dom.ts'
 import {
   createFakeOperatorClient,
@@ -43,6 +44,11 @@ function entries(): HTMLButtonElement[] {
 
 function names(): string[] {
   return entries().map(accessibleName)
+}
+
+/** The buttons of the Waiting tab's queue, by name, in order (every group's). */
+function queued(): string[] {
+  return queryAllByRole(getByRole(list, 'tabpanel'), 'button').map(accessibleName)
 }
 
 test('an empty queue says that new chats will appear', async () => {
@@ -138,7 +144,7 @@ test('callbacks and offline messages carry their kind and the visitor contact', 
   await settle(list)
   const [anna, boris, chen] = names()
   expect(anna).toMatch(/^Anna Waiting New /)
-  expect(boris).toMatch(/^Boris Callback New .+ \+79161234567 Callback request: Boris/)
+  expect(boris).toMatch(/^Boris Callback New .+ \+7 916 123-45-67 Callback request: Boris/)
   expect(chen).toMatch(/^Chen Offline message New .+ \+4915112345678 · chen@example\.com Do you/)
 })
 
@@ -169,7 +175,7 @@ test('the filter tabs show all, chats, callbacks or offline messages', async () 
   )
   tab('Waiting').click()
   await settle(list)
-  expect(names().map((n) => n.split(' ')[0])).toEqual(['Anna'])
+  expect(queued().map((n) => n.split(' ')[0])).toEqual(['Anna'])
 
   tab('Offline').click()
   await settle(list)
@@ -228,4 +234,59 @@ test('an entry says "Visitor is typing…" while its visitor types', async () =>
   client.visitorTyping.set({})
   await settle(list)
   expect(names()[1]).toMatch(/Hello$/)
+})
+
+test('the queue holds waiting chats and open leads per group, longest waiting first, with the wait', async () => {
+  const now = Date.now()
+  client.conversations.set([
+    summary({ id: 'c1', visitorName: 'Anna', group: 'g-sales', createdAt: now - 5 * 60_000 }),
+    summary({
+      id: 'c2',
+      visitorName: 'Boris',
+      kind: 'callback',
+      group: 'g-sales',
+      createdAt: now - 65 * 60_000,
+      lead: { status: 'in_progress', assignee: { id: 'op1', name: 'Olga' } },
+    }),
+    summary({
+      id: 'c3',
+      visitorName: 'Chen',
+      kind: 'offline',
+      createdAt: now - 30_000,
+      lead: { status: 'new' },
+    }),
+    summary({ id: 'c4', visitorName: 'Dana', kind: 'callback', lead: { status: 'done' } }),
+    summary({ id: 'c5', visitorName: 'Egor', kind: 'offline', lead: { status: 'unreachable' } }),
+  ])
+  list.api = createRestApi({
+    fetch: (async () =>
+      new Response(JSON.stringify({ groups: [{ id: 'g-sales', name: 'Sales' }] }), {
+        headers: { 'content-type': 'application/json' },
+      })) as unknown as typeof fetch,
+  })
+  await settle(list)
+  // Done and unreachable leads are no longer in anyone's queue; every lead shows where it stands.
+  expect(names().find((n) => n.startsWith('Dana'))).toMatch(
+    /^Dana Callback New .+ Done No messages yet$/,
+  )
+  tab('Waiting').click()
+  await settle(list)
+  await settle(list)
+  const headings = queryAllByRole(getByRole(list, 'tabpanel'), 'heading').map(accessibleName)
+  expect(headings).toEqual(['Sales · 2', 'No group · 1'])
+  const sales = getByRole(list, 'list', { name: 'Sales · 2' })
+  const rows = queryAllByRole(sales, 'button').map(accessibleName)
+  expect(rows[0]).toMatch(/^Boris Callback New .+ In progress · Olga · Waiting 1 h 5 min /)
+  expect(rows[1]).toMatch(/^Anna Waiting New .+ Waiting 5 min /)
+  expect(queued()[2]).toMatch(/^Chen Offline message New .+ New · Waiting under a minute /)
+  expect(list.visibleIds()).toEqual(['c2', 'c1', 'c3'])
+})
+
+test('a closed conversation shows its tags', async () => {
+  client.conversations.set([
+    summary({ id: 'c1', visitorName: 'Anna', status: 'closed', tags: ['delivery', 'vip'] }),
+  ])
+  await settle(list)
+  const row = getByRole(list, 'button', { name: /^Anna / })
+  expect(deepText(row)).toMatch(/delivery\s*vip/)
 })

@@ -10,8 +10,13 @@ import {
   filterAfterKey,
   isWaiting,
   matchesFilter,
+  waitLabel,
 } from './conversation-filter.ts'
-import { contactDetails, conversationTitle, formatTime, kindLabel } from './labels.ts'
+import { loadGroupNames } from './group-names.ts'
+import { channelLabel, contactDetails, conversationTitle, formatTime, kindLabel } from './labels.ts'
+import { leadStatusLabel } from './lead-controls.ts'
+import { formatPhone } from './phone-format.ts'
+import type { RestApi } from './rest-api.ts'
 import { base } from './theme.ts'
 
 /** Detail of the `conversation-select` event. */
@@ -34,7 +39,9 @@ export class ParleyConversationList extends LitElement {
     client: { attribute: false },
     selectedId: { attribute: false },
     seen: { attribute: false },
+    api: { attribute: false },
     filter: { state: true },
+    groupNames: { state: true },
   }
 
   static override styles = [
@@ -188,6 +195,31 @@ export class ParleyConversationList extends LitElement {
         color: var(--parley-text-muted);
         font-weight: 500;
       }
+      .tags {
+        grid-column: 1 / -1;
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.25rem;
+        font-size: 0.72rem;
+        color: var(--parley-text-muted);
+      }
+      .tags span {
+        padding: 0 0.4rem;
+        border-radius: 999px;
+        background: var(--parley-surface-muted);
+        border: 1px solid var(--parley-border);
+      }
+      .wait {
+        grid-column: 1 / -1;
+        font-size: 0.78rem;
+        color: var(--parley-text);
+      }
+      h3 {
+        margin: 0.6rem 1.2rem 0.25rem;
+        font-size: 0.75rem;
+        font-weight: 700;
+        color: var(--parley-text-muted);
+      }
       .empty {
         margin: 0;
         padding: 1rem;
@@ -204,6 +236,13 @@ export class ParleyConversationList extends LitElement {
   declare seen: Readonly<Record<string, number>>
   /** The selected tab. @default 'all' */
   declare filter: ConversationFilter
+  /** REST, for the names of the routing groups the queue is grouped by. */
+  declare api: RestApi | undefined
+  /** Group names by `<site>\n<group id>`, as far as loaded. */
+  declare groupNames: Readonly<Record<string, string>>
+  #askedSites = new Set<string>()
+  /** Re-renders the queue's wait times every half minute. */
+  #clock: ReturnType<typeof setInterval> | undefined
 
   readonly #conversations = new AtomController<ConversationSummary[]>(this)
   readonly #typing = new AtomController<Readonly<Record<string, true>>>(this)
@@ -212,6 +251,38 @@ export class ParleyConversationList extends LitElement {
     super()
     this.seen = {}
     this.filter = 'all'
+    this.groupNames = {}
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback()
+    this.#clock = setInterval(() => {
+      if (this.filter === 'waiting') this.requestUpdate()
+    }, 30_000)
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback()
+    clearInterval(this.#clock)
+    this.#clock = undefined
+  }
+
+  /** Loads the group names of the sites the queue shows (once each). */
+  #nameGroups(queue: readonly ConversationSummary[]): void {
+    const { api } = this
+    if (!api) return
+    for (const siteId of new Set(queue.map((c) => c.siteId))) {
+      if (this.#askedSites.has(siteId)) continue
+      this.#askedSites.add(siteId)
+      loadGroupNames(api, siteId).then(
+        (names) => {
+          const next = { ...this.groupNames }
+          for (const [id, name] of names) next[`${siteId}\n${id}`] = name
+          this.groupNames = next
+        },
+        () => this.#askedSites.delete(siteId),
+      )
+    }
   }
 
   override willUpdate(changed: Map<PropertyKey, unknown>): void {
@@ -249,7 +320,9 @@ export class ParleyConversationList extends LitElement {
         ${
           conversations.length === 0
             ? html`<p class="empty">${emptyText(this.filter)}</p>`
-            : html`<ul role="list" aria-labelledby="heading">
+            : this.filter === 'waiting'
+              ? this.#renderQueue(conversations)
+              : html`<ul role="list" aria-labelledby="heading">
               ${repeat(
                 conversations,
                 (conversation) => conversation.id,
@@ -261,11 +334,38 @@ export class ParleyConversationList extends LitElement {
     `
   }
 
+  /**
+   * The queue: what waits, per routing group (named as the site calls it), longest waiting
+   * first, each with how long it has waited.
+   */
+  #renderQueue(conversations: readonly ConversationSummary[]) {
+    this.#nameGroups(conversations)
+    const groups = queueGroups(conversations, (c) =>
+      c.group ? (this.groupNames[`${c.siteId}\n${c.group}`] ?? 'Group') : 'No group',
+    )
+    const now = Date.now()
+    return groups.map(
+      ({ key, name, items }, index) => html`
+        <h3 id="queue-${index}">${name} · ${items.length}</h3>
+        <ul role="list" aria-labelledby="queue-${index}" data-group=${key}>
+          ${repeat(
+            items,
+            (c) => c.id,
+            (c) => this.#renderItem(c, `Waiting ${waitLabel(c.createdAt, now)}`),
+          )}
+        </ul>
+      `,
+    )
+  }
+
   /** The ids the list shows now, in its order (for moving with the keyboard). */
   visibleIds(): string[] {
-    return (this.#conversations.value ?? [])
-      .filter((conversation) => matchesFilter(conversation, this.filter))
-      .map((conversation) => conversation.id)
+    const shown = (this.#conversations.value ?? []).filter((conversation) =>
+      matchesFilter(conversation, this.filter),
+    )
+    const ordered =
+      this.filter === 'waiting' ? queueGroups(shown, () => '').flatMap((g) => g.items) : shown
+    return ordered.map((conversation) => conversation.id)
   }
 
   #setFilter(filter: ConversationFilter): void {
@@ -286,14 +386,15 @@ export class ParleyConversationList extends LitElement {
     return conversation.lastSeq > (this.seen[conversation.id] ?? 0)
   }
 
-  #renderItem(conversation: ConversationSummary) {
+  #renderItem(conversation: ConversationSummary, wait?: string) {
     const unread = this.#isUnread(conversation)
     const current = conversation.id === this.selectedId
     const closed = conversation.status === 'closed'
     const classes = [unread ? 'unread' : '', closed ? 'closed' : '']
     const kind = kindLabel(conversation.kind)
+    const channel = channelLabel(conversation.channel)
     const { phone, email } = contactDetails(conversation)
-    const contact = [phone, email].filter(Boolean).join(' · ')
+    const contact = [phone && formatPhone(phone), email].filter(Boolean).join(' · ')
     const typing = !closed && Boolean(this.#typing.value?.[conversation.id])
     return html`<li>
       <button
@@ -305,14 +406,28 @@ export class ParleyConversationList extends LitElement {
         <span class="name"
           >${conversationTitle(conversation)} ${
             kind ? html`<span class="kind ${conversation.kind}">${kind}</span>` : nothing
-          } ${isWaiting(conversation) ? html`<span class="kind waiting">Waiting</span>` : nothing} ${
+          } ${channel ? html`<span class="kind channel">${channel}</span>` : nothing} ${isWaiting(conversation) ? html`<span class="kind waiting">Waiting</span>` : nothing} ${
             unread ? html`<span class="badge">New</span>` : nothing
           }</span
         >
         <time datetime=${new Date(conversation.updatedAt).toISOString()}
           >${formatTime(conversation.updatedAt)}</time
         >
+        ${
+          conversation.lead || wait
+            ? html`<span class="wait"
+                >${[conversation.lead ? leadLine(conversation.lead) : '', wait ?? ''].filter(Boolean).join(' · ')}</span
+              >`
+            : nothing
+        }
         ${contact ? html`<span class="contact">${contact}</span>` : nothing}
+        ${
+          conversation.tags?.length
+            ? html`<span class="tags" aria-label="Tags: ${conversation.tags.join(', ')}"
+                >${conversation.tags.map((t) => html`<span>${t}</span>`)}</span
+              >`
+            : nothing
+        }
         ${
           closed && conversation.rating
             ? html`<parley-rating-stars .rating=${conversation.rating}></parley-rating-stars>`
@@ -336,4 +451,31 @@ export class ParleyConversationList extends LitElement {
       }),
     )
   }
+}
+
+/** "Status: In progress · Olga" (a lead's "New" is no unread mark: it says so). */
+function leadLine(lead: NonNullable<ConversationSummary['lead']>): string {
+  const status = `Status: ${leadStatusLabel(lead.status)}`
+  return lead.assignee ? `${status} · ${lead.assignee.name}` : status
+}
+
+/**
+ * The queue in groups: by site and routing group, each longest waiting first; groups in the
+ * order of their longest-waiting entry. `nameOf` names a group by one of its conversations.
+ */
+export function queueGroups(
+  conversations: readonly ConversationSummary[],
+  nameOf: (c: ConversationSummary) => string,
+): { key: string; name: string; items: ConversationSummary[] }[] {
+  const byGroup = new Map<string, ConversationSummary[]>()
+  const oldestFirst = [...conversations].sort(
+    (a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1),
+  )
+  for (const c of oldestFirst) {
+    const key = `${c.siteId}\n${c.group ?? ''}`
+    const list = byGroup.get(key) ?? []
+    list.push(c)
+    byGroup.set(key, list)
+  }
+  return [...byGroup].map(([key, items]) => ({ key, name: nameOf(items[0]!), items }))
 }

@@ -1,6 +1,7 @@
 import { accessibleName, deepText, getAllByRole, getByRole, queryAllByRole } from '@parley/test-dom'
-import { afterEach, beforeEach, expect, test } from 'vitest'
+import { afterEach, beforeEach, expect, test, vi } from 'vitest'
 import { defineConsoleElements } from './elements.ts'
+import { createRestApi } from './rest-api.ts'
 import { settle, typeInto } from './test/dom.ts'
 import {
   createFakeOperatorClient,
@@ -124,11 +125,18 @@ test('a failed send is reported in an alert', async () => {
   expect(deepText(getByRole(view(), 'alert'))).toBe('Message not sent: The conversation is closed')
 })
 
-test('Close conversation closes it and disables the reply box', async () => {
+test('Close conversation asks for tags, then closes it with them and disables the reply box', async () => {
   await open('Anna')
   button('Close conversation').click()
   await settle(workspace)
-  expect(client.calls).toContainEqual(['close', 'c1'])
+  const form = getByRole(view(), 'form', { name: 'Close the conversation' })
+  typeInto(
+    getByRole<HTMLInputElement>(form, 'textbox', { name: 'Tags (optional, separated by commas)' }),
+    ' Delivery, refund ,delivery',
+  )
+  getByRole(form, 'button', { name: 'Close' }).click()
+  await settle(workspace)
+  expect(client.calls).toContainEqual(['close', 'c1', ['delivery', 'refund']])
   expect(button('Close conversation').disabled).toBe(true)
   expect(reply().disabled).toBe(true)
 })
@@ -162,7 +170,7 @@ test('a form event shows as a block named by its kind, with each field and value
   expect(values).toHaveLength(terms.length)
   expect(rows).toEqual([
     ['Name', 'Chen'],
-    ['Phone', '+79161234567'],
+    ['Phone', '+7 916 123-45-67'],
     ['When to call', 'As soon as possible'],
     ['Comment', '<b>after 5</b>'],
   ])
@@ -274,4 +282,165 @@ test('a waiting chat offers Accept; a lost race says so and the chat stays waiti
   expect(deepText(view())).toContain('Assigned to Olga')
   expect(queryAllByRole(view(), 'button', { name: 'Accept' })).toEqual([])
   expect(queryAllByRole(view(), 'button', { name: 'Transfer…' })).toHaveLength(1)
+})
+
+test('a messenger conversation shows its channel, and where each operator message stands', async () => {
+  client.conversations.set([
+    summary({ id: 'c3', visitorName: 'Ivan', channel: 'telegram', lastSeq: 3, lastText: 'Thanks' }),
+    ...client.conversations.get(),
+  ])
+  client.history.c3 = [
+    message({ seq: 1, text: 'Hi from Telegram' }),
+    message({
+      seq: 2,
+      text: 'Hello, Ivan!',
+      author: { kind: 'operator', id: 'op', name: 'Olga' },
+    }),
+    message({ seq: 3, text: 'Blocked?', author: { kind: 'operator', id: 'op', name: 'Olga' } }),
+  ]
+  const asked: string[] = []
+  workspace.api = {
+    async get(path: string) {
+      asked.push(path)
+      if (path === '/v1/conversations/c3/deliveries') {
+        return {
+          deliveries: [
+            { eventId: 'e-2', state: 'sent', attempts: 1, error: null, updatedAt: 1 },
+            {
+              eventId: 'e-3',
+              state: 'failed',
+              attempts: 1,
+              error: 'Forbidden: bot was blocked by the user',
+              updatedAt: 1,
+            },
+          ],
+        }
+      }
+      if (path === '/v1/canned') return { responses: [] }
+      throw new Error(`unexpected ${path}`)
+    },
+  } as never
+  await settle(workspace)
+  const list = getByRole(workspace, 'button', { name: /^Ivan / })
+  expect(deepText(list)).toContain('Telegram')
+  await open('Ivan')
+  await settle(workspace)
+  expect(deepText(getByRole(view(), 'heading', { level: 2 }))).toContain('Telegram')
+  expect(asked).toContain('/v1/conversations/c3/deliveries')
+  const articles = queryAllByRole(log(), 'article')
+  expect(deepText(articles[1]!)).toContain('Sent')
+  expect(deepText(articles[2]!)).toContain('Not delivered: Forbidden: bot was blocked by the user')
+  // The relay tells of the next step live.
+  client.emit('delivery', {
+    conversationId: 'c3',
+    delivery: { eventId: 'e-2', state: 'read', attempts: 1, error: null, updatedAt: 2 },
+  })
+  await settle(workspace)
+  expect(deepText(queryAllByRole(log(), 'article')[1]!)).toContain('Read')
+  expect(deepText(queryAllByRole(log(), 'article')[0]!)).not.toMatch(/Sent|Read|Delivered/)
+})
+
+test('the Visitor button opens the visitor card beside the conversation and closes it again', async () => {
+  await open('Anna')
+  const toggle = button('Visitor')
+  expect(toggle.getAttribute('aria-expanded')).toBe('false')
+  expect(queryAllByRole(view(), 'region', { name: 'Visitor' })).toHaveLength(0)
+  toggle.click()
+  await settle(workspace)
+  expect(button('Visitor').getAttribute('aria-expanded')).toBe('true')
+  // The card's element is a chunk of its own, loaded on this first use.
+  await vi.waitFor(() =>
+    expect(getAllByRole(view(), 'region', { name: 'Visitor' })).toHaveLength(1),
+  )
+  button('← Back to the conversation').click()
+  await settle(workspace)
+  expect(queryAllByRole(view(), 'region', { name: 'Visitor' })).toHaveLength(0)
+})
+
+test('closing offers the tags in use and can be cancelled without closing', async () => {
+  client.conversations.set([
+    ...client.conversations.get(),
+    summary({ id: 'c9', visitorName: 'Old', status: 'closed', tags: ['refund', 'vip'] }),
+  ])
+  await open('Anna')
+  button('Close conversation').click()
+  await settle(workspace)
+  const form = getByRole(view(), 'form', { name: 'Close the conversation' })
+  getByRole(form, 'button', { name: 'Add tag vip' }).click()
+  await settle(workspace)
+  const field = getByRole<HTMLInputElement>(form, 'textbox', {
+    name: 'Tags (optional, separated by commas)',
+  })
+  expect(field.value).toBe('vip')
+  getByRole(form, 'button', { name: 'Cancel' }).click()
+  await settle(workspace)
+  expect(queryAllByRole(view(), 'form', { name: 'Close the conversation' })).toHaveLength(0)
+  expect(client.calls.filter((c) => c[0] === 'close')).toEqual([])
+})
+
+test('a lead shows its status and assignee, and changing them asks the relay', async () => {
+  const patches: { path: string; body: unknown }[] = []
+  workspace.api = createRestApi({
+    fetch: (async (input: string, init?: RequestInit) => {
+      if (init?.method === 'PATCH')
+        patches.push({ path: String(input), body: JSON.parse(String(init.body)) })
+      const body =
+        String(input) === '/v1/team'
+          ? {
+              members: [
+                {
+                  id: 'op1',
+                  name: 'Olga',
+                  role: 'operator',
+                  kind: 'human',
+                  status: 'online',
+                  groups: [],
+                  open: 0,
+                },
+              ],
+            }
+          : String(input).endsWith('/visitor')
+            ? {
+                visitor: { id: 'v', verified: false, attributes: {} },
+                channel: 'web',
+                pages: [],
+                consents: [],
+                conversations: [],
+              }
+            : { responses: [], conversation: {} }
+      return new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } })
+    }) as unknown as typeof fetch,
+  })
+  client.conversations.set([
+    summary({ id: 'c7', visitorName: 'Vera', kind: 'callback', lead: { status: 'new' } }),
+  ])
+  await open('Vera')
+  await settle(workspace)
+  const lead = getByRole(view(), 'form', { name: 'Lead' })
+  const status = getByRole<HTMLSelectElement>(lead, 'combobox', { name: 'Lead status' })
+  expect(status.value).toBe('new')
+  status.value = 'in_progress'
+  status.dispatchEvent(new Event('change'))
+  const assignee = getByRole<HTMLSelectElement>(lead, 'combobox', { name: 'Assignee' })
+  assignee.value = 'op1'
+  assignee.dispatchEvent(new Event('change'))
+  await settle(workspace)
+  expect(patches).toEqual([
+    { path: '/v1/conversations/c7/lead', body: { status: 'in_progress' } },
+    { path: '/v1/conversations/c7/lead', body: { assigneeId: 'op1' } },
+  ])
+  // Another operator's change arrives as a summary: the controls follow it.
+  client.conversations.set([
+    summary({
+      id: 'c7',
+      visitorName: 'Vera',
+      kind: 'callback',
+      lead: { status: 'done', assignee: { id: 'op1', name: 'Olga' } },
+    }),
+  ])
+  await settle(workspace)
+  expect(getByRole<HTMLSelectElement>(view(), 'combobox', { name: 'Lead status' }).value).toBe(
+    'done',
+  )
+  expect(getByRole<HTMLSelectElement>(view(), 'combobox', { name: 'Assignee' }).value).toBe('op1')
 })

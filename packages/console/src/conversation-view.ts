@@ -1,6 +1,8 @@
 import type { ChatMessage, OperatorClient } from '@parley/client'
 import type {
   CannedResponse,
+  ChannelDeliveriesReply,
+  ChannelDelivery,
   ConversationSummary,
   GroupListReply,
   RoutingLogReply,
@@ -8,17 +10,21 @@ import type {
   TeamReply,
   TransferFrame,
 } from '@parley/protocol'
-import { css, html, LitElement, nothing } from 'lit'
+import { html, LitElement, nothing } from 'lit'
 import { AtomController } from './atom-controller.ts'
 import { loadCanned } from './canned-cache.ts'
+import type { CloseConfirmDetail } from './close-form.ts'
 import { isWaiting } from './conversation-filter.ts'
+import { conversationStyles } from './conversation-view-styles.ts'
 import {
+  channelLabel,
   contactDetails,
   conversationTitle,
   formatTime,
   kindLabel,
   operatorLabel,
 } from './labels.ts'
+import { formatPhone } from './phone-format.ts'
 import type { ReplySendDetail, ReplyTypingDetail } from './reply-composer.ts'
 import type { RestApi } from './rest-api.ts'
 import { base } from './theme.ts'
@@ -67,133 +73,13 @@ export class ParleyConversation extends LitElement {
     notice: { state: true },
     transferNote: { state: true },
     canned: { state: true },
+    deliveries: { state: true },
+    showCard: { state: true },
+    closeOpen: { state: true },
+    cardReady: { state: true },
   }
 
-  static override styles = [
-    base,
-    css`
-      :host {
-        display: grid;
-        grid-template-rows: auto 1fr auto auto auto;
-        min-height: 0;
-        height: 100%;
-      }
-      header {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        gap: 0.5rem 1rem;
-        padding: 0.75rem 1.25rem;
-        background: var(--parley-surface);
-        border-bottom: 1px solid var(--parley-border);
-      }
-      .title {
-        flex: 1;
-        min-width: min(100%, 14rem);
-      }
-      h2 {
-        margin: 0;
-        font-size: 1.05rem;
-      }
-      .details {
-        margin: 0.1rem 0 0;
-        font-size: 0.8rem;
-        color: var(--parley-text-muted);
-        overflow: hidden;
-        text-overflow: ellipsis;
-        white-space: nowrap;
-      }
-      h2 .kind {
-        margin-left: 0.5rem;
-        padding: 0 0.45rem;
-        border-radius: 999px;
-        border: 1px solid currentColor;
-        font-size: 0.75rem;
-        font-weight: 600;
-        vertical-align: 0.15em;
-        color: var(--parley-text-muted);
-      }
-      .contact {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.2rem 0.9rem;
-        margin: 0.15rem 0 0;
-        font-size: 0.85rem;
-      }
-      .contact a {
-        color: var(--parley-accent);
-      }
-      .rating {
-        display: flex;
-        align-items: center;
-        gap: 0.5rem;
-        margin: 0.15rem 0 0;
-        font-size: 0.85rem;
-      }
-      .typing {
-        min-height: 1.4em;
-        margin: 0;
-        padding: 0.15rem 1.25rem;
-        font-size: 0.8rem;
-        font-style: italic;
-        color: var(--parley-text-muted);
-        background: var(--parley-bg);
-      }
-      .state-closed {
-        color: var(--parley-danger);
-        font-weight: 600;
-      }
-      .actions {
-        display: flex;
-        gap: 0.5rem;
-      }
-      .actions button {
-        font-size: 0.85rem;
-        padding: 0.35rem 0.8rem;
-      }
-      form.transfer {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: flex-end;
-        gap: 0.6rem;
-        padding: 0.75rem 1.25rem;
-        background: var(--parley-surface-muted);
-        border-bottom: 1px solid var(--parley-border);
-      }
-      form.transfer label {
-        display: grid;
-        gap: 0.2rem;
-        font-size: 0.8rem;
-        font-weight: 600;
-      }
-      form.transfer label.note {
-        flex: 1;
-        min-width: 14rem;
-      }
-      form.transfer select,
-      form.transfer input {
-        font: inherit;
-        font-weight: 400;
-        padding: 0.4rem 0.5rem;
-        border: 1px solid var(--parley-border);
-        border-radius: var(--parley-radius);
-        background: var(--parley-surface);
-        color: var(--parley-text);
-      }
-      .top {
-        min-width: 0;
-      }
-      .notice {
-        margin: 0.5rem 1rem 0;
-        padding: 0.5rem 0.75rem;
-        border-radius: var(--parley-radius);
-        background: var(--parley-accent-soft);
-      }
-      [role='alert'] {
-        margin: 0.5rem 1rem 0;
-      }
-    `,
-  ]
+  static override styles = [base, conversationStyles]
 
   declare client: OperatorClient | undefined
   /** REST, for the transfer targets (groups and the team board). */
@@ -214,8 +100,19 @@ export class ParleyConversation extends LitElement {
   declare transferNote: string
   /** What the composer's `/shortcut` calls up. */
   declare canned: readonly CannedResponse[]
+  /** Where this conversation's messages to a messenger or by e-mail stand, by event id. */
+  declare deliveries: ReadonlyMap<string, ChannelDelivery>
+  /** Whether the visitor card's element is loaded (a chunk of its own, fetched on first use). */
+  declare cardReady: boolean
+  /** Whether the "close with tags" form is open. */
+  declare closeOpen: boolean
+  /** Whether the visitor card is open (at first: on a wide screen). */
+  declare showCard: boolean
   /** Whose assignment the note was fetched for: `<conversation>:<operator>`. */
   #noteFor = ''
+  /** The conversation whose deliveries were fetched. */
+  #deliveriesFor = ''
+  #offDelivery: (() => void) | undefined
 
   readonly #messages = new AtomController<ChatMessage[]>(this)
   readonly #conversations = new AtomController<ConversationSummary[]>(this)
@@ -232,12 +129,28 @@ export class ParleyConversation extends LitElement {
     this.notice = ''
     this.transferNote = ''
     this.canned = []
+    this.deliveries = new Map()
+    this.closeOpen = false
+    this.cardReady = false
+    this.showCard =
+      typeof matchMedia === 'function' && matchMedia('(min-width: 75rem)').matches === true
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback()
+    this.#offDelivery?.()
+    this.#offDelivery = undefined
   }
 
   override willUpdate(changed: Map<PropertyKey, unknown>): void {
     if (changed.has('client')) {
       this.#conversations.setAtom(this.client?.$conversations)
       this.#visitorTyping.setAtom(this.client?.$visitorTyping)
+      this.#offDelivery?.()
+      this.#offDelivery = this.client?.on('delivery', ({ conversationId, delivery }) => {
+        if (conversationId !== this.conversationId) return
+        this.deliveries = new Map(this.deliveries).set(delivery.eventId, delivery)
+      })
     }
     if (changed.has('client') || changed.has('conversationId')) this.#open()
     else if (
@@ -260,8 +173,45 @@ export class ParleyConversation extends LitElement {
   }
 
   override updated(): void {
+    if (this.showCard && !this.cardReady) void this.#loadCard()
     this.#markRead()
     this.#fetchNote()
+    this.#fetchDeliveries()
+  }
+
+  /** A messenger conversation (or an offline lead with an e-mail): its messages' delivery states. */
+  #fetchDeliveries(): void {
+    const summary = this.#summary()
+    const sent = summary?.channel || (summary?.kind === 'offline' && summary.visitorEmail)
+    const key = summary && sent ? summary.id : ''
+    if (!this.api || key === this.#deliveriesFor) return
+    this.#deliveriesFor = key
+    this.deliveries = new Map()
+    if (!key) return
+    this.api
+      .get<ChannelDeliveriesReply>(`/v1/conversations/${encodeURIComponent(key)}/deliveries`)
+      .then(
+        ({ deliveries }) => {
+          if (this.#deliveriesFor !== key) return
+          // What came live meanwhile is newer than the list.
+          this.deliveries = new Map([
+            ...deliveries.map((d) => [d.eventId, d] as const),
+            ...this.deliveries,
+          ])
+        },
+        () => undefined,
+      )
+  }
+
+  /** Loads and defines `<parley-visitor-card>` the first time a card is shown. */
+  async #loadCard(): Promise<void> {
+    if (!customElements.get('parley-visitor-card')) {
+      const { ParleyVisitorCard } = await import('./visitor-card.ts')
+      if (!customElements.get('parley-visitor-card')) {
+        customElements.define('parley-visitor-card', ParleyVisitorCard)
+      }
+    }
+    this.cardReady = true
   }
 
   /** On each new assignment: the routing log's last transfer note, if it has one. */
@@ -303,6 +253,7 @@ export class ParleyConversation extends LitElement {
     this.closing = false
     this.accepting = false
     this.targets = undefined
+    this.closeOpen = false
     this.notice = ''
     this.#readSeq = 0
     if (!client || !conversationId) {
@@ -374,6 +325,7 @@ export class ParleyConversation extends LitElement {
     const title = summary ? conversationTitle(summary) : 'Conversation'
     const closed = summary?.status === 'closed'
     const kind = kindLabel(summary?.kind)
+    const channel = channelLabel(summary?.channel)
     const waiting = summary ? isWaiting(summary) : false
     const details = [
       summary?.operator
@@ -384,11 +336,18 @@ export class ParleyConversation extends LitElement {
       summary?.page,
     ].filter(Boolean)
     const typing = !closed && Boolean(this.#visitorTyping.value?.[this.conversationId])
+    const revision = summary
+      ? [summary.visitorName, summary.visitorPhone, summary.visitorEmail].join('\n')
+      : ''
     return html`
+      <div class="chat">
       <div class="top">
       <header>
         <div class="title">
-          <h2>${title} ${kind ? html`<span class="kind">${kind}</span>` : nothing}</h2>
+          <h2>
+            ${title} ${kind ? html`<span class="kind">${kind}</span>` : nothing}
+            ${channel ? html`<span class="kind channel">${channel}</span>` : nothing}
+          </h2>
           ${summary ? this.#renderContact(summary) : nothing}
           <p class="details">
             ${closed ? html`<span class="state-closed">Closed</span> · ` : nothing}${details.join(' · ')}
@@ -420,15 +379,34 @@ export class ParleyConversation extends LitElement {
               : nothing
           }
           <button
+            type="button"
+            aria-expanded=${this.showCard ? 'true' : 'false'}
+            @click=${() => (this.showCard = !this.showCard)}
+          >
+            Visitor
+          </button>
+          <button
             class="close"
             type="button"
+            aria-expanded=${this.closeOpen ? 'true' : 'false'}
             ?disabled=${closed || this.closing}
-            @click=${this.#close}
+            @click=${() => this.#askClose()}
           >
             Close conversation
           </button>
         </div>
       </header>
+      ${summary?.lead ? html`<parley-lead-controls .api=${this.api} .conversation=${summary}></parley-lead-controls>` : nothing}
+      ${
+        this.closeOpen && !closed
+          ? html`<parley-close-form
+              .suggestions=${this.#tagsInUse()}
+              .busy=${this.closing}
+              @close-confirm=${(e: CustomEvent<CloseConfirmDetail>) => this.#close(e.detail.tags)}
+              @close-cancel=${() => (this.closeOpen = false)}
+            ></parley-close-form>`
+          : nothing
+      }
       ${this.targets && !closed ? this.#renderTransfer(this.targets) : nothing}
       ${
         this.transferNote && !closed
@@ -444,6 +422,7 @@ export class ParleyConversation extends LitElement {
         .loading=${this.history === 'loading'}
         .kind=${summary?.kind}
         .focusSeq=${this.focusSeq}
+        .deliveries=${this.deliveries}
       ></parley-message-log>
       <p class="typing" role="status">${typing ? 'Visitor is typing…' : ''}</p>
       ${
@@ -459,6 +438,25 @@ export class ParleyConversation extends LitElement {
         @reply-send=${this.#send}
         @reply-typing=${this.#typing}
       ></parley-reply-composer>
+      </div>
+      ${
+        this.showCard
+          ? html`<div class="side">
+              <button class="hide-card" type="button" @click=${() => (this.showCard = false)}>
+                ← Back to the conversation
+              </button>
+              ${
+                this.cardReady
+                  ? html`<parley-visitor-card
+                      .api=${this.api}
+                      .conversationId=${this.conversationId}
+                      .revision=${revision}
+                    ></parley-visitor-card>`
+                  : html`<p class="loading" role="status">Loading the visitor…</p>`
+              }
+            </div>`
+          : nothing
+      }
     `
   }
 
@@ -506,7 +504,7 @@ export class ParleyConversation extends LitElement {
     const { phone, email } = contactDetails(summary)
     if (!phone && !email) return nothing
     return html`<p class="contact">
-      ${phone ? html`<a href="tel:${phone}" aria-label="Phone ${phone}">${phone}</a>` : nothing}
+      ${phone ? html`<a href="tel:${phone}" aria-label="Phone ${formatPhone(phone)}">${formatPhone(phone)}</a>` : nothing}
       ${email ? html`<a href="mailto:${email}" aria-label="Email ${email}">${email}</a>` : nothing}
     </p>`
   }
@@ -544,9 +542,24 @@ export class ParleyConversation extends LitElement {
     return summary && isWaiting(summary) ? this.#accept() : Promise.resolve()
   }
 
-  /** Closes the open conversation (Alt+X). */
-  closeOpen(): Promise<void> {
-    return this.#summary()?.status === 'open' ? this.#close() : Promise.resolve()
+  /** Asks to close the open conversation, with tags (Alt+X): the close form, its field focused. */
+  closeOpenConversation(): Promise<void> {
+    return this.#summary()?.status === 'open' ? this.#askClose() : Promise.resolve()
+  }
+
+  async #askClose(): Promise<void> {
+    this.closeOpen = true
+    await this.updateComplete
+    this.renderRoot.querySelector('parley-close-form')?.focus()
+  }
+
+  /** Tags on the conversations the operator has, most used first. */
+  #tagsInUse(): string[] {
+    const counts = new Map<string, number>()
+    for (const c of this.#conversations.value ?? []) {
+      for (const tag of c.tags ?? []) counts.set(tag, (counts.get(tag) ?? 0) + 1)
+    }
+    return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([t]) => t)
   }
 
   /** Puts the cursor in the reply box (Alt+R). */
@@ -621,13 +634,14 @@ export class ParleyConversation extends LitElement {
     }
   }
 
-  async #close(): Promise<void> {
+  async #close(tags: string[]): Promise<void> {
     const { client, conversationId } = this
     if (!client || !conversationId) return
     this.closing = true
     this.error = ''
     try {
-      await client.close(conversationId)
+      await client.close(conversationId, tags)
+      if (this.conversationId === conversationId) this.closeOpen = false
     } catch (error) {
       if (this.conversationId === conversationId) {
         this.error = `Could not close the conversation: ${errorMessage(error, 'unknown error')}`

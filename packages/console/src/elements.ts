@@ -1,13 +1,16 @@
+import { ParleyCloseForm } from './close-form.ts'
 import { ParleyConsole } from './console-app.ts'
 import { ParleyConversationList } from './conversation-list.ts'
 import { ParleyConversation } from './conversation-view.ts'
 import { ParleyFormCard } from './form-card.ts'
+import { ParleyLeadControls } from './lead-controls.ts'
 import { ParleyLogin } from './login-form.ts'
 import { ParleyMessageLog } from './message-log.ts'
 import { ParleyRatingStars } from './rating-stars.ts'
 import { ParleyReplyComposer } from './reply-composer.ts'
 import { ParleySetPassword } from './set-password.ts'
 import { ParleyStatusBar } from './status-bar.ts'
+import type { ParleyVisitorCard } from './visitor-card.ts'
 import { ParleyWorkspace } from './workspace.ts'
 
 /** Tag names of the console's custom elements. */
@@ -23,6 +26,8 @@ export const CONSOLE_ELEMENTS = {
   'parley-reply-composer': ParleyReplyComposer,
   'parley-form-card': ParleyFormCard,
   'parley-rating-stars': ParleyRatingStars,
+  'parley-lead-controls': ParleyLeadControls,
+  'parley-close-form': ParleyCloseForm,
 } as const
 
 /** Registers every console element that is not registered yet (safe to call twice). */
@@ -45,5 +50,8 @@ declare global {
     'parley-reply-composer': ParleyReplyComposer
     'parley-form-card': ParleyFormCard
     'parley-rating-stars': ParleyRatingStars
+    'parley-visitor-card': ParleyVisitorCard
+    'parley-lead-controls': ParleyLeadControls
+    'parley-close-form': ParleyCloseForm
   }
 }

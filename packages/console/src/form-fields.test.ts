@@ -29,6 +29,15 @@ test('a callback time reads as "As soon as possible" or a local date, marked whe
   expect(formatWhen('tomorrow morning')).toBe('tomorrow morning')
 })
 
+test("a callback slot reads in the operator's time zone, which it names", () => {
+  // 09:00 UTC: noon in Moscow, 01:00 in Los Angeles.
+  const slot = Date.parse('2031-01-14T09:00:00Z')
+  const moscow = formatWhen(String(slot), slot - 1000, 'Europe/Moscow')
+  const angeles = formatWhen(String(slot), slot - 1000, 'America/Los_Angeles')
+  expect(moscow).toMatch(/12:00( PM)? \(Europe\/Moscow\)$/)
+  expect(angeles).toMatch(/01:00( AM)? \(America\/Los_Angeles\)$/)
+})
+
 test('a form block is titled by the conversation kind, else by its fields', () => {
   expect(formTitle({ name: 'A' }, 'callback')).toBe('Callback request')
   expect(formTitle({ name: 'A' }, 'offline')).toBe('Offline message')

@@ -1,5 +1,5 @@
 import type { ConversationKind } from '@parley/protocol'
-import { formatTime } from './labels.ts'
+import { formatPhone } from './phone-format.ts'
 
 /** One row of a submitted form, as the operator reads it. */
 export interface FormRow {
@@ -22,20 +22,25 @@ const LABELS: Record<string, string> = {
 const ORDER = Object.keys(LABELS)
 
 /**
- * A callback's `when`: `asap` → "As soon as possible"; epoch milliseconds (as digits)
- * or an ISO date → the local date and time; anything else as it is.
+ * A callback's `when`: `asap` → "As soon as possible"; epoch milliseconds (as digits) or an
+ * ISO date → the date and time in the operator's time zone (the browser's, or `timeZone`),
+ * naming the zone (`Tue, 12 Mar, 14:30 (Europe/Moscow)`), so a slot the visitor chose in
+ * their own zone is never misread; anything else as it is.
  */
-export function formatWhen(value: string, now: number = Date.now()): string {
+export function formatWhen(value: string, now: number = Date.now(), timeZone?: string): string {
   if (value === 'asap') return 'As soon as possible'
   const at = /^\d{10,}$/.test(value) ? Number(value) : Date.parse(value)
   if (!Number.isFinite(at)) return value
-  const date = new Date(at)
-  const day = new Intl.DateTimeFormat(undefined, {
+  const format = new Intl.DateTimeFormat(undefined, {
     weekday: 'short',
     day: 'numeric',
     month: 'short',
-  }).format(date)
-  return `${day}, ${formatTime(at, at)}${at < now ? ' (passed)' : ''}`
+    hour: '2-digit',
+    minute: '2-digit',
+    ...(timeZone && { timeZone }),
+  })
+  const zone = format.resolvedOptions().timeZone
+  return `${format.format(new Date(at))} (${zone})${at < now ? ' (passed)' : ''}`
 }
 
 /** The rows of a form event's `data`: labelled, ordered, empty values left out. */
@@ -50,7 +55,8 @@ export function formRows(data: Readonly<Record<string, string>>, now?: number): 
     .map(([field, value]) => ({
       field,
       label: LABELS[field] ?? field,
-      value: field === 'when' ? formatWhen(value, now) : value,
+      value:
+        field === 'when' ? formatWhen(value, now) : field === 'phone' ? formatPhone(value) : value,
     }))
 }
 

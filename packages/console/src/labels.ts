@@ -1,5 +1,11 @@
 import type { ConnectionStatus } from '@parley/client'
-import type { Author, ConversationKind, ConversationSummary } from '@parley/protocol'
+import type {
+  Author,
+  ChannelDelivery,
+  ChannelKind,
+  ConversationKind,
+  ConversationSummary,
+} from '@parley/protocol'
 
 /**
  * How a conversation is named: the visitor's name, or "Visitor" and the first six
@@ -67,6 +73,35 @@ const KIND_LABELS: Record<ConversationKind, string | undefined> = {
 /** The badge of a conversation that is not a chat: "Callback" or "Offline message". */
 export function kindLabel(kind: ConversationKind | undefined): string | undefined {
   return KIND_LABELS[kind ?? 'chat']
+}
+
+const CHANNEL_LABELS: Record<ChannelKind, string> = {
+  telegram: 'Telegram',
+  vk: 'VK',
+  viber: 'Viber',
+}
+
+/** The messenger a conversation's visitor writes from; undefined for the site's widget. */
+export function channelLabel(channel: ChannelKind | undefined): string | undefined {
+  return channel && CHANNEL_LABELS[channel]
+}
+
+/** Where an operator's message to a messenger (or by e-mail) stands, in words. */
+export function deliveryLabel(delivery: ChannelDelivery): string {
+  switch (delivery.state) {
+    case 'pending':
+      return delivery.attempts > 0
+        ? `Retrying${delivery.error ? `: ${delivery.error}` : ''}`
+        : 'Sending…'
+    case 'sent':
+      return 'Sent'
+    case 'delivered':
+      return 'Delivered'
+    case 'read':
+      return 'Read'
+    case 'failed':
+      return `Not delivered${delivery.error ? `: ${delivery.error}` : ''}`
+  }
 }
 
 /** The visitor's phone and e-mail, those that are known, trimmed. */

@@ -1,8 +1,8 @@
 import type { ChatMessage } from '@parley/client'
-import type { ConversationKind } from '@parley/protocol'
+import type { ChannelDelivery, ConversationKind } from '@parley/protocol'
 import { css, html, LitElement, nothing } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
-import { authorLabel, formatTime } from './labels.ts'
+import { authorLabel, deliveryLabel, formatTime } from './labels.ts'
 import { systemText } from './system-text.ts'
 import { base } from './theme.ts'
 
@@ -29,6 +29,7 @@ export class ParleyMessageLog extends LitElement {
     loading: { attribute: false },
     kind: { attribute: false },
     focusSeq: { attribute: false },
+    deliveries: { attribute: false },
   }
 
   static override styles = [
@@ -137,6 +138,8 @@ export class ParleyMessageLog extends LitElement {
   declare kind: ConversationKind | undefined
   /** The message (by `seq`) to bring into view once it is shown, marked as found. */
   declare focusSeq: number | undefined
+  /** Where operator messages to a messenger or e-mail stand, by event id. */
+  declare deliveries: ReadonlyMap<string, ChannelDelivery>
 
   #stick = true
   /** The key of the message last brought into view for `focusSeq`: done once each. */
@@ -147,6 +150,7 @@ export class ParleyMessageLog extends LitElement {
     this.messages = []
     this.visitorTitle = 'Visitor'
     this.loading = false
+    this.deliveries = new Map()
   }
 
   override willUpdate(): void {
@@ -185,12 +189,20 @@ export class ParleyMessageLog extends LitElement {
   }
 
   #renderMessage(message: ChatMessage) {
+    const delivery = message.id !== undefined ? this.deliveries.get(message.id) : undefined
     const state =
-      message.status === 'pending' ? 'Sending…' : message.status === 'failed' ? 'Not sent' : ''
+      message.status === 'pending'
+        ? 'Sending…'
+        : message.status === 'failed'
+          ? 'Not sent'
+          : delivery
+            ? deliveryLabel(delivery)
+            : ''
     const form = formData(message)
     const found = this.focusSeq !== undefined && message.seq === this.focusSeq
+    const undelivered = delivery?.state === 'failed' ? 'failed' : ''
     return html`<article
-      class="message ${message.author.kind} ${message.status} ${form ? 'form' : ''} ${found ? 'found' : ''}"
+      class="message ${message.author.kind} ${message.status} ${undelivered} ${form ? 'form' : ''} ${found ? 'found' : ''}"
       data-key=${message.key}
       aria-current=${found ? 'true' : nothing}
     >

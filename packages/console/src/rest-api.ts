@@ -9,6 +9,8 @@ export interface RestApi {
   send<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T>
   /** `GET path` for a file: the bytes and the name from `Content-Disposition`. */
   download(path: string): Promise<{ blob: Blob; filename: string }>
+  /** `method path` with `form` as `multipart/form-data` (a file upload); resolves the JSON body. */
+  upload<T>(method: 'POST' | 'PUT', path: string, form: FormData): Promise<T>
 }
 
 export interface RestApiOptions {
@@ -77,6 +79,10 @@ export function createRestApi(options: RestApiOptions): RestApi {
       const init: RequestInit = { method, headers }
       if (body !== undefined) init.body = JSON.stringify(body)
       return json(await call(path, init))
+    },
+    async upload(method, path, form) {
+      // No content-type: fetch sets multipart/form-data with its boundary.
+      return json(await call(path, { method, headers: { accept: 'application/json' }, body: form }))
     },
     async download(path) {
       const response = await call(path, {})

@@ -44,9 +44,12 @@ export class ParleyStatusBar extends LitElement {
       }
       nav {
         margin-right: auto;
+        max-width: 100%;
       }
       nav ul {
         display: flex;
+        /* Four areas do not fit a phone's width on one line. */
+        flex-wrap: wrap;
         gap: 0.25rem;
         list-style: none;
         margin: 0;

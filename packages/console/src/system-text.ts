@@ -1,5 +1,6 @@
 import type { ChatMessage } from '@parley/client'
-import { type SystemEventData, systemEventData } from '@parley/protocol'
+import type { SystemEventData } from '@parley/protocol'
+import { systemEventData } from '@parley/protocol/forms'
 import { operatorLabel } from './labels.ts'
 
 type Transferred = Extract<SystemEventData, { type: 'transferred' }>

@@ -218,7 +218,7 @@ export class ParleyWorkspace extends LitElement {
         ArrowUp: () => this.#step(-1),
         KeyA: () => void view?.acceptWaiting(),
         KeyR: () => view?.focusReply(),
-        KeyX: () => void view?.closeOpen(),
+        KeyX: () => void view?.closeOpenConversation(),
       }
       const run = action[event.code]
       if (!run) return
@@ -440,6 +440,7 @@ export class ParleyWorkspace extends LitElement {
           .client=${this.client}
           .selectedId=${this.selectedId}
           .seen=${this.seen}
+          .api=${this.api}
           @conversation-select=${this.#select}
         ></parley-conversation-list>
         <main>
@@ -453,6 +454,7 @@ export class ParleyWorkspace extends LitElement {
                 .api=${this.api}
                 .conversationId=${this.selectedId}
                 .focusSeq=${this.focusSeq}
+                @conversation-select=${this.#select}
               ></parley-conversation>`
               : html`<p class="placeholder">Select a conversation to read and reply.</p>`
           }

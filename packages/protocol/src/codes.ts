@@ -33,6 +33,10 @@ export const ERROR_CODES = {
   token_not_found: { status: 404, message: 'No API token with this id' },
   conversation_not_found: { status: 404, message: 'No such conversation for this participant' },
   conversation_closed: { status: 409, message: 'The conversation is closed' },
+  not_a_lead: {
+    status: 409,
+    message: 'Only callback requests and offline leads have a lead status',
+  },
   group_not_found: { status: 404, message: 'No group with this id' },
   canned_not_found: { status: 404, message: 'No canned response with this id for you' },
   shortcut_taken: {
@@ -108,6 +112,16 @@ export const ERROR_CODES = {
   period_invalid: {
     status: 400,
     message: 'The period must be real dates with from before to, at most 366 days long',
+  },
+  contact_point_not_found: { status: 404, message: 'No contact point with this id' },
+  channel_secret_key_missing: {
+    status: 503,
+    message:
+      'The relay has no PARLEY_SECRET_KEY (64 hex digits) to encrypt channel credentials with; set it and restart',
+  },
+  channel_update_forbidden: {
+    status: 403,
+    message: "The update's secret token or signature is missing or wrong",
   },
   shutting_down: { status: 503, message: 'The relay is shutting down' },
   internal: { status: 500, message: 'Internal error' },

@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox'
+import { ChannelKindSchema } from './channels.ts'
 
 /** Client-chosen id for a frame, so a retry is recognised and acknowledged once. */
 export const ClientId = Type.String({ minLength: 1, maxLength: 64 })
@@ -82,6 +83,23 @@ export const OperatorCard = Type.Object({
 export type OperatorCard = Static<typeof OperatorCard>
 
 /** What a participant knows about a conversation without its events. */
+/** Where the handling of a callback request or an offline lead stands. */
+export const LeadStatus = Type.Union([
+  Type.Literal('new'),
+  Type.Literal('in_progress'),
+  Type.Literal('done'),
+  Type.Literal('unreachable'),
+])
+export type LeadStatus = Static<typeof LeadStatus>
+
+/** A callback's or offline lead's handling, for operators only. */
+export const LeadState = Type.Object({
+  status: LeadStatus,
+  /** The employee who has it. */
+  assignee: Type.Optional(Type.Object({ id: Type.String(), name: Type.String() })),
+})
+export type LeadState = Static<typeof LeadState>
+
 export const ConversationSummary = Type.Object({
   id: Id,
   siteId: Id,
@@ -105,11 +123,17 @@ export const ConversationSummary = Type.Object({
   ratingComment: Type.Optional(Type.String()),
   /** Routing group, from the engagement scenario that brought the conversation. */
   group: Type.Optional(Type.String()),
+  /** The messenger the visitor writes from (absent: the site's widget). */
+  channel: Type.Optional(ChannelKindSchema),
   /**
    * The visitor's data was erased: the conversation holds no text or contact any more and
    * is left out of lists; a console that has it drops it.
    */
   erased: Type.Optional(Type.Literal(true)),
+  /** Callbacks and offline leads: status and assignee. Operators only (never sent to visitors). */
+  lead: Type.Optional(LeadState),
+  /** Tags given when it was closed, lower case. Operators only (never sent to visitors). */
+  tags: Type.Optional(Type.Array(Type.String())),
 })
 export type ConversationSummary = Static<typeof ConversationSummary>
 

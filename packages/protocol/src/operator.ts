@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox'
+import type { ChannelDelivery } from './channels.ts'
 import { ClientId, type ConversationSummary, Cursor, Id, Ping } from './common.ts'
 import type {
   AckFrame,
@@ -48,10 +49,12 @@ export const OperatorSend = Type.Object({
   text: Type.String({ maxLength: 1_000_000 }),
 })
 
+/** Closes a conversation; `tags` are stored with it (trimmed, lower case, distinct). */
 export const Close = Type.Object({
   t: Type.Literal('close'),
   cid: ClientId,
   conversationId: Id,
+  tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 32 }), { maxItems: 10 })),
 })
 
 /**
@@ -145,5 +148,13 @@ export type OperatorOutbound =
   | StatusOutFrame
   | ErrorFrame
   | PongFrame
+  | DeliveryOutFrame
+
+/** Where an operator's message to a messenger visitor stands now (sent, delivered, read, failed). */
+export interface DeliveryOutFrame {
+  t: 'delivery'
+  conversationId: string
+  delivery: ChannelDelivery
+}
 
 export { ClientId }

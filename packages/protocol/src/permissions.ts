@@ -26,6 +26,7 @@ export const PERMISSIONS = {
   'webhooks:manage': 'Create, change and delete webhook endpoints and see their deliveries',
   'analytics:read':
     'See operator metrics, channel effectiveness and live monitoring (of the groups you may see)',
+  'channels:manage': 'Add, change and remove messenger contact points (Telegram, VK, Viber)',
 } as const
 
 export type Permission = keyof typeof PERMISSIONS

@@ -36,6 +36,13 @@ export const SearchBody = Type.Object({
     Type.String({ maxLength: 64, description: 'Conversations routed to this group' }),
   ),
   status: Type.Optional(ConversationStatus),
+  tag: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 32,
+      description: 'Conversations closed with this tag (any case; compared trimmed, lower case)',
+    }),
+  ),
   from: Type.Optional(Type.Integer({ minimum: 0, description: 'Messages at or after (epoch ms)' })),
   to: Type.Optional(Type.Integer({ minimum: 0, description: 'Messages before (epoch ms)' })),
   order: Type.Optional(

@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox'
-import { type ConversationEvent, Id } from './common.ts'
+import { Id } from './common.ts'
 
 /**
  * What a `system` event says, as facts: `ConversationEvent.data` with a `type`. The relay
@@ -67,22 +67,5 @@ export const SystemEventData = Type.Union([
 export type SystemEventData = Static<typeof SystemEventData>
 export type SystemEventType = SystemEventData['type']
 
-const TYPES: Record<SystemEventType, true> = {
-  closed: true,
-  rated: true,
-  invitation: true,
-  assigned: true,
-  transferred: true,
-}
-
-/**
- * A `system` event's facts, or `undefined` for any other kind and for a system event stored
- * before the relay wrote them (its prose is in `text`, which a UI then shows as it is).
- */
-export function systemEventData(
-  event: Pick<ConversationEvent, 'data'> & { kind?: ConversationEvent['kind'] | undefined },
-): SystemEventData | undefined {
-  const type = event.data?.type
-  if (event.kind !== 'system' || type === undefined || !Object.hasOwn(TYPES, type)) return undefined
-  return event.data as SystemEventData
-}
+// The reader of the facts has no schema code, so browser bundles import it from `/forms`.
+export { systemEventData } from './system-facts.ts'

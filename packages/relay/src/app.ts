@@ -16,6 +16,8 @@ import { authPlugin } from './modules/auth/plugin.ts'
 import { authRoutes } from './modules/auth/routes.ts'
 import { cannedPlugin } from './modules/canned/plugin.ts'
 import { cannedRoutes } from './modules/canned/routes.ts'
+import { channelsPlugin } from './modules/channels/plugin.ts'
+import { channelRoutes } from './modules/channels/routes.ts'
 import { operatorSocket } from './modules/conversations/operator-socket.ts'
 import { conversationsPlugin } from './modules/conversations/plugin.ts'
 import { conversationRoutes } from './modules/conversations/routes.ts'
@@ -25,6 +27,8 @@ import { employeeRoutes } from './modules/employees/routes.ts'
 import { integrationsPlugin } from './modules/integrations/plugin.ts'
 import { integrationRoutes } from './modules/integrations/routes.ts'
 import { presencePlugin } from './modules/presence/plugin.ts'
+import type { PresenceDirectory } from './modules/presence/presence.ts'
+import { RedisPresence } from './modules/presence/redis.ts'
 import { privacyPlugin } from './modules/privacy/plugin.ts'
 import { privacyRoutes } from './modules/privacy/routes.ts'
 import { privacyVisitorRoutes } from './modules/privacy/visitor-routes.ts'
@@ -38,6 +42,7 @@ import { searchRoutes } from './modules/search/routes.ts'
 import { adminSiteRoutes } from './modules/sites/admin-routes.ts'
 import { sitesPlugin } from './modules/sites/plugin.ts'
 import { siteRoutes } from './modules/sites/public-routes.ts'
+import { visitorCardRoutes } from './modules/visitors/card-routes.ts'
 import { formFallbackRoutes } from './modules/visitors/fallback-routes.ts'
 import { visitorsPlugin } from './modules/visitors/plugin.ts'
 import { visitorProfilesPlugin } from './modules/visitors/profiles-plugin.ts'
@@ -59,13 +64,17 @@ export async function buildServer(
   const config = resolveConfig(input)
   // Given adapters, or PostgreSQL at `databaseUrl`, or the embedded SQLite file.
   const stores = options.stores ?? (await openStores(config))
-  let bus: Bus
+  let bus: Bus | undefined
+  let directory: PresenceDirectory | undefined
   try {
     // Given, or Redis between relays at `redisUrl`, or the in-process bus of one relay.
     bus =
       options.bus ??
       (config.redisUrl !== undefined ? await RedisBus.connect(config.redisUrl) : new MemoryBus())
+    // Across relays, who is online is counted in Redis too.
+    if (config.redisUrl !== undefined) directory = await RedisPresence.connect(config.redisUrl)
   } catch (error) {
+    await bus?.close()
     await stores.db.close()
     throw error
   }
@@ -99,7 +108,7 @@ export async function buildServer(
     await app.register(employeesPlugin, { store: stores.employees })
     await app.register(authPlugin, { store: stores.auth, employeeStore: stores.employees })
     await app.register(sitesPlugin, { store: stores.sites })
-    await app.register(presencePlugin)
+    await app.register(presencePlugin, { directory })
     await app.register(visitorProfilesPlugin, { store: stores.visitors })
     await app.register(scenariosPlugin, { store: stores.scenarios, settings: stores.settings })
     await app.register(conversationsPlugin, { store: stores.conversations })
@@ -116,6 +125,7 @@ export async function buildServer(
       visitorStore: stores.visitors,
     })
     await app.register(analyticsPlugin, { store: stores.analytics })
+    await app.register(channelsPlugin, { store: stores.channels })
 
     await app.register(healthRoutes)
     await app.register(authRoutes)
@@ -128,6 +138,7 @@ export async function buildServer(
     await app.register(formFallbackRoutes)
     await app.register(conversationRoutes)
     await app.register(searchRoutes)
+    await app.register(visitorCardRoutes)
     await app.register(groupRoutes)
     await app.register(cannedRoutes)
     await app.register(privacyRoutes)
@@ -135,6 +146,7 @@ export async function buildServer(
     await app.register(integrationRoutes)
     await app.register(webhookRoutes)
     await app.register(analyticsRoutes)
+    await app.register(channelRoutes)
     await app.register(visitorSocket)
     await app.register(operatorSocket)
     await app.register(staticRoutes)

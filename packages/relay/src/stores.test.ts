@@ -8,9 +8,11 @@ import { SqliteDatabase } from './infra/db/sqlite.ts'
 import { describeAnalyticsStore } from './modules/analytics/contract.ts'
 import { describeAuthStore } from './modules/auth/contract.ts'
 import { describeCannedStore } from './modules/canned/contract.ts'
+import { describeChannelStore } from './modules/channels/contract.ts'
 import { describeConversationStore } from './modules/conversations/contract.ts'
 import { describeEmployeeStore } from './modules/employees/contract.ts'
 import { describePrivacyStore } from './modules/privacy/contract.ts'
+import { describeGroupStore } from './modules/routing/contract.ts'
 import { describeScenarioStore } from './modules/scenarios/contract.ts'
 import { describeSearchStore } from './modules/search/contract.ts'
 import { describeSiteStore } from './modules/sites/contract.ts'
@@ -41,10 +43,12 @@ for (const [name, factory] of engines) {
   describeVisitorStore(name, factory)
   describeScenarioStore(name, factory)
   describeCannedStore(name, factory)
+  describeGroupStore(name, factory)
   describePrivacyStore(name, factory)
   describeWebhookStore(name, factory)
   describeSearchStore(name, factory)
   describeAnalyticsStore(name, factory)
+  describeChannelStore(name, factory)
 
   describe(`one unit of work across modules: ${name}`, () => {
     it('stores nothing of a form whose profile change fails', async () => {

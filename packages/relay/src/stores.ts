@@ -15,6 +15,8 @@ import type { AuthStore } from './modules/auth/store.ts'
 import { PostgresCannedStore } from './modules/canned/postgres.ts'
 import { SqliteCannedStore } from './modules/canned/sqlite.ts'
 import type { CannedStore } from './modules/canned/store.ts'
+import { SqliteChannelStore } from './modules/channels/sqlite.ts'
+import type { ChannelStore } from './modules/channels/store.ts'
 import { PostgresConversationStore } from './modules/conversations/postgres.ts'
 import { SqliteConversationStore } from './modules/conversations/sqlite.ts'
 import type { ConversationStore } from './modules/conversations/store.ts'
@@ -63,6 +65,7 @@ export interface Stores {
   webhooks: WebhookStore
   search: SearchStore
   analytics: AnalyticsStore
+  channels: ChannelStore
 }
 
 /** The embedded engine: one SQLite file (`':memory:'` for a throwaway one), migrated. */
@@ -83,6 +86,7 @@ export function createSqliteStores(path: string): Stores {
     webhooks: new SqliteWebhookStore(db),
     search: new SqliteSearchStore(db),
     analytics: new SqliteAnalyticsStore(db),
+    channels: new SqliteChannelStore(db),
   }
 }
 

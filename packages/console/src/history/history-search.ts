@@ -226,6 +226,7 @@ export class ParleyHistory extends LitElement {
       ...(text('channel') && { channel: text('channel') as NonNullable<SearchBody['channel']> }),
       ...(text('status') && { status: text('status') as NonNullable<SearchBody['status']> }),
       ...(text('groupId') && { groupId: text('groupId') }),
+      ...(text('tag') && { tag: text('tag') }),
       ...(text('operatorId') && { operatorId: text('operatorId') }),
       ...(from !== undefined && { from }),
       ...(to !== undefined && { to }),
@@ -332,6 +333,7 @@ export class ParleyHistory extends LitElement {
               ${people.map((p) => html`<option value=${p.id}>${p.name}</option>`)}
             </select>
           </label>
+          <label>Tag <input name="tag" maxlength="32" autocomplete="off" /></label>
           <label>From <input name="from" type="date" /></label>
           <label>To <input name="to" type="date" /></label>
           <label

@@ -2,14 +2,13 @@ import {
   type ApiTokenListReply,
   type ApiTokenSummary,
   type CreateApiTokenReply,
-  type OperatorProfile,
   PERMISSIONS,
   type Permission,
   ROLE_PERMISSIONS,
 } from '@parley/protocol'
-import { html, LitElement, nothing } from 'lit'
-import type { RestApi } from '../rest-api.ts'
+import { html, nothing } from 'lit'
 import { base } from '../theme.ts'
+import { SettingsScreen } from './screen.ts'
 import { formatMoment, messageOf } from './shared.ts'
 import { sectionStyles } from './styles.ts'
 
@@ -21,32 +20,19 @@ const DEFAULT_SCOPES: readonly Permission[] = ['conversations:read', 'leads:read
  * it was made and last used; a new key gets the scopes ticked (at most what your role grants)
  * and is shown once, to copy; revoking asks first, then stops the key at once.
  */
-export class ParleyApiKeysSettings extends LitElement {
+export class ParleyApiKeysSettings extends SettingsScreen {
   static override properties = {
-    api: { attribute: false },
-    operator: { attribute: false },
+    ...SettingsScreen.properties,
     keys: { state: true },
-    problem: { state: true },
     fresh: { state: true },
     revoking: { state: true },
-    busy: { state: true },
   }
 
   static override styles = [base, sectionStyles]
 
-  declare api: RestApi | undefined
-  declare operator: OperatorProfile | undefined
   declare keys: ApiTokenSummary[] | undefined
-  declare problem: string
   declare fresh: CreateApiTokenReply | undefined
   declare revoking: string | undefined
-  declare busy: boolean
-
-  constructor() {
-    super()
-    this.problem = ''
-    this.busy = false
-  }
 
   override willUpdate(changed: Map<PropertyKey, unknown>): void {
     if (changed.has('api') && this.api) void this.#load()
@@ -184,19 +170,11 @@ export class ParleyApiKeysSettings extends LitElement {
     }
   }
 
-  /** Runs one change, then shows its error (the relay's message) or the reloaded list. */
+  /** Runs one change, then shows its error (the relay's message) and the reloaded list. */
   async #run(change: () => Promise<void>): Promise<void> {
     if (!this.api || this.busy) return
-    this.busy = true
-    this.problem = ''
-    try {
-      await change()
-    } catch (error) {
-      this.problem = messageOf(error)
-    } finally {
-      await this.#load()
-      this.busy = false
-    }
+    await this.run(change)
+    await this.#load()
   }
 
   async #create(event: SubmitEvent): Promise<void> {

@@ -1,11 +1,15 @@
 import { ParleyApiKeysSettings } from './api-keys.ts'
 import { ParleyAuditSettings } from './audit.ts'
+import { ParleyButtonPreview } from './button-preview.ts'
 import { ParleyCannedSettings } from './canned.ts'
+import { ParleyChannelsSettings } from './channels.ts'
 import { ParleyConsentsSettings } from './consents.ts'
 import { ParleyCrmSettings } from './crm.ts'
+import { ParleyEmbedSnippet } from './embed-snippet.ts'
 import { ParleyEmployeesSettings } from './employees.ts'
 import { ParleyGroupsSettings } from './groups.ts'
 import { ParleyPrivacySettings } from './privacy.ts'
+import { ParleyScenariosSettings } from './scenarios.ts'
 import { ParleySettings } from './settings-view.ts'
 import { ParleySiteSettings } from './site.ts'
 import { ParleyWebhooksSettings } from './webhooks.ts'
@@ -26,6 +30,10 @@ export const SETTINGS_ELEMENTS = {
   'parley-api-keys-settings': ParleyApiKeysSettings,
   'parley-crm-settings': ParleyCrmSettings,
   'parley-webhooks-settings': ParleyWebhooksSettings,
+  'parley-channels-settings': ParleyChannelsSettings,
+  'parley-scenarios-settings': ParleyScenariosSettings,
+  'parley-embed-snippet': ParleyEmbedSnippet,
+  'parley-button-preview': ParleyButtonPreview,
 } as const
 
 /** Registers every settings element not registered yet (safe to call twice). */
@@ -48,5 +56,9 @@ declare global {
     'parley-api-keys-settings': ParleyApiKeysSettings
     'parley-crm-settings': ParleyCrmSettings
     'parley-webhooks-settings': ParleyWebhooksSettings
+    'parley-channels-settings': ParleyChannelsSettings
+    'parley-scenarios-settings': ParleyScenariosSettings
+    'parley-embed-snippet': ParleyEmbedSnippet
+    'parley-button-preview': ParleyButtonPreview
   }
 }

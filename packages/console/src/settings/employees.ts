@@ -2,17 +2,19 @@ import type {
   Employee,
   EmployeeListReply,
   EmployeeReply,
-  OperatorProfile,
   PasswordLink,
   Role,
 } from '@parley/protocol'
-import { html, LitElement, nothing } from 'lit'
+import { css, html, nothing } from 'lit'
 import { live } from 'lit/directives/live.js'
 import { formatTime } from '../labels.ts'
-import type { RestApi } from '../rest-api.ts'
 import { base } from '../theme.ts'
+import { SettingsScreen } from './screen.ts'
 import { messageOf } from './shared.ts'
 import { sectionStyles } from './styles.ts'
+
+/** What the relay keeps as a photo: at most 1 MB of PNG, JPEG or WebP (it checks the bytes). */
+export const PHOTO_LIMIT = { bytes: 1024 * 1024, types: ['image/png', 'image/jpeg', 'image/webp'] }
 
 const ROLES: readonly { value: Role; label: string }[] = [
   { value: 'operator', label: 'Operator' },
@@ -33,33 +35,62 @@ function seats(count: number): string {
 
 /**
  * `<parley-employees-settings>`: the team. Seats used of seats allowed, every employee
- * with role and state, adding a person (the one-time set-password link is shown once,
- * to copy), changing a role, deactivating and reactivating, a new password link.
+ * with photo, role and state, adding a person (the one-time set-password link is shown once,
+ * to copy), uploading a photo (PNG, JPEG or WebP up to 1 MB, what visitors see beside the
+ * name), changing a role, deactivating and reactivating, a new password link.
  */
-export class ParleyEmployeesSettings extends LitElement {
+export class ParleyEmployeesSettings extends SettingsScreen {
   static override properties = {
-    api: { attribute: false },
-    operator: { attribute: false },
+    ...SettingsScreen.properties,
     list: { state: true },
-    problem: { state: true },
     fresh: { state: true },
-    busy: { state: true },
   }
 
-  static override styles = [base, sectionStyles]
+  static override styles = [
+    base,
+    sectionStyles,
+    css`
+      .who {
+        display: flex;
+        align-items: center;
+        gap: 0.6rem;
+      }
+      .photo {
+        width: 2.25rem;
+        height: 2.25rem;
+        flex: none;
+        border-radius: 50%;
+        object-fit: cover;
+        background: var(--parley-surface-muted);
+        border: 1px solid var(--parley-border);
+      }
+      label.upload {
+        /* The hidden file input is placed inside it, not at the page's edge (it would widen the page). */
+        position: relative;
+        overflow: hidden;
+        display: inline-block;
+        cursor: pointer;
+        border-radius: var(--parley-radius);
+        border: 1px solid var(--parley-border);
+        padding: 0.3rem 0.7rem;
+        font-size: 0.85rem;
+        background: var(--parley-surface);
+      }
+      label.upload:focus-within {
+        box-shadow: var(--parley-focus);
+      }
+      label.upload input {
+        position: absolute;
+        inset: 0;
+        width: 1px;
+        height: 1px;
+        opacity: 0;
+      }
+    `,
+  ]
 
-  declare api: RestApi | undefined
-  declare operator: OperatorProfile | undefined
   declare list: EmployeeListReply | undefined
-  declare problem: string
   declare fresh: FreshLink | undefined
-  declare busy: boolean
-
-  constructor() {
-    super()
-    this.problem = ''
-    this.busy = false
-  }
 
   override willUpdate(changed: Map<PropertyKey, unknown>): void {
     if (changed.has('api') && this.api) void this.#load()
@@ -149,7 +180,16 @@ export class ParleyEmployeesSettings extends LitElement {
           ? html`<span class="badge ok">Active</span>`
           : html`<span class="badge">Invited</span>`
     return html`<tr>
-      <th scope="row">${employee.name}${self ? html` <span class="muted">(you)</span>` : nothing}</th>
+      <th scope="row">
+        <span class="who">
+          ${
+            employee.photoUrl
+              ? html`<img class="photo" src=${employee.photoUrl} alt="" />`
+              : html`<span class="photo" aria-hidden="true"></span>`
+          }
+          <span>${employee.name}${self ? html` <span class="muted">(you)</span>` : nothing}</span>
+        </span>
+      </th>
       <td class="optional">${bot ? html`<span class="muted">—</span>` : employee.email}</td>
       <td>
         <select
@@ -169,6 +209,18 @@ export class ParleyEmployeesSettings extends LitElement {
       </td>
       <td>${state}</td>
       <td class="actions">
+        ${
+          employee.active
+            ? html`<label class="upload"
+                >Photo…<input
+                  type="file"
+                  accept=${PHOTO_LIMIT.types.join(',')}
+                  aria-label="Photo of ${employee.name}"
+                  ?disabled=${this.busy}
+                  @change=${(event: Event) => this.#upload(employee, event.target as HTMLInputElement)}
+              /></label>`
+            : nothing
+        }
         ${
           !bot && employee.active
             ? html`<button
@@ -212,21 +264,34 @@ export class ParleyEmployeesSettings extends LitElement {
     }
   }
 
-  /** Runs one change, shows its error (the relay's message) or reloads the list. */
+  /**
+   * Runs one change (its error, the relay's message, shown), then reloads the list either
+   * way: a refused change leaves the controls showing what is saved.
+   */
   async #run(change: () => Promise<void>): Promise<void> {
     if (!this.api || this.busy) return
-    this.busy = true
-    this.problem = ''
-    try {
-      await change()
-      await this.#load()
-    } catch (error) {
-      this.problem = messageOf(error)
-      // A refused change leaves the controls showing what is saved.
-      await this.#load()
-    } finally {
-      this.busy = false
+    await this.run(change)
+    await this.#load()
+  }
+
+  async #upload(employee: Employee, input: HTMLInputElement): Promise<void> {
+    const file = input.files?.[0]
+    input.value = ''
+    if (!file) return
+    // The relay checks the bytes; these checks only spare a pointless upload.
+    if (file.size > PHOTO_LIMIT.bytes) {
+      this.problem = `The photo of ${employee.name} is larger than 1 MB. Choose a smaller one.`
+      return
     }
+    if (file.type && !PHOTO_LIMIT.types.includes(file.type)) {
+      this.problem = 'A photo must be a PNG, JPEG or WebP image.'
+      return
+    }
+    await this.#run(async () => {
+      const form = new FormData()
+      form.append('photo', file, file.name)
+      await this.api!.upload('PUT', `/v1/admin/employees/${employee.id}/photo`, form)
+    })
   }
 
   async #create(event: SubmitEvent): Promise<void> {

@@ -17,6 +17,12 @@ export const SECTIONS: readonly SettingsSection[] = [
   { id: 'site', label: 'Site', tag: 'parley-site-settings', roles: ['admin'] },
   { id: 'employees', label: 'Employees', tag: 'parley-employees-settings', roles: ['admin'] },
   { id: 'groups', label: 'Groups', tag: 'parley-groups-settings', roles: ['admin'] },
+  {
+    id: 'scenarios',
+    label: 'Scenarios',
+    tag: 'parley-scenarios-settings',
+    roles: ['admin', 'supervisor'],
+  },
   { id: 'privacy', label: 'Privacy', tag: 'parley-privacy-settings', roles: ['admin'] },
   {
     id: 'consents',
@@ -34,6 +40,7 @@ export const SECTIONS: readonly SettingsSection[] = [
   { id: 'api-keys', label: 'API keys', tag: 'parley-api-keys-settings', roles: ['admin'] },
   { id: 'crm', label: 'CRM', tag: 'parley-crm-settings', roles: ['admin'] },
   { id: 'webhooks', label: 'Webhooks', tag: 'parley-webhooks-settings', roles: ['admin'] },
+  { id: 'channels', label: 'Channels', tag: 'parley-channels-settings', roles: ['admin'] },
 ]
 
 /** The sections `role` may open. */

@@ -5,7 +5,7 @@ import type {
   SiteSettings,
   UpdateSiteBody,
 } from '@parley/protocol'
-import { isWithinWorkingHours } from '@parley/protocol'
+import { isWithinWorkingHours } from '@parley/protocol/forms'
 import { html, LitElement, nothing } from 'lit'
 import { ConsoleError } from '../errors.ts'
 import type { RestApi } from '../rest-api.ts'
@@ -91,6 +91,7 @@ export class ParleySiteSettings extends LitElement {
     siteId: { state: true },
     site: { state: true },
     hoursOn: { state: true },
+    preview: { state: true },
     problem: { state: true },
     notice: { state: true },
     busy: { state: true },
@@ -105,6 +106,8 @@ export class ParleySiteSettings extends LitElement {
   declare site: SiteSettings | undefined
   /** Whether the form has working hours (else the site is always open). */
   declare hoursOn: boolean
+  /** The button as the form holds it now, for the live preview. */
+  declare preview: { label: string; color: string; position: 'left' | 'right' } | undefined
   declare problem: string
   declare notice: string
   declare busy: boolean
@@ -151,7 +154,12 @@ export class ParleySiteSettings extends LitElement {
 
   #renderForm(site: SiteSettings) {
     const hours = site.workingHours
-    return html`<form aria-label="Site settings" @submit=${this.#save}>
+    const preview = this.preview ?? site.button
+    return html`<div class="card">
+        <h3>Put the chat on your site</h3>
+        <parley-embed-snippet .siteId=${site.siteId}></parley-embed-snippet>
+      </div>
+      <form aria-label="Site settings" @submit=${this.#save} @input=${this.#follow} @change=${this.#follow}>
       <div class="card">
         <h3>General</h3>
         <div class="fields">
@@ -200,6 +208,12 @@ export class ParleySiteSettings extends LitElement {
             </select>
           </label>
         </div>
+        <parley-button-preview
+          style="margin-top: 0.75rem"
+          .label=${preview.label}
+          .color=${preview.color}
+          .position=${preview.position}
+        ></parley-button-preview>
       </div>
 
       <div class="card">
@@ -364,6 +378,19 @@ export class ParleySiteSettings extends LitElement {
       </table>`
   }
 
+  /** Keeps the button preview on what the form holds. */
+  #follow(event: Event): void {
+    const form = (event.currentTarget as HTMLFormElement) ?? undefined
+    if (!form?.elements) return
+    const value = (name: string) =>
+      (form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement | null)?.value ?? ''
+    this.preview = {
+      label: value('buttonLabel'),
+      color: value('buttonColor') || '#2f6fed',
+      position: value('buttonPosition') === 'left' ? 'left' : 'right',
+    }
+  }
+
   async #start(): Promise<void> {
     try {
       this.sites = (await this.api!.get<SiteListReply>('/v1/admin/sites')).sites
@@ -377,6 +404,7 @@ export class ParleySiteSettings extends LitElement {
   async #load(): Promise<void> {
     if (!this.siteId) return
     this.site = undefined
+    this.preview = undefined
     this.site = await this.api!.get<SiteSettings>(
       `/v1/admin/sites/${encodeURIComponent(this.siteId)}`,
     )
@@ -454,6 +482,7 @@ export class ParleySiteSettings extends LitElement {
     this.problem = ''
     this.notice = ''
     try {
+      this.preview = undefined
       this.site = await this.api.send<SiteSettings>(
         'PUT',
         `/v1/admin/sites/${encodeURIComponent(this.siteId)}`,

@@ -57,6 +57,9 @@ export const sectionStyles = css`
   }
   .table {
     overflow-x: auto;
+    /* Positioned, so what is absolutely placed inside (visually hidden headers) scrolls with
+       the table instead of widening the page. */
+    position: relative;
     border-radius: var(--parley-radius);
   }
   tr:last-child td {

@@ -105,8 +105,8 @@ export function createFakeOperatorClient(): FakeOperatorClient {
       ])
       return ack
     },
-    async close(conversationId) {
-      calls.push(['close', conversationId])
+    async close(conversationId, tags) {
+      calls.push(['close', conversationId, tags ?? []])
       conversations.set(
         conversations
           .get()

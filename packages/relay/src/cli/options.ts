@@ -54,6 +54,15 @@ Options (flags win over environment variables):
                                                     1: webhooks may reach private, loopback and
                                                     link-local addresses; or a comma list of
                                                     addresses/CIDRs [off: public only]
+                           PARLEY_SECRET_KEY        64 hex digits (openssl rand -hex 32): messenger
+                                                    credentials are stored encrypted with it [none:
+                                                    no contact points]
+                           PARLEY_TELEGRAM_API_ROOT the Telegram Bot API server, e.g. a local
+                                                    telegram-bot-api [https://api.telegram.org]
+                           PARLEY_SMTP_URL          smtp(s)://user:pass@host:port for replies to
+                                                    offline leads by e-mail [none: no e-mail]
+                           PARLEY_SMTP_FROM         From of those e-mails
+                                                    [Parley <no-reply@localhost>]
   --reset-admin-password                            print a new generated admin password and exit
   -h, --help                                        show this help
 
@@ -161,6 +170,12 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
       publicUrl: env.PARLEY_PUBLIC_URL || undefined,
       operatorOrigins: list(env.PARLEY_OPERATOR_ORIGINS),
       webhooks: { allowPrivateNetworks: onOffOrList(env.PARLEY_WEBHOOKS_ALLOW_PRIVATE) },
+      channels: {
+        secretKey: env.PARLEY_SECRET_KEY,
+        telegramApiRoot: env.PARLEY_TELEGRAM_API_ROOT || undefined,
+        smtpUrl: env.PARLEY_SMTP_URL,
+        smtpFrom: env.PARLEY_SMTP_FROM,
+      },
       maxConnectionsPerAddress: integer(
         'PARLEY_MAX_CONNECTIONS_PER_ADDRESS',
         env.PARLEY_MAX_CONNECTIONS_PER_ADDRESS,

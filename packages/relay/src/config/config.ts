@@ -13,6 +13,8 @@ import type { RateRule } from '../infra/http/rate-limit.ts'
 import type { RegionLookup } from '../infra/region/types.ts'
 import type { Timers } from '../infra/ws/frame-socket.ts'
 import { DEFAULT_N } from '../modules/auth/password.ts'
+import { secretKeyProblem } from '../modules/channels/credentials.ts'
+import { type ChannelPolicy, DEFAULT_CHANNEL_POLICY } from '../modules/channels/outbox.ts'
 import type { PrivateNetworks, Resolver } from '../modules/webhooks/address.ts'
 import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from '../modules/webhooks/worker.ts'
 import { DEMO_SITE } from './demo-site.ts'
@@ -163,6 +165,41 @@ export interface RelayConfig {
   trustProxy?: boolean | string[]
   /** Outgoing webhooks: the SSRF guard and the delivery policy. */
   webhooks?: WebhooksConfig
+  /** Messenger channels (Telegram, VK, Viber contact points). */
+  channels?: ChannelsConfig
+}
+
+/** Messenger channels. */
+export interface ChannelsConfig {
+  /**
+   * 32 bytes as 64 hex digits (`openssl rand -hex 32`): contact point credentials are stored
+   * encrypted with it (AES-256-GCM). Env `PARLEY_SECRET_KEY`. Without it no contact point can
+   * be added, and a relay whose database has contact points refuses to start.
+   */
+  secretKey?: string
+  /**
+   * The Telegram Bot API server: Telegram's own, or one run beside the relay (Telegram's
+   * `telegram-bot-api`; tests: a fake). Env `PARLEY_TELEGRAM_API_ROOT`.
+   * @default 'https://api.telegram.org'
+   */
+  telegramApiRoot?: string
+  /** The Viber REST bot API root (tests: a fake). @default 'https://chatapi.viber.com/pa' */
+  viberApiRoot?: string
+  /** The VK API root, vk-io's `apiBaseUrl` (tests: a fake). @default 'https://api.vk.ru/method' */
+  vkApiBaseUrl?: string
+  /**
+   * SMTP server for operators' replies to offline leads that left an e-mail:
+   * `smtp://user:pass@host:587` or `smtps://…:465`. Env `PARLEY_SMTP_URL`. @default none (no e-mail)
+   */
+  smtpUrl?: string
+  /** The From of those e-mails. Env `PARLEY_SMTP_FROM`. @default 'Parley <no-reply@localhost>' */
+  smtpFrom?: string
+  /** Retries and pacing of the outbox. @default DEFAULT_CHANNEL_POLICY */
+  policy?: Partial<ChannelPolicy>
+  /** Seconds one long poll (`getUpdates`) waits. @default 25 */
+  pollTimeoutSeconds?: number
+  /** Jitter source, for tests. @default Math.random */
+  random?: () => number
 }
 
 /** Outgoing webhooks (and CRM destinations). */
@@ -232,6 +269,17 @@ export interface ResolvedConfig {
     policy: DeliveryPolicy
     random: () => number
     resolve: Resolver | undefined
+  }
+  channels: {
+    secretKey: string | undefined
+    telegramApiRoot: string | undefined
+    viberApiRoot: string | undefined
+    vkApiBaseUrl: string | undefined
+    smtpUrl: string | undefined
+    smtpFrom: string
+    policy: ChannelPolicy
+    pollTimeoutSeconds: number
+    random: () => number
   }
 }
 
@@ -324,6 +372,27 @@ export function resolveConfig(config: RelayConfig): ResolvedConfig {
       random: config.webhooks?.random ?? Math.random,
       resolve: config.webhooks?.resolve,
     },
+    channels: channelsOf(config.channels),
+  }
+}
+
+/** The channels' settings; a malformed secret key is refused here, with how to make one. */
+function channelsOf(given: ChannelsConfig | undefined): ResolvedConfig['channels'] {
+  const secretKey = given?.secretKey || undefined
+  if (secretKey !== undefined) {
+    const problem = secretKeyProblem(secretKey)
+    if (problem) throw new TypeError(problem)
+  }
+  return {
+    secretKey,
+    telegramApiRoot: given?.telegramApiRoot,
+    viberApiRoot: given?.viberApiRoot,
+    vkApiBaseUrl: given?.vkApiBaseUrl,
+    smtpUrl: given?.smtpUrl || undefined,
+    smtpFrom: given?.smtpFrom || 'Parley <no-reply@localhost>',
+    policy: { ...DEFAULT_CHANNEL_POLICY, ...given?.policy },
+    pollTimeoutSeconds: given?.pollTimeoutSeconds ?? 25,
+    random: given?.random ?? Math.random,
   }
 }
 

@@ -2,7 +2,7 @@ import { PROTOCOL_VERSION } from '@parley/protocol'
 import type { FastifyInstance } from 'fastify'
 import { buildServer } from '../app.ts'
 import type { RelayConfig } from '../config/config.ts'
-import { createSqliteStores, type Stores } from '../stores.ts'
+import { createPostgresStores, createSqliteStores, type Stores } from '../stores.ts'
 import { injectFetch } from './inject-fetch.ts'
 import { connect, type Frame, injectConnect, ofType, type TestSocket } from './ws-client.ts'
 
@@ -76,7 +76,10 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 }
 
 async function build(overrides: Partial<RelayConfig>) {
-  const stores = createSqliteStores(':memory:')
+  // An in-memory SQLite database, or the PostgreSQL database the test names.
+  const stores = overrides.databaseUrl
+    ? await createPostgresStores(overrides.databaseUrl)
+    : createSqliteStores(':memory:')
   const app = await buildServer(
     {
       databasePath: ':memory:',

@@ -1,8 +1,17 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
+import {
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import pg from 'pg'
 
 /**
  * Throwaway PostgreSQL and Redis servers for tests and the benchmark: each in a temporary
@@ -41,6 +50,8 @@ export interface PostgresServer {
   port: number
   /** A URL of database `name` on this server. */
   urlOf(name: string): string
+  /** Creates database `name` (empty); returns its URL. */
+  createDatabase(name: string): Promise<string>
   stop(): Promise<void>
 }
 
@@ -65,15 +76,18 @@ export function hasRedis(): boolean {
 }
 
 /**
- * Starts a PostgreSQL cluster made for tests: no fsync (a crash of the machine may lose it,
- * which a throwaway cluster may), C collation (text sorts bytewise, as SQLite does). The
+ * Starts a PostgreSQL cluster made for tests: no fsync unless `durable` (a crash of the
+ * machine may lose it, which a throwaway cluster may), C collation (text sorts bytewise, as SQLite does). The
  * server refuses to run as root; as root it runs as the `postgres` user Debian's package
  * creates, in a directory that user owns.
  */
-export async function startPostgres(): Promise<PostgresServer> {
+export async function startPostgres({ durable = false } = {}): Promise<PostgresServer> {
   if (!hasPostgres()) throw new Error(postgresMissing())
   const PG_BIN = pgBin()
+  stopAbandoned(PG_BIN)
   const dir = mkdtempSync(join(tmpdir(), 'parley-pg-'))
+  // Who started it: a later start stops it if that process died without stopping it.
+  writeFileSync(join(dir, 'owner'), String(process.pid))
   const asRoot = process.getuid?.() === 0
   const run = (binary: string, args: string[]) => {
     const command = asRoot ? 'runuser' : join(PG_BIN, binary)
@@ -101,9 +115,8 @@ export async function startPostgres(): Promise<PostgresServer> {
     `-p ${port}`,
     `-k ${dir}`,
     "-c listen_addresses='127.0.0.1'",
-    '-c fsync=off',
-    '-c synchronous_commit=off',
-    '-c full_page_writes=off',
+    // The benchmark's server syncs as production does; the tests' need not.
+    ...(durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
     '-c max_connections=300',
     '-c shared_buffers=32MB',
   ].join(' ')
@@ -113,6 +126,16 @@ export async function startPostgres(): Promise<PostgresServer> {
     url: urlOf('postgres'),
     port,
     urlOf,
+    async createDatabase(name) {
+      const client = new pg.Client({ connectionString: urlOf('postgres') })
+      await client.connect()
+      try {
+        await client.query(`CREATE DATABASE ${name}`)
+      } finally {
+        await client.end()
+      }
+      return urlOf(name)
+    },
     async stop() {
       try {
         run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop'])
@@ -120,6 +143,38 @@ export async function startPostgres(): Promise<PostgresServer> {
         rmSync(dir, { recursive: true, force: true })
       }
     },
+  }
+}
+
+/**
+ * Stops the clusters of test runs that were killed before they could stop them (pg_ctl
+ * runs the server detached, so it outlives the process that started it).
+ */
+function stopAbandoned(bin: string): void {
+  for (const name of readdirSync(tmpdir())) {
+    if (!name.startsWith('parley-pg-')) continue
+    const dir = join(tmpdir(), name)
+    let owner: number
+    try {
+      owner = Number(readFileSync(join(dir, 'owner'), 'utf8'))
+    } catch {
+      continue
+    }
+    try {
+      process.kill(owner, 0)
+      continue
+    } catch {
+      // Its owner is gone.
+    }
+    try {
+      const stop = [join(bin, 'pg_ctl'), '-D', join(dir, 'data'), '-m', 'immediate', '-w', 'stop']
+      if (process.getuid?.() === 0)
+        execFileSync('runuser', ['-u', 'postgres', '--', ...stop], { stdio: 'ignore' })
+      else execFileSync(stop[0]!, stop.slice(1), { stdio: 'ignore' })
+    } catch {
+      // Not running.
+    }
+    rmSync(dir, { recursive: true, force: true })
   }
 }
 

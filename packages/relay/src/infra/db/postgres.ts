@@ -224,28 +224,24 @@ export class PostgresDatabase implements UnitOfWork {
         this.writer.on('error', () => {})
       }
       const client = this.writer
-      await client.query('BEGIN')
-      while (
-        this.queue.length > 0 &&
-        (taken === 0 || (taken < this.maxBatch && performance.now() - started < this.maxWaitMs))
-      ) {
+      // Statements that end one transaction and begin the next go in one round trip.
+      await client.query('BEGIN; SAVEPOINT tx')
+      for (;;) {
         taken += 1
         const pending = this.queue.shift()!
         for (let attempt = 0; ; attempt++) {
           const tx: PostgresTx = { serial: ++this.serial }
           this.active = tx
-          await client.query('SAVEPOINT tx')
           try {
             const value = await pending.work(tx as unknown as Tx)
             this.active = undefined
-            await client.query('RELEASE tx')
             succeeded.push({ pending, value })
             break
           } catch (error) {
             this.active = undefined
             try {
+              // The savepoint stays: a retry runs inside it again.
               await client.query('ROLLBACK TO tx')
-              await client.query('RELEASE tx')
             } catch (broken) {
               pending.reject(error)
               throw broken
@@ -256,8 +252,14 @@ export class PostgresDatabase implements UnitOfWork {
             break
           }
         }
+        const more =
+          this.queue.length > 0 &&
+          taken < this.maxBatch &&
+          performance.now() - started < this.maxWaitMs
+        if (!more) break
+        await client.query('RELEASE tx; SAVEPOINT tx')
       }
-      await client.query('COMMIT')
+      await client.query('RELEASE tx; COMMIT')
       for (const { pending, value } of succeeded) pending.resolve(value)
     } catch (error) {
       // The connection failed or the commit was refused: nothing of the batch is kept.

@@ -106,7 +106,14 @@ const VALID_BODIES: Record<string, object> = {
   'POST /v1/canned': { shortcut: 'probe', text: 'Probe' },
   'POST /v1/conversations/:id/messages': { cid: 'probe', text: 'Probe' },
   'POST /v1/messages/search': { q: 'probe' },
+  'PATCH /v1/conversations/:id/lead': { status: 'done' },
   'POST /v1/admin/webhooks': { url: 'http://127.0.0.1:9/probe', events: ['message.created'] },
+  'POST /v1/admin/contact-points': {
+    kind: 'telegram',
+    siteId: 'shop',
+    name: 'Probe',
+    credentials: { token: '1:probe' },
+  },
   'POST /v1/admin/employees': {
     email: 'probe@example.com',
     name: 'Probe',

@@ -331,5 +331,52 @@ export function describeConversationStore(name: string, factory: StoresFactory):
       ])
       expect(await stores.conversations.messagePage({ siteId: 'elsewhere', limit: 10 })).toEqual([])
     })
+
+    it("keeps a lead's status and assignee; a chat has none and is left unchanged", async () => {
+      await tx((t) => stores.employees.create(t, employee('ann')))
+      const lead = await append({
+        ...visitorSend('vl', 'l1', 'call me'),
+        kind: 'form',
+        target: { create: { siteId: 'shop', visitorId: 'vl', kind: 'callback' } },
+      })
+      const chat = await append(visitorSend('vm', 'm1', 'hello'))
+      expect(lead.conversation.lead).toEqual({ status: 'new' })
+      expect(chat.conversation.lead).toBeUndefined()
+      const id = lead.conversation.id
+      const taken = await tx((t) =>
+        stores.conversations.setLead(t, id, { status: 'in_progress', assigneeId: 'ann' }, 5000),
+      )
+      expect(taken).toMatchObject({
+        updatedAt: 5000,
+        lead: { status: 'in_progress', assignee: { id: 'ann' } },
+      })
+      await tx((t) => stores.conversations.setLead(t, id, { status: 'done' }, 6000))
+      expect((await stores.conversations.get(id))?.lead).toEqual({
+        status: 'done',
+        assignee: { id: 'ann', name: '' },
+      })
+      await tx((t) => stores.conversations.setLead(t, id, { assigneeId: null }, 7000))
+      expect((await stores.conversations.get(id))?.lead).toEqual({ status: 'done' })
+      const chatId = chat.conversation.id
+      expect(
+        await tx((t) => stores.conversations.setLead(t, chatId, { status: 'done' }, 8000)),
+      ).toBeUndefined()
+      expect((await stores.conversations.get(chatId))?.updatedAt).toBe(chat.conversation.updatedAt)
+    })
+
+    it('replaces the tags of a conversation and reads them in batches', async () => {
+      const a = (await append(visitorSend('va', 'a1', 'a'))).conversation.id
+      const b = (await append(visitorSend('vb', 'b1', 'b'))).conversation.id
+      await tx((t) => stores.conversations.setTags(t, a, ['refund', 'delivery'], 10))
+      await tx((t) => stores.conversations.setTags(t, b, ['refund'], 10))
+      await tx((t) => stores.conversations.setTags(t, b, ['vip'], 11))
+      expect(await stores.conversations.tagsOf([a, b, 'c-none'])).toEqual(
+        new Map([
+          [a, ['delivery', 'refund']],
+          [b, ['vip']],
+        ]),
+      )
+      expect(await stores.conversations.tagsOf([])).toEqual(new Map())
+    })
   })
 }

@@ -24,6 +24,7 @@ export const conversationsPlugin = fp(
         summaries: {
           employees: (ids) => employees.getMany(ids),
           contacts: (siteId, ids) => visitorProfiles.contacts(siteId, ids),
+          tags: (ids) => options.store.tagsOf(ids),
         },
         opening: app.attribution,
         now: config.now,

@@ -94,6 +94,72 @@ const INSERT_EVENT = `INSERT INTO events (id, conversation_id, seq, kind, author
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
   ON CONFLICT (author_key, cid) WHERE cid IS NOT NULL DO NOTHING`
 
+/**
+ * An event (parameters $1–$12, as `INSERT_EVENT`) and its conversation's row ($2; the seq
+ * $3 and time $11 again; $13–$19 the row's changes), the row only if the event went in.
+ */
+const APPEND = `WITH e AS (INSERT INTO events (id, conversation_id, seq, kind, author_kind, author_id,
+      author_name, author_key, cid, text, at, data)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+    ON CONFLICT (author_key, cid) WHERE cid IS NOT NULL DO NOTHING RETURNING 1)
+  UPDATE conversations SET last_seq = $3, updated_at = $11,
+    last_text = CASE WHEN $13 THEN $14 ELSE last_text END,
+    operator_id = COALESCE($15, operator_id),
+    operator_name = COALESCE($16, operator_name),
+    status = CASE WHEN $17 THEN 'closed' ELSE status END,
+    rating = COALESCE($18::integer, rating),
+    rating_comment = CASE WHEN $18::integer IS NULL THEN rating_comment ELSE $19 END
+  WHERE id = $2 AND EXISTS (SELECT 1 FROM e)`
+
+interface EventMeta {
+  authorKey: string
+  cid?: string | undefined
+  at: number
+}
+
+/** `INSERT_EVENT`'s parameters. */
+function eventValues(
+  conversationId: string,
+  seq: number,
+  event: PrefaceEvent,
+  { authorKey, cid, at }: EventMeta,
+): SqlValue[] {
+  return [
+    event.id,
+    conversationId,
+    seq,
+    event.kind,
+    event.author.kind,
+    event.author.id ?? null,
+    event.author.name ?? null,
+    authorKey,
+    cid ?? null,
+    event.text,
+    at,
+    event.data ? JSON.stringify(event.data) : null,
+  ]
+}
+
+/** The event as stored. */
+function storedEvent(
+  conversationId: string,
+  seq: number,
+  event: PrefaceEvent,
+  at: number,
+): ConversationEvent {
+  const stored: ConversationEvent = {
+    conversationId,
+    seq,
+    id: event.id,
+    kind: event.kind,
+    author: event.author,
+    text: event.text,
+    at,
+  }
+  if (event.data) stored.data = event.data
+  return stored
+}
+
 /** A retry of the whole transaction: another relay wrote the same cid at the same moment. */
 const raced = () =>
   Object.assign(new Error('a repeated cid raced its first copy'), { code: '40001' })
@@ -250,37 +316,26 @@ export class PostgresConversationStore implements ConversationStore {
       }
     }
     const seq = row.last_seq + preface.length + 1
-    const event = await this.insertEvent(tx, conversationId, seq, input, input)
-    if (event === undefined) {
-      if (created) throw raced()
-      return this.duplicate((await this.eventByCid(input.authorKey, input.cid!, tx))!, tx)
-    }
     const assign = input.assign && row.operator_id === null ? input.assign : undefined
     const close = input.close === true && row.status !== 'closed'
     const text = input.text.slice(0, LAST_TEXT_LENGTH)
-    await this.db.run(
-      tx,
-      `UPDATE conversations SET last_seq = $1, updated_at = $2,
-           last_text = CASE WHEN $3 THEN $4 ELSE last_text END,
-           operator_id = COALESCE($5, operator_id),
-           operator_name = COALESCE($6, operator_name),
-           status = CASE WHEN $7 THEN 'closed' ELSE status END,
-           rating = COALESCE($8::integer, rating),
-           rating_comment = CASE WHEN $8::integer IS NULL THEN rating_comment ELSE $9 END
-         WHERE id = $10`,
-      [
-        seq,
-        input.at,
-        input.kind === 'message' || input.kind === 'form',
-        text,
-        assign?.id ?? null,
-        assign?.name ?? null,
-        close,
-        input.rating?.rating ?? null,
-        input.rating?.comment ?? null,
-        conversationId,
-      ],
-    )
+    // The event and the conversation's row in one statement (one round trip): the row is
+    // changed only when the event went in, i.e. its cid was not taken.
+    const written = await this.db.run(tx, APPEND, [
+      ...eventValues(conversationId, seq, input, input),
+      input.kind === 'message' || input.kind === 'form',
+      text,
+      assign?.id ?? null,
+      assign?.name ?? null,
+      close,
+      input.rating?.rating ?? null,
+      input.rating?.comment ?? null,
+    ])
+    if (written === 0) {
+      if (created) throw raced()
+      return this.duplicate((await this.eventByCid(input.authorKey, input.cid!, tx))!, tx)
+    }
+    const event = storedEvent(conversationId, seq, input, input.at)
     // The same changes, on the row as read: the summary as it now stands.
     row.last_seq = seq
     row.updated_at = input.at
@@ -311,34 +366,11 @@ export class PostgresConversationStore implements ConversationStore {
     conversationId: string,
     seq: number,
     event: PrefaceEvent,
-    { authorKey, cid, at }: { authorKey: string; cid?: string | undefined; at: number },
+    meta: EventMeta,
   ): Promise<ConversationEvent | undefined> {
-    const values: SqlValue[] = [
-      event.id,
-      conversationId,
-      seq,
-      event.kind,
-      event.author.kind,
-      event.author.id ?? null,
-      event.author.name ?? null,
-      authorKey,
-      cid ?? null,
-      event.text,
-      at,
-      event.data ? JSON.stringify(event.data) : null,
-    ]
+    const values = eventValues(conversationId, seq, event, meta)
     if ((await this.db.run(tx, INSERT_EVENT, values)) === 0) return undefined
-    const stored: ConversationEvent = {
-      conversationId,
-      seq,
-      id: event.id,
-      kind: event.kind,
-      author: event.author,
-      text: event.text,
-      at,
-    }
-    if (event.data) stored.data = event.data
-    return stored
+    return storedEvent(conversationId, seq, event, meta.at)
   }
 
   private async conversation(id: string, tx?: Tx): Promise<ConversationSummary | undefined> {

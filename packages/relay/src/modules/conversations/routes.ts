@@ -4,9 +4,12 @@ import {
   ConversationEventsReply,
   ConversationListQuery,
   ConversationListReply,
+  ConversationReply,
   IdParams,
+  LeadBody,
 } from '@parley/protocol'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { publishAll } from '../../infra/bus/outcome.ts'
 import { EMPLOYEE, errors } from '../../infra/http/openapi.ts'
 import { requirePermission } from '../auth/guards.ts'
 import type { OperatorActor } from './actor.ts'
@@ -70,6 +73,42 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
       // The schema's defaults fill `after` and `limit` in.
       const { after, limit } = request.query
       return conversations.history(viewerOf(request), request.params.id, after!, limit!)
+    },
+  )
+
+  app.patch(
+    '/v1/conversations/:id/lead',
+    {
+      schema: {
+        ...common,
+        operationId: 'updateLead',
+        summary: "Set a callback's or offline lead's status and assignee",
+        description:
+          'Needs `conversations:reply`, and the conversation must be visible to you (otherwise `conversation_not_found`). Only callbacks and offline leads have one (`not_a_lead`); the assignee must be an active person of the team (`employee_not_found`); `assigneeId: null` clears it. Every operator who may see the conversation gets its summary on the socket at once.',
+        params: IdParams,
+        body: LeadBody,
+        response: {
+          200: ConversationReply,
+          ...errors(
+            'bad_request',
+            'unauthorized',
+            'forbidden',
+            'conversation_not_found',
+            'employee_not_found',
+            'not_a_lead',
+          ),
+        },
+      },
+      preHandler: requirePermission(app, 'conversations:reply'),
+    },
+    async (request) => {
+      const { conversation, publish } = await conversations.setLead(
+        viewerOf(request),
+        request.params.id,
+        request.body,
+      )
+      publishAll(app.bus, { publish })
+      return { conversation }
     },
   )
 }

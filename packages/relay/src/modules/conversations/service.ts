@@ -22,7 +22,7 @@ import {
   toEventFrame,
   type VisitorActor,
 } from './actor.ts'
-import { type EventSink, NO_EVENTS, type RelayFact } from './event-sink.ts'
+import type { EventSink, RelayFact } from './event-sink.ts'
 import type { OpeningPlan, OpeningPolicy } from './opening.ts'
 import type { RoutingHooks } from './routing-hooks.ts'
 import type {
@@ -30,9 +30,10 @@ import type {
   AppendResult,
   ConversationPageQuery,
   ConversationStore,
+  LeadPatch,
   MessagePageQuery,
 } from './store.ts'
-import { describeSummaries, type SummarySources } from './summaries.ts'
+import { describeSummaries, forVisitor, type SummarySources } from './summaries.ts'
 
 export interface ConversationServiceOptions {
   db: UnitOfWork
@@ -57,13 +58,22 @@ const VISITOR_CONVERSATIONS = 200
  */
 export class ConversationService {
   private routing: RoutingHooks | undefined
-  private events: EventSink = NO_EVENTS
+  private readonly sinks: EventSink[] = []
+  /** Tells every sink, in the order they were added. */
+  private readonly events: EventSink = {
+    record: async (tx, fact) => {
+      for (const sink of this.sinks) await sink.record(tx, fact)
+    },
+  }
 
   constructor(private readonly options: ConversationServiceOptions) {}
 
-  /** Lets the webhooks outbox hear what is stored, in the same transaction (its plugin calls it). */
+  /**
+   * Lets an outbox (webhooks, channels) hear what is stored, in the same transaction (their
+   * plugins call it); each sink added hears every fact.
+   */
   useEvents(sink: EventSink): void {
-    this.events = sink
+    this.sinks.push(sink)
   }
 
   /**
@@ -150,8 +160,14 @@ export class ConversationService {
     return this.outcome(frame.cid, result)
   }
 
-  /** Closes a conversation with a `closed` system event (who closed it); acked like `send`. */
-  async close(actor: OperatorActor, frame: { cid: string; conversationId: string }) {
+  /**
+   * Closes a conversation with a `closed` system event (who closed it) and its tags, in one
+   * transaction; acked like `send`.
+   */
+  async close(
+    actor: OperatorActor,
+    frame: { cid: string; conversationId: string; tags?: readonly string[] },
+  ) {
     const key = authorKey(actor)
     const earlier = await this.options.store.findEventByCid(key, frame.cid)
     if (earlier) return { ack: toAck(frame.cid, earlier), publish: [] }
@@ -162,8 +178,12 @@ export class ConversationService {
       operatorId: actor.id,
       operator: actor.name,
     }
-    const result = await this.options.db.transaction((tx) =>
-      this.append(tx, {
+    const tags = normaliseTags(frame.tags ?? [])
+    const at = this.options.now()
+    const result = await this.options.db.transaction(async (tx) => {
+      // Tags first: the summary the close publishes is described after the commit, with them.
+      if (tags.length > 0) await this.options.store.setTags(tx, frame.conversationId, tags, at)
+      return this.append(tx, {
         id: randomId('e'),
         cid: frame.cid,
         authorKey: key,
@@ -171,12 +191,12 @@ export class ConversationService {
         kind: 'system',
         text: '',
         data: closed,
-        at: this.options.now(),
+        at,
         target: { conversationId: frame.conversationId },
         newConversationId: randomId('c'),
         close: true,
-      }),
-    )
+      })
+    })
     if (!result.duplicate) this.routing?.closed(frame.conversationId)
     return this.outcome(frame.cid, result)
   }
@@ -229,6 +249,43 @@ export class ConversationService {
     return this.describe(
       await this.options.store.listForVisitor(siteId, visitorId, VISITOR_CONVERSATIONS),
     )
+  }
+
+  /** The visitor's recent conversations as the visitor may see them (no lead, no tags). */
+  async visitorView(siteId: string, visitorId: string): Promise<ConversationSummary[]> {
+    return (await this.visitorConversations(siteId, visitorId)).map(forVisitor)
+  }
+
+  /**
+   * Sets a callback's or offline lead's status and assignee (an active person of the team);
+   * the summary goes to the operators who may see it, never to the visitor.
+   * `conversation_not_found` for a conversation the actor may not see, `not_a_lead` for a
+   * chat, `employee_not_found` for an unknown, inactive or bot assignee.
+   */
+  async setLead(actor: OperatorActor, conversationId: string, patch: LeadPatch) {
+    const conversation = await this.authorise(actor, conversationId)
+    if ((conversation.kind ?? 'chat') === 'chat') throw relayError('not_a_lead')
+    if (patch.assigneeId) {
+      const [person] = await this.options.summaries.employees([patch.assigneeId])
+      if (!person?.active || person.kind !== 'human') {
+        throw relayError('employee_not_found')
+      }
+    }
+    const stored = await this.options.db.transaction((tx) =>
+      this.options.store.setLead(tx, conversationId, patch, this.options.now()),
+    )
+    if (!stored) throw relayError('conversation_not_found')
+    const [summary] = await this.describe([stored])
+    const publish: Publication[] = [
+      {
+        topic: OPERATORS_TOPIC,
+        message: {
+          frame: { t: 'conversation', conversation: summary! },
+          audience: { groupId: summary!.group ?? null, operatorId: summary!.operator?.id ?? null },
+        },
+      },
+    ]
+    return { conversation: summary!, publish }
   }
 
   /** The conversations the operator may see, most recently updated first. */
@@ -365,7 +422,8 @@ export class ConversationService {
         throw relayError('too_many_conversations')
       }
     }
-    let start = plan?.opening
+    // The plan's opening, or the one the caller gave (a messenger chat: its channel and group).
+    let start = plan?.opening ?? input.opening
     const target = input.target
     const siteId =
       'open' in target ? target.open.siteId : 'create' in target ? target.create.siteId : undefined
@@ -423,6 +481,16 @@ export class ConversationService {
   }
 }
 
+/** Tags as stored: trimmed, inner spaces collapsed, lower case, distinct, empty ones dropped. */
+export function normaliseTags(tags: readonly string[]): string[] {
+  const out = new Set<string>()
+  for (const tag of tags) {
+    const clean = tag.trim().replace(/\s+/g, ' ').toLowerCase()
+    if (clean) out.add(clean)
+  }
+  return [...out]
+}
+
 /** The conversation's visitor, and the operators who may see it. */
 export function toBoth(
   conversation: ConversationSummary,
@@ -434,8 +502,14 @@ export function toBoth(
     operatorId: conversation.operator?.id ?? null,
   }
   if (previousOperatorId) audience.previousOperatorId = previousOperatorId
+  // The visitor's copy of a summary leaves out what only operators see.
+  const { frame } = message
+  const visitorMessage: BusMessage =
+    frame.t === 'conversation'
+      ? { ...message, frame: { ...frame, conversation: forVisitor(frame.conversation) } }
+      : message
   return [
-    { topic: visitorTopic(conversation.siteId, conversation.visitorId), message },
+    { topic: visitorTopic(conversation.siteId, conversation.visitorId), message: visitorMessage },
     { topic: OPERATORS_TOPIC, message: { ...message, audience } },
   ]
 }

@@ -1,4 +1,4 @@
-import type { ConversationEvent, ConversationSummary } from '@parley/protocol'
+import type { ConversationEvent, ConversationSummary, LeadStatus } from '@parley/protocol'
 import type { Database, Statement } from 'better-sqlite3'
 import type { SqliteDatabase } from '../../infra/db/sqlite.ts'
 import { type Statements, statements } from '../../infra/db/statements.ts'
@@ -10,6 +10,7 @@ import type {
   ConversationOpening,
   ConversationPageQuery,
   ConversationStore,
+  LeadPatch,
   MessagePageQuery,
   PrefaceEvent,
 } from './store.ts'
@@ -35,7 +36,11 @@ export interface ConversationRow {
   rating: number | null
   rating_comment: string | null
   routing_group: string | null
+  channel: ConversationSummary['channel'] | null
   erased_at: number | null
+  /** Absent on a row built in memory for a conversation just created. */
+  lead_status?: LeadStatus | null
+  lead_assignee_id?: string | null
 }
 
 export interface EventRow {
@@ -71,7 +76,13 @@ export function toSummary(row: ConversationRow): ConversationSummary {
   if (row.rating !== null) summary.rating = row.rating
   if (row.rating_comment !== null) summary.ratingComment = row.rating_comment
   if (row.routing_group) summary.group = row.routing_group
+  if (row.channel) summary.channel = row.channel
   if (row.erased_at != null) summary.erased = true
+  if (summary.kind !== 'chat') {
+    // The assignee's name is filled in by `describeSummaries` from the employees.
+    summary.lead = { status: row.lead_status ?? 'new' }
+    if (row.lead_assignee_id) summary.lead.assignee = { id: row.lead_assignee_id, name: '' }
+  }
   return summary
 }
 
@@ -300,7 +311,11 @@ export class SqliteConversationStore implements ConversationStore {
     const conversationId = row.id
     let preface: ConversationEvent[] = []
     if (created && input.opening) {
-      const { group, preface: events = [] } = input.opening
+      const { group, channel, preface: events = [] } = input.opening
+      if (channel !== undefined) {
+        sql('UPDATE conversations SET channel = ? WHERE id = ?', tx).run(channel, conversationId)
+        row.channel = channel
+      }
       if (group !== undefined) {
         sql('UPDATE conversations SET routing_group = ? WHERE id = ?', tx).run(
           group,
@@ -371,6 +386,56 @@ export class SqliteConversationStore implements ConversationStore {
     }
     if (preface.length) result.preface = preface
     return result
+  }
+
+  async setLead(
+    tx: Tx,
+    conversationId: string,
+    patch: LeadPatch,
+    at: number,
+  ): Promise<ConversationSummary | undefined> {
+    const row = this.sql(
+      `UPDATE conversations SET
+         lead_status = CASE WHEN @setStatus THEN @status ELSE lead_status END,
+         lead_assignee_id = CASE WHEN @setAssignee THEN @assignee ELSE lead_assignee_id END,
+         updated_at = @at
+       WHERE id = @id AND kind <> 'chat' RETURNING *`,
+      tx,
+    ).get({
+      id: conversationId,
+      setStatus: patch.status === undefined ? 0 : 1,
+      status: patch.status ?? null,
+      setAssignee: patch.assigneeId === undefined ? 0 : 1,
+      assignee: patch.assigneeId ?? null,
+      at,
+    }) as ConversationRow | undefined
+    return row && toSummary(row)
+  }
+
+  async setTags(tx: Tx, conversationId: string, tags: readonly string[], at: number) {
+    this.sql('DELETE FROM conversation_tags WHERE conversation_id = ?', tx).run(conversationId)
+    const insert = this.sql(
+      'INSERT OR IGNORE INTO conversation_tags (conversation_id, tag, at) VALUES (?, ?, ?)',
+      tx,
+    )
+    for (const tag of tags) insert.run(conversationId, tag, at)
+  }
+
+  tagsOf(ids: readonly string[]): Promise<Map<string, string[]>> {
+    const tags = new Map<string, string[]>()
+    if (ids.length === 0) return Promise.resolve(tags)
+    return this.db.read(() => {
+      const rows = this.sql(
+        `SELECT conversation_id, tag FROM conversation_tags
+         WHERE conversation_id IN (SELECT value FROM json_each(?)) ORDER BY conversation_id, tag`,
+      ).all(JSON.stringify(ids)) as { conversation_id: string; tag: string }[]
+      for (const row of rows) {
+        const list = tags.get(row.conversation_id) ?? []
+        list.push(row.tag)
+        tags.set(row.conversation_id, list)
+      }
+      return tags
+    })
   }
 
   private conversation(id: string): ConversationSummary | undefined {

@@ -1,10 +1,12 @@
 import type {
   Author,
+  ChannelKind,
   ConversationEvent,
   ConversationKind,
   ConversationStatus,
   ConversationSummary,
   EventKind,
+  LeadStatus,
 } from '@parley/protocol'
 import type { Tx } from '../../infra/db/unit-of-work.ts'
 import type { VisitorContact } from '../visitors/store.ts'
@@ -38,6 +40,8 @@ export interface PrefaceEvent {
 export interface ConversationOpening {
   /** The routing group (`ConversationSummary.group`). */
   group?: string
+  /** The messenger the visitor writes from (`ConversationSummary.channel`). */
+  channel?: ChannelKind
   /** Events before the appended one, in order (the invitation the visitor answers). */
   preface?: PrefaceEvent[]
 }
@@ -112,6 +116,12 @@ export interface MessagePageQuery {
  * Conversations as ordered logs of events. `describeConversationStore` in `contract.ts` is
  * the suite every adapter passes.
  */
+/** A change to a lead's handling: a key left out keeps its value; `assigneeId: null` clears it. */
+export interface LeadPatch {
+  status?: LeadStatus
+  assigneeId?: string | null
+}
+
 export interface ConversationStore {
   get(id: string, tx?: Tx): Promise<ConversationSummary | undefined>
   /** The visitor's conversations, most recently updated first (erased ones left out). */
@@ -148,6 +158,20 @@ export interface ConversationStore {
   messagePage(query: MessagePageQuery): Promise<ConversationEvent[]>
   /** The conversation's first event of kind `form` (what a callback or offline lead left). */
   firstForm(conversationId: string): Promise<ConversationEvent | undefined>
+  /**
+   * Sets a callback's or offline lead's status and assignee and moves its `updatedAt`; returns
+   * the summary, or `undefined` for a chat or a conversation that does not exist (unchanged).
+   */
+  setLead(
+    tx: Tx,
+    conversationId: string,
+    patch: LeadPatch,
+    at: number,
+  ): Promise<ConversationSummary | undefined>
+  /** Replaces the conversation's tags (given already trimmed, lower case, distinct). */
+  setTags(tx: Tx, conversationId: string, tags: readonly string[], at: number): Promise<void>
+  /** The tags of those of these conversations that have any, each list sorted. */
+  tagsOf(ids: readonly string[]): Promise<Map<string, string[]>>
   /** Records that `readerKey` has read up to `seq` (never moves backwards); returns the stored seq. */
   markRead(
     tx: Tx,

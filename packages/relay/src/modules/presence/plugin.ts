@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { OperatorPresence } from './presence.ts'
+import { OperatorPresence, type PresenceDirectory } from './presence.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -10,8 +10,12 @@ declare module 'fastify' {
 
 /** Decorates `app.presence`: operators online, announced to visitors on every change. */
 export const presencePlugin = fp(
-  async (app: FastifyInstance) => {
-    app.decorate('presence', new OperatorPresence(app.bus))
+  async (app: FastifyInstance, options: { directory?: PresenceDirectory }) => {
+    app.decorate('presence', new OperatorPresence(app.bus, options.directory))
+    if (options.directory) {
+      const { directory } = options
+      app.addHook('onClose', () => directory.close())
+    }
   },
   { name: 'parley-presence', dependencies: ['parley-infra'] },
 )

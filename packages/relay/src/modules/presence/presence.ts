@@ -2,18 +2,40 @@ import { isWithinWorkingHours, type PresenceReply, type SiteConfig } from '@parl
 import { PRESENCE_TOPIC } from '../../infra/bus/topics.ts'
 import type { Bus } from '../../infra/bus/types.ts'
 
+/** Operators online across relays (Redis: `RedisPresence`); absent with one relay. */
+export interface PresenceDirectory {
+  /** Records the operator on this relay as online or not; resolves with the total online. */
+  set(operatorId: string, online: boolean): Promise<number>
+  /** Calls `listener` with the total after each periodic recount (relays that died drop out). */
+  onRecount(listener: (total: number) => void): void
+  close(): Promise<void>
+}
+
 /**
  * Counts operators online (routing's statuses say who: `online` with a socket open) and
- * announces every change of the count to visitors as a `presence` frame.
+ * announces every change of the count to visitors as a `presence` frame. With several
+ * relays the count is the directory's (every relay's operators, each once), and each relay
+ * learns the others' changes from their `presence` frames on the bus.
  */
 export class OperatorPresence {
   private readonly online = new Set<string>()
+  /** The count across relays, when there is a directory. */
+  private total = 0
 
-  constructor(private readonly bus: Bus) {}
+  constructor(
+    private readonly bus: Bus,
+    private readonly directory?: PresenceDirectory,
+  ) {
+    if (!directory) return
+    bus.subscribe(PRESENCE_TOPIC, ({ frame }) => {
+      if (frame.t === 'presence') this.total = frame.operatorsOnline
+    })
+    directory.onRecount((total) => this.update(total))
+  }
 
   /** Operators online now. */
   get count(): number {
-    return this.online.size
+    return this.directory ? this.total : this.online.size
   }
 
   /** Counts the operator as online (their status is `online`) or not. */
@@ -21,6 +43,20 @@ export class OperatorPresence {
     const before = this.count
     if (online) this.online.add(employeeId)
     else this.online.delete(employeeId)
+    if (!this.directory) {
+      this.announce(before)
+      return
+    }
+    this.directory.set(employeeId, online).then(
+      (total) => this.update(total),
+      // Redis is away: the periodic recount corrects the count once it is back.
+      () => {},
+    )
+  }
+
+  private update(total: number): void {
+    const before = this.total
+    this.total = total
     this.announce(before)
   }
 

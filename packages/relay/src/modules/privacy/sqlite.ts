@@ -31,10 +31,15 @@ export const SUBJECT_TABLES: Readonly<Record<string, string>> = {
   // Times and counts of their chats, kept for metrics like the conversations (no text).
   analytics_chats: IN_THEIR_CONVERSATIONS,
   engagements: OF_VISITOR,
+  visitor_pages: OF_VISITOR,
+  conversation_tags: IN_THEIR_CONVERSATIONS,
   frame_acks: 'author_key = @key',
   visitor_token_revocations: OF_VISITOR,
   // Webhook payloads about them: their conversations' events and their own (`visitor:` key).
   webhook_outbox: `(${IN_THEIR_CONVERSATIONS} OR ordering_key = @key)`,
+  // Their messenger chats (tying a Telegram/VK/Viber chat to them) and messages to send there.
+  channel_chats: OF_VISITOR,
+  channel_outbox: IN_THEIR_CONVERSATIONS,
 }
 
 /**
@@ -59,6 +64,9 @@ export const TABLES_WITHOUT_VISITOR_DATA: readonly string[] = [
   'operator_status_log',
   'analytics_refresh',
   'webhook_endpoints',
+  // Bots and the ids of updates they received (no text, no sender).
+  'contact_points',
+  'channel_updates',
   // A receiver's answers; each goes with its outbox row when that row is erased.
   'webhook_attempts',
   'agreement_texts',
@@ -361,11 +369,23 @@ export class SqlitePrivacyStore implements PrivacyStore {
       ...params,
       key: `visitor:${siteId}:${visitorId}`,
     }).changes
+    // Nothing more goes to their messenger chat, and the chat no longer names them.
+    const outbox = this.stmt(
+      `DELETE FROM channel_outbox WHERE ${SUBJECT_TABLES.channel_outbox}`,
+    ).run(params).changes
+    const chats = this.stmt(`DELETE FROM channel_chats WHERE ${SUBJECT_TABLES.channel_chats}`).run(
+      params,
+    ).changes
     const counts = await this.eraseConversations(tx, ids, at, marker)
     counts.webhook_outbox = webhooks
+    counts.channel_outbox = outbox
+    counts.channel_chats = chats
     counts.visitors = this.stmt(`DELETE FROM visitors WHERE ${SUBJECT_TABLES.visitors}`).run(
       params,
     ).changes
+    counts.visitor_pages = this.stmt(
+      `DELETE FROM visitor_pages WHERE ${SUBJECT_TABLES.visitor_pages}`,
+    ).run(params).changes
     counts.engagements = this.stmt(
       `UPDATE engagements SET visitor_id = NULL, page = NULL, session = NULL, author_key = NULL,
          cid = NULL WHERE ${OF_VISITOR}`,
@@ -395,6 +415,10 @@ export class SqlitePrivacyStore implements PrivacyStore {
     counts.routing_log = this.stmt(
       `UPDATE routing_log SET note = NULL WHERE note IS NOT NULL AND conversation_id IN ${IDS}`,
     ).run({ ids: params.ids }).changes
+    // An operator's tag may name the visitor ("ivanov-refund"): tags go with the texts.
+    this.stmt(`DELETE FROM conversation_tags WHERE conversation_id IN ${IDS}`).run({
+      ids: params.ids,
+    })
     this.stmt(
       `UPDATE engagements SET page = NULL, session = NULL WHERE conversation_id IN ${IDS}`,
     ).run({ ids: params.ids })

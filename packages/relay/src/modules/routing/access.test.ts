@@ -411,6 +411,44 @@ const ROUTES: Record<string, Row> = {
     call: (w) => at(`/v1/canned/${w.canned.doomed}`),
   },
 
+  'GET /v1/admin/contact-points': {
+    rule: needs('channels:manage'),
+    status: 200,
+    call: () => at('/v1/admin/contact-points'),
+  },
+  'POST /v1/admin/contact-points': {
+    rule: needs('channels:manage'),
+    status: 201,
+    call: () =>
+      at('/v1/admin/contact-points', {
+        kind: 'telegram',
+        siteId: 'other',
+        name: 'Walk',
+        credentials: { token: '1:walk' },
+      }),
+  },
+  'PATCH /v1/admin/contact-points/{id}': {
+    rule: needs('channels:manage'),
+    status: 200,
+    call: (w) => at(`/v1/admin/contact-points/${w.contactPoints.kept}`, { name: 'Taken over' }),
+  },
+  'DELETE /v1/admin/contact-points/{id}': {
+    rule: needs('channels:manage'),
+    status: 204,
+    call: (w) => at(`/v1/admin/contact-points/${w.contactPoints.doomed}`),
+  },
+  // The messenger's webhook asks no credentials: the channel checks its secret (none here).
+  'POST /v1/channels/{id}/webhook': {
+    rule: PUBLIC,
+    status: 403, // channel_update_forbidden: the handler ran.
+    call: (w) => at(`/v1/channels/${w.contactPoints.kept}/webhook`, { update_id: 1 }),
+  },
+  'GET /v1/conversations/{id}/deliveries': {
+    rule: { needs: 'conversations:read', sees: true },
+    status: 200,
+    call: (w, target) => at(`/v1/conversations/${w[target].id}/deliveries`),
+  },
+
   'GET /v1/conversations': {
     rule: needs('conversations:read'),
     status: 200,
@@ -430,6 +468,16 @@ const ROUTES: Record<string, Row> = {
     rule: { needs: 'conversations:read', sees: true },
     status: 200,
     call: (w, target) => at(`/v1/conversations/${w[target].id}/routing`),
+  },
+  'PATCH /v1/conversations/{id}/lead': {
+    rule: { needs: 'conversations:reply', sees: true },
+    status: 409, // not_a_lead: the walk's conversations are chats; the handler ran.
+    call: (w, target) => at(`/v1/conversations/${w[target].id}/lead`, { status: 'done' }),
+  },
+  'GET /v1/conversations/{id}/visitor': {
+    rule: { needs: 'conversations:read', sees: true },
+    status: 200,
+    call: (w, target) => at(`/v1/conversations/${w[target].id}/visitor`),
   },
 
   // The privacy tools: the register and the audit log for supervisors too, the rest admins'.

@@ -344,6 +344,15 @@ export class RoutingService implements RoutingHooks {
 
   // RoutingHooks: what the conversation service tells routing.
 
+  /** The site's group with this id or name (any case); undefined when it has none. */
+  findGroup(siteId: string, idOrName: string): string | undefined {
+    const wanted = idOrName.toLowerCase()
+    const ofSite = [...this.groups.values()].filter((g) => g.siteId === siteId)
+    return (
+      ofSite.find((g) => g.id === idOrName) ?? ofSite.find((g) => g.name.toLowerCase() === wanted)
+    )?.id
+  }
+
   groupFor(siteId: string, asked: string | undefined): string | undefined {
     const ofSite = [...this.groups.values()].filter((g) => g.siteId === siteId)
     if (asked) {

@@ -123,6 +123,17 @@ export class Attribution implements OpeningPolicy {
     })
   }
 
+  /** The scenario a conversation was opened from (id and name), if any still exists. */
+  async engagedBy(
+    siteId: string,
+    conversationId: string,
+  ): Promise<{ id: string; name?: string } | undefined> {
+    const id = await this.options.store.conversionFor(conversationId)
+    if (id === undefined) return undefined
+    const scenario = await this.options.store.get(siteId, id)
+    return scenario ? { id, name: scenario.name } : { id }
+  }
+
   private async scenarioFor(
     visitor: { siteId: string; visitorId: string },
     scenarioId: string | undefined,

@@ -58,7 +58,7 @@ export function describeScenarioStore(name: string, factory: StoresFactory): voi
             scenarioId: 'a',
             event,
             at,
-            ...(event === 'conversion' && { kind: 'callback' as const }),
+            ...(event === 'conversion' && { kind: 'callback' as const, conversationId: 'c9' }),
             ...(cid && { authorKey: 'visitor:shop:v1', cid }),
           }),
         )
@@ -85,6 +85,8 @@ export function describeScenarioStore(name: string, factory: StoresFactory): voi
         'g4',
         'g3',
       ])
+      expect(await scenarios.conversionFor('c9')).toBe('a')
+      expect(await scenarios.conversionFor('c-other')).toBeUndefined()
     })
   })
 }

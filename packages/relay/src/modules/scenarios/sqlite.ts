@@ -145,6 +145,14 @@ export class SqliteScenarioStore implements ScenarioStore {
     return rows.map(toRecord)
   }
 
+  async conversionFor(conversationId: string) {
+    const row = (await this.db.read(() =>
+      this.sql(`SELECT scenario_id FROM engagements WHERE conversation_id = ? AND event = 'conversion'
+         ORDER BY at, rowid LIMIT 1`).get(conversationId),
+    )) as { scenario_id: string } | undefined
+    return row?.scenario_id
+  }
+
   async stats(siteId: string, from: number, to: number) {
     const rows = (await this.db.read(() =>
       this.sql(`SELECT scenario_id, event, kind, COUNT(*) AS n FROM engagements

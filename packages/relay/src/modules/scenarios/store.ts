@@ -50,6 +50,8 @@ export interface ScenarioStore {
   ): Promise<{ record: EngagementRecord; duplicate: boolean }>
   /** The visitor's events at or after `since`, newest first. */
   visitorEngagements(siteId: string, visitorId: string, since: number): Promise<EngagementRecord[]>
+  /** The scenario a conversation was opened from (its conversion), if any. */
+  conversionFor(conversationId: string): Promise<string | undefined>
   /** Counts per scenario of events with `from <= at < to`. */
   stats(siteId: string, from: number, to: number): Promise<Omit<ScenarioStats, 'name'>[]>
 }

@@ -209,6 +209,17 @@ export function describeSearchStore(name: string, factory: StoresFactory): void 
       expect(await found('invoice', { to: atA })).toEqual([])
     })
 
+    it('filters by a tag the conversation was closed with', async () => {
+      await say({ id: 'a' }, 'refund asked')
+      await say({ id: 'b' }, 'refund given')
+      await say({ id: 'c' }, 'refund refused')
+      await tx((t) => stores.conversations.setTags(t, 'a', ['refund', 'vip'], clock))
+      await tx((t) => stores.conversations.setTags(t, 'b', ['refund'], clock))
+      expect(await found('refund', { tag: 'vip' })).toEqual(['refund asked'])
+      expect(await found('refund', { tag: 'refund' })).toEqual(['refund given', 'refund asked'])
+      expect(await found('refund', { tag: 'missing' })).toEqual([])
+    })
+
     it('finds for a viewer only what their scope shows', async () => {
       await say({ id: 'mine', group: 'sales', operator: 'olga' }, 'scope mine')
       await say({ id: 'waiting', group: 'sales' }, 'scope waiting in sales')

@@ -33,8 +33,10 @@ const MATCHES = `SELECT events.* FROM events
     AND ($10::boolean OR c.operator_id = $11
       OR ((c.routing_group IS NULL OR c.routing_group = ANY($12::text[]))
         AND ($13::boolean OR c.operator_id IS NULL)))
-    AND events.position < $14
-  ORDER BY events.position DESC LIMIT $15`
+    AND ($14::text IS NULL OR EXISTS (SELECT 1 FROM conversation_tags t
+      WHERE t.conversation_id = c.id AND t.tag = $14))
+    AND events.position < $15
+  ORDER BY events.position DESC LIMIT $16`
 
 const POSITION_OF = 'SELECT position FROM events WHERE id = $1'
 const CONVERSATIONS = 'SELECT * FROM conversations WHERE id = ANY($1::text[])'
@@ -83,6 +85,7 @@ export class PostgresSearchStore implements SearchStore {
       scope.all ? null : scope.operatorId,
       scope.all ? [] : [...scope.groups],
       !scope.all && scope.wholeGroups === true,
+      query.tag ?? null,
     ]
     const events: { rank: SearchRank; row: EventRow }[] = []
     const ranks = rankQueries(query.words, query.order)

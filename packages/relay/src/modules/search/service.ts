@@ -41,6 +41,7 @@ export class SearchService {
       ...(body.operatorId !== undefined && { operatorId: body.operatorId }),
       ...(body.groupId !== undefined && { groupId: body.groupId }),
       ...(body.status !== undefined && { status: body.status }),
+      ...(body.tag !== undefined && { tag: body.tag.trim().toLowerCase() }),
       ...(body.from !== undefined && { from: body.from }),
       ...(body.to !== undefined && { to: body.to }),
       order: body.order ?? 'rank',

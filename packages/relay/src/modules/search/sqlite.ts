@@ -29,6 +29,8 @@ const MATCHES = `SELECT events.* FROM events_fts
     AND (@operatorId IS NULL OR c.operator_id = @operatorId)
     AND (@groupId IS NULL OR c.routing_group = @groupId)
     AND (@status IS NULL OR c.status = @status)
+    AND (@tag IS NULL OR EXISTS (SELECT 1 FROM conversation_tags t
+      WHERE t.conversation_id = c.id AND t.tag = @tag))
     AND (@from IS NULL OR events.at >= @from)
     AND (@to IS NULL OR events.at < @to)
     AND (@all = 1 OR c.operator_id = @viewer
@@ -97,6 +99,7 @@ export class SqliteSearchStore implements SearchStore {
         operatorId: query.operatorId ?? null,
         groupId: query.groupId ?? null,
         status: query.status ?? null,
+        tag: query.tag ?? null,
         from: query.from ?? null,
         to: query.to ?? null,
         all: scope.all ? 1 : 0,

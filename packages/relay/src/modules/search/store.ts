@@ -64,6 +64,8 @@ export interface MessageSearchQuery {
   /** Conversations routed to this group. */
   groupId?: string
   status?: ConversationStatus
+  /** Conversations with this tag (`conversation_tags`; trimmed, lower case, as stored). */
+  tag?: string
   from?: number
   to?: number
   order: 'rank' | 'newest'

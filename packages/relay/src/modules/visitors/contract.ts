@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Stores } from '../../stores.ts'
 import { freshStores, type StoresFactory, visitorSend } from '../../testing/store-fixtures.ts'
-import type { VisitorPatch } from './store.ts'
+import { VISITS_KEPT, type VisitorPatch } from './store.ts'
 
 /** The contract every `VisitorStore` adapter must pass. */
 export function describeVisitorStore(name: string, factory: StoresFactory): void {
@@ -108,6 +108,46 @@ export function describeVisitorStore(name: string, factory: StoresFactory): void
       ).toEqual(['vc', 'va'])
       expect(ids(await stores.visitors.page({ updatedSince: 20, limit: 10 }))).toEqual(['vc', 'va'])
       expect(await stores.visitors.page({ siteId: 'elsewhere', limit: 10 })).toEqual([])
+    })
+
+    it("keeps a visitor's newest pages, newest first, and only theirs", async () => {
+      const visit = (url: string, at: number, visitorId = 'v1') =>
+        tx((t) => stores.visitors.recordVisit(t, { siteId: 'shop', visitorId, url, at }))
+      await tx((t) =>
+        stores.visitors.recordVisit(t, {
+          siteId: 'shop',
+          visitorId: 'v1',
+          url: 'https://shop.example/?utm_source=mail',
+          title: 'Shop',
+          referrer: 'https://mail.example/',
+          utmSource: 'mail',
+          country: 'RU',
+          region: 'MOW',
+          at: 1,
+        }),
+      )
+      await visit('https://shop.example/cart', 2)
+      await visit('https://shop.example/other', 3, 'v2')
+      expect(await stores.visitors.visits('shop', 'v1', 10)).toEqual([
+        { siteId: 'shop', visitorId: 'v1', url: 'https://shop.example/cart', at: 2 },
+        {
+          siteId: 'shop',
+          visitorId: 'v1',
+          url: 'https://shop.example/?utm_source=mail',
+          title: 'Shop',
+          referrer: 'https://mail.example/',
+          utmSource: 'mail',
+          country: 'RU',
+          region: 'MOW',
+          at: 1,
+        },
+      ])
+      for (let i = 0; i < VISITS_KEPT; i++) await visit(`https://shop.example/p${i}`, 10 + i)
+      const kept = await stores.visitors.visits('shop', 'v1', 1000)
+      expect(kept).toHaveLength(VISITS_KEPT)
+      expect(kept[0]?.url).toBe(`https://shop.example/p${VISITS_KEPT - 1}`)
+      expect(kept.at(-1)?.url).toBe('https://shop.example/p0')
+      expect(await stores.visitors.visits('shop', 'v2', 10)).toHaveLength(1)
     })
   })
 }

@@ -38,7 +38,7 @@ export const visitorsPlugin = fp(
         now: config.now,
       }),
     )
-    app.decorate('startParams', createStartParams(secret))
+    app.decorate('startParams', createStartParams(secret, { now: config.now }))
     app.decorate(
       'forms',
       new VisitorForms({

@@ -14,4 +14,6 @@ export type VisitorProfiles = Pick<
   | 'findFrameAck'
   | 'addFrameAck'
   | 'page'
+  | 'recordVisit'
+  | 'visits'
 >

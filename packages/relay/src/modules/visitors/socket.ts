@@ -16,6 +16,7 @@ import { conversationFrames, dispatch, type FrameTable } from '../conversations/
 import { isOriginAllowed } from '../sites/sites.ts'
 import type { SiteRecord } from '../sites/store.ts'
 import { SiteAvailability } from './availability.ts'
+import { visitOf } from './visits.ts'
 
 /** How often a visitor socket re-checks working hours for `presence.available`. */
 const AVAILABILITY_CHECK_MS = 60_000
@@ -37,6 +38,8 @@ export async function visitorSocket(app: FastifyInstance): Promise<void> {
     scenarios,
     attribution,
     region,
+    visitorProfiles,
+    db,
   } = app
 
   const frames: FrameTable<VisitorActor, Exclude<VisitorInbound, { t: 'hello' }>> = {
@@ -180,12 +183,15 @@ export async function visitorSocket(app: FastifyInstance): Promise<void> {
           at: config.now(),
         }),
       )
+      // The page goes on the visitor card (pages visited, UTM source, region).
+      const visit = visitOf({ siteId, visitorId }, frame, where, config.now())
+      if (visit) await db.transaction((tx) => visitorProfiles.recordVisit(tx, visit))
       await socket.replay(async (emit) => {
         const deliver = socket.deliver.bind(socket)
         socket.onTeardown(bus.subscribe(visitorTopic(siteId, visitorId), deliver))
         const { presence: announced, leave } = siteAvailability.join(siteId, current.config, socket)
         socket.onTeardown(leave)
-        const mine = await conversations.visitorConversations(siteId, visitorId)
+        const mine = await conversations.visitorView(siteId, visitorId)
         socket.send({
           t: 'welcome',
           v: PROTOCOL_VERSION,

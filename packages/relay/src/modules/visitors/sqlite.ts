@@ -11,7 +11,9 @@ import type {
   VisitorPatch,
   VisitorProfile,
   VisitorStore,
+  VisitRecord,
 } from './store.ts'
+import { VISITS_KEPT } from './store.ts'
 
 interface VisitorRow {
   site_id: string
@@ -35,6 +37,34 @@ interface ConsentRow {
   ip: string | null
   at: number
   event_id: string | null
+  withdrawn_at: number | null
+}
+
+interface VisitRow {
+  site_id: string
+  visitor_id: string
+  url: string
+  title: string | null
+  referrer: string | null
+  utm_source: string | null
+  country: string | null
+  region: string | null
+  at: number
+}
+
+function toVisit(row: VisitRow): VisitRecord {
+  const visit: VisitRecord = {
+    siteId: row.site_id,
+    visitorId: row.visitor_id,
+    url: row.url,
+    at: row.at,
+  }
+  if (row.title !== null) visit.title = row.title
+  if (row.referrer !== null) visit.referrer = row.referrer
+  if (row.utm_source !== null) visit.utmSource = row.utm_source
+  if (row.country !== null) visit.country = row.country
+  if (row.region !== null) visit.region = row.region
+  return visit
 }
 
 function toVisitor(row: VisitorRow): VisitorProfile {
@@ -64,6 +94,7 @@ function toConsent(row: ConsentRow): ConsentRecord {
   }
   if (row.ip !== null) consent.ip = row.ip
   if (row.event_id !== null) consent.eventId = row.event_id
+  if (row.withdrawn_at != null) consent.withdrawnAt = row.withdrawn_at
   return consent
 }
 
@@ -74,7 +105,7 @@ function selectVisitor(sql: Statements, siteId: string, visitorId: string) {
   return row && toVisitor(row)
 }
 
-/** The `visitors`, `consents` and `frame_acks` tables (`002_forms.sql`). */
+/** The `visitors`, `consents`, `frame_acks` (`002_forms.sql`) and `visitor_pages` (`016`) tables. */
 export class SqliteVisitorStore implements VisitorStore {
   private readonly sql: Statements
   /** Prepared once, on first use. */
@@ -209,6 +240,42 @@ export class SqliteVisitorStore implements VisitorStore {
       ack.cid,
       ack.id,
       ack.at,
+    )
+  }
+
+  async recordVisit(tx: Tx, visit: VisitRecord): Promise<void> {
+    this.sql(
+      `INSERT INTO visitor_pages (site_id, visitor_id, url, title, referrer, utm_source, country,
+         region, at) VALUES (@siteId, @visitorId, @url, @title, @referrer, @utmSource, @country,
+         @region, @at)`,
+      tx,
+    ).run({
+      siteId: visit.siteId,
+      visitorId: visit.visitorId,
+      url: visit.url,
+      title: visit.title ?? null,
+      referrer: visit.referrer ?? null,
+      utmSource: visit.utmSource ?? null,
+      country: visit.country ?? null,
+      region: visit.region ?? null,
+      at: visit.at,
+    })
+    this.sql(
+      `DELETE FROM visitor_pages WHERE site_id = @siteId AND visitor_id = @visitorId AND id NOT IN
+         (SELECT id FROM visitor_pages WHERE site_id = @siteId AND visitor_id = @visitorId
+          ORDER BY at DESC, id DESC LIMIT @kept)`,
+      tx,
+    ).run({ siteId: visit.siteId, visitorId: visit.visitorId, kept: VISITS_KEPT })
+  }
+
+  visits(siteId: string, visitorId: string, limit: number): Promise<VisitRecord[]> {
+    return this.db.read(() =>
+      (
+        this.sql(
+          `SELECT * FROM visitor_pages WHERE site_id = ? AND visitor_id = ?
+           ORDER BY at DESC, id DESC LIMIT ?`,
+        ).all(siteId, visitorId, limit) as VisitRow[]
+      ).map(toVisit),
     )
   }
 }

@@ -26,6 +26,16 @@ describe('start parameters', () => {
     expect(params.verify('shop', 'not+base64/')).toBeUndefined()
     expect(params.verify('shop', '')).toBeUndefined()
   })
+
+  it('tie a chat for as long as they last, and not after', () => {
+    let now = Date.UTC(2026, 11, 2, 9)
+    const clocked = createStartParams('relay-secret', { now: () => now, ttlMs: 60 * 60_000 })
+    const param = clocked.issue('shop', 'v_abc')
+    now += 60 * 60_000
+    expect(clocked.verify('shop', param)).toBe('v_abc')
+    now += 60_000
+    expect(clocked.verify('shop', param)).toBeUndefined()
+  })
 })
 
 describe('identity hash', () => {

@@ -41,7 +41,28 @@ export interface ConsentRecord {
   at: number
   /** The form event it came with. */
   eventId?: string
+  /** When it was withdrawn (by the visitor or on request), if it was. */
+  withdrawnAt?: number
 }
+
+/** A page a visitor opened (one widget connection), with where they came from. */
+export interface VisitRecord {
+  siteId: string
+  visitorId: string
+  url: string
+  title?: string
+  referrer?: string
+  /** `utm_source` of the page's query string. */
+  utmSource?: string
+  /** ISO 3166-1 alpha-2. */
+  country?: string
+  /** ISO 3166-2 subdivision without the country prefix. */
+  region?: string
+  at: number
+}
+
+/** Most pages kept per visitor; older ones are dropped as new ones are recorded. */
+export const VISITS_KEPT = 50
 
 /** The ack of a visitor frame that stored no event (prechat, identify, attributes). */
 export interface FrameAck {
@@ -85,4 +106,8 @@ export interface VisitorStore {
   addFrameAck(tx: Tx, ack: FrameAck): Promise<void>
   /** Profiles after `query.after` by (updatedAt, siteId, id), filtered, at most `limit`. */
   page(query: VisitorPageQuery): Promise<VisitorProfile[]>
+  /** Records a page the visitor opened; keeps only their newest `VISITS_KEPT`. */
+  recordVisit(tx: Tx, visit: VisitRecord): Promise<void>
+  /** The visitor's newest pages first, at most `limit`. */
+  visits(siteId: string, visitorId: string, limit: number): Promise<VisitRecord[]>
 }

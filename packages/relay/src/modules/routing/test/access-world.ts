@@ -88,6 +88,8 @@ export interface World {
   }
   /** Webhook endpoints (to nothing listening): one the walk changes, one it deletes, a delivery of the first. */
   webhooks: { kept: string; doomed: string; delivery: string }
+  /** Telegram contact points (no public URL: nothing is registered): one changed, one deleted. */
+  contactPoints: { kept: string; doomed: string }
   sockets: { o1: TestSocket; s: TestSocket; o2: TestSocket }
   c1: Chat
   c2: Chat
@@ -118,6 +120,7 @@ export async function buildWorld(): Promise<World> {
     // The suite sends every frame type in a row, each followed by a `none` barrier's ping.
     rateLimit: { burst: 1000, perSecond: 1000 },
     webhooks: { allowPrivateNetworks: ['127.0.0.1'] },
+    channels: { secretKey: 'e'.repeat(64) },
   })
   const adminCookie = await relay.login()
   const me = await request(relay, { cookie: adminCookie }, 'GET', '/v1/auth/me')
@@ -189,6 +192,17 @@ export async function buildWorld(): Promise<World> {
     await ok('POST', `/v1/admin/webhooks/${webhooks.kept}/test`, undefined, 202)
   ).delivery.id
 
+  const point = async (name: string) =>
+    (
+      await ok(
+        'POST',
+        '/v1/admin/contact-points',
+        { kind: 'telegram', siteId: 'shop', name, credentials: { token: `1:${name}` } },
+        201,
+      )
+    ).contactPoint.id as string
+  const contactPoints = { kept: await point('Kept'), doomed: await point('Doomed') }
+
   const online = async (person: Person) => {
     const { socket } = await relay.operator({ cookie: person.cookie })
     await socket.next(ofType('status', (f) => f.status === 'online'))
@@ -229,6 +243,7 @@ export async function buildWorld(): Promise<World> {
       doomedId: doomedToken.id,
     },
     webhooks,
+    contactPoints,
     sockets,
     c1,
     c2,

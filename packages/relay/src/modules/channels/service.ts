@@ -1,0 +1,619 @@
+import { createHmac } from 'node:crypto'
+import type {
+  ChannelDelivery,
+  ChannelKind,
+  ContactPoint,
+  CreateContactPointBody,
+  UpdateContactPointBody,
+} from '@parley/protocol'
+import type { FastifyBaseLogger } from 'fastify'
+import { publishAll } from '../../infra/bus/outcome.ts'
+import { OPERATORS_TOPIC } from '../../infra/bus/topics.ts'
+import type { Bus } from '../../infra/bus/types.ts'
+import type { Tx, UnitOfWork } from '../../infra/db/unit-of-work.ts'
+import { fieldError, relayError } from '../../infra/errors.ts'
+import { randomId } from '../../infra/ids.ts'
+import type { Timers } from '../../infra/ws/frame-socket.ts'
+import type { EventSink, RelayFact } from '../conversations/event-sink.ts'
+import type { ConversationService } from '../conversations/service.ts'
+import type { AppendInput, AppendResult } from '../conversations/store.ts'
+import type { VisitorProfiles } from '../visitors/profiles.ts'
+import type { StartParams } from '../visitors/start-param.ts'
+import type {
+  Channel,
+  ChannelContext,
+  InboundAttachment,
+  InboundEvent,
+  InboundReply,
+  InboundRequest,
+  Sender,
+} from './channel.ts'
+import type { ChannelCredentials, CredentialBox } from './credentials.ts'
+import { type ChannelPolicy, OutboxWorker } from './outbox.ts'
+import { Poller } from './poller.ts'
+import type { ChannelChat, ChannelOutboxRow, ChannelStore, ContactPointRecord } from './store.ts'
+
+/** Files a visitor may send: what the console can show an operator. */
+export const ATTACHMENT_LIMITS = {
+  maxBytes: 20 * 1024 * 1024,
+  types: /^(image\/(jpeg|png|gif|webp)|application\/pdf|text\/plain)$/,
+}
+
+/** Credentials each kind needs, in the order they are asked for. */
+const REQUIRED: Record<ChannelKind, (keyof ChannelCredentials)[]> = {
+  telegram: ['token'],
+  viber: ['token'],
+  vk: ['token', 'secret', 'confirmation'],
+}
+
+export interface ChannelServiceOptions {
+  db: UnitOfWork
+  store: ChannelStore
+  bus: Bus
+  conversations: ConversationService
+  profiles: VisitorProfiles
+  startParams: StartParams
+  /** The site ids the relay serves (a contact point belongs to one). */
+  siteExists(siteId: string): Promise<boolean>
+  /** The routing group of the site by id or name; undefined when there is none. */
+  groupOf(siteId: string, group: string): string | undefined
+  channels: ReadonlyMap<ChannelKind, Channel>
+  /**
+   * E-mail (`PARLEY_SMTP_URL`): replies to offline leads that left an e-mail; `siteName` is
+   * what the subject names. Undefined: no e-mail is sent.
+   */
+  email?: { sender: Sender; siteName(conversationId: string): Promise<string> }
+  /** Undefined without `PARLEY_SECRET_KEY`: no contact point can be added. */
+  box: CredentialBox | undefined
+  /** The key the webhook secrets are derived from. */
+  webhookKey: string
+  publicUrl: string | undefined
+  now: () => number
+  timers: Timers
+  random: () => number
+  policy: ChannelPolicy
+  /** Long polling: seconds one `getUpdates` waits. */
+  pollTimeoutSeconds: number
+  log: FastifyBaseLogger
+}
+
+/** The path the messenger posts a contact point's updates to. */
+export const webhookPath = (id: string) => `/v1/channels/${id}/webhook`
+
+/**
+ * Messenger contact points and their conversations. Inbound: a verified update becomes an
+ * event of the chat's conversation (created in the contact point's routing group, with
+ * `channel` set) and is published like a site chat's. Outbound: as an event sink it queues an
+ * operator's message to a messenger conversation in the message's transaction; the
+ * `OutboxWorker` sends it.
+ */
+export class ChannelService implements EventSink {
+  readonly worker: OutboxWorker
+  private readonly points = new Map<string, ContactPointRecord>()
+  private readonly pollers = new Map<string, Poller>()
+  private closed = false
+
+  constructor(private readonly options: ChannelServiceOptions) {
+    this.worker = new OutboxWorker({
+      db: options.db,
+      store: options.store,
+      target: async (row) => {
+        if (row.channel === 'email') {
+          if (!options.email) return undefined
+          const name = await options.email.siteName(row.conversationId)
+          return {
+            channel: options.email.sender,
+            context: { contactPointId: '', name, credentials: {}, webhookSecret: '' },
+          }
+        }
+        const point = row.contactPointId ? this.points.get(row.contactPointId) : undefined
+        const channel = point && options.channels.get(point.kind)
+        return point && channel ? { channel, context: this.contextOf(point) } : undefined
+      },
+      onChange: (row) => this.announceDelivery(row),
+      onBlocked: (id, chatId) => this.block(id, chatId),
+      now: options.now,
+      timers: options.timers,
+      random: options.random,
+      policy: options.policy,
+      log: options.log,
+    })
+  }
+
+  /** Loads the contact points, starts their pollers and sends what the outbox holds. */
+  async start(): Promise<void> {
+    for (const point of await this.options.store.listContactPoints()) {
+      this.points.set(point.id, point)
+    }
+    for (const point of this.points.values()) this.syncPoller(point)
+    this.worker.kick()
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    await Promise.all([...this.pollers.values()].map((p) => p.stop()))
+    this.pollers.clear()
+    await this.worker.close()
+  }
+
+  /** How many contact points are stored (startup checks the key when there are any). */
+  get size(): number {
+    return this.points.size
+  }
+
+  // Contact points
+
+  list(): ContactPoint[] {
+    return [...this.points.values()].map(toContactPoint)
+  }
+
+  get(id: string): ContactPoint {
+    return toContactPoint(this.point(id))
+  }
+
+  async create(input: CreateContactPointBody): Promise<ContactPoint> {
+    const box = this.requireBox()
+    if (!(await this.options.siteExists(input.siteId))) {
+      throw fieldError([{ field: 'siteId', code: 'value_invalid' }])
+    }
+    const group = this.checkGroup(input.siteId, input.group)
+    const mode = input.mode ?? 'webhook'
+    this.checkMode(input.kind, mode)
+    const credentials = clean(input.credentials)
+    const missing = REQUIRED[input.kind].filter((key) => !credentials[key])
+    if (missing.length) {
+      throw fieldError(missing.map((key) => ({ field: `credentials.${key}`, code: 'required' })))
+    }
+    const now = this.options.now()
+    const id = randomId('cp')
+    const record: ContactPointRecord = {
+      id,
+      kind: input.kind,
+      siteId: input.siteId,
+      name: input.name.trim(),
+      group,
+      mode,
+      sealed: box.seal(id, credentials),
+      credentialNames: names(credentials),
+      status: 'pending',
+      statusError: null,
+      pollOffset: 0,
+      createdAt: now,
+      updatedAt: now,
+    }
+    await this.options.db.transaction((tx) => this.options.store.createContactPoint(tx, record))
+    this.points.set(id, record)
+    return toContactPoint(await this.connect(record))
+  }
+
+  async update(id: string, patch: UpdateContactPointBody): Promise<ContactPoint> {
+    const current = this.point(id)
+    const box = this.requireBox()
+    const mode = patch.mode ?? current.mode
+    this.checkMode(current.kind, mode)
+    const group =
+      patch.group === undefined ? current.group : this.checkGroup(current.siteId, patch.group)
+    let sealed = current.sealed
+    let credentialNames = current.credentialNames
+    if (patch.credentials) {
+      const merged = { ...box.open(id, current.sealed), ...clean(patch.credentials) }
+      sealed = box.seal(id, merged)
+      credentialNames = names(merged)
+    }
+    const reconnect = patch.credentials !== undefined || mode !== current.mode
+    const changed = await this.options.db.transaction((tx) =>
+      this.options.store.updateContactPoint(tx, id, {
+        ...(patch.name !== undefined && { name: patch.name.trim() }),
+        group,
+        mode,
+        sealed,
+        credentialNames,
+        ...(reconnect && { status: 'pending' as const, statusError: null }),
+        updatedAt: this.options.now(),
+      }),
+    )
+    if (!changed) throw relayError('contact_point_not_found')
+    this.points.set(id, changed)
+    return toContactPoint(reconnect ? await this.connect(changed) : changed)
+  }
+
+  async remove(id: string): Promise<void> {
+    const point = this.point(id)
+    await this.pollers.get(id)?.stop()
+    this.pollers.delete(id)
+    const deleted = await this.options.db.transaction((tx) =>
+      this.options.store.deleteContactPoint(tx, id),
+    )
+    this.points.delete(id)
+    if (!deleted) throw relayError('contact_point_not_found')
+    // Best effort: the bot stops posting to a webhook that is gone.
+    const channel = this.options.channels.get(point.kind)
+    if (point.status === 'webhook' && channel?.unregister) {
+      await channel
+        .unregister(
+          this.contextOf(point),
+          AbortSignal.timeout(this.options.policy.requestTimeoutMs),
+        )
+        .catch(() => undefined)
+    }
+  }
+
+  /** The conversation's outbound messages and where each stands. */
+  async deliveries(conversationId: string): Promise<ChannelDelivery[]> {
+    return (await this.options.store.listOutbox(conversationId)).map(toDelivery)
+  }
+
+  // Inbound
+
+  /**
+   * One webhook request for a contact point: refused (`channel_update_forbidden`, nothing
+   * stored) unless genuine; each event handled once, in one transaction with its update id.
+   */
+  async receive(id: string, request: InboundRequest, body: unknown): Promise<InboundReply> {
+    const point = this.points.get(id)
+    const channel = point && this.options.channels.get(point.kind)
+    if (!point || !channel || !this.options.box) throw relayError('contact_point_not_found')
+    const context = this.contextOf(point)
+    if (!channel.verify(context, request)) throw relayError('channel_update_forbidden')
+    const { events, reply } = channel.parse(context, body, request.raw)
+    for (const event of events) await this.handle(point, event)
+    return reply ?? { status: 200, contentType: 'application/json', body: '{}' }
+  }
+
+  /** Handles one event (from a webhook or a poll); a repeated `key` changes nothing. */
+  async handle(point: ContactPointRecord, event: InboundEvent, pollOffset?: number): Promise<void> {
+    const { db, store, conversations, now } = this.options
+    let appended: { cid: string; result: AppendResult } | undefined
+    let receipt: ChannelOutboxRow | undefined
+    await db.transaction(async (tx) => {
+      if (pollOffset !== undefined) {
+        await store.updateContactPoint(tx, point.id, { pollOffset, updatedAt: now() })
+      }
+      if (event.key !== undefined && !(await store.markUpdate(tx, point.id, event.key, now()))) {
+        return
+      }
+      switch (event.type) {
+        case 'message': {
+          appended = {
+            cid: `${point.kind}:${event.key}`,
+            result: await this.message(tx, point, event),
+          }
+          return
+        }
+        case 'subscription':
+          await this.subscription(tx, point, event)
+          return
+        case 'receipt':
+          receipt = await store.receipt(
+            tx,
+            point.id,
+            event.externalId,
+            event.state,
+            event.error ?? null,
+            now(),
+          )
+          return
+        case 'ignored':
+          return
+      }
+    })
+    // After the commit: describing the summary reads the database.
+    if (appended) {
+      publishAll(this.options.bus, await conversations.outcome(appended.cid, appended.result))
+    }
+    if (receipt) this.announceDelivery(receipt)
+  }
+
+  /** The chat of a messenger user: tied to a site visitor by a start parameter, or a new one. */
+  private async chatOf(
+    tx: Tx,
+    point: ContactPointRecord,
+    chatId: string,
+    start: string | undefined,
+  ): Promise<ChannelChat> {
+    const { store, startParams, now } = this.options
+    const existing = await store.getChat(point.id, chatId, tx)
+    const tied = start ? startParams.verify(point.siteId, start) : undefined
+    if (existing && (!tied || tied === existing.visitorId)) return existing
+    const chat: ChannelChat = {
+      contactPointId: point.id,
+      chatId,
+      siteId: point.siteId,
+      visitorId: tied ?? randomId('v'),
+      // A chat tied to another visitor starts a conversation of theirs.
+      conversationId: null,
+      blocked: false,
+      createdAt: existing?.createdAt ?? now(),
+    }
+    await store.putChat(tx, chat)
+    return chat
+  }
+
+  private async subscription(
+    tx: Tx,
+    point: ContactPointRecord,
+    event: Extract<InboundEvent, { type: 'subscription' }>,
+  ): Promise<void> {
+    const chat = await this.chatOf(tx, point, event.chatId, event.start)
+    if (chat.blocked !== event.blocked) {
+      await this.options.store.putChat(tx, { ...chat, blocked: event.blocked })
+    }
+  }
+
+  private async message(
+    tx: Tx,
+    point: ContactPointRecord,
+    event: Extract<InboundEvent, { type: 'message' }>,
+  ) {
+    const { store, conversations, profiles, now } = this.options
+    const chat = await this.chatOf(tx, point, event.chatId, event.start)
+    const at = now()
+    if (event.phone) {
+      await profiles.applyPatch(
+        tx,
+        { siteId: chat.siteId, visitorId: chat.visitorId, contact: { phone: event.phone } },
+        at,
+      )
+    }
+    const open =
+      chat.conversationId !== null ? await conversations.get(chat.conversationId, tx) : undefined
+    const target: AppendInput['target'] =
+      open && open.status === 'open'
+        ? { conversationId: open.id }
+        : {
+            create: {
+              siteId: chat.siteId,
+              visitorId: chat.visitorId,
+              kind: 'chat',
+              ...(event.name && { contact: { name: event.name } }),
+            },
+          }
+    const input: AppendInput = {
+      id: randomId('e'),
+      cid: `${point.kind}:${event.key}`,
+      authorKey: `visitor:${chat.siteId}:${chat.visitorId}`,
+      author: { kind: 'visitor', id: chat.visitorId },
+      kind: 'message',
+      text: textOf(event.text, event.attachment),
+      at,
+      target,
+      newConversationId: randomId('c'),
+      opening: { channel: point.kind, ...(point.group && { group: point.group }) },
+    }
+    const result = await conversations.append(tx, input)
+    if (result.conversation.id !== chat.conversationId || chat.blocked) {
+      await store.putChat(tx, { ...chat, conversationId: result.conversation.id, blocked: false })
+    }
+    return result
+  }
+
+  // Outbound (EventSink)
+
+  async record(tx: Tx, fact: RelayFact): Promise<void> {
+    if (fact.kind !== 'appended') return
+    const { input, result } = fact
+    if (input.kind !== 'message' || input.author.kind !== 'operator') return
+    const { conversation } = result
+    // An offline lead that left an e-mail: the visitor is not on the site to read the answer.
+    if (!conversation.channel) {
+      if (!this.options.email || conversation.kind !== 'offline' || !conversation.visitorEmail)
+        return
+      const now = this.options.now()
+      await this.options.store.enqueue(tx, {
+        eventId: result.event.id,
+        channel: 'email',
+        contactPointId: null,
+        chatId: conversation.visitorEmail,
+        conversationId: conversation.id,
+        text: result.event.text,
+        nextAt: now,
+        createdAt: now,
+      })
+      this.worker.kick()
+      return
+    }
+    const chat = await this.options.store.chatOfConversation(result.conversation.id, tx)
+    if (!chat || chat.blocked) return
+    const now = this.options.now()
+    await this.options.store.enqueue(tx, {
+      eventId: result.event.id,
+      channel: conversation.channel,
+      contactPointId: chat.contactPointId,
+      chatId: chat.chatId,
+      conversationId: result.conversation.id,
+      text: result.event.text,
+      nextAt: now,
+      createdAt: now,
+    })
+    this.worker.kick()
+  }
+
+  // Internals
+
+  private point(id: string): ContactPointRecord {
+    const point = this.points.get(id)
+    if (!point) throw relayError('contact_point_not_found')
+    return point
+  }
+
+  private requireBox(): CredentialBox {
+    if (!this.options.box) throw relayError('channel_secret_key_missing')
+    return this.options.box
+  }
+
+  private checkGroup(siteId: string, group: string | null | undefined): string | null {
+    if (group === undefined || group === null) return null
+    const id = this.options.groupOf(siteId, group)
+    if (!id) throw fieldError([{ field: 'group', code: 'value_invalid' }])
+    return id
+  }
+
+  private checkMode(kind: ChannelKind, mode: ContactPointRecord['mode']): void {
+    if (mode === 'polling' && !this.options.channels.get(kind)?.polling) {
+      throw fieldError([{ field: 'mode', code: 'value_invalid' }])
+    }
+  }
+
+  contextOf(point: ContactPointRecord): ChannelContext {
+    return {
+      contactPointId: point.id,
+      name: point.name,
+      credentials: this.options.box?.open(point.id, point.sealed) ?? {},
+      webhookSecret: createHmac('sha256', this.options.webhookKey)
+        .update(`channel-webhook\n${point.id}`)
+        .digest('base64url'),
+    }
+  }
+
+  /** Registers the webhook, or starts polling; stores how that went. */
+  private async connect(point: ContactPointRecord): Promise<ContactPointRecord> {
+    const channel = this.options.channels.get(point.kind)
+    if (!channel) return point
+    const signal = AbortSignal.timeout(this.options.policy.requestTimeoutMs)
+    let status: ContactPointRecord['status']
+    let statusError: string | null = null
+    try {
+      if (point.mode === 'polling') {
+        await channel.unregister?.(this.contextOf(point), signal)
+        status = 'polling'
+      } else if (!this.options.publicUrl) {
+        status = 'failed'
+        statusError =
+          'The relay has no public URL (PARLEY_PUBLIC_URL) for the messenger to post to; set it, or use polling'
+      } else {
+        await channel.register(
+          this.contextOf(point),
+          `${this.options.publicUrl}${webhookPath(point.id)}`,
+          signal,
+        )
+        status = 'webhook'
+      }
+    } catch (err) {
+      status = 'failed'
+      statusError = (err as Error)?.message ?? String(err)
+    }
+    const changed = await this.options.db.transaction((tx) =>
+      this.options.store.updateContactPoint(tx, point.id, {
+        status,
+        statusError,
+        updatedAt: this.options.now(),
+      }),
+    )
+    const current = changed ?? point
+    this.points.set(point.id, current)
+    this.syncPoller(current)
+    return current
+  }
+
+  /** A poller runs exactly for the polling contact points whose status is `polling`. */
+  private syncPoller(point: ContactPointRecord): void {
+    const running = this.pollers.get(point.id)
+    const wanted = point.mode === 'polling' && point.status === 'polling' && !this.closed
+    if (running && !wanted) {
+      void running.stop()
+      this.pollers.delete(point.id)
+    }
+    const channel = this.options.channels.get(point.kind)
+    if (!running && wanted && channel?.poll) {
+      const poller = new Poller({
+        poll: (offset, signal) =>
+          channel.poll!(
+            this.contextOf(this.points.get(point.id) ?? point),
+            offset,
+            this.options.pollTimeoutSeconds,
+            signal,
+          ),
+        offset: point.pollOffset,
+        handle: async (update, next) => {
+          const current = this.points.get(point.id) ?? point
+          const { events } = channel.parse(this.contextOf(current), update)
+          if (events.length === 0) events.push({ type: 'ignored' })
+          for (const [i, event] of events.entries()) {
+            await this.handle(current, event, i === events.length - 1 ? next : undefined)
+          }
+          if (next !== undefined) current.pollOffset = next
+        },
+        timers: this.options.timers,
+        retryDelay: (attempt) =>
+          Math.min(1000 * 2 ** attempt, 60_000) * (0.75 + this.options.random() * 0.5),
+        log: this.options.log,
+      })
+      this.pollers.set(point.id, poller)
+      poller.start()
+    }
+  }
+
+  private async block(contactPointId: string, chatId: string): Promise<void> {
+    const { db, store } = this.options
+    await db.transaction(async (tx) => {
+      const chat = await store.getChat(contactPointId, chatId, tx)
+      if (chat && !chat.blocked) await store.putChat(tx, { ...chat, blocked: true })
+    })
+  }
+
+  /** Tells the operators who see the conversation where a message stands. */
+  private announceDelivery(row: ChannelOutboxRow): void {
+    void this.options.conversations.get(row.conversationId).then((conversation) => {
+      if (!conversation) return
+      this.options.bus.publish(OPERATORS_TOPIC, {
+        frame: { t: 'delivery', conversationId: row.conversationId, delivery: toDelivery(row) },
+        audience: {
+          groupId: conversation.group ?? null,
+          operatorId: conversation.operator?.id ?? null,
+        },
+      })
+    })
+  }
+}
+
+function toContactPoint(record: ContactPointRecord): ContactPoint {
+  return {
+    id: record.id,
+    kind: record.kind,
+    siteId: record.siteId,
+    name: record.name,
+    group: record.group,
+    mode: record.mode,
+    credentials: Object.fromEntries(record.credentialNames.map((n) => [n, 'set' as const])),
+    webhookPath: webhookPath(record.id),
+    status: record.status,
+    statusError: record.statusError,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  }
+}
+
+function toDelivery(row: ChannelOutboxRow): ChannelDelivery {
+  return {
+    eventId: row.eventId,
+    state: row.state,
+    attempts: row.attempts,
+    error: row.error,
+    updatedAt: row.updatedAt,
+  }
+}
+
+/** Credentials without empty values (an empty field in a form is "keep"). */
+function clean(credentials: ChannelCredentials): ChannelCredentials {
+  return Object.fromEntries(
+    Object.entries(credentials).filter(([, value]) => typeof value === 'string' && value !== ''),
+  )
+}
+
+const names = (credentials: ChannelCredentials) => Object.keys(credentials).sort()
+
+/** A message's text, with what it carried described (files are not downloaded). */
+export function textOf(text: string, attachment: InboundAttachment | undefined): string {
+  if (!attachment) return text
+  const label = attachment.kind === 'photo' ? 'Photo' : `File ${attachment.name ?? ''}`.trim()
+  const size =
+    attachment.size !== undefined ? ` (${Math.max(1, Math.round(attachment.size / 1024))} KB)` : ''
+  const refused =
+    (attachment.size ?? 0) > ATTACHMENT_LIMITS.maxBytes
+      ? ' — not accepted: larger than 20 MB'
+      : attachment.mimeType && !ATTACHMENT_LIMITS.types.test(attachment.mimeType)
+        ? ` — not accepted: ${attachment.mimeType} files are not taken`
+        : ''
+  const note = `[${label}${size}${refused}]`
+  return text ? `${note} ${text}` : note
+}

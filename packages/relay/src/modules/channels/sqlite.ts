@@ -1,0 +1,271 @@
+import type { Statement } from 'better-sqlite3'
+import type { SqliteDatabase } from '../../infra/db/sqlite.ts'
+import type { Tx } from '../../infra/db/unit-of-work.ts'
+import type {
+  ChannelChat,
+  ChannelOutboxRow,
+  ChannelStore,
+  ContactPointPatch,
+  ContactPointRecord,
+  NewChannelOutboxRow,
+  SendOutcome,
+} from './store.ts'
+
+interface ContactPointRow {
+  id: string
+  kind: ContactPointRecord['kind']
+  site_id: string
+  name: string
+  routing_group: string | null
+  mode: ContactPointRecord['mode']
+  credentials: string
+  credential_names: string
+  status: ContactPointRecord['status']
+  status_error: string | null
+  poll_offset: number
+  created_at: number
+  updated_at: number
+}
+
+interface ChatRow {
+  contact_point_id: string
+  chat_id: string
+  site_id: string
+  visitor_id: string
+  conversation_id: string | null
+  blocked: number
+  created_at: number
+}
+
+interface OutboxRow {
+  seq: number
+  event_id: string
+  channel: ChannelOutboxRow['channel']
+  contact_point_id: string | null
+  chat_id: string
+  conversation_id: string
+  text: string
+  state: ChannelOutboxRow['state']
+  attempts: number
+  next_at: number
+  error: string | null
+  external_id: string | null
+  created_at: number
+  updated_at: number
+}
+
+const toContactPoint = (row: ContactPointRow): ContactPointRecord => ({
+  id: row.id,
+  kind: row.kind,
+  siteId: row.site_id,
+  name: row.name,
+  group: row.routing_group,
+  mode: row.mode,
+  sealed: row.credentials,
+  credentialNames: JSON.parse(row.credential_names),
+  status: row.status,
+  statusError: row.status_error,
+  pollOffset: row.poll_offset,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+})
+
+const toChat = (row: ChatRow): ChannelChat => ({
+  contactPointId: row.contact_point_id,
+  chatId: row.chat_id,
+  siteId: row.site_id,
+  visitorId: row.visitor_id,
+  conversationId: row.conversation_id,
+  blocked: row.blocked === 1,
+  createdAt: row.created_at,
+})
+
+const toOutbox = (row: OutboxRow): ChannelOutboxRow => ({
+  seq: row.seq,
+  eventId: row.event_id,
+  channel: row.channel,
+  contactPointId: row.contact_point_id,
+  chatId: row.chat_id,
+  conversationId: row.conversation_id,
+  text: row.text,
+  state: row.state,
+  attempts: row.attempts,
+  nextAt: row.next_at,
+  error: row.error,
+  externalId: row.external_id,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+})
+
+/** How far a message has come: a receipt never moves it back. */
+const RANK = { pending: 0, sent: 1, delivered: 2, read: 3, failed: 4 } as const
+
+/** `contact_points`, `channel_chats`, `channel_updates`, `channel_outbox` (`013_channels.sql`). */
+export class SqliteChannelStore implements ChannelStore {
+  private readonly sql: Record<string, Statement>
+
+  constructor(private readonly db: SqliteDatabase) {
+    const raw = db.raw
+    this.sql = {
+      insertPoint: raw.prepare(
+        `INSERT INTO contact_points (id, kind, site_id, name, routing_group, mode, credentials,
+           credential_names, status, status_error, poll_offset, created_at, updated_at)
+         VALUES (@id, @kind, @siteId, @name, @group, @mode, @sealed, @credentialNames, @status,
+           @statusError, @pollOffset, @createdAt, @updatedAt)`,
+      ),
+      getPoint: raw.prepare('SELECT * FROM contact_points WHERE id = ?'),
+      listPoints: raw.prepare('SELECT * FROM contact_points ORDER BY created_at, id'),
+      updatePoint: raw.prepare(
+        `UPDATE contact_points SET name = @name, routing_group = @group, mode = @mode,
+           credentials = @sealed, credential_names = @credentialNames, status = @status,
+           status_error = @statusError, poll_offset = @pollOffset, updated_at = @updatedAt
+         WHERE id = @id`,
+      ),
+      deletePoint: raw.prepare('DELETE FROM contact_points WHERE id = ?'),
+      markUpdate: raw.prepare(
+        `INSERT INTO channel_updates (contact_point_id, update_key, at) VALUES (?, ?, ?)
+         ON CONFLICT DO NOTHING`,
+      ),
+      getChat: raw.prepare(
+        'SELECT * FROM channel_chats WHERE contact_point_id = ? AND chat_id = ?',
+      ),
+      putChat: raw.prepare(
+        `INSERT INTO channel_chats (contact_point_id, chat_id, site_id, visitor_id,
+           conversation_id, blocked, created_at)
+         VALUES (@contactPointId, @chatId, @siteId, @visitorId, @conversationId, @blocked, @createdAt)
+         ON CONFLICT (contact_point_id, chat_id) DO UPDATE SET site_id = excluded.site_id,
+           visitor_id = excluded.visitor_id, conversation_id = excluded.conversation_id,
+           blocked = excluded.blocked`,
+      ),
+      chatOfConversation: raw.prepare(
+        'SELECT * FROM channel_chats WHERE conversation_id = ? LIMIT 1',
+      ),
+      enqueue: raw.prepare(
+        `INSERT INTO channel_outbox (event_id, channel, contact_point_id, chat_id, conversation_id,
+           text, next_at, created_at, updated_at)
+         VALUES (@eventId, @channel, @contactPointId, @chatId, @conversationId, @text, @nextAt,
+           @createdAt, @createdAt)
+         ON CONFLICT (event_id) DO NOTHING RETURNING seq`,
+      ),
+      due: raw.prepare(
+        `SELECT * FROM channel_outbox WHERE state = 'pending' AND next_at <= ?
+         ORDER BY next_at, seq LIMIT ?`,
+      ),
+      nextDue: raw.prepare(`SELECT MIN(next_at) AS at FROM channel_outbox WHERE state = 'pending'`),
+      recordOutcome: raw.prepare(
+        `UPDATE channel_outbox SET state = @state, attempts = @attempts, next_at = @nextAt,
+           error = @error, external_id = @externalId, updated_at = @updatedAt WHERE seq = @seq`,
+      ),
+      byExternal: raw.prepare(
+        'SELECT * FROM channel_outbox WHERE contact_point_id = ? AND external_id = ?',
+      ),
+      setState: raw.prepare(
+        'UPDATE channel_outbox SET state = ?, error = ?, updated_at = ? WHERE seq = ?',
+      ),
+      listOutbox: raw.prepare(
+        'SELECT * FROM channel_outbox WHERE conversation_id = ? ORDER BY seq',
+      ),
+    }
+  }
+
+  async createContactPoint(tx: Tx, record: ContactPointRecord) {
+    this.db.write(tx)
+    this.sql.insertPoint!.run({
+      ...record,
+      credentialNames: JSON.stringify(record.credentialNames),
+    })
+  }
+
+  getContactPoint(id: string, tx?: Tx) {
+    return this.db.read(() => {
+      const row = this.sql.getPoint!.get(id) as ContactPointRow | undefined
+      return row && toContactPoint(row)
+    }, tx)
+  }
+
+  listContactPoints(tx?: Tx) {
+    return this.db.read(
+      () => (this.sql.listPoints!.all() as ContactPointRow[]).map(toContactPoint),
+      tx,
+    )
+  }
+
+  async updateContactPoint(tx: Tx, id: string, patch: ContactPointPatch) {
+    this.db.write(tx)
+    const row = this.sql.getPoint!.get(id) as ContactPointRow | undefined
+    if (!row) return undefined
+    const next: ContactPointRecord = { ...toContactPoint(row), ...patch }
+    this.sql.updatePoint!.run({ ...next, credentialNames: JSON.stringify(next.credentialNames) })
+    return next
+  }
+
+  async deleteContactPoint(tx: Tx, id: string) {
+    this.db.write(tx)
+    return this.sql.deletePoint!.run(id).changes > 0
+  }
+
+  async markUpdate(tx: Tx, contactPointId: string, key: string, at: number) {
+    this.db.write(tx)
+    return this.sql.markUpdate!.run(contactPointId, key, at).changes > 0
+  }
+
+  getChat(contactPointId: string, chatId: string, tx?: Tx) {
+    return this.db.read(() => {
+      const row = this.sql.getChat!.get(contactPointId, chatId) as ChatRow | undefined
+      return row && toChat(row)
+    }, tx)
+  }
+
+  async putChat(tx: Tx, chat: ChannelChat) {
+    this.db.write(tx)
+    this.sql.putChat!.run({ ...chat, blocked: chat.blocked ? 1 : 0 })
+  }
+
+  chatOfConversation(conversationId: string, tx?: Tx) {
+    return this.db.read(() => {
+      const row = this.sql.chatOfConversation!.get(conversationId) as ChatRow | undefined
+      return row && toChat(row)
+    }, tx)
+  }
+
+  async enqueue(tx: Tx, row: NewChannelOutboxRow) {
+    this.db.write(tx)
+    const inserted = this.sql.enqueue!.get(row) as { seq: number } | undefined
+    return inserted?.seq ?? null
+  }
+
+  due(now: number, limit: number, tx?: Tx) {
+    return this.db.read(() => (this.sql.due!.all(now, limit) as OutboxRow[]).map(toOutbox), tx)
+  }
+
+  nextDue(tx?: Tx) {
+    return this.db.read(() => (this.sql.nextDue!.get() as { at: number | null }).at, tx)
+  }
+
+  async recordOutcome(tx: Tx, seq: number, outcome: SendOutcome) {
+    this.db.write(tx)
+    this.sql.recordOutcome!.run({ ...outcome, seq })
+  }
+
+  async receipt(
+    tx: Tx,
+    contactPointId: string,
+    externalId: string,
+    state: 'delivered' | 'read' | 'failed',
+    error: string | null,
+    at: number,
+  ) {
+    this.db.write(tx)
+    const row = this.sql.byExternal!.get(contactPointId, externalId) as OutboxRow | undefined
+    if (!row) return undefined
+    if (RANK[state] <= RANK[row.state]) return toOutbox(row)
+    this.sql.setState!.run(state, error, at, row.seq)
+    return { ...toOutbox(row), state, error, updatedAt: at }
+  }
+
+  listOutbox(conversationId: string) {
+    return this.db.read(() =>
+      (this.sql.listOutbox!.all(conversationId) as OutboxRow[]).map(toOutbox),
+    )
+  }
+}

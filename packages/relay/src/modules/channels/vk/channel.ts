@@ -1,0 +1,194 @@
+import { createHash } from 'node:crypto'
+import { Agent as HttpAgent } from 'node:http'
+import type { Agent as HttpsAgent } from 'node:https'
+import { APIError, VK } from 'vk-io'
+import type { Channel, InboundEvent, InboundResult, SendResult } from '../channel.ts'
+import { sameSecret } from '../telegram/channel.ts'
+
+export interface VkOptions {
+  /** The API's root. @default 'https://api.vk.ru/method' */
+  apiBaseUrl?: string
+  /** One API request is given up after this long. @default 10_000 */
+  timeoutMs?: number
+}
+
+/**
+ * `random_id` of a message: the first 31 bits of SHA-256 of the relay's outbound id. The same
+ * message always gets the same one, so VK drops a resend (a retry, a relay killed after VK
+ * took it) instead of delivering it twice.
+ */
+export function randomIdOf(outboundId: string): number {
+  return createHash('sha256').update(outboundId).digest().readUInt32BE(0) & 0x7fffffff
+}
+
+/** Errors worth waiting out: too many requests (6, which vk-io itself retries once paused), flood control (9), VK's own failure (10). */
+const RETRYABLE = new Set([6, 9, 10])
+/** The user does not take messages from the community (901), or their privacy forbids it (902). */
+const DENIED = new Set([901, 902])
+
+interface CallbackBody {
+  type?: string
+  event_id?: string
+  group_id?: number
+  secret?: string
+  object?: {
+    message?: {
+      id?: number
+      peer_id?: number
+      from_id?: number
+      text?: string
+      ref?: string
+      attachments?: {
+        type: string
+        photo?: unknown
+        doc?: { title?: string; size?: number; ext?: string }
+      }[]
+    }
+    user_id?: number
+    key?: string
+  }
+}
+
+function bodyOf(raw: Buffer): CallbackBody | undefined {
+  try {
+    return JSON.parse(raw.toString('utf8')) as CallbackBody
+  } catch {
+    return undefined
+  }
+}
+
+/** The events of one Callback API request. */
+export function eventsOfCallback(body: CallbackBody): InboundEvent[] {
+  const key = body.event_id ?? ''
+  switch (body.type) {
+    case 'message_new': {
+      const message = body.object?.message
+      if (!message?.peer_id || !message.from_id || message.from_id < 0) {
+        return [{ type: 'ignored', key }]
+      }
+      const base = {
+        type: 'message' as const,
+        key,
+        chatId: String(message.peer_id),
+        text: message.text ?? '',
+        ...(message.ref && { start: message.ref }),
+      }
+      const attachment = message.attachments?.[0]
+      if (attachment?.type === 'photo') {
+        return [{ ...base, attachment: { kind: 'photo', mimeType: 'image/jpeg' } }]
+      }
+      if (attachment?.type === 'doc') {
+        const doc = attachment.doc ?? {}
+        return [
+          {
+            ...base,
+            attachment: {
+              kind: 'document',
+              ...(doc.title && { name: doc.title }),
+              ...(doc.size !== undefined && { size: doc.size }),
+            },
+          },
+        ]
+      }
+      if (!base.text) return [{ type: 'ignored', key }]
+      return [base]
+    }
+    case 'message_allow':
+      return [
+        {
+          type: 'subscription',
+          key,
+          chatId: String(body.object?.user_id ?? ''),
+          blocked: false,
+          ...(body.object?.key && { start: body.object.key }),
+        },
+      ]
+    case 'message_deny':
+      return [
+        { type: 'subscription', key, chatId: String(body.object?.user_id ?? ''), blocked: true },
+      ]
+    default:
+      return [{ type: 'ignored', key }]
+  }
+}
+
+const OK: InboundResult['reply'] = { status: 200, contentType: 'text/plain', body: 'ok' }
+
+/** VK communities through vk-io: the Callback API in, `messages.send` out. */
+export function vkChannel(options: VkOptions = {}): Channel {
+  const clients = new Map<string, VK>()
+  const vk = (token: string) => {
+    let client = clients.get(token)
+    if (!client) {
+      client = new VK({
+        token,
+        ...(options.apiBaseUrl && { apiBaseUrl: options.apiBaseUrl }),
+        // vk-io's default agent speaks only https; a plain-http root (a local fake) needs its own.
+        ...(options.apiBaseUrl?.startsWith('http:') && {
+          agent: new HttpAgent({ keepAlive: true }) as unknown as HttpsAgent,
+        }),
+        // The outbox retries; vk-io only waits out error 6 itself.
+        apiRetryLimit: 0,
+        apiLimit: 20,
+        apiTimeout: options.timeoutMs ?? 10_000,
+      })
+      clients.set(token, client)
+    }
+    return client
+  }
+  return {
+    kind: 'vk',
+    polling: false,
+
+    verify(context, request) {
+      const body = bodyOf(request.raw)
+      return sameSecret(body?.secret, context.credentials.secret ?? '')
+    },
+
+    parse(context, body) {
+      const callback = body as CallbackBody
+      if (callback?.type === 'confirmation') {
+        // The handshake: VK checks the server by the string the community settings show.
+        return {
+          events: [],
+          reply: {
+            status: 200,
+            contentType: 'text/plain',
+            body: context.credentials.confirmation ?? '',
+          },
+        }
+      }
+      return { events: eventsOfCallback(callback ?? {}), reply: OK }
+    },
+
+    async send(context, message): Promise<SendResult> {
+      try {
+        const id = await vk(context.credentials.token ?? '').api.messages.send({
+          peer_id: Number(message.chatId),
+          random_id: randomIdOf(message.id),
+          message: message.text,
+        })
+        return { ok: true, externalId: String(id) }
+      } catch (error) {
+        if (error instanceof APIError) {
+          const code = Number(error.code)
+          const text = `${error.message}`
+          if (RETRYABLE.has(code)) return { ok: false, retryable: true, error: text }
+          return {
+            ok: false,
+            retryable: false,
+            error: text,
+            ...(DENIED.has(code) && { blocked: true }),
+          }
+        }
+        return { ok: false, retryable: true, error: (error as Error)?.message ?? String(error) }
+      }
+    },
+
+    async register(context) {
+      // The Callback API server is added in the community's settings (README); this checks the
+      // token works so the console can say so.
+      await vk(context.credentials.token ?? '').api.groups.getById({})
+    },
+  }
+}

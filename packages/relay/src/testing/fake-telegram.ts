@@ -1,0 +1,238 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+/** One Bot API call the fake received. */
+export interface TelegramCall {
+  token: string
+  method: string
+  // biome-ignore lint/suspicious/noExplicitAny: the JSON parameters a client sent, read field by field in tests
+  params: any
+}
+
+/** A Bot API error answer (`{ ok: false, error_code, description, parameters? }`). */
+export interface TelegramFailure {
+  error_code: number
+  description: string
+  parameters?: { retry_after?: number }
+}
+
+interface Hold {
+  token: string
+  offset: number
+  res: ServerResponse
+  timer: ReturnType<typeof setTimeout>
+}
+
+/**
+ * A Telegram Bot API on 127.0.0.1 (`https://api.telegram.org` as grammy's `apiRoot`):
+ * `POST /bot<token>/<method>` with JSON parameters, answered `{ ok: true, result }` or
+ * `{ ok: false, error_code, description }` as Telegram does. It knows `getMe`,
+ * `setWebhook`, `deleteWebhook`, `getWebhookInfo`, `sendMessage`, `sendPhoto` and
+ * `getUpdates` (long polling: held until an update is queued or `timeout` seconds pass).
+ * Records every call; `failNext` makes the next calls of a method fail; `hang` leaves the
+ * calls it picks unanswered (a send on the wire when the relay dies); `post` delivers an
+ * update to the registered webhook as Telegram does, with its secret token header.
+ */
+export async function startFakeTelegram(options: { tokens?: string[] } = {}) {
+  const tokens = new Set(options.tokens ?? ['123:good'])
+  const calls: TelegramCall[] = []
+  const failures = new Map<string, TelegramFailure[]>()
+  const webhooks = new Map<string, { url: string; secret?: string }>()
+  const queued = new Map<string, { update_id: number }[]>()
+  const holds = new Set<Hold>()
+  let messageId = 100
+  let hang: ((call: TelegramCall) => boolean) | undefined
+
+  const send = (res: ServerResponse, status: number, body: unknown) => {
+    const text = JSON.stringify(body)
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text),
+    })
+    res.end(text)
+  }
+  const pending = (token: string, offset: number) =>
+    (queued.get(token) ?? []).filter((u) => u.update_id >= offset)
+  const release = (token: string) => {
+    for (const hold of [...holds]) {
+      if (hold.token !== token) continue
+      const updates = pending(token, hold.offset)
+      if (updates.length === 0) continue
+      holds.delete(hold)
+      clearTimeout(hold.timer)
+      send(hold.res, 200, { ok: true, result: updates })
+    }
+  }
+
+  function answer(call: TelegramCall, res: ServerResponse) {
+    const { token, method, params } = call
+    if (!tokens.has(token)) {
+      return send(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' })
+    }
+    if (hang?.(call)) return
+    const failure = failures.get(method)?.shift()
+    if (failure) return send(res, failure.error_code, { ok: false, ...failure })
+    switch (method) {
+      case 'getMe':
+        return send(res, 200, {
+          ok: true,
+          result: { id: 123, is_bot: true, first_name: 'Shop bot', username: 'shop_bot' },
+        })
+      case 'setWebhook':
+        webhooks.set(token, { url: params.url, secret: params.secret_token })
+        return send(res, 200, { ok: true, result: true, description: 'Webhook was set' })
+      case 'deleteWebhook':
+        webhooks.delete(token)
+        return send(res, 200, { ok: true, result: true })
+      case 'getWebhookInfo':
+        return send(res, 200, {
+          ok: true,
+          result: { url: webhooks.get(token)?.url ?? '', pending_update_count: 0 },
+        })
+      case 'sendMessage':
+      case 'sendPhoto':
+        if (params.chat_id === undefined || (method === 'sendMessage' && !params.text)) {
+          return send(res, 400, {
+            ok: false,
+            error_code: 400,
+            description: 'Bad Request: message text is empty',
+          })
+        }
+        return send(res, 200, {
+          ok: true,
+          result: {
+            message_id: ++messageId,
+            date: 1_700_000_000,
+            chat: { id: Number(params.chat_id), type: 'private' },
+            ...(method === 'sendMessage' ? { text: params.text } : { photo: [] }),
+          },
+        })
+      case 'getUpdates': {
+        if (webhooks.has(token)) {
+          return send(res, 409, {
+            ok: false,
+            error_code: 409,
+            description: "Conflict: can't use getUpdates method while webhook is active",
+          })
+        }
+        const offset = Number(params.offset ?? 0)
+        // Confirmed updates are forgotten, as Telegram does.
+        queued.set(
+          token,
+          (queued.get(token) ?? []).filter((u) => u.update_id >= offset),
+        )
+        const updates = pending(token, offset)
+        const timeout = Number(params.timeout ?? 0)
+        if (updates.length > 0 || timeout <= 0) {
+          return send(res, 200, { ok: true, result: updates })
+        }
+        const hold: Hold = {
+          token,
+          offset,
+          res,
+          timer: setTimeout(() => {
+            holds.delete(hold)
+            send(res, 200, { ok: true, result: [] })
+          }, timeout * 1000),
+        }
+        holds.add(hold)
+        res.on('close', () => {
+          holds.delete(hold)
+          clearTimeout(hold.timer)
+        })
+        return
+      }
+      default:
+        return send(res, 404, { ok: false, error_code: 404, description: 'Not Found' })
+    }
+  }
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => {
+      const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '')
+      if (!match) return send(res, 404, { ok: false, error_code: 404, description: 'Not Found' })
+      const text = Buffer.concat(chunks).toString('utf8')
+      let params: unknown = {}
+      try {
+        params = text ? JSON.parse(text) : {}
+      } catch {
+        return send(res, 400, { ok: false, error_code: 400, description: 'Bad Request' })
+      }
+      const call = { token: decodeURIComponent(match[1]!), method: match[2]!, params }
+      calls.push(call)
+      answer(call, res)
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+
+  return {
+    /** grammy's `apiRoot`. */
+    apiRoot: `http://127.0.0.1:${port}`,
+    calls,
+    /** The calls of one method, in order. */
+    callsOf: (method: string) => calls.filter((c) => c.method === method),
+    /** The webhook registered for a token. */
+    webhook: (token = '123:good') => webhooks.get(token),
+    /** The next `count` calls of `method` fail with `failure`. */
+    failNext(method: string, failure: TelegramFailure, count = 1) {
+      const list = failures.get(method) ?? []
+      for (let i = 0; i < count; i++) list.push(failure)
+      failures.set(method, list)
+    },
+    /** Calls for which `pick` is true get no answer at all (`undefined`: answer every call). */
+    hang(pick: ((call: TelegramCall) => boolean) | undefined) {
+      hang = pick
+    },
+    /** Queues an update for `getUpdates` (a held poll returns at once). */
+    queue(update: { update_id: number }, token = '123:good') {
+      queued.set(token, [...(queued.get(token) ?? []), update])
+      release(token)
+    },
+    /**
+     * Posts an update to the registered webhook as Telegram does; `secret` replaces the
+     * registered secret token (`null`: no header).
+     */
+    async post(update: unknown, options: { token?: string; secret?: string | null } = {}) {
+      const hook = webhooks.get(options.token ?? '123:good')
+      if (!hook) throw new Error('no webhook registered')
+      const secret = options.secret === undefined ? hook.secret : options.secret
+      return fetch(hook.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(secret !== null &&
+            secret !== undefined && { 'x-telegram-bot-api-secret-token': secret }),
+        },
+        body: JSON.stringify(update),
+      })
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const hold of holds) clearTimeout(hold.timer)
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+export type FakeTelegram = Awaited<ReturnType<typeof startFakeTelegram>>
+
+let updateId = 500
+
+/** A Bot API `Update` with a private text message from user `chatId`. */
+export function telegramText(chatId: number, text: string, extra: Record<string, unknown> = {}) {
+  return {
+    update_id: ++updateId,
+    message: {
+      message_id: updateId,
+      date: 1_700_000_000,
+      chat: { id: chatId, type: 'private', first_name: 'Ivan' },
+      from: { id: chatId, is_bot: false, first_name: 'Ivan', last_name: 'Petrov' },
+      text,
+      ...extra,
+    },
+  }
+}
