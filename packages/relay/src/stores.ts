@@ -15,6 +15,7 @@ import type { AuthStore } from './modules/auth/store.ts'
 import { PostgresCannedStore } from './modules/canned/postgres.ts'
 import { SqliteCannedStore } from './modules/canned/sqlite.ts'
 import type { CannedStore } from './modules/canned/store.ts'
+import { PostgresChannelStore } from './modules/channels/postgres.ts'
 import { SqliteChannelStore } from './modules/channels/sqlite.ts'
 import type { ChannelStore } from './modules/channels/store.ts'
 import { PostgresConversationStore } from './modules/conversations/postgres.ts'
@@ -115,6 +116,7 @@ export async function createPostgresStores(
     webhooks: new PostgresWebhookStore(db),
     search: new PostgresSearchStore(db),
     analytics: new PostgresAnalyticsStore(db),
+    channels: new PostgresChannelStore(db),
   }
 }
 

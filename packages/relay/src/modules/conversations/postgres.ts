@@ -1,4 +1,4 @@
-import type { ConversationEvent, ConversationSummary } from '@parley/protocol'
+import type { ConversationEvent, ConversationSummary, LeadStatus } from '@parley/protocol'
 import type { PostgresDatabase, SqlValue } from '../../infra/db/postgres.ts'
 import type { Tx } from '../../infra/db/unit-of-work.ts'
 import { relayError } from '../../infra/errors.ts'
@@ -7,6 +7,7 @@ import type {
   AppendResult,
   ConversationPageQuery,
   ConversationStore,
+  LeadPatch,
   MessagePageQuery,
   PrefaceEvent,
 } from './store.ts'
@@ -32,7 +33,10 @@ export interface ConversationRow {
   rating: number | null
   rating_comment: string | null
   routing_group: string | null
+  channel: ConversationSummary['channel'] | null
   erased_at: number | null
+  lead_status: LeadStatus | null
+  lead_assignee_id: string | null
 }
 
 export interface EventRow {
@@ -68,7 +72,13 @@ export function toSummary(row: ConversationRow): ConversationSummary {
   if (row.rating !== null) summary.rating = row.rating
   if (row.rating_comment !== null) summary.ratingComment = row.rating_comment
   if (row.routing_group) summary.group = row.routing_group
+  if (row.channel) summary.channel = row.channel
   if (row.erased_at != null) summary.erased = true
+  if (summary.kind !== 'chat') {
+    // The assignee's name is filled in by `describeSummaries` from the employees.
+    summary.lead = { status: row.lead_status ?? 'new' }
+    if (row.lead_assignee_id) summary.lead.assignee = { id: row.lead_assignee_id, name: '' }
+  }
   return summary
 }
 
@@ -298,7 +308,14 @@ export class PostgresConversationStore implements ConversationStore {
     const conversationId = row.id
     const preface: ConversationEvent[] = []
     if (created && input.opening) {
-      const { group, preface: events = [] } = input.opening
+      const { group, channel, preface: events = [] } = input.opening
+      if (channel !== undefined) {
+        await this.db.run(tx, 'UPDATE conversations SET channel = $1 WHERE id = $2', [
+          channel,
+          conversationId,
+        ])
+        row.channel = channel
+      }
       if (group !== undefined) {
         await this.db.run(tx, 'UPDATE conversations SET routing_group = $1 WHERE id = $2', [
           group,
@@ -358,6 +375,61 @@ export class PostgresConversationStore implements ConversationStore {
     }
     if (preface.length) result.preface = preface
     return result
+  }
+
+  async setLead(
+    tx: Tx,
+    conversationId: string,
+    patch: LeadPatch,
+    at: number,
+  ): Promise<ConversationSummary | undefined> {
+    const row = await this.db.row<ConversationRow>(
+      `UPDATE conversations SET
+         lead_status = CASE WHEN $2 THEN $3 ELSE lead_status END,
+         lead_assignee_id = CASE WHEN $4 THEN $5 ELSE lead_assignee_id END,
+         updated_at = $6
+       WHERE id = $1 AND kind <> 'chat' RETURNING *`,
+      [
+        conversationId,
+        patch.status !== undefined,
+        patch.status ?? null,
+        patch.assigneeId !== undefined,
+        patch.assigneeId ?? null,
+        at,
+      ],
+      tx,
+    )
+    return row && toSummary(row)
+  }
+
+  async setTags(tx: Tx, conversationId: string, tags: readonly string[], at: number) {
+    await this.db.run(tx, 'DELETE FROM conversation_tags WHERE conversation_id = $1', [
+      conversationId,
+    ])
+    if (tags.length === 0) return
+    await this.db.run(
+      tx,
+      `INSERT INTO conversation_tags (conversation_id, tag, at)
+       SELECT $1, tag, $3 FROM unnest($2::text[]) AS tag ON CONFLICT DO NOTHING`,
+      [conversationId, [...tags], at],
+    )
+  }
+
+  async tagsOf(ids: readonly string[]): Promise<Map<string, string[]>> {
+    const tags = new Map<string, string[]>()
+    if (ids.length === 0) return tags
+    // Bytewise, as SQLite orders them.
+    const rows = await this.db.rows<{ conversation_id: string; tag: string }>(
+      `SELECT conversation_id, tag FROM conversation_tags WHERE conversation_id = ANY($1::text[])
+       ORDER BY conversation_id COLLATE "C", tag COLLATE "C"`,
+      [[...ids]],
+    )
+    for (const row of rows) {
+      const list = tags.get(row.conversation_id) ?? []
+      list.push(row.tag)
+      tags.set(row.conversation_id, list)
+    }
+    return tags
   }
 
   /** Inserts one event; undefined when its cid was already taken by its author. */

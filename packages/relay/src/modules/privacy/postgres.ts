@@ -38,10 +38,14 @@ const EXPORT_ORDER: Readonly<Record<string, string>> = {
   reads: 'conversation_id, reader_key',
   routing_log: 'id',
   analytics_chats: 'created_at, conversation_id',
+  visitor_pages: 'id',
+  conversation_tags: 'conversation_id, tag',
   engagements: 'ord',
   frame_acks: 'author_key, cid',
   visitor_token_revocations: 'site_id, visitor_id',
   webhook_outbox: 'seq',
+  channel_chats: 'ord',
+  channel_outbox: 'seq',
 }
 
 interface ConsentRow {
@@ -303,12 +307,29 @@ export class PostgresPrivacyStore implements PrivacyStore {
       `DELETE FROM webhook_outbox WHERE ${WHERE.webhook_outbox}`,
       [siteId, visitorId, key],
     )
+    // Nothing more goes to their messenger chat, and the chat no longer names them.
+    const outbox = await this.db.run(
+      tx,
+      `DELETE FROM channel_outbox WHERE ${WHERE.channel_outbox}`,
+      [siteId, visitorId],
+    )
+    const chats = await this.db.run(tx, `DELETE FROM channel_chats WHERE ${WHERE.channel_chats}`, [
+      siteId,
+      visitorId,
+    ])
     const counts = await this.eraseConversations(tx, ids, at, marker)
     counts.webhook_outbox = webhooks
+    counts.channel_outbox = outbox
+    counts.channel_chats = chats
     counts.visitors = await this.db.run(tx, `DELETE FROM visitors WHERE ${WHERE.visitors}`, [
       siteId,
       visitorId,
     ])
+    counts.visitor_pages = await this.db.run(
+      tx,
+      `DELETE FROM visitor_pages WHERE ${WHERE.visitor_pages}`,
+      [siteId, visitorId],
+    )
     counts.engagements = await this.db.run(
       tx,
       `UPDATE engagements SET visitor_id = NULL, page = NULL, session = NULL, author_key = NULL,
@@ -342,6 +363,8 @@ export class PostgresPrivacyStore implements PrivacyStore {
       'UPDATE routing_log SET note = NULL WHERE note IS NOT NULL AND conversation_id = ANY($1)',
       [ids],
     )
+    // An operator's tag may name the visitor ("ivanov-refund"): tags go with the texts.
+    await this.db.run(tx, 'DELETE FROM conversation_tags WHERE conversation_id = ANY($1)', [ids])
     await this.db.run(
       tx,
       'UPDATE engagements SET page = NULL, session = NULL WHERE conversation_id = ANY($1)',

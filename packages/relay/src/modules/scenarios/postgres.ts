@@ -141,6 +141,15 @@ export class PostgresScenarioStore implements ScenarioStore {
     return rows.map(toRecord)
   }
 
+  async conversionFor(conversationId: string) {
+    const row = await this.db.row<{ scenario_id: string }>(
+      `SELECT scenario_id FROM engagements WHERE conversation_id = $1 AND event = 'conversion'
+         ORDER BY at, ord LIMIT 1`,
+      [conversationId],
+    )
+    return row?.scenario_id
+  }
+
   async stats(siteId: string, from: number, to: number) {
     const rows = await this.db.rows<{
       scenario_id: string

@@ -9,7 +9,9 @@ import type {
   VisitorPatch,
   VisitorProfile,
   VisitorStore,
+  VisitRecord,
 } from './store.ts'
+import { VISITS_KEPT } from './store.ts'
 
 interface VisitorRow {
   site_id: string
@@ -33,6 +35,34 @@ interface ConsentRow {
   ip: string | null
   at: number
   event_id: string | null
+  withdrawn_at: number | null
+}
+
+interface VisitRow {
+  site_id: string
+  visitor_id: string
+  url: string
+  title: string | null
+  referrer: string | null
+  utm_source: string | null
+  country: string | null
+  region: string | null
+  at: number
+}
+
+function toVisit(row: VisitRow): VisitRecord {
+  const visit: VisitRecord = {
+    siteId: row.site_id,
+    visitorId: row.visitor_id,
+    url: row.url,
+    at: row.at,
+  }
+  if (row.title !== null) visit.title = row.title
+  if (row.referrer !== null) visit.referrer = row.referrer
+  if (row.utm_source !== null) visit.utmSource = row.utm_source
+  if (row.country !== null) visit.country = row.country
+  if (row.region !== null) visit.region = row.region
+  return visit
 }
 
 function toVisitor(row: VisitorRow): VisitorProfile {
@@ -62,6 +92,7 @@ function toConsent(row: ConsentRow): ConsentRecord {
   }
   if (row.ip !== null) consent.ip = row.ip
   if (row.event_id !== null) consent.eventId = row.event_id
+  if (row.withdrawn_at != null) consent.withdrawnAt = row.withdrawn_at
   return consent
 }
 
@@ -194,5 +225,40 @@ export class PostgresVisitorStore implements VisitorStore {
       'INSERT INTO frame_acks (author_key, cid, id, at) VALUES ($1, $2, $3, $4)',
       [ack.authorKey, ack.cid, ack.id, ack.at],
     )
+  }
+
+  async recordVisit(tx: Tx, visit: VisitRecord): Promise<void> {
+    await this.db.run(
+      tx,
+      `INSERT INTO visitor_pages (site_id, visitor_id, url, title, referrer, utm_source, country,
+         region, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [
+        visit.siteId,
+        visit.visitorId,
+        visit.url,
+        visit.title ?? null,
+        visit.referrer ?? null,
+        visit.utmSource ?? null,
+        visit.country ?? null,
+        visit.region ?? null,
+        visit.at,
+      ],
+    )
+    await this.db.run(
+      tx,
+      `DELETE FROM visitor_pages WHERE site_id = $1 AND visitor_id = $2 AND id NOT IN
+         (SELECT id FROM visitor_pages WHERE site_id = $1 AND visitor_id = $2
+          ORDER BY at DESC, id DESC LIMIT $3)`,
+      [visit.siteId, visit.visitorId, VISITS_KEPT],
+    )
+  }
+
+  async visits(siteId: string, visitorId: string, limit: number): Promise<VisitRecord[]> {
+    const rows = await this.db.rows<VisitRow>(
+      `SELECT * FROM visitor_pages WHERE site_id = $1 AND visitor_id = $2
+       ORDER BY at DESC, id DESC LIMIT $3`,
+      [siteId, visitorId, limit],
+    )
+    return rows.map(toVisit)
   }
 }
