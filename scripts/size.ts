@@ -36,7 +36,7 @@ export const BUDGETS = {
    */
   consoleShell: 40 * 1024,
   /** The console's settings chunk, loaded the first time Settings opens. */
-  consoleSettings: 40 * 1024,
+  consoleSettings: 64 * 1024,
   /** The console's visitor card chunk, loaded the first time a card is shown. */
   consoleVisitorCard: 4 * 1024,
 } as const
