@@ -1,6 +1,14 @@
-import type { AuditEntry, ConsentEntry, Retention, Subject } from '@parley/protocol'
+import type { Retention, Subject } from '@parley/protocol'
 import type { PostgresDatabase } from '../../infra/db/postgres.ts'
 import type { Tx } from '../../infra/db/unit-of-work.ts'
+import {
+  type AuditRow,
+  type ConsentRow,
+  type RetentionRow,
+  toAudit,
+  toConsent,
+  toRetention,
+} from './rows.ts'
 import { SUBJECT_TABLES } from './sqlite.ts'
 import type {
   ConsentFilter,
@@ -46,75 +54,6 @@ const EXPORT_ORDER: Readonly<Record<string, string>> = {
   webhook_outbox: 'seq',
   channel_chats: 'ord',
   channel_outbox: 'seq',
-}
-
-interface ConsentRow {
-  id: string
-  site_id: string
-  visitor_id: string
-  agreement_version: string
-  form: ConsentEntry['form']
-  ip: string | null
-  at: number
-  withdrawn_at: number | null
-  withdrawn_by: 'visitor' | 'admin' | null
-  erased: number
-}
-
-function toConsent(row: ConsentRow): ConsentEntry {
-  return {
-    id: row.id,
-    siteId: row.site_id,
-    visitorId: row.visitor_id,
-    agreementVersion: row.agreement_version,
-    form: row.form,
-    at: row.at,
-    ip: row.ip,
-    withdrawnAt: row.withdrawn_at,
-    withdrawnBy: row.withdrawn_by,
-    erased: row.erased === 1,
-  }
-}
-
-interface AuditRow {
-  id: string
-  at: number
-  actor_id: string | null
-  actor_name: string | null
-  action: AuditEntry['action']
-  site_id: string | null
-  subject: string | null
-  reason: string | null
-  details: string
-}
-
-function toAudit(row: AuditRow): AuditEntry {
-  return {
-    id: row.id,
-    at: row.at,
-    actorId: row.actor_id,
-    actorName: row.actor_name,
-    action: row.action,
-    siteId: row.site_id,
-    subject: row.subject,
-    reason: row.reason,
-    details: JSON.parse(row.details) as Record<string, unknown>,
-  }
-}
-
-interface RetentionRow {
-  site_id: string
-  conversations_days: number | null
-  visitors_days: number | null
-  engagements_days: number | null
-}
-
-function toRetention(row: RetentionRow): Retention {
-  return {
-    conversationsDays: row.conversations_days,
-    visitorsDays: row.visitors_days,
-    engagementsDays: row.engagements_days,
-  }
 }
 
 const CONSENT_COLUMNS = `c.id, c.site_id, c.visitor_id, c.agreement_version, c.form, c.ip, c.at,

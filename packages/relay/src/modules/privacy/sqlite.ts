@@ -1,7 +1,15 @@
-import type { AuditEntry, ConsentEntry, Retention, Subject } from '@parley/protocol'
+import type { Retention, Subject } from '@parley/protocol'
 import type { Statement } from 'better-sqlite3'
 import type { SqliteDatabase } from '../../infra/db/sqlite.ts'
 import type { Tx } from '../../infra/db/unit-of-work.ts'
+import {
+  type AuditRow,
+  type ConsentRow,
+  type RetentionRow,
+  toAudit,
+  toConsent,
+  toRetention,
+} from './rows.ts'
 import type {
   ConsentFilter,
   ErasureCounts,
@@ -88,75 +96,6 @@ export const DERIVED_TABLES: readonly string[] = [
   'events_fts_docsize',
   'events_fts_config',
 ]
-
-interface ConsentRow {
-  id: string
-  site_id: string
-  visitor_id: string
-  agreement_version: string
-  form: ConsentEntry['form']
-  ip: string | null
-  at: number
-  withdrawn_at: number | null
-  withdrawn_by: 'visitor' | 'admin' | null
-  erased: number
-}
-
-function toConsent(row: ConsentRow): ConsentEntry {
-  return {
-    id: row.id,
-    siteId: row.site_id,
-    visitorId: row.visitor_id,
-    agreementVersion: row.agreement_version,
-    form: row.form,
-    at: row.at,
-    ip: row.ip,
-    withdrawnAt: row.withdrawn_at,
-    withdrawnBy: row.withdrawn_by,
-    erased: row.erased === 1,
-  }
-}
-
-interface AuditRow {
-  id: string
-  at: number
-  actor_id: string | null
-  actor_name: string | null
-  action: AuditEntry['action']
-  site_id: string | null
-  subject: string | null
-  reason: string | null
-  details: string
-}
-
-function toAudit(row: AuditRow): AuditEntry {
-  return {
-    id: row.id,
-    at: row.at,
-    actorId: row.actor_id,
-    actorName: row.actor_name,
-    action: row.action,
-    siteId: row.site_id,
-    subject: row.subject,
-    reason: row.reason,
-    details: JSON.parse(row.details) as Record<string, unknown>,
-  }
-}
-
-interface RetentionRow {
-  site_id: string
-  conversations_days: number | null
-  visitors_days: number | null
-  engagements_days: number | null
-}
-
-function toRetention(row: RetentionRow): Retention {
-  return {
-    conversationsDays: row.conversations_days,
-    visitorsDays: row.visitors_days,
-    engagementsDays: row.engagements_days,
-  }
-}
 
 const CONSENTS = `SELECT c.* FROM consents c
   WHERE (@site IS NULL OR c.site_id = @site)

@@ -1,10 +1,5 @@
 import type { PostgresDatabase, SqlValue } from '../../infra/db/postgres.ts'
-import {
-  type ConversationRow,
-  type EventRow,
-  toEvent,
-  toSummary,
-} from '../conversations/postgres.ts'
+import { type ConversationRow, type EventRow, toEvent, toSummary } from '../conversations/rows.ts'
 import type {
   MessageSearchHit,
   MessageSearchQuery,

@@ -1,6 +1,6 @@
 import type { SqliteDatabase } from '../../infra/db/sqlite.ts'
 import { type Statements, statements } from '../../infra/db/statements.ts'
-import { type ConversationRow, type EventRow, toEvent, toSummary } from '../conversations/sqlite.ts'
+import { type ConversationRow, type EventRow, toEvent, toSummary } from '../conversations/rows.ts'
 import type {
   MessageSearchHit,
   MessageSearchQuery,
