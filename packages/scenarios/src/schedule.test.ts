@@ -69,6 +69,16 @@ describe('checkSchedule', () => {
     expect(checkSchedule(s, saturdayNoon)).toEqual([false, Date.UTC(2025, 2, 30, 8, 0)])
   })
 
+  it('switches off where the clocks fall back out of the span, not at its end an hour later', () => {
+    // Berlin goes back from 03:00 to 02:00 on 2025-10-26 (UTC+2 -> UTC+1): at 02:06 CEST the
+    // span 02:06–03:00 is on, and at 01:00 UTC the wall clock reads 02:00 again, before it.
+    const s = schedule({ days: ['sun'], from: '02:06', to: '03:00', timeZone: 'Europe/Berlin' })
+    expect(checkSchedule(s, Date.UTC(2025, 9, 26, 0, 6))).toEqual([
+      true,
+      Date.UTC(2025, 9, 26, 1, 0),
+    ])
+  })
+
   it('is off, without throwing, for an unknown time zone or a malformed clock', () => {
     expect(checkSchedule(schedule({ timeZone: 'Mars/Olympus' }), msk(6, 10))).toEqual([
       false,

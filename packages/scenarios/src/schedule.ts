@@ -64,7 +64,23 @@ export function checkSchedule(s: Schedule, now: number): [boolean, number] {
         // A daylight-saving change in between: the wall clock there is off by its
         // shift. (A boundary inside a skipped hour comes out early: still a lower bound.)
         const drift = ((((ms - wallClock(at, s.timeZone)[1]) % DAY) + DAY * 1.5) % DAY) - DAY / 2
-        return [value, at + drift > now ? at + drift : now + 60_000]
+        let next = at + drift > now ? at + drift : now + 60_000
+        // The value may also change at the clock change itself (falling back leaves the span
+        // or enters it again): then that instant comes first.
+        if (drift) {
+          // The first instant with the new offset (offsets as wall ms minus UTC ms, mod a day).
+          const offset = (t: number) => (wallClock(t, s.timeZone)[1] - (t % DAY) + DAY) % DAY
+          const before = offset(now)
+          let lo = now
+          let change = Math.max(at, at + drift)
+          while (change - lo > 1) {
+            const mid = Math.floor((lo + change) / 2)
+            if (offset(mid) === before) lo = mid
+            else change = mid
+          }
+          if (change < next && on(...wallClock(change, s.timeZone)) !== value) next = change
+        }
+        return [value, next]
       }
     }
     return [value, Number.POSITIVE_INFINITY]
