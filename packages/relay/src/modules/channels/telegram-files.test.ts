@@ -121,6 +121,12 @@ describe('files a Telegram visitor sends', () => {
       'content-security-policy': "default-src 'none'; sandbox",
     })
     expect(Buffer.from(await response.arrayBuffer()).equals(JPEG)).toBe(true)
+    // Who may see it: the access walk (routing/access.test.ts). An unknown id reads the same.
+    const unknown = await file('a-none')
+    expect({ status: unknown.status, code: (await unknown.json()).code }).toEqual({
+      status: 404,
+      code: 'attachment_not_found',
+    })
   })
 
   it('stores a document under its own name, to be downloaded, not shown', async () => {
