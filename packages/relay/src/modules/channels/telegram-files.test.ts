@@ -30,7 +30,7 @@ let clock: ReturnType<typeof manualClock>
 let webhookPath: string
 
 beforeEach(async () => {
-  telegram = await startFakeTelegram({ tokens: [TOKEN] })
+  telegram = await startFakeTelegram({ tokens: [TOKEN, '456:polled'] })
   clock = manualClock(Date.UTC(2026, 11, 2, 9))
   relay = await injectRelay({
     publicUrl: 'https://chat.example.com',
@@ -245,6 +245,35 @@ describe('files a Telegram visitor sends', () => {
     // A repeat is fetched again (the update's id is checked in the transaction that stores
     // it) but stored once.
     expect(telegram.callsOf('file')).toHaveLength(3)
+  })
+
+  it('polls the same update again while its file cannot be fetched, and stores it once it can', async () => {
+    const polling = await relay.fetch('/v1/admin/contact-points', {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        kind: 'telegram',
+        siteId: 'shop',
+        name: 'Polled bot',
+        mode: 'polling',
+        credentials: { token: '456:polled' },
+      }),
+    })
+    expect((await polling.json()).contactPoint.status).toBe('polling')
+    telegram.addFile('ph-3', JPEG)
+    telegram.failNext('file', { error_code: 502, description: 'Bad Gateway' })
+    const update = telegramPhoto(42, 'ph-3', JPEG.length, { date: sentNow() })
+    telegram.queue(update, '456:polled')
+
+    await expect.poll(() => telegram.callsOf('file').length).toBe(1)
+    expect(await relay.stores.conversations.list(10)).toEqual([])
+    // The poller waits out its backoff (2 s with this jitter), then asks from the same offset.
+    clock.advance(2000)
+    await expect.poll(async () => (await events()).length).toBe(1)
+    const offsets = telegram.callsOf('getUpdates').map((c) => c.params.offset)
+    expect(offsets.slice(0, 2)).toEqual([0, 0])
+    expect((await events())[0]!.data).toMatchObject({ attachmentType: 'image/jpeg' })
+    expect(storedFiles()).toBe(1)
   })
 
   it('stores the message with a note once its file has failed for longer than the retry window', async () => {
