@@ -1,5 +1,5 @@
 import type { ChatMessage } from '@parley/client'
-import type { ChannelDelivery, ConversationKind } from '@parley/protocol'
+import type { AttachmentFacts, ChannelDelivery, ConversationKind } from '@parley/protocol'
 import { css, html, LitElement, nothing } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
 import { authorLabel, deliveryLabel, formatTime } from './labels.ts'
@@ -15,12 +15,51 @@ function formData(message: ChatMessage): Record<string, string> | undefined {
   return Object.keys(message.data).length > 0 ? message.data : undefined
 }
 
+/** The file a message carries and the relay stored (`data.attachmentId`), or `undefined`. */
+function attachmentOf(
+  message: ChatMessage,
+): (AttachmentFacts & { attachmentId: string }) | undefined {
+  const data = message.data as Partial<AttachmentFacts> | undefined
+  return (message.kind ?? 'message') === 'message' && data?.attachmentId && data.attachmentName
+    ? (data as AttachmentFacts & { attachmentId: string })
+    : undefined
+}
+
+/** A size in bytes for a person: `812 B`, `34 KB`, `2.5 MB`. */
+function sizeText(bytes: string | undefined): string {
+  const n = Number(bytes)
+  if (!bytes || !Number.isFinite(n)) return ''
+  if (n < 1024) return `${n} B`
+  if (n < 1024 * 1024) return `${Math.round(n / 1024)} KB`
+  return `${Math.round((n / 1024 / 1024) * 10) / 10} MB`
+}
+
+/**
+ * A stored file under its message: an image as a thumbnail (its alt text the file name) that
+ * opens full size, anything else as a download link. The relay serves both inert.
+ */
+function renderAttachment(file: AttachmentFacts & { attachmentId: string }) {
+  const url = `/v1/attachments/${encodeURIComponent(file.attachmentId)}`
+  if (file.attachmentType.startsWith('image/')) {
+    return html`<a class="file" href=${url} target="_blank" rel="noopener"
+      ><img class="thumb" src=${url} alt=${file.attachmentName} loading="lazy"
+    /></a>`
+  }
+  const size = sizeText(file.attachmentSize)
+  return html`<p class="file">
+    <a href=${url} download=${file.attachmentName}>${file.attachmentName}</a>
+    ${size ? html`<span class="size">${size}</span>` : nothing}
+  </p>`
+}
+
 /**
  * `<parley-message-log>`: a conversation's messages in a `role="log"` region, as
  * plain text (never HTML). Keeps the newest message in view while the operator is
  * at the bottom; leaves the scroll alone while they read older messages. A form
  * event (callback request, offline message) shows as a `<parley-form-card>`, a system
- * event (closed, rated, invitation, ...) as a sentence worded from its facts.
+ * event (closed, rated, invitation, ...) as a sentence worded from its facts. A file a
+ * messenger visitor sent shows under its message: an image as a thumbnail, a document as a
+ * download link.
  */
 export class ParleyMessageLog extends LitElement {
   static override properties = {
@@ -122,6 +161,23 @@ export class ParleyMessageLog extends LitElement {
           box-shadow: 0 0 0 2px var(--parley-accent);
         }
       }
+      .file {
+        display: block;
+        margin: 0.3rem 0 0;
+        font-size: 0.85rem;
+        overflow-wrap: anywhere;
+      }
+      .thumb {
+        display: block;
+        max-width: min(16rem, 100%);
+        max-height: 12rem;
+        border-radius: var(--parley-radius);
+        object-fit: contain;
+      }
+      .size {
+        color: var(--parley-text-muted);
+        margin-left: 0.4rem;
+      }
       .empty {
         margin: auto;
         color: var(--parley-text-muted);
@@ -199,6 +255,7 @@ export class ParleyMessageLog extends LitElement {
             ? deliveryLabel(delivery)
             : ''
     const form = formData(message)
+    const file = attachmentOf(message)
     const found = this.focusSeq !== undefined && message.seq === this.focusSeq
     const undelivered = delivery?.state === 'failed' ? 'failed' : ''
     return html`<article
@@ -216,6 +273,7 @@ export class ParleyMessageLog extends LitElement {
           ? html`<parley-form-card .data=${form} .kind=${this.kind}></parley-form-card>`
           : html`<p class="text">${message.kind === 'system' ? systemText(message) : message.text}</p>`
       }
+      ${file ? renderAttachment(file) : nothing}
     </article>`
   }
 }

@@ -123,6 +123,20 @@ export const ERROR_CODES = {
     status: 403,
     message: "The update's secret token or signature is missing or wrong",
   },
+  attachment_not_found: { status: 404, message: 'No attachment with this id' },
+  attachment_too_large: {
+    status: 413,
+    message: 'The file is larger than the relay accepts (PARLEY_ATTACHMENT_MAX_BYTES)',
+  },
+  attachment_type_refused: {
+    status: 415,
+    message:
+      'Only JPEG, PNG, WebP and GIF images, PDF, office documents and plain text or CSV files are accepted',
+  },
+  attachment_unavailable: {
+    status: 503,
+    message: "The messenger's file could not be fetched yet; send the update again later",
+  },
   shutting_down: { status: 503, message: 'The relay is shutting down' },
   internal: { status: 500, message: 'Internal error' },
 } as const satisfies Record<string, { status: number; message: string }>

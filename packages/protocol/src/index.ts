@@ -1,4 +1,5 @@
 export * from './analytics.ts'
+export * from './attachments.ts'
 export * from './canned.ts'
 export * from './channels.ts'
 export * from './codes.ts'

@@ -12,6 +12,8 @@ import { createRegionResolver } from './infra/region/resolve.ts'
 import { NO_REGION, type RegionLookup } from './infra/region/types.ts'
 import { analyticsPlugin } from './modules/analytics/plugin.ts'
 import { analyticsRoutes } from './modules/analytics/routes.ts'
+import { attachmentsPlugin } from './modules/attachments/plugin.ts'
+import { attachmentRoutes } from './modules/attachments/routes.ts'
 import { authPlugin } from './modules/auth/plugin.ts'
 import { authRoutes } from './modules/auth/routes.ts'
 import { cannedPlugin } from './modules/canned/plugin.ts'
@@ -125,6 +127,7 @@ export async function buildServer(
       visitorStore: stores.visitors,
     })
     await app.register(analyticsPlugin, { store: stores.analytics })
+    await app.register(attachmentsPlugin, { store: stores.attachments })
     await app.register(channelsPlugin, { store: stores.channels })
 
     await app.register(healthRoutes)
@@ -147,6 +150,7 @@ export async function buildServer(
     await app.register(webhookRoutes)
     await app.register(analyticsRoutes)
     await app.register(channelRoutes)
+    await app.register(attachmentRoutes)
     await app.register(visitorSocket)
     await app.register(operatorSocket)
     await app.register(staticRoutes)

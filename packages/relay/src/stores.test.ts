@@ -6,6 +6,7 @@ import { RELAY_PACKAGE_DIR } from './config/paths.ts'
 import { describeUnitOfWork } from './infra/db/contract.ts'
 import { SqliteDatabase } from './infra/db/sqlite.ts'
 import { describeAnalyticsStore } from './modules/analytics/contract.ts'
+import { describeAttachmentStore } from './modules/attachments/contract.ts'
 import { describeAuthStore } from './modules/auth/contract.ts'
 import { describeCannedStore } from './modules/canned/contract.ts'
 import { describeChannelStore } from './modules/channels/contract.ts'
@@ -49,6 +50,7 @@ for (const [name, factory] of engines) {
   describeSearchStore(name, factory)
   describeAnalyticsStore(name, factory)
   describeChannelStore(name, factory)
+  describeAttachmentStore(name, factory)
 
   describe(`one unit of work across modules: ${name}`, () => {
     it('stores nothing of a form whose profile change fails', async () => {

@@ -9,6 +9,9 @@ import type { UnitOfWork } from './infra/db/unit-of-work.ts'
 import { PostgresAnalyticsStore } from './modules/analytics/postgres.ts'
 import { SqliteAnalyticsStore } from './modules/analytics/sqlite.ts'
 import type { AnalyticsStore } from './modules/analytics/store.ts'
+import { PostgresAttachmentStore } from './modules/attachments/postgres.ts'
+import { SqliteAttachmentStore } from './modules/attachments/sqlite.ts'
+import type { AttachmentStore } from './modules/attachments/store.ts'
 import { PostgresAuthStore } from './modules/auth/postgres.ts'
 import { SqliteAuthStore } from './modules/auth/sqlite.ts'
 import type { AuthStore } from './modules/auth/store.ts'
@@ -67,6 +70,7 @@ export interface Stores {
   search: SearchStore
   analytics: AnalyticsStore
   channels: ChannelStore
+  attachments: AttachmentStore
 }
 
 /** The embedded engine: one SQLite file (`':memory:'` for a throwaway one), migrated. */
@@ -88,6 +92,7 @@ export function createSqliteStores(path: string): Stores {
     search: new SqliteSearchStore(db),
     analytics: new SqliteAnalyticsStore(db),
     channels: new SqliteChannelStore(db),
+    attachments: new SqliteAttachmentStore(db),
   }
 }
 
@@ -117,6 +122,7 @@ export async function createPostgresStores(
     search: new PostgresSearchStore(db),
     analytics: new PostgresAnalyticsStore(db),
     channels: new PostgresChannelStore(db),
+    attachments: new PostgresAttachmentStore(db),
   }
 }
 

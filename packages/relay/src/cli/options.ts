@@ -59,6 +59,9 @@ Options (flags win over environment variables):
                                                     no contact points]
                            PARLEY_TELEGRAM_API_ROOT the Telegram Bot API server, e.g. a local
                                                     telegram-bot-api [https://api.telegram.org]
+                           PARLEY_ATTACHMENT_MAX_BYTES
+                                                    largest file a message may carry, in bytes
+                                                    [10485760: 10 MB]
                            PARLEY_SMTP_URL          smtp(s)://user:pass@host:port for replies to
                                                     offline leads by e-mail [none: no e-mail]
                            PARLEY_SMTP_FROM         From of those e-mails
@@ -175,6 +178,9 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
         telegramApiRoot: env.PARLEY_TELEGRAM_API_ROOT || undefined,
         smtpUrl: env.PARLEY_SMTP_URL,
         smtpFrom: env.PARLEY_SMTP_FROM,
+      },
+      attachments: {
+        maxBytes: integer('PARLEY_ATTACHMENT_MAX_BYTES', env.PARLEY_ATTACHMENT_MAX_BYTES),
       },
       maxConnectionsPerAddress: integer(
         'PARLEY_MAX_CONNECTIONS_PER_ADDRESS',

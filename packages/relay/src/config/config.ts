@@ -167,6 +167,22 @@ export interface RelayConfig {
   webhooks?: WebhooksConfig
   /** Messenger channels (Telegram, VK, Viber contact points). */
   channels?: ChannelsConfig
+  /** Files messages carry (a messenger visitor's photos and documents). */
+  attachments?: AttachmentsConfig
+}
+
+/** Files messages carry. */
+export interface AttachmentsConfig {
+  /** Largest file stored, in bytes. Env `PARLEY_ATTACHMENT_MAX_BYTES`. @default 10 MB */
+  maxBytes?: number
+  /** How long one download of a messenger's file may take. @default 30 s */
+  downloadTimeoutMs?: number
+  /**
+   * How long after a message was sent its file's download is still retried (the update is
+   * refused so the messenger sends it again); after that the message is stored with a note
+   * instead. @default 1 hour
+   */
+  retryDownloadsForMs?: number
 }
 
 /** Messenger channels. */
@@ -281,6 +297,7 @@ export interface ResolvedConfig {
     pollTimeoutSeconds: number
     random: () => number
   }
+  attachments: { maxBytes: number; downloadTimeoutMs: number; retryDownloadsForMs: number }
 }
 
 export interface VisitorTokenSettings {
@@ -373,6 +390,14 @@ export function resolveConfig(config: RelayConfig): ResolvedConfig {
       resolve: config.webhooks?.resolve,
     },
     channels: channelsOf(config.channels),
+    attachments: {
+      maxBytes: maxBytesOf(config.attachments?.maxBytes),
+      downloadTimeoutMs: positive(
+        config.attachments?.downloadTimeoutMs ?? 30_000,
+        'attachments.downloadTimeoutMs',
+      ),
+      retryDownloadsForMs: config.attachments?.retryDownloadsForMs ?? 60 * 60_000,
+    },
   }
 }
 
@@ -434,6 +459,17 @@ function seatsOf(value: number | null | undefined): number | null {
   if (value === undefined || value === null) return null
   if (!Number.isInteger(value) || value < 1) {
     throw new TypeError(`RelayConfig.seats must be a whole number of at least 1, got ${value}`)
+  }
+  return value
+}
+
+/** `attachments.maxBytes`: a whole number of bytes, at least 1. */
+function maxBytesOf(value: number | undefined): number {
+  if (value === undefined) return 10 * 1024 * 1024
+  if (!Number.isInteger(value) || value < 1) {
+    throw new TypeError(
+      `RelayConfig.attachments.maxBytes (PARLEY_ATTACHMENT_MAX_BYTES) must be a whole number of bytes, at least 1, got ${value}`,
+    )
   }
   return value
 }

@@ -23,12 +23,18 @@ interface Hold {
   timer: ReturnType<typeof setTimeout>
 }
 
+/** Telegram gives bots files up to this size; `getFile` refuses larger ones. */
+const BOT_DOWNLOAD_LIMIT = 20 * 1024 * 1024
+
 /**
  * A Telegram Bot API on 127.0.0.1 (`https://api.telegram.org` as grammy's `apiRoot`):
  * `POST /bot<token>/<method>` with JSON parameters, answered `{ ok: true, result }` or
  * `{ ok: false, error_code, description }` as Telegram does. It knows `getMe`,
- * `setWebhook`, `deleteWebhook`, `getWebhookInfo`, `sendMessage`, `sendPhoto` and
- * `getUpdates` (long polling: held until an update is queued or `timeout` seconds pass).
+ * `setWebhook`, `deleteWebhook`, `getWebhookInfo`, `sendMessage`, `sendPhoto`,
+ * `getUpdates` (long polling: held until an update is queued or `timeout` seconds pass) and
+ * `getFile` for the files `addFile` put there, whose bytes `GET /file/bot<token>/<file_path>`
+ * serves (recorded as calls of the method `file`; `failNext('file', …)` answers with that
+ * status and no body, as Telegram's file server does).
  * Records every call; `failNext` makes the next calls of a method fail; `hang` leaves the
  * calls it picks unanswered (a send on the wire when the relay dies); `post` delivers an
  * update to the registered webhook as Telegram does, with its secret token header.
@@ -40,6 +46,7 @@ export async function startFakeTelegram(options: { tokens?: string[] } = {}) {
   const webhooks = new Map<string, { url: string; secret?: string }>()
   const queued = new Map<string, { update_id: number }[]>()
   const holds = new Set<Hold>()
+  const files = new Map<string, { path: string; data: Buffer }>()
   let messageId = 100
   let hang: ((call: TelegramCall) => boolean) | undefined
 
@@ -107,6 +114,32 @@ export async function startFakeTelegram(options: { tokens?: string[] } = {}) {
             ...(method === 'sendMessage' ? { text: params.text } : { photo: [] }),
           },
         })
+      case 'getFile': {
+        const file = files.get(String(params.file_id))
+        if (!file) {
+          return send(res, 400, {
+            ok: false,
+            error_code: 400,
+            description: 'Bad Request: invalid file_id',
+          })
+        }
+        if (file.data.length > BOT_DOWNLOAD_LIMIT) {
+          return send(res, 400, {
+            ok: false,
+            error_code: 400,
+            description: 'Bad Request: file is too big',
+          })
+        }
+        return send(res, 200, {
+          ok: true,
+          result: {
+            file_id: params.file_id,
+            file_unique_id: `u-${params.file_id}`,
+            file_size: file.data.length,
+            file_path: file.path,
+          },
+        })
+      }
       case 'getUpdates': {
         if (webhooks.has(token)) {
           return send(res, 409, {
@@ -147,10 +180,36 @@ export async function startFakeTelegram(options: { tokens?: string[] } = {}) {
     }
   }
 
+  /** The file server: the bytes of a `file_path` that `getFile` gave, for the bot's token. */
+  function download(call: TelegramCall, res: ServerResponse) {
+    if (hang?.(call)) return
+    const failure = failures.get('file')?.shift()
+    const file = [...files.values()].find((f) => f.path === call.params.path)
+    if (failure || !tokens.has(call.token) || !file) {
+      res.writeHead(failure?.error_code ?? 404)
+      return res.end()
+    }
+    res.writeHead(200, {
+      'content-type': 'application/octet-stream',
+      'content-length': file.data.length,
+    })
+    res.end(file.data)
+  }
+
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = []
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
     req.on('end', () => {
+      const fileMatch = /^\/file\/bot([^/]+)\/(.+)$/.exec(req.url ?? '')
+      if (req.method === 'GET' && fileMatch) {
+        const call = {
+          token: decodeURIComponent(fileMatch[1]!),
+          method: 'file',
+          params: { path: decodeURIComponent(fileMatch[2]!) },
+        }
+        calls.push(call)
+        return download(call, res)
+      }
       const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '')
       if (!match) return send(res, 404, { ok: false, error_code: 404, description: 'Not Found' })
       const text = Buffer.concat(chunks).toString('utf8')
@@ -185,6 +244,10 @@ export async function startFakeTelegram(options: { tokens?: string[] } = {}) {
     /** Calls for which `pick` is true get no answer at all (`undefined`: answer every call). */
     hang(pick: ((call: TelegramCall) => boolean) | undefined) {
       hang = pick
+    },
+    /** A file the bot can fetch by `fileId` (`getFile`, then the file server). */
+    addFile(fileId: string, data: Buffer, path = `documents/file_${files.size}`) {
+      files.set(fileId, { path, data })
     },
     /** Queues an update for `getUpdates` (a held poll returns at once). */
     queue(update: { update_id: number }, token = '123:good') {
@@ -235,4 +298,32 @@ export function telegramText(chatId: number, text: string, extra: Record<string,
       ...extra,
     },
   }
+}
+
+/** A Bot API `Update` with a private photo message (sizes smallest first, as Telegram sends). */
+export function telegramPhoto(
+  chatId: number,
+  fileId: string,
+  size: number,
+  extra: { caption?: string; date?: number } = {},
+) {
+  return telegramText(chatId, undefined as never, {
+    text: undefined,
+    ...extra,
+    photo: [
+      { file_id: `${fileId}-thumb`, file_unique_id: 't', width: 90, height: 90, file_size: 900 },
+      { file_id: fileId, file_unique_id: fileId, width: 800, height: 800, file_size: size },
+    ],
+  })
+}
+
+/** A Bot API `Update` with a private document message. */
+export function telegramDocument(
+  chatId: number,
+  document: { file_id: string; file_name?: string; mime_type?: string; file_size?: number },
+) {
+  return telegramText(chatId, undefined as never, {
+    text: undefined,
+    document: { file_unique_id: `u-${document.file_id}`, ...document },
+  })
 }

@@ -1,4 +1,5 @@
 import type { ChannelKind } from '@parley/protocol'
+import type { Download } from '../attachments/download.ts'
 import type { ChannelCredentials } from './credentials.ts'
 
 /** A contact point as a channel sees it: its credentials, and the secret of its webhook. */
@@ -20,12 +21,14 @@ export interface InboundRequest {
   raw: Buffer
 }
 
-/** A file the visitor sent, as the messenger describes it (not downloaded). */
+/** A file the visitor sent, as the messenger describes it (not downloaded yet). */
 export interface InboundAttachment {
   kind: 'photo' | 'document'
   name?: string
   mimeType?: string
   size?: number
+  /** The messenger's id to fetch it by (`download`); none: the relay cannot fetch it. */
+  fileId?: string
 }
 
 /** What an update means for the relay. `key`: the update's id, to ignore a repeated one. */
@@ -42,6 +45,8 @@ export type InboundEvent =
       /** A phone number the visitor shared (E.164). */
       phone?: string
       attachment?: InboundAttachment
+      /** When the messenger says it was sent (epoch ms): how long a download is retried. */
+      sentAt?: number
     }
   /** A receipt for a message the relay sent (its `externalId`). */
   | {
@@ -106,6 +111,16 @@ export interface Channel extends Sender {
    * there is one (Viber reads its 64-bit `message_token`s from it, which JSON numbers lose).
    */
   parse(context: ChannelContext, body: unknown, raw?: Buffer): InboundResult
+  /**
+   * Fetches a file the visitor sent (one with a `fileId`), reading at most `maxBytes`. Never
+   * throws for the messenger's refusal or the network: it is a `Download`.
+   */
+  download?(
+    context: ChannelContext,
+    file: InboundAttachment,
+    maxBytes: number,
+    signal: AbortSignal,
+  ): Promise<Download>
   /** Points the messenger at the relay's webhook URL (`setWebhook`, `set_webhook`). */
   register(context: ChannelContext, url: string, signal: AbortSignal): Promise<void>
   /** Stops webhook delivery (before polling). */

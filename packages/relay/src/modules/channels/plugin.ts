@@ -55,6 +55,11 @@ export const channelsPlugin = fp(
       siteExists: async (id) => (await app.sites.get(id)) !== undefined,
       groupOf: (siteId, group) => app.routingService.findGroup(siteId, group),
       channels: kinds,
+      attachments: app.attachments,
+      downloads: {
+        timeoutMs: config.attachments.downloadTimeoutMs,
+        retryForMs: config.attachments.retryDownloadsForMs,
+      },
       ...(email && {
         email: {
           sender: email,
@@ -92,6 +97,7 @@ export const channelsPlugin = fp(
       'parley-visitor-profiles',
       'parley-sites',
       'parley-routing',
+      'parley-attachments',
     ],
   },
 )

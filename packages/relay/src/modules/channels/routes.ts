@@ -163,7 +163,7 @@ export async function channelRoutes(fastify: FastifyInstance): Promise<void> {
           operationId: 'receiveChannelUpdate',
           summary: "A messenger's update for a contact point",
           description:
-            "Where Telegram, VK and Viber post updates (`webhookPath` of the contact point). Each is verified first — Telegram's `X-Telegram-Bot-Api-Secret-Token`, Viber's `X-Viber-Content-Signature`, VK's `secret` — and refused with 403 `channel_update_forbidden`, storing nothing, when it is not genuine. A repeated update is answered and ignored.",
+            "Where Telegram, VK and Viber post updates (`webhookPath` of the contact point). Each is verified first — Telegram's `X-Telegram-Bot-Api-Secret-Token`, Viber's `X-Viber-Content-Signature`, VK's `secret` — and refused with 403 `channel_update_forbidden`, storing nothing, when it is not genuine. A repeated update is answered and ignored. A file the message carries is fetched and stored with it before the answer; when the messenger's file server fails, 503 `attachment_unavailable` (nothing stored) makes the messenger send the update again.",
           params: IdParams,
           response: {
             200: Type.Unknown({ description: "The messenger's expected answer" }),
@@ -172,6 +172,7 @@ export async function channelRoutes(fastify: FastifyInstance): Promise<void> {
               'contact_point_not_found',
               'channel_update_forbidden',
               'frame_too_large',
+              'attachment_unavailable',
             ),
           },
         },

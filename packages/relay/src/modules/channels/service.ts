@@ -14,6 +14,13 @@ import type { Tx, UnitOfWork } from '../../infra/db/unit-of-work.ts'
 import { fieldError, relayError } from '../../infra/errors.ts'
 import { randomId } from '../../infra/ids.ts'
 import type { Timers } from '../../infra/ws/frame-socket.ts'
+import { cleanName, isAcceptedType } from '../attachments/content.ts'
+import {
+  type AcceptedFile,
+  type AttachmentRefusal,
+  type AttachmentService,
+  attachmentFacts,
+} from '../attachments/service.ts'
 import type { EventSink, RelayFact } from '../conversations/event-sink.ts'
 import type { ConversationService } from '../conversations/service.ts'
 import type { AppendInput, AppendResult } from '../conversations/store.ts'
@@ -33,11 +40,15 @@ import { type ChannelPolicy, OutboxWorker } from './outbox.ts'
 import { Poller } from './poller.ts'
 import type { ChannelChat, ChannelOutboxRow, ChannelStore, ContactPointRecord } from './store.ts'
 
-/** Files a visitor may send: what the console can show an operator. */
-export const ATTACHMENT_LIMITS = {
-  maxBytes: 20 * 1024 * 1024,
-  types: /^(image\/(jpeg|png|gif|webp)|application\/pdf|text\/plain)$/,
-}
+/**
+ * What came of a file a message carries: stored with it, or refused with a stable code (the
+ * message is stored with a note). Channels that cannot fetch files (none: no `fileId` or
+ * no `download`) have neither: the message's text describes the file.
+ */
+type FileOutcome =
+  | { accepted: AcceptedFile }
+  | { refused: AttachmentRefusal; name: string; type: string | undefined; size?: number }
+  | undefined
 
 /** Credentials each kind needs, in the order they are asked for. */
 const REQUIRED: Record<ChannelKind, (keyof ChannelCredentials)[]> = {
@@ -58,6 +69,10 @@ export interface ChannelServiceOptions {
   /** The routing group of the site by id or name; undefined when there is none. */
   groupOf(siteId: string, group: string): string | undefined
   channels: ReadonlyMap<ChannelKind, Channel>
+  /** Where files visitors send are checked and stored. */
+  attachments: AttachmentService
+  /** A download's time limit, and how long after a message was sent it is retried. */
+  downloads: { timeoutMs: number; retryForMs: number }
   /**
    * E-mail (`PARLEY_SMTP_URL`): replies to offline leads that left an e-mail; `siteName` is
    * what the subject names. Undefined: no e-mail is sent.
@@ -263,6 +278,8 @@ export class ChannelService implements EventSink {
   /** Handles one event (from a webhook or a poll); a repeated `key` changes nothing. */
   async handle(point: ContactPointRecord, event: InboundEvent, pollOffset?: number): Promise<void> {
     const { db, store, conversations, now } = this.options
+    // Fetched before the transaction that acknowledges the update (see `fetchFile`).
+    const file = event.type === 'message' ? await this.fetchFile(point, event) : undefined
     let appended: { cid: string; result: AppendResult } | undefined
     let receipt: ChannelOutboxRow | undefined
     await db.transaction(async (tx) => {
@@ -276,7 +293,7 @@ export class ChannelService implements EventSink {
         case 'message': {
           appended = {
             cid: `${point.kind}:${event.key}`,
-            result: await this.message(tx, point, event),
+            result: await this.message(tx, point, event, file),
           }
           return
         }
@@ -340,10 +357,61 @@ export class ChannelService implements EventSink {
     }
   }
 
+  /**
+   * The file a message carries, fetched from the messenger and checked before its update is
+   * stored: the file then commits with the message, and an acknowledged message never names
+   * a file that is not on disk. A download that may work later (network, 5xx, 429) throws
+   * `attachment_unavailable`: nothing is stored and the update is not confirmed (the webhook
+   * answers 503 and Telegram sends it again; a poll keeps its offset and retries), until
+   * `downloads.retryForMs` after the message was sent — then, as for a file that can never
+   * come (too large, refused type, Telegram's own 20 MB limit), the message is stored with a
+   * note and the refusal's code.
+   */
+  private async fetchFile(
+    point: ContactPointRecord,
+    event: Extract<InboundEvent, { type: 'message' }>,
+  ): Promise<FileOutcome> {
+    const declared = event.attachment
+    if (!declared) return undefined
+    const { attachments, downloads, now } = this.options
+    const fallback = declared.kind === 'photo' ? 'photo.jpg' : 'file'
+    const refuse = (code: AttachmentRefusal, size = declared.size): FileOutcome => ({
+      refused: code,
+      name: cleanName(declared.name, fallback),
+      type: declared.mimeType,
+      ...(size !== undefined && { size }),
+    })
+    const early = attachments.check(declared)
+    if (early) return refuse(early)
+    const channel = this.options.channels.get(point.kind)
+    if (!declared.fileId || !channel?.download) return undefined
+    const got = await channel.download(
+      this.contextOf(point),
+      declared,
+      attachments.maxBytes,
+      AbortSignal.timeout(downloads.timeoutMs),
+    )
+    if (!got.ok) {
+      if (got.tooLarge) return refuse('attachment_too_large')
+      const fresh = now() - (event.sentAt ?? 0) < downloads.retryForMs
+      if (got.retryable && fresh) {
+        this.options.log.warn(
+          { contactPoint: point.id, update: event.key, error: got.error },
+          'a file could not be fetched; the update is refused so the messenger sends it again',
+        )
+        throw relayError('attachment_unavailable')
+      }
+      return refuse('attachment_unavailable')
+    }
+    const checked = attachments.accept(got.data, declared, fallback)
+    return checked.ok ? { accepted: checked.file } : refuse(checked.code, got.data.length)
+  }
+
   private async message(
     tx: Tx,
     point: ContactPointRecord,
     event: Extract<InboundEvent, { type: 'message' }>,
+    file: FileOutcome,
   ) {
     const { store, conversations, profiles, now } = this.options
     const chat = await this.chatOf(tx, point, event.chatId, event.start)
@@ -374,13 +442,27 @@ export class ChannelService implements EventSink {
       authorKey: `visitor:${chat.siteId}:${chat.visitorId}`,
       author: { kind: 'visitor', id: chat.visitorId },
       kind: 'message',
-      text: textOf(event.text, event.attachment),
+      text: textOf(event.text, event.attachment, file, this.options.attachments.maxBytes),
       at,
       target,
       newConversationId: randomId('c'),
       opening: { channel: point.kind, ...(point.group && { group: point.group }) },
     }
+    const facts =
+      file &&
+      attachmentFacts(
+        'accepted' in file ? { ...file.accepted, size: file.accepted.data.length } : undefined,
+        'refused' in file ? { ...file, code: file.refused } : undefined,
+      )
+    if (facts) input.data = { ...facts }
     const result = await conversations.append(tx, input)
+    if (file && 'accepted' in file && !result.duplicate) {
+      await this.options.attachments.save(tx, file.accepted, {
+        siteId: chat.siteId,
+        conversationId: result.conversation.id,
+        eventId: result.event.id,
+      })
+    }
     if (result.conversation.id !== chat.conversationId || chat.blocked) {
       await store.putChat(tx, { ...chat, conversationId: result.conversation.id, blocked: false })
     }
@@ -602,18 +684,33 @@ function clean(credentials: ChannelCredentials): ChannelCredentials {
 
 const names = (credentials: ChannelCredentials) => Object.keys(credentials).sort()
 
-/** A message's text, with what it carried described (files are not downloaded). */
-export function textOf(text: string, attachment: InboundAttachment | undefined): string {
+/**
+ * A message's text, with the file it carried described (what every reader of text sees:
+ * the widget's transcript, search, webhooks, e-mail) and why it was not stored, if it was not.
+ */
+export function textOf(
+  text: string,
+  attachment: InboundAttachment | undefined,
+  file: FileOutcome,
+  maxBytes: number,
+): string {
   if (!attachment) return text
   const label = attachment.kind === 'photo' ? 'Photo' : `File ${attachment.name ?? ''}`.trim()
-  const size =
-    attachment.size !== undefined ? ` (${Math.max(1, Math.round(attachment.size / 1024))} KB)` : ''
+  const bytes =
+    file && 'accepted' in file ? file.accepted.data.length : (file?.size ?? attachment.size)
+  const size = bytes !== undefined ? ` (${Math.max(1, Math.round(bytes / 1024))} KB)` : ''
+  const refusal = file && 'refused' in file ? file.refused : undefined
+  const megabytes = Math.round((maxBytes / 1024 / 1024) * 10) / 10
   const refused =
-    (attachment.size ?? 0) > ATTACHMENT_LIMITS.maxBytes
-      ? ' — not accepted: larger than 20 MB'
-      : attachment.mimeType && !ATTACHMENT_LIMITS.types.test(attachment.mimeType)
-        ? ` — not accepted: ${attachment.mimeType} files are not taken`
-        : ''
+    refusal === 'attachment_too_large'
+      ? ` — not accepted: larger than ${megabytes} MB`
+      : refusal === 'attachment_type_refused'
+        ? attachment.mimeType && !isAcceptedType(attachment.mimeType)
+          ? ` — not accepted: ${attachment.mimeType} files are not taken`
+          : ' — not accepted: not a file type the relay takes'
+        : refusal === 'attachment_unavailable'
+          ? ' — could not be downloaded'
+          : ''
   const note = `[${label}${size}${refused}]`
   return text ? `${note} ${text}` : note
 }

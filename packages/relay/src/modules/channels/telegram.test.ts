@@ -283,7 +283,8 @@ describe('a Telegram contact point', () => {
       (e) => e.text,
     )
     expect(texts).toEqual([
-      '[Photo (80 KB)] This one',
+      // The fake has no file 'b': Telegram's 400 to getFile is final (telegram-files.test.ts).
+      '[Photo (80 KB) — could not be downloaded] This one',
       '[File setup.exe (4 KB) — not accepted: application/x-msdownload files are not taken]',
     ])
   })

@@ -100,6 +100,34 @@ export function describePrivacyStore(name: string, factory: StoresFactory): void
       expect(await privacy.subjectRows('shop', 'vb')).toEqual(otherBefore)
     })
 
+    it('exports the files of their conversations with the bytes in base64, and erases them', async () => {
+      const { privacy, attachments } = stores
+      await seed('va', 100, { email: 'a@x.example', phone: '+79160000001' })
+      await seed('vb', 100, { email: 'b@x.example', phone: '+79160000002' })
+      const file = (visitor: string) => ({
+        id: `a-${visitor}`,
+        siteId: 'shop',
+        eventId: `e-${visitor}`,
+        name: `${visitor}.png`,
+        contentType: 'image/png' as const,
+        size: 4,
+        data: Buffer.from([0x89, 0x50, 0x00, 0xff]),
+        createdAt: 100,
+      })
+      for (const visitor of ['va', 'vb']) {
+        const [conversation] = await stores.conversations.listForVisitor('shop', visitor, 1)
+        await tx((t) => attachments.put(t, { ...file(visitor), conversationId: conversation!.id }))
+      }
+      const rows = await privacy.subjectRows('shop', 'va')
+      expect(rows.attachments).toEqual([
+        expect.objectContaining({ id: 'a-va', name: 'va.png', size: 4, data: 'iVAA/w==' }),
+      ])
+      const counts = await tx((t) => privacy.eraseSubject(t, 'shop', 'va', 200, '[x]'))
+      expect(counts.attachments).toBe(1)
+      expect(await attachments.get('a-va')).toBeUndefined()
+      expect((await attachments.get('a-vb'))?.name).toBe('vb.png')
+    })
+
     it('picks what retention erases by last activity, and drops old engagements', async () => {
       const { privacy } = stores
       await seed('va', 100, { email: 'a@x.example', phone: '+79160000001' })

@@ -36,9 +36,15 @@ function ownedRows(world: World, table: string, siteId: string, visitorId: strin
   if (columns.includes('author_key')) where.push('author_key = @key')
   if (columns.includes('reader_key')) where.push('reader_key = @key')
   if (table === 'conversations') where.push('(site_id = @site AND visitor_id = @visitor)')
-  return rawDb(world.relay)
+  const rows = rawDb(world.relay)
     .prepare(`SELECT * FROM ${table} WHERE ${where.join(' OR ')} ORDER BY rowid`)
-    .all({ site: siteId, visitor: visitorId, key })
+    .all({ site: siteId, visitor: visitorId, key }) as Record<string, unknown>[]
+  // A file's bytes travel in the JSON export as base64.
+  return rows.map((row) =>
+    Object.fromEntries(
+      Object.entries(row).map(([k, v]) => [k, Buffer.isBuffer(v) ? v.toString('base64') : v]),
+    ),
+  )
 }
 
 let world: World
@@ -99,7 +105,12 @@ describe('export', () => {
         'routing_log',
         'engagements',
         'frame_acks',
+        'attachments',
       ]),
+    )
+    // The file itself, as the visitor sent it.
+    expect(Buffer.from(exported.tables.attachments[0].data, 'base64').toString()).toBe(
+      `%PDF-${ANNA.name}`,
     )
     // Readable parts: the profile with its attributes, each conversation with its events.
     expect(exported.profile).toMatchObject({
@@ -171,7 +182,12 @@ describe('erase', () => {
     const reply = await erase(anna)
     expect(reply.status).toBe(200)
     expect(reply.body).toEqual({ erasedAt: expect.any(Number), counts: expect.any(Object) })
-    expect(reply.body.counts).toMatchObject({ visitors: 1, consents: 2, conversations: 3 })
+    expect(reply.body.counts).toMatchObject({
+      visitors: 1,
+      consents: 2,
+      conversations: 3,
+      attachments: 1,
+    })
 
     // None of her rows on this site holds anything of hers any more…
     const rest = JSON.stringify(

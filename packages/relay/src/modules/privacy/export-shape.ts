@@ -6,6 +6,18 @@ export function rowCounts(tables: SubjectRows): Record<string, number> {
   return Object.fromEntries(Object.entries(tables).map(([name, rows]) => [name, rows.length]))
 }
 
+/**
+ * A row with its binary columns (a file's bytes) as base64 strings: the export is JSON, and
+ * the visitor's copy of what they sent must hold the files themselves.
+ */
+export function withBytesAsBase64(row: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(row)) {
+    out[key] = Buffer.isBuffer(value) ? value.toString('base64') : value
+  }
+  return out
+}
+
 const JSON_COLUMNS = new Set(['attributes', 'data', 'details'])
 
 /** A row as a reader wants it: JSON columns parsed. */

@@ -1,6 +1,7 @@
 import type { Retention, Subject } from '@parley/protocol'
 import type { PostgresDatabase } from '../../infra/db/postgres.ts'
 import type { Tx } from '../../infra/db/unit-of-work.ts'
+import { withBytesAsBase64 } from './export-shape.ts'
 import {
   type AuditRow,
   type ConsentRow,
@@ -54,6 +55,7 @@ const EXPORT_ORDER: Readonly<Record<string, string>> = {
   webhook_outbox: 'seq',
   channel_chats: 'ord',
   channel_outbox: 'seq',
+  attachments: 'created_at, id',
 }
 
 const CONSENT_COLUMNS = `c.id, c.site_id, c.visitor_id, c.agreement_version, c.form, c.ip, c.at,
@@ -225,7 +227,7 @@ export class PostgresPrivacyStore implements PrivacyStore {
       )
       // `ord` only keeps insertion order; it is not the visitor's data.
       for (const row of found) delete row.ord
-      if (found.length > 0) rows[table] = found
+      if (found.length > 0) rows[table] = found.map(withBytesAsBase64)
     }
     return rows
   }
@@ -304,6 +306,12 @@ export class PostgresPrivacyStore implements PrivacyStore {
     )
     // An operator's tag may name the visitor ("ivanov-refund"): tags go with the texts.
     await this.db.run(tx, 'DELETE FROM conversation_tags WHERE conversation_id = ANY($1)', [ids])
+    // The files they sent go whole: a photo or a scan is the person.
+    counts.attachments = await this.db.run(
+      tx,
+      'DELETE FROM attachments WHERE conversation_id = ANY($1)',
+      [ids],
+    )
     await this.db.run(
       tx,
       'UPDATE engagements SET page = NULL, session = NULL WHERE conversation_id = ANY($1)',

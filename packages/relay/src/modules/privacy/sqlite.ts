@@ -2,6 +2,7 @@ import type { Retention, Subject } from '@parley/protocol'
 import type { Statement } from 'better-sqlite3'
 import type { SqliteDatabase } from '../../infra/db/sqlite.ts'
 import type { Tx } from '../../infra/db/unit-of-work.ts'
+import { withBytesAsBase64 } from './export-shape.ts'
 import {
   type AuditRow,
   type ConsentRow,
@@ -48,6 +49,8 @@ export const SUBJECT_TABLES: Readonly<Record<string, string>> = {
   // Their messenger chats (tying a Telegram/VK/Viber chat to them) and messages to send there.
   channel_chats: OF_VISITOR,
   channel_outbox: IN_THEIR_CONVERSATIONS,
+  // Files they sent (photos, documents): exported with their bytes in base64, deleted on erasure.
+  attachments: IN_THEIR_CONVERSATIONS,
 }
 
 /**
@@ -286,7 +289,7 @@ export class SqlitePrivacyStore implements PrivacyStore {
         const found = this.stmt(`SELECT * FROM ${table} WHERE ${where} ORDER BY rowid`).all(
           params,
         ) as Record<string, unknown>[]
-        if (found.length > 0) rows[table] = found
+        if (found.length > 0) rows[table] = found.map(withBytesAsBase64)
       }
       return rows
     }, tx)
@@ -358,6 +361,10 @@ export class SqlitePrivacyStore implements PrivacyStore {
     this.stmt(`DELETE FROM conversation_tags WHERE conversation_id IN ${IDS}`).run({
       ids: params.ids,
     })
+    // The files they sent go whole: a photo or a scan is the person.
+    counts.attachments = this.stmt(`DELETE FROM attachments WHERE conversation_id IN ${IDS}`).run({
+      ids: params.ids,
+    }).changes
     this.stmt(
       `UPDATE engagements SET page = NULL, session = NULL WHERE conversation_id IN ${IDS}`,
     ).run({ ids: params.ids })

@@ -95,9 +95,13 @@ function callers(w: World): Caller[] {
 /**
  * `public`: no credentials asked (only an anonymous call is made). `signedIn`: any employee.
  * `needs`: that permission, and with `sees` a conversation the caller may see
- * (`conversation_not_found` otherwise; the walk tries C1, C2 and C3).
+ * (`conversation_not_found` otherwise, or `hiddenAs` for what a route reads about it; the walk
+ * tries C1, C2 and C3).
  */
-type Rule = { public: true } | { signedIn: true } | { needs: Permission; sees?: true }
+type Rule =
+  | { public: true }
+  | { signedIn: true }
+  | { needs: Permission; sees?: true; hiddenAs?: ErrorCode }
 
 interface Row {
   rule: Rule
@@ -443,6 +447,12 @@ const ROUTES: Record<string, Row> = {
     status: 403, // channel_update_forbidden: the handler ran.
     call: (w) => at(`/v1/channels/${w.contactPoints.kept}/webhook`, { update_id: 1 }),
   },
+  // A file of a conversation the caller cannot see reads as one that does not exist.
+  'GET /v1/attachments/{id}': {
+    rule: { needs: 'conversations:read', sees: true, hiddenAs: 'attachment_not_found' },
+    status: 200,
+    call: (w, target) => at(`/v1/attachments/${w.attachments[target]}`),
+  },
   'GET /v1/conversations/{id}/deliveries': {
     rule: { needs: 'conversations:read', sees: true },
     status: 200,
@@ -620,7 +630,9 @@ function refusalFor(rule: Rule, caller: Caller, target: Target): ErrorCode | und
   if (!caller.permissions) return 'unauthorized'
   if ('signedIn' in rule) return undefined
   if (!caller.permissions.has(rule.needs)) return 'forbidden'
-  if (rule.sees && !SEES[target].includes(caller.key)) return 'conversation_not_found'
+  if (rule.sees && !SEES[target].includes(caller.key)) {
+    return rule.hiddenAs ?? 'conversation_not_found'
+  }
   return undefined
 }
 
@@ -683,6 +695,7 @@ describe('REST', () => {
       unauthorized: expect.any(Number),
       forbidden: expect.any(Number),
       conversation_not_found: expect.any(Number),
+      attachment_not_found: expect.any(Number),
     })
 
     // Then the same calls from those let through (the admin last): they were real calls.

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto'
 import { Api, GrammyError, HttpError } from 'grammy'
 import type { Update } from 'grammy/types'
+import { type Download, readCapped } from '../../attachments/download.ts'
 import {
   type Channel,
   type ChannelContext,
@@ -60,7 +61,7 @@ export function eventsOfUpdate(update: Update): InboundEvent[] {
   const text = message.text ?? message.caption ?? ''
   const start = /^\/start(?:@\w+)?(?:\s+(\S+))?\s*$/.exec(message.text ?? '')
   if (start) return [{ type: 'subscription', key, chatId, blocked: false, start: start[1] }]
-  const base = { type: 'message' as const, key, chatId, name, text }
+  const base = { type: 'message' as const, key, chatId, name, text, sentAt: message.date * 1000 }
   if (message.contact) {
     // Only the sender's own number fills their phone (anyone's card can be forwarded).
     const own = message.contact.user_id === message.from.id
@@ -75,18 +76,20 @@ export function eventsOfUpdate(update: Update): InboundEvent[] {
         attachment: {
           kind: 'photo',
           mimeType: 'image/jpeg',
+          fileId: largest.file_id,
           ...(largest.file_size !== undefined && { size: largest.file_size }),
         },
       },
     ]
   }
   if (message.document) {
-    const { file_name, mime_type, file_size } = message.document
+    const { file_id, file_name, mime_type, file_size } = message.document
     return [
       {
         ...base,
         attachment: {
           kind: 'document',
+          fileId: file_id,
           ...(file_name !== undefined && { name: file_name }),
           ...(mime_type !== undefined && { mimeType: mime_type }),
           ...(file_size !== undefined && { size: file_size }),
@@ -122,8 +125,11 @@ export function sendFailure(error: unknown): SendResult {
   return { ok: false, retryable: true, error: (error as Error)?.message ?? String(error) }
 }
 
+const describe = (result: SendResult) => (result.ok ? '' : result.error)
+
 /** Telegram bots through grammy's `Api` (webhook or long polling). */
 export function telegramChannel(options: TelegramOptions = {}): Channel {
+  const root = options.apiRoot ?? 'https://api.telegram.org'
   const apis = new Map<string, Api>()
   const api = (context: ChannelContext) => {
     const token = context.credentials.token ?? ''
@@ -160,6 +166,32 @@ export function telegramChannel(options: TelegramOptions = {}): Channel {
       } catch (error) {
         return sendFailure(error)
       }
+    },
+
+    // getFile gives a path valid for an hour; the bytes are at <root>/file/bot<token>/<path>.
+    async download(context, file, maxBytes, signal): Promise<Download> {
+      if (!file.fileId) return { ok: false, retryable: false, error: 'no file id' }
+      let path: string | undefined
+      try {
+        const found = await api(context).getFile(file.fileId, asGrammy(signal))
+        if ((found.file_size ?? 0) > maxBytes) {
+          return { ok: false, retryable: false, tooLarge: true, error: 'larger than the limit' }
+        }
+        path = found.file_path
+      } catch (error) {
+        // Telegram refuses files over 20 MB to bots ("file is too big"): a 400, final.
+        const failure = sendFailure(error)
+        return { ok: false, retryable: !failure.ok && failure.retryable, error: describe(failure) }
+      }
+      if (!path) return { ok: false, retryable: false, error: 'Telegram gave no file path' }
+      const token = context.credentials.token ?? ''
+      let response: Response
+      try {
+        response = await fetch(`${root}/file/bot${token}/${path}`, { signal })
+      } catch (error) {
+        return { ok: false, retryable: true, error: (error as Error)?.message ?? String(error) }
+      }
+      return readCapped(response, maxBytes)
     },
 
     async register(context, url, signal) {

@@ -134,11 +134,25 @@ export async function seedVisitor(world: World, person: Person, site = 'shop'): 
       session: `session-${person.userId}`,
     })
   }
-  const { conversationId: chatId } = await acked(socket, {
+  const { conversationId: chatId, id: messageId } = await acked(socket, {
     t: 'send',
     cid: 'm1',
     text: person.chat,
   })
+  // A file they sent with it, named after them (as a messenger's photo is stored).
+  await relay.app.db.transaction((tx) =>
+    relay.stores.attachments.put(tx, {
+      id: `a-${site}-${person.userId}`,
+      siteId: site,
+      conversationId: chatId,
+      eventId: messageId,
+      name: `${person.name} passport.pdf`,
+      contentType: 'application/pdf',
+      size: 5 + person.name.length,
+      data: Buffer.from(`%PDF-${person.name}`),
+      createdAt: 1,
+    }),
+  )
   // Not acked: the visitor's next acked frame below comes after it is stored.
   socket.send({ t: 'read', conversationId: chatId, seq: 1 })
   await acked(operator, {

@@ -94,6 +94,8 @@ export interface World {
   c1: Chat
   c2: Chat
   c3: Chat
+  /** A file stored in each chat (a messenger visitor's photo). */
+  attachments: { c1: string; c2: string; c3: string }
   /** What each visitor wrote: no refusal may carry any of it. */
   texts: string[]
 }
@@ -226,6 +228,27 @@ export async function buildWorld(): Promise<World> {
   const c3 = await chat(TEXTS.c3, scenarios.beta)
   await sockets.o2.next(assignedTo(c3.id, o2.id))
 
+  const attachments = { c1: 'a-walk-c1', c2: 'a-walk-c2', c3: 'a-walk-c3' }
+  for (const [target, chatOf] of [
+    ['c1', c1],
+    ['c2', c2],
+    ['c3', c3],
+  ] as const) {
+    await relay.app.db.transaction((tx) =>
+      relay.stores.attachments.put(tx, {
+        id: attachments[target],
+        siteId: 'shop',
+        conversationId: chatOf.id,
+        eventId: `e-walk-${target}`,
+        name: `${target}.png`,
+        contentType: 'image/png',
+        size: 8,
+        data: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+        createdAt: 1,
+      }),
+    )
+  }
+
   return {
     relay,
     admin,
@@ -248,6 +271,7 @@ export async function buildWorld(): Promise<World> {
     c1,
     c2,
     c3,
+    attachments,
     texts: Object.values(TEXTS),
   }
 }
