@@ -6,7 +6,7 @@ import type {
   ScenarioStatsReply,
   SiteListReply,
 } from '@parley/protocol'
-import { html, nothing } from 'lit'
+import { css, html, nothing } from 'lit'
 import { ConsoleError } from '../errors.ts'
 import { base } from '../theme.ts'
 import {
@@ -55,7 +55,15 @@ export class ParleyScenariosSettings extends SettingsScreen {
     urlVerdict: { state: true },
   }
 
-  static override styles = [base, sectionStyles]
+  static override styles = [
+    base,
+    sectionStyles,
+    css`
+      #url-verdict {
+        align-self: center;
+      }
+    `,
+  ]
 
   declare sites: SiteListReply['sites']
   declare siteId: string
@@ -258,7 +266,7 @@ export class ParleyScenariosSettings extends SettingsScreen {
         </label>
         <label class="field"
           >Test a URL
-          <input class="test-url" inputmode="url" autocomplete="off" aria-describedby="url-verdict" />
+          <input class="test-url" size="44" inputmode="url" autocomplete="off" aria-describedby="url-verdict" />
         </label>
         <output id="url-verdict">${this.urlVerdict}</output>
       </div>
