@@ -90,7 +90,7 @@ export class ProactiveInvitations {
    * widget of theirs connected: the privacy default lets only those be reached).
    */
   async invite(inviter: Inviter, request: InviteVisitorRequest): Promise<InviteVisitorReply> {
-    const { sites, routing, employees, conversations, bus, live, now } = this.options
+    const { sites, employees, conversations, bus, live, now } = this.options
     const { siteId, visitorId } = request
     if (!(await sites.get(siteId))) throw relayError('site_not_found')
     const groupId = await this.groupOn(inviter.id, siteId)
