@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { type OutageMode, outageSwitch } from './fake-outage.ts'
 
 /** One Bot API call the fake received. */
 export interface TelegramCall {
@@ -47,6 +48,8 @@ export async function startFakeTelegram(options: { tokens?: string[] } = {}) {
   const queued = new Map<string, { update_id: number }[]>()
   const holds = new Set<Hold>()
   const files = new Map<string, { path: string; data: Buffer }>()
+  /** Messages Telegram took: what users received. */
+  const delivered: { chatId: string; text: string; messageId: number }[] = []
   let messageId = 100
   let hang: ((call: TelegramCall) => boolean) | undefined
 
@@ -105,10 +108,15 @@ export async function startFakeTelegram(options: { tokens?: string[] } = {}) {
             description: 'Bad Request: message text is empty',
           })
         }
+        delivered.push({
+          chatId: String(params.chat_id),
+          text: String(params.text ?? params.caption ?? ''),
+          messageId: ++messageId,
+        })
         return send(res, 200, {
           ok: true,
           result: {
-            message_id: ++messageId,
+            message_id: messageId,
             date: 1_700_000_000,
             chat: { id: Number(params.chat_id), type: 'private' },
             ...(method === 'sendMessage' ? { text: params.text } : { photo: [] }),
@@ -221,16 +229,28 @@ export async function startFakeTelegram(options: { tokens?: string[] } = {}) {
       }
       const call = { token: decodeURIComponent(match[1]!), method: match[2]!, params }
       calls.push(call)
+      if (outage.intercept(res)) return
       answer(call, res)
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
+  const outage = outageSwitch(server, port)
 
   return {
     /** grammy's `apiRoot`. */
     apiRoot: `http://127.0.0.1:${port}`,
     calls,
+    /** Messages `sendMessage` / `sendPhoto` took (while up), in order: what users received. */
+    delivered,
+    /** The Bot API goes down (`fake-outage.ts`): calls are recorded, none is taken. */
+    down: (mode: OutageMode) => outage.down(mode),
+    /** The Bot API is back. */
+    up: () => outage.up(),
+    /** Calls taken and left unanswered by a `silent` outage, not yet given up by the client. */
+    get held() {
+      return outage.held
+    },
     /** The calls of one method, in order. */
     callsOf: (method: string) => calls.filter((c) => c.method === method),
     /** The webhook registered for a token. */

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { type OutageMode, outageSwitch } from './fake-outage.ts'
 
 /** One API call the fake received: its method and form parameters. */
 export interface VkCall {
@@ -67,6 +68,7 @@ export async function startFakeVk(options: { token?: string } = {}) {
       const params = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')))
       const call = { method, params }
       calls.push(call)
+      if (outage.intercept(res)) return
       const text = JSON.stringify(answer(call))
       res.writeHead(200, {
         'content-type': 'application/json',
@@ -77,10 +79,19 @@ export async function startFakeVk(options: { token?: string } = {}) {
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
+  const outage = outageSwitch(server, port)
 
   return {
     apiBaseUrl: `http://127.0.0.1:${port}/method`,
     calls,
+    /** The API goes down (`fake-outage.ts`): calls are recorded, none is taken. */
+    down: (mode: OutageMode) => outage.down(mode),
+    /** The API is back. */
+    up: () => outage.up(),
+    /** Calls taken and left unanswered by a `silent` outage, not yet given up by the client. */
+    get held() {
+      return outage.held
+    },
     callsOf: (method: string) => calls.filter((c) => c.method === method),
     /** Messages users received (a repeated random_id once). */
     delivered,

@@ -123,10 +123,16 @@ export interface ChannelStore {
   chatOfConversation(conversationId: string, tx?: Tx): Promise<ChannelChat | undefined>
   /** Queues a message; a second row for the same event is ignored. Returns its seq, or null. */
   enqueue(tx: Tx, row: NewChannelOutboxRow): Promise<number | null>
-  /** Pending rows due by `now`, oldest first, at most `limit`. */
+  /**
+   * Pending rows due by `now`, oldest first, at most `limit`. A chat's rows go in order: none
+   * is due while an older pending row of its chat is not (it waits for a retry).
+   */
   due(now: number, limit: number, tx?: Tx): Promise<ChannelOutboxRow[]>
-  /** When the soonest pending row is due; null when none. */
-  nextDue(tx?: Tx): Promise<number | null>
+  /**
+   * The soonest time after `after` at which a pending row that can go next (the oldest
+   * pending row of its chat) is due; null when none.
+   */
+  nextDue(after: number, tx?: Tx): Promise<number | null>
   recordOutcome(tx: Tx, seq: number, outcome: SendOutcome): Promise<void>
   /**
    * A messenger's receipt for a sent message: moves it to `state` unless it is already past
