@@ -153,4 +153,32 @@ describe('a VK community', () => {
     const { body } = await api('GET', `/v1/conversations/${conversation.id}/deliveries`)
     expect(body.deliveries.map((d: { state: string }) => d.state)).toEqual(['sent', 'failed'])
   })
+
+  it('backs off too many requests per second (error 6) on the clock, not in vk-io, and sends once', async () => {
+    const { socket } = await relay.operator({ cookie })
+    await callback(vkMessage(7001, 'Hello?', SECRET))
+    const { conversation } = await socket.next(ofType('conversation'))
+    vk.failNext('messages.send', 6, 'Too many requests per second')
+    socket.send({ t: 'send', cid: 'r1', conversationId: conversation.id, text: 'One' })
+    await socket.next(ofType('ack'))
+    await relay.app.channels.worker.idle()
+    // One call: vk-io did not retry it behind the outbox's back.
+    expect(vk.callsOf('messages.send')).toHaveLength(1)
+    const { body } = await api('GET', `/v1/conversations/${conversation.id}/deliveries`)
+    expect(body.deliveries).toEqual([
+      expect.objectContaining({
+        state: 'pending',
+        attempts: 1,
+        error: 'Code №6 - Too many requests per second',
+      }),
+    ])
+    // The first retry waits 2 s (the jitter at its middle).
+    clock.advance(1_999)
+    await relay.app.channels.worker.idle()
+    expect(vk.callsOf('messages.send')).toHaveLength(1)
+    clock.advance(1)
+    await relay.app.channels.worker.idle()
+    expect(vk.delivered.map((m) => m.text)).toEqual(['One'])
+    expect(vk.callsOf('messages.send')).toHaveLength(2)
+  })
 })
