@@ -52,6 +52,7 @@ export async function startFakeTelegram(options: { tokens?: string[] } = {}) {
   const delivered: { chatId: string; text: string; messageId: number }[] = []
   let messageId = 100
   let hang: ((call: TelegramCall) => boolean) | undefined
+  let hangTakes = false
 
   const send = (res: ServerResponse, status: number, body: unknown) => {
     const text = JSON.stringify(body)
@@ -79,7 +80,16 @@ export async function startFakeTelegram(options: { tokens?: string[] } = {}) {
     if (!tokens.has(token)) {
       return send(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' })
     }
-    if (hang?.(call)) return
+    if (hang?.(call)) {
+      if (hangTakes && method === 'sendMessage') {
+        delivered.push({
+          chatId: String(params.chat_id),
+          text: params.text,
+          messageId: ++messageId,
+        })
+      }
+      return
+    }
     const failure = failures.get(method)?.shift()
     if (failure) return send(res, failure.error_code, { ok: false, ...failure })
     switch (method) {
@@ -261,9 +271,14 @@ export async function startFakeTelegram(options: { tokens?: string[] } = {}) {
       for (let i = 0; i < count; i++) list.push(failure)
       failures.set(method, list)
     },
-    /** Calls for which `pick` is true get no answer at all (`undefined`: answer every call). */
-    hang(pick: ((call: TelegramCall) => boolean) | undefined) {
+    /**
+     * Calls for which `pick` is true get no answer at all (`undefined`: answer every call).
+     * `taken`: a `sendMessage` is delivered all the same, only its answer is lost (the relay
+     * dies after Telegram took it).
+     */
+    hang(pick: ((call: TelegramCall) => boolean) | undefined, options: { taken?: boolean } = {}) {
       hang = pick
+      hangTakes = options.taken ?? false
     },
     /** A file the bot can fetch by `fileId` (`getFile`, then the file server). */
     addFile(fileId: string, data: Buffer, path = `documents/file_${files.size}`) {

@@ -29,6 +29,7 @@ export async function startFakeViber(options: { token?: string } = {}) {
   /** Messages `send_message` took: what users received. */
   const delivered: { receiver: string; text: string; token: string }[] = []
   let webhook: string | undefined
+  let hang: ((call: ViberCall) => boolean) | undefined
   let deliver: Deliver = (url, init) => fetch(url, init)
   // Past 2^53: a JSON number parse would change it.
   let token64 = 5741311803571721087n
@@ -108,6 +109,8 @@ export async function startFakeViber(options: { token?: string } = {}) {
       const call = { method, token: Array.isArray(token) ? token[0] : token, body }
       calls.push(call)
       if (outage.intercept(res)) return
+      // Taken, and the answer lost: what a relay killed after Viber took a message sees.
+      if (hang?.(call)) return void answer(call)
       void answer(call).then((text) => reply(res, text))
     })
   })
@@ -133,6 +136,13 @@ export async function startFakeViber(options: { token?: string } = {}) {
     /** How the fake reaches the relay (a relay that does not listen: its `fetch`). */
     reachRelayWith(fn: Deliver) {
       deliver = fn
+    },
+    /**
+     * Calls for which `pick` is true are carried out (a message is delivered) and never
+     * answered (`undefined`: answer every call).
+     */
+    hang(pick: ((call: ViberCall) => boolean) | undefined) {
+      hang = pick
     },
     /** The next call of `method` is answered with this status. */
     failNext(method: string, status: number, status_message: string) {

@@ -22,6 +22,7 @@ export async function startFakeVk(options: { token?: string } = {}) {
   const byRandomId = new Map<string, number>()
   const delivered: { peerId: string; text: string; randomId: string; id: number }[] = []
   let messageId = 1000
+  let hang: ((call: VkCall) => boolean) | undefined
 
   const answer = (call: VkCall): unknown => {
     const request_params = Object.entries(call.params)
@@ -70,6 +71,8 @@ export async function startFakeVk(options: { token?: string } = {}) {
       calls.push(call)
       if (outage.intercept(res)) return
       const text = JSON.stringify(answer(call))
+      // Taken, and the answer lost: what a relay killed after VK took a message sees.
+      if (hang?.(call)) return
       res.writeHead(200, {
         'content-type': 'application/json',
         'content-length': Buffer.byteLength(text),
@@ -95,6 +98,13 @@ export async function startFakeVk(options: { token?: string } = {}) {
     callsOf: (method: string) => calls.filter((c) => c.method === method),
     /** Messages users received (a repeated random_id once). */
     delivered,
+    /**
+     * Calls for which `pick` is true are carried out (a message is delivered) and never
+     * answered (`undefined`: answer every call).
+     */
+    hang(pick: ((call: VkCall) => boolean) | undefined) {
+      hang = pick
+    },
     /** The next call of `method` fails with this VK error. */
     failNext(method: string, error_code: number, error_msg: string) {
       failures.set(method, [...(failures.get(method) ?? []), { error_code, error_msg }])
