@@ -148,3 +148,16 @@ export function vkMessage(
     },
   }
 }
+
+/** A Callback API `message_read`: user `peerId` read the community's messages up to `upTo`. */
+export function vkMessageRead(peerId: number, upTo: number, secret: string) {
+  events += 1
+  return {
+    type: 'message_read',
+    event_id: `ev${events.toString(16).padStart(8, '0')}`,
+    v: '5.199',
+    group_id: 229000001,
+    secret,
+    object: { from_id: peerId, peer_id: peerId, read_message_id: upTo },
+  }
+}

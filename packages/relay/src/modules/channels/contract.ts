@@ -219,6 +219,46 @@ export function describeChannelStore(name: string, factory: StoresFactory): void
       expect((await channels.due(41, 10)).map((r) => r.eventId)).toEqual(['e2', 'e3', 'e4'])
     })
 
+    it("reads a chat up to a messenger's id: its sent and delivered rows up to it, nobody else's", async () => {
+      const { channels } = stores
+      await tx((t) => channels.createContactPoint(t, point('a', { kind: 'vk' })))
+      await tx((t) => channels.createContactPoint(t, point('b', { kind: 'vk' })))
+      const sent = async (eventId: string, externalId: string, extra = {}) => {
+        const seq = (await tx((t) => channels.enqueue(t, message(eventId, extra))))!
+        await tx((t) =>
+          channels.recordOutcome(t, seq, {
+            state: 'sent',
+            attempts: 1,
+            nextAt: 10,
+            error: null,
+            externalId,
+            updatedAt: 10,
+          }),
+        )
+        return seq
+      }
+      await sent('e1', '998')
+      const delivered = await sent('e2', '1000')
+      await tx((t) => channels.receipt(t, 'a', '1000', 'delivered', null, 11))
+      await sent('e3', '1002')
+      await sent('e4', '999', { chatId: '43', conversationId: 'c2' })
+      await sent('e5', '997', { contactPointId: 'b', conversationId: 'c3' })
+      await tx((t) => channels.enqueue(t, message('e6')))
+      const read = await tx((t) => channels.readUpTo(t, 'a', '42', 1001, 20))
+      expect(read.map((r) => [r.eventId, r.state, r.updatedAt])).toEqual([
+        ['e1', 'read', 20],
+        ['e2', 'read', 20],
+      ])
+      expect(read[1]!.seq).toBe(delivered)
+      const states = async (conversationId: string) =>
+        (await channels.listOutbox(conversationId)).map((r) => `${r.eventId}:${r.state}`)
+      expect(await states('c1')).toEqual(['e1:read', 'e2:read', 'e3:sent', 'e6:pending'])
+      expect(await states('c2')).toEqual(['e4:sent'])
+      expect(await states('c3')).toEqual(['e5:sent'])
+      // Again: nothing more to change.
+      expect(await tx((t) => channels.readUpTo(t, 'a', '42', 1001, 21))).toEqual([])
+    })
+
     it('moves a sent message forward on receipts, never back', async () => {
       const { channels } = stores
       await tx((t) => channels.createContactPoint(t, point('a')))

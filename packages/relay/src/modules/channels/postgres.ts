@@ -65,6 +65,11 @@ const RECORD_OUTCOME = `UPDATE channel_outbox SET state = $2, attempts = $3, nex
 const BY_EXTERNAL = `SELECT * FROM channel_outbox WHERE contact_point_id = $1 AND external_id = $2
   ORDER BY seq LIMIT 1 FOR UPDATE`
 const SET_STATE = 'UPDATE channel_outbox SET state = $2, error = $3, updated_at = $4 WHERE seq = $1'
+// Only ids that are whole numbers are compared (the CASE keeps the cast from seeing others).
+const READ_UP_TO = `UPDATE channel_outbox SET state = 'read', updated_at = $4
+  WHERE contact_point_id = $1 AND chat_id = $2 AND state IN ('sent', 'delivered')
+    AND CASE WHEN external_id ~ '^[0-9]{1,18}$' THEN external_id::bigint <= $3 ELSE false END
+  RETURNING *`
 const LIST_OUTBOX = 'SELECT * FROM channel_outbox WHERE conversation_id = $1 ORDER BY seq'
 
 /**
@@ -201,6 +206,11 @@ export class PostgresChannelStore implements ChannelStore {
     if (RANK[state] <= RANK[row.state]) return toOutbox(row)
     await this.db.run(tx, SET_STATE, [row.seq, state, error, at])
     return { ...toOutbox(row), state, error, updatedAt: at }
+  }
+
+  async readUpTo(tx: Tx, contactPointId: string, chatId: string, upTo: number, at: number) {
+    const rows = await this.db.rows<OutboxRow>(READ_UP_TO, [contactPointId, chatId, upTo, at], tx)
+    return rows.map(toOutbox).sort((a, b) => a.seq - b.seq)
   }
 
   async listOutbox(conversationId: string) {

@@ -93,6 +93,14 @@ export class SqliteChannelStore implements ChannelStore {
       setState: raw.prepare(
         'UPDATE channel_outbox SET state = ?, error = ?, updated_at = ? WHERE seq = ?',
       ),
+      // Only ids that are whole numbers: CAST would read any other text as 0.
+      readUpTo: raw.prepare(
+        `UPDATE channel_outbox SET state = 'read', updated_at = @at
+         WHERE contact_point_id = @contactPointId AND chat_id = @chatId
+           AND state IN ('sent', 'delivered') AND length(external_id) BETWEEN 1 AND 18
+           AND external_id NOT GLOB '*[^0-9]*' AND CAST(external_id AS INTEGER) <= @upTo
+         RETURNING *`,
+      ),
       listOutbox: raw.prepare(
         'SELECT * FROM channel_outbox WHERE conversation_id = ? ORDER BY seq',
       ),
@@ -192,6 +200,12 @@ export class SqliteChannelStore implements ChannelStore {
     if (RANK[state] <= RANK[row.state]) return toOutbox(row)
     this.sql.setState!.run(state, error, at, row.seq)
     return { ...toOutbox(row), state, error, updatedAt: at }
+  }
+
+  async readUpTo(tx: Tx, contactPointId: string, chatId: string, upTo: number, at: number) {
+    this.db.write(tx)
+    const rows = this.sql.readUpTo!.all({ contactPointId, chatId, upTo, at }) as OutboxRow[]
+    return rows.map(toOutbox).sort((a, b) => a.seq - b.seq)
   }
 
   listOutbox(conversationId: string) {

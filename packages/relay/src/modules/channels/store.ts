@@ -147,6 +147,18 @@ export interface ChannelStore {
     error: string | null,
     at: number,
   ): Promise<ChannelOutboxRow | undefined>
+  /**
+   * The visitor read the chat up to the messenger's message `upTo` (numeric ids that grow, as
+   * VK's do): every sent or delivered row of the chat whose id is at most that becomes read.
+   * Returns those rows as they now stand, oldest first.
+   */
+  readUpTo(
+    tx: Tx,
+    contactPointId: string,
+    chatId: string,
+    upTo: number,
+    at: number,
+  ): Promise<ChannelOutboxRow[]>
   /** A conversation's rows, oldest first. */
   listOutbox(conversationId: string): Promise<ChannelOutboxRow[]>
 }

@@ -67,6 +67,10 @@ interface CallbackBody {
     }
     user_id?: number
     key?: string
+    /** `message_read`: who read, the dialogue, and the last message of ours they read. */
+    from_id?: number
+    peer_id?: number
+    read_message_id?: number
   }
 }
 
@@ -124,6 +128,11 @@ export function eventsOfCallback(body: CallbackBody): InboundEvent[] {
           ...(body.object?.key && { start: body.object.key }),
         },
       ]
+    case 'message_read': {
+      const { peer_id, read_message_id } = body.object ?? {}
+      if (!peer_id || !Number.isSafeInteger(read_message_id)) return [{ type: 'ignored', key }]
+      return [{ type: 'read', key, chatId: String(peer_id), upTo: read_message_id! }]
+    }
     case 'message_deny':
       return [
         { type: 'subscription', key, chatId: String(body.object?.user_id ?? ''), blocked: true },
