@@ -446,7 +446,7 @@ test('a lead shows its status and assignee, and changing them asks the relay', a
 })
 
 test('an operator whose chat went to a colleague reads it, but no longer answers, transfers or closes it', async () => {
-  client.profile.set({ id: 'op1', email: 'ivan@example.com', name: 'Ivan', role: 'operator' })
+  client.profile.set({ id: 'op1', name: 'Ivan', role: 'operator' })
   client.conversations.set([
     summary({ id: 'c1', visitorName: 'Anna', lastSeq: 2, operator: { id: 'op1', name: 'Ivan' } }),
   ])
