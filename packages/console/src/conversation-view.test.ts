@@ -444,26 +444,3 @@ test('a lead shows its status and assignee, and changing them asks the relay', a
   )
   expect(getByRole<HTMLSelectElement>(view(), 'combobox', { name: 'Assignee' }).value).toBe('op1')
 })
-
-test('an operator whose chat went to a colleague reads it, but no longer answers, transfers or closes it', async () => {
-  client.profile.set({ id: 'op1', name: 'Ivan', role: 'operator' })
-  client.conversations.set([
-    summary({ id: 'c1', visitorName: 'Anna', lastSeq: 2, operator: { id: 'op1', name: 'Ivan' } }),
-  ])
-  await open('Anna')
-  expect(button('Transfer…')).toBeTruthy()
-  expect(reply().disabled).toBe(false)
-
-  // The transfer's next summary: assigned to Olga.
-  client.conversations.set([
-    summary({ id: 'c1', visitorName: 'Anna', lastSeq: 3, operator: { id: 'op2', name: 'Olga' } }),
-  ])
-  await settle(workspace)
-  expect(queryAllByRole(view(), 'button', { name: 'Transfer…' })).toEqual([])
-  expect(button('Close conversation').disabled).toBe(true)
-  expect(reply().disabled).toBe(true)
-  expect(getAllByRole(view(), 'status').map(deepText)).toContain(
-    'Olga answers this conversation now; you can read it.',
-  )
-  expect(deepText(log())).toContain('Do you ship to Riga?')
-})

@@ -327,14 +327,6 @@ export class ParleyConversation extends LitElement {
     const kind = kindLabel(summary?.kind)
     const channel = channelLabel(summary?.channel)
     const waiting = summary ? isWaiting(summary) : false
-    // An operator who handed the chat on (or lost it to a timeout) reads it but no longer
-    // answers, transfers or closes it: the relay would refuse them.
-    const me = this.client?.$profile.get()
-    const handedOn =
-      !closed &&
-      me?.role === 'operator' &&
-      summary?.operator !== undefined &&
-      summary.operator.id !== me.id
     const details = [
       summary?.operator
         ? `Assigned to ${operatorLabel(summary.operator)}`
@@ -376,7 +368,7 @@ export class ParleyConversation extends LitElement {
               : nothing
           }
           ${
-            !closed && summary?.operator && !handedOn
+            !closed && summary?.operator
               ? html`<button
                   type="button"
                   aria-expanded=${this.targets ? 'true' : 'false'}
@@ -397,7 +389,7 @@ export class ParleyConversation extends LitElement {
             class="close"
             type="button"
             aria-expanded=${this.closeOpen ? 'true' : 'false'}
-            ?disabled=${closed || handedOn || this.closing}
+            ?disabled=${closed || this.closing}
             @click=${() => this.#askClose()}
           >
             Close conversation
@@ -436,16 +428,12 @@ export class ParleyConversation extends LitElement {
       ${
         this.error
           ? html`<p role="alert">${this.error}</p>`
-          : handedOn
-            ? html`<p class="notice" role="status">
-                ${operatorLabel(summary!.operator!)} answers this conversation now; you can read it.
-              </p>`
-            : this.notice
-              ? html`<p class="notice" role="status">${this.notice}</p>`
-              : html`<div></div>`
+          : this.notice
+            ? html`<p class="notice" role="status">${this.notice}</p>`
+            : html`<div></div>`
       }
       <parley-reply-composer
-        ?disabled=${closed || handedOn}
+        ?disabled=${closed}
         .canned=${this.canned}
         @reply-send=${this.#send}
         @reply-typing=${this.#typing}
