@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readlinkSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
@@ -135,5 +135,85 @@ describe('group commit', () => {
       kept = tx
     })
     await expect(settings.set(kept!, 'late', 'x')).rejects.toThrow('outside its transaction')
+  })
+})
+
+describe('durability: callers wait for the fsync of the log', () => {
+  /** An fsync the test completes by hand: each call waits in `calls` until `done()`. */
+  function heldFsync() {
+    const calls: { fd: number; done: (error: NodeJS.ErrnoException | null) => void }[] = []
+    let arrived: (() => void) | undefined
+    return {
+      calls,
+      fsync: (fd: number, done: (error: NodeJS.ErrnoException | null) => void) => {
+        calls.push({ fd, done })
+        arrived?.()
+      },
+      /** Resolves once `n` fsyncs have been asked for. */
+      until: (n: number) =>
+        new Promise<void>((resolve) => {
+          arrived = () => calls.length >= n && resolve()
+          arrived()
+        }),
+    }
+  }
+  const settledYet = (p: Promise<unknown>) =>
+    Promise.race([
+      p.then(
+        () => 'resolved',
+        () => 'rejected',
+      ),
+      new Promise((r) => setImmediate(() => r('pending'))),
+    ])
+
+  it('acknowledges a commit only after its fsync; the next batch commits meanwhile and waits for its own', async () => {
+    const held = heldFsync()
+    open({ fsync: held.fsync })
+    const a = db.transaction((tx) => settings.set(tx, 'a', '1'))
+    await held.until(1)
+    // The file synced is the database's write-ahead log.
+    expect(readlinkSync(`/proc/self/fd/${held.calls[0]!.fd}`)).toBe(join(dir, 'group.db-wal'))
+    // Committed (another connection reads it), not yet acknowledged.
+    expect(committed('a')).toBe('1')
+    expect(await settledYet(a)).toBe('pending')
+
+    // A later batch runs while that fsync is under way; its own fsync waits for a fresh one.
+    const b = db.transaction((tx) => settings.set(tx, 'b', '2'))
+    // A read waits for the commit, not for the disk: it sees b before b is acknowledged.
+    expect(await settings.get('b')).toBe('2')
+    expect(committed('b')).toBe('2')
+    expect(held.calls).toHaveLength(1)
+
+    held.calls[0]!.done(null)
+    await a
+    await held.until(2)
+    expect(await settledYet(b)).toBe('pending')
+    held.calls[1]!.done(null)
+    await b
+    for (const call of held.calls.slice(2)) call.done(null)
+  })
+
+  it('fails the callers of a failed fsync and refuses every transaction after it, saying what to do', async () => {
+    const held = heldFsync()
+    open({ fsync: held.fsync })
+    const a = db.transaction((tx) => settings.set(tx, 'a', '1'))
+    await held.until(1)
+    held.calls[0]!.done(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }))
+    await expect(a).rejects.toThrow(
+      /could not be written to disk \(EIO: i\/o error, fsync\).*restart the relay/,
+    )
+    await expect(db.transaction((tx) => settings.set(tx, 'b', '2'))).rejects.toThrow(
+      'could not be written to disk',
+    )
+    expect(committed('b')).toBeUndefined()
+  })
+
+  it('resolves an in-memory database at its commit (it has no log to sync)', async () => {
+    const held = heldFsync()
+    db = new SqliteDatabase(':memory:', undefined, { fsync: held.fsync })
+    settings = new SqliteSettingsStore(db)
+    await db.transaction((tx) => settings.set(tx, 'm', '1'))
+    expect(await settings.get('m')).toBe('1')
+    expect(held.calls).toHaveLength(0)
   })
 })
