@@ -9,6 +9,7 @@
  * that exist, not 2,000 conversations being opened and routed at once.
  */
 import { parseArgs } from 'node:util'
+import { io } from 'socket.io-client'
 import WebSocket from 'ws'
 
 const { values } = parseArgs({
@@ -22,6 +23,8 @@ const { values } = parseArgs({
     operators: { type: 'string', default: '20' },
     rate: { type: 'string', default: '1' },
     duration: { type: 'string', default: '10' },
+    /** `ws`: Parley's frames as WebSocket text; `socketio`: bench/socketio-relay.ts. */
+    transport: { type: 'string', default: 'ws' },
   },
 })
 const base = values.url!.replace(/^http/, 'ws')
@@ -31,18 +34,70 @@ const operators = Number(values.operators)
 const rate = Number(values.rate)
 const durationMs = Number(values.duration) * 1000
 
-function open(url: string, hello: object): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url)
-    ws.once('error', reject)
-    ws.once('open', () => ws.send(JSON.stringify(hello)))
-    ws.on('message', function onWelcome(raw) {
-      const frame = JSON.parse(String(raw))
-      if (frame.t === 'welcome') {
-        ws.off('message', onWelcome)
-        resolve(ws)
-      } else if (frame.t === 'error') reject(new Error(`${frame.code}: ${frame.message}`))
+/** One client socket, whichever transport: text frames in and out. */
+interface Client {
+  send(text: string): void
+  on(event: 'message', listener: (text: string) => void): void
+  off(event: 'message', listener: (text: string) => void): void
+  terminate(): void
+}
+
+function connect(url: string): Promise<Client> {
+  const listeners = new Set<(text: string) => void>()
+  const emit = (text: string) => {
+    for (const listener of listeners) listener(text)
+  }
+  const client = (send: (text: string) => void, terminate: () => void): Client => ({
+    send,
+    on: (_event, listener) => listeners.add(listener),
+    off: (_event, listener) => listeners.delete(listener),
+    terminate,
+  })
+  if (values.transport === 'socketio') {
+    // A frame `{t, ...rest}` is the Socket.IO event `t` with `rest` as its payload.
+    const address = url.replace(/^ws/, 'http').split('?')[0]!
+    const socket = io(address.replace(/\/v1\/.*$/, ''), {
+      transports: ['websocket'],
+      reconnection: false,
+      query: { role: address.endsWith('/v1/operator') ? 'operator' : 'visitor' },
     })
+    socket.onAny((t: string, payload: object) => emit(JSON.stringify({ t, ...payload })))
+    const sio = client(
+      (text) => {
+        const { t, ...rest } = JSON.parse(text) as { t: string }
+        socket.emit(t, rest)
+      },
+      () => socket.disconnect(),
+    )
+    return new Promise((resolve, reject) => {
+      socket.once('connect', () => resolve(sio))
+      socket.once('connect_error', reject)
+    })
+  }
+  const ws = new WebSocket(url)
+  ws.on('message', (raw) => emit(String(raw)))
+  const plain = client(
+    (text) => ws.send(text),
+    () => ws.terminate(),
+  )
+  return new Promise((resolve, reject) => {
+    ws.once('error', reject)
+    ws.once('open', () => resolve(plain))
+  })
+}
+
+async function open(url: string, hello: object): Promise<Client> {
+  const client = await connect(url)
+  return new Promise((resolve, reject) => {
+    const onWelcome = (text: string) => {
+      const frame = JSON.parse(text)
+      if (frame.t === 'welcome') {
+        client.off('message', onWelcome)
+        resolve(client)
+      } else if (frame.t === 'error') reject(new Error(`${frame.code}: ${frame.message}`))
+    }
+    client.on('message', onWelcome)
+    client.send(JSON.stringify(hello))
   })
 }
 
@@ -68,8 +123,7 @@ const ops = await inBatches(operators, () =>
   open(`${operatorBase}/v1/operator`, { t: 'hello', v: 1, apiToken: values.token }),
 )
 for (const op of ops) {
-  op.on('message', (raw) => {
-    const text = String(raw)
+  op.on('message', (text) => {
     if (!text.includes('"t":"event"')) return
     const frame = JSON.parse(text)
     const sent = Number(frame.text.split(' ')[1])
@@ -90,8 +144,7 @@ const vis = await inBatches(visitors, () =>
 const conversationOf: (string | undefined)[] = []
 const sentAt: number[][] = vis.map(() => [])
 vis.forEach((v, i) => {
-  v.on('message', (raw) => {
-    const text = String(raw)
+  v.on('message', (text) => {
     if (text.includes('"t":"ack"')) {
       // A socket's acks come in the order of its sends.
       const sent = sentAt[i]!.shift()!

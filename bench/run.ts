@@ -11,12 +11,14 @@
  *
  * throughput: steps the offered rate (messages/s over all visitors); at each step it runs,
  * one after another, Parley's relay (SQLite in a temp dir), the durable floor
- * (bench/floor-relay.ts: `ws` + SQLite, one transaction per event-loop turn) and a bare `ws`
- * relay without storage (bench/bare-relay.ts), each freshly started and driven by the same
- * load from a separate process. A target that sustains less than 90 % of the offered rate
+ * (bench/floor-relay.ts: `ws` + SQLite, one transaction per event-loop turn), a bare `ws`
+ * relay without storage (bench/bare-relay.ts) and a Socket.IO relay without storage
+ * (bench/socketio-relay.ts: WebSocket transport, one room broadcast to the operators), each
+ * freshly started and driven by the same load from a separate process. A target that sustains less than 90 % of the offered rate
  * or whose p99 passes 500 ms has saturated and leaves the later steps. Prints per step and target: sustained msg/s,
  * visitor→operator p50/p99, relay CPU (% of a core and µs per message) and peak RSS, then
- * each target's best sustained rate and the ratios Parley / floor. `--parley-before <dir>`
+ * each target's best sustained rate and the ratios Parley / floor and Parley / Socket.IO
+ * against the issue's targets (×0.7 and ×0.5). `--parley-before <dir>`
  * adds Parley run from another checkout (built), to compare two versions in one run.
  *
  * idle: RSS per idle visitor socket (hello, then silence) at `--sockets`, Parley against a
@@ -145,8 +147,15 @@ function cpuSeconds(pid: number): number {
 const CLOCK_TICKS = 100
 
 /** One load run against `relay`: the load's result, the relay's CPU in the window and peak RSS. */
-async function measure(relay: Started, token: string, rate: number, others: Started[] = []) {
+async function measure(
+  relay: Started,
+  token: string,
+  rate: number,
+  others: Started[] = [],
+  transport: Target['transport'] = 'ws',
+) {
   const args = ['--import', 'tsx', 'bench/load.ts', '--url', relay.url, '--token', token]
+  args.push('--transport', transport)
   // With a second relay, the operators connect there: visitor → operator crosses relays.
   if (others[0]) args.push('--operator-url', others[0].url)
   args.push('--visitors', values.visitors, '--operators', values.operators)
@@ -274,6 +283,8 @@ interface Target {
   name: string
   /** `others`: more relays of the same deployment (their CPU and RSS are added). */
   start: (n: number) => Promise<{ relay: Started; token: string; others?: Started[] }>
+  /** How the load generator talks to it (bench/load.ts `--transport`); `ws` unless said. */
+  transport?: 'ws' | 'socketio'
 }
 
 /**
@@ -375,6 +386,14 @@ async function throughput() {
         token: '',
       }),
     },
+    {
+      name: 'socket.io',
+      transport: 'socketio',
+      start: async () => ({
+        relay: await startProcess(['--import', 'tsx', 'bench/socketio-relay.ts'], {}),
+        token: '',
+      }),
+    },
   )
   type Row = Awaited<ReturnType<typeof measure>> & { target: string; offered: number }
   const rows: Row[] = []
@@ -390,7 +409,7 @@ async function throughput() {
       const row = {
         target: target.name,
         offered,
-        ...(await measure(relay, token, offered, others)),
+        ...(await measure(relay, token, offered, others, target.transport)),
       }
       rows.push(row)
       // Kept up: 90 % of the offered rate, acked within half a second at the 99th percentile.
@@ -412,7 +431,9 @@ async function throughput() {
   for (const target of targets) console.log(`  ${target.name.padEnd(20)} ${f(best(target.name))}`)
   const floor = 'floor (ws + SQLite)'
   for (const target of targets.filter((t) => t.name.startsWith('parley'))) {
-    console.log(`${target.name} / floor: best sustained ×${f(best(target.name) / best(floor), 2)}`)
+    console.log(
+      `${target.name} / floor: best sustained ×${f(best(target.name) / best(floor), 2)} (target ×0.70); / socket.io ×${f(best(target.name) / best('socket.io'), 2)} (target ×0.50)`,
+    )
     for (const offered of steps) {
       const p = rows.find((r) => r.target === target.name && r.offered === offered)
       const q = rows.find((r) => r.target === floor && r.offered === offered)
