@@ -8,6 +8,7 @@ import type { ResolvedConfig } from '../config/config.ts'
 import type { Stores } from '../stores.ts'
 import type { Bus } from './bus/types.ts'
 import type { UnitOfWork } from './db/unit-of-work.ts'
+import { type Duties, PostgresDuties, SOLE_DUTIES } from './duty.ts'
 import { toErrorReply } from './errors.ts'
 import { Inflight } from './inflight.ts'
 import type { RegionResolver } from './region/resolve.ts'
@@ -36,8 +37,19 @@ declare module 'fastify' {
     connections: ConnectionLimit
     /** Visitors' open sockets by `visitor:<site>:<id>`, to close them when their tokens end. */
     visitorSockets: SocketRegistry
+    /**
+     * Jobs one relay of the deployment does at a time (sending outboxes, polling bots): held
+     * by this relay alone on SQLite, a PostgreSQL advisory lock each with several relays.
+     */
+    duties: Duties
+    /** Several relays share the database and the bus (PostgreSQL + Redis). */
+    clustered: boolean
   }
 }
+
+/** How often a relay without a duty asks for it again: how soon the others take over from a
+ * relay that was killed (one that closes hands over at once). */
+const DUTY_RETRY_MS = 5_000
 
 export interface InfraOptions {
   config: ResolvedConfig
@@ -65,6 +77,16 @@ export const infraPlugin = fp(
     app.decorate('region', region)
     app.decorate('connections', new ConnectionLimit(config.maxConnectionsPerAddress))
     app.decorate('visitorSockets', new SocketRegistry())
+    const clustered = config.databaseUrl !== undefined && config.redisUrl !== undefined
+    const duties = clustered
+      ? new PostgresDuties(config.databaseUrl!, bus, {
+          timers: config.timers,
+          retryMs: DUTY_RETRY_MS,
+          warn: (message, err) => app.log.warn({ err }, message),
+        })
+      : SOLE_DUTIES
+    app.decorate('duties', duties)
+    app.decorate('clustered', clustered)
 
     app.setErrorHandler((error, request, reply) => {
       const { status, body } = toErrorReply(error)
@@ -110,6 +132,7 @@ export const infraPlugin = fp(
     })
     app.addHook('onClose', async () => {
       await inflight.idle()
+      await duties.close()
       await bus.close()
       regionLookup.close?.()
       await stores.db.close()

@@ -61,6 +61,8 @@ export interface OutboxWorkerOptions {
   random: () => number
   policy: ChannelPolicy
   log: FastifyBaseLogger
+  /** Whether this relay sends now (it holds the deployment's duty); absent: always. */
+  active?: () => boolean
 }
 
 /**
@@ -88,7 +90,7 @@ export class OutboxWorker {
 
   /** Looks at the outbox soon (a row was queued, a retry is due, a line ended). */
   kick(): void {
-    if (this.closed) return
+    if (this.closed || this.options.active?.() === false) return
     if (this.running) {
       this.again = true
       return

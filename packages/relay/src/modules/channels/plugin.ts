@@ -79,6 +79,9 @@ export const channelsPlugin = fp(
       policy: settings.policy,
       pollTimeoutSeconds: settings.pollTimeoutSeconds,
       log: app.log,
+      // Several relays: the one holding the duty sends and polls; a look every 5 s backs up
+      // the nudges.
+      ...(app.clustered && { cluster: { duty: app.duties.get('channels'), pollMs: 5_000 } }),
     })
     app.decorate('channels', service)
     conversations.useEvents(service)

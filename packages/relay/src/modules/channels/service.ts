@@ -8,9 +8,11 @@ import type {
 } from '@parley/protocol'
 import type { FastifyBaseLogger } from 'fastify'
 import { publishAll } from '../../infra/bus/outcome.ts'
+import { onSignal, sendSignal } from '../../infra/bus/signal.ts'
 import { OPERATORS_TOPIC } from '../../infra/bus/topics.ts'
 import type { Bus } from '../../infra/bus/types.ts'
 import type { Tx, UnitOfWork } from '../../infra/db/unit-of-work.ts'
+import type { Duty } from '../../infra/duty.ts'
 import { fieldError, relayError } from '../../infra/errors.ts'
 import { randomId } from '../../infra/ids.ts'
 import type { Timers } from '../../infra/ws/frame-socket.ts'
@@ -90,7 +92,18 @@ export interface ChannelServiceOptions {
   /** Long polling: seconds one `getUpdates` waits. */
   pollTimeoutSeconds: number
   log: FastifyBaseLogger
+  /**
+   * Several relays: only the one holding `duty` sends the outbox and long-polls bots (one
+   * `getUpdates` per bot); the others tell it of rows they queue, and every relay reloads
+   * the contact points when one changes them, over `bus`. The holder also looks at the
+   * outbox every `pollMs` in case a nudge was lost. Absent: this relay is the only one.
+   */
+  cluster?: { duty: Duty; pollMs: number }
 }
+
+/** Signals between relays (`infra/bus/signal.ts`). */
+const QUEUED_SIGNAL = 'channels:queued'
+const POINTS_SIGNAL = 'channels:points'
 
 /** The path the messenger posts a contact point's updates to. */
 export const webhookPath = (id: string) => `/v1/channels/${id}/webhook`
@@ -107,6 +120,10 @@ export class ChannelService implements EventSink {
   private readonly points = new Map<string, ContactPointRecord>()
   private readonly pollers = new Map<string, Poller>()
   private closed = false
+  private readonly unsubscribe: (() => void)[] = []
+  private lookTimer: unknown
+  /** A nudge to the sending relay is queued behind the transaction that wrote rows. */
+  private nudging = false
 
   constructor(private readonly options: ChannelServiceOptions) {
     this.worker = new OutboxWorker({
@@ -132,19 +149,75 @@ export class ChannelService implements EventSink {
       random: options.random,
       policy: options.policy,
       log: options.log,
+      active: () => this.sends,
     })
+  }
+
+  /** Whether this relay sends the outbox and polls the bots (it holds the duty). */
+  private get sends(): boolean {
+    return this.options.cluster?.duty.held ?? true
   }
 
   /** Loads the contact points, starts their pollers and sends what the outbox holds. */
   async start(): Promise<void> {
-    for (const point of await this.options.store.listContactPoints()) {
-      this.points.set(point.id, point)
+    await this.reload()
+    const { cluster, bus, timers } = this.options
+    if (cluster) {
+      this.unsubscribe.push(
+        onSignal(bus, QUEUED_SIGNAL, () => this.worker.kick()),
+        onSignal(bus, POINTS_SIGNAL, () => void this.reload()),
+      )
+      // Taking over: the contact points (their poll offsets) as the last holder left them.
+      cluster.duty.onChange((held) => {
+        if (held) void this.reload().then(() => this.worker.kick())
+        else for (const point of this.points.values()) this.syncPoller(point)
+      })
+      const look = () => {
+        this.lookTimer = timers.setTimeout(look, cluster.pollMs)
+        if (this.sends) this.worker.kick()
+      }
+      this.lookTimer = timers.setTimeout(look, cluster.pollMs)
     }
-    for (const point of this.points.values()) this.syncPoller(point)
     this.worker.kick()
   }
 
+  /** The contact points as stored (another relay may have changed them); pollers follow. */
+  private async reload(): Promise<void> {
+    const stored = await this.options.store.listContactPoints()
+    const ids = new Set(stored.map((p) => p.id))
+    for (const [id, poller] of this.pollers) {
+      if (ids.has(id)) continue
+      void poller.stop()
+      this.pollers.delete(id)
+    }
+    this.points.clear()
+    for (const point of stored) this.points.set(point.id, point)
+    for (const point of stored) this.syncPoller(point)
+  }
+
+  /** Every relay reloads the contact points (one was added, changed or removed here). */
+  private pointsChanged(): void {
+    if (this.options.cluster) sendSignal(this.options.bus, POINTS_SIGNAL)
+  }
+
+  /**
+   * Tells the relay that sends (maybe another) that rows were queued, once they are
+   * committed: an empty transaction asked for now resolves after the one writing them.
+   */
+  private nudge(): void {
+    if (!this.options.cluster || this.sends || this.nudging) return
+    this.nudging = true
+    void this.options.db
+      .transaction(async () => {})
+      .finally(() => {
+        this.nudging = false
+        sendSignal(this.options.bus, QUEUED_SIGNAL)
+      })
+  }
+
   async close(): Promise<void> {
+    for (const unsubscribe of this.unsubscribe.splice(0)) unsubscribe()
+    if (this.lookTimer !== undefined) this.options.timers.clearTimeout(this.lookTimer)
     this.closed = true
     await Promise.all([...this.pollers.values()].map((p) => p.stop()))
     this.pollers.clear()
@@ -198,6 +271,7 @@ export class ChannelService implements EventSink {
     }
     await this.options.db.transaction((tx) => this.options.store.createContactPoint(tx, record))
     this.points.set(id, record)
+    this.pointsChanged()
     return toContactPoint(await this.connect(record))
   }
 
@@ -229,6 +303,7 @@ export class ChannelService implements EventSink {
     )
     if (!changed) throw relayError('contact_point_not_found')
     this.points.set(id, changed)
+    this.pointsChanged()
     return toContactPoint(reconnect ? await this.connect(changed) : changed)
   }
 
@@ -241,6 +316,7 @@ export class ChannelService implements EventSink {
     )
     this.points.delete(id)
     if (!deleted) throw relayError('contact_point_not_found')
+    this.pointsChanged()
     // Best effort: the bot stops posting to a webhook that is gone.
     const channel = this.options.channels.get(point.kind)
     if (point.status === 'webhook' && channel?.unregister) {
@@ -497,6 +573,7 @@ export class ChannelService implements EventSink {
         createdAt: now,
       })
       this.worker.kick()
+      this.nudge()
       return
     }
     const chat = await this.options.store.chatOfConversation(result.conversation.id, tx)
@@ -513,6 +590,7 @@ export class ChannelService implements EventSink {
       createdAt: now,
     })
     this.worker.kick()
+    this.nudge()
   }
 
   // Internals
@@ -589,13 +667,15 @@ export class ChannelService implements EventSink {
     const current = changed ?? point
     this.points.set(point.id, current)
     this.syncPoller(current)
+    this.pointsChanged()
     return current
   }
 
   /** A poller runs exactly for the polling contact points whose status is `polling`. */
   private syncPoller(point: ContactPointRecord): void {
     const running = this.pollers.get(point.id)
-    const wanted = point.mode === 'polling' && point.status === 'polling' && !this.closed
+    const wanted =
+      point.mode === 'polling' && point.status === 'polling' && !this.closed && this.sends
     if (running && !wanted) {
       void running.stop()
       this.pollers.delete(point.id)

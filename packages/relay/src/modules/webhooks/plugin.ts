@@ -67,6 +67,10 @@ export const webhooksPlugin = fp(
       resolve,
       publicUrl: config.publicUrl,
       log: app.log,
+      // Several relays: the one holding the duty sends; a look every 5 s backs up the nudges.
+      ...(app.clustered && {
+        cluster: { duty: app.duties.get('webhooks'), bus: app.bus, pollMs: 5_000 },
+      }),
     })
     app.decorate('webhooks', service)
     conversations.useEvents(service)

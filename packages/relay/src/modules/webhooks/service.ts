@@ -7,7 +7,10 @@ import {
   type WebhookEndpoint,
 } from '@parley/protocol'
 import type { FastifyBaseLogger } from 'fastify'
+import { onSignal, sendSignal } from '../../infra/bus/signal.ts'
+import type { Bus } from '../../infra/bus/types.ts'
 import type { Tx, UnitOfWork } from '../../infra/db/unit-of-work.ts'
+import type { Duty } from '../../infra/duty.ts'
 import { fieldError, relayError } from '../../infra/errors.ts'
 import { randomId } from '../../infra/ids.ts'
 import type { Timers } from '../../infra/ws/frame-socket.ts'
@@ -39,7 +42,17 @@ export interface WebhookServiceOptions {
   log: FastifyBaseLogger
   /** Where the console is reached, for links in CRM leads (`RelayConfig.publicUrl`). */
   publicUrl?: string
+  /**
+   * Several relays: only the one holding `duty` sends; the others tell it of rows they queue
+   * and of endpoint changes over `bus`, and it also looks at the outbox every
+   * `pollMs` in case a nudge was lost. Absent: this relay is the only one.
+   */
+  cluster?: { duty: Duty; bus: Bus; pollMs: number }
 }
+
+/** Signals between relays (`infra/bus/signal.ts`). */
+const QUEUED_SIGNAL = 'webhooks:queued'
+const ENDPOINTS_SIGNAL = 'webhooks:endpoints'
 
 /** What a CRM connection subscribes to: all it files. */
 const CRM_EVENTS: readonly SubscribableEventType[] = ['lead.created']
@@ -142,6 +155,10 @@ export class WebhookService implements EventSink {
   /** Every endpoint, as last loaded (each change reloads). */
   private byId = new Map<string, EndpointRecord>()
   private readonly destinations = new Map<string, { version: string; destination: Destination }>()
+  private readonly unsubscribe: (() => void)[] = []
+  private poll: unknown
+  /** A nudge to the sending relay is queued behind the transaction that wrote rows. */
+  private nudging = false
 
   constructor(private readonly options: WebhookServiceOptions) {
     this.worker = new DeliveryWorker({
@@ -154,17 +171,42 @@ export class WebhookService implements EventSink {
       random: options.random ?? Math.random,
       policy: options.policy,
       log: options.log,
-      onDisabled: () => void this.reload(),
+      onDisabled: () => void this.changed(),
+      active: () => options.cluster?.duty.held ?? true,
     })
+  }
+
+  /** How many active endpoints this relay queues rows for, as it last loaded them. */
+  get activeEndpoints(): number {
+    return [...this.byId.values()].filter((e) => e.active).length
   }
 
   /** Loads the endpoints and starts delivering what the outbox holds (after a restart too). */
   async start(): Promise<void> {
     await this.reload()
+    const { cluster } = this.options
+    if (cluster) {
+      const { duty, bus, pollMs } = cluster
+      this.unsubscribe.push(
+        onSignal(bus, QUEUED_SIGNAL, () => this.worker.kick()),
+        onSignal(bus, ENDPOINTS_SIGNAL, () => void this.reload().then(() => this.worker.kick())),
+      )
+      duty.onChange((held) => {
+        if (held) this.worker.kick()
+      })
+      const poll = () => {
+        this.poll = this.options.timers.setTimeout(poll, pollMs)
+        if (duty.held) this.worker.kick()
+      }
+      this.poll = this.options.timers.setTimeout(poll, pollMs)
+    }
     this.worker.kick()
   }
 
   close(): Promise<void> {
+    for (const unsubscribe of this.unsubscribe.splice(0)) unsubscribe()
+    if (this.poll !== undefined) this.options.timers.clearTimeout(this.poll)
+    this.poll = undefined
     return this.worker.close()
   }
 
@@ -186,6 +228,29 @@ export class WebhookService implements EventSink {
     )
     await this.options.store.enqueue(tx, rows)
     this.worker.kick()
+    this.nudge()
+  }
+
+  /**
+   * Tells the relay that sends (maybe another) that rows were queued, once they are
+   * committed: an empty transaction asked for now resolves after the one writing them.
+   */
+  private nudge(): void {
+    const { cluster } = this.options
+    if (!cluster || cluster.duty.held || this.nudging) return
+    this.nudging = true
+    void this.options.db
+      .transaction(async () => {})
+      .finally(() => {
+        this.nudging = false
+        sendSignal(cluster.bus, QUEUED_SIGNAL)
+      })
+  }
+
+  /** The endpoints changed here: reload them, and have every other relay reload too. */
+  private async changed(): Promise<void> {
+    await this.reload()
+    if (this.options.cluster) sendSignal(this.options.cluster.bus, ENDPOINTS_SIGNAL)
   }
 
   // Endpoints
@@ -228,7 +293,7 @@ export class WebhookService implements EventSink {
       updatedAt: now,
     }
     await this.options.db.transaction((tx) => this.options.store.createEndpoint(tx, endpoint))
-    await this.reload()
+    await this.changed()
     return { endpoint, secret: kind.urlOf ? undefined : endpoint.secret }
   }
 
@@ -301,7 +366,7 @@ export class WebhookService implements EventSink {
       return next
     })
     if (!updated) throw relayError('webhook_not_found')
-    await this.reload()
+    await this.changed()
     this.worker.kick()
     return updated
   }
@@ -311,7 +376,7 @@ export class WebhookService implements EventSink {
       this.options.store.deleteEndpoint(tx, id),
     )
     if (!removed) throw relayError('webhook_not_found')
-    await this.reload()
+    await this.changed()
   }
 
   /** A new secret, shown once; the old one stops signing at once. */
@@ -325,7 +390,7 @@ export class WebhookService implements EventSink {
       this.options.store.updateEndpoint(tx, id, { secret, updatedAt: this.options.now() }),
     )
     if (!endpoint) throw relayError('webhook_not_found')
-    await this.reload()
+    await this.changed()
     return { endpoint, secret }
   }
 

@@ -61,6 +61,11 @@ export interface DeliveryWorkerOptions {
   log: FastifyBaseLogger
   /** An endpoint was turned off after persistent failure. */
   onDisabled(endpoint: EndpointRecord): void
+  /**
+   * Whether this relay sends now (it holds the deployment's delivery duty); while not, rows
+   * stay pending for the relay that does. Absent: always.
+   */
+  active?: () => boolean
 }
 
 /**
@@ -138,7 +143,7 @@ export class DeliveryWorker {
    * a busy relay's writes.
    */
   private async tick(): Promise<void> {
-    if (this.closed) return
+    if (this.closed || this.options.active?.() === false) return
     if (this.ticking) {
       this.again = true
       return
@@ -178,6 +183,7 @@ export class DeliveryWorker {
 
   /** Starts a lane for each line whose key is free, up to the cap; sets the wake timer. */
   private dispatch({ lines, next }: Due): void {
+    if (this.options.active?.() === false) return
     for (const line of lines) {
       if (this.running.size >= this.options.policy.concurrency || this.closed) break
       const key = keyOf(line[0]!)
