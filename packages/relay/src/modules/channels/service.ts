@@ -26,6 +26,7 @@ import type { ConversationService } from '../conversations/service.ts'
 import type { AppendInput, AppendResult } from '../conversations/store.ts'
 import type { VisitorProfiles } from '../visitors/profiles.ts'
 import type { StartParams } from '../visitors/start-param.ts'
+import type { VisitorContact } from '../visitors/store.ts'
 import type {
   Channel,
   ChannelContext,
@@ -253,6 +254,16 @@ export class ChannelService implements EventSink {
     }
   }
 
+  /**
+   * The contact point whose chat carries the conversation (its id and name), while the chat's
+   * messages go to it and the contact point exists; undefined otherwise.
+   */
+  async contactPointOf(conversationId: string): Promise<{ id: string; name: string } | undefined> {
+    const chat = await this.options.store.chatOfConversation(conversationId)
+    const point = chat && this.points.get(chat.contactPointId)
+    return point && { id: point.id, name: point.name }
+  }
+
   /** The conversation's outbound messages and where each stands. */
   async deliveries(conversationId: string): Promise<ChannelDelivery[]> {
     return (await this.options.store.listOutbox(conversationId)).map(toDelivery)
@@ -280,7 +291,9 @@ export class ChannelService implements EventSink {
     const { db, store, conversations, now } = this.options
     // Fetched before the transaction that acknowledges the update (see `fetchFile`).
     const file = event.type === 'message' ? await this.fetchFile(point, event) : undefined
-    let appended: { cid: string; result: AppendResult } | undefined
+    let appended:
+      | { cid: string; result: AppendResult; named: boolean; siteId: string; visitorId: string }
+      | undefined
     let receipts: ChannelOutboxRow[] = []
     await db.transaction(async (tx) => {
       if (pollOffset !== undefined) {
@@ -293,7 +306,7 @@ export class ChannelService implements EventSink {
         case 'message': {
           appended = {
             cid: `${point.kind}:${event.key}`,
-            result: await this.message(tx, point, event, file),
+            ...(await this.message(tx, point, event, file)),
           }
           return
         }
@@ -322,6 +335,11 @@ export class ChannelService implements EventSink {
     // After the commit: describing the summary reads the database.
     if (appended) {
       publishAll(this.options.bus, await conversations.outcome(appended.cid, appended.result))
+      // The visitor's name or phone is new: their open conversations show it now.
+      if (appended.named) {
+        const refreshed = await conversations.refreshVisitor(appended.siteId, appended.visitorId)
+        publishAll(this.options.bus, { publish: refreshed })
+      }
     }
     for (const row of receipts) this.announceDelivery(row)
   }
@@ -421,12 +439,9 @@ export class ChannelService implements EventSink {
     const { store, conversations, profiles, now } = this.options
     const chat = await this.chatOf(tx, point, event.chatId, event.start)
     const at = now()
-    if (event.phone) {
-      await profiles.applyPatch(
-        tx,
-        { siteId: chat.siteId, visitorId: chat.visitorId, contact: { phone: event.phone } },
-        at,
-      )
+    const contact = await this.contactFrom(tx, chat, event)
+    if (contact) {
+      await profiles.applyPatch(tx, { siteId: chat.siteId, visitorId: chat.visitorId, contact }, at)
     }
     const open =
       chat.conversationId !== null ? await conversations.get(chat.conversationId, tx) : undefined
@@ -471,7 +486,27 @@ export class ChannelService implements EventSink {
     if (result.conversation.id !== chat.conversationId || chat.blocked) {
       await store.putChat(tx, { ...chat, conversationId: result.conversation.id, blocked: false })
     }
-    return result
+    return { result, named: contact !== undefined, siteId: chat.siteId, visitorId: chat.visitorId }
+  }
+
+  /**
+   * What the message tells of who the visitor is, for their profile (and so every conversation
+   * of theirs, the site's too when the chat is tied to a site visitor): the messenger's name
+   * only while the profile has none — a name they typed in a form or gave by `identify` is
+   * never replaced by a display name (a later form replaces this one); a phone they shared of
+   * their own is as good as a typed one, the newest wins. Undefined: nothing new.
+   */
+  private async contactFrom(
+    tx: Tx,
+    chat: ChannelChat,
+    event: Extract<InboundEvent, { type: 'message' }>,
+  ): Promise<VisitorContact | undefined> {
+    if (!event.name && !event.phone) return undefined
+    const profile = await this.options.profiles.get(chat.siteId, chat.visitorId, tx)
+    const contact: VisitorContact = {}
+    if (event.name && !profile?.name) contact.name = event.name
+    if (event.phone && event.phone !== profile?.phone) contact.phone = event.phone
+    return contact.name || contact.phone ? contact : undefined
   }
 
   // Outbound (EventSink)
