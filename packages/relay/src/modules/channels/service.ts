@@ -37,7 +37,7 @@ import type {
   Sender,
 } from './channel.ts'
 import type { ChannelCredentials, CredentialBox } from './credentials.ts'
-import { type ChannelPolicy, OutboxWorker } from './outbox.ts'
+import { type ChannelPolicy, OutboxWorker, type Readiness } from './outbox.ts'
 import { Poller } from './poller.ts'
 import type { ChannelChat, ChannelOutboxRow, ChannelStore, ContactPointRecord } from './store.ts'
 
@@ -79,6 +79,13 @@ export interface ChannelServiceOptions {
    * what the subject names. Undefined: no e-mail is sent.
    */
   email?: { sender: Sender; siteName(conversationId: string): Promise<string> }
+  /**
+   * A site chat's reply is e-mailed once its visitor has had no socket open this long
+   * (`PARLEY_EMAIL_AWAY_MINUTES`) and has not read it.
+   */
+  emailAwayMs: number
+  /** Since when the visitor has had no socket open: null while one is; undefined: unknown. */
+  visitorLeftAt(siteId: string, visitorId: string): number | null | undefined
   /** Undefined without `PARLEY_SECRET_KEY`: no contact point can be added. */
   box: CredentialBox | undefined
   /** The key the webhook secrets are derived from. */
@@ -92,6 +99,8 @@ export interface ChannelServiceOptions {
   pollTimeoutSeconds: number
   log: FastifyBaseLogger
 }
+
+const GO: Readiness = { go: true }
 
 /** The path the messenger posts a contact point's updates to. */
 export const webhookPath = (id: string) => `/v1/channels/${id}/webhook`
@@ -126,6 +135,7 @@ export class ChannelService implements EventSink {
         const channel = point && options.channels.get(point.kind)
         return point && channel ? { channel, context: this.contextOf(point) } : undefined
       },
+      ready: (row) => this.readiness(row),
       onChange: (row) => this.announceDelivery(row),
       onBlocked: (id, chatId) => this.block(id, chatId),
       now: options.now,
@@ -516,16 +526,23 @@ export class ChannelService implements EventSink {
     const { input, result } = fact
     if (input.kind !== 'message' || input.author.kind !== 'operator') return
     const { conversation } = result
-    // An offline lead that left an e-mail: the visitor is not on the site to read the answer.
+    // An offline lead that left an e-mail (the visitor is not on the site to read the answer),
+    // or a site chat whose visitor gave one: sent once they are away and have not read it.
     if (!conversation.channel) {
-      if (!this.options.email || conversation.kind !== 'offline' || !conversation.visitorEmail)
-        return
+      if (!this.options.email || conversation.kind === 'callback') return
+      const address =
+        conversation.visitorEmail ??
+        (conversation.kind === 'chat'
+          ? (await this.options.profiles.get(conversation.siteId, conversation.visitorId, tx))
+              ?.email
+          : undefined)
+      if (!address) return
       const now = this.options.now()
       await this.options.store.enqueue(tx, {
         eventId: result.event.id,
         channel: 'email',
         contactPointId: null,
-        chatId: conversation.visitorEmail,
+        chatId: address,
         conversationId: conversation.id,
         text: result.event.text,
         nextAt: now,
@@ -548,6 +565,23 @@ export class ChannelService implements EventSink {
       createdAt: now,
     })
     this.worker.kick()
+  }
+
+  /**
+   * Whether an outbox row may go now. Only a site chat's e-mail waits: until its visitor has
+   * had no socket open for `emailAwayMs` (on this relay; one it has not seen since it started
+   * counts as away since the reply), and not at all once they read it on the site.
+   */
+  private async readiness(row: ChannelOutboxRow): Promise<Readiness> {
+    if (row.channel !== 'email') return GO
+    const { conversations, emailAwayMs, now } = this.options
+    const conversation = await conversations.get(row.conversationId)
+    if (conversation?.kind !== 'chat') return GO
+    if (await conversations.visitorHasRead(conversation, row.eventId)) return { settled: 'read' }
+    const left = this.options.visitorLeftAt(conversation.siteId, conversation.visitorId)
+    if (left === null) return { waitUntil: now() + emailAwayMs }
+    const awayUntil = (left ?? row.createdAt) + emailAwayMs
+    return awayUntil > now() ? { waitUntil: awayUntil } : GO
   }
 
   // Internals
@@ -708,6 +742,7 @@ function toContactPoint(record: ContactPointRecord): ContactPoint {
 function toDelivery(row: ChannelOutboxRow): ChannelDelivery {
   return {
     eventId: row.eventId,
+    channel: row.channel,
     state: row.state,
     attempts: row.attempts,
     error: row.error,
