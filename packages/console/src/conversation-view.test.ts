@@ -340,6 +340,69 @@ test('a messenger conversation shows its channel, and where each operator messag
   expect(deepText(queryAllByRole(log(), 'article')[0]!)).not.toMatch(/Sent|Read|Delivered/)
 })
 
+test('a site chat whose visitor gave an e-mail shows which replies went by e-mail', async () => {
+  client.conversations.set([
+    summary({ id: 'c4', visitorName: 'Vera', visitorEmail: 'vera@example.com', lastSeq: 3 }),
+    ...client.conversations.get(),
+  ])
+  const olga = { kind: 'operator' as const, id: 'op', name: 'Olga' }
+  client.history.c4 = [
+    message({ seq: 1, text: 'Is the shop open on Sunday?' }),
+    message({ seq: 2, text: 'Yes, from ten.', author: olga }),
+    message({ seq: 3, text: 'And until six.', author: olga }),
+  ]
+  const asked: string[] = []
+  workspace.api = {
+    async get(path: string) {
+      asked.push(path)
+      if (path === '/v1/conversations/c4/deliveries') {
+        return {
+          deliveries: [
+            {
+              eventId: 'e-2',
+              channel: 'email',
+              state: 'sent',
+              attempts: 1,
+              error: null,
+              updatedAt: 1,
+            },
+            {
+              eventId: 'e-3',
+              channel: 'email',
+              state: 'pending',
+              attempts: 0,
+              error: null,
+              updatedAt: 1,
+            },
+          ],
+        }
+      }
+      if (path === '/v1/canned') return { responses: [] }
+      throw new Error(`unexpected ${path}`)
+    },
+  } as never
+  await open('Vera')
+  expect(asked).toContain('/v1/conversations/c4/deliveries')
+  const articles = () => queryAllByRole(log(), 'article')
+  expect(deepText(articles()[1]!)).toContain('Sent by e-mail')
+  expect(deepText(articles()[2]!)).toContain('E-mailed if not read on the site')
+  // The visitor came back and read it: no e-mail goes.
+  client.emit('delivery', {
+    conversationId: 'c4',
+    delivery: {
+      eventId: 'e-3',
+      channel: 'email',
+      state: 'read',
+      attempts: 0,
+      error: null,
+      updatedAt: 2,
+    },
+  })
+  await settle(workspace)
+  expect(deepText(articles()[2]!)).toContain('Read')
+  expect(deepText(articles()[2]!)).not.toContain('e-mail')
+})
+
 test('the Visitor button opens the visitor card beside the conversation and closes it again', async () => {
   await open('Anna')
   const toggle = button('Visitor')

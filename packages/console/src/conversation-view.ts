@@ -179,10 +179,13 @@ export class ParleyConversation extends LitElement {
     this.#fetchDeliveries()
   }
 
-  /** A messenger conversation (or an offline lead with an e-mail): its messages' delivery states. */
+  /**
+   * A messenger conversation, or an offline lead or site chat whose visitor gave an e-mail
+   * (replies go by e-mail once they are gone): its messages' delivery states.
+   */
   #fetchDeliveries(): void {
     const summary = this.#summary()
-    const sent = summary?.channel || (summary?.kind === 'offline' && summary.visitorEmail)
+    const sent = summary?.channel || (summary?.kind !== 'callback' && summary?.visitorEmail)
     const key = summary && sent ? summary.id : ''
     if (!this.api || key === this.#deliveriesFor) return
     this.#deliveriesFor = key

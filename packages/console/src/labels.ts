@@ -88,6 +88,7 @@ export function channelLabel(channel: ChannelKind | undefined): string | undefin
 
 /** Where an operator's message to a messenger (or by e-mail) stands, in words. */
 export function deliveryLabel(delivery: ChannelDelivery): string {
+  if (delivery.channel === 'email') return emailLabel(delivery)
   switch (delivery.state) {
     case 'pending':
       return delivery.attempts > 0
@@ -101,6 +102,26 @@ export function deliveryLabel(delivery: ChannelDelivery): string {
       return 'Read'
     case 'failed':
       return `Not delivered${delivery.error ? `: ${delivery.error}` : ''}`
+  }
+}
+
+/**
+ * An e-mailed reply: one to a site chat waits until its visitor is away and has not read it
+ * (then "Read", nothing is sent); a lead's goes at once.
+ */
+function emailLabel(delivery: ChannelDelivery): string {
+  switch (delivery.state) {
+    case 'pending':
+      return delivery.attempts > 0
+        ? `Retrying the e-mail${delivery.error ? `: ${delivery.error}` : ''}`
+        : 'E-mailed if not read on the site'
+    case 'sent':
+    case 'delivered':
+      return 'Sent by e-mail'
+    case 'read':
+      return 'Read'
+    case 'failed':
+      return `E-mail not delivered${delivery.error ? `: ${delivery.error}` : ''}`
   }
 }
 

@@ -154,3 +154,29 @@ test('says what is not known, and shows the relay refusing with its message', as
     'Could not load the visitor: Conversation not found',
   )
 })
+
+test('names the messenger and the bot a messenger visitor writes to, not the website chat', async () => {
+  reply = {
+    status: 200,
+    body: {
+      visitor: { id: 'v_3', name: 'Ivan Petrov', verified: false, attributes: {} },
+      channel: 'telegram',
+      contactPoint: { id: 'cp_1', name: 'Chai Shop bot' },
+      pages: [],
+      consents: [],
+      conversations: [],
+    } satisfies VisitorCardReply,
+  }
+  card.conversationId = 'c_tg'
+  await settle(card)
+  const details = card.shadowRoot!.querySelector('dl') as HTMLElement
+  expect(terms(details)).toEqual({ Channel: 'Telegram (Chai Shop bot)' })
+  // A contact point that is gone leaves the messenger's name.
+  reply = {
+    status: 200,
+    body: { ...(reply.body as VisitorCardReply), channel: 'vk', contactPoint: undefined },
+  }
+  card.conversationId = 'c_vk'
+  await settle(card)
+  expect(terms(card.shadowRoot!.querySelector('dl') as HTMLElement)).toEqual({ Channel: 'VK' })
+})

@@ -1,7 +1,7 @@
-import type { VisitorCardReply } from '@parley/protocol'
+import type { ChannelKind, VisitorCardReply } from '@parley/protocol'
 import { css, html, LitElement, nothing } from 'lit'
 import type { ConversationSelectDetail } from './conversation-list.ts'
-import { formatTime, kindLabel } from './labels.ts'
+import { channelLabel, formatTime, kindLabel } from './labels.ts'
 import { formatPhone } from './phone-format.ts'
 import type { RestApi } from './rest-api.ts'
 import { base } from './theme.ts'
@@ -24,6 +24,13 @@ export function regionLabel(region: NonNullable<VisitorCardReply['region']>): st
     // An unknown code stays a code.
   }
   return region.region ? `${country}, ${region.region}` : country
+}
+
+/** "Website chat", or the messenger with the contact point's name: "Telegram (Shop bot)". */
+function cardChannel(card: VisitorCardReply): string {
+  if (card.channel === 'web') return 'Website chat'
+  const label = channelLabel(card.channel as ChannelKind) ?? card.channel
+  return card.contactPoint ? `${label} (${card.contactPoint.name})` : label
 }
 
 /** The path and query of a page address (the host is the site's own), else the address. */
@@ -230,7 +237,7 @@ export class ParleyVisitorCard extends LitElement {
             : nothing
         }
         ${visitor.userId ? html`<dt>User id</dt><dd>${visitor.userId}</dd>` : nothing}
-        <dt>Channel</dt><dd>${card.channel === 'web' ? 'Website chat' : card.channel}</dd>
+        <dt>Channel</dt><dd>${cardChannel(card)}</dd>
         ${
           card.currentPage
             ? html`<dt>Current page</dt>

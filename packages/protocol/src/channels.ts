@@ -116,6 +116,10 @@ export type ChannelDeliveryState = Static<typeof ChannelDeliveryState>
 export const ChannelDelivery = Type.Object({
   /** The message event's id. */
   eventId: Type.String(),
+  /** Where it goes: the messenger, or `email` (the relay's SMTP). */
+  channel: Type.Optional(
+    Type.Union([...CHANNEL_KINDS.map((kind) => Type.Literal(kind)), Type.Literal('email')]),
+  ),
   state: ChannelDeliveryState,
   attempts: Type.Integer(),
   error: Type.Union([Type.Null(), Type.String()]),

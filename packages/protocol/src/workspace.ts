@@ -46,8 +46,10 @@ export const VisitorCardReply = Type.Object({
       Type.Union([Type.String(), Type.Number(), Type.Boolean()]),
     ),
   }),
-  /** Where the conversation happens: `web` (the widget) until messenger channels exist. */
+  /** Where the conversation happens: `web` (the site's widget), `telegram`, `vk` or `viber`. */
   channel: Type.String(),
+  /** The messenger contact point (the shop's bot) the visitor writes to, while it exists. */
+  contactPoint: Type.Optional(Type.Object({ id: Type.String(), name: Type.String() })),
   /** The page of their latest widget connection. */
   currentPage: Type.Optional(VisitedPage),
   /** Pages they opened, newest first (at most 20). */

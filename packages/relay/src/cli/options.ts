@@ -65,7 +65,11 @@ Options (flags win over environment variables):
                                                     largest file a message may carry, in bytes
                                                     [10485760: 10 MB]
                            PARLEY_SMTP_URL          smtp(s)://user:pass@host:port for replies to
-                                                    offline leads by e-mail [none: no e-mail]
+                                                    offline leads, and to chat visitors who left,
+                                                    by e-mail [none: no e-mail]
+                           PARLEY_EMAIL_AWAY_MINUTES
+                                                    a chat reply is e-mailed once its visitor has
+                                                    been off the site this long, unread [10]
                            PARLEY_SMTP_FROM         From of those e-mails
                                                     [Parley <no-reply@localhost>]
   --reset-admin-password                            print a new generated admin password and exit
@@ -182,6 +186,7 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
         viberApiRoot: env.PARLEY_VIBER_API_ROOT || undefined,
         smtpUrl: env.PARLEY_SMTP_URL,
         smtpFrom: env.PARLEY_SMTP_FROM,
+        emailAwayMinutes: integer('PARLEY_EMAIL_AWAY_MINUTES', env.PARLEY_EMAIL_AWAY_MINUTES),
       },
       attachments: {
         maxBytes: integer('PARLEY_ATTACHMENT_MAX_BYTES', env.PARLEY_ATTACHMENT_MAX_BYTES),

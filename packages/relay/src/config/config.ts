@@ -216,6 +216,12 @@ export interface ChannelsConfig {
   smtpUrl?: string
   /** The From of those e-mails. Env `PARLEY_SMTP_FROM`. @default 'Parley <no-reply@localhost>' */
   smtpFrom?: string
+  /**
+   * An operator's reply in a site chat is e-mailed (with `smtpUrl`, to the e-mail the visitor
+   * gave) once the visitor has had no socket open this many minutes without reading it.
+   * Env `PARLEY_EMAIL_AWAY_MINUTES`. @default 10
+   */
+  emailAwayMinutes?: number
   /** Retries and pacing of the outbox. @default DEFAULT_CHANNEL_POLICY */
   policy?: Partial<ChannelPolicy>
   /** Seconds one long poll (`getUpdates`) waits. @default 25 */
@@ -299,6 +305,8 @@ export interface ResolvedConfig {
     vkApiBaseUrl: string | undefined
     smtpUrl: string | undefined
     smtpFrom: string
+    /** `emailAwayMinutes` in ms. */
+    emailAwayMs: number
     policy: ChannelPolicy
     pollTimeoutSeconds: number
     random: () => number
@@ -421,10 +429,22 @@ function channelsOf(given: ChannelsConfig | undefined): ResolvedConfig['channels
     vkApiBaseUrl: given?.vkApiBaseUrl,
     smtpUrl: given?.smtpUrl || undefined,
     smtpFrom: given?.smtpFrom || 'Parley <no-reply@localhost>',
+    emailAwayMs: awayMinutesOf(given?.emailAwayMinutes) * 60_000,
     policy: { ...DEFAULT_CHANNEL_POLICY, ...given?.policy },
     pollTimeoutSeconds: given?.pollTimeoutSeconds ?? 25,
     random: given?.random ?? Math.random,
   }
+}
+
+/** `emailAwayMinutes`: a positive number of minutes, 10 when not given. */
+function awayMinutesOf(value: number | undefined): number {
+  if (value === undefined) return 10
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new TypeError(
+      `RelayConfig.channels.emailAwayMinutes must be a positive number of minutes, got ${value}`,
+    )
+  }
+  return value
 }
 
 export { DEMO_SITE }

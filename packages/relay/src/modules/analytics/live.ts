@@ -106,6 +106,16 @@ export class LiveVisitors {
     return (this.visits.get(`${siteId}\n${visitorId}`)?.sockets ?? 0) > 0
   }
 
+  /**
+   * Since when the visitor has had no socket open on this relay: null while one is open;
+   * undefined when this relay has not seen them since it started (or forgot the visit).
+   */
+  leftAt(siteId: string, visitorId: string): number | null | undefined {
+    const visit = this.visits.get(`${siteId}\n${visitorId}`)
+    if (!visit) return undefined
+    return visit.sockets > 0 ? null : visit.left
+  }
+
   /** Visitors with a socket open now (of one site with `siteId`), longest on the site first. */
   list(siteId?: string): LiveVisit[] {
     return [...this.visits.values()]

@@ -42,6 +42,13 @@ export function channelRetryDelay(
   return Math.round(base * (0.75 + random() * 0.5))
 }
 
+/**
+ * Whether a row may be sent now: `go`; not before `waitUntil` (no attempt is counted: an
+ * e-mail waits for its visitor to stay away); or no more, `settled` in that state (the visitor
+ * read it on the site).
+ */
+export type Readiness = { go: true } | { waitUntil: number } | { settled: 'read' }
+
 export interface OutboxWorkerOptions {
   db: UnitOfWork
   store: ChannelStore
@@ -52,6 +59,8 @@ export interface OutboxWorkerOptions {
     | { channel: Sender; context: ChannelContext }
     | undefined
     | Promise<{ channel: Sender; context: ChannelContext } | undefined>
+  /** Asked before each send. @default every row goes */
+  ready?(row: ChannelOutboxRow): Promise<Readiness>
   /** A row's state changed (the console is told). */
   onChange(row: ChannelOutboxRow): void
   /** The messenger says the visitor blocked the bot. */
@@ -173,6 +182,7 @@ export class OutboxWorker {
   private async line(chatKey: string, rows: ChannelOutboxRow[]): Promise<number> {
     for (const row of rows) {
       if (this.closed) return 0
+      if (!(await this.isReady(row))) return 0
       const wait = this.pace(chatKey, row.contactPointId ?? row.channel)
       // Not yet: the row stays due and the wake timer comes back for it.
       if (wait > 0) return wait
@@ -180,6 +190,26 @@ export class OutboxWorker {
       if (!sent) return 0
     }
     return 0
+  }
+
+  /**
+   * Asks `ready`; a row that must wait is given its new time (its attempts and error kept),
+   * one settled elsewhere its final state. True when it may be sent now.
+   */
+  private async isReady(row: ChannelOutboxRow): Promise<boolean> {
+    const { db, store, now, ready } = this.options
+    if (!ready) return true
+    const readiness = await ready(row)
+    if ('go' in readiness) return true
+    if (this.closed) return false
+    const at = now()
+    const outcome: SendOutcome =
+      'waitUntil' in readiness
+        ? { ...kept(row), state: 'pending', nextAt: Math.max(readiness.waitUntil, at + 1) }
+        : { ...kept(row), state: readiness.settled, nextAt: at, updatedAt: at }
+    await db.transaction((tx) => store.recordOutcome(tx, row.seq, outcome))
+    if ('settled' in readiness) this.options.onChange({ ...row, ...outcome })
+    return false
   }
 
   /** How long until this chat and its bot may be sent to; 0 claims the slot. */
@@ -287,5 +317,17 @@ export class OutboxWorker {
       this.wakeAt = null
       this.kick()
     }, at - now())
+  }
+}
+
+/** A row's outcome fields as they stand. */
+function kept(row: ChannelOutboxRow): SendOutcome {
+  return {
+    state: row.state,
+    attempts: row.attempts,
+    nextAt: row.nextAt,
+    error: row.error,
+    externalId: row.externalId,
+    updatedAt: row.updatedAt,
   }
 }

@@ -70,6 +70,8 @@ export const channelsPlugin = fp(
           },
         },
       }),
+      emailAwayMs: settings.emailAwayMs,
+      visitorLeftAt: (siteId, visitorId) => app.liveVisitors.leftAt(siteId, visitorId),
       box: settings.secretKey ? createCredentialBox(settings.secretKey) : undefined,
       webhookKey: settings.secretKey ?? '',
       publicUrl: config.publicUrl,
@@ -101,6 +103,7 @@ export const channelsPlugin = fp(
       'parley-sites',
       'parley-routing',
       'parley-attachments',
+      'parley-analytics',
     ],
   },
 )

@@ -28,6 +28,7 @@ import type { ConversationService } from '../conversations/service.ts'
 import type { AppendInput, AppendResult } from '../conversations/store.ts'
 import type { VisitorProfiles } from '../visitors/profiles.ts'
 import type { StartParams } from '../visitors/start-param.ts'
+import type { VisitorContact } from '../visitors/store.ts'
 import type {
   Channel,
   ChannelContext,
@@ -38,7 +39,7 @@ import type {
   Sender,
 } from './channel.ts'
 import type { ChannelCredentials, CredentialBox } from './credentials.ts'
-import { type ChannelPolicy, OutboxWorker } from './outbox.ts'
+import { type ChannelPolicy, OutboxWorker, type Readiness } from './outbox.ts'
 import { Poller } from './poller.ts'
 import type { ChannelChat, ChannelOutboxRow, ChannelStore, ContactPointRecord } from './store.ts'
 
@@ -80,6 +81,13 @@ export interface ChannelServiceOptions {
    * what the subject names. Undefined: no e-mail is sent.
    */
   email?: { sender: Sender; siteName(conversationId: string): Promise<string> }
+  /**
+   * A site chat's reply is e-mailed once its visitor has had no socket open this long
+   * (`PARLEY_EMAIL_AWAY_MINUTES`) and has not read it.
+   */
+  emailAwayMs: number
+  /** Since when the visitor has had no socket open: null while one is; undefined: unknown. */
+  visitorLeftAt(siteId: string, visitorId: string): number | null | undefined
   /** Undefined without `PARLEY_SECRET_KEY`: no contact point can be added. */
   box: CredentialBox | undefined
   /** The key the webhook secrets are derived from. */
@@ -104,6 +112,8 @@ export interface ChannelServiceOptions {
 /** Signals between relays (`infra/bus/signal.ts`). */
 const QUEUED_SIGNAL = 'channels:queued'
 const POINTS_SIGNAL = 'channels:points'
+
+const GO: Readiness = { go: true }
 
 /** The path the messenger posts a contact point's updates to. */
 export const webhookPath = (id: string) => `/v1/channels/${id}/webhook`
@@ -142,6 +152,7 @@ export class ChannelService implements EventSink {
         const channel = point && options.channels.get(point.kind)
         return point && channel ? { channel, context: this.contextOf(point) } : undefined
       },
+      ready: (row) => this.readiness(row),
       onChange: (row) => this.announceDelivery(row),
       onBlocked: (id, chatId) => this.block(id, chatId),
       now: options.now,
@@ -329,6 +340,16 @@ export class ChannelService implements EventSink {
     }
   }
 
+  /**
+   * The contact point whose chat carries the conversation (its id and name), while the chat's
+   * messages go to it and the contact point exists; undefined otherwise.
+   */
+  async contactPointOf(conversationId: string): Promise<{ id: string; name: string } | undefined> {
+    const chat = await this.options.store.chatOfConversation(conversationId)
+    const point = chat && this.points.get(chat.contactPointId)
+    return point && { id: point.id, name: point.name }
+  }
+
   /** The conversation's outbound messages and where each stands. */
   async deliveries(conversationId: string): Promise<ChannelDelivery[]> {
     return (await this.options.store.listOutbox(conversationId)).map(toDelivery)
@@ -356,7 +377,9 @@ export class ChannelService implements EventSink {
     const { db, store, conversations, now } = this.options
     // Fetched before the transaction that acknowledges the update (see `fetchFile`).
     const file = event.type === 'message' ? await this.fetchFile(point, event) : undefined
-    let appended: { cid: string; result: AppendResult } | undefined
+    let appended:
+      | { cid: string; result: AppendResult; named: boolean; siteId: string; visitorId: string }
+      | undefined
     let receipts: ChannelOutboxRow[] = []
     await db.transaction(async (tx) => {
       if (pollOffset !== undefined) {
@@ -369,7 +392,7 @@ export class ChannelService implements EventSink {
         case 'message': {
           appended = {
             cid: `${point.kind}:${event.key}`,
-            result: await this.message(tx, point, event, file),
+            ...(await this.message(tx, point, event, file)),
           }
           return
         }
@@ -398,6 +421,11 @@ export class ChannelService implements EventSink {
     // After the commit: describing the summary reads the database.
     if (appended) {
       publishAll(this.options.bus, await conversations.outcome(appended.cid, appended.result))
+      // The visitor's name or phone is new: their open conversations show it now.
+      if (appended.named) {
+        const refreshed = await conversations.refreshVisitor(appended.siteId, appended.visitorId)
+        publishAll(this.options.bus, { publish: refreshed })
+      }
     }
     for (const row of receipts) this.announceDelivery(row)
   }
@@ -497,12 +525,9 @@ export class ChannelService implements EventSink {
     const { store, conversations, profiles, now } = this.options
     const chat = await this.chatOf(tx, point, event.chatId, event.start)
     const at = now()
-    if (event.phone) {
-      await profiles.applyPatch(
-        tx,
-        { siteId: chat.siteId, visitorId: chat.visitorId, contact: { phone: event.phone } },
-        at,
-      )
+    const contact = await this.contactFrom(tx, chat, event)
+    if (contact) {
+      await profiles.applyPatch(tx, { siteId: chat.siteId, visitorId: chat.visitorId, contact }, at)
     }
     const open =
       chat.conversationId !== null ? await conversations.get(chat.conversationId, tx) : undefined
@@ -547,7 +572,27 @@ export class ChannelService implements EventSink {
     if (result.conversation.id !== chat.conversationId || chat.blocked) {
       await store.putChat(tx, { ...chat, conversationId: result.conversation.id, blocked: false })
     }
-    return result
+    return { result, named: contact !== undefined, siteId: chat.siteId, visitorId: chat.visitorId }
+  }
+
+  /**
+   * What the message tells of who the visitor is, for their profile (and so every conversation
+   * of theirs, the site's too when the chat is tied to a site visitor): the messenger's name
+   * only while the profile has none — a name they typed in a form or gave by `identify` is
+   * never replaced by a display name (a later form replaces this one); a phone they shared of
+   * their own is as good as a typed one, the newest wins. Undefined: nothing new.
+   */
+  private async contactFrom(
+    tx: Tx,
+    chat: ChannelChat,
+    event: Extract<InboundEvent, { type: 'message' }>,
+  ): Promise<VisitorContact | undefined> {
+    if (!event.name && !event.phone) return undefined
+    const profile = await this.options.profiles.get(chat.siteId, chat.visitorId, tx)
+    const contact: VisitorContact = {}
+    if (event.name && !profile?.name) contact.name = event.name
+    if (event.phone && event.phone !== profile?.phone) contact.phone = event.phone
+    return contact.name || contact.phone ? contact : undefined
   }
 
   // Outbound (EventSink)
@@ -557,16 +602,23 @@ export class ChannelService implements EventSink {
     const { input, result } = fact
     if (input.kind !== 'message' || input.author.kind !== 'operator') return
     const { conversation } = result
-    // An offline lead that left an e-mail: the visitor is not on the site to read the answer.
+    // An offline lead that left an e-mail (the visitor is not on the site to read the answer),
+    // or a site chat whose visitor gave one: sent once they are away and have not read it.
     if (!conversation.channel) {
-      if (!this.options.email || conversation.kind !== 'offline' || !conversation.visitorEmail)
-        return
+      if (!this.options.email || conversation.kind === 'callback') return
+      const address =
+        conversation.visitorEmail ??
+        (conversation.kind === 'chat'
+          ? (await this.options.profiles.get(conversation.siteId, conversation.visitorId, tx))
+              ?.email
+          : undefined)
+      if (!address) return
       const now = this.options.now()
       await this.options.store.enqueue(tx, {
         eventId: result.event.id,
         channel: 'email',
         contactPointId: null,
-        chatId: conversation.visitorEmail,
+        chatId: address,
         conversationId: conversation.id,
         text: result.event.text,
         nextAt: now,
@@ -591,6 +643,23 @@ export class ChannelService implements EventSink {
     })
     this.worker.kick()
     this.nudge()
+  }
+
+  /**
+   * Whether an outbox row may go now. Only a site chat's e-mail waits: until its visitor has
+   * had no socket open for `emailAwayMs` (on this relay; one it has not seen since it started
+   * counts as away since the reply), and not at all once they read it on the site.
+   */
+  private async readiness(row: ChannelOutboxRow): Promise<Readiness> {
+    if (row.channel !== 'email') return GO
+    const { conversations, emailAwayMs, now } = this.options
+    const conversation = await conversations.get(row.conversationId)
+    if (conversation?.kind !== 'chat') return GO
+    if (await conversations.visitorHasRead(conversation, row.eventId)) return { settled: 'read' }
+    const left = this.options.visitorLeftAt(conversation.siteId, conversation.visitorId)
+    if (left === null) return { waitUntil: now() + emailAwayMs }
+    const awayUntil = (left ?? row.createdAt) + emailAwayMs
+    return awayUntil > now() ? { waitUntil: awayUntil } : GO
   }
 
   // Internals
@@ -753,6 +822,7 @@ function toContactPoint(record: ContactPointRecord): ContactPoint {
 function toDelivery(row: ChannelOutboxRow): ChannelDelivery {
   return {
     eventId: row.eventId,
+    channel: row.channel,
     state: row.state,
     attempts: row.attempts,
     error: row.error,

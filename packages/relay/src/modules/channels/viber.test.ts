@@ -145,7 +145,14 @@ describe('a Viber contact point', () => {
     await socket.next(ofType('delivery', (f) => f.delivery.state === 'read'))
     const { body } = await api('GET', `/v1/conversations/${conversation.id}/deliveries`)
     expect(body.deliveries).toEqual([
-      { eventId: ack.id, state: 'read', attempts: 1, error: null, updatedAt: expect.any(Number) },
+      {
+        eventId: ack.id,
+        channel: 'viber',
+        state: 'read',
+        attempts: 1,
+        error: null,
+        updatedAt: expect.any(Number),
+      },
     ])
   })
 

@@ -178,6 +178,21 @@ export function describeConversationStore(name: string, factory: StoresFactory):
       expect(await mark(2, 2)).toBe(3)
     })
 
+    it('tells whether a reader has read an event: once their mark reaches its seq', async () => {
+      const first = await append(visitorSend('v1', 'a', 'a'))
+      const second = await append(visitorSend('v1', 'b', 'b', first.conversation.id))
+      const read = (eventId: string) => stores.conversations.hasRead('visitor:shop:v1', eventId)
+      expect([await read(first.event.id), await read(second.event.id)]).toEqual([false, false])
+      await tx((t) =>
+        stores.conversations.markRead(t, first.conversation.id, 'visitor:shop:v1', 1, 5),
+      )
+      expect([await read(first.event.id), await read(second.event.id)]).toEqual([true, false])
+      // Another reader's mark is not theirs; an unknown event is unread.
+      await tx((t) => stores.conversations.markRead(t, first.conversation.id, 'operator:u1', 2, 6))
+      expect(await read(second.event.id)).toBe(false)
+      expect(await read('no-such-event')).toBe(false)
+    })
+
     const callback = (cid: string): AppendInput => ({
       id: `form-${cid}`,
       cid,

@@ -441,6 +441,16 @@ export class PostgresConversationStore implements ConversationStore {
     return rows.reverse().map(toEvent)
   }
 
+  async hasRead(readerKey: string, eventId: string, tx?: Tx): Promise<boolean> {
+    const row = await this.db.row<{ one: number }>(
+      `SELECT 1 AS one FROM events e JOIN reads r ON r.conversation_id = e.conversation_id
+         WHERE e.id = $1 AND r.reader_key = $2 AND r.seq >= e.seq`,
+      [eventId, readerKey],
+      tx,
+    )
+    return row !== undefined
+  }
+
   async markRead(tx: Tx, conversationId: string, readerKey: string, seq: number, at: number) {
     const row = await this.db.row<{ seq: number }>(
       `INSERT INTO reads (conversation_id, reader_key, seq, at) VALUES ($1, $2, $3, $4)

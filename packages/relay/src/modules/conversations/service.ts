@@ -244,6 +244,12 @@ export class ConversationService {
     return this.options.store.get(conversationId, tx)
   }
 
+  /** Whether the conversation's visitor has read its event `eventId` (on the site's widget). */
+  visitorHasRead(conversation: ConversationSummary, eventId: string): Promise<boolean> {
+    const { siteId, visitorId } = conversation
+    return this.options.store.hasRead(authorKey({ kind: 'visitor', siteId, visitorId }), eventId)
+  }
+
   /** The visitor's recent conversations, newest first. */
   async visitorConversations(siteId: string, visitorId: string): Promise<ConversationSummary[]> {
     return this.describe(

@@ -443,6 +443,15 @@ export class SqliteConversationStore implements ConversationStore {
     )
   }
 
+  async hasRead(readerKey: string, eventId: string, tx?: Tx): Promise<boolean> {
+    const row = this.sql(
+      `SELECT 1 FROM events e JOIN reads r ON r.conversation_id = e.conversation_id
+         WHERE e.id = ? AND r.reader_key = ? AND r.seq >= e.seq`,
+      tx,
+    ).get(eventId, readerKey)
+    return row !== undefined
+  }
+
   async markRead(tx: Tx, conversationId: string, readerKey: string, seq: number, at: number) {
     const row = this.sql(
       `INSERT INTO reads (conversation_id, reader_key, seq, at) VALUES (?, ?, ?, ?)

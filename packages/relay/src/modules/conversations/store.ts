@@ -172,6 +172,8 @@ export interface ConversationStore {
   setTags(tx: Tx, conversationId: string, tags: readonly string[], at: number): Promise<void>
   /** The tags of those of these conversations that have any, each list sorted. */
   tagsOf(ids: readonly string[]): Promise<Map<string, string[]>>
+  /** Whether `readerKey` has read the conversation's event `eventId` (their mark is at or past it). */
+  hasRead(readerKey: string, eventId: string, tx?: Tx): Promise<boolean>
   /** Records that `readerKey` has read up to `seq` (never moves backwards); returns the stored seq. */
   markRead(
     tx: Tx,

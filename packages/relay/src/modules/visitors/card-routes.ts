@@ -25,7 +25,7 @@ function viewerOf(request: FastifyRequest): OperatorActor {
  */
 export async function visitorCardRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
-  const { conversations, visitorProfiles, attribution } = app
+  const { conversations, visitorProfiles, attribution, channels } = app
 
   app.get(
     '/v1/conversations/:id/visitor',
@@ -50,12 +50,13 @@ export async function visitorCardRoutes(fastify: FastifyInstance): Promise<void>
       const viewer = viewerOf(request)
       const conversation = await conversations.authorise(viewer, request.params.id)
       const { siteId, visitorId } = conversation
-      const [profile, visits, consents, engaged, theirs] = await Promise.all([
+      const [profile, visits, consents, engaged, theirs, point] = await Promise.all([
         visitorProfiles.get(siteId, visitorId),
         visitorProfiles.visits(siteId, visitorId, CARD_LIST_LIMIT),
         visitorProfiles.listConsents(siteId, visitorId),
         attribution.engagedBy(siteId, conversation.id),
         conversations.visitorConversations(siteId, visitorId),
+        conversation.channel ? channels.contactPointOf(conversation.id) : undefined,
       ])
       const card: VisitorCardReply = {
         visitor: {
@@ -63,7 +64,8 @@ export async function visitorCardRoutes(fastify: FastifyInstance): Promise<void>
           verified: profile?.verified ?? false,
           attributes: profile?.attributes ?? {},
         },
-        channel: 'web',
+        channel: conversation.channel ?? 'web',
+        ...(point && { contactPoint: point }),
         pages: visits.map((v) => ({ url: v.url, ...(v.title && { title: v.title }), at: v.at })),
         consents: consents.map((c) => ({
           agreementVersion: c.agreementVersion,
