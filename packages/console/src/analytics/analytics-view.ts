@@ -233,6 +233,11 @@ export class ParleyAnalytics extends LitElement {
         max-width: 32rem;
         margin-top: 0.75rem;
       }
+      /* A textarea's default font is the browser's monospace one. */
+      form.invite textarea {
+        font: inherit;
+        padding: 0.4rem 0.5rem;
+      }
       dl.definitions {
         display: grid;
         grid-template-columns: minmax(8rem, 14rem) 1fr;
