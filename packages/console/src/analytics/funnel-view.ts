@@ -58,7 +58,8 @@ export function renderFunnel(
   busy: boolean,
 ) {
   const total = report.total
-  const top = Math.max(total.visits ?? 0, 1)
+  // The longest bar is the largest step: before the counters existed, conversations outnumber visits.
+  const top = Math.max(1, ...STEPS.map(([key]) => total[key] ?? 0))
   return html`
     <p class="note">
       Visits, button opens and channel picks are anonymous counters the widget sends (no cookie,
