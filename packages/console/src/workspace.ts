@@ -429,7 +429,7 @@ export class ParleyWorkspace extends LitElement {
     return html`<parley-analytics
       .api=${this.api}
       .operator=${this.operator}
-      .tab=${tab === 'channels' || tab === 'monitoring' ? tab : 'operators'}
+      .tab=${tab === 'channels' || tab === 'funnel' || tab === 'monitoring' ? tab : 'operators'}
     ></parley-analytics>`
   }
 

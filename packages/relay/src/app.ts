@@ -26,6 +26,8 @@ import { conversationRoutes } from './modules/conversations/routes.ts'
 import { photoRoutes } from './modules/employees/photo-routes.ts'
 import { employeesPlugin } from './modules/employees/plugin.ts'
 import { employeeRoutes } from './modules/employees/routes.ts'
+import { funnelPlugin } from './modules/funnel/plugin.ts'
+import { funnelRoutes } from './modules/funnel/routes.ts'
 import { integrationsPlugin } from './modules/integrations/plugin.ts'
 import { integrationRoutes } from './modules/integrations/routes.ts'
 import { presencePlugin } from './modules/presence/plugin.ts'
@@ -127,6 +129,7 @@ export async function buildServer(
       visitorStore: stores.visitors,
     })
     await app.register(analyticsPlugin, { store: stores.analytics })
+    await app.register(funnelPlugin, { store: stores.funnel })
     await app.register(attachmentsPlugin, { store: stores.attachments })
     await app.register(channelsPlugin, { store: stores.channels })
 
@@ -149,6 +152,7 @@ export async function buildServer(
     await app.register(integrationRoutes)
     await app.register(webhookRoutes)
     await app.register(analyticsRoutes)
+    await app.register(funnelRoutes)
     await app.register(channelRoutes)
     await app.register(attachmentRoutes)
     await app.register(visitorSocket)

@@ -12,6 +12,7 @@ import { describeCannedStore } from './modules/canned/contract.ts'
 import { describeChannelStore } from './modules/channels/contract.ts'
 import { describeConversationStore } from './modules/conversations/contract.ts'
 import { describeEmployeeStore } from './modules/employees/contract.ts'
+import { describeFunnelStore } from './modules/funnel/contract.ts'
 import { describePrivacyStore } from './modules/privacy/contract.ts'
 import { describeGroupStore } from './modules/routing/contract.ts'
 import { describeScenarioStore } from './modules/scenarios/contract.ts'
@@ -51,6 +52,7 @@ for (const [name, factory] of engines) {
   describeAnalyticsStore(name, factory)
   describeChannelStore(name, factory)
   describeAttachmentStore(name, factory)
+  describeFunnelStore(name, factory)
 
   describe(`one unit of work across modules: ${name}`, () => {
     it('stores nothing of a form whose profile change fails', async () => {

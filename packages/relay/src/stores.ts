@@ -27,6 +27,9 @@ import type { ConversationStore } from './modules/conversations/store.ts'
 import { PostgresEmployeeStore } from './modules/employees/postgres.ts'
 import { SqliteEmployeeStore } from './modules/employees/sqlite.ts'
 import type { EmployeeStore } from './modules/employees/store.ts'
+import { PostgresFunnelStore } from './modules/funnel/postgres.ts'
+import { SqliteFunnelStore } from './modules/funnel/sqlite.ts'
+import type { FunnelStore } from './modules/funnel/store.ts'
 import { PostgresPrivacyStore } from './modules/privacy/postgres.ts'
 import { SqlitePrivacyStore } from './modules/privacy/sqlite.ts'
 import type { PrivacyStore } from './modules/privacy/store.ts'
@@ -71,6 +74,7 @@ export interface Stores {
   analytics: AnalyticsStore
   channels: ChannelStore
   attachments: AttachmentStore
+  funnel: FunnelStore
 }
 
 /** The embedded engine: one SQLite file (`':memory:'` for a throwaway one), migrated. */
@@ -93,6 +97,7 @@ export function createSqliteStores(path: string): Stores {
     analytics: new SqliteAnalyticsStore(db),
     channels: new SqliteChannelStore(db),
     attachments: new SqliteAttachmentStore(db),
+    funnel: new SqliteFunnelStore(db),
   }
 }
 
@@ -123,6 +128,7 @@ export async function createPostgresStores(
     analytics: new PostgresAnalyticsStore(db),
     channels: new PostgresChannelStore(db),
     attachments: new PostgresAttachmentStore(db),
+    funnel: new PostgresFunnelStore(db),
   }
 }
 

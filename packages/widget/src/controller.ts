@@ -76,6 +76,11 @@ export interface WidgetController {
   open(view?: View): void
   close(): void
   toggle(): void
+  /**
+   * Counts a funnel step: one anonymous request (no token, no cookies, nothing stored), so it
+   * works with the storage gate closed. `start()` counts the visit.
+   */
+  count(step: 'visit' | 'open' | 'pick', channel?: string): void
   /** The visitor touched the widget: counts as consent to store and connect. */
   interact(): void
   allowStorage(): void
@@ -296,6 +301,15 @@ export function createController(options: WidgetOptions, env: WidgetEnvironment)
       if (storage?.getItem(tokenKey(options.site)) != null) void ensureClient()
       $prechatDone.set(storage?.getItem(prechatKey(options.site)) != null)
       void loadConfig()
+      controller.count('visit')
+    },
+    count(step, channel) {
+      env
+        .fetch(`${host}/v1/sites/${site}/funnel`, {
+          method: 'POST',
+          body: JSON.stringify({ step, page: env.page().url, channel }),
+        })
+        .catch(() => {})
     },
     open(view = 'chat') {
       if (destroyed) return

@@ -22,8 +22,9 @@ test('<parley-widget> shows the launcher from its site config and unmounts when 
   await vi.waitFor(() =>
     expect(queryByRole(element, 'button', { name: 'Открыть чат' })).not.toBeNull(),
   )
-  expect(fetched).toEqual([
+  expect(fetched.sort()).toEqual([
     'https://relay.example/v1/sites/demo/config',
+    'https://relay.example/v1/sites/demo/funnel',
     'https://relay.example/v1/sites/demo/presence',
   ])
   element.remove()

@@ -205,6 +205,8 @@ export function fakeEnvironment(
   const clientLoads = { count: 0 }
   const gesture = { active: false }
   const fetched: string[] = []
+  /** The funnel beacons sent (`…/funnel`): method and body; kept apart from `fetched`. */
+  const beacons: unknown[] = []
   const env: WidgetEnvironment = {
     loadClient: async () => {
       clientLoads.count += 1
@@ -214,7 +216,11 @@ export function fakeEnvironment(
         return client
       }
     },
-    fetch: async (input) => {
+    fetch: async (input, init) => {
+      if (String(input).endsWith('/funnel')) {
+        beacons.push({ method: init?.method, body: JSON.parse(String(init?.body)) })
+        return new Response(null, { status: 204 })
+      }
       fetched.push(String(input))
       const body = String(input).endsWith('/presence') ? presence : config
       return new Response(JSON.stringify(body), {
@@ -226,5 +232,5 @@ export function fakeEnvironment(
     page: () => ({ url: 'https://shop.example/', title: 'Shop' }),
     userActivated: () => gesture.active,
   }
-  return { env, clients, clientLoads, fetched, storage, gesture }
+  return { env, clients, clientLoads, fetched, beacons, storage, gesture }
 }

@@ -1,4 +1,4 @@
-import type { MetricsReply, MetricsRow, MonitorReply } from '@parley/protocol'
+import type { FunnelReply, MetricsReply, MetricsRow, MonitorReply } from '@parley/protocol'
 import { deepText, getByLabel, getByRole, queryAllByRole } from '@parley/test-dom'
 import { afterEach, beforeEach, expect, test } from 'vitest'
 import { createRestApi } from '../rest-api.ts'
@@ -86,6 +86,33 @@ const LIVE: MonitorReply = {
   ],
 }
 
+const FUNNEL: FunnelReply = {
+  period: PERIOD,
+  groupBy: 'page',
+  rows: [
+    {
+      key: 'https://shop.example/sale',
+      label: 'https://shop.example/sale',
+      visits: 200,
+      opens: 20,
+      picks: 10,
+      conversations: 8,
+      leads: 4,
+      conversion: 0.02,
+    },
+  ],
+  total: {
+    key: null,
+    label: 'Total',
+    visits: 400,
+    opens: 40,
+    picks: 20,
+    conversations: 10,
+    leads: 5,
+    conversion: 0.0125,
+  },
+}
+
 let calls: string[]
 let posted: { path: string; body: unknown }[]
 let refuse: { status: number; code: string; message: string } | undefined
@@ -112,6 +139,12 @@ async function relay(input: RequestInfo | URL, init?: RequestInit): Promise<Resp
     return json(200, path.includes('groupBy=day') ? BY_DAY : BY_OPERATOR)
   }
   if (path.startsWith('/v1/analytics/live')) return json(200, LIVE)
+  if (path.startsWith('/v1/analytics/funnel.csv')) {
+    return new Response('\uFEFFpage,key\r\n', {
+      headers: { 'content-disposition': 'attachment; filename="funnel-x.csv"' },
+    })
+  }
+  if (path.startsWith('/v1/analytics/funnel')) return json(200, FUNNEL)
   return json(404, { code: 'not_found', message: 'No route' })
 }
 
@@ -175,6 +208,33 @@ test("shows the relay's refusal as an alert", async () => {
   await settle(view)
   expect(deepText(getByRole(root(), 'alert'))).toBe('The period must be real dates')
   expect(calls.at(-1)).toContain('from=2026-11-02&to=2026-12-02')
+})
+
+test('the funnel shows each step of the total as a share of visits, the rows, and its CSV', async () => {
+  view.tab = 'funnel'
+  await settle(view)
+  await settle(view)
+  expect(calls).toContain('/v1/analytics/funnel?from=2026-11-25&to=2026-12-02&groupBy=site')
+  const steps = queryAllByRole(getByRole(root(), 'list', { name: 'Funnel' }), 'listitem')
+  expect(steps.map((li) => deepText(li).replace(/\s+/g, ' ').trim())).toEqual([
+    'Visits 400 (100%)',
+    'Button opens 40 (10%)',
+    'Channel picks 20 (5%)',
+    'Conversations 10 (3%)',
+    'Leads 5 (1%)',
+  ])
+  const table = getByRole(root(), 'table', { name: 'Funnel by Landing page' })
+  const cells = (name: string) =>
+    queryAllByRole(getByRole(table, 'row', { name: new RegExp(name) }), 'cell').map(deepText)
+  expect(cells('sale')).toEqual(['200', '20', '10', '8', '4', '2%'])
+  expect(cells('Total')).toEqual(['400', '40', '20', '10', '5', '1%'])
+  getByLabel<HTMLSelectElement>(root(), 'Rows by').value = 'channel'
+  getByRole(root(), 'button', { name: 'Show' }).click()
+  await settle(view)
+  expect(calls.at(-1)).toBe('/v1/analytics/funnel?from=2026-11-25&to=2026-12-02&groupBy=channel')
+  getByRole(root(), 'button', { name: 'Download CSV: Funnel by Landing page' }).click()
+  await settle(view)
+  expect(calls.at(-1)).toBe('/v1/analytics/funnel.csv?from=2026-11-25&to=2026-12-02&groupBy=page')
 })
 
 test('monitoring lists visitors and queues, and says who is not listed', async () => {

@@ -1,6 +1,7 @@
 import {
   type ChannelReply,
   type ChannelRow,
+  type FunnelReply,
   type InviteVisitorRequest,
   type LiveVisitor,
   METRICS,
@@ -17,11 +18,13 @@ import { messageOf, query } from '../settings/shared.ts'
 import { base } from '../theme.ts'
 import type { ChartSeries } from './chart.ts'
 import { formatDuration, formatMetric, lastDays, TILE_METRICS } from './format.ts'
+import { FUNNEL_BY, funnelStyles, renderFunnel } from './funnel-view.ts'
 
 /** The analytics area's tabs (`#analytics/<id>`). */
 export const ANALYTICS_TABS = [
   { id: 'operators', label: 'Operators' },
   { id: 'channels', label: 'Channels' },
+  { id: 'funnel', label: 'Funnel' },
   { id: 'monitoring', label: 'Monitoring' },
 ] as const
 export type AnalyticsTab = (typeof ANALYTICS_TABS)[number]['id']
@@ -74,6 +77,8 @@ export class ParleyAnalytics extends LitElement {
     report: { state: true },
     daily: { state: true },
     channels: { state: true },
+    funnel: { state: true },
+    funnelBy: { state: true },
     live: { state: true },
     problem: { state: true },
     busy: { state: true },
@@ -83,6 +88,7 @@ export class ParleyAnalytics extends LitElement {
 
   static override styles = [
     base,
+    funnelStyles,
     css`
       :host {
         display: block;
@@ -227,6 +233,11 @@ export class ParleyAnalytics extends LitElement {
         max-width: 32rem;
         margin-top: 0.75rem;
       }
+      /* A textarea's default font is the browser's monospace one. */
+      form.invite textarea {
+        font: inherit;
+        padding: 0.4rem 0.5rem;
+      }
       dl.definitions {
         display: grid;
         grid-template-columns: minmax(8rem, 14rem) 1fr;
@@ -288,6 +299,8 @@ export class ParleyAnalytics extends LitElement {
   declare report: MetricsReply | undefined
   declare daily: MetricsReply | undefined
   declare channels: ChannelReply | undefined
+  declare funnel: FunnelReply | undefined
+  declare funnelBy: string
   declare live: MonitorReply | undefined
   declare problem: string
   declare busy: boolean
@@ -307,6 +320,7 @@ export class ParleyAnalytics extends LitElement {
     this.siteId = ''
     this.groupBy = 'operator'
     this.channelBy = 'channel'
+    this.funnelBy = 'site'
     this.sites = []
     this.problem = ''
     this.busy = false
@@ -338,6 +352,10 @@ export class ParleyAnalytics extends LitElement {
         ])
         this.report = report
         this.daily = daily
+      } else if (this.tab === 'funnel') {
+        this.funnel = await this.api!.get<FunnelReply>(
+          `/v1/analytics/funnel${this.#query(this.funnelBy)}`,
+        )
       } else if (this.tab === 'channels') {
         this.channels = await this.api!.get<ChannelReply>(
           `/v1/analytics/channels${this.#query(this.channelBy)}`,
@@ -379,6 +397,7 @@ export class ParleyAnalytics extends LitElement {
     this.siteId = String(data.get('site') ?? '')
     if (data.has('groupBy')) this.groupBy = String(data.get('groupBy'))
     if (data.has('channelBy')) this.channelBy = String(data.get('channelBy'))
+    if (data.has('funnelBy')) this.funnelBy = String(data.get('funnelBy'))
     void this.load()
   }
 
@@ -406,9 +425,13 @@ export class ParleyAnalytics extends LitElement {
   }
 
   #renderPeriodForm() {
-    const zone = (this.tab === 'operators' ? this.report : this.channels)?.period.timeZone
-    const by = this.tab === 'operators' ? GROUP_BY : CHANNEL_BY
-    const chosen = this.tab === 'operators' ? this.groupBy : this.channelBy
+    const [reply, by, chosen, field] =
+      this.tab === 'operators'
+        ? [this.report, GROUP_BY, this.groupBy, 'groupBy']
+        : this.tab === 'funnel'
+          ? [this.funnel, FUNNEL_BY, this.funnelBy, 'funnelBy']
+          : [this.channels, CHANNEL_BY, this.channelBy, 'channelBy']
+    const zone = reply?.period.timeZone
     return html`
       <form class="period" aria-label="Period" @submit=${this.#apply}>
         <div class="field">
@@ -431,7 +454,7 @@ export class ParleyAnalytics extends LitElement {
         </div>
         <div class="field">
           <label for="by">Rows by</label>
-          <select id="by" name=${this.tab === 'operators' ? 'groupBy' : 'channelBy'}>
+          <select id="by" name=${field}>
             ${by.map(([v, l]) => html`<option value=${v} ?selected=${chosen === v}>${l}</option>`)}
           </select>
         </div>
@@ -451,7 +474,21 @@ export class ParleyAnalytics extends LitElement {
 
   #renderPeriodic() {
     return html`${this.#renderPeriodForm()}
-    ${this.tab === 'operators' ? this.#renderOperators() : this.#renderChannels()}`
+    ${
+      this.tab === 'operators'
+        ? this.#renderOperators()
+        : this.tab === 'funnel'
+          ? this.#renderFunnel()
+          : this.#renderChannels()
+    }`
+  }
+
+  #renderFunnel() {
+    const report = this.funnel
+    if (!report) return html`<p class="note" role="status">Loading…</p>`
+    const caption = `Funnel by ${labelOf(FUNNEL_BY, report.groupBy)}`
+    const csv = `/v1/analytics/funnel.csv${this.#query(report.groupBy)}`
+    return renderFunnel(report, caption, () => this.#download(csv), this.busy)
   }
 
   #renderOperators() {
@@ -538,8 +575,7 @@ export class ParleyAnalytics extends LitElement {
     return html`
       <p class="note">
         Invitations shown and clicked come from the scenarios' own counters (scenario rows).
-        Site visits, chat-button opens and channel picks are not counted: that would need the
-        widget to send counters, and it has no room left for them.
+        Site visits, chat-button opens and channel picks are in the Funnel tab.
       </p>
       <h3>${caption}</h3>
       <div class="table" role="region" aria-label=${`${caption} (scrolls)`} tabindex="0">

@@ -106,6 +106,7 @@ export function App({ controller }: { controller: WidgetController }) {
         client={client}
         buttonRef={launcher}
         onInteract={controller.interact}
+        onCount={controller.count}
         onOpen={controller.open}
         onClose={controller.close}
       />

@@ -20,6 +20,8 @@ interface OmniButtonProps {
   buttonRef: Ref<HTMLButtonElement>
   /** The visitor touched the button: consent to connect (messenger links get their start parameter). */
   onInteract(): void
+  /** A funnel step: the button opened (`open`), a channel chosen (`pick`). */
+  onCount(step: 'open' | 'pick', channel?: string): void
   onOpen(view: View): void
   onClose(): void
 }
@@ -31,7 +33,8 @@ interface OmniButtonProps {
  * While the panel is open it closes the panel. Shows unread operator replies.
  */
 export function OmniButton(props: OmniButtonProps) {
-  const { t, config, open, panelId, client, buttonRef, onInteract, onOpen, onClose } = props
+  const { t, config, open, panelId, client, buttonRef, onInteract, onCount, onOpen, onClose } =
+    props
   const [menu, setMenu] = useState(false)
   const startParam = useStore(client?.$startParam ?? none)
   const channels = channelsFor(config.channels ?? { chat: true, callback: false }, startParam)
@@ -52,6 +55,7 @@ export function OmniButton(props: OmniButtonProps) {
   }
   const choose = (channel: Channel) => {
     setMenu(false)
+    onCount('pick', channel.kind)
     if (!channel.href) onOpen(channel.kind as View)
   }
 
@@ -78,8 +82,13 @@ export function OmniButton(props: OmniButtonProps) {
         onClick={() => {
           onInteract()
           if (open) onClose()
-          else if (direct) onOpen(direct)
-          else setMenu(!menu)
+          else if (menu) setMenu(false)
+          else {
+            onCount('open')
+            // One in-widget channel: opening the button picks it.
+            if (direct) choose({ kind: direct })
+            else setMenu(true)
+          }
         }}
       >
         <Icon name={open || menu ? 'close' : 'chat'} />

@@ -74,6 +74,8 @@ export const TABLES_WITHOUT_VISITOR_DATA: readonly string[] = [
   // Operators' status changes: employees only.
   'operator_status_log',
   'analytics_refresh',
+  // Anonymous daily counts per site, step, channel, page path and utm_source: no visitor.
+  'funnel_counts',
   'webhook_endpoints',
   // Bots and the ids of updates they received (no text, no sender).
   'contact_points',

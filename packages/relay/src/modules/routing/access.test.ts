@@ -171,6 +171,11 @@ const ROUTES: Record<string, Row> = {
         page: '/catalog',
       }),
   },
+  'POST /v1/sites/{site}/funnel': {
+    rule: PUBLIC,
+    status: 204,
+    call: () => at('/v1/sites/shop/funnel', { step: 'visit', page: 'https://shop.example/' }),
+  },
   'POST /v1/sites/{site}/callback': {
     rule: PUBLIC,
     status: 200,
@@ -520,6 +525,16 @@ const ROUTES: Record<string, Row> = {
     rule: needs('analytics:read'),
     status: 200,
     call: () => at('/v1/analytics/channels.csv?from=2026-01-01&to=2026-01-02'),
+  },
+  'GET /v1/analytics/funnel': {
+    rule: needs('analytics:read'),
+    status: 200,
+    call: () => at('/v1/analytics/funnel?from=2026-01-01&to=2026-01-02&groupBy=channel'),
+  },
+  'GET /v1/analytics/funnel.csv': {
+    rule: needs('analytics:read'),
+    status: 200,
+    call: () => at('/v1/analytics/funnel.csv?from=2026-01-01&to=2026-01-02'),
   },
   'GET /v1/analytics/live': {
     rule: needs('analytics:read'),
