@@ -16,6 +16,8 @@ export const DEMO_SITE: SiteDefinition = {
   name: 'Demo shop',
   locale: 'en',
   storage: 'consent',
+  // A Moscow shop: `8 916 123-45-67` is a Russian number on its English pages too.
+  defaultCountry: 'RU',
   chat: { title: 'Chai & Co support', greeting: 'Hi! Ask us anything.' },
   button: { label: 'Contact us' },
   channels: {
