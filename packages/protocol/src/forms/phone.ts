@@ -4,8 +4,11 @@
  */
 export type PhoneCountry = string | null
 
-/** The countries whose national format is read, and their calling code (10-digit numbers). */
-const CALLING_CODES: Readonly<Record<string, string>> = { RU: '7', KZ: '7', US: '1', CA: '1' }
+/**
+ * The countries whose national format is read (10-digit numbers): their calling code, then
+ * any trunk prefix that may stand for it in an 11-digit number (`8` in Russia and Kazakhstan).
+ */
+const NATIONAL: Readonly<Record<string, string>> = { RU: '78', KZ: '78', US: '1', CA: '1' }
 
 const ALLOWED = /^[+\d\s().-]*$/
 
@@ -32,13 +35,11 @@ export function normalizePhone(raw: string, defaultCountry: PhoneCountry): strin
     if (/^[17]/.test(international) && international.length !== 11) return null
     return `+${international}`
   }
-  const code = defaultCountry && CALLING_CODES[defaultCountry]
-  if (code) {
-    // A trunk prefix (`8` in Russia and Kazakhstan) or the calling code, then 10 digits.
-    if (digits.length === 11 && (digits[0] === code || (code === '7' && digits[0] === '8'))) {
-      return `+${code}${digits.slice(1)}`
-    }
-    if (digits.length === 10) return `+${code}${digits}`
+  const national = defaultCountry && NATIONAL[defaultCountry]
+  if (national) {
+    if (digits.length === 11 && national.includes(digits[0]!))
+      return `+${national[0]}${digits.slice(1)}`
+    if (digits.length === 10) return `+${national[0]}${digits}`
   }
   return null
 }
