@@ -26,6 +26,7 @@ const FIELD_CODES: Record<FieldCode, true> = {
   timezone_invalid: true,
   hours_invalid: true,
   color_invalid: true,
+  country_invalid: true,
   value_invalid: true,
   out_of_range: true,
   unknown_field: true,
@@ -156,6 +157,10 @@ const StorageMode = Type.Union([Type.Literal('consent'), Type.Literal('always')]
   description: '`consent`: nothing stored and no socket until the visitor interacts',
 })
 const Theme = Type.Object({ accent: Type.String(), position: Side })
+const DefaultCountry = Type.Union([Type.String(), Type.Null()], {
+  description:
+    'ISO 3166-1 alpha-2 code (`RU`) by which phone numbers typed without `+` are read; `null`: a `+` is required',
+})
 const Chat = Type.Object({ title: Type.String(), greeting: Type.String() })
 
 /** The floating omni-button. */
@@ -239,6 +244,8 @@ export const SiteConfig = Type.Object({
   }),
   locale: Locale,
   storage: StorageMode,
+  /** Absent from older relays: the widget then reads numbers by the page language. */
+  defaultCountry: Type.Optional(DefaultCountry),
   theme: Theme,
   chat: Chat,
   button: ButtonConfig,
@@ -301,6 +308,7 @@ export const SiteSettings = Type.Object({
   name: Type.String(),
   locale: Locale,
   storage: StorageMode,
+  defaultCountry: DefaultCountry,
   allowedOrigins: Type.Array(Type.String()),
   theme: Theme,
   chat: Chat,

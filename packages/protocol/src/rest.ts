@@ -98,6 +98,8 @@ export const UpdateSiteBody = Type.Object(
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
     locale: Type.Optional(Type.Union([Type.Literal('ru'), Type.Literal('en')])),
     storage: Type.Optional(Type.Union([Type.Literal('consent'), Type.Literal('always')])),
+    /** An ISO 3166-1 alpha-2 code, checked by the relay (`country_invalid`); `null`: none. */
+    defaultCountry: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 8 })])),
     allowedOrigins: Type.Optional(Type.Array(Type.String({ maxLength: 2048 }), { maxItems: 50 })),
     theme: Type.Optional(
       Type.Object({

@@ -5,7 +5,7 @@ import type {
   SiteSettings,
   UpdateSiteBody,
 } from '@parley/protocol'
-import { isWithinWorkingHours } from '@parley/protocol/forms'
+import { COUNTRY_CODES, isWithinWorkingHours } from '@parley/protocol/forms'
 import { html, LitElement, nothing } from 'lit'
 import { ConsoleError } from '../errors.ts'
 import type { RestApi } from '../rest-api.ts'
@@ -34,6 +34,14 @@ const AGREEMENT: readonly { key: keyof NonNullable<UpdateSiteBody['agreement']>;
     { key: 'siteUrl', label: 'Site address' },
   ]
 
+/** Every country by its English name, for the default phone country. */
+function countries(): { code: string; name: string }[] {
+  const names = new Intl.DisplayNames(['en'], { type: 'region' })
+  return COUNTRY_CODES.map((code) => ({ code, name: names.of(code) ?? code })).sort((a, b) =>
+    a.name.localeCompare(b.name, 'en'),
+  )
+}
+
 /** HH:MM, and 24:00 for an end at midnight (a time input cannot hold it). */
 const TIME_PATTERN = '([01][0-9]|2[0-3]):[0-5][0-9]|24:00'
 
@@ -50,6 +58,7 @@ const FIELD_NAMES: Record<string, string> = {
   'agreement.siteUrl': 'Site address',
   'button.color': 'Button colour',
   'theme.accent': 'Accent colour',
+  defaultCountry: 'Phone numbers without +',
   identitySecret: 'Identity secret',
 }
 
@@ -63,6 +72,7 @@ const CODES: Record<string, string> = {
   timezone_invalid: 'is not a known time zone, e.g. Europe/Moscow',
   too_long: 'is too long',
   too_many: 'has too many entries',
+  country_invalid: 'is not a known country',
 }
 
 function fieldsText(fields: readonly FieldError[]): string {
@@ -126,6 +136,15 @@ export class ParleySiteSettings extends LitElement {
     if (changed.has('api') && this.api) void this.#start()
   }
 
+  override updated(changed: Map<PropertyKey, unknown>): void {
+    // Options rendered by a nested template are not always selected by their attribute when
+    // they join the select (happy-dom), so the select is set from the site itself.
+    const country = this.renderRoot.querySelector<HTMLSelectElement>(
+      'select[name="defaultCountry"]',
+    )
+    if (changed.has('site') && country && this.site) country.value = this.site.defaultCountry ?? ''
+  }
+
   override render() {
     const site = this.site
     return html`
@@ -178,6 +197,16 @@ export class ParleySiteSettings extends LitElement {
                 Only after the visitor agrees (recommended)
               </option>
               <option value="always" ?selected=${site.storage === 'always'}>Always</option>
+            </select>
+          </label>
+          <label class="field"
+            >Phone numbers without +
+            <select name="defaultCountry">
+              <option value="" ?selected=${site.defaultCountry === null}>Must start with + (no country)</option>
+              ${countries().map(
+                (c) =>
+                  html`<option value=${c.code} ?selected=${site.defaultCountry === c.code}>Read as ${c.name} numbers</option>`,
+              )}
             </select>
           </label>
         </div>
@@ -428,6 +457,7 @@ export class ParleySiteSettings extends LitElement {
       name: text('name'),
       locale: text('locale') as 'ru' | 'en',
       storage: text('storage') as 'consent' | 'always',
+      defaultCountry: text('defaultCountry') || null,
       allowedOrigins: text('allowedOrigins')
         .split('\n')
         .map((line) => line.trim())

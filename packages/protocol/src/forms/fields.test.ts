@@ -92,7 +92,19 @@ describe('validateCallback', () => {
     )
   })
 
-  it('reads a 10-digit number as Russian only in the ru locale', () => {
+  it("reads a national number by the site's country, whatever the page language", () => {
+    const input = { name: 'A', phone: '8 916 123-45-67', when: 'asap' as const }
+    expect(validateCallback(input, { ...options, locale: 'en', country: 'RU' })).toEqual({
+      ok: true,
+      value: { name: 'A', phone: '+79161234567', when: 'asap' },
+    })
+    expect(validateCallback(input, { ...options, locale: 'ru', country: null })).toEqual({
+      ok: false,
+      fields: [{ field: 'phone', code: 'phone_invalid' }],
+    })
+  })
+
+  it('reads a 10-digit number as Russian only in the ru locale when no country is given', () => {
     const input = { name: 'A', phone: '9161234567', when: 'asap' as const }
     expect(validateCallback(input, { ...options, locale: 'ru' }).ok).toBe(true)
     expect(validateCallback(input, { ...options, locale: 'en' })).toEqual({

@@ -1,5 +1,5 @@
 import { isWithinWorkingHours, type WorkingHours } from './hours.ts'
-import { isValidEmail, normalizePhone } from './phone.ts'
+import { isValidEmail, normalizePhone, type PhoneCountry } from './phone.ts'
 
 /**
  * Stable field codes. The widget maps them to ru/en messages; the relay returns the same
@@ -19,6 +19,7 @@ export type FieldCode =
   | 'timezone_invalid'
   | 'hours_invalid'
   | 'color_invalid'
+  | 'country_invalid'
   | 'value_invalid'
   | 'out_of_range'
   | 'unknown_field'
@@ -35,8 +36,12 @@ export interface FieldError {
 export type FormResult<T> = { ok: true; value: T } | { ok: false; fields: FieldError[] }
 
 export interface FormOptions {
-  /** Decides the default phone country (`ru` → +7). */
   locale: 'ru' | 'en'
+  /**
+   * The country of phone numbers typed without `+` (the site's `defaultCountry`).
+   * @default `RU` in the `ru` locale, else `null` (a `+` is required)
+   */
+  country?: PhoneCountry
   /** Longest free text (offline message). @default 4000 */
   maxTextLength?: number
 }
@@ -68,14 +73,16 @@ function text(
 function phone(
   fields: Fields,
   raw: string | undefined,
-  locale: 'ru' | 'en',
+  options: FormOptions,
   required: boolean,
 ): string | undefined {
   if ((raw ?? '').trim() === '') {
     if (required) fields.push({ field: 'phone', code: 'required' })
     return undefined
   }
-  const normalised = normalizePhone(raw ?? '', locale)
+  const country =
+    options.country !== undefined ? options.country : options.locale === 'ru' ? 'RU' : null
+  const normalised = normalizePhone(raw ?? '', country)
   if (normalised === null) fields.push({ field: 'phone', code: 'phone_invalid' })
   return normalised ?? undefined
 }
@@ -129,7 +136,7 @@ export function validateCallback(
 ): FormResult<CallbackValue> {
   const fields: Fields = []
   const name = text(fields, 'name', input.name, NAME_MAX, true)
-  const tel = phone(fields, input.phone, options.locale, true)
+  const tel = phone(fields, input.phone, options, true)
   const when = input.when
   if (when !== 'asap') {
     const now = options.now ?? Date.now()
@@ -175,7 +182,7 @@ export function validateOffline(
   const hasPhone = (input.phone ?? '').trim() !== ''
   if (!hasEmail && !hasPhone) fields.push({ field: 'email', code: 'contact_required' })
   const mail = email(fields, input.email, false)
-  const tel = phone(fields, input.phone, options.locale, false)
+  const tel = phone(fields, input.phone, options, false)
   const body = text(fields, 'text', input.text, options.maxTextLength ?? 4000, true)
   const value: OfflineValue = { name: name ?? '', text: body ?? '' }
   if (mail !== undefined) value.email = mail
@@ -202,7 +209,7 @@ export function validatePrechat(
   const fields: Fields = []
   const wants = (field: PrechatField) => options.fields.includes(field)
   const name = text(fields, 'name', input.name, NAME_MAX, wants('name'))
-  const tel = phone(fields, input.phone, options.locale, wants('phone'))
+  const tel = phone(fields, input.phone, options, wants('phone'))
   const mail = email(fields, input.email, wants('email'))
   const value: PrechatInput = {}
   if (name !== undefined) value.name = name

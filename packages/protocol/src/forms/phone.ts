@@ -1,14 +1,24 @@
-/** Default country for numbers typed without a `+`. */
-export type PhoneCountry = 'ru' | 'en'
+/**
+ * The country of numbers typed without `+`: an ISO 3166-1 alpha-2 code (`RU`), or `null`
+ * (every number must be international).
+ */
+export type PhoneCountry = string | null
+
+/**
+ * The countries whose national format is read (10-digit numbers): their calling code, then
+ * any trunk prefix that may stand for it in an 11-digit number (`8` in Russia and Kazakhstan).
+ */
+const NATIONAL: Readonly<Record<string, string>> = { RU: '78', KZ: '78', US: '1', CA: '1' }
 
 const ALLOWED = /^[+\d\s().-]*$/
 
 /**
  * Normalises a phone number to E.164 (`+79161234567`), or returns `null`.
  *
- * - `ru`: `8XXXXXXXXXX`, `7XXXXXXXXXX` and 10-digit numbers become `+7XXXXXXXXXX`.
+ * - `RU`, `KZ`: `8XXXXXXXXXX`, `7XXXXXXXXXX` and 10-digit numbers become `+7XXXXXXXXXX`.
+ * - `US`, `CA`: `1XXXXXXXXXX` and 10-digit numbers become `+1XXXXXXXXXX`.
  * - Otherwise the number must start with `+` (or the international prefix `00`) and have
- *   8–15 digits; `+7` numbers must have exactly 11.
+ *   8–15 digits; `+7` and `+1` numbers must have exactly 11.
  * Spaces, dashes, dots and brackets are ignored; any other character makes it invalid.
  */
 export function normalizePhone(raw: string, defaultCountry: PhoneCountry): string | null {
@@ -22,14 +32,14 @@ export function normalizePhone(raw: string, defaultCountry: PhoneCountry): strin
   if (international !== undefined) {
     if (international.length < 8 || international.length > 15) return null
     if (international.startsWith('0')) return null
-    if (international.startsWith('7') && international.length !== 11) return null
+    if (/^[17]/.test(international) && international.length !== 11) return null
     return `+${international}`
   }
-  if (defaultCountry === 'ru') {
-    if (digits.length === 11 && (digits.startsWith('8') || digits.startsWith('7'))) {
-      return `+7${digits.slice(1)}`
-    }
-    if (digits.length === 10) return `+7${digits}`
+  const national = defaultCountry && NATIONAL[defaultCountry]
+  if (national) {
+    if (digits.length === 11 && national.includes(digits[0]!))
+      return `+${national[0]}${digits.slice(1)}`
+    if (digits.length === 10) return `+${national[0]}${digits}`
   }
   return null
 }

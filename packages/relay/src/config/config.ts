@@ -28,6 +28,11 @@ export interface SiteDefinition {
   origins?: string[]
   locale?: SiteConfig['locale']
   storage?: SiteConfig['storage']
+  /**
+   * ISO 3166-1 alpha-2 code by which phone numbers typed without `+` are read (`RU`: `8 916 …`
+   * is `+7 916 …`); `null`: a `+` is required. @default 'RU' for a `ru` site, else null
+   */
+  defaultCountry?: string | null
   theme?: Partial<SiteConfig['theme']>
   chat?: Partial<SiteConfig['chat']>
   button?: Partial<SiteConfig['button']>

@@ -3,7 +3,7 @@ import type { SiteDefinition } from './config.ts'
 const ALL_DAY: [string, string] = ['00:00', '24:00']
 
 /**
- * The site `--demo` seeds: any origin, English, and the privacy default
+ * The site `--demo` seeds: any origin, English, the shop's green, and the privacy default
  * (`consent`: nothing stored and no socket until the visitor opens the chat).
  * Its working hours are every day 00:00–24:00 so that the demo chat is available
  * whenever an operator is online; the availability rule itself is not bent.
@@ -16,6 +16,11 @@ export const DEMO_SITE: SiteDefinition = {
   name: 'Demo shop',
   locale: 'en',
   storage: 'consent',
+  // A Moscow shop: `8 916 123-45-67` is a Russian number on its English pages too.
+  defaultCountry: 'RU',
+  // The shop's leaf green (`--leaf` in demo-site/style.css), the showcase for theming: white
+  // text on it is 4.9:1, so the header, the send and submit buttons stay WCAG AA.
+  theme: { accent: '#3f7d4e' },
   chat: { title: 'Chai & Co support', greeting: 'Hi! Ask us anything.' },
   button: { label: 'Contact us' },
   channels: {

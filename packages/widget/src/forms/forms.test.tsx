@@ -1,3 +1,4 @@
+import type { SiteConfig } from '@parley/protocol'
 import { accessibleDescription, accessibleName, queryAllByRole } from '@parley/test-dom'
 import { afterEach, expect, test, vi } from 'vitest'
 import { memoryStorage, siteConfig } from '../fake-client.ts'
@@ -11,8 +12,9 @@ const CONSENT_RU =
 /** What the header says of the connection, in English. */
 const CHAT_STATUS = /Connecting…|Reconnecting…|Online|We will reply as soon as we can|Disconnected/
 
-async function callbackForm(locale: 'en' | 'ru' = 'en') {
-  const w = await mountWidget(siteConfig({ channels: { chat: true, callback: true } }), { locale })
+async function callbackForm(locale: 'en' | 'ru' = 'en', site: Partial<SiteConfig> = {}) {
+  const config = siteConfig({ channels: { chat: true, callback: true }, ...site })
+  const w = await mountWidget(config, { locale })
   await w.handle.open('callback')
   const [title, name] =
     locale === 'ru' ? ['Заказать обратный звонок', 'Имя'] : ['Request a call back', 'Name']
@@ -48,6 +50,42 @@ test('field errors appear next to the fields, tied with aria-describedby and ari
   expect(w.root.activeElement).toBe(w.textbox('Name'))
   expect(w.clients[0]?.calls ?? []).toHaveLength(0)
 })
+
+const phones: ['en' | 'ru', string | null, string, string | null][] = [
+  ['en', 'RU', '8 916 123-45-67', '+79161234567'],
+  ['en', 'KZ', '8 701 123 45 67', '+77011234567'],
+  ['ru', 'US', '(212) 555-0123', '+12125550123'],
+  ['en', 'CA', '416 555 0199', '+14165550199'],
+  ['ru', null, '8 916 123-45-67', null],
+  ['en', 'GB', '020 7946 0958', null],
+]
+for (const [locale, country, typed, sent] of phones) {
+  test(`on a${locale === 'en' ? 'n English' : ' Russian'} page of a site whose default country is ${country}, "${typed}" is ${sent ? `sent as ${sent}` : 'refused'}`, async () => {
+    const w = await callbackForm(locale, { defaultCountry: country })
+    const [name, phone, consent, submit] =
+      locale === 'ru'
+        ? ['Имя', 'Телефон', CONSENT_RU, 'Заказать звонок']
+        : ['Name', 'Phone', CONSENT, 'Request a call']
+    typeInto(w.textbox(name), 'Anna')
+    typeInto(w.textbox(phone), typed)
+    w.checkbox(consent).click()
+    await vi.waitFor(() => expect(w.button(submit).disabled).toBe(false))
+    w.button(submit).click()
+    if (sent) {
+      const client = await w.client()
+      await vi.waitFor(() => expect(client.calls).toHaveLength(1))
+      expect(client.calls[0]).toMatchObject({ method: 'submitCallback', args: [{ phone: sent }] })
+    } else {
+      await vi.waitFor(() => expect(w.textbox(phone).getAttribute('aria-invalid')).toBe('true'))
+      expect(accessibleDescription(w.textbox(phone))).toBe(
+        locale === 'ru'
+          ? 'Введите номер телефона, например +7 916 123-45-67'
+          : 'Enter a phone number, e.g. +7 916 123-45-67',
+      )
+      expect(w.clients[0]?.calls ?? []).toHaveLength(0)
+    }
+  })
+}
 
 test('Russian messages for the same field codes', async () => {
   const w = await callbackForm('ru')

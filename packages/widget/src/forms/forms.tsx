@@ -107,7 +107,7 @@ function Shell({
   )
 }
 
-/** Name, phone (→ E.164, +7 by default in ru), when (as soon as possible or a slot in working hours). */
+/** Name, phone (→ E.164, national formats read by the site's `defaultCountry`), when (as soon as possible or a slot in working hours). */
 export function CallbackForm({ controller, t, onClose }: FormProps) {
   const s = formStrings(controller.locale())
   const form = useForm(controller)
@@ -140,7 +140,12 @@ export function CallbackForm({ controller, t, onClose }: FormProps) {
         void form.submit(
           validateCallback(
             { name: v.name ?? '', phone: v.phone ?? '', when: slot },
-            { locale, workingHours: config?.workingHours ?? null, now: controller.now() },
+            {
+              locale,
+              country: config?.defaultCountry,
+              workingHours: config?.workingHours ?? null,
+              now: controller.now(),
+            },
           ),
           (value, consent) => controller.submitCallback({ ...value, consent }),
         )
@@ -196,6 +201,7 @@ export function OfflineForm({ controller, t, onClose, text }: FormProps & { text
   const s = formStrings(controller.locale())
   const form = useForm(controller)
   const locale = controller.locale()
+  const country = controller.$config.get()?.defaultCountry
   return (
     <Shell
       controller={controller}
@@ -208,7 +214,7 @@ export function OfflineForm({ controller, t, onClose, text }: FormProps & { text
       onClose={onClose}
       onSubmit={(v) => {
         const input = { name: v.name ?? '', email: v.email, phone: v.phone, text: v.text ?? '' }
-        void form.submit(validateOffline(input, { locale }), (value, consent) => {
+        void form.submit(validateOffline(input, { locale, country }), (value, consent) => {
           controller.draft = ''
           return controller.submitOffline({ ...value, consent })
         })
@@ -260,7 +266,8 @@ export function PrechatForm({ controller, t, onClose }: FormProps) {
   const s = formStrings(controller.locale())
   const form = useForm(controller)
   const locale = controller.locale()
-  const fields = controller.$config.get()?.prechat?.fields ?? ['name']
+  const config = controller.$config.get()
+  const fields = config?.prechat?.fields ?? ['name']
   const types = { name: 'text', phone: 'tel', email: 'email' } as const
   return (
     <Shell
@@ -273,8 +280,9 @@ export function PrechatForm({ controller, t, onClose }: FormProps) {
       doneText=""
       onClose={onClose}
       onSubmit={(v) => {
-        void form.submit(validatePrechat(v, { locale, fields }), (value, consent) =>
-          controller.submitPrechat({ ...value, consent }),
+        void form.submit(
+          validatePrechat(v, { locale, country: config?.defaultCountry, fields }),
+          (value, consent) => controller.submitPrechat({ ...value, consent }),
         )
       }}
     >

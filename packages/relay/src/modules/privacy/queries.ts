@@ -25,6 +25,6 @@ export function decodeCursor(cursor: string | undefined): PageAfter | undefined 
 export function contactKeys(contact: string): { email?: string; phoneDigits?: string } {
   const trimmed = contact.trim()
   if (trimmed.includes('@')) return { email: trimmed.toLowerCase() }
-  const digits = (normalizePhone(trimmed, 'ru') ?? trimmed).replace(/\D/g, '')
+  const digits = (normalizePhone(trimmed, 'RU') ?? trimmed).replace(/\D/g, '')
   return digits ? { phoneDigits: digits } : {}
 }

@@ -21,6 +21,7 @@ describe('GET /v1/sites/:site/config', () => {
       configVersion: expect.stringMatching(/^[0-9a-f]{16}$/),
       locale: 'ru',
       storage: 'consent',
+      defaultCountry: 'RU',
       theme: { accent: expect.any(String), position: 'right' },
       chat: { title: 'Чат', greeting: expect.any(String) },
       button: {

@@ -1,5 +1,6 @@
 import {
   type FieldError,
+  isCountryCode,
   type UpdateSiteBody,
   validateAgreementTemplate,
   validateWorkingHours,
@@ -36,6 +37,11 @@ export function applySiteUpdate(record: SiteRecord, body: UpdateSiteBody): SiteR
   if (body.name !== undefined && data.name === '') fields.push({ field: 'name', code: 'required' })
   if (body.locale !== undefined) data.locale = body.locale
   if (body.storage !== undefined) data.storage = body.storage
+  if (body.defaultCountry !== undefined) {
+    if (body.defaultCountry !== null && !isCountryCode(body.defaultCountry))
+      fields.push({ field: 'defaultCountry', code: 'country_invalid' })
+    else data.defaultCountry = body.defaultCountry
+  }
   if (body.allowedOrigins !== undefined) {
     body.allowedOrigins.forEach((origin, i) => {
       if (!isOrigin(origin)) fields.push({ field: `allowedOrigins.${i}`, code: 'url_invalid' })

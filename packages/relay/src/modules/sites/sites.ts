@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto'
-import type { AgreementTemplate, SiteConfig, SiteSettings } from '@parley/protocol'
+import {
+  type AgreementTemplate,
+  isCountryCode,
+  type SiteConfig,
+  type SiteSettings,
+} from '@parley/protocol'
 import type { SiteDefinition } from '../../config/config.ts'
 import { agreementVersion } from './agreement.ts'
 import type { SiteRecord } from './store.ts'
@@ -10,6 +15,8 @@ export interface SiteData {
   origins: string[]
   locale: SiteConfig['locale']
   storage: SiteConfig['storage']
+  /** ISO 3166-1 alpha-2 code of phone numbers typed without `+`, or `null`. */
+  defaultCountry: string | null
   theme: SiteConfig['theme']
   chat: SiteConfig['chat']
   button: SiteConfig['button']
@@ -36,11 +43,17 @@ export function buildSiteRecord(siteId: string, data: SiteData): SiteRecord {
   if (!isSiteId(siteId)) {
     throw new TypeError(`Site id "${siteId}" must be 1-64 letters, digits, "_" or "-"`)
   }
+  if (data.defaultCountry !== null && !isCountryCode(data.defaultCountry)) {
+    throw new TypeError(
+      `Site "${siteId}": defaultCountry "${data.defaultCountry}" must be an ISO 3166-1 alpha-2 code such as "RU", or null`,
+    )
+  }
   const body: Omit<SiteConfig, 'configVersion'> = {
     siteId,
     name: data.name,
     locale: data.locale,
     storage: data.storage,
+    defaultCountry: data.defaultCountry,
     theme: data.theme,
     chat: data.chat,
     button: data.button,
@@ -69,6 +82,8 @@ export function siteDataOf(record: SiteRecord): SiteData {
     origins: record.origins,
     locale: config.locale,
     storage: config.storage,
+    defaultCountry:
+      config.defaultCountry !== undefined ? config.defaultCountry : defaultCountry(config.locale),
     theme: config.theme,
     chat: config.chat,
     button: config.button ?? defaultButton(config.theme),
@@ -79,6 +94,11 @@ export function siteDataOf(record: SiteRecord): SiteData {
     identityVerification: config.identityVerification ?? 'off',
     identitySecret: record.identitySecret ?? null,
   }
+}
+
+/** Sites stored before `defaultCountry` (and new ones without it) read numbers as before: ru → RU. */
+function defaultCountry(locale: SiteConfig['locale']): string | null {
+  return locale === 'ru' ? 'RU' : null
 }
 
 /** Chat and callback on; no messenger handles. */
@@ -101,11 +121,16 @@ function defaultButton(theme: SiteConfig['theme']): SiteConfig['button'] {
  */
 export function siteDataFrom(site: SiteDefinition, base?: SiteData): SiteData {
   const theme = { accent: '#2563eb', position: 'right' as const, ...base?.theme, ...site.theme }
+  const locale = site.locale ?? base?.locale ?? 'en'
   return {
     name: site.name ?? base?.name ?? site.id,
     origins: site.origins ?? base?.origins ?? [],
-    locale: site.locale ?? base?.locale ?? 'en',
+    locale,
     storage: site.storage ?? base?.storage ?? 'consent',
+    defaultCountry:
+      site.defaultCountry !== undefined
+        ? site.defaultCountry
+        : (base?.defaultCountry ?? defaultCountry(locale)),
     theme,
     chat: {
       title: 'Chat with us',
@@ -139,6 +164,7 @@ export function toSiteSettings(record: SiteRecord): SiteSettings {
     name: data.name,
     locale: data.locale,
     storage: data.storage,
+    defaultCountry: data.defaultCountry,
     allowedOrigins: data.origins,
     theme: data.theme,
     chat: data.chat,

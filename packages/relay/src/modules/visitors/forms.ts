@@ -75,6 +75,7 @@ export class VisitorForms {
     }
     const checked = validateCallback(frame, {
       locale: localeOf(actor, site.config),
+      country: site.config.defaultCountry,
       workingHours: site.config.workingHours,
       now: this.options.now(),
     })
@@ -109,6 +110,7 @@ export class VisitorForms {
     const site = await this.site(actor)
     const checked = validateOffline(frame, {
       locale: localeOf(actor, site.config),
+      country: site.config.defaultCountry,
       maxTextLength: this.options.maxTextLength,
     })
     if (!checked.ok) throw fieldError(checked.fields)
@@ -145,6 +147,7 @@ export class VisitorForms {
     const prechat = site.config.prechat
     const checked = validatePrechat(frame, {
       locale: localeOf(actor, site.config),
+      country: site.config.defaultCountry,
       fields: prechat?.enabled ? prechat.fields : [],
     })
     if (!checked.ok) throw fieldError(checked.fields)
@@ -176,7 +179,10 @@ export class VisitorForms {
     if (site.config.identityVerification === 'required' && !verified) {
       throw relayError('identity_unverified')
     }
-    const checked = validateIdentity(frame, { locale: localeOf(actor, site.config) })
+    const checked = validateIdentity(frame, {
+      locale: localeOf(actor, site.config),
+      country: site.config.defaultCountry,
+    })
     if (!checked.ok) throw fieldError(checked.fields)
     return this.recordFrame(actor, frame.cid, {
       profile: {
