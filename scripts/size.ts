@@ -29,7 +29,7 @@ export const BUDGETS = {
   /** The `scenarios-*` chunk: the engine with the widget's side (page facts, bubble, pulse). */
   scenarios: 5 * 1024,
   /** Every file the widget can ever fetch, the loader included. */
-  everything: 30.25 * 1024,
+  everything: 30.5 * 1024,
   /**
    * The console as an operator opens it: `index.html`, the entry script and what it imports
    * statically (not the lazily loaded chunks below).
