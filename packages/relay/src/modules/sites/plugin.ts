@@ -12,7 +12,12 @@ declare module 'fastify' {
 /** Decorates `app.sites` and writes the configured sites. Routes: `./*-routes.ts`. */
 export const sitesPlugin = fp(
   async (app: FastifyInstance, options: { store: SiteStore }) => {
-    const sites = new SiteService({ db: app.db, store: options.store, now: app.config.now })
+    const sites = new SiteService({
+      db: app.db,
+      store: options.store,
+      now: app.config.now,
+      ...(app.clustered && { bus: app.bus }),
+    })
     await sites.seed(app.config.sites)
     app.decorate('sites', sites)
   },
