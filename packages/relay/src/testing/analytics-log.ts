@@ -26,6 +26,8 @@ export interface ChatSpec {
   contact?: { phone?: string; email?: string }
   /** The scenario whose invitation brought it (a conversion at its start). */
   scenarioId?: string
+  /** The messenger the visitor writes from (absent: the site's widget). */
+  channel?: 'telegram' | 'vk' | 'viber'
 }
 
 /** Writes the chats into the stores as the relay would: events, routing log, rating. */
@@ -58,6 +60,7 @@ export async function writeChats(stores: Stores, chats: readonly ChatSpec[]): Pr
                 }
               : { conversationId: chat.id },
             newConversationId: chat.id,
+            ...(first && chat.channel !== undefined && { opening: { channel: chat.channel } }),
           })
           if (first && chat.scenarioId !== undefined) {
             await stores.scenarios.recordEngagement(tx, {

@@ -44,6 +44,7 @@ const TYPES: Readonly<Record<string, string>> = {
   end: 'bigint',
   rows: 'jsonb',
   operatorId: 'text',
+  channel: 'text',
   botIds: 'text[]',
   groupIds: 'text[]',
   operatorIds: 'text[]',
@@ -76,7 +77,7 @@ const PERSON_MESSAGE = `e.kind = 'message' AND e.author_kind = 'operator' AND e.
 /** The chats of the period with the facts every metric is defined on (see `METRICS`). */
 const factsOf = (source: string) => `
 c AS (
-  SELECT id, site_id, routing_group, kind, status, rating, page, created_at, updated_at
+  SELECT id, site_id, routing_group, kind, channel, status, rating, page, created_at, updated_at
   FROM conversations
   WHERE ${source}
 ),
@@ -152,7 +153,7 @@ const REFRESH_SQL = compile(`WITH ${factsOf("updated_at >= @since AND kind = 'ch
 INSERT INTO analytics_chats (conversation_id, site_id, group_id, channel, created_at, owner,
   scenario_id, accepted, missed, waiting, transferred, first_from_assignment, first_from_queue,
   response_sum, response_count, closed_accepted, handle, resolution, rated, satisfied, rating)
-SELECT f.id, f.site_id, f.routing_group, f.kind, f.created_at, f.owner, ${SCENARIO_OF('f')},
+SELECT f.id, f.site_id, f.routing_group, COALESCE(f.channel, f.kind), f.created_at, f.owner, ${SCENARIO_OF('f')},
   CASE WHEN first_at IS NOT NULL THEN 1 ELSE 0 END,
   CASE WHEN first_at IS NULL AND closed_at IS NOT NULL THEN 1 ELSE 0 END,
   CASE WHEN first_at IS NULL AND closed_at IS NULL THEN 1 ELSE 0 END,
@@ -209,6 +210,7 @@ ${from}
   AND (@siteIds IS NULL OR site_id = ANY(@siteIds))
   AND (@groupIds IS NULL OR group_id = ANY(@groupIds))
   AND (@operatorId IS NULL OR owner = @operatorId)
+  AND (@channel IS NULL OR channel = @channel)
 GROUP BY 1`,
       order,
     ),
@@ -267,7 +269,7 @@ function channelSql(key: string): Compiled {
   return compile(
     byKey(`
 WITH c AS (
-  SELECT id, site_id, kind, page, visitor_phone, visitor_email
+  SELECT id, site_id, kind, channel, page, visitor_phone, visitor_email
   FROM conversations
   WHERE created_at >= @fromAt AND created_at < @toAt
     AND (@siteIds IS NULL OR site_id = ANY(@siteIds))
@@ -285,7 +287,7 @@ GROUP BY 1`),
 }
 
 const CHANNEL_SQL: Record<FactsChannelKey, Compiled> = {
-  channel: channelSql('kind'),
+  channel: channelSql('COALESCE(channel, kind)'),
   site: channelSql('site_id'),
   scenario: channelSql(SCENARIO_OF('c')),
   page: channelSql('page'),
@@ -334,6 +336,8 @@ const SUM_COLUMNS = [
   ['satisfied', 'satisfied'],
 ] as const
 const COUNT_COLUMNS = ['conversations', 'chats', 'callbacks', 'offline', 'leads'] as const
+/** Every split, so a day's rows are found by `analytics_days_by_site` (site, dim, day). */
+const DIMS = "('chats', 'channel', 'scenario', 'landing', 'source')"
 
 /** The sums of the rollup rows of one split in `[fromAt, toAt)` by `column` (`rollups.ts`). */
 function rolledSql(column: RollupColumn, sums: 'metrics' | 'counts'): Compiled {
@@ -346,6 +350,7 @@ FROM analytics_days
 WHERE site_id = ANY(@siteIds) AND dim = @dim AND day_start >= @fromAt AND day_start < @toAt
   AND (@groupIds IS NULL OR group_id = ANY(@groupIds))
   AND (@operatorId IS NULL OR owner = @operatorId)
+  AND (@channel IS NULL OR key = @channel)
 GROUP BY 1
 HAVING SUM(${sums === 'metrics' ? 'received' : 'conversations'}) > 0`)
 }
@@ -360,7 +365,7 @@ const rolled = (column: RollupColumn, sums: 'metrics' | 'counts') => {
 
 /** A site-day's conversations with their facts, as `rollUp` adds them up. */
 const DAY_CONVERSATIONS_SQL = compile(`
-SELECT c.kind, c.kind AS channel, c.routing_group, ${SCENARIO_OF('c')} AS scenario, c.page,
+SELECT c.kind, COALESCE(c.channel, c.kind) AS channel, c.routing_group, ${SCENARIO_OF('c')} AS scenario, c.page,
   CASE WHEN c.visitor_phone IS NOT NULL OR c.visitor_email IS NOT NULL THEN 1 ELSE 0 END AS lead,
   CASE WHEN a.conversation_id IS NULL THEN 0 ELSE 1 END AS has_fact,
   a.group_id AS f_group, a.owner AS f_owner, a.channel AS f_channel, a.scenario_id AS f_scenario,
@@ -391,6 +396,7 @@ const paramsOf = (f: PartFilter): Record<string, SqlValue> => ({
   siteIds: list(f.siteIds),
   groupIds: list(f.groupIds),
   operatorId: f.operatorId,
+  channel: f.channel ?? null,
 })
 
 /** See the SQLite adapter: writes stamped just before the last refresh are worked out again. */
@@ -429,7 +435,7 @@ export class PostgresAnalyticsStore implements AnalyticsStore {
       const sql = rolled(column, 'counts')
       return this.db.rows<ChannelSums>(
         sql.text,
-        valuesOf(sql, { ...paramsOf(f), operatorId: null, dim }),
+        valuesOf(sql, { ...paramsOf(f), operatorId: null, channel: null, dim }),
       )
     },
     zones: async (tx) => {
@@ -473,10 +479,11 @@ export class PostgresAnalyticsStore implements AnalyticsStore {
         tx,
       ),
     replaceDay: async (tx, siteId, start, end, rows) => {
-      await this.db.run(tx, 'DELETE FROM analytics_days WHERE site_id = $1 AND day_start = $2', [
-        siteId,
-        start,
-      ])
+      await this.db.run(
+        tx,
+        `DELETE FROM analytics_days WHERE site_id = $1 AND dim IN ${DIMS} AND day_start = $2`,
+        [siteId, start],
+      )
       if (rows.length === 0) return
       await this.db.run(
         tx,

@@ -57,6 +57,7 @@ const chatArb = fc.record({
   page: fc.constantFrom(...PAGES),
   lead: fc.boolean(),
   scenario: fc.constantFrom('sc1', 'sc2', undefined),
+  messenger: fc.constantFrom(undefined, undefined, 'telegram' as const, 'vk' as const),
   steps: fc.array(stepArb, { maxLength: 5 }),
   close: fc.option(fc.constantFrom('anna', 'boris')),
   rating: fc.option(fc.integer({ min: 1, max: 5 })),
@@ -83,6 +84,7 @@ const logArb = fc.array(chatArb, { minLength: 1, maxLength: 12 }).map((chats) =>
       ...(c.page !== undefined && { page: c.page }),
       ...(c.lead && { contact: { phone: '+79161234567' } }),
       ...(c.scenario !== undefined && { scenarioId: c.scenario }),
+      ...(c.kind === 'chat' && c.messenger !== undefined && { channel: c.messenger }),
       ...(c.kind === 'chat' && c.close && c.rating !== null && { rating: c.rating }),
     }
   }),
@@ -95,6 +97,7 @@ const queryArb = fc.record({
   siteId: fc.constantFrom(null, 'shop', 'other'),
   groupIds: fc.constantFrom(null, ['support'], ['support', 'sales']),
   operatorId: fc.constantFrom(null, 'anna'),
+  channel: fc.constantFrom(null, null, 'chat', 'telegram'),
   /** A period of whole local days of the site (the console's own), not an instant range. */
   wholeDays: fc.boolean(),
 })
@@ -157,6 +160,7 @@ for (const [engine, factory] of ENGINES) {
               siteId: q.siteId,
               groupIds: q.groupIds,
               operatorId: q.operatorId,
+              channel: q.channel,
               botIds: BOTS,
               now: T + 10 * 24 * HOUR,
             }

@@ -68,6 +68,7 @@ export interface PartFilter {
   siteIds: readonly string[] | null
   groupIds: readonly string[] | null
   operatorId: string | null
+  channel?: string | null
   botIds: readonly string[]
 }
 
@@ -260,9 +261,11 @@ export async function metricsFrom(
   dayStarts: readonly number[],
   source: ReportSource,
 ): Promise<MetricsSums[]> {
-  // The scenario, landing and source rollups have no owner: an operator's report reads the facts.
+  // The scenario, landing and source rollups have neither owner nor channel: a report of one
+  // operator or channel by those reads the facts; by the rest, one channel's rows are its own.
+  const channel = filter.channel ?? null
   const rollable =
-    filter.operatorId === null ||
+    (filter.operatorId === null && channel === null) ||
     by === 'operator' ||
     by === 'group' ||
     by === 'site' ||
@@ -281,10 +284,11 @@ export async function metricsFrom(
         ]
   const dayIndex = new Map(dayStarts.map((d, i) => [d, String(i)]))
   const factsBy: FactsMetricsKey = by === 'source' ? 'page' : by
-  const [dim, column] = ROLLED_METRICS[by]
+  const [byDim, column] = ROLLED_METRICS[by]
+  const dim = channel === null ? byDim : 'channel'
   const rows: MetricsSums[] = []
   for (const part of parts) {
-    const f = { ...filter, ...part }
+    const f = { ...filter, ...part, channel }
     if (part.source === 'facts') {
       rows.push(...rekey(await engine.factsMetrics(f, factsBy, dayStarts), by))
     } else {
@@ -318,7 +322,7 @@ export async function channelsFrom(
   const [dim, column] = ROLLED_CHANNELS[by]
   const rows: ChannelSums[] = []
   for (const part of parts) {
-    const f = { ...filter, ...part, operatorId: null, botIds: [] }
+    const f = { ...filter, ...part, operatorId: null, channel: null, botIds: [] }
     if (part.source === 'facts') {
       rows.push(...rekey(await engine.factsChannels(f, by === 'source' ? 'page' : by), by))
     } else {

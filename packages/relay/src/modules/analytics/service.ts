@@ -99,10 +99,14 @@ export function metricsRow(
   }
 }
 
+/** A conversation's channel: its kind on the site's widget, else its messenger. */
 const CHANNEL_LABELS: Record<string, string> = {
   chat: 'Site chat',
   callback: 'Callback',
   offline: 'Offline message',
+  telegram: 'Telegram',
+  vk: 'VK',
+  viber: 'Viber',
 }
 
 /** Operator metrics and channel effectiveness over a period, for the groups a viewer may see. */
@@ -172,6 +176,7 @@ export class AnalyticsService {
       siteId: query.siteId ?? null,
       groupIds,
       operatorId: query.operatorId ?? null,
+      channel: query.channel ?? null,
       botIds: people.filter((e) => e.kind === 'bot').map((e) => e.id),
       now: now(),
     }

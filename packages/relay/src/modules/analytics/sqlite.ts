@@ -37,7 +37,7 @@ const PERSON_MESSAGE = `e.kind = 'message' AND e.author_kind = 'operator' AND e.
 /** The chats of the period with the facts every metric is defined on (see `METRICS`). */
 const factsOf = (source: string) => `
 c AS (
-  SELECT id, site_id, routing_group, kind, status, rating, page, created_at, updated_at
+  SELECT id, site_id, routing_group, kind, channel, status, rating, page, created_at, updated_at
   FROM conversations
   WHERE ${source}
 ),
@@ -116,7 +116,7 @@ const REFRESH_SQL = `WITH ${factsOf("updated_at >= @since AND kind = 'chat'")}
 INSERT INTO analytics_chats (conversation_id, site_id, group_id, channel, created_at, owner,
   scenario_id, accepted, missed, waiting, transferred, first_from_assignment, first_from_queue,
   response_sum, response_count, closed_accepted, handle, resolution, rated, satisfied, rating)
-SELECT f.id, f.site_id, f.routing_group, f.kind, f.created_at, f.owner, ${SCENARIO_OF('f')},
+SELECT f.id, f.site_id, f.routing_group, COALESCE(f.channel, f.kind), f.created_at, f.owner, ${SCENARIO_OF('f')},
   CASE WHEN first_at IS NOT NULL THEN 1 ELSE 0 END,
   CASE WHEN first_at IS NULL AND closed_at IS NOT NULL THEN 1 ELSE 0 END,
   CASE WHEN first_at IS NULL AND closed_at IS NULL THEN 1 ELSE 0 END,
@@ -167,6 +167,7 @@ ${from}
   AND (@siteIds IS NULL OR site_id IN (SELECT value FROM json_each(@siteIds)))
   AND (@groupIds IS NULL OR group_id IN (SELECT value FROM json_each(@groupIds)))
   AND (@operatorId IS NULL OR owner = @operatorId)
+  AND (@channel IS NULL OR channel = @channel)
 GROUP BY 1
 ORDER BY 1`
 }
@@ -223,7 +224,7 @@ ORDER BY operator_id`
 function channelSql(key: string): string {
   return `
 WITH c AS (
-  SELECT id, site_id, kind, page, visitor_phone, visitor_email
+  SELECT id, site_id, kind, channel, page, visitor_phone, visitor_email
   FROM conversations
   WHERE created_at >= @fromAt AND created_at < @toAt
     AND (@siteIds IS NULL OR site_id IN (SELECT value FROM json_each(@siteIds)))
@@ -241,7 +242,7 @@ ORDER BY 1`
 }
 
 const CHANNEL_SQL: Record<FactsChannelKey, string> = {
-  channel: channelSql('kind'),
+  channel: channelSql('COALESCE(channel, kind)'),
   site: channelSql('site_id'),
   scenario: channelSql(SCENARIO_OF('c')),
   page: channelSql('page'),
@@ -273,6 +274,8 @@ const SUM_COLUMNS = [
   ['satisfied', 'satisfied'],
 ] as const
 const COUNT_COLUMNS = ['conversations', 'chats', 'callbacks', 'offline', 'leads'] as const
+/** Every split, so a day's rows are found by `analytics_days_by_site` (site, dim, day). */
+const DIMS = "('chats', 'channel', 'scenario', 'landing', 'source')"
 
 /** The sums of the rollup rows of one split in `[fromAt, toAt)` by `column` (`rollups.ts`). */
 function rolledSql(column: RollupColumn, sums: 'metrics' | 'counts'): string {
@@ -286,13 +289,17 @@ WHERE site_id IN (SELECT value FROM json_each(@siteIds)) AND dim = @dim
   AND day_start >= @fromAt AND day_start < @toAt
   AND (@groupIds IS NULL OR group_id IN (SELECT value FROM json_each(@groupIds)))
   AND (@operatorId IS NULL OR owner = @operatorId)
+  AND (@channel IS NULL OR key = @channel)
 GROUP BY 1
 HAVING SUM(${sums === 'metrics' ? 'received' : 'conversations'}) > 0`
 }
 
-/** A site-day's conversations with their facts, as `rollUp` adds them up. */
+/**
+ * A site-day's conversations with their facts, as `rollUp` adds them up. (`+site_id`: the day's
+ * run of `conversations_by_created`, not every conversation of the site by visitor.)
+ */
 const DAY_CONVERSATIONS_SQL = `
-SELECT c.kind, c.kind AS channel, c.routing_group, ${SCENARIO_OF('c')} AS scenario, c.page,
+SELECT c.kind, COALESCE(c.channel, c.kind) AS channel, c.routing_group, ${SCENARIO_OF('c')} AS scenario, c.page,
   CASE WHEN c.visitor_phone IS NOT NULL OR c.visitor_email IS NOT NULL THEN 1 ELSE 0 END AS lead,
   CASE WHEN a.conversation_id IS NULL THEN 0 ELSE 1 END AS has_fact,
   a.group_id AS f_group, a.owner AS f_owner, a.channel AS f_channel, a.scenario_id AS f_scenario,
@@ -300,7 +307,7 @@ SELECT c.kind, c.kind AS channel, c.routing_group, ${SCENARIO_OF('c')} AS scenar
     .map(([c]) => `a.${c}`)
     .join(', ')}
 FROM conversations c LEFT JOIN analytics_chats a ON a.conversation_id = c.id
-WHERE c.site_id = @siteId AND c.created_at >= @start AND c.created_at < @end`
+WHERE c.created_at >= @start AND c.created_at < @end AND +c.site_id = @siteId`
 
 const INSERT_DAY_SQL = `INSERT INTO analytics_days (site_id, day_start, day_end, dim, group_id,
   owner, key, ${SUM_COLUMNS.map(([c]) => c).join(', ')}, ${COUNT_COLUMNS.join(', ')})
@@ -340,7 +347,7 @@ export class SqliteAnalyticsStore implements AnalyticsStore {
       }),
     factsChannels: (f, by) =>
       this.db.read(() => {
-        const { operatorId: _, ...params } = this.params(f)
+        const { operatorId: _, channel: __, ...params } = this.params(f)
         return this.sql(CHANNEL_SQL[by]).all(params) as ChannelSums[]
       }),
     rolledMetrics: (f, dim, column) =>
@@ -354,6 +361,7 @@ export class SqliteAnalyticsStore implements AnalyticsStore {
           this.sql(rolledSql(column, 'counts')).all({
             ...this.params(f),
             operatorId: null,
+            channel: null,
             dim,
           }) as ChannelSums[],
       ),
@@ -392,10 +400,10 @@ export class SqliteAnalyticsStore implements AnalyticsStore {
     dayConversations: async (tx, siteId, start, end) =>
       this.sql(DAY_CONVERSATIONS_SQL, tx).all({ siteId, start, end }) as DayConversation[],
     replaceDay: async (tx, siteId, start, end, rows) => {
-      this.sql('DELETE FROM analytics_days WHERE site_id = ? AND day_start = ?', tx).run(
-        siteId,
-        start,
-      )
+      this.sql(
+        `DELETE FROM analytics_days WHERE site_id = ? AND dim IN ${DIMS} AND day_start = ?`,
+        tx,
+      ).run(siteId, start)
       const insert = this.sql(INSERT_DAY_SQL, tx)
       for (const row of rows) insert.run({ ...row, siteId, start, end })
     },
@@ -408,6 +416,7 @@ export class SqliteAnalyticsStore implements AnalyticsStore {
       siteIds: list(f.siteIds),
       groupIds: list(f.groupIds),
       operatorId: f.operatorId,
+      channel: f.channel ?? null,
     }
   }
 

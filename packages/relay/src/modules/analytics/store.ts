@@ -11,6 +11,8 @@ export interface MetricsFilter {
   groupIds: readonly string[] | null
   /** Only chats owned by this operator (see `METRICS`). */
   operatorId: string | null
+  /** Only chats of this channel (`chat`: the site's widget, `telegram`, `vk`, `viber`); absent: all. */
+  channel?: string | null
   /** Employees of kind `bot`: their messages are never responses. */
   botIds: readonly string[]
   /** Now: a status interval still open ends here. */
