@@ -32,6 +32,14 @@ const GROUP_BY = [
   ['site', 'Site'],
   ['channel', 'Channel'],
 ] as const
+/** The channels operator metrics can be narrowed to (`AnalyticsQuery.channel`). */
+const CHANNELS = [
+  ['', 'All channels'],
+  ['chat', 'Site chat'],
+  ['telegram', 'Telegram'],
+  ['vk', 'VK'],
+  ['viber', 'Viber'],
+] as const
 const CHANNEL_BY = [
   ['channel', 'Channel'],
   ['site', 'Site'],
@@ -70,6 +78,7 @@ export class ParleyAnalytics extends LitElement {
     siteId: { state: true },
     groupBy: { state: true },
     channelBy: { state: true },
+    channel: { state: true },
     sites: { state: true },
     report: { state: true },
     daily: { state: true },
@@ -284,6 +293,8 @@ export class ParleyAnalytics extends LitElement {
   declare siteId: string
   declare groupBy: string
   declare channelBy: string
+  /** Operator metrics of one channel only ('': every channel). */
+  declare channel: string
   declare sites: SiteListReply['sites']
   declare report: MetricsReply | undefined
   declare daily: MetricsReply | undefined
@@ -307,6 +318,7 @@ export class ParleyAnalytics extends LitElement {
     this.siteId = ''
     this.groupBy = 'operator'
     this.channelBy = 'channel'
+    this.channel = ''
     this.sites = []
     this.problem = ''
     this.busy = false
@@ -351,7 +363,8 @@ export class ParleyAnalytics extends LitElement {
   }
 
   #query(groupBy: string): string {
-    return query({ from: this.from, to: this.to, siteId: this.siteId, groupBy })
+    const channel = this.tab === 'operators' ? this.channel : ''
+    return query({ from: this.from, to: this.to, siteId: this.siteId, channel, groupBy })
   }
 
   async #run(work: () => Promise<void>): Promise<void> {
@@ -379,6 +392,7 @@ export class ParleyAnalytics extends LitElement {
     this.siteId = String(data.get('site') ?? '')
     if (data.has('groupBy')) this.groupBy = String(data.get('groupBy'))
     if (data.has('channelBy')) this.channelBy = String(data.get('channelBy'))
+    if (data.has('channel')) this.channel = String(data.get('channel'))
     void this.load()
   }
 
@@ -429,6 +443,19 @@ export class ParleyAnalytics extends LitElement {
             )}
           </select>
         </div>
+        ${
+          this.tab === 'operators'
+            ? html`<div class="field">
+                <label for="channel">Channel</label>
+                <select id="channel" name="channel">
+                  ${CHANNELS.map(
+                    ([v, l]) =>
+                      html`<option value=${v} ?selected=${this.channel === v}>${l}</option>`,
+                  )}
+                </select>
+              </div>`
+            : nothing
+        }
         <div class="field">
           <label for="by">Rows by</label>
           <select id="by" name=${this.tab === 'operators' ? 'groupBy' : 'channelBy'}>
