@@ -332,42 +332,58 @@ export async function channelsFrom(
   return merge(rows, COUNT_ZERO)
 }
 
+/** `fn` remembered per argument (a day's conversations share a few dozen pages). */
+function memo<T>(fn: (page: string | null) => T): (page: string | null) => T {
+  const seen = new Map<string | null, T>()
+  return (page) => {
+    if (seen.has(page)) return seen.get(page) as T
+    const value = fn(page)
+    seen.set(page, value)
+    return value
+  }
+}
+
+const METRIC_FIELDS = Object.keys(METRIC_ZERO) as (keyof typeof METRIC_ZERO)[]
+const COUNT_FIELDS = Object.keys(COUNT_ZERO) as (keyof typeof COUNT_ZERO)[]
+
 /** A site-day's conversations added up into rollup rows. */
 export function rollUp(conversations: readonly DayConversation[]): RollupRow[] {
   const rows = new Map<string, RollupRow>()
-  const put = (
+  const landingOf = memo(pageKey)
+  const sourceOf = memo(sourceKey)
+  const row = (
     dim: RollupDim,
     groupId: string | null,
     owner: string | null,
     key: string | null,
-    sums: Partial<RollupSums>,
   ) => {
-    const id = JSON.stringify([dim, groupId, owner, key])
-    let row = rows.get(id)
-    if (!row) {
-      row = { dim, groupId, owner, key, ...METRIC_ZERO, ...COUNT_ZERO }
-      rows.set(id, row)
+    // \u0000 for null keeps null apart from any text, \u0001 separates the parts.
+    const id = [dim, groupId ?? '\u0000', owner ?? '\u0000', key ?? '\u0000'].join('\u0001')
+    let found = rows.get(id)
+    if (!found) {
+      found = { dim, groupId, owner, key, ...METRIC_ZERO, ...COUNT_ZERO }
+      rows.set(id, found)
     }
-    const target = row as unknown as Record<string, number>
-    for (const [k, v] of Object.entries(sums)) target[k] = (target[k] ?? 0) + (v as number)
+    return found
   }
+  const DIMS: RollupDim[] = ['chats', 'channel', 'scenario', 'landing', 'source']
   for (const c of conversations) {
-    const counts: Partial<RollupSums> = {
+    const counts: Omit<ChannelSums, 'key'> = {
       conversations: 1,
       chats: c.kind === 'chat' ? 1 : 0,
       callbacks: c.kind === 'callback' ? 1 : 0,
       offline: c.kind === 'offline' ? 1 : 0,
       leads: c.lead,
     }
-    const landing = pageKey(c.page)
-    const source = sourceKey(c.page)
-    put('chats', c.routing_group, null, null, counts)
-    put('channel', c.routing_group, null, c.channel, counts)
-    put('scenario', c.routing_group, null, c.scenario, counts)
-    put('landing', c.routing_group, null, landing, counts)
-    put('source', c.routing_group, null, source, counts)
+    const landing = landingOf(c.page)
+    const source = sourceOf(c.page)
+    const countKeys = [null, c.channel, c.scenario, landing, source]
+    for (let i = 0; i < DIMS.length; i++) {
+      const r = row(DIMS[i]!, c.routing_group, null, countKeys[i]!)
+      for (const f of COUNT_FIELDS) r[f] += counts[f]
+    }
     if (c.has_fact !== 1) continue
-    const sums: Partial<RollupSums> = {
+    const sums: Omit<MetricsSums, 'key'> = {
       received: 1,
       accepted: c.accepted,
       missed: c.missed,
@@ -383,11 +399,12 @@ export function rollUp(conversations: readonly DayConversation[]): RollupRow[] {
       rated: c.rated,
       satisfied: c.satisfied,
     }
-    put('chats', c.f_group, c.f_owner, null, sums)
-    put('channel', c.f_group, c.f_owner, c.f_channel, sums)
-    put('scenario', c.f_group, null, c.f_scenario, sums)
-    put('landing', c.f_group, null, landing, sums)
-    put('source', c.f_group, null, source, sums)
+    const owners = [c.f_owner, c.f_owner, null, null, null]
+    const factKeys = [null, c.f_channel, c.f_scenario, landing, source]
+    for (let i = 0; i < DIMS.length; i++) {
+      const r = row(DIMS[i]!, c.f_group, owners[i]!, factKeys[i]!)
+      for (const f of METRIC_FIELDS) r[f] += sums[f]
+    }
   }
   return [...rows.values()]
 }
