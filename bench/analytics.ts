@@ -3,13 +3,15 @@
  * writes a history of chats straight into a fresh SQLite database (the tables and row shapes
  * the relay writes: conversations, events, routing_log, engagements, the status log), then
  * times what the dashboard asks: the first refresh of the per-chat facts, a refresh with
- * nothing and with a few chats changed, and each report query (p50/p99 over repeated runs, 30
- * and 90 days). Prints one line per query.
+ * nothing and with a few chats changed (facts and daily rollups), and each report query (p50/p99
+ * over repeated runs, 30 and 90 days), read from the facts only (before the rollups) and from the
+ * rollups (after), in the same run. Prints one line per query, and the load average.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { SqliteDatabase } from '../packages/relay/src/infra/db/sqlite.ts'
+import type { ReportSource } from '../packages/relay/src/modules/analytics/rollups.ts'
 import type { MetricsFilter } from '../packages/relay/src/modules/analytics/store.ts'
 import { createSqliteStores } from '../packages/relay/src/stores.ts'
 
@@ -173,28 +175,41 @@ export async function analyticsBench(conversations: number): Promise<void> {
       `analytics: ${conversations} chats, ${events} events, ${days} days, ${OPERATORS.length} operators (written in ${Math.round(performance.now() - t)} ms)`,
     )
     const refresh = (at: number) =>
-      stores.db.transaction((tx) => stores.analytics.refresh(tx, at, []))
+      stores.db.transaction((tx) =>
+        stores.analytics.refresh(tx, at, [], new Map([['bench', 'UTC']])),
+      )
     t = performance.now()
     const first = await refresh(now)
     console.log(
-      `  first refresh (facts of every chat): ${Math.round(performance.now() - t)} ms for ${first} chats`,
+      `  first refresh (facts and rollups):   ${Math.round(performance.now() - t)} ms for ${first} chats`,
     )
     const idle = await time(20, () => refresh(now))
     console.log(
       `  refresh, nothing changed:           p50 ${idle.p50.toFixed(1)} ms  p99 ${idle.p99.toFixed(1)} ms`,
     )
-    // A hundred chats answered since the last refresh.
+    // A hundred chats answered since the last refresh: of the last day (what changes at work:
+    // one site-day's rollups rebuilt), or anywhere in the 90 days (up to every day's).
     const touch = db.raw.prepare('UPDATE conversations SET updated_at = ? WHERE id = ?')
-    const busy = await time(10, async () => {
-      const at = now + 120_000
-      db.raw.transaction(() => {
-        for (let i = 0; i < 100; i++) touch.run(at, `c${Math.floor(Math.random() * conversations)}`)
-      })()
-      await refresh(at + 60_000)
-    })
-    console.log(
-      `  refresh, 100 chats changed:         p50 ${busy.p50.toFixed(1)} ms  p99 ${busy.p99.toFixed(1)} ms`,
-    )
+    let clock = now
+    for (const [label, window] of [
+      ['of the last day', Math.round(conversations / days)],
+      ['anywhere in 90 days', conversations],
+    ] as const) {
+      const busy = await time(10, async () => {
+        clock += 600_000
+        const at = clock
+        db.raw.transaction(() => {
+          for (let i = 0; i < 100; i++) {
+            touch.run(at, `c${conversations - 1 - Math.floor(Math.random() * window)}`)
+          }
+        })()
+        // Past the margin: the next refresh works out only the chats changed since this one.
+        await refresh(at + 120_000)
+      })
+      console.log(
+        `  refresh, 100 chats ${label.padEnd(20)} p50 ${busy.p50.toFixed(1)} ms  p99 ${busy.p99.toFixed(1)} ms`,
+      )
+    }
 
     for (const span of [30, 90]) {
       const filter: MetricsFilter = {
@@ -207,28 +222,41 @@ export async function analyticsBench(conversations: number): Promise<void> {
         now,
       }
       const dayStarts = Array.from({ length: span }, (_, i) => filter.fromAt + i * DAY)
-      const queries: [string, () => Promise<unknown>][] = [
-        ['metrics by operator', () => stores.analytics.metrics(filter, 'operator')],
-        ['metrics by group', () => stores.analytics.metrics(filter, 'group')],
-        ['metrics by day', () => stores.analytics.metrics(filter, 'day', dayStarts)],
+      const { analytics } = stores
+      const queries: [string, (source: ReportSource) => Promise<unknown>][] = [
+        ['metrics by operator', (s) => analytics.metrics(filter, 'operator', [], s)],
+        ['metrics by group', (s) => analytics.metrics(filter, 'group', [], s)],
+        ['metrics by day', (s) => analytics.metrics(filter, 'day', dayStarts, s)],
+        ['metrics by channel', (s) => analytics.metrics(filter, 'channel', [], s)],
         [
           'metrics, a supervisor (2 groups)',
-          () => stores.analytics.metrics({ ...filter, groupIds: GROUPS.slice(0, 2) }, 'operator'),
+          (s) => analytics.metrics({ ...filter, groupIds: GROUPS.slice(0, 2) }, 'operator', [], s),
         ],
-        ['time online / on pause', () => stores.analytics.statusTime(filter, null)],
-        ['channels by channel', () => stores.analytics.channels(filter, 'channel')],
-        ['channels by scenario', () => stores.analytics.channels(filter, 'scenario')],
-        ['metrics by scenario', () => stores.analytics.metrics(filter, 'scenario')],
+        [
+          'metrics, one operator by day',
+          (s) => analytics.metrics({ ...filter, operatorId: 'op3' }, 'day', dayStarts, s),
+        ],
+        ['time online / on pause', () => analytics.statusTime(filter, null)],
+        ['channels by channel', (s) => analytics.channels(filter, 'channel', s)],
+        ['channels by scenario', (s) => analytics.channels(filter, 'scenario', s)],
+        ['channels by page', (s) => analytics.channels(filter, 'page', s)],
+        ['channels by source', (s) => analytics.channels(filter, 'source', s)],
+        ['metrics by scenario', (s) => analytics.metrics(filter, 'scenario', [], s)],
+        ['metrics by page', (s) => analytics.metrics(filter, 'page', [], s)],
+        ['metrics by source', (s) => analytics.metrics(filter, 'source', [], s)],
       ]
+      const ms = (n: number) => n.toFixed(1).padStart(7)
       for (const [name, run] of queries) {
-        const { p50, p99 } = await time(20, run)
+        const before = await time(span === 90 ? 10 : 5, () => run('facts'))
+        const after = await time(20, () => run('rollups'))
         console.log(
-          `  ${span} days  ${name.padEnd(34)} p50 ${p50.toFixed(1).padStart(7)} ms  p99 ${p99.toFixed(1).padStart(7)} ms`,
+          `  ${span} days  ${name.padEnd(34)} facts p50 ${ms(before.p50)} p99 ${ms(before.p99)} ms  rollups p50 ${ms(after.p50)} p99 ${ms(after.p99)} ms`,
         )
       }
-      const pages = await time(5, () => stores.analytics.metrics(filter, 'page'))
       console.log(
-        `  ${span} days  ${'metrics by page'.padEnd(34)} p50 ${pages.p50.toFixed(1).padStart(7)} ms  p99 ${pages.p99.toFixed(1).padStart(7)} ms`,
+        `  load average ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')}`,
       )
     }
     await stores.db.close()

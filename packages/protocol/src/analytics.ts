@@ -145,6 +145,15 @@ export const AnalyticsQuery = Type.Object({
   siteId: Type.Optional(Id),
   groupId: Type.Optional(Id),
   operatorId: Type.Optional(Id),
+  channel: Type.Optional(
+    Type.Union(
+      [Type.Literal('chat'), Type.Literal('telegram'), Type.Literal('vk'), Type.Literal('viber')],
+      {
+        description:
+          "Only chats of this channel: `chat` (the site's widget), `telegram`, `vk` or `viber` (operator metrics)",
+      },
+    ),
+  ),
   groupBy: Type.Optional(AnalyticsGroupBy),
 })
 export type AnalyticsQuery = Static<typeof AnalyticsQuery>

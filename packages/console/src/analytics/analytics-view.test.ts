@@ -201,6 +201,20 @@ test('asks for the chosen period, site and rows, and downloads the table as CSV'
   )
 })
 
+test('narrows operator metrics to one messenger, and the CSV with them', async () => {
+  getByLabel<HTMLSelectElement>(root(), 'Channel').value = 'telegram'
+  getByRole(root(), 'button', { name: 'Show' }).click()
+  await settle(view)
+  expect(calls).toContain(
+    '/v1/analytics/metrics?from=2026-11-25&to=2026-12-02&channel=telegram&groupBy=operator',
+  )
+  getByRole(root(), 'button', { name: 'Download CSV: Operator metrics by Operator' }).click()
+  await settle(view)
+  expect(calls.at(-1)).toBe(
+    '/v1/analytics/metrics.csv?from=2026-11-25&to=2026-12-02&channel=telegram&groupBy=operator',
+  )
+})
+
 test("shows the relay's refusal as an alert", async () => {
   refuse = { status: 400, code: 'period_invalid', message: 'The period must be real dates' }
   getByRole(root(), 'button', { name: 'Last 30 days' }).click()

@@ -35,6 +35,14 @@ const GROUP_BY = [
   ['site', 'Site'],
   ['channel', 'Channel'],
 ] as const
+/** The channels operator metrics can be narrowed to (`AnalyticsQuery.channel`). */
+const CHANNELS = [
+  ['', 'All channels'],
+  ['chat', 'Site chat'],
+  ['telegram', 'Telegram'],
+  ['vk', 'VK'],
+  ['viber', 'Viber'],
+] as const
 const CHANNEL_BY = [
   ['channel', 'Channel'],
   ['site', 'Site'],
@@ -73,6 +81,7 @@ export class ParleyAnalytics extends LitElement {
     siteId: { state: true },
     groupBy: { state: true },
     channelBy: { state: true },
+    channel: { state: true },
     sites: { state: true },
     report: { state: true },
     daily: { state: true },
@@ -295,6 +304,8 @@ export class ParleyAnalytics extends LitElement {
   declare siteId: string
   declare groupBy: string
   declare channelBy: string
+  /** Operator metrics of one channel only ('': every channel). */
+  declare channel: string
   declare sites: SiteListReply['sites']
   declare report: MetricsReply | undefined
   declare daily: MetricsReply | undefined
@@ -321,6 +332,7 @@ export class ParleyAnalytics extends LitElement {
     this.groupBy = 'operator'
     this.channelBy = 'channel'
     this.funnelBy = 'site'
+    this.channel = ''
     this.sites = []
     this.problem = ''
     this.busy = false
@@ -369,7 +381,8 @@ export class ParleyAnalytics extends LitElement {
   }
 
   #query(groupBy: string): string {
-    return query({ from: this.from, to: this.to, siteId: this.siteId, groupBy })
+    const channel = this.tab === 'operators' ? this.channel : ''
+    return query({ from: this.from, to: this.to, siteId: this.siteId, channel, groupBy })
   }
 
   async #run(work: () => Promise<void>): Promise<void> {
@@ -398,6 +411,7 @@ export class ParleyAnalytics extends LitElement {
     if (data.has('groupBy')) this.groupBy = String(data.get('groupBy'))
     if (data.has('channelBy')) this.channelBy = String(data.get('channelBy'))
     if (data.has('funnelBy')) this.funnelBy = String(data.get('funnelBy'))
+    if (data.has('channel')) this.channel = String(data.get('channel'))
     void this.load()
   }
 
@@ -452,6 +466,19 @@ export class ParleyAnalytics extends LitElement {
             )}
           </select>
         </div>
+        ${
+          this.tab === 'operators'
+            ? html`<div class="field">
+                <label for="channel">Channel</label>
+                <select id="channel" name="channel">
+                  ${CHANNELS.map(
+                    ([v, l]) =>
+                      html`<option value=${v} ?selected=${this.channel === v}>${l}</option>`,
+                  )}
+                </select>
+              </div>`
+            : nothing
+        }
         <div class="field">
           <label for="by">Rows by</label>
           <select id="by" name=${field}>

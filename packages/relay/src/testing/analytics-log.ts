@@ -18,6 +18,16 @@ export interface ChatSpec {
   steps: Step[]
   /** Given after the close (only for closed chats). */
   rating?: number
+  /** Default `shop`. */
+  siteId?: string
+  /** Default `chat`; a callback or offline message is its first step only. */
+  kind?: 'chat' | 'callback' | 'offline'
+  page?: string
+  contact?: { phone?: string; email?: string }
+  /** The scenario whose invitation brought it (a conversion at its start). */
+  scenarioId?: string
+  /** The messenger the visitor writes from (absent: the site's widget). */
+  channel?: 'telegram' | 'vk' | 'viber'
 }
 
 /** Writes the chats into the stores as the relay would: events, routing log, rating. */
@@ -30,18 +40,40 @@ export async function writeChats(stores: Stores, chats: readonly ChatSpec[]): Pr
         const id = `${chat.id}-e${n}`
         if (step.t === 'visitor') {
           const first = step === chat.steps[0]
+          const siteId = chat.siteId ?? 'shop'
           await stores.conversations.append(tx, {
             id,
-            authorKey: `visitor:shop:${chat.visitorId}`,
+            authorKey: `visitor:${siteId}:${chat.visitorId}`,
             author: { kind: 'visitor', id: chat.visitorId },
             kind: 'message',
             text: 'question',
             at: step.at,
             target: first
-              ? { create: { siteId: 'shop', visitorId: chat.visitorId, kind: 'chat' } }
+              ? {
+                  create: {
+                    siteId,
+                    visitorId: chat.visitorId,
+                    kind: chat.kind ?? 'chat',
+                    ...(chat.page !== undefined && { page: chat.page }),
+                    ...(chat.contact !== undefined && { contact: chat.contact }),
+                  },
+                }
               : { conversationId: chat.id },
             newConversationId: chat.id,
+            ...(first && chat.channel !== undefined && { opening: { channel: chat.channel } }),
           })
+          if (first && chat.scenarioId !== undefined) {
+            await stores.scenarios.recordEngagement(tx, {
+              id: `${chat.id}-conversion`,
+              siteId,
+              visitorId: chat.visitorId,
+              scenarioId: chat.scenarioId,
+              event: 'conversion',
+              at: step.at,
+              kind: chat.kind ?? 'chat',
+              conversationId: chat.id,
+            })
+          }
           if (first && chat.group !== null) {
             await stores.groups.assign(tx, chat.id, { groupId: chat.group, operator: null })
           }

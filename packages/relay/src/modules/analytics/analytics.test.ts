@@ -179,6 +179,7 @@ describe('who may read the reports', () => {
       ['from=2026-02-30&to=2026-03-01', 400, 'period_invalid'],
       ['from=2026-1-1&to=2026-01-02', 400, 'bad_request'],
       ['from=2026-01-01&to=2026-01-02&groupBy=week', 400, 'bad_request'],
+      ['from=2026-01-01&to=2026-01-02&channel=icq', 400, 'bad_request'],
       ['from=2026-01-01&to=2026-01-02&siteId=nowhere', 404, 'site_not_found'],
       ['from=2026-01-01&to=2026-01-02&groupId=nowhere', 404, 'group_not_found'],
       ['from=2026-01-01&to=2026-01-02&operatorId=nobody', 404, 'employee_not_found'],

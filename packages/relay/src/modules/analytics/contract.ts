@@ -255,5 +255,47 @@ export function describeAnalyticsStore(name: string, factory: StoresFactory): vo
       expect([...engaged]).toEqual([['shop\nv9', T]])
       expect((await stores.analytics.engagedVisitors('shop', T + 1)).size).toBe(0)
     })
+
+    it('splits chats by messenger: Telegram, VK and Viber rows, and a filter by channel', async () => {
+      const chat = (id: string, at: number, channel?: 'telegram' | 'vk' | 'viber'): ChatSpec => ({
+        id,
+        visitorId: `v-${id}`,
+        group: 'support',
+        ...(channel && { channel }),
+        steps: [
+          { t: 'visitor', at },
+          { t: 'assigned', at: at + 1_000, operatorId: 'anna' },
+          { t: 'operator', at: at + 5_000, operatorId: 'anna' },
+        ],
+      })
+      await writeChats(stores, [
+        chat('w1', T),
+        chat('t1', T + 10_000, 'telegram'),
+        chat('t2', T + 20_000, 'telegram'),
+        chat('k1', T + 30_000, 'vk'),
+        chat('b1', T + 40_000, 'viber'),
+      ])
+      await tx((t) => stores.analytics.refresh(t, 10 * T, ['bot']))
+      const counts = await stores.analytics.channels(filter(), 'channel')
+      expect(counts.map((r) => [r.key, r.chats])).toEqual([
+        ['chat', 1],
+        ['telegram', 2],
+        ['viber', 1],
+        ['vk', 1],
+      ])
+      // The wait starts at the assignment (routing's first decision), 4 s before the answer.
+      const byChannel = await stores.analytics.metrics(filter(), 'channel')
+      expect(byChannel.map((r) => [r.key, r.accepted, r.firstFromQueueSum])).toEqual([
+        ['chat', 1, 4_000],
+        ['telegram', 2, 8_000],
+        ['viber', 1, 4_000],
+        ['vk', 1, 4_000],
+      ])
+      const telegram = await stores.analytics.metrics(filter({ channel: 'telegram' }), 'operator')
+      expect(telegram.map((r) => [r.key, r.received])).toEqual([['anna', 2]])
+      expect(
+        await stores.analytics.metrics(filter({ channel: 'telegram' }), 'operator', [], 'facts'),
+      ).toEqual(telegram)
+    })
   })
 }

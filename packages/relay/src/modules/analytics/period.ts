@@ -104,3 +104,22 @@ export function periodOf(from: string, to: string, timeZone: string): Period {
     days,
   }
 }
+
+/** The local day of `timeZone` that `at` falls in: `[start, end)` as instants. */
+export function localDayOf(at: number, timeZone: string): { start: number; end: number } {
+  const local = at + offsetAt(timeZone, at)
+  let utc = Math.floor(local / DAY_MS) * DAY_MS
+  let start = localMidnight(utc, timeZone)
+  // Near a change of the clocks the guess can be a day off either way.
+  if (start > at) {
+    utc -= DAY_MS
+    start = localMidnight(utc, timeZone)
+  }
+  let end = localMidnight(utc + DAY_MS, timeZone)
+  if (end <= at) {
+    utc += DAY_MS
+    start = end
+    end = localMidnight(utc + DAY_MS, timeZone)
+  }
+  return { start, end }
+}

@@ -1,6 +1,17 @@
 import type { OperatorStatus } from '@parley/protocol'
 import type { PostgresDatabase, SqlValue } from '../../infra/db/postgres.ts'
 import type { Tx } from '../../infra/db/unit-of-work.ts'
+import {
+  channelsFrom,
+  type DayConversation,
+  type FactsChannelKey,
+  metricsFrom,
+  type PartFilter,
+  type ReportSource,
+  type RollupColumn,
+  type RollupEngine,
+  rebuildRollups,
+} from './rollups.ts'
 import type {
   AnalyticsStore,
   ChannelKey,
@@ -27,7 +38,13 @@ const TYPES: Readonly<Record<string, string>> = {
   toAt: 'bigint',
   at: 'bigint',
   siteId: 'text',
+  siteIds: 'text[]',
+  dim: 'text',
+  start: 'bigint',
+  end: 'bigint',
+  rows: 'jsonb',
   operatorId: 'text',
+  channel: 'text',
   botIds: 'text[]',
   groupIds: 'text[]',
   operatorIds: 'text[]',
@@ -60,7 +77,7 @@ const PERSON_MESSAGE = `e.kind = 'message' AND e.author_kind = 'operator' AND e.
 /** The chats of the period with the facts every metric is defined on (see `METRICS`). */
 const factsOf = (source: string) => `
 c AS (
-  SELECT id, site_id, routing_group, kind, status, rating, page, created_at, updated_at
+  SELECT id, site_id, routing_group, kind, channel, status, rating, page, created_at, updated_at
   FROM conversations
   WHERE ${source}
 ),
@@ -136,7 +153,7 @@ const REFRESH_SQL = compile(`WITH ${factsOf("updated_at >= @since AND kind = 'ch
 INSERT INTO analytics_chats (conversation_id, site_id, group_id, channel, created_at, owner,
   scenario_id, accepted, missed, waiting, transferred, first_from_assignment, first_from_queue,
   response_sum, response_count, closed_accepted, handle, resolution, rated, satisfied, rating)
-SELECT f.id, f.site_id, f.routing_group, f.kind, f.created_at, f.owner, ${SCENARIO_OF('f')},
+SELECT f.id, f.site_id, f.routing_group, COALESCE(f.channel, f.kind), f.created_at, f.owner, ${SCENARIO_OF('f')},
   CASE WHEN first_at IS NOT NULL THEN 1 ELSE 0 END,
   CASE WHEN first_at IS NULL AND closed_at IS NOT NULL THEN 1 ELSE 0 END,
   CASE WHEN first_at IS NULL AND closed_at IS NULL THEN 1 ELSE 0 END,
@@ -190,9 +207,10 @@ function metricsSql(
   SUM(rated) AS rated,
   SUM(satisfied) AS satisfied
 ${from}
-  AND (@siteId IS NULL OR site_id = @siteId)
+  AND (@siteIds IS NULL OR site_id = ANY(@siteIds))
   AND (@groupIds IS NULL OR group_id = ANY(@groupIds))
   AND (@operatorId IS NULL OR owner = @operatorId)
+  AND (@channel IS NULL OR channel = @channel)
 GROUP BY 1`,
       order,
     ),
@@ -207,7 +225,7 @@ const PAGE_METRICS_SQL = metricsSql(
 WHERE true`,
 )
 
-const METRICS_SQL: Record<Exclude<MetricsKey, 'page' | 'day'>, Compiled> = {
+const METRICS_SQL: Record<Exclude<MetricsKey, 'page' | 'day' | 'source'>, Compiled> = {
   operator: metricsSql('owner'),
   group: metricsSql('group_id'),
   site: metricsSql('site_id'),
@@ -251,10 +269,10 @@ function channelSql(key: string): Compiled {
   return compile(
     byKey(`
 WITH c AS (
-  SELECT id, site_id, kind, page, visitor_phone, visitor_email
+  SELECT id, site_id, kind, channel, page, visitor_phone, visitor_email
   FROM conversations
   WHERE created_at >= @fromAt AND created_at < @toAt
-    AND (@siteId IS NULL OR site_id = @siteId)
+    AND (@siteIds IS NULL OR site_id = ANY(@siteIds))
     AND (@groupIds IS NULL OR routing_group = ANY(@groupIds))
 )
 SELECT ${key} AS key,
@@ -268,8 +286,8 @@ GROUP BY 1`),
   )
 }
 
-const CHANNEL_SQL: Record<ChannelKey, Compiled> = {
-  channel: channelSql('kind'),
+const CHANNEL_SQL: Record<FactsChannelKey, Compiled> = {
+  channel: channelSql('COALESCE(channel, kind)'),
   site: channelSql('site_id'),
   scenario: channelSql(SCENARIO_OF('c')),
   page: channelSql('page'),
@@ -301,7 +319,85 @@ const SET_REFRESHED = `INSERT INTO analytics_refresh (id, through) VALUES (1, $1
   ON CONFLICT (id) DO UPDATE SET through = excluded.through`
 const LOG_STATUS = 'INSERT INTO operator_status_log (operator_id, status, at) VALUES ($1, $2, $3)'
 
+const SUM_COLUMNS = [
+  ['received', 'received'],
+  ['accepted', 'accepted'],
+  ['missed', 'missed'],
+  ['waiting', 'waiting'],
+  ['transferred', 'transferred'],
+  ['first_from_assignment', 'firstFromAssignmentSum'],
+  ['first_from_queue', 'firstFromQueueSum'],
+  ['response_sum', 'responseSum'],
+  ['response_count', 'responseCount'],
+  ['closed_accepted', 'closedAccepted'],
+  ['handle', 'handleSum'],
+  ['resolution', 'resolutionSum'],
+  ['rated', 'rated'],
+  ['satisfied', 'satisfied'],
+] as const
+const COUNT_COLUMNS = ['conversations', 'chats', 'callbacks', 'offline', 'leads'] as const
+/** Every split, so a day's rows are found by `analytics_days_by_site` (site, dim, day). */
+const DIMS = "('chats', 'channel', 'scenario', 'landing', 'source')"
+
+/** The sums of the rollup rows of one split in `[fromAt, toAt)` by `column` (`rollups.ts`). */
+function rolledSql(column: RollupColumn, sums: 'metrics' | 'counts'): Compiled {
+  const cols =
+    sums === 'metrics'
+      ? SUM_COLUMNS.map(([c, name]) => `SUM(${c}) AS "${name}"`)
+      : COUNT_COLUMNS.map((c) => `SUM(${c}) AS ${c}`)
+  return compile(`SELECT ${column === 'day_start' ? 'day_start::text' : column} AS key, ${cols.join(', ')}
+FROM analytics_days
+WHERE site_id = ANY(@siteIds) AND dim = @dim AND day_start >= @fromAt AND day_start < @toAt
+  AND (@groupIds IS NULL OR group_id = ANY(@groupIds))
+  AND (@operatorId IS NULL OR owner = @operatorId)
+  AND (@channel IS NULL OR key = @channel)
+GROUP BY 1
+HAVING SUM(${sums === 'metrics' ? 'received' : 'conversations'}) > 0`)
+}
+
+const ROLLED = new Map<string, Compiled>()
+const rolled = (column: RollupColumn, sums: 'metrics' | 'counts') => {
+  const id = `${column}:${sums}`
+  const sql = ROLLED.get(id) ?? rolledSql(column, sums)
+  ROLLED.set(id, sql)
+  return sql
+}
+
+/** A site-day's conversations with their facts, as `rollUp` adds them up. */
+const DAY_CONVERSATIONS_SQL = compile(`
+SELECT c.kind, COALESCE(c.channel, c.kind) AS channel, c.routing_group, ${SCENARIO_OF('c')} AS scenario, c.page,
+  CASE WHEN c.visitor_phone IS NOT NULL OR c.visitor_email IS NOT NULL THEN 1 ELSE 0 END AS lead,
+  CASE WHEN a.conversation_id IS NULL THEN 0 ELSE 1 END AS has_fact,
+  a.group_id AS f_group, a.owner AS f_owner, a.channel AS f_channel, a.scenario_id AS f_scenario,
+  ${SUM_COLUMNS.slice(1)
+    .map(([c]) => `a.${c}`)
+    .join(', ')}
+FROM conversations c LEFT JOIN analytics_chats a ON a.conversation_id = c.id
+WHERE c.site_id = @siteId AND c.created_at >= @start AND c.created_at < @end`)
+
+/** A site-day's rollup rows, from one JSON array (`jsonb_to_recordset`). */
+const INSERT_DAY_SQL = compile(`INSERT INTO analytics_days (site_id, day_start, day_end, dim,
+  group_id, owner, key, ${SUM_COLUMNS.map(([c]) => c).join(', ')}, ${COUNT_COLUMNS.join(', ')})
+SELECT @siteId, @start, @end, r.dim, r."groupId", r.owner, r.key,
+  ${SUM_COLUMNS.map(([, n]) => `r."${n}"`).join(', ')}, ${COUNT_COLUMNS.map((c) => `r.${c}`).join(', ')}
+FROM jsonb_to_recordset(@rows) AS r(dim text, "groupId" text, owner text, key text,
+  ${[...SUM_COLUMNS.map(([, n]) => `"${n}" bigint`), ...COUNT_COLUMNS.map((c) => `${c} bigint`)].join(', ')})`)
+
+const TOUCHED_SQL =
+  compile(`SELECT site_id AS "siteId", created_at AS "createdAt" FROM conversations
+  WHERE updated_at >= @since
+  UNION ALL SELECT site_id, at FROM analytics_days_stale`)
+
 const list = (ids: readonly string[] | null) => (ids === null ? null : [...ids])
+
+const paramsOf = (f: PartFilter): Record<string, SqlValue> => ({
+  fromAt: f.fromAt,
+  toAt: f.toAt,
+  siteIds: list(f.siteIds),
+  groupIds: list(f.groupIds),
+  operatorId: f.operatorId,
+  channel: f.channel ?? null,
+})
 
 /** See the SQLite adapter: writes stamped just before the last refresh are worked out again. */
 const REFRESH_MARGIN_MS = 60_000
@@ -313,30 +409,105 @@ const REFRESH_MARGIN_MS = 60_000
 export class PostgresAnalyticsStore implements AnalyticsStore {
   constructor(private readonly db: PostgresDatabase) {}
 
-  async metrics(
+  /** The SQL the rollups are read, written and completed with (`rollups.ts`). */
+  private readonly engine: RollupEngine = {
+    factsMetrics: async (f, by, dayStarts) => {
+      const params = paramsOf(f)
+      if (by === 'day') {
+        const rows = await this.db.rows<MetricsSums>(
+          DAY_METRICS_SQL.text,
+          valuesOf(DAY_METRICS_SQL, { ...params, dayStarts: dayStarts.map(String) }),
+        )
+        return rows.map((row) => ({ ...row, key: String(row.key) }))
+      }
+      const sql = by === 'page' ? PAGE_METRICS_SQL : METRICS_SQL[by]
+      return this.db.rows<MetricsSums>(sql.text, valuesOf(sql, params))
+    },
+    factsChannels: (f, by) => {
+      const sql = CHANNEL_SQL[by]
+      return this.db.rows<ChannelSums>(sql.text, valuesOf(sql, paramsOf(f)))
+    },
+    rolledMetrics: (f, dim, column) => {
+      const sql = rolled(column, 'metrics')
+      return this.db.rows<MetricsSums>(sql.text, valuesOf(sql, { ...paramsOf(f), dim }))
+    },
+    rolledChannels: (f, dim, column) => {
+      const sql = rolled(column, 'counts')
+      return this.db.rows<ChannelSums>(
+        sql.text,
+        valuesOf(sql, { ...paramsOf(f), operatorId: null, channel: null, dim }),
+      )
+    },
+    zones: async (tx) => {
+      const rows = await this.db.rows<{ site_id: string; time_zone: string }>(
+        'SELECT site_id, time_zone FROM analytics_day_zones',
+        [],
+        tx,
+      )
+      return new Map(rows.map((r) => [r.site_id, r.time_zone]))
+    },
+    touched: async (tx, since) => {
+      const rows = await this.db.rows<{ siteId: string; createdAt: number }>(
+        TOUCHED_SQL.text,
+        valuesOf(TOUCHED_SQL, { since }),
+        tx,
+      )
+      await this.db.run(tx, 'DELETE FROM analytics_days_stale')
+      return rows
+    },
+    siteTimes: async (tx, siteId) =>
+      (
+        await this.db.rows<{ at: number }>(
+          'SELECT created_at AS at FROM conversations WHERE site_id = $1',
+          [siteId],
+          tx,
+        )
+      ).map((r) => r.at),
+    resetSite: async (tx, siteId, timeZone) => {
+      await this.db.run(tx, 'DELETE FROM analytics_days WHERE site_id = $1', [siteId])
+      await this.db.run(
+        tx,
+        `INSERT INTO analytics_day_zones (site_id, time_zone) VALUES ($1, $2)
+         ON CONFLICT (site_id) DO UPDATE SET time_zone = excluded.time_zone`,
+        [siteId, timeZone],
+      )
+    },
+    dayConversations: (tx, siteId, start, end) =>
+      this.db.rows<DayConversation>(
+        DAY_CONVERSATIONS_SQL.text,
+        valuesOf(DAY_CONVERSATIONS_SQL, { siteId, start, end }),
+        tx,
+      ),
+    replaceDay: async (tx, siteId, start, end, rows) => {
+      await this.db.run(
+        tx,
+        `DELETE FROM analytics_days WHERE site_id = $1 AND dim IN ${DIMS} AND day_start = $2`,
+        [siteId, start],
+      )
+      if (rows.length === 0) return
+      await this.db.run(
+        tx,
+        INSERT_DAY_SQL.text,
+        valuesOf(INSERT_DAY_SQL, { siteId, start, end, rows: JSON.stringify(rows) }),
+      )
+    },
+  }
+
+  metrics(
     filter: MetricsFilter,
     by: MetricsKey,
     dayStarts: readonly number[] = [],
+    source: ReportSource = 'rollups',
   ): Promise<MetricsSums[]> {
-    const params: Record<string, SqlValue> = {
-      fromAt: filter.fromAt,
-      toAt: filter.toAt,
-      siteId: filter.siteId,
-      groupIds: list(filter.groupIds),
-      operatorId: filter.operatorId,
-    }
-    if (by === 'day') {
-      const rows = await this.db.rows<MetricsSums>(
-        DAY_METRICS_SQL.text,
-        valuesOf(DAY_METRICS_SQL, { ...params, dayStarts: dayStarts.map(String) }),
-      )
-      return rows.map((row) => ({ ...row, key: String(row.key) }))
-    }
-    const sql = by === 'page' ? PAGE_METRICS_SQL : METRICS_SQL[by]
-    return this.db.rows<MetricsSums>(sql.text, valuesOf(sql, params))
+    return metricsFrom(this.engine, filter, by, dayStarts, source)
   }
 
-  async refresh(tx: Tx, now: number, botIds: readonly string[]): Promise<number> {
+  async refresh(
+    tx: Tx,
+    now: number,
+    botIds: readonly string[],
+    timeZones: ReadonlyMap<string, string> = new Map(),
+  ): Promise<number> {
     const last = await this.db.row<{ through: number }>(REFRESHED_THROUGH, [], tx)
     const since = last === undefined ? 0 : last.through - REFRESH_MARGIN_MS
     const changes = await this.db.run(
@@ -344,6 +515,7 @@ export class PostgresAnalyticsStore implements AnalyticsStore {
       REFRESH_SQL.text,
       valuesOf(REFRESH_SQL, { since, botIds: [...botIds] }),
     )
+    await rebuildRollups(this.engine, tx, since, timeZones)
     await this.db.run(tx, SET_REFRESHED, [now])
     return changes
   }
@@ -361,17 +533,9 @@ export class PostgresAnalyticsStore implements AnalyticsStore {
   channels(
     filter: Pick<MetricsFilter, 'fromAt' | 'toAt' | 'siteId' | 'groupIds'>,
     by: ChannelKey,
+    source: ReportSource = 'rollups',
   ): Promise<ChannelSums[]> {
-    const sql = CHANNEL_SQL[by]
-    return this.db.rows<ChannelSums>(
-      sql.text,
-      valuesOf(sql, {
-        fromAt: filter.fromAt,
-        toAt: filter.toAt,
-        siteId: filter.siteId,
-        groupIds: list(filter.groupIds),
-      }),
-    )
+    return channelsFrom(this.engine, filter, by, source)
   }
 
   engagements(range: {

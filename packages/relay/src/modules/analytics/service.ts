@@ -99,31 +99,14 @@ export function metricsRow(
   }
 }
 
+/** A conversation's channel: its kind on the site's widget, else its messenger. */
 const CHANNEL_LABELS: Record<string, string> = {
   chat: 'Site chat',
   callback: 'Callback',
   offline: 'Offline message',
-}
-
-/** A page URL without its query and fragment (the landing page a row is about). */
-function pageKey(url: string | null): string | null {
-  if (url === null) return null
-  try {
-    const u = new URL(url)
-    return `${u.origin}${u.pathname}`
-  } catch {
-    return url.split(/[?#]/)[0] ?? url
-  }
-}
-
-/** Where a conversation's page says the visit came from: `utm_source`, else null. */
-function sourceKey(url: string | null): string | null {
-  if (url === null) return null
-  try {
-    return new URL(url).searchParams.get('utm_source')
-  } catch {
-    return null
-  }
+  telegram: 'Telegram',
+  vk: 'VK',
+  viber: 'Viber',
 }
 
 /** Operator metrics and channel effectiveness over a period, for the groups a viewer may see. */
@@ -162,11 +145,19 @@ export class AnalyticsService {
     return (await this.options.employees.list()).filter((e) => e.kind === 'bot').map((e) => e.id)
   }
 
-  /** Brings the chats' facts up to date with the log (see `AnalyticsStore.refresh`). */
+  /**
+   * Brings the chats' facts and the daily rollups up to date with the log (see
+   * `AnalyticsStore.refresh`), each site's days in its zone (as `period` takes it).
+   */
   async refresh(botIds?: readonly string[]): Promise<number> {
     const bots = botIds ?? (await this.bots())
-    const { db, store, now } = this.options
-    return db.transaction((tx) => store.refresh(tx, now(), bots))
+    const { db, store, sites, now } = this.options
+    const zones = new Map<string, string>()
+    for (const { id } of await sites.list()) {
+      const site = await sites.get(id)
+      zones.set(id, site?.config.workingHours?.timeZone ?? 'UTC')
+    }
+    return db.transaction((tx) => store.refresh(tx, now(), bots, zones))
   }
 
   /** The operator-metrics report: rows by `groupBy` (default operator) and their total. */
@@ -185,6 +176,7 @@ export class AnalyticsService {
       siteId: query.siteId ?? null,
       groupIds,
       operatorId: query.operatorId ?? null,
+      channel: query.channel ?? null,
       botIds: people.filter((e) => e.kind === 'bot').map((e) => e.id),
       now: now(),
     }
@@ -299,16 +291,12 @@ export class AnalyticsService {
       now: now(),
     }
     await this.refresh(filter.botIds)
-    const storeKey = by === 'source' ? 'page' : by
     const [counts, chats] = await Promise.all([
-      store.channels(filter, storeKey),
-      store.metrics(filter, storeKey),
+      store.channels(filter, by),
+      store.metrics(filter, by),
     ])
-    // Pages and sources are worked out from the page URL; sums merge exactly.
-    const keyOf = (raw: string | null) =>
-      by === 'page' ? pageKey(raw) : by === 'source' ? sourceKey(raw) : raw
-    const countsBy = mergeBy(counts, keyOf, CHANNEL_ZERO)
-    const chatsBy = mergeBy(chats, keyOf, ZERO)
+    const countsBy = byKey(counts)
+    const chatsBy = byKey(chats)
     const engagements =
       by === 'scenario'
         ? await store.engagements({
@@ -369,18 +357,9 @@ const CHANNEL_ZERO: Omit<ChannelSums, 'key'> = {
   leads: 0,
 }
 
-/** Rows merged by `keyOf` of their key, their numbers added. */
-function mergeBy<T extends { key: string | null }>(
-  rows: readonly T[],
-  keyOf: (key: string | null) => string | null,
-  zero: Omit<T, 'key'>,
-): Map<string | null, Omit<T, 'key'>> {
-  const out = new Map<string | null, Omit<T, 'key'>>()
-  for (const { key, ...sums } of rows) {
-    const k = keyOf(key)
-    out.set(k, addSums([sums as Omit<T, 'key'>], out.get(k) ?? zero))
-  }
-  return out
+/** Rows by their key (the store gives one row per key). */
+function byKey<T extends { key: string | null }>(rows: readonly T[]): Map<string | null, T> {
+  return new Map(rows.map((row) => [row.key, row]))
 }
 
 function channelRow(

@@ -2,6 +2,17 @@ import type { OperatorStatus } from '@parley/protocol'
 import type { SqliteDatabase } from '../../infra/db/sqlite.ts'
 import { type Statements, statements } from '../../infra/db/statements.ts'
 import type { Tx } from '../../infra/db/unit-of-work.ts'
+import {
+  channelsFrom,
+  type DayConversation,
+  type FactsChannelKey,
+  metricsFrom,
+  type PartFilter,
+  type ReportSource,
+  type RollupColumn,
+  type RollupEngine,
+  rebuildRollups,
+} from './rollups.ts'
 import type {
   AnalyticsStore,
   ChannelKey,
@@ -26,7 +37,7 @@ const PERSON_MESSAGE = `e.kind = 'message' AND e.author_kind = 'operator' AND e.
 /** The chats of the period with the facts every metric is defined on (see `METRICS`). */
 const factsOf = (source: string) => `
 c AS (
-  SELECT id, site_id, routing_group, kind, status, rating, page, created_at, updated_at
+  SELECT id, site_id, routing_group, kind, channel, status, rating, page, created_at, updated_at
   FROM conversations
   WHERE ${source}
 ),
@@ -105,7 +116,7 @@ const REFRESH_SQL = `WITH ${factsOf("updated_at >= @since AND kind = 'chat'")}
 INSERT INTO analytics_chats (conversation_id, site_id, group_id, channel, created_at, owner,
   scenario_id, accepted, missed, waiting, transferred, first_from_assignment, first_from_queue,
   response_sum, response_count, closed_accepted, handle, resolution, rated, satisfied, rating)
-SELECT f.id, f.site_id, f.routing_group, f.kind, f.created_at, f.owner, ${SCENARIO_OF('f')},
+SELECT f.id, f.site_id, f.routing_group, COALESCE(f.channel, f.kind), f.created_at, f.owner, ${SCENARIO_OF('f')},
   CASE WHEN first_at IS NOT NULL THEN 1 ELSE 0 END,
   CASE WHEN first_at IS NULL AND closed_at IS NOT NULL THEN 1 ELSE 0 END,
   CASE WHEN first_at IS NULL AND closed_at IS NULL THEN 1 ELSE 0 END,
@@ -153,9 +164,10 @@ function metricsSql(
   SUM(rated) AS rated,
   SUM(satisfied) AS satisfied
 ${from}
-  AND (@siteId IS NULL OR site_id = @siteId)
+  AND (@siteIds IS NULL OR site_id IN (SELECT value FROM json_each(@siteIds)))
   AND (@groupIds IS NULL OR group_id IN (SELECT value FROM json_each(@groupIds)))
   AND (@operatorId IS NULL OR owner = @operatorId)
+  AND (@channel IS NULL OR channel = @channel)
 GROUP BY 1
 ORDER BY 1`
 }
@@ -171,7 +183,7 @@ const PAGE_METRICS_SQL = metricsSql(
 WHERE true`,
 )
 
-const METRICS_SQL: Record<Exclude<MetricsKey, 'page' | 'day'>, string> = {
+const METRICS_SQL: Record<Exclude<MetricsKey, 'page' | 'day' | 'source'>, string> = {
   operator: metricsSql('owner'),
   group: metricsSql('group_id'),
   site: metricsSql('site_id'),
@@ -212,10 +224,10 @@ ORDER BY operator_id`
 function channelSql(key: string): string {
   return `
 WITH c AS (
-  SELECT id, site_id, kind, page, visitor_phone, visitor_email
+  SELECT id, site_id, kind, channel, page, visitor_phone, visitor_email
   FROM conversations
   WHERE created_at >= @fromAt AND created_at < @toAt
-    AND (@siteId IS NULL OR site_id = @siteId)
+    AND (@siteIds IS NULL OR site_id IN (SELECT value FROM json_each(@siteIds)))
     AND (@groupIds IS NULL OR routing_group IN (SELECT value FROM json_each(@groupIds)))
 )
 SELECT ${key} AS key,
@@ -229,8 +241,8 @@ GROUP BY 1
 ORDER BY 1`
 }
 
-const CHANNEL_SQL: Record<ChannelKey, string> = {
-  channel: channelSql('kind'),
+const CHANNEL_SQL: Record<FactsChannelKey, string> = {
+  channel: channelSql('COALESCE(channel, kind)'),
   site: channelSql('site_id'),
   scenario: channelSql(SCENARIO_OF('c')),
   page: channelSql('page'),
@@ -244,6 +256,63 @@ FROM engagements
 WHERE at >= @fromAt AND at < @toAt AND (@siteId IS NULL OR site_id = @siteId)
 GROUP BY scenario_id
 ORDER BY scenario_id`
+
+const SUM_COLUMNS = [
+  ['received', 'received'],
+  ['accepted', 'accepted'],
+  ['missed', 'missed'],
+  ['waiting', 'waiting'],
+  ['transferred', 'transferred'],
+  ['first_from_assignment', 'firstFromAssignmentSum'],
+  ['first_from_queue', 'firstFromQueueSum'],
+  ['response_sum', 'responseSum'],
+  ['response_count', 'responseCount'],
+  ['closed_accepted', 'closedAccepted'],
+  ['handle', 'handleSum'],
+  ['resolution', 'resolutionSum'],
+  ['rated', 'rated'],
+  ['satisfied', 'satisfied'],
+] as const
+const COUNT_COLUMNS = ['conversations', 'chats', 'callbacks', 'offline', 'leads'] as const
+/** Every split, so a day's rows are found by `analytics_days_by_site` (site, dim, day). */
+const DIMS = "('chats', 'channel', 'scenario', 'landing', 'source')"
+
+/** The sums of the rollup rows of one split in `[fromAt, toAt)` by `column` (`rollups.ts`). */
+function rolledSql(column: RollupColumn, sums: 'metrics' | 'counts'): string {
+  const cols =
+    sums === 'metrics'
+      ? SUM_COLUMNS.map(([c, name]) => `SUM(${c}) AS ${name}`)
+      : COUNT_COLUMNS.map((c) => `SUM(${c}) AS ${c}`)
+  return `SELECT ${column} AS key, ${cols.join(', ')}
+FROM analytics_days
+WHERE site_id IN (SELECT value FROM json_each(@siteIds)) AND dim = @dim
+  AND day_start >= @fromAt AND day_start < @toAt
+  AND (@groupIds IS NULL OR group_id IN (SELECT value FROM json_each(@groupIds)))
+  AND (@operatorId IS NULL OR owner = @operatorId)
+  AND (@channel IS NULL OR key = @channel)
+GROUP BY 1
+HAVING SUM(${sums === 'metrics' ? 'received' : 'conversations'}) > 0`
+}
+
+/**
+ * A site-day's conversations with their facts, as `rollUp` adds them up. (`+site_id`: the day's
+ * run of `conversations_by_created`, not every conversation of the site by visitor.)
+ */
+const DAY_CONVERSATIONS_SQL = `
+SELECT c.kind, COALESCE(c.channel, c.kind) AS channel, c.routing_group, ${SCENARIO_OF('c')} AS scenario, c.page,
+  CASE WHEN c.visitor_phone IS NOT NULL OR c.visitor_email IS NOT NULL THEN 1 ELSE 0 END AS lead,
+  CASE WHEN a.conversation_id IS NULL THEN 0 ELSE 1 END AS has_fact,
+  a.group_id AS f_group, a.owner AS f_owner, a.channel AS f_channel, a.scenario_id AS f_scenario,
+  ${SUM_COLUMNS.slice(1)
+    .map(([c]) => `a.${c}`)
+    .join(', ')}
+FROM conversations c LEFT JOIN analytics_chats a ON a.conversation_id = c.id
+WHERE c.created_at >= @start AND c.created_at < @end AND +c.site_id = @siteId`
+
+const INSERT_DAY_SQL = `INSERT INTO analytics_days (site_id, day_start, day_end, dim, group_id,
+  owner, key, ${SUM_COLUMNS.map(([c]) => c).join(', ')}, ${COUNT_COLUMNS.join(', ')})
+VALUES (@siteId, @start, @end, @dim, @groupId, @owner, @key,
+  ${SUM_COLUMNS.map(([, n]) => `@${n}`).join(', ')}, ${COUNT_COLUMNS.map((c) => `@${c}`).join(', ')})`
 
 const list = (ids: readonly string[] | null) => (ids === null ? null : JSON.stringify(ids))
 
@@ -261,37 +330,117 @@ export class SqliteAnalyticsStore implements AnalyticsStore {
     this.sql = statements(db)
   }
 
+  /** The SQL the rollups are read, written and completed with (`rollups.ts`). */
+  private readonly engine: RollupEngine = {
+    factsMetrics: (f, by, dayStarts) =>
+      this.db.read(() => {
+        const params = this.params(f)
+        if (by === 'page') return this.sql(PAGE_METRICS_SQL).all(params) as MetricsSums[]
+        if (by === 'day') {
+          const rows = this.sql(DAY_METRICS_SQL).all({
+            ...params,
+            dayStarts: JSON.stringify(dayStarts),
+          }) as MetricsSums[]
+          return rows.map((row) => ({ ...row, key: String(row.key) }))
+        }
+        return this.sql(METRICS_SQL[by]).all(params) as MetricsSums[]
+      }),
+    factsChannels: (f, by) =>
+      this.db.read(() => {
+        const { operatorId: _, channel: __, ...params } = this.params(f)
+        return this.sql(CHANNEL_SQL[by]).all(params) as ChannelSums[]
+      }),
+    rolledMetrics: (f, dim, column) =>
+      this.db.read(
+        () =>
+          this.sql(rolledSql(column, 'metrics')).all({ ...this.params(f), dim }) as MetricsSums[],
+      ),
+    rolledChannels: (f, dim, column) =>
+      this.db.read(
+        () =>
+          this.sql(rolledSql(column, 'counts')).all({
+            ...this.params(f),
+            operatorId: null,
+            channel: null,
+            dim,
+          }) as ChannelSums[],
+      ),
+    zones: (tx) =>
+      this.db.read(() => {
+        const rows = this.sql('SELECT site_id, time_zone FROM analytics_day_zones').all() as {
+          site_id: string
+          time_zone: string
+        }[]
+        return new Map(rows.map((r) => [r.site_id, r.time_zone]))
+      }, tx),
+    touched: async (tx, since) => {
+      const rows = this.sql(
+        `SELECT site_id AS siteId, created_at AS createdAt FROM conversations
+         WHERE updated_at >= @since
+         UNION ALL SELECT site_id, at FROM analytics_days_stale`,
+        tx,
+      ).all({ since }) as { siteId: string; createdAt: number }[]
+      this.sql('DELETE FROM analytics_days_stale', tx).run()
+      return rows
+    },
+    siteTimes: async (tx, siteId) =>
+      (
+        this.sql('SELECT created_at AS at FROM conversations WHERE site_id = ?', tx).all(
+          siteId,
+        ) as { at: number }[]
+      ).map((r) => r.at),
+    resetSite: async (tx, siteId, timeZone) => {
+      this.sql('DELETE FROM analytics_days WHERE site_id = ?', tx).run(siteId)
+      this.sql(
+        `INSERT INTO analytics_day_zones (site_id, time_zone) VALUES (?, ?)
+         ON CONFLICT (site_id) DO UPDATE SET time_zone = excluded.time_zone`,
+        tx,
+      ).run(siteId, timeZone)
+    },
+    dayConversations: async (tx, siteId, start, end) =>
+      this.sql(DAY_CONVERSATIONS_SQL, tx).all({ siteId, start, end }) as DayConversation[],
+    replaceDay: async (tx, siteId, start, end, rows) => {
+      this.sql(
+        `DELETE FROM analytics_days WHERE site_id = ? AND dim IN ${DIMS} AND day_start = ?`,
+        tx,
+      ).run(siteId, start)
+      const insert = this.sql(INSERT_DAY_SQL, tx)
+      for (const row of rows) insert.run({ ...row, siteId, start, end })
+    },
+  }
+
+  private params(f: PartFilter) {
+    return {
+      fromAt: f.fromAt,
+      toAt: f.toAt,
+      siteIds: list(f.siteIds),
+      groupIds: list(f.groupIds),
+      operatorId: f.operatorId,
+      channel: f.channel ?? null,
+    }
+  }
+
   metrics(
     filter: MetricsFilter,
     by: MetricsKey,
     dayStarts: readonly number[] = [],
+    source: ReportSource = 'rollups',
   ): Promise<MetricsSums[]> {
-    return this.db.read(() => {
-      const params = {
-        fromAt: filter.fromAt,
-        toAt: filter.toAt,
-        siteId: filter.siteId,
-        groupIds: list(filter.groupIds),
-        operatorId: filter.operatorId,
-      }
-      if (by === 'page') return this.sql(PAGE_METRICS_SQL).all(params) as MetricsSums[]
-      if (by === 'day') {
-        const rows = this.sql(DAY_METRICS_SQL).all({
-          ...params,
-          dayStarts: JSON.stringify(dayStarts),
-        }) as MetricsSums[]
-        return rows.map((row) => ({ ...row, key: String(row.key) }))
-      }
-      return this.sql(METRICS_SQL[by]).all(params) as MetricsSums[]
-    })
+    return metricsFrom(this.engine, filter, by, dayStarts, source)
   }
 
-  async refresh(tx: Tx, now: number, botIds: readonly string[]): Promise<number> {
+  async refresh(
+    tx: Tx,
+    now: number,
+    botIds: readonly string[],
+    timeZones: ReadonlyMap<string, string> = new Map(),
+  ): Promise<number> {
     const last = this.sql('SELECT through FROM analytics_refresh WHERE id = 1', tx).get() as
       | { through: number }
       | undefined
     const since = last === undefined ? 0 : last.through - REFRESH_MARGIN_MS
     const changes = this.sql(REFRESH_SQL, tx).run({ since, botIds: JSON.stringify(botIds) }).changes
+    await rebuildRollups(this.engine, tx, since, timeZones)
     this.sql(
       `INSERT INTO analytics_refresh (id, through) VALUES (1, @now)
        ON CONFLICT (id) DO UPDATE SET through = excluded.through`,
@@ -318,16 +467,9 @@ export class SqliteAnalyticsStore implements AnalyticsStore {
   channels(
     filter: Pick<MetricsFilter, 'fromAt' | 'toAt' | 'siteId' | 'groupIds'>,
     by: ChannelKey,
+    source: ReportSource = 'rollups',
   ): Promise<ChannelSums[]> {
-    return this.db.read(
-      () =>
-        this.sql(CHANNEL_SQL[by]).all({
-          fromAt: filter.fromAt,
-          toAt: filter.toAt,
-          siteId: filter.siteId,
-          groupIds: list(filter.groupIds),
-        }) as ChannelSums[],
-    )
+    return channelsFrom(this.engine, filter, by, source)
   }
 
   engagements(range: {

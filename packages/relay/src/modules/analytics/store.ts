@@ -1,5 +1,6 @@
 import type { OperatorStatus } from '@parley/protocol'
 import type { Tx } from '../../infra/db/unit-of-work.ts'
+import type { ReportSource } from './rollups.ts'
 
 /** What a report counts: chats created in `[fromAt, toAt)` that pass the filters. */
 export interface MetricsFilter {
@@ -10,6 +11,8 @@ export interface MetricsFilter {
   groupIds: readonly string[] | null
   /** Only chats owned by this operator (see `METRICS`). */
   operatorId: string | null
+  /** Only chats of this channel (`chat`: the site's widget, `telegram`, `vk`, `viber`); absent: all. */
+  channel?: string | null
   /** Employees of kind `bot`: their messages are never responses. */
   botIds: readonly string[]
   /** Now: a status interval still open ends here. */
@@ -18,9 +21,18 @@ export interface MetricsFilter {
 
 /**
  * The rows a report splits into: by the chat's owner, group, site, channel, the scenario that
- * brought it, its page (full URL, as stored), or the day.
+ * brought it, its landing page (the page without query and fragment), the page's `utm_source`,
+ * or the day.
  */
-export type MetricsKey = 'operator' | 'group' | 'site' | 'channel' | 'scenario' | 'page' | 'day'
+export type MetricsKey =
+  | 'operator'
+  | 'group'
+  | 'site'
+  | 'channel'
+  | 'scenario'
+  | 'page'
+  | 'source'
+  | 'day'
 
 /**
  * The sums a row's metrics are made of (SQL aggregates). Means are `…Sum / count`, shares
@@ -55,7 +67,7 @@ export interface StatusTime {
 }
 
 /**
- * Conversations of every kind per raw key (the page's full URL for `page`); a channel row's
+ * Conversations of every kind per key (`page`: the landing page, `source`: `utm_source`); a channel row's
  * chat metrics (missed, first response, CSAT) come from `metrics` by the same key.
  */
 export interface ChannelSums {
@@ -68,7 +80,7 @@ export interface ChannelSums {
   leads: number
 }
 
-export type ChannelKey = 'channel' | 'site' | 'scenario' | 'page'
+export type ChannelKey = 'channel' | 'site' | 'scenario' | 'page' | 'source'
 
 /** Scenario invitations shown and clicked in a period, per scenario. */
 export interface EngagementCounts {
@@ -86,27 +98,37 @@ export interface AnalyticsStore {
   /**
    * Works each chat's facts out again from the log for the conversations changed since the
    * last refresh (all of them the first time). Reports read the facts: refresh first.
-   * Returns the chats worked out.
+   * The daily rollups of the site-days those chats fall in are rebuilt with them, in each
+   * site's zone (`timeZones`; UTC for a site not in it). Returns the chats worked out.
    */
-  refresh(tx: Tx, now: number, botIds: readonly string[]): Promise<number>
+  refresh(
+    tx: Tx,
+    now: number,
+    botIds: readonly string[],
+    timeZones?: ReadonlyMap<string, string>,
+  ): Promise<number>
   /**
-   * Operator metrics' sums per key from the refreshed facts (`page`: the conversation's page);
-   * `dayStarts` (ascending, the first is `fromAt`) for `day`.
+   * Operator metrics' sums per key from the refreshed facts (`page`: the conversation's landing
+   * page); `dayStarts` (ascending, the first is `fromAt`) for `day`. `source` `rollups` (the
+   * default) reads the daily rollups for whole days and the facts for the rest, `facts` the
+   * facts only: the same numbers.
    */
   metrics(
     filter: MetricsFilter,
     by: MetricsKey,
     dayStarts?: readonly number[],
+    source?: ReportSource,
   ): Promise<MetricsSums[]>
   /** Time online and on pause within `[fromAt, toAt)` (up to `now`) of these operators (null: all). */
   statusTime(
     range: { fromAt: number; toAt: number; now: number },
     operatorIds: readonly string[] | null,
   ): Promise<StatusTime[]>
-  /** Channel-effectiveness counts per key over every conversation kind. */
+  /** Channel-effectiveness counts per key over every conversation kind (`source` as in `metrics`). */
   channels(
     filter: Pick<MetricsFilter, 'fromAt' | 'toAt' | 'siteId' | 'groupIds'>,
     by: ChannelKey,
+    source?: ReportSource,
   ): Promise<ChannelSums[]>
   /** Impressions and clicks per scenario in the period. */
   engagements(range: {

@@ -317,6 +317,21 @@ export class PostgresPrivacyStore implements PrivacyStore {
       'UPDATE engagements SET page = NULL, session = NULL WHERE conversation_id = ANY($1)',
       [ids],
     )
+    // The daily rollups of their days are keyed by their pages: dropped now, rebuilt from the
+    // erased conversations at the next refresh.
+    await this.db.run(
+      tx,
+      `DELETE FROM analytics_days d USING conversations c
+       WHERE c.id = ANY($1) AND d.site_id = c.site_id AND c.created_at >= d.day_start
+         AND c.created_at < d.day_end`,
+      [ids],
+    )
+    await this.db.run(
+      tx,
+      `INSERT INTO analytics_days_stale (site_id, at)
+       SELECT site_id, created_at FROM conversations WHERE id = ANY($1)`,
+      [ids],
+    )
     counts.conversations = await this.db.run(
       tx,
       `UPDATE conversations SET visitor_name = NULL, visitor_phone = NULL, visitor_email = NULL,

@@ -76,6 +76,9 @@ export const TABLES_WITHOUT_VISITOR_DATA: readonly string[] = [
   'analytics_refresh',
   // Anonymous daily counts per site, step, channel, page path and utm_source: no visitor.
   'funnel_counts',
+  // Which zone each site's rollup days are in, and site-days to rebuild (a site and an instant).
+  'analytics_day_zones',
+  'analytics_days_stale',
   'webhook_endpoints',
   // Bots and the ids of updates they received (no text, no sender).
   'contact_points',
@@ -88,13 +91,17 @@ export const TABLES_WITHOUT_VISITOR_DATA: readonly string[] = [
 ]
 
 /**
- * Tables an engine derives from others and keeps in step with them: the search index
+ * Tables derived from others and kept in step with them: the search index
  * (`015_search.sql`). `events_fts` reads its text from `events`; its shadow tables hold the
  * words of each message, changed by triggers with every write to `events` (FTS5
  * `secure-delete`), so erasing an event's text takes its words out with it
  * (`search/search.test.ts` checks the index no longer holds them).
  */
 export const DERIVED_TABLES: readonly string[] = [
+  // Daily rollups of `analytics_chats` and conversations (`019_analytics_days.sql`): counts by
+  // group, owner and key, no visitor column; a key may be a page (without query), so erasing a
+  // conversation drops its days' rows and the next refresh rebuilds them from the erased rows.
+  'analytics_days',
   'events_fts',
   'events_fts_data',
   'events_fts_idx',
@@ -369,6 +376,17 @@ export class SqlitePrivacyStore implements PrivacyStore {
     }).changes
     this.stmt(
       `UPDATE engagements SET page = NULL, session = NULL WHERE conversation_id IN ${IDS}`,
+    ).run({ ids: params.ids })
+    // The daily rollups of their days are keyed by their pages: dropped now, rebuilt from the
+    // erased conversations at the next refresh.
+    this.stmt(
+      `DELETE FROM analytics_days WHERE EXISTS (SELECT 1 FROM conversations c
+         WHERE c.id IN ${IDS} AND c.site_id = analytics_days.site_id
+           AND c.created_at >= analytics_days.day_start AND c.created_at < analytics_days.day_end)`,
+    ).run({ ids: params.ids })
+    this.stmt(
+      `INSERT INTO analytics_days_stale (site_id, at)
+       SELECT site_id, created_at FROM conversations WHERE id IN ${IDS}`,
     ).run({ ids: params.ids })
     counts.conversations = this.stmt(
       `UPDATE conversations SET visitor_name = NULL, visitor_phone = NULL, visitor_email = NULL,
