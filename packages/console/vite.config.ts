@@ -8,7 +8,21 @@ export default defineConfig({
   base: '/console/',
   // Workspace packages from their sources: no library build needed first.
   resolve: { conditions: ['source', ...defaultClientConditions] },
-  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    rollupOptions: {
+      output: {
+        // `history/elements.ts` → `history-<hash>.js`: each lazily loaded area has a name of
+        // its own (`pnpm size` budgets them one by one).
+        chunkFileNames: (chunk) => {
+          const area = /\/src\/(\w+)\/elements\.ts$/.exec(chunk.facadeModuleId ?? '')?.[1]
+          return `assets/${area ?? '[name]'}-[hash].js`
+        },
+      },
+    },
+  },
   server: {
     proxy: {
       '/v1': { target: process.env.PARLEY_RELAY ?? 'http://127.0.0.1:8080', ws: true },
