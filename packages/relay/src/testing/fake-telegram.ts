@@ -31,7 +31,8 @@ const BOT_DOWNLOAD_LIMIT = 20 * 1024 * 1024
  * `POST /bot<token>/<method>` with JSON parameters, answered `{ ok: true, result }` or
  * `{ ok: false, error_code, description }` as Telegram does. It knows `getMe`,
  * `setWebhook`, `deleteWebhook`, `getWebhookInfo`, `sendMessage`, `sendPhoto`,
- * `getUpdates` (long polling: held until an update is queued or `timeout` seconds pass) and
+ * `getUpdates` (long polling: held until an update is queued or `timeout` seconds pass; a
+ * `sendPhoto` uploading its file comes as multipart, the file part as `{ name, data }`) and
  * `getFile` for the files `addFile` put there, whose bytes `GET /file/bot<token>/<file_path>`
  * serves (recorded as calls of the method `file`; `failNext('file', …)` answers with that
  * status and no body, as Telegram's file server does).
@@ -98,7 +99,11 @@ export async function startFakeTelegram(options: { tokens?: string[] } = {}) {
         })
       case 'sendMessage':
       case 'sendPhoto':
-        if (params.chat_id === undefined || (method === 'sendMessage' && !params.text)) {
+        if (
+          params.chat_id === undefined ||
+          (method === 'sendMessage' && !params.text) ||
+          (method === 'sendPhoto' && !params.photo)
+        ) {
           return send(res, 400, {
             ok: false,
             error_code: 400,
@@ -196,6 +201,50 @@ export async function startFakeTelegram(options: { tokens?: string[] } = {}) {
     res.end(file.data)
   }
 
+  /**
+   * A call's parameters: JSON, or `multipart/form-data` when a file is uploaded (grammy's
+   * `InputFile`), a file part given as `{ name, data }`.
+   */
+  async function parameters(body: Buffer, type: string): Promise<unknown> {
+    const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(type)
+    if (!type.startsWith('multipart/form-data') || !boundary) {
+      const text = body.toString('utf8')
+      return text ? JSON.parse(text) : {}
+    }
+    const params: Record<string, unknown> = {}
+    const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`)
+    let at = body.indexOf(delimiter)
+    while (at !== -1) {
+      const start = at + delimiter.length
+      if (body.subarray(start, start + 2).toString() === '--') break
+      const next = body.indexOf(delimiter, start)
+      if (next === -1) throw new Error('unterminated multipart body')
+      // Each part: CRLF, headers, CRLF CRLF, content, CRLF before the next delimiter.
+      const part = body.subarray(start + 2, next - 2)
+      const split = part.indexOf('\r\n\r\n')
+      const headers = part.subarray(0, split).toString('utf8')
+      const content = part.subarray(split + 4)
+      // grammy writes `name="<key>";filename=<name>` (the file name unquoted).
+      const name = /[;\s]name="([^"]*)"/.exec(headers)?.[1]
+      const filename = /filename="?([^";\r\n]*)"?/.exec(headers)?.[1]
+      if (name !== undefined) {
+        params[name] =
+          filename !== undefined
+            ? { name: filename, data: Buffer.from(content) }
+            : content.toString('utf8')
+      }
+      at = next
+    }
+    // A parameter naming a part (`attach://<id>`) is that file.
+    for (const [key, value] of Object.entries(params)) {
+      if (typeof value === 'string' && value.startsWith('attach://')) {
+        params[key] = params[value.slice('attach://'.length)]
+        delete params[value.slice('attach://'.length)]
+      }
+    }
+    return params
+  }
+
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = []
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
@@ -212,16 +261,16 @@ export async function startFakeTelegram(options: { tokens?: string[] } = {}) {
       }
       const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '')
       if (!match) return send(res, 404, { ok: false, error_code: 404, description: 'Not Found' })
-      const text = Buffer.concat(chunks).toString('utf8')
-      let params: unknown = {}
-      try {
-        params = text ? JSON.parse(text) : {}
-      } catch {
-        return send(res, 400, { ok: false, error_code: 400, description: 'Bad Request' })
-      }
-      const call = { token: decodeURIComponent(match[1]!), method: match[2]!, params }
-      calls.push(call)
-      answer(call, res)
+      const body = Buffer.concat(chunks)
+      const type = req.headers['content-type'] ?? ''
+      void parameters(body, type).then(
+        (params) => {
+          const call = { token: decodeURIComponent(match[1]!), method: match[2]!, params }
+          calls.push(call)
+          answer(call, res)
+        },
+        () => send(res, 400, { ok: false, error_code: 400, description: 'Bad Request' }),
+      )
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

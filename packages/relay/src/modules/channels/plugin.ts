@@ -32,7 +32,13 @@ export const channelsPlugin = fp(
       )
     }
     const kinds = new Map<ChannelKind, Channel>([
-      ['telegram', telegramChannel({ apiRoot: settings.telegramApiRoot })],
+      [
+        'telegram',
+        telegramChannel({
+          apiRoot: settings.telegramApiRoot,
+          fileOf: (messageId) => app.attachments.forEvent(messageId),
+        }),
+      ],
       ['viber', viberChannel({ apiRoot: settings.viberApiRoot })],
       [
         'vk',

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto'
-import { Api, GrammyError, HttpError } from 'grammy'
+import { Api, GrammyError, HttpError, InputFile } from 'grammy'
 import type { Update } from 'grammy/types'
 import { type Download, readCapped } from '../../attachments/download.ts'
 import {
@@ -16,6 +16,11 @@ import {
 export interface TelegramOptions {
   /** The Bot API's root. @default 'https://api.telegram.org' */
   apiRoot?: string
+  /**
+   * The file an outbound message carries (an operator's photo), by the message's id: sent
+   * with `sendPhoto`, the text as its caption. @default none: text only
+   */
+  fileOf?: (messageId: string) => Promise<{ name: string; data: Buffer } | undefined>
 }
 
 /** grammy types its signals with the `abort-controller` shim's type; the platform's is the same thing. */
@@ -156,12 +161,15 @@ export function telegramChannel(options: TelegramOptions = {}): Channel {
 
     async send(context, message: OutboundMessage, signal) {
       try {
-        const sent = await api(context).sendMessage(
-          message.chatId,
-          message.text,
-          {},
-          asGrammy(signal),
-        )
+        const file = await options.fileOf?.(message.id)
+        const sent = file
+          ? await api(context).sendPhoto(
+              message.chatId,
+              new InputFile(file.data, file.name),
+              message.text.trim() ? { caption: message.text } : {},
+              asGrammy(signal),
+            )
+          : await api(context).sendMessage(message.chatId, message.text, {}, asGrammy(signal))
         return { ok: true, externalId: String(sent.message_id) }
       } catch (error) {
         return sendFailure(error)
