@@ -65,6 +65,14 @@ test('the omni-button expands into the channels and collapses again, saying so w
       expect(box.x).toBeGreaterThanOrEqual(0)
       expect(box.x + box.width).toBeLessThanOrEqual(viewport.width)
     }
+    // One column of pills of one width, buttons and links alike (the in-widget channels
+    // used to be as narrow as their words, the messenger links as wide as the list).
+    const widths = new Set<number>()
+    for (const name of ['Online chat', 'Request a call back', 'Telegram', 'VK', 'Viber']) {
+      const entry = menu.getByRole(name.includes(' ') ? 'button' : 'link', { name, exact: true })
+      widths.add(Math.round((await entry.boundingBox())!.width))
+    }
+    expect(widths.size).toBe(1)
     if (look === 'light') expect(await axeViolations(page)).toEqual([])
     await screenshot(page, `omni-button-expanded-${look}`)
 

@@ -1,9 +1,18 @@
+import { createVisitorClient } from '@parley/client'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { consoleLogin, launchBrowser, type Relay, startRelay } from './harness.ts'
+import WebSocket from 'ws'
+import {
+  consoleLogin,
+  launchBrowser,
+  type Relay,
+  startRelay,
+  storedConversations,
+} from './harness.ts'
 
 // The console installs from the browser: a web app manifest with icons, and a service worker
-// that keeps the shell (never API answers) so the console starts offline.
+// that keeps the shell (never API answers) so the console starts offline and shows the
+// notifications, whose click opens the conversation.
 
 let relay: Relay
 let browser: Browser
@@ -83,4 +92,67 @@ test('the service worker registers, keeps the shell, starts the console offline 
   await expect.poll(() => page.title()).toBe('Parley console')
   expect(await page.locator('parley-console').count()).toBe(1)
   await page.context().setOffline(false)
+})
+
+test('the service worker shows a notification for a new conversation while the console is hidden, and its click opens it', async () => {
+  const page = await consoleLogin(browser, relay)
+  await page.context().grantPermissions(['notifications'], { origin: relay.url })
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready
+    // Headless Chromium keeps every tab visible: the test says when the operator looks away.
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => true })
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' })
+  })
+
+  const visitor = createVisitorClient({ host: relay.url, site: 'demo', WebSocket })
+  visitor.connect()
+  await visitor.identify({ userId: 'pwa-1', name: 'Nadia' })
+  await visitor.send('Do you ship to Kazan?')
+  const conversation = (await storedConversations(relay)).find(
+    (c) => c.lastText === 'Do you ship to Kazan?',
+  )!
+
+  const notifications = () =>
+    page.evaluate(async () => {
+      const registration = await navigator.serviceWorker.ready
+      return (await registration.getNotifications()).map(({ title, body, tag, data }) => ({
+        title,
+        body,
+        tag,
+        data,
+      }))
+    })
+  await expect.poll(notifications).toEqual([
+    {
+      title: 'New conversation: Nadia',
+      body: 'Do you ship to Kazan?',
+      tag: conversation.id,
+      data: { conversationId: conversation.id },
+    },
+  ])
+  // Nothing has opened the conversation yet.
+  expect(await page.getByRole('heading', { name: 'Nadia' }).count()).toBe(0)
+
+  // A click, as Chromium delivers it to the worker (headless has no notification to click): the
+  // console in the window gets the worker's message and opens the conversation.
+  const [worker] = page.context().serviceWorkers()
+  await worker!.evaluate(async () => {
+    // The worker's global (no webworker types in this project).
+    const scope = self as unknown as {
+      registration: ServiceWorkerRegistration
+      NotificationEvent: new (type: string, init: { notification: Notification }) => Event
+      dispatchEvent(event: Event): boolean
+    }
+    const [shown] = await scope.registration.getNotifications()
+    scope.dispatchEvent(new scope.NotificationEvent('notificationclick', { notification: shown! }))
+  })
+  await page.getByRole('heading', { name: 'Nadia' }).waitFor()
+  await expect.poll(notifications).toEqual([])
+  visitor.destroy()
+
+  // A new window, as the worker opens one when no console is open, starts at the conversation.
+  const fresh = await page.context().newPage()
+  await fresh.goto(`${relay.url}/console/#conversation=${encodeURIComponent(conversation.id)}`)
+  await fresh.getByRole('heading', { name: 'Nadia' }).waitFor()
+  await page.context().close()
 })

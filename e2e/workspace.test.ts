@@ -231,7 +231,8 @@ test('the keyboard moves between conversations, writes, and lists its shortcuts 
 })
 
 test('a new conversation while the console is in another tab shows a desktop notification', async () => {
-  const context = await browser.newContext()
+  // Without the service worker the page shows it (pwa.test.ts: the worker's, when it runs).
+  const context = await browser.newContext({ serviceWorkers: 'block' })
   await context.grantPermissions(['notifications'], { origin: relay.url })
   await context.addInitScript(() => {
     // Headless Chromium keeps every tab visible: the test says when the operator looks away.

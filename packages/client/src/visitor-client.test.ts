@@ -418,3 +418,23 @@ test('frames the client does not know are ignored, and the frames after them sti
   await until(() => expect(client.$messages.get()).toHaveLength(2))
   expect([client.$status.get(), client.$queue.get(), errors]).toEqual(['connected', undefined, []])
 })
+
+test("an operator's invitation is told as an event, and the reply naming it carries its id", async () => {
+  const client = visitor()
+  const told: unknown[] = []
+  client.on('invitation', ({ invitation }) => told.push(invitation))
+  client.connect()
+  await until(() => expect(client.$status.get()).toBe('connected'))
+  const invitation = {
+    t: 'invitation',
+    id: 'i_1',
+    message: 'Can I help?',
+    operator: { name: 'Sam', position: 'Team lead' },
+  }
+  relay.broadcast(invitation)
+  await until(() => expect(told).toEqual([invitation]))
+  await client.send('Yes', { scenarioId: 'i_1' })
+  expect(relay.received.map((r) => r.frame).filter((f) => f.t === 'send')).toEqual([
+    expect.objectContaining({ text: 'Yes', scenarioId: 'i_1' }),
+  ])
+})

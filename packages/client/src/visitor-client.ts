@@ -286,6 +286,9 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
           setTypingIndicator(frame.typing)
         }
         return
+      case 'invitation':
+        events.emit('invitation', { invitation: frame })
+        return
       case 'read':
         // Another tab of this visitor read the conversation.
         if (frame.author.kind === 'visitor') log.markRead(frame.conversationId, frame.seq)

@@ -1,4 +1,10 @@
-import type { Ack, ConversationSummary, PageInfo, VisitorWelcome } from '@parley/protocol'
+import type {
+  Ack,
+  ConversationSummary,
+  InvitationFrame,
+  PageInfo,
+  VisitorWelcome,
+} from '@parley/protocol'
 import type { ReadableAtom } from 'nanostores'
 import type { ConnectionStatus } from './connection.ts'
 import type { ChatMessage } from './conversation-log.ts'
@@ -51,6 +57,12 @@ export interface VisitorClientEvents {
    * `welcome` came (the relay then sends the places of those still waiting).
    */
   queue: { conversationId: string; place: QueuePlace | undefined }
+  /**
+   * An operator invites the visitor to a chat (proactive chat). Show `invitation.message` as
+   * the operator's, and send the first message with `scenarioId: invitation.id`: the
+   * conversation then opens with the invitation.
+   */
+  invitation: { invitation: InvitationFrame }
 }
 
 export interface VisitorClient {

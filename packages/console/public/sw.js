@@ -3,6 +3,9 @@
 // offline page when the shell is not cached yet. It never stores an API answer: anything
 // under /v1/ (REST, the socket) goes to the network untouched, so no conversation, visitor or
 // lead is ever written to the device by it.
+//
+// It also owns the console's notifications (`notifier.ts` shows them through its
+// registration): a click focuses the console and opens the conversation.
 const CACHE = 'parley-console-shell-v1'
 const SHELL = ['./', './offline.html', './manifest.webmanifest', './icon-192.png', './icon-512.png']
 
@@ -65,4 +68,29 @@ self.addEventListener('fetch', (event) => {
         }),
     ),
   )
+})
+
+/** What the console listens for to open a conversation (`OPEN_CONVERSATION` in notifier.ts). */
+const OPEN_CONVERSATION = 'parley:open-conversation'
+
+/**
+ * Brings a console window forward with the conversation open: an open one is told by a
+ * message (its address stays as it is), otherwise a new one starts at `#conversation=<id>`.
+ */
+async function openConversation(conversationId) {
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true })
+  const consoles = windows.filter((client) => isShell(new URL(client.url)))
+  const target = consoles.find((client) => client.focused) ?? consoles[0]
+  if (!target) {
+    return self.clients.openWindow(`./#conversation=${encodeURIComponent(conversationId)}`)
+  }
+  target.postMessage({ type: OPEN_CONVERSATION, conversationId })
+  return target.focus()
+}
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close()
+  const conversationId = event.notification.data?.conversationId
+  if (typeof conversationId !== 'string') return
+  event.waitUntil(openConversation(conversationId))
 })

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, expect, test } from 'vitest'
-import { Notifier, type NotifierEnvironment } from './notifier.ts'
+import { type NotificationRegistration, Notifier, type NotifierEnvironment } from './notifier.ts'
 import {
   createFakeOperatorClient,
   type FakeOperatorClient,
@@ -23,6 +23,24 @@ let hidden: boolean
 let permission: NotificationPermission
 let opened: string[]
 let notifier: Notifier
+/** The service worker's registration the notifier sees; none: the page shows notifications. */
+let registration: NotificationRegistration | undefined
+/** What the worker was asked to show, in order. */
+let fromWorker: { title: string; options: NotificationOptions | undefined }[]
+/** Whether the worker's `showNotification` fails (a worker stopped mid-way). */
+let workerFails: boolean
+/** Who listens for the worker's "open this conversation" messages. */
+let openRequests: Set<(conversationId: string) => void>
+/** The promise the worker's last `showNotification` returned. */
+let lastShow: Promise<void> | undefined
+const worker: NotificationRegistration = {
+  showNotification(title, options) {
+    lastShow = workerFails
+      ? Promise.reject(new TypeError('No active registration'))
+      : Promise.resolve(void fromWorker.push({ title, options }))
+    return lastShow
+  },
+}
 
 beforeEach(() => {
   client = createFakeOperatorClient()
@@ -31,6 +49,11 @@ beforeEach(() => {
   hidden = true
   permission = 'granted'
   opened = []
+  registration = undefined
+  fromWorker = []
+  workerFails = false
+  openRequests = new Set()
+  lastShow = undefined
   const FakeNotification = class {
     static get permission() {
       return permission
@@ -52,6 +75,11 @@ beforeEach(() => {
   }
   const env: NotifierEnvironment = {
     Notification: FakeNotification as unknown as typeof Notification,
+    registration: () => registration,
+    onOpenRequest(listener) {
+      openRequests.add(listener)
+      return () => openRequests.delete(listener)
+    },
     hidden: () => hidden,
     chime: () => chimes++,
     focusWindow: () => {},
@@ -119,4 +147,41 @@ test('without permission only the chime; permission is asked only when enabled',
   expect(await notifier.enable()).toBe('granted')
   visitorSays('c1', 3, 'Anyone at all?')
   expect(shown.map((s) => s.body)).toEqual(['Anyone at all?'])
+})
+
+test('with the service worker active, it shows them: one tag per conversation, the id in its data', async () => {
+  registration = worker
+  const fresh = summary({ id: 'c2', visitorName: 'Boris', lastText: 'Is Sencha in stock?' })
+  client.conversations.set([...client.conversations.get(), fresh])
+  client.emit('conversation', { conversation: fresh })
+  visitorSays('c2', 2, 'Hello?')
+  expect(fromWorker).toEqual([
+    {
+      title: 'New conversation: Boris',
+      options: { body: 'Is Sencha in stock?', tag: 'c2', data: { conversationId: 'c2' } },
+    },
+    { title: 'Boris', options: { body: 'Hello?', tag: 'c2', data: { conversationId: 'c2' } } },
+  ])
+  expect(shown).toEqual([])
+  expect(chimes).toBe(2)
+})
+
+test('a click on a worker notification opens its conversation until the notifier is destroyed', () => {
+  for (const listener of openRequests) listener('c1')
+  expect(opened).toEqual(['c1'])
+  notifier.destroy()
+  expect(openRequests.size).toBe(0)
+})
+
+test('when the worker cannot show one, the page does', async () => {
+  registration = worker
+  workerFails = true
+  visitorSays('c1', 2, 'Still there?')
+  expect(shown).toEqual([])
+  // The notifier's handler was attached first, so it has run once this one has.
+  await lastShow!.catch(() => {})
+  expect(shown.map(({ title, body, tag }) => ({ title, body, tag }))).toEqual([
+    { title: 'Anna', body: 'Still there?', tag: 'c1' },
+  ])
+  expect(fromWorker).toEqual([])
 })

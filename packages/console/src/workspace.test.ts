@@ -1,6 +1,6 @@
 import type { OperatorProfile } from '@parley/protocol'
 import { deepText, getByRole, queryByRole } from '@parley/test-dom'
-import { afterEach, expect, test } from 'vitest'
+import { afterEach, expect, test, vi } from 'vitest'
 import { defineConsoleElements } from './elements.ts'
 import { createRestApi } from './rest-api.ts'
 import { settle } from './test/dom.ts'
@@ -61,10 +61,14 @@ test('#analytics loads its chunk and opens the tab named in the address', async 
   const w = await open('supervisor')
   location.hash = '#analytics/monitoring'
   dispatchEvent(new HashChangeEvent('hashchange'))
-  for (let i = 0; i < 10 && !w.shadowRoot!.querySelector('parley-analytics'); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 20))
-    await settle(w)
-  }
+  // The chunk is a dynamic import: how long it takes to load is the machine's, not a timer's.
+  await vi.waitFor(
+    async () => {
+      await settle(w)
+      expect(w.shadowRoot!.querySelector('parley-analytics')).not.toBeNull()
+    },
+    { timeout: 10_000, interval: 20 },
+  )
   const analytics = w.shadowRoot!.querySelector('parley-analytics')!
   expect(analytics.tab).toBe('monitoring')
   await settle(analytics)

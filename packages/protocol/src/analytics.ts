@@ -280,3 +280,31 @@ export const MonitorReply = Type.Object({
   groups: Type.Array(LiveGroup),
 })
 export type MonitorReply = Static<typeof MonitorReply>
+
+/**
+ * The `scenarioId` a proactive chat is counted under: its conversion (channel effectiveness by
+ * scenario), each invitation sent (an impression) and the invitation event's
+ * `data.scenarioId`. It is no stored scenario's id.
+ */
+export const PROACTIVE_SCENARIO = 'proactive'
+
+/** `POST /v1/analytics/live/invitations`: invite a visitor on a site now to a chat. */
+export const InviteVisitorRequest = Type.Object(
+  {
+    siteId: Id,
+    visitorId: Id,
+    message: Type.String({
+      minLength: 1,
+      maxLength: 1000,
+      description: 'What the visitor reads, as your first message (text only)',
+    }),
+  },
+  { additionalProperties: false },
+)
+export type InviteVisitorRequest = Static<typeof InviteVisitorRequest>
+
+export const InviteVisitorReply = Type.Object({
+  id: Type.String({ description: 'The invitation; the conversation it opens starts with it' }),
+  at: Type.Integer({ description: 'When it was sent (epoch ms)' }),
+})
+export type InviteVisitorReply = Static<typeof InviteVisitorReply>

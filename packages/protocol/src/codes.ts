@@ -44,6 +44,14 @@ export const ERROR_CODES = {
     message: 'This shortcut is already used by another response of yours or of this group',
   },
   visitor_not_found: { status: 404, message: 'Nothing is held about this visitor of the site' },
+  visitor_offline: {
+    status: 409,
+    message: 'The visitor has no widget connected now; only a visitor on the site can be invited',
+  },
+  visitor_chatting: {
+    status: 409,
+    message: 'The visitor already has an open chat; answer them there',
+  },
   consent_not_found: { status: 404, message: 'No consent with this id' },
   agreement_not_found: {
     status: 404,

@@ -27,6 +27,8 @@ export const PERMISSIONS = {
   'analytics:read':
     'See operator metrics, channel effectiveness and live monitoring (of the groups you may see)',
   'channels:manage': 'Add, change and remove messenger contact points (Telegram, VK, Viber)',
+  'visitors:invite':
+    'Invite a visitor on a site now to a chat (proactive chat, from monitoring), as yourself',
 } as const
 
 export type Permission = keyof typeof PERMISSIONS
@@ -54,6 +56,7 @@ const supervisor: readonly Permission[] = [
   'privacy:read',
   'leads:read',
   'analytics:read',
+  'visitors:invite',
 ]
 
 /** The one permission table: REST routes and both sockets check these. */

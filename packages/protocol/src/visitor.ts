@@ -14,6 +14,7 @@ import {
   Seq,
   Timestamp,
 } from './common.ts'
+import { InvitationOperator } from './scenario.ts'
 
 const Text = Type.String({ maxLength: 1_000_000 })
 const Url = Type.String({ maxLength: 2048 })
@@ -294,6 +295,21 @@ export const QueueFrame = Type.Object({
 })
 export type QueueFrame = Static<typeof QueueFrame>
 
+/**
+ * An operator invites the visitor to a chat (proactive chat, from monitoring): the widget
+ * shows it as a scenario's `openChat` invitation does — the operator's message (name,
+ * position, photo) first in the chat — and the visitor's first message names `id` as its
+ * `scenarioId`, so the conversation opens with this invitation as its first event. Sent to
+ * every connected socket of the visitor, on whichever relay it is.
+ */
+export const InvitationFrame = Type.Object({
+  t: Type.Literal('invitation'),
+  id: Id,
+  message: Type.String({ minLength: 1, maxLength: 1000 }),
+  operator: InvitationOperator,
+})
+export type InvitationFrame = Static<typeof InvitationFrame>
+
 export type TypingOutFrame = Static<typeof TypingOut>
 export type ReadOutFrame = Static<typeof ReadOut>
 export type ConversationFrame = Static<typeof ConversationFrame>
@@ -316,5 +332,6 @@ export type VisitorOutbound =
   | ConversationFrame
   | PresenceFrame
   | QueueFrame
+  | InvitationFrame
   | ErrorFrame
   | PongFrame

@@ -11,7 +11,7 @@ import type { Ack, PresenceReply, SiteConfig } from '@parley/protocol'
 import { atom, type ReadableAtom, type WritableAtom } from 'nanostores'
 import type { ComponentChild } from 'preact'
 import { type Locale, pickLocale, stringsFor } from './i18n.ts'
-import type { Invitation } from './invitation.ts'
+import { type Invitation, invite } from './invitation.tsx'
 import { prechatKey, tokenKey } from './storage.ts'
 import type {
   BootState,
@@ -152,6 +152,8 @@ export function createController(options: WidgetOptions, env: WidgetEnvironment)
             }
           }),
           client.$unread.listen((count) => events.emit('unread', { count })),
+          // An operator's invitation shows as a scenario's `openChat` does.
+          client.on('invitation', ({ invitation: i }) => invite(controller, i.id, i)),
           client.$available.subscribe((available) => {
             if (available !== undefined) setAvailable(available)
           }),

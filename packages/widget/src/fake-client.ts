@@ -39,6 +39,7 @@ export function createFakeClient(options: VisitorClientOptions) {
     }
   const waiting = new Map<string, { resolve(ack: Ack): void; reject(e: Error): void }>()
   const listeners = new Set<(ctx: { message: ChatMessage }) => void>()
+  const invitationListeners = new Set<(ctx: VisitorClientEvents['invitation']) => void>()
   let seq = 0
 
   function update(key: string, patch: Partial<ChatMessage>) {
@@ -107,6 +108,13 @@ export function createFakeClient(options: VisitorClientOptions) {
       $unread.set(0)
     },
     on<K extends keyof VisitorClientEvents>(event: K, fn: (ctx: VisitorClientEvents[K]) => void) {
+      if (event === 'invitation') {
+        const listener = fn as (ctx: VisitorClientEvents['invitation']) => void
+        invitationListeners.add(listener)
+        return () => {
+          invitationListeners.delete(listener)
+        }
+      }
       if (event !== 'message') return () => {}
       const listener = fn as (ctx: VisitorClientEvents['message']) => void
       listeners.add(listener)
@@ -117,6 +125,11 @@ export function createFakeClient(options: VisitorClientOptions) {
     destroy() {
       log.push('destroy')
       listeners.clear()
+      invitationListeners.clear()
+    },
+    /** Delivers an operator's invitation (the relay's `invitation` frame). */
+    invite(invitation: VisitorClientEvents['invitation']['invitation']) {
+      for (const fn of invitationListeners) fn({ invitation })
     },
     /** Acknowledges the oldest pending send. */
     ack() {

@@ -7,7 +7,7 @@ import type {
 import type { PageInfo, SiteConfig } from '@parley/protocol'
 import type { Attention } from './attention.ts'
 import type { Locale } from './i18n.ts'
-import type { StartScenarios } from './invitation.ts'
+import type { StartScenarios } from './invitation.tsx'
 
 /** What an embedder passes to `mount()`. */
 export interface WidgetOptions {

@@ -258,3 +258,23 @@ test('destroy unmounts the UI and destroys the client', async () => {
   expect(w.queryAllByRole('button', { hidden: true })).toEqual([])
   expect(client.log).toContain('destroy')
 })
+
+test("an operator's invitation opens the chat with their message first, and the reply names it", async () => {
+  const w = await setup({ storage: memoryStorage({ 'parley:demo:token': 't' }) })
+  const client = await w.client()
+  expect(w.queryByRole('textbox', { name: 'Message' })).toBeNull()
+  client.invite({
+    t: 'invitation',
+    id: 'i_1',
+    message: 'Can I help you choose a size?',
+    operator: { name: 'Sam', position: 'Team lead' },
+  })
+  await vi.waitFor(() => expect(w.queryByRole('textbox', { name: 'Message' })).not.toBeNull())
+  expect(w.log().textContent).toContain('Sam, Team lead')
+  expect(w.log().textContent).toContain('Can I help you choose a size?')
+  // The panel opened by itself: the page keeps the focus.
+  expect(w.root.activeElement).toBeNull()
+  type(w.input(), 'Yes, a 38')
+  pressEnter(w.input())
+  await vi.waitFor(() => expect(client.sendOptions).toEqual([{ scenarioId: 'i_1' }]))
+})

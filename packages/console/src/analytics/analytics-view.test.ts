@@ -87,16 +87,21 @@ const LIVE: MonitorReply = {
 }
 
 let calls: string[]
+let posted: { path: string; body: unknown }[]
 let refuse: { status: number; code: string; message: string } | undefined
 let view: ParleyAnalytics
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
 
-async function relay(input: RequestInfo | URL): Promise<Response> {
+async function relay(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
   const path = String(input)
   calls.push(path)
   if (refuse) return json(refuse.status, { code: refuse.code, message: refuse.message })
+  if (init?.method === 'POST' && path === '/v1/analytics/live/invitations') {
+    posted.push({ path, body: JSON.parse(String(init.body)) })
+    return json(202, { id: 'i_1', at: 0 })
+  }
   if (path === '/v1/admin/sites') return json(200, { sites: [{ id: 'shop', name: 'Shop' }] })
   if (path.startsWith('/v1/analytics/metrics.csv')) {
     return new Response('\uFEFFoperator,key\r\n', {
@@ -112,6 +117,7 @@ async function relay(input: RequestInfo | URL): Promise<Response> {
 
 beforeEach(async () => {
   calls = []
+  posted = []
   refuse = undefined
   view = document.createElement('parley-analytics')
   view.today = () => new Date(2026, 11, 1)
@@ -183,4 +189,55 @@ test('monitoring lists visitors and queues, and says who is not listed', async (
   expect(cells).toContain('5 min 00 s')
   expect(cells).toContain('newsletter')
   expect(deepText(root())).toContain('Only visitors whose widget may store data')
+})
+
+async function monitoring(role: 'admin' | 'supervisor' | 'operator') {
+  view.operator = { id: 'u0', name: 'Sam', email: 's@example.com', role } as never
+  view.tab = 'monitoring'
+  await settle(view)
+  await settle(view)
+  return getByRole(root(), 'table', { name: 'Visitors on the site now' })
+}
+
+test('a supervisor invites a visitor on the site to a chat with a message of their own', async () => {
+  const visitors = await monitoring('supervisor')
+  getByRole(visitors, 'button', { name: 'Invite to chat: Cart (Shop)' }).click()
+  await settle(view)
+  const form = getByRole(root(), 'form', { name: 'Invite to chat: Cart (Shop)' })
+  getByLabel<HTMLTextAreaElement>(form, 'Message').value = 'Can I help you choose a size?'
+  getByRole(form, 'button', { name: 'Send' }).click()
+  await settle(view)
+  await settle(view)
+  expect(posted).toEqual([
+    {
+      path: '/v1/analytics/live/invitations',
+      body: { siteId: 'shop', visitorId: 'v1', message: 'Can I help you choose a size?' },
+    },
+  ])
+  expect(deepText(getByRole(root(), 'status'))).toBe('Invitation sent to Cart (Shop).')
+  expect(queryAllByRole(root(), 'form', { name: 'Invite to chat: Cart (Shop)' })).toHaveLength(0)
+})
+
+test("shows the relay's refusal of an invitation, and keeps the form", async () => {
+  const visitors = await monitoring('admin')
+  getByRole(visitors, 'button', { name: 'Invite to chat: Cart (Shop)' }).click()
+  await settle(view)
+  const form = getByRole(root(), 'form', { name: 'Invite to chat: Cart (Shop)' })
+  getByLabel<HTMLTextAreaElement>(form, 'Message').value = 'Hello'
+  refuse = {
+    status: 409,
+    code: 'visitor_offline',
+    message: 'The visitor has no widget connected now',
+  }
+  getByRole(form, 'button', { name: 'Send' }).click()
+  await settle(view)
+  await settle(view)
+  expect(deepText(getByRole(root(), 'alert'))).toBe('The visitor has no widget connected now')
+  expect(getByRole(root(), 'form', { name: 'Invite to chat: Cart (Shop)' })).toBeTruthy()
+})
+
+test('an operator sees no invitation button', async () => {
+  const visitors = await monitoring('operator')
+  expect(deepText(visitors)).toContain('Cart')
+  expect(queryAllByRole(visitors, 'button', { name: /Invite to chat/ })).toHaveLength(0)
 })

@@ -1,11 +1,14 @@
 import {
   type ChannelReply,
   type ChannelRow,
+  type InviteVisitorRequest,
+  type LiveVisitor,
   METRICS,
   type MetricsReply,
   type MetricsRow,
   type MonitorReply,
   type OperatorProfile,
+  ROLE_PERMISSIONS,
   type SiteListReply,
 } from '@parley/protocol'
 import { css, html, LitElement, nothing } from 'lit'
@@ -74,6 +77,8 @@ export class ParleyAnalytics extends LitElement {
     live: { state: true },
     problem: { state: true },
     busy: { state: true },
+    inviting: { state: true },
+    sent: { state: true },
   }
 
   static override styles = [
@@ -216,6 +221,12 @@ export class ParleyAnalytics extends LitElement {
         border-radius: var(--parley-radius);
         padding: 0.5rem 0.75rem;
       }
+      form.invite {
+        display: grid;
+        gap: 0.35rem;
+        max-width: 32rem;
+        margin-top: 0.75rem;
+      }
       dl.definitions {
         display: grid;
         grid-template-columns: minmax(8rem, 14rem) 1fr;
@@ -280,6 +291,10 @@ export class ParleyAnalytics extends LitElement {
   declare live: MonitorReply | undefined
   declare problem: string
   declare busy: boolean
+  /** The visitor the invitation form is open for (monitoring). */
+  declare inviting: LiveVisitor | undefined
+  /** What the last invitation sent says (a status line). */
+  declare sent: string
   /** "Today" for the default period; tests set it. */
   today: () => Date = () => new Date()
 
@@ -295,6 +310,7 @@ export class ParleyAnalytics extends LitElement {
     this.sites = []
     this.problem = ''
     this.busy = false
+    this.sent = ''
   }
 
   override connectedCallback(): void {
@@ -620,12 +636,13 @@ export class ParleyAnalytics extends LitElement {
                     <th scope="col">Source</th>
                     <th scope="col">Invitation</th>
                     <th scope="col">Chatting</th>
+                    ${this.#mayInvite() ? html`<th scope="col"><span class="visually-hidden">Actions</span></th>` : nothing}
                   </tr>
                 </thead>
                 <tbody>
                   ${
                     live.visitors.length === 0
-                      ? html`<tr><td colspan="7">Nobody is listed right now.</td></tr>`
+                      ? html`<tr><td colspan=${this.#mayInvite() ? 8 : 7}>Nobody is listed right now.</td></tr>`
                       : live.visitors.map(
                           (v) => html`<tr>
                             <th scope="row">${v.title || v.page || '—'}<br /><span class="note">${v.page ?? ''}</span></th>
@@ -635,16 +652,70 @@ export class ParleyAnalytics extends LitElement {
                             <td>${v.source ?? 'direct'}</td>
                             <td>${v.engaged ? 'Shown' : '—'}</td>
                             <td>${v.chatting ? 'Yes' : 'No'}</td>
+                            ${
+                              this.#mayInvite()
+                                ? html`<td>${
+                                    v.chatting
+                                      ? nothing
+                                      : html`<button type="button" aria-label=${`Invite to chat: ${this.#visitorLabel(v)}`} @click=${() => {
+                                          this.inviting = v
+                                          this.sent = ''
+                                        }}>Invite to chat</button>`
+                                  }</td>`
+                                : nothing
+                            }
                           </tr>`,
                         )
                   }
                 </tbody>
               </table>
             </div>
+            ${this.inviting ? this.#renderInvite(this.inviting) : nothing}
+            ${this.sent ? html`<p class="note" role="status">${this.sent}</p>` : nothing}
             <p class="note">As of ${new Date(at).toLocaleTimeString()}.</p>`
           : html`<p class="note" role="status">Loading…</p>`
       }
     `
+  }
+
+  /** Whether the signed-in role may invite visitors (`visitors:invite`: supervisors, admins). */
+  #mayInvite(): boolean {
+    return !!this.operator && ROLE_PERMISSIONS[this.operator.role].includes('visitors:invite')
+  }
+
+  #visitorLabel(v: LiveVisitor): string {
+    return `${v.title || v.page || v.visitorId} (${this.#siteName(v.siteId)})`
+  }
+
+  /** The invitation form: the message the visitor reads as yours, Send, Cancel. */
+  #renderInvite(v: LiveVisitor) {
+    return html`<form class="card invite" aria-label=${`Invite to chat: ${this.#visitorLabel(v)}`} @submit=${(
+      e: Event,
+    ) => {
+      e.preventDefault()
+      const message = String(new FormData(e.target as HTMLFormElement).get('message') ?? '')
+      void this.#invite(v, message)
+    }}>
+      <label for="invite-message">Message</label>
+      <textarea id="invite-message" name="message" required maxlength="1000" rows="3"
+        placeholder="Hello! Can I help you with anything?"></textarea>
+      <p class="note">The visitor sees it as your first message, with your name and photo.</p>
+      <div class="row-actions">
+        <button type="button" @click=${() => {
+          this.inviting = undefined
+        }}>Cancel</button>
+        <button class="primary" type="submit" ?disabled=${this.busy}>Send</button>
+      </div>
+    </form>`
+  }
+
+  async #invite(v: LiveVisitor, message: string): Promise<void> {
+    const body: InviteVisitorRequest = { siteId: v.siteId, visitorId: v.visitorId, message }
+    await this.#run(async () => {
+      await this.api!.send('POST', '/v1/analytics/live/invitations', body)
+      this.inviting = undefined
+      this.sent = `Invitation sent to ${this.#visitorLabel(v)}.`
+    })
   }
 
   #siteName(id: string): string {

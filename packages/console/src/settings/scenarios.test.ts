@@ -220,3 +220,51 @@ test('deleting asks once more, then deletes', async () => {
   ])
   expect(deepText(getByRole(root(), 'status'))).toContain('is deleted')
 })
+
+test('"Test a URL" says live whether the scenario shows there and which rule decided', async () => {
+  await mount('admin')
+  await click('Edit Catalog helper')
+  const form = getByRole(root(), 'form', { name: 'Edit Catalog helper' })
+  const address = getByRole<HTMLInputElement>(form, 'textbox', { name: 'Test a URL' })
+  const verdict = async (url: string) => {
+    typeInto(address, url)
+    await settle(view)
+    return deepText(getByRole(form, 'status'))
+  }
+  expect(await verdict('https://shop.example/catalog/green-tea?utm=mail')).toBe(
+    'Shown: “/catalog” matches.',
+  )
+  expect(await verdict('https://shop.example/catalog/old')).toBe(
+    'Not shown: “=/catalog/old” under “Except on” matches.',
+  )
+  expect(await verdict('https://shop.example/cart')).toBe(
+    'Not shown: none of the pages listed matches.',
+  )
+  expect(await verdict('/catalog')).toBe(
+    'Type the whole address, like https://example.com/catalog.',
+  )
+
+  // The pages as they are being edited, before saving: a wildcard on the whole address.
+  // A label's name holds its field's value (accname): "Pages (…) /catalog".
+  const pages = getByRole<HTMLTextAreaElement>(form, 'textbox', { name: /^Pages \(one per line/ })
+  typeInto(pages, '*://shop.example/cart*\n~^/p/\\d+$')
+  await settle(view)
+  expect(await verdict('https://shop.example/cart?step=2')).toBe(
+    'Shown: “*://shop.example/cart*” matches.',
+  )
+  expect(await verdict('https://shop.example/p/42')).toBe('Shown: “~^/p/\\d+$” matches.')
+  typeInto(pages, '')
+  await settle(view)
+  expect(await verdict('https://shop.example/anything')).toBe(
+    'Shown: no pages are listed, so it shows on every page, and no exception matches.',
+  )
+  // A regex the relay refuses (it could take seconds on a long address) is not run.
+  typeInto(pages, '~^/(a+)+$')
+  expect(await verdict('https://shop.example/aaaa')).toBe(
+    'Cannot test: “~^/(a+)+$” is not a regular expression the relay accepts.',
+  )
+  // The pages as typed are what is saved.
+  typeInto(pages, '/catalog')
+  await click('Save scenario')
+  expect(calls.find((c) => c.method === 'PUT')!.body.where).toEqual(HELPER.where)
+})

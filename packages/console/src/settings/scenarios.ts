@@ -6,10 +6,16 @@ import type {
   ScenarioStatsReply,
   SiteListReply,
 } from '@parley/protocol'
-import { html, nothing } from 'lit'
+import { css, html, nothing } from 'lit'
 import { ConsoleError } from '../errors.ts'
 import { base } from '../theme.ts'
-import { editableConditions, patternsToText, scenarioFromForm } from './scenario-form.ts'
+import {
+  editableConditions,
+  patternsFromText,
+  patternsToText,
+  scenarioFromForm,
+} from './scenario-form.ts'
+import { checkUrl } from './scenario-url-check.ts'
 import { SettingsScreen } from './screen.ts'
 import { query } from './shared.ts'
 import { sectionStyles } from './styles.ts'
@@ -46,9 +52,18 @@ export class ParleyScenariosSettings extends SettingsScreen {
     editing: { state: true },
     notice: { state: true },
     doomed: { state: true },
+    urlVerdict: { state: true },
   }
 
-  static override styles = [base, sectionStyles]
+  static override styles = [
+    base,
+    sectionStyles,
+    css`
+      #url-verdict {
+        align-self: center;
+      }
+    `,
+  ]
 
   declare sites: SiteListReply['sites']
   declare siteId: string
@@ -59,6 +74,8 @@ export class ParleyScenariosSettings extends SettingsScreen {
   declare notice: string
   /** The scenario whose Delete asks to be confirmed. */
   declare doomed: string | undefined
+  /** What "Test a URL" says of the address typed there, for the pages as they are now. */
+  declare urlVerdict: string
 
   constructor() {
     super()
@@ -66,6 +83,7 @@ export class ParleyScenariosSettings extends SettingsScreen {
     this.siteId = ''
     this.stats = new Map()
     this.notice = ''
+    this.urlVerdict = ''
   }
 
   /** Supervisors read; only admins change scenarios. */
@@ -219,7 +237,12 @@ export class ParleyScenariosSettings extends SettingsScreen {
     const action = s?.action
     const message = action && 'message' in action ? action.message : ''
     const operatorName = action && 'operator' in action ? (action.operator?.name ?? '') : ''
-    return html`<form class="card" aria-label=${s ? `Edit ${s.name}` : 'New scenario'} @submit=${this.#save}>
+    return html`<form
+      class="card"
+      aria-label=${s ? `Edit ${s.name}` : 'New scenario'}
+      @submit=${this.#save}
+      @input=${this.#checkUrl}
+    >
       <h3>${s ? `Edit “${s.name}”` : 'New scenario'}</h3>
       <div class="fields">
         <label class="field">Name <input name="name" required maxlength="120" .value=${s?.name ?? ''} /></label>
@@ -241,6 +264,11 @@ export class ParleyScenariosSettings extends SettingsScreen {
           >Except on
           <textarea name="exclude" rows="3" .value=${patternsToText(s?.where.exclude ?? [])}></textarea>
         </label>
+        <label class="field"
+          >Test a URL
+          <input class="test-url" size="44" inputmode="url" autocomplete="off" aria-describedby="url-verdict" />
+        </label>
+        <output id="url-verdict">${this.urlVerdict}</output>
       </div>
       <h3>When</h3>
       ${
@@ -303,9 +331,26 @@ export class ParleyScenariosSettings extends SettingsScreen {
     </form>`
   }
 
+  /** "Test a URL", live: the typed address against the pages as the form has them now. */
+  #checkUrl(event: Event): void {
+    const form = event.currentTarget as HTMLFormElement
+    const address = form.querySelector<HTMLInputElement>('.test-url')!.value
+    const text = (name: string) => String(new FormData(form).get(name) ?? '')
+    this.urlVerdict = address.trim()
+      ? checkUrl(
+          {
+            include: patternsFromText(text('include')),
+            exclude: patternsFromText(text('exclude')),
+          },
+          address,
+        )
+      : ''
+  }
+
   #edit(editing: Scenario | 'new'): void {
     this.notice = ''
     this.problem = ''
+    this.urlVerdict = ''
     this.editing = editing
   }
 

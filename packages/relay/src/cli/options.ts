@@ -59,6 +59,8 @@ Options (flags win over environment variables):
                                                     no contact points]
                            PARLEY_TELEGRAM_API_ROOT the Telegram Bot API server, e.g. a local
                                                     telegram-bot-api [https://api.telegram.org]
+                           PARLEY_VK_API_ROOT       VK's API [https://api.vk.ru/method]
+                           PARLEY_VIBER_API_ROOT    Viber's bot API [https://chatapi.viber.com/pa]
                            PARLEY_ATTACHMENT_MAX_BYTES
                                                     largest file a message may carry, in bytes
                                                     [10485760: 10 MB]
@@ -176,6 +178,8 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
       channels: {
         secretKey: env.PARLEY_SECRET_KEY,
         telegramApiRoot: env.PARLEY_TELEGRAM_API_ROOT || undefined,
+        vkApiBaseUrl: env.PARLEY_VK_API_ROOT || undefined,
+        viberApiRoot: env.PARLEY_VIBER_API_ROOT || undefined,
         smtpUrl: env.PARLEY_SMTP_URL,
         smtpFrom: env.PARLEY_SMTP_FROM,
       },

@@ -199,9 +199,15 @@ export interface ChannelsConfig {
    * @default 'https://api.telegram.org'
    */
   telegramApiRoot?: string
-  /** The Viber REST bot API root (tests: a fake). @default 'https://chatapi.viber.com/pa' */
+  /**
+   * The Viber REST bot API root (tests: a fake). Env `PARLEY_VIBER_API_ROOT`.
+   * @default 'https://chatapi.viber.com/pa'
+   */
   viberApiRoot?: string
-  /** The VK API root, vk-io's `apiBaseUrl` (tests: a fake). @default 'https://api.vk.ru/method' */
+  /**
+   * The VK API root, vk-io's `apiBaseUrl` (tests: a fake). Env `PARLEY_VK_API_ROOT`.
+   * @default 'https://api.vk.ru/method'
+   */
   vkApiBaseUrl?: string
   /**
    * SMTP server for operators' replies to offline leads that left an e-mail:

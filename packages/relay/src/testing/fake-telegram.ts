@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { type OutageMode, outageSwitch } from './fake-outage.ts'
 
 /** One Bot API call the fake received. */
 export interface TelegramCall {
@@ -48,8 +49,11 @@ export async function startFakeTelegram(options: { tokens?: string[] } = {}) {
   const queued = new Map<string, { update_id: number }[]>()
   const holds = new Set<Hold>()
   const files = new Map<string, { path: string; data: Buffer }>()
+  /** Messages Telegram took: what users received. */
+  const delivered: { chatId: string; text: string; messageId: number }[] = []
   let messageId = 100
   let hang: ((call: TelegramCall) => boolean) | undefined
+  let hangTakes = false
 
   const send = (res: ServerResponse, status: number, body: unknown) => {
     const text = JSON.stringify(body)
@@ -77,7 +81,16 @@ export async function startFakeTelegram(options: { tokens?: string[] } = {}) {
     if (!tokens.has(token)) {
       return send(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' })
     }
-    if (hang?.(call)) return
+    if (hang?.(call)) {
+      if (hangTakes && method === 'sendMessage') {
+        delivered.push({
+          chatId: String(params.chat_id),
+          text: params.text,
+          messageId: ++messageId,
+        })
+      }
+      return
+    }
     const failure = failures.get(method)?.shift()
     if (failure) return send(res, failure.error_code, { ok: false, ...failure })
     switch (method) {
@@ -110,10 +123,15 @@ export async function startFakeTelegram(options: { tokens?: string[] } = {}) {
             description: 'Bad Request: message text is empty',
           })
         }
+        delivered.push({
+          chatId: String(params.chat_id),
+          text: String(params.text ?? params.caption ?? ''),
+          messageId: ++messageId,
+        })
         return send(res, 200, {
           ok: true,
           result: {
-            message_id: ++messageId,
+            message_id: messageId,
             date: 1_700_000_000,
             chat: { id: Number(params.chat_id), type: 'private' },
             ...(method === 'sendMessage' ? { text: params.text } : { photo: [] }),
@@ -257,6 +275,8 @@ export async function startFakeTelegram(options: { tokens?: string[] } = {}) {
           params: { path: decodeURIComponent(fileMatch[2]!) },
         }
         calls.push(call)
+        // The file server is Telegram's too: down with the Bot API.
+        if (outage.intercept(res)) return
         return download(call, res)
       }
       const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '')
@@ -267,6 +287,7 @@ export async function startFakeTelegram(options: { tokens?: string[] } = {}) {
         (params) => {
           const call = { token: decodeURIComponent(match[1]!), method: match[2]!, params }
           calls.push(call)
+          if (outage.intercept(res)) return
           answer(call, res)
         },
         () => send(res, 400, { ok: false, error_code: 400, description: 'Bad Request' }),
@@ -275,11 +296,22 @@ export async function startFakeTelegram(options: { tokens?: string[] } = {}) {
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
+  const outage = outageSwitch(server, port)
 
   return {
     /** grammy's `apiRoot`. */
     apiRoot: `http://127.0.0.1:${port}`,
     calls,
+    /** Messages `sendMessage` / `sendPhoto` took (while up), in order: what users received. */
+    delivered,
+    /** The Bot API goes down (`fake-outage.ts`): calls are recorded, none is taken. */
+    down: (mode: OutageMode) => outage.down(mode),
+    /** The Bot API is back. */
+    up: () => outage.up(),
+    /** Calls taken and left unanswered by a `silent` outage, not yet given up by the client. */
+    get held() {
+      return outage.held
+    },
     /** The calls of one method, in order. */
     callsOf: (method: string) => calls.filter((c) => c.method === method),
     /** The webhook registered for a token. */
@@ -290,9 +322,14 @@ export async function startFakeTelegram(options: { tokens?: string[] } = {}) {
       for (let i = 0; i < count; i++) list.push(failure)
       failures.set(method, list)
     },
-    /** Calls for which `pick` is true get no answer at all (`undefined`: answer every call). */
-    hang(pick: ((call: TelegramCall) => boolean) | undefined) {
+    /**
+     * Calls for which `pick` is true get no answer at all (`undefined`: answer every call).
+     * `taken`: a `sendMessage` is delivered all the same, only its answer is lost (the relay
+     * dies after Telegram took it).
+     */
+    hang(pick: ((call: TelegramCall) => boolean) | undefined, options: { taken?: boolean } = {}) {
       hang = pick
+      hangTakes = options.taken ?? false
     },
     /** A file the bot can fetch by `fileId` (`getFile`, then the file server). */
     addFile(fileId: string, data: Buffer, path = `documents/file_${files.size}`) {

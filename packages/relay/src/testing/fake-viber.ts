@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { type OutageMode, outageSwitch } from './fake-outage.ts'
 
 /** One REST bot API call the fake received. */
 export interface ViberCall {
@@ -25,7 +26,10 @@ export async function startFakeViber(options: { token?: string } = {}) {
   const token = options.token ?? 'viber-token'
   const calls: ViberCall[] = []
   const statuses = new Map<string, { status: number; status_message: string }[]>()
+  /** Messages `send_message` took: what users received. */
+  const delivered: { receiver: string; text: string; token: string }[] = []
   let webhook: string | undefined
+  let hang: ((call: ViberCall) => boolean) | undefined
   let deliver: Deliver = (url, init) => fetch(url, init)
   // Past 2^53: a JSON number parse would change it.
   let token64 = 5741311803571721087n
@@ -81,6 +85,7 @@ export async function startFakeViber(options: { token?: string } = {}) {
           return JSON.stringify({ status: 3, status_message: 'badData' })
         }
         token64 += 1n
+        delivered.push({ receiver: call.body.receiver, text: call.body.text, token: `${token64}` })
         return `{"status":0,"status_message":"ok","message_token":${token64},"chat_hostname":"SN-CHAT-01_"}`
       case 'get_account_info':
         return JSON.stringify({ status: 0, status_message: 'ok', name: 'Shop', uri: 'shop' })
@@ -103,20 +108,41 @@ export async function startFakeViber(options: { token?: string } = {}) {
       const token = req.headers['x-viber-auth-token']
       const call = { method, token: Array.isArray(token) ? token[0] : token, body }
       calls.push(call)
+      if (outage.intercept(res)) return
+      // Taken, and the answer lost: what a relay killed after Viber took a message sees.
+      if (hang?.(call)) return void answer(call)
       void answer(call).then((text) => reply(res, text))
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
+  const outage = outageSwitch(server, port)
 
   return {
     apiRoot: `http://127.0.0.1:${port}/pa`,
     calls,
+    /** Messages `send_message` took (while up), in order: what users received. */
+    delivered,
+    /** The API goes down (`fake-outage.ts`): calls are recorded, none is taken. */
+    down: (mode: OutageMode) => outage.down(mode),
+    /** The API is back. */
+    up: () => outage.up(),
+    /** Calls taken and left unanswered by a `silent` outage, not yet given up by the client. */
+    get held() {
+      return outage.held
+    },
     callsOf: (method: string) => calls.filter((c) => c.method === method),
     webhook: () => webhook,
     /** How the fake reaches the relay (a relay that does not listen: its `fetch`). */
     reachRelayWith(fn: Deliver) {
       deliver = fn
+    },
+    /**
+     * Calls for which `pick` is true are carried out (a message is delivered) and never
+     * answered (`undefined`: answer every call).
+     */
+    hang(pick: ((call: ViberCall) => boolean) | undefined) {
+      hang = pick
     },
     /** The next call of `method` is answered with this status. */
     failNext(method: string, status: number, status_message: string) {

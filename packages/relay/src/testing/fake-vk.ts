@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { type OutageMode, outageSwitch } from './fake-outage.ts'
 
 /** One API call the fake received: its method and form parameters. */
 export interface VkCall {
@@ -21,6 +22,7 @@ export async function startFakeVk(options: { token?: string } = {}) {
   const byRandomId = new Map<string, number>()
   const delivered: { peerId: string; text: string; randomId: string; id: number }[] = []
   let messageId = 1000
+  let hang: ((call: VkCall) => boolean) | undefined
 
   const answer = (call: VkCall): unknown => {
     const request_params = Object.entries(call.params)
@@ -67,7 +69,10 @@ export async function startFakeVk(options: { token?: string } = {}) {
       const params = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')))
       const call = { method, params }
       calls.push(call)
+      if (outage.intercept(res)) return
       const text = JSON.stringify(answer(call))
+      // Taken, and the answer lost: what a relay killed after VK took a message sees.
+      if (hang?.(call)) return
       res.writeHead(200, {
         'content-type': 'application/json',
         'content-length': Buffer.byteLength(text),
@@ -77,13 +82,29 @@ export async function startFakeVk(options: { token?: string } = {}) {
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
+  const outage = outageSwitch(server, port)
 
   return {
     apiBaseUrl: `http://127.0.0.1:${port}/method`,
     calls,
+    /** The API goes down (`fake-outage.ts`): calls are recorded, none is taken. */
+    down: (mode: OutageMode) => outage.down(mode),
+    /** The API is back. */
+    up: () => outage.up(),
+    /** Calls taken and left unanswered by a `silent` outage, not yet given up by the client. */
+    get held() {
+      return outage.held
+    },
     callsOf: (method: string) => calls.filter((c) => c.method === method),
     /** Messages users received (a repeated random_id once). */
     delivered,
+    /**
+     * Calls for which `pick` is true are carried out (a message is delivered) and never
+     * answered (`undefined`: answer every call).
+     */
+    hang(pick: ((call: VkCall) => boolean) | undefined) {
+      hang = pick
+    },
     /** The next call of `method` fails with this VK error. */
     failNext(method: string, error_code: number, error_msg: string) {
       failures.set(method, [...(failures.get(method) ?? []), { error_code, error_msg }])
@@ -125,5 +146,18 @@ export function vkMessage(
       },
       client_info: { button_actions: ['text'], keyboard: true, inline_keyboard: true },
     },
+  }
+}
+
+/** A Callback API `message_read`: user `peerId` read the community's messages up to `upTo`. */
+export function vkMessageRead(peerId: number, upTo: number, secret: string) {
+  events += 1
+  return {
+    type: 'message_read',
+    event_id: `ev${events.toString(16).padStart(8, '0')}`,
+    v: '5.199',
+    group_id: 229000001,
+    secret,
+    object: { from_id: peerId, peer_id: peerId, read_message_id: upTo },
   }
 }

@@ -1,7 +1,7 @@
-import type { InvitationOperator } from '@parley/protocol'
 import type { Decision } from '@parley/scenarios'
 import { useLayoutEffect, useRef } from 'preact/hooks'
 import type { Locale } from '../i18n.ts'
+import { Message } from '../invitation.tsx'
 import { applyStyles } from '../styles.ts'
 import { Icon } from '../ui/icons.tsx'
 import css from './scenarios.css?inline'
@@ -53,30 +53,5 @@ export function Invite({ decision: { action }, locale, onReply, onDismiss }: Inv
     </div>
   ) : (
     <div ref={ref} class="invite" data-pulse />
-  )
-}
-
-/**
- * The invitation as the operator's message (photo, name, position, text): first
- * in the chat's log (a local message, never sent), and in the bubble.
- */
-export function Message({
-  message,
-  operator: o,
-}: {
-  message: string
-  operator?: InvitationOperator
-}) {
-  return (
-    <div class="msg">
-      {o ? (
-        <span class="author">
-          {/* The relay accepts only http(s) photo URLs. */}
-          {o.photoUrl ? <img class="avatar" src={o.photoUrl} alt="" /> : null} {o.name}
-          {o.position ? `, ${o.position}` : null}
-        </span>
-      ) : null}
-      <p class="text">{message}</p>
-    </div>
   )
 }

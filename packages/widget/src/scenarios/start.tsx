@@ -1,8 +1,9 @@
 import type { KeyValueStorage } from '@parley/client'
 import type { Decision, Engine, EngineOptions } from '@parley/scenarios'
 import type { WidgetController } from '../controller.ts'
+import { Message, invite as show } from '../invitation.tsx'
 import { browserStorage } from '../storage.ts'
-import { Invite, Message } from './Invite.tsx'
+import { Invite } from './Invite.tsx'
 import { watchPages } from './page-watch.ts'
 import { pageView, readVisits } from './visits.ts'
 
@@ -79,7 +80,7 @@ export function startScenarios(controller: WidgetController, deps: ScenarioDeps)
     engine.dismiss(id)
   }
 
-  function show(decision: Decision): void {
+  function decided(decision: Decision): void {
     const { type } = decision.action
     shown = decision
     if (type === 'bubble' || type === 'pulse') {
@@ -97,12 +98,14 @@ export function startScenarios(controller: WidgetController, deps: ScenarioDeps)
       )
       return
     }
-    // The reply or the callback request will name the scenario (conversion and routing).
-    controller.scenarioId = decision.scenarioId
-    invite(decision)
-    // `quiet` (until the panel has rendered) also tells the `$open` listener below it was not the visitor.
-    controller.quiet = true
-    controller.open(type === 'openChat' ? 'chat' : 'callback')
+    // The reply or the callback request will name the scenario (conversion and routing);
+    // `quiet` also tells the `$open` listener below it was not the visitor.
+    show(
+      controller,
+      decision.scenarioId,
+      decision.action,
+      type === 'openChat' ? 'chat' : 'callback',
+    )
   }
 
   /** The relay's presence reply (operators, the visitor's region) as facts. */
@@ -127,7 +130,7 @@ export function startScenarios(controller: WidgetController, deps: ScenarioDeps)
       save()
     },
     // Deferred: the engine may decide while it is being created.
-    onShow: (decision) => queueMicrotask(() => show(decision)),
+    onShow: (decision) => queueMicrotask(() => decided(decision)),
     onEvent(event) {
       const client = $client.get()
       // Before consent: no socket and nothing stored; the relay counts it anonymously.

@@ -13,3 +13,11 @@ export function operatorTopic(operatorId: string): string {
 
 /** `presence` frames for visitor sockets. */
 export const PRESENCE_TOPIC = 'presence'
+
+/** Proactive invitations, for every relay to hold (each message's `note` says what it is). */
+export const INVITATIONS_TOPIC = 'invitations'
+
+/** Answers to one relay about its invitations (whether a relay holds the visitor's socket). */
+export function invitationRepliesTopic(relayId: string): string {
+  return `invitations:${relayId}`
+}

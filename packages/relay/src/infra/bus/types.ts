@@ -10,6 +10,12 @@ export interface BusMessage {
    * on only what its operator may see. Absent: every operator may see it.
    */
   audience?: Audience
+  /**
+   * What one relay tells the others about `frame`, for the relays themselves and never put
+   * on a socket (a proactive invitation to hold until the visitor answers; who holds the
+   * visitor's socket). Flat, so it stays JSON.
+   */
+  note?: Readonly<Record<string, string | number>>
 }
 
 /** The conversation a message is about, as visibility needs it. */

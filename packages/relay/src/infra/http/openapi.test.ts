@@ -106,6 +106,7 @@ const VALID_BODIES: Record<string, object> = {
   'POST /v1/canned': { shortcut: 'probe', text: 'Probe' },
   'POST /v1/conversations/:id/messages': { cid: 'probe', text: 'Probe' },
   'POST /v1/messages/search': { q: 'probe' },
+  'POST /v1/analytics/live/invitations': { siteId: 'shop', visitorId: 'probe', message: 'Probe' },
   'PATCH /v1/conversations/:id/lead': { status: 'done' },
   'POST /v1/admin/webhooks': { url: 'http://127.0.0.1:9/probe', events: ['message.created'] },
   'POST /v1/admin/contact-points': {

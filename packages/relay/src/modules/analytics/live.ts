@@ -101,6 +101,11 @@ export class LiveVisitors {
     }
   }
 
+  /** Whether the visitor has a socket open on this relay now. */
+  isConnected(siteId: string, visitorId: string): boolean {
+    return (this.visits.get(`${siteId}\n${visitorId}`)?.sockets ?? 0) > 0
+  }
+
   /** Visitors with a socket open now (of one site with `siteId`), longest on the site first. */
   list(siteId?: string): LiveVisit[] {
     return [...this.visits.values()]

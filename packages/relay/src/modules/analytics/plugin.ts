@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { ProactiveInvitations } from './invitations.ts'
 import { LiveVisitors } from './live.ts'
 import { AnalyticsService } from './service.ts'
 import type { AnalyticsStore } from './store.ts'
@@ -8,12 +9,13 @@ declare module 'fastify' {
   interface FastifyInstance {
     analytics: AnalyticsService
     liveVisitors: LiveVisitors
+    invitations: ProactiveInvitations
   }
 }
 
 /**
- * Decorates `app.analytics` (reports) and `app.liveVisitors` (the visitor socket tells it of
- * each hello and close). Writes every operator status change to the status log, and at start
+ * Decorates `app.analytics` (reports), `app.liveVisitors` (the visitor socket tells it of
+ * each hello and close) and `app.invitations` (proactive chat; the opening policy asks it). Writes every operator status change to the status log, and at start
  * closes the intervals a stop left open. Routes: `./routes.ts`.
  */
 export const analyticsPlugin = fp(
@@ -32,6 +34,21 @@ export const analyticsPlugin = fp(
     })
     app.decorate('analytics', analytics)
     app.decorate('liveVisitors', live)
+    const invitations = new ProactiveInvitations({
+      bus: app.bus,
+      live,
+      employees: app.employees,
+      sites: app.sites,
+      routing: app.routingService,
+      conversations: app.conversations,
+      attribution: app.attribution,
+      now: config.now,
+      timers: config.timers,
+      otherRelays: config.redisUrl !== undefined,
+    })
+    app.attribution.useInvitations(invitations)
+    app.decorate('invitations', invitations)
+    app.addHook('onClose', async () => invitations.close())
     await db.transaction((tx) => store.closeOpenStatuses(tx, config.now()))
     app.routingService.onStatus((operatorId, status) => {
       const at = config.now()
@@ -42,6 +59,13 @@ export const analyticsPlugin = fp(
   },
   {
     name: 'parley-analytics',
-    dependencies: ['parley-infra', 'parley-employees', 'parley-sites', 'parley-routing'],
+    dependencies: [
+      'parley-infra',
+      'parley-employees',
+      'parley-sites',
+      'parley-routing',
+      'parley-scenarios',
+      'parley-conversations',
+    ],
   },
 )

@@ -3,6 +3,8 @@ import {
   AnalyticsQuery,
   ChannelQuery,
   ChannelReply,
+  InviteVisitorReply,
+  InviteVisitorRequest,
   MetricsReply,
   MonitorReply,
 } from '@parley/protocol'
@@ -41,7 +43,8 @@ function sendCsv(reply: FastifyReply, name: string, from: string, to: string, bo
 
 /**
  * `/v1/analytics/*`: operator metrics (`METRICS`), channel effectiveness, each as JSON and
- * CSV from the same function, and live monitoring. All need `analytics:read`.
+ * CSV from the same function, and live monitoring. All need `analytics:read`; inviting a visitor
+ * on a site now (proactive chat) needs `visitors:invite`.
  */
 export async function analyticsRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
@@ -145,5 +148,36 @@ export async function analyticsRoutes(fastify: FastifyInstance): Promise<void> {
       preValidation: read,
     },
     (request) => analytics.monitor(viewerOf(request), request.query.siteId),
+  )
+
+  app.post(
+    '/v1/analytics/live/invitations',
+    {
+      schema: {
+        ...common,
+        operationId: 'inviteVisitor',
+        summary: 'Invite a visitor on a site now to a chat (proactive chat)',
+        description:
+          "Needs `visitors:invite` (supervisors and admins; operators are refused). Without `conversations:read_all`, only visitors of a site one of your groups serves. The visitor's widget shows `message` as your first message (name, position, photo); when they answer, the conversation opens with it as its first event, in your group on the site, and counts under the `proactive` scenario in channel effectiveness. Only a visitor whose widget is connected now can be invited (`visitor_offline`): the others never opened a socket (privacy default). `visitor_chatting`: they have an open chat already; a blank message is `text_empty`.",
+        body: InviteVisitorRequest,
+        response: {
+          202: InviteVisitorReply,
+          ...errors(
+            'bad_request',
+            'text_empty',
+            ...REFUSED,
+            'site_not_found',
+            'employee_not_found',
+            'visitor_offline',
+            'visitor_chatting',
+          ),
+        },
+      },
+      preValidation: requirePermission(app, 'visitors:invite'),
+    },
+    async (request, reply) => {
+      const sent = await app.invitations.invite(viewerOf(request), request.body)
+      return reply.code(202).send(sent)
+    },
   )
 }

@@ -1,12 +1,13 @@
-import type {
-  AnalyticsQuery,
-  ChannelQuery,
-  ChannelReply,
-  ChannelRow,
-  MetricsReply,
-  MetricsRow,
-  MonitorReply,
-  Permission,
+import {
+  type AnalyticsQuery,
+  type ChannelQuery,
+  type ChannelReply,
+  type ChannelRow,
+  type MetricsReply,
+  type MetricsRow,
+  type MonitorReply,
+  type Permission,
+  PROACTIVE_SCENARIO,
 } from '@parley/protocol'
 import type { UnitOfWork } from '../../infra/db/unit-of-work.ts'
 import { relayError } from '../../infra/errors.ts'
@@ -320,6 +321,8 @@ export class AnalyticsService {
     const labels = new Map<string | null, string>()
     if (by === 'channel') for (const [k, v] of Object.entries(CHANNEL_LABELS)) labels.set(k, v)
     if (by === 'site') for (const s of await sites.list()) labels.set(s.id, s.name)
+    if (by === 'scenario')
+      labels.set(PROACTIVE_SCENARIO, 'Proactive chat (invited from monitoring)')
     labels.set(null, NO_KEY[by])
     const keys = new Set([...countsBy.keys(), ...engagements.map((e) => e.scenarioId)])
     const rows = [...keys].map((key) =>

@@ -59,6 +59,11 @@ export type InboundEvent =
   /** The visitor subscribed to or left the bot: `blocked` stops sending. */
   | { type: 'subscription'; key: string; chatId: string; blocked: boolean; start?: string }
   /** Nothing for the relay (a service message, an edit…). */
+  /**
+   * The visitor read the chat up to the messenger's message `upTo` (VK `message_read`, whose
+   * ids grow): every message the relay sent there up to that one is read.
+   */
+  | { type: 'read'; key: string; chatId: string; upTo: number }
   | { type: 'ignored'; key?: string }
 
 /** What the webhook answers the messenger (VK wants `ok`, or its confirmation string). */

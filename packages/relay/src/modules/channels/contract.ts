@@ -122,17 +122,21 @@ export function describeChannelStore(name: string, factory: StoresFactory): void
       expect(await channels.chatOfConversation('c2')).toBeUndefined()
     })
 
-    it('queues one row per event and hands out what is due, soonest first', async () => {
+    it('queues one row per event and hands out what is due, oldest first', async () => {
       const { channels } = stores
       await tx((t) => channels.createContactPoint(t, point('a')))
       const first = await tx((t) => channels.enqueue(t, message('e1', { nextAt: 20 })))
-      const second = await tx((t) => channels.enqueue(t, message('e2', { nextAt: 10 })))
+      const second = await tx((t) =>
+        channels.enqueue(t, message('e2', { nextAt: 10, chatId: '43', conversationId: 'c2' })),
+      )
       expect(first).toEqual(expect.any(Number))
       expect(await tx((t) => channels.enqueue(t, message('e1')))).toBeNull()
       expect((await channels.due(15, 10)).map((r) => r.eventId)).toEqual(['e2'])
-      expect((await channels.due(25, 10)).map((r) => r.eventId)).toEqual(['e2', 'e1'])
-      expect((await channels.due(25, 1)).map((r) => r.eventId)).toEqual(['e2'])
-      expect(await channels.nextDue()).toBe(10)
+      expect((await channels.due(25, 10)).map((r) => r.eventId)).toEqual(['e1', 'e2'])
+      expect((await channels.due(25, 1)).map((r) => r.eventId)).toEqual(['e1'])
+      expect(await channels.nextDue(0)).toBe(10)
+      expect(await channels.nextDue(10)).toBe(20)
+      expect(await channels.nextDue(20)).toBeNull()
       await tx((t) =>
         channels.recordOutcome(t, second!, {
           state: 'sent',
@@ -143,7 +147,7 @@ export function describeChannelStore(name: string, factory: StoresFactory): void
           updatedAt: 11,
         }),
       )
-      expect(await channels.nextDue()).toBe(20)
+      expect(await channels.nextDue(0)).toBe(20)
       expect(await channels.listOutbox('c1')).toEqual([
         {
           seq: first,
@@ -161,6 +165,8 @@ export function describeChannelStore(name: string, factory: StoresFactory): void
           createdAt: 10,
           updatedAt: 10,
         },
+      ])
+      expect(await channels.listOutbox('c2')).toEqual([
         expect.objectContaining({
           eventId: 'e2',
           state: 'sent',
@@ -169,6 +175,88 @@ export function describeChannelStore(name: string, factory: StoresFactory): void
           updatedAt: 11,
         }),
       ])
+    })
+
+    it("keeps a chat's rows in order: none is due while an older one waits for a retry", async () => {
+      const { channels } = stores
+      await tx((t) => channels.createContactPoint(t, point('a')))
+      await tx((t) => channels.createContactPoint(t, point('b')))
+      const head = (await tx((t) => channels.enqueue(t, message('e1', { nextAt: 10 }))))!
+      await tx((t) => channels.enqueue(t, message('e2', { nextAt: 11 })))
+      // The same chat id at another bot, and an e-mail, are other lines.
+      await tx((t) => channels.enqueue(t, message('e3', { contactPointId: 'b', nextAt: 12 })))
+      await tx((t) =>
+        channels.enqueue(
+          t,
+          message('e4', { channel: 'email', contactPointId: null, chatId: 'a@b.c', nextAt: 12 }),
+        ),
+      )
+      await tx((t) =>
+        channels.recordOutcome(t, head, {
+          state: 'pending',
+          attempts: 1,
+          nextAt: 40,
+          error: 'Bad Gateway',
+          externalId: null,
+          updatedAt: 20,
+        }),
+      )
+      expect((await channels.due(30, 10)).map((r) => r.eventId)).toEqual(['e3', 'e4'])
+      // e2 is due but waits behind e1: the next time something can go is e1's retry.
+      expect(await channels.nextDue(30)).toBe(40)
+      expect((await channels.due(40, 10)).map((r) => r.eventId)).toEqual(['e1', 'e2', 'e3', 'e4'])
+      await tx((t) =>
+        channels.recordOutcome(t, head, {
+          state: 'failed',
+          attempts: 2,
+          nextAt: 41,
+          error: 'Forbidden',
+          externalId: null,
+          updatedAt: 41,
+        }),
+      )
+      // A message failed for good holds nothing up.
+      expect((await channels.due(41, 10)).map((r) => r.eventId)).toEqual(['e2', 'e3', 'e4'])
+    })
+
+    it("reads a chat up to a messenger's id: its sent and delivered rows up to it, nobody else's", async () => {
+      const { channels } = stores
+      await tx((t) => channels.createContactPoint(t, point('a', { kind: 'vk' })))
+      await tx((t) => channels.createContactPoint(t, point('b', { kind: 'vk' })))
+      const sent = async (eventId: string, externalId: string, extra = {}) => {
+        const seq = (await tx((t) => channels.enqueue(t, message(eventId, extra))))!
+        await tx((t) =>
+          channels.recordOutcome(t, seq, {
+            state: 'sent',
+            attempts: 1,
+            nextAt: 10,
+            error: null,
+            externalId,
+            updatedAt: 10,
+          }),
+        )
+        return seq
+      }
+      await sent('e1', '998')
+      const delivered = await sent('e2', '1000')
+      await tx((t) => channels.receipt(t, 'a', '1000', 'delivered', null, 11))
+      await sent('e3', '1002')
+      await sent('e4', '999', { chatId: '43', conversationId: 'c2' })
+      await sent('e5', '997', { contactPointId: 'b', conversationId: 'c3' })
+      await tx((t) => channels.enqueue(t, message('e6')))
+      const read = await tx((t) => channels.readUpTo(t, 'a', '42', 1001, 20))
+      expect(read.map((r) => [r.eventId, r.state, r.updatedAt])).toEqual([
+        ['e1', 'read', 20],
+        ['e2', 'read', 20],
+      ])
+      expect(read[1]!.seq).toBe(delivered)
+      const states = async (conversationId: string) =>
+        (await channels.listOutbox(conversationId)).map((r) => `${r.eventId}:${r.state}`)
+      expect(await states('c1')).toEqual(['e1:read', 'e2:read', 'e3:sent', 'e6:pending'])
+      expect(await states('c2')).toEqual(['e4:sent'])
+      expect(await states('c3')).toEqual(['e5:sent'])
+      // Again: nothing more to change.
+      expect(await tx((t) => channels.readUpTo(t, 'a', '42', 1001, 21))).toEqual([])
     })
 
     it('moves a sent message forward on receipts, never back', async () => {

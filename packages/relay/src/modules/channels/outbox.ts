@@ -65,23 +65,28 @@ export interface OutboxWorkerOptions {
 
 /**
  * Sends the channel outbox: rows due, oldest first, one chat's messages one at a time in
- * order, paced per chat and per bot. A row is marked only after the messenger answered: a
- * relay killed mid-send sends it again on start (VK deduplicates by `random_id`; Telegram and
- * Viber have no such key, so a kill in that instant can repeat one message).
+ * order, paced per chat and per bot. Each chat's line runs on its own: a messenger that does
+ * not answer holds up its own chats only, never the next look at the outbox or another
+ * bot's. A row is marked only after the messenger answered: a relay killed mid-send sends it
+ * again on start (VK deduplicates by `random_id`; Telegram and Viber have no such key, so a
+ * kill in that instant can repeat one message).
  */
 export class OutboxWorker {
   private readonly aborter = new AbortController()
   /** When each chat and bot may be sent to next. */
   private readonly notBefore = new Map<string, number>()
+  /** The lines being sent, by chat: a chat's rows are never in two at once. */
+  private readonly lines = new Map<string, Promise<void>>()
   private wakeTimer: unknown
   private wakeAt: number | null = null
   private running: Promise<void> | undefined
   private again = false
   private closed = false
+  private inFlight = 0
 
   constructor(private readonly options: OutboxWorkerOptions) {}
 
-  /** Looks at the outbox soon (a row was queued, a retry is due). */
+  /** Looks at the outbox soon (a row was queued, a retry is due, a line ended). */
   kick(): void {
     if (this.closed) return
     if (this.running) {
@@ -99,36 +104,61 @@ export class OutboxWorker {
       })
   }
 
+  /** Whether a look at the outbox or a chat's line is under way. */
+  get busy(): boolean {
+    return this.running !== undefined || this.lines.size > 0
+  }
+
+  /**
+   * What is under way (tests): a look at the outbox, the chats' lines, and how many sends are
+   * on the wire waiting for the messenger's answer.
+   */
+  get activity(): { looking: boolean; lines: number; sending: number } {
+    return { looking: this.running !== undefined, lines: this.lines.size, sending: this.inFlight }
+  }
+
   /** Resolves once nothing is under way (tests, benchmarks). */
   async idle(): Promise<void> {
-    while (this.running) await this.running
+    while (this.busy) {
+      await this.running
+      await Promise.all(this.lines.values())
+    }
   }
 
   async close(): Promise<void> {
     this.closed = true
     if (this.wakeTimer !== undefined) this.options.timers.clearTimeout(this.wakeTimer)
     this.aborter.abort()
-    await this.running
+    await this.idle()
   }
 
+  /** Starts a line for each chat with due rows that has none running. */
   private async run(): Promise<void> {
     const { db, store, now, policy, log } = this.options
     try {
       const due = await db.transaction((tx) => store.due(now(), policy.batch, tx))
-      // One line per chat, in order; chats in parallel.
       const lines = new Map<string, ChannelOutboxRow[]>()
       for (const row of due) {
         const key = `${row.contactPointId ?? row.channel}\u241f${row.chatId}`
-        lines.set(key, [...(lines.get(key) ?? []), row])
+        if (!this.lines.has(key)) lines.set(key, [...(lines.get(key) ?? []), row])
       }
-      const waits = await Promise.all([...lines].map(([key, rows]) => this.line(key, rows)))
-      if (due.length === policy.batch) this.again = true
-      const next = await db.transaction((tx) => store.nextDue(tx))
-      // Rows due now that were not sent wait for their chat's or bot's pace.
-      const paced = waits.filter((w) => w > 0)
-      const at = now()
-      if (next !== null && next > at) this.wake(next)
-      if (paced.length > 0) this.wake(at + Math.min(...paced))
+      for (const [key, rows] of lines) {
+        const line = this.line(key, rows)
+          .then((wait) => {
+            // Paced: the rows stay due and the wake timer comes back for them. Otherwise the
+            // line sent all it had or stopped at a failure: look again (more rows, the retry).
+            if (wait > 0) this.wake(now() + wait)
+            else this.kick()
+          })
+          .catch((err) => {
+            if (!this.closed) log.error({ err }, 'channel outbox: recording a send failed')
+          })
+          .finally(() => this.lines.delete(key))
+        this.lines.set(key, line)
+      }
+      // Rows due now are in a line, or paced (their line set the wake): the next one to come.
+      const next = await db.transaction((tx) => store.nextDue(now(), tx))
+      if (next !== null) this.wake(next)
     } catch (err) {
       if (!this.closed) log.error({ err }, 'channel outbox: reading or recording failed')
     }
@@ -172,10 +202,17 @@ export class OutboxWorker {
     if (!target) {
       result = { ok: false, retryable: false, error: 'The contact point was removed' }
     } else {
-      const signal = AbortSignal.any([
-        this.aborter.signal,
-        AbortSignal.timeout(policy.requestTimeoutMs),
-      ])
+      // The timeout runs on the injected timers, as every other wait of the worker does.
+      const timeout = new AbortController()
+      const timer = this.options.timers.setTimeout(
+        () =>
+          timeout.abort(
+            new DOMException(`No answer in ${policy.requestTimeoutMs} ms`, 'TimeoutError'),
+          ),
+        policy.requestTimeoutMs,
+      )
+      const signal = AbortSignal.any([this.aborter.signal, timeout.signal])
+      this.inFlight += 1
       try {
         result = await target.channel.send(
           target.context,
@@ -184,6 +221,9 @@ export class OutboxWorker {
         )
       } catch (err) {
         result = { ok: false, retryable: true, error: (err as Error)?.message ?? String(err) }
+      } finally {
+        this.inFlight -= 1
+        this.options.timers.clearTimeout(timer)
       }
     }
     // Shutting down: the row stays pending and goes again on start.

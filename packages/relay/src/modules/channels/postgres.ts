@@ -47,15 +47,29 @@ const ENQUEUE = `INSERT INTO channel_outbox (event_id, channel, contact_point_id
     conversation_id, text, next_at, created_at, updated_at)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
   ON CONFLICT (event_id) DO NOTHING RETURNING seq`
-const DUE = `SELECT * FROM channel_outbox WHERE state = 'pending' AND next_at <= $1
-  ORDER BY next_at, seq LIMIT $2`
-const NEXT_DUE = `SELECT MIN(next_at) AS at FROM channel_outbox WHERE state = 'pending'`
+// A chat's rows go in order: none is due while an older one of its chat waits for a retry.
+const DUE = `SELECT * FROM channel_outbox o WHERE o.state = 'pending' AND o.next_at <= $1
+    AND NOT EXISTS (SELECT 1 FROM channel_outbox p WHERE p.state = 'pending'
+      AND p.chat_id = o.chat_id AND p.channel = o.channel
+      AND p.contact_point_id IS NOT DISTINCT FROM o.contact_point_id AND p.seq < o.seq
+      AND p.next_at > $1)
+  ORDER BY o.seq LIMIT $2`
+// When the oldest pending row of some chat (the only one that can go) is next due.
+const NEXT_DUE = `SELECT MIN(o.next_at) AS at FROM channel_outbox o WHERE o.state = 'pending'
+    AND o.next_at > $1 AND NOT EXISTS (SELECT 1 FROM channel_outbox p WHERE p.state = 'pending'
+      AND p.chat_id = o.chat_id AND p.channel = o.channel
+      AND p.contact_point_id IS NOT DISTINCT FROM o.contact_point_id AND p.seq < o.seq)`
 const RECORD_OUTCOME = `UPDATE channel_outbox SET state = $2, attempts = $3, next_at = $4,
     error = $5, external_id = $6, updated_at = $7 WHERE seq = $1`
 // Locked: two relays taking receipts for one message decide one after the other.
 const BY_EXTERNAL = `SELECT * FROM channel_outbox WHERE contact_point_id = $1 AND external_id = $2
   ORDER BY seq LIMIT 1 FOR UPDATE`
 const SET_STATE = 'UPDATE channel_outbox SET state = $2, error = $3, updated_at = $4 WHERE seq = $1'
+// Only ids that are whole numbers are compared (the CASE keeps the cast from seeing others).
+const READ_UP_TO = `UPDATE channel_outbox SET state = 'read', updated_at = $4
+  WHERE contact_point_id = $1 AND chat_id = $2 AND state IN ('sent', 'delivered')
+    AND CASE WHEN external_id ~ '^[0-9]{1,18}$' THEN external_id::bigint <= $3 ELSE false END
+  RETURNING *`
 const LIST_OUTBOX = 'SELECT * FROM channel_outbox WHERE conversation_id = $1 ORDER BY seq'
 
 /**
@@ -163,8 +177,8 @@ export class PostgresChannelStore implements ChannelStore {
     return (await this.db.rows<OutboxRow>(DUE, [now, limit], tx)).map(toOutbox)
   }
 
-  async nextDue(tx?: Tx) {
-    return (await this.db.row<{ at: number | null }>(NEXT_DUE, [], tx))?.at ?? null
+  async nextDue(after: number, tx?: Tx) {
+    return (await this.db.row<{ at: number | null }>(NEXT_DUE, [after], tx))?.at ?? null
   }
 
   async recordOutcome(tx: Tx, seq: number, outcome: SendOutcome) {
@@ -192,6 +206,11 @@ export class PostgresChannelStore implements ChannelStore {
     if (RANK[state] <= RANK[row.state]) return toOutbox(row)
     await this.db.run(tx, SET_STATE, [row.seq, state, error, at])
     return { ...toOutbox(row), state, error, updatedAt: at }
+  }
+
+  async readUpTo(tx: Tx, contactPointId: string, chatId: string, upTo: number, at: number) {
+    const rows = await this.db.rows<OutboxRow>(READ_UP_TO, [contactPointId, chatId, upTo, at], tx)
+    return rows.map(toOutbox).sort((a, b) => a.seq - b.seq)
   }
 
   async listOutbox(conversationId: string) {

@@ -281,7 +281,7 @@ export class ChannelService implements EventSink {
     // Fetched before the transaction that acknowledges the update (see `fetchFile`).
     const file = event.type === 'message' ? await this.fetchFile(point, event) : undefined
     let appended: { cid: string; result: AppendResult } | undefined
-    let receipt: ChannelOutboxRow | undefined
+    let receipts: ChannelOutboxRow[] = []
     await db.transaction(async (tx) => {
       if (pollOffset !== undefined) {
         await store.updateContactPoint(tx, point.id, { pollOffset, updatedAt: now() })
@@ -300,8 +300,8 @@ export class ChannelService implements EventSink {
         case 'subscription':
           await this.subscription(tx, point, event)
           return
-        case 'receipt':
-          receipt = await store.receipt(
+        case 'receipt': {
+          const row = await store.receipt(
             tx,
             point.id,
             event.externalId,
@@ -309,6 +309,11 @@ export class ChannelService implements EventSink {
             event.error ?? null,
             now(),
           )
+          receipts = row ? [row] : []
+          return
+        }
+        case 'read':
+          receipts = await store.readUpTo(tx, point.id, event.chatId, event.upTo, now())
           return
         case 'ignored':
           return
@@ -318,7 +323,7 @@ export class ChannelService implements EventSink {
     if (appended) {
       publishAll(this.options.bus, await conversations.outcome(appended.cid, appended.result))
     }
-    if (receipt) this.announceDelivery(receipt)
+    for (const row of receipts) this.announceDelivery(row)
   }
 
   /** The chat of a messenger user: tied to a site visitor by a start parameter, or a new one. */

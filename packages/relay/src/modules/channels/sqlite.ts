@@ -68,11 +68,21 @@ export class SqliteChannelStore implements ChannelStore {
            @createdAt, @createdAt)
          ON CONFLICT (event_id) DO NOTHING RETURNING seq`,
       ),
+      // A chat's rows go in order: none is due while an older one of its chat waits for a retry.
       due: raw.prepare(
-        `SELECT * FROM channel_outbox WHERE state = 'pending' AND next_at <= ?
-         ORDER BY next_at, seq LIMIT ?`,
+        `SELECT * FROM channel_outbox o WHERE o.state = 'pending' AND o.next_at <= @now
+           AND NOT EXISTS (SELECT 1 FROM channel_outbox p WHERE p.state = 'pending'
+             AND p.chat_id = o.chat_id AND p.channel = o.channel
+             AND p.contact_point_id IS o.contact_point_id AND p.seq < o.seq AND p.next_at > @now)
+         ORDER BY o.seq LIMIT @limit`,
       ),
-      nextDue: raw.prepare(`SELECT MIN(next_at) AS at FROM channel_outbox WHERE state = 'pending'`),
+      // When the oldest pending row of some chat (the only one that can go) is next due.
+      nextDue: raw.prepare(
+        `SELECT MIN(o.next_at) AS at FROM channel_outbox o WHERE o.state = 'pending'
+           AND o.next_at > ? AND NOT EXISTS (SELECT 1 FROM channel_outbox p WHERE p.state = 'pending'
+             AND p.chat_id = o.chat_id AND p.channel = o.channel
+             AND p.contact_point_id IS o.contact_point_id AND p.seq < o.seq)`,
+      ),
       recordOutcome: raw.prepare(
         `UPDATE channel_outbox SET state = @state, attempts = @attempts, next_at = @nextAt,
            error = @error, external_id = @externalId, updated_at = @updatedAt WHERE seq = @seq`,
@@ -82,6 +92,14 @@ export class SqliteChannelStore implements ChannelStore {
       ),
       setState: raw.prepare(
         'UPDATE channel_outbox SET state = ?, error = ?, updated_at = ? WHERE seq = ?',
+      ),
+      // Only ids that are whole numbers: CAST would read any other text as 0.
+      readUpTo: raw.prepare(
+        `UPDATE channel_outbox SET state = 'read', updated_at = @at
+         WHERE contact_point_id = @contactPointId AND chat_id = @chatId
+           AND state IN ('sent', 'delivered') AND length(external_id) BETWEEN 1 AND 18
+           AND external_id NOT GLOB '*[^0-9]*' AND CAST(external_id AS INTEGER) <= @upTo
+         RETURNING *`,
       ),
       listOutbox: raw.prepare(
         'SELECT * FROM channel_outbox WHERE conversation_id = ? ORDER BY seq',
@@ -156,11 +174,11 @@ export class SqliteChannelStore implements ChannelStore {
   }
 
   due(now: number, limit: number, tx?: Tx) {
-    return this.db.read(() => (this.sql.due!.all(now, limit) as OutboxRow[]).map(toOutbox), tx)
+    return this.db.read(() => (this.sql.due!.all({ now, limit }) as OutboxRow[]).map(toOutbox), tx)
   }
 
-  nextDue(tx?: Tx) {
-    return this.db.read(() => (this.sql.nextDue!.get() as { at: number | null }).at, tx)
+  nextDue(after: number, tx?: Tx) {
+    return this.db.read(() => (this.sql.nextDue!.get(after) as { at: number | null }).at, tx)
   }
 
   async recordOutcome(tx: Tx, seq: number, outcome: SendOutcome) {
@@ -182,6 +200,12 @@ export class SqliteChannelStore implements ChannelStore {
     if (RANK[state] <= RANK[row.state]) return toOutbox(row)
     this.sql.setState!.run(state, error, at, row.seq)
     return { ...toOutbox(row), state, error, updatedAt: at }
+  }
+
+  async readUpTo(tx: Tx, contactPointId: string, chatId: string, upTo: number, at: number) {
+    this.db.write(tx)
+    const rows = this.sql.readUpTo!.all({ contactPointId, chatId, upTo, at }) as OutboxRow[]
+    return rows.map(toOutbox).sort((a, b) => a.seq - b.seq)
   }
 
   listOutbox(conversationId: string) {

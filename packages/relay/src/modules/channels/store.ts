@@ -123,10 +123,16 @@ export interface ChannelStore {
   chatOfConversation(conversationId: string, tx?: Tx): Promise<ChannelChat | undefined>
   /** Queues a message; a second row for the same event is ignored. Returns its seq, or null. */
   enqueue(tx: Tx, row: NewChannelOutboxRow): Promise<number | null>
-  /** Pending rows due by `now`, oldest first, at most `limit`. */
+  /**
+   * Pending rows due by `now`, oldest first, at most `limit`. A chat's rows go in order: none
+   * is due while an older pending row of its chat is not (it waits for a retry).
+   */
   due(now: number, limit: number, tx?: Tx): Promise<ChannelOutboxRow[]>
-  /** When the soonest pending row is due; null when none. */
-  nextDue(tx?: Tx): Promise<number | null>
+  /**
+   * The soonest time after `after` at which a pending row that can go next (the oldest
+   * pending row of its chat) is due; null when none.
+   */
+  nextDue(after: number, tx?: Tx): Promise<number | null>
   recordOutcome(tx: Tx, seq: number, outcome: SendOutcome): Promise<void>
   /**
    * A messenger's receipt for a sent message: moves it to `state` unless it is already past
@@ -141,6 +147,18 @@ export interface ChannelStore {
     error: string | null,
     at: number,
   ): Promise<ChannelOutboxRow | undefined>
+  /**
+   * The visitor read the chat up to the messenger's message `upTo` (numeric ids that grow, as
+   * VK's do): every sent or delivered row of the chat whose id is at most that becomes read.
+   * Returns those rows as they now stand, oldest first.
+   */
+  readUpTo(
+    tx: Tx,
+    contactPointId: string,
+    chatId: string,
+    upTo: number,
+    at: number,
+  ): Promise<ChannelOutboxRow[]>
   /** A conversation's rows, oldest first. */
   listOutbox(conversationId: string): Promise<ChannelOutboxRow[]>
 }

@@ -189,4 +189,31 @@ describe('a Viber contact point', () => {
     expect(viber.callsOf('send_message')).toEqual([])
     expect(await relay.stores.channels.listOutbox(conversation.id)).toEqual([])
   })
+
+  it('fails a message to a user Viber does not know (status 5) for good, and queues no more for them', async () => {
+    await addBot()
+    const { socket } = await relay.operator({ cookie })
+    await viber.callback(viberText('anna==', 'Hello?'))
+    const { conversation } = await socket.next(ofType('conversation'))
+    viber.failNext('send_message', 5, 'receiverNotRegistered')
+    socket.send({ t: 'send', cid: 'r1', conversationId: conversation.id, text: 'First' })
+    await socket.next(ofType('ack'))
+    await relay.app.channels.worker.idle()
+    const failed = await socket.next(ofType('delivery', (f) => f.delivery.state === 'failed'))
+    expect(failed.delivery).toMatchObject({ error: 'receiverNotRegistered (status 5)' })
+    socket.send({ t: 'send', cid: 'r2', conversationId: conversation.id, text: 'Second' })
+    await socket.next(ofType('ack', (f) => f.cid === 'r2'))
+    await relay.app.channels.worker.idle()
+    clock.advance(60 * 60_000)
+    await relay.app.channels.worker.idle()
+    expect(viber.callsOf('send_message')).toHaveLength(1)
+    const { body } = await api('GET', `/v1/conversations/${conversation.id}/deliveries`)
+    expect(body.deliveries).toEqual([
+      expect.objectContaining({
+        state: 'failed',
+        attempts: 1,
+        error: 'receiverNotRegistered (status 5)',
+      }),
+    ])
+  })
 })

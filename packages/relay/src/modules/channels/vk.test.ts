@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { SqliteDatabase } from '../../infra/db/sqlite.ts'
-import { type FakeVk, startFakeVk, vkMessage } from '../../testing/fake-vk.ts'
+import { type FakeVk, startFakeVk, vkMessage, vkMessageRead } from '../../testing/fake-vk.ts'
 import { manualClock } from '../../testing/manual-clock.ts'
 import { injectRelay, type TestRelay } from '../../testing/relay.ts'
 import { ofType } from '../../testing/ws-client.ts'
@@ -152,5 +152,71 @@ describe('a VK community', () => {
     expect(vk.callsOf('messages.send')).toHaveLength(3)
     const { body } = await api('GET', `/v1/conversations/${conversation.id}/deliveries`)
     expect(body.deliveries.map((d: { state: string }) => d.state)).toEqual(['sent', 'failed'])
+  })
+
+  it('backs off too many requests per second (error 6) on the clock, not in vk-io, and sends once', async () => {
+    const { socket } = await relay.operator({ cookie })
+    await callback(vkMessage(7001, 'Hello?', SECRET))
+    const { conversation } = await socket.next(ofType('conversation'))
+    vk.failNext('messages.send', 6, 'Too many requests per second')
+    socket.send({ t: 'send', cid: 'r1', conversationId: conversation.id, text: 'One' })
+    await socket.next(ofType('ack'))
+    await relay.app.channels.worker.idle()
+    // One call: vk-io did not retry it behind the outbox's back.
+    expect(vk.callsOf('messages.send')).toHaveLength(1)
+    const { body } = await api('GET', `/v1/conversations/${conversation.id}/deliveries`)
+    expect(body.deliveries).toEqual([
+      expect.objectContaining({
+        state: 'pending',
+        attempts: 1,
+        error: 'Code №6 - Too many requests per second',
+      }),
+    ])
+    // The first retry waits 2 s (the jitter at its middle).
+    clock.advance(1_999)
+    await relay.app.channels.worker.idle()
+    expect(vk.callsOf('messages.send')).toHaveLength(1)
+    clock.advance(1)
+    await relay.app.channels.worker.idle()
+    expect(vk.delivered.map((m) => m.text)).toEqual(['One'])
+    expect(vk.callsOf('messages.send')).toHaveLength(2)
+  })
+
+  it('marks our messages read up to the one VK says the visitor read (message_read), once', async () => {
+    const { socket } = await relay.operator({ cookie })
+    await callback(vkMessage(7001, 'Hello?', SECRET))
+    const { conversation } = await socket.next(ofType('conversation'))
+    const ids: string[] = []
+    for (const text of ['One', 'Two', 'Three']) {
+      socket.send({ t: 'send', cid: text, conversationId: conversation.id, text })
+      ids.push((await socket.next(ofType('ack', (f) => f.cid === text))).id)
+      await relay.app.channels.worker.idle()
+    }
+    // VK numbered them as it took them.
+    expect(vk.delivered.map((m) => [m.text, m.id])).toEqual([
+      ['One', 1001],
+      ['Two', 1002],
+      ['Three', 1003],
+    ])
+    const read = vkMessageRead(7001, 1002, SECRET)
+    expect(await callback(read)).toEqual({ status: 200, text: 'ok' })
+    const frames = [
+      await socket.next(ofType('delivery', (f) => f.delivery.state === 'read')),
+      await socket.next(ofType('delivery', (f) => f.delivery.state === 'read')),
+    ]
+    expect(frames.map((f) => f.delivery.eventId)).toEqual([ids[0], ids[1]])
+    const states = async () =>
+      (await api('GET', `/v1/conversations/${conversation.id}/deliveries`)).body.deliveries.map(
+        (d: { state: string }) => d.state,
+      )
+    expect(await states()).toEqual(['read', 'read', 'sent'])
+    // A repeated event changes nothing; a forged one is refused; a later one reads the rest.
+    expect(await callback(read)).toEqual({ status: 200, text: 'ok' })
+    expect(
+      (await callback({ ...vkMessageRead(7001, 1003, SECRET), secret: 'guessed' })).status,
+    ).toBe(403)
+    expect(await states()).toEqual(['read', 'read', 'sent'])
+    await callback(vkMessageRead(7001, 1003, SECRET))
+    expect(await states()).toEqual(['read', 'read', 'read'])
   })
 })

@@ -538,6 +538,16 @@ const ROUTES: Record<string, Row> = {
     status: 200,
     call: () => at('/v1/analytics/live'),
   },
+  'POST /v1/analytics/live/invitations': {
+    rule: needs('visitors:invite'),
+    status: 409, // visitor_offline: the handler ran; no widget of this visitor is connected.
+    call: () =>
+      at('/v1/analytics/live/invitations', {
+        siteId: 'shop',
+        visitorId: 'v_walk',
+        message: 'May I help?',
+      }),
+  },
   'GET /v1/privacy/agreements/{siteId}/{version}': {
     rule: needs('privacy:read'),
     status: 200,

@@ -77,6 +77,19 @@ const queued = (conversationId: string, position: number | null) =>
 const about = (conversationId: string) => (f: Frame) =>
   f.conversationId === conversationId || f.conversation?.id === conversationId
 
+/**
+ * Who the operator's list says has the conversation, from the socket's last summary of it
+ * once every frame sent before a ping sent now has arrived: an id, or null (waiting).
+ */
+async function lastWord(socket: TestSocket, conversationId: string) {
+  await socket.none(() => false)
+  const summaries = socket.frames.filter(
+    (f) => f.t === 'conversation' && f.conversation.id === conversationId,
+  )
+  const last = summaries.at(-1)?.conversation
+  return last && { operatorId: last.operator?.id ?? null, group: last.group }
+}
+
 describe('groups and visibility', () => {
   it("routes a chat to its scenario's group and hides it from every other operator", async () => {
     await start()
@@ -247,13 +260,8 @@ describe('re-routing', () => {
     await cySocket.none(assignedTo(conversationId, cy.id))
     clock.advance(1)
     await cySocket.next(assignedTo(conversationId, cy.id))
-    // Bob hears once more that it is no longer his.
-    await bobSocket.next(
-      ofType(
-        'conversation',
-        (f) => f.conversation.id === conversationId && !f.conversation.operator,
-      ),
-    )
+    // Bob hears once more that it is no longer his: Cy has it now.
+    expect(await lastWord(bobSocket, conversationId)).toMatchObject({ operatorId: cy.id })
     const log = (await call(relay, cy.cookie, 'GET', `/v1/conversations/${conversationId}/routing`))
       .body
     expect(
@@ -297,6 +305,8 @@ describe('re-routing', () => {
     })
     expect(await bobSocket.next(ofType('ack', (f) => f.cid === 't1'))).toMatchObject({ seq: 2 })
     await cySocket.next(assignedTo(conversationId, cy.id))
+    // Bob's list learns who has it now (not "waiting", which it never was).
+    expect(await lastWord(bobSocket, conversationId)).toMatchObject({ operatorId: cy.id })
     const transferred = await visitor.next(ofType('event', (f) => f.data?.type === 'transferred'))
     expect(transferred.data).toEqual({
       type: 'transferred',
@@ -320,6 +330,49 @@ describe('re-routing', () => {
     bobSocket.send({ t: 'transfer', cid: 't2', conversationId, to: { operatorId: bob.id } })
     expect(await bobSocket.next(ofType('error', (f) => f.cid === 't2'))).toMatchObject({
       code: 'conversation_not_found',
+    })
+  })
+
+  it('tells the operator who transferred a chat to another group who has it there, or that it waits', async () => {
+    await start()
+    const [bob, ann] = [await hire('Bob'), await hire('Ann')]
+    await setGroup(await defaultGroup(), { members: [bob.id] })
+    const sales = (
+      await call(relay, admin, 'POST', '/v1/admin/sites/shop/groups', {
+        name: 'Sales',
+        members: [ann.id],
+      })
+    ).body.group.id
+    const bobSocket = await online(bob)
+    // Nobody of Sales online: the chat waits there, and Bob (not of Sales) is told so.
+    const first = await chat('Refund, please')
+    await bobSocket.next(assignedTo(first.conversationId, bob.id))
+    bobSocket.send({
+      t: 'transfer',
+      cid: 't1',
+      conversationId: first.conversationId,
+      to: { groupId: sales },
+    })
+    await bobSocket.next(ofType('ack', (f) => f.cid === 't1'))
+    expect(await lastWord(bobSocket, first.conversationId)).toEqual({
+      operatorId: null,
+      group: sales,
+    })
+    // Ann comes online and takes the waiting one; the next transfer goes straight to her.
+    const annSocket = await online(ann)
+    await annSocket.next(assignedTo(first.conversationId, ann.id))
+    const second = await chat('Another refund')
+    await bobSocket.next(assignedTo(second.conversationId, bob.id))
+    bobSocket.send({
+      t: 'transfer',
+      cid: 't2',
+      conversationId: second.conversationId,
+      to: { groupId: sales },
+    })
+    await bobSocket.next(ofType('ack', (f) => f.cid === 't2'))
+    expect(await lastWord(bobSocket, second.conversationId)).toEqual({
+      operatorId: ann.id,
+      group: sales,
     })
   })
 

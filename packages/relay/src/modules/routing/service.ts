@@ -549,7 +549,14 @@ export class RoutingService implements RoutingHooks {
 
   private async execute(decisions: Decision[]): Promise<void> {
     const { db, store, employees, conversations, bus, now } = this.options
-    for (const d of decisions) {
+    /**
+     * Conversation → the operator an `unassigned` just took it from. The decision that
+     * follows for it (`assigned` to another, `queued`) publishes the summary to that operator
+     * too: otherwise the last word they had would be the one in between, and their list
+     * would show it waiting (or theirs) until a reload.
+     */
+    const takenFrom = new Map<string, string>()
+    for (const [i, d] of decisions.entries()) {
       const at = now()
       switch (d.type) {
         case 'assigned': {
@@ -583,7 +590,13 @@ export class RoutingService implements RoutingHooks {
           if (d.noAnswerMs > 0 && d.reason !== 'accepted') {
             this.startTimer(d.conversationId, d.operatorId, d.noAnswerMs)
           }
-          publishAll(bus, { publish: await conversations.announce(d.conversationId) })
+          publishAll(bus, {
+            publish: await conversations.announce(
+              d.conversationId,
+              takenFrom.get(d.conversationId),
+            ),
+          })
+          takenFrom.delete(d.conversationId)
           break
         }
         case 'unassigned': {
@@ -595,6 +608,10 @@ export class RoutingService implements RoutingHooks {
             operatorId: d.operatorId,
             at,
           })
+          if (announcesLater(decisions, i, d.conversationId)) {
+            takenFrom.set(d.conversationId, d.operatorId)
+            break
+          }
           publishAll(bus, { publish: await conversations.announce(d.conversationId, d.operatorId) })
           break
         }
@@ -608,7 +625,13 @@ export class RoutingService implements RoutingHooks {
             groupId: d.groupId,
             at,
           }
-          if (d.reason === 'routed' && this.arrivedIn.get(d.conversationId) === d.groupId) {
+          const previous = takenFrom.get(d.conversationId)
+          takenFrom.delete(d.conversationId)
+          if (
+            d.reason === 'routed' &&
+            !previous &&
+            this.arrivedIn.get(d.conversationId) === d.groupId
+          ) {
             // A new chat that waits where it was created: its stored summary (group, no
             // operator) is already what everyone was told, so only the log gains a line,
             // written with others in one transaction rather than one fsync per arrival.
@@ -616,7 +639,7 @@ export class RoutingService implements RoutingHooks {
             break
           }
           await this.unassign(d.groupId, entry)
-          publishAll(bus, { publish: await conversations.announce(d.conversationId) })
+          publishAll(bus, { publish: await conversations.announce(d.conversationId, previous) })
           break
         }
         case 'offline_form': {
@@ -709,6 +732,17 @@ export class RoutingService implements RoutingHooks {
     await this.reload()
     return fallback.id
   }
+}
+
+/**
+ * Whether a decision after `index` for the conversation publishes its summary (`assigned`,
+ * `queued`); an `offline_form` does not, so the `unassigned` before it announces itself.
+ */
+function announcesLater(decisions: readonly Decision[], index: number, conversationId: string) {
+  const next = decisions
+    .slice(index + 1)
+    .find((d) => 'conversationId' in d && d.conversationId === conversationId)
+  return next?.type === 'assigned' || next?.type === 'queued'
 }
 
 function toConfig(group: GroupRecord, withFallback: boolean) {

@@ -1,10 +1,11 @@
-import type {
-  Ack,
-  ConversationSummary,
-  EngageEvent,
-  Scenario,
-  ScenarioAction,
-  SystemEventData,
+import {
+  type Ack,
+  type ConversationSummary,
+  type EngageEvent,
+  PROACTIVE_SCENARIO,
+  type Scenario,
+  type ScenarioAction,
+  type SystemEventData,
 } from '@parley/protocol'
 import type { Tx, UnitOfWork } from '../../infra/db/unit-of-work.ts'
 import { relayError } from '../../infra/errors.ts'
@@ -34,6 +35,15 @@ export interface EngageInput {
   session?: string
 }
 
+/** Invitations operators sent (proactive chat): what a conversation answering one starts with. */
+export interface InvitationSource {
+  plan(
+    visitor: { siteId: string; visitorId: string; page?: string },
+    id: string,
+    options: { invitation?: boolean },
+  ): OpeningPlan | undefined
+}
+
 export interface AttributionOptions {
   db: UnitOfWork
   store: ScenarioStore
@@ -48,7 +58,30 @@ export interface AttributionOptions {
  * with no gap above 30 minutes. The converted conversation is routed to the scenario's group.
  */
 export class Attribution implements OpeningPolicy {
+  private invitations: InvitationSource | undefined
+
   constructor(private readonly options: AttributionOptions) {}
+
+  /** Lets a frame name an operator's invitation instead of a scenario (proactive chat). */
+  useInvitations(source: InvitationSource): void {
+    this.invitations = source
+  }
+
+  /**
+   * An operator's invitation was sent to the visitor: an impression of `PROACTIVE_SCENARIO`,
+   * so channel effectiveness shows invitations sent beside the conversations they opened.
+   */
+  async invited(visitor: { siteId: string; visitorId: string; at: number }): Promise<void> {
+    const { db, store } = this.options
+    await db.transaction((tx) =>
+      store.recordEngagement(tx, {
+        id: randomId('g'),
+        ...visitor,
+        scenarioId: PROACTIVE_SCENARIO,
+        event: 'impression',
+      }),
+    )
+  }
 
   /** Stores one event (`scenario_not_found` for an id the site does not have); dedup by cid. */
   async engage(source: EngageSource, input: EngageInput): Promise<{ id: string; at: number }> {
@@ -90,6 +123,9 @@ export class Attribution implements OpeningPolicy {
     scenarioId: string | undefined,
     options: { invitation?: boolean } = {},
   ): Promise<OpeningPlan | undefined> {
+    const invited =
+      scenarioId === undefined ? undefined : this.invitations?.plan(visitor, scenarioId, options)
+    if (invited) return invited
     const scenario = await this.scenarioFor(visitor, scenarioId)
     if (!scenario) return undefined
     const plan: OpeningPlan = {
@@ -156,6 +192,8 @@ export class Attribution implements OpeningPolicy {
       cursor = event.at
       // Invitations before a conversion have done their work.
       if (event.event === 'conversion') break
+      // An operator's invitation is answered by naming it, never by the session.
+      if (event.scenarioId === PROACTIVE_SCENARIO) continue
       if (event.event === 'click') return store.get(visitor.siteId, event.scenarioId)
       if (event.event === 'impression') impression ??= event.scenarioId
     }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { Agent as HttpAgent } from 'node:http'
 import type { Agent as HttpsAgent } from 'node:https'
-import { APIError, VK } from 'vk-io'
+import { APIError, APIRequest, VK } from 'vk-io'
 import type { Channel, InboundEvent, InboundResult, SendResult } from '../channel.ts'
 import { sameSecret } from '../telegram/channel.ts'
 
@@ -21,8 +21,29 @@ export function randomIdOf(outboundId: string): number {
   return createHash('sha256').update(outboundId).digest().readUInt32BE(0) & 0x7fffffff
 }
 
-/** Errors worth waiting out: too many requests (6, which vk-io itself retries once paused), flood control (9), VK's own failure (10). */
+/** Errors worth waiting out: too many requests per second (6), flood control (9), VK's own failure (10). */
 const RETRYABLE = new Set([6, 9, 10])
+/** Error 6 is about the token's requests per second: the whole community waits this long. */
+const TOO_MANY_PAUSE_MS = 1_000
+
+/** `promise`, or a rejection as soon as `signal` aborts (what it was doing is left to end). */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason)
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (error) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(error)
+      },
+    )
+  })
+}
 /** The user does not take messages from the community (901), or their privacy forbids it (902). */
 const DENIED = new Set([901, 902])
 
@@ -46,6 +67,10 @@ interface CallbackBody {
     }
     user_id?: number
     key?: string
+    /** `message_read`: who read, the dialogue, and the last message of ours they read. */
+    from_id?: number
+    peer_id?: number
+    read_message_id?: number
   }
 }
 
@@ -103,6 +128,11 @@ export function eventsOfCallback(body: CallbackBody): InboundEvent[] {
           ...(body.object?.key && { start: body.object.key }),
         },
       ]
+    case 'message_read': {
+      const { peer_id, read_message_id } = body.object ?? {}
+      if (!peer_id || !Number.isSafeInteger(read_message_id)) return [{ type: 'ignored', key }]
+      return [{ type: 'read', key, chatId: String(peer_id), upTo: read_message_id! }]
+    }
     case 'message_deny':
       return [
         { type: 'subscription', key, chatId: String(body.object?.user_id ?? ''), blocked: true },
@@ -161,18 +191,36 @@ export function vkChannel(options: VkOptions = {}): Channel {
       return { events: eventsOfCallback(callback ?? {}), reply: OK }
     },
 
-    async send(context, message): Promise<SendResult> {
-      try {
-        const id = await vk(context.credentials.token ?? '').api.messages.send({
+    async send(context, message, signal): Promise<SendResult> {
+      // One request made directly, not through vk-io's queue: the queue waits out error 6
+      // itself, a second of real time at a time and for ever, and cannot be aborted. The outbox
+      // paces, times out and retries instead; `random_id` makes a resend harmless.
+      const request = new APIRequest({
+        api: vk(context.credentials.token ?? '').api,
+        method: 'messages.send',
+        params: {
           peer_id: Number(message.chatId),
           random_id: randomIdOf(message.id),
           message: message.text,
-        })
-        return { ok: true, externalId: String(id) }
+        },
+      })
+      try {
+        const made = request.make()
+        // Abandoned on abort: vk-io's own timeout ends it, and nobody waits for the answer.
+        made.catch(() => undefined)
+        const answer = (await abortable(made, signal)) as {
+          response?: unknown
+          error?: ConstructorParameters<typeof APIError>[0]
+        }
+        if (answer.error) throw new APIError(answer.error)
+        return { ok: true, externalId: String(answer.response) }
       } catch (error) {
         if (error instanceof APIError) {
           const code = Number(error.code)
           const text = `${error.message}`
+          if (code === 6) {
+            return { ok: false, retryable: true, retryAfterMs: TOO_MANY_PAUSE_MS, error: text }
+          }
           if (RETRYABLE.has(code)) return { ok: false, retryable: true, error: text }
           return {
             ok: false,
