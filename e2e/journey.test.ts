@@ -44,10 +44,12 @@ const WEEK = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'
 const NOTE = 'Wants ten tins, invoice to a company'
 
 async function openSettings(page: Page, section: string): Promise<void> {
-  await page
+  const link = page
     .getByRole('navigation', { name: 'Settings' })
     .getByRole('link', { name: section })
-    .click()
+  await link.click()
+  // The section is on screen (the one before it is gone) once its link is the current page.
+  await expect.poll(() => link.getAttribute('aria-current')).toBe('page')
 }
 
 /** The operator opens their one-time link, sets a password and logs in; their browser speaks Russian. */
