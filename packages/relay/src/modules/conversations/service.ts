@@ -110,10 +110,7 @@ export class ConversationService {
    * cid is answered with the first ack: the store catches it while appending, and a refusal
    * (the conversation closed since) looks the cid up before it is sent.
    */
-  async send(
-    actor: Actor,
-    frame: SendFrame,
-  ): Promise<Outcome> {
+  async send(actor: Actor, frame: SendFrame): Promise<Outcome> {
     try {
       return await this.sendOnce(actor, frame)
     } catch (error) {
@@ -123,10 +120,7 @@ export class ConversationService {
     }
   }
 
-  private async sendOnce(
-    actor: Actor,
-    frame: SendFrame,
-  ): Promise<Outcome> {
+  private async sendOnce(actor: Actor, frame: SendFrame): Promise<Outcome> {
     const key = authorKey(actor)
     const attachmentId = frame.attachmentId
     if (attachmentId !== undefined && (actor.kind !== 'operator' || !this.attachments)) {
