@@ -1,3 +1,4 @@
+import { PHOTO_CHANNELS } from '@parley/protocol'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { AttachmentService } from './service.ts'
@@ -17,8 +18,7 @@ export const attachmentsPlugin = fp(
       store: options.store,
       conversations: app.conversations,
       maxBytes: app.config.attachments.maxBytes,
-      // Telegram's sendPhoto; VK and Viber send text only so far.
-      outboundChannels: new Set(['telegram']),
+      outboundChannels: new Set(PHOTO_CHANNELS),
       now: app.config.now,
     })
     app.decorate('attachments', service)

@@ -76,7 +76,7 @@ export async function attachmentRoutes(fastify: FastifyInstance): Promise<void> 
         data = await file.toBuffer()
       } catch (error) {
         if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-          throw relayError('attachment_too_large')
+          throw attachments.tooLarge()
         }
         throw error
       }

@@ -106,8 +106,10 @@ export class AttachmentService implements AttachmentClaims {
       throw relayError('attachment_channel_unsupported')
     }
     const checked = this.accept(data, file, 'photo')
-    if (!checked.ok) throw relayError(checked.code)
-    if (!isImage(checked.file.contentType)) throw relayError('attachment_type_refused')
+    if (!checked.ok && checked.code === 'attachment_too_large') throw this.tooLarge()
+    if (!checked.ok || !isImage(checked.file.contentType)) {
+      throw relayError('attachment_type_refused', PHOTO_TYPE_MESSAGE)
+    }
     const record: AttachmentRecord = {
       ...checked.file,
       siteId: conversation.siteId,
@@ -118,6 +120,14 @@ export class AttachmentService implements AttachmentClaims {
     }
     await this.options.db.transaction((tx) => this.options.store.put(tx, record))
     return record
+  }
+
+  /** `attachment_too_large` for an operator's photo, saying the limit in words they can act on. */
+  tooLarge(): Error {
+    return relayError(
+      'attachment_too_large',
+      `The photo is larger than ${megabytes(this.options.maxBytes)}, the most this relay sends`,
+    )
   }
 
   async claim(
@@ -153,6 +163,15 @@ export class AttachmentService implements AttachmentClaims {
     }
     return record
   }
+}
+
+/** Why an operator's file is not sent as a photo: what the upload takes, by its bytes. */
+const PHOTO_TYPE_MESSAGE = 'Only JPEG, PNG, WebP and GIF images can be sent as photos'
+
+/** `10 MB`, `64 KB`: a byte limit as a person reads it. */
+function megabytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`
+  return `${Math.round(bytes / 1024)} KB`
 }
 
 /** The facts a message's `data` carries about its file (strings, as all event data). */

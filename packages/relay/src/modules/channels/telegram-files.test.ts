@@ -397,7 +397,11 @@ describe('photos an operator sends to a Telegram visitor', () => {
     const { conversationId } = await chat()
     expect(await upload(conversationId, PDF, 'offer.pdf', 'application/pdf')).toMatchObject({
       status: 415,
-      body: { code: 'attachment_type_refused' },
+      body: {
+        code: 'attachment_type_refused',
+        // What the operator reads in the console: what a photo may be, not every stored type.
+        message: 'Only JPEG, PNG, WebP and GIF images can be sent as photos',
+      },
     })
     // An SVG is no image to send: it is no accepted type at all.
     expect(await upload(conversationId, SVG, 'x.png', 'image/png')).toMatchObject({
@@ -407,7 +411,10 @@ describe('photos an operator sends to a Telegram visitor', () => {
     const big = Buffer.concat([PNG, Buffer.alloc(MAX_BYTES)])
     expect(await upload(conversationId, big, 'big.png', 'image/png')).toMatchObject({
       status: 413,
-      body: { code: 'attachment_too_large' },
+      body: {
+        code: 'attachment_too_large',
+        message: 'The photo is larger than 64 KB, the most this relay sends',
+      },
     })
     const json = await relay.fetch(`/v1/conversations/${conversationId}/attachments`, {
       method: 'POST',
