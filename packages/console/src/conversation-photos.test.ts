@@ -126,6 +126,8 @@ test("the relay's refusal is shown as it says it; the photo and the caption stay
     name: 'Remove lid.png',
   }).click()
   await settle(workspace)
+  // The refusal was about that file: gone with it.
+  expect(queryByRole(view(), 'alert')).toBeNull()
   await send()
   // Without the photo, the text goes as a message of its own, and nothing more is uploaded.
   expect(uploads).toHaveLength(1)

@@ -446,6 +446,7 @@ export class ParleyConversation extends LitElement {
         .canned=${this.canned}
         @reply-send=${this.#send}
         @reply-typing=${this.#typing}
+        @reply-file=${() => (this.error = '')}
       ></parley-reply-composer>`,
       )}
       </div>

@@ -19,6 +19,11 @@ export interface ReplySendDetail {
   waitUntil(work: Promise<unknown>): void
 }
 
+/** Detail of the `reply-file` event: the photo now attached, or none. */
+export interface ReplyFileDetail {
+  file: File | undefined
+}
+
 /** Detail of the `reply-typing` event. */
 export interface ReplyTypingDetail {
   typing: boolean
@@ -31,7 +36,8 @@ export interface ReplyTypingDetail {
  * the start of a shortcut lists the matching canned responses (`role="listbox"`): arrows
  * choose, Enter or Tab puts the response's text in the draft, Escape closes the list.
  * With `attachable`, an "Attach file" button picks one image (the types the relay sends as
- * photos), shown as a chip with its name, size and a remove button; Send then carries it.
+ * photos), shown as a chip with its name, size and a remove button (`reply-file` says when it
+ * changes); Send then carries it.
  */
 export class ParleyReplyComposer extends LitElement {
   static override properties = {
@@ -286,7 +292,7 @@ export class ParleyReplyComposer extends LitElement {
         aria-label="Remove ${file.name}"
         ?disabled=${this.uploading}
         @click=${() => {
-          this.#setFile(undefined)
+          this.#change(undefined)
           this.focus()
         }}
       >
@@ -300,8 +306,14 @@ export class ParleyReplyComposer extends LitElement {
     const file = input.files?.[0]
     // Cleared, so choosing the same file again after removing it is a change too.
     input.value = ''
-    if (file) this.#setFile(file)
+    if (file) this.#change(file)
     this.focus()
+  }
+
+  /** The operator's own choice (pick or remove), announced; a send or a reset is not. */
+  #change(file: File | undefined): void {
+    this.#setFile(file)
+    this.dispatchEvent(new CustomEvent<ReplyFileDetail>('reply-file', { detail: { file } }))
   }
 
   #setFile(file: File | undefined): void {

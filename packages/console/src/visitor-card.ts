@@ -1,7 +1,7 @@
-import type { VisitorCardReply } from '@parley/protocol'
+import type { ChannelKind, VisitorCardReply } from '@parley/protocol'
 import { css, html, LitElement, nothing } from 'lit'
 import type { ConversationSelectDetail } from './conversation-list.ts'
-import { formatTime, kindLabel } from './labels.ts'
+import { channelLabel, formatTime, kindLabel } from './labels.ts'
 import { formatPhone } from './phone-format.ts'
 import type { RestApi } from './rest-api.ts'
 import { base } from './theme.ts'
@@ -230,7 +230,7 @@ export class ParleyVisitorCard extends LitElement {
             : nothing
         }
         ${visitor.userId ? html`<dt>User id</dt><dd>${visitor.userId}</dd>` : nothing}
-        <dt>Channel</dt><dd>${card.channel === 'web' ? 'Website chat' : card.channel}</dd>
+        <dt>Channel</dt><dd>${card.channel === 'web' ? 'Website chat' : (channelLabel(card.channel as ChannelKind) ?? card.channel)}</dd>
         ${
           card.currentPage
             ? html`<dt>Current page</dt>

@@ -46,7 +46,7 @@ export const VisitorCardReply = Type.Object({
       Type.Union([Type.String(), Type.Number(), Type.Boolean()]),
     ),
   }),
-  /** Where the conversation happens: `web` (the widget) until messenger channels exist. */
+  /** Where the conversation happens: `web` (the widget), or its messenger (`telegram`, `vk`…). */
   channel: Type.String(),
   /** The page of their latest widget connection. */
   currentPage: Type.Optional(VisitedPage),

@@ -63,7 +63,7 @@ export async function visitorCardRoutes(fastify: FastifyInstance): Promise<void>
           verified: profile?.verified ?? false,
           attributes: profile?.attributes ?? {},
         },
-        channel: 'web',
+        channel: conversation.channel ?? 'web',
         pages: visits.map((v) => ({ url: v.url, ...(v.title && { title: v.title }), at: v.at })),
         consents: consents.map((c) => ({
           agreementVersion: c.agreementVersion,
