@@ -36,7 +36,6 @@ export const channelsPlugin = fp(
         'telegram',
         telegramChannel({
           apiRoot: settings.telegramApiRoot,
-          fileOf: (messageId) => app.attachments.forEvent(messageId),
         }),
       ],
       ['viber', viberChannel({ apiRoot: settings.viberApiRoot })],

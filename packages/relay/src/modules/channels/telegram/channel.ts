@@ -16,11 +16,6 @@ import {
 export interface TelegramOptions {
   /** The Bot API's root. @default 'https://api.telegram.org' */
   apiRoot?: string
-  /**
-   * The file an outbound message carries (an operator's photo), by the message's id: sent
-   * with `sendPhoto`, the text as its caption. @default none: text only
-   */
-  fileOf?: (messageId: string) => Promise<{ name: string; data: Buffer } | undefined>
 }
 
 /** grammy types its signals with the `abort-controller` shim's type; the platform's is the same thing. */
@@ -161,7 +156,8 @@ export function telegramChannel(options: TelegramOptions = {}): Channel {
 
     async send(context, message: OutboundMessage, signal) {
       try {
-        const file = await options.fileOf?.(message.id)
+        // A photo goes with sendPhoto, the text as its caption.
+        const file = message.file
         const sent = file
           ? await api(context).sendPhoto(
               message.chatId,
