@@ -27,6 +27,7 @@ beforeEach(() => {
   client.conversations.set([
     summary({ id: 'tg', visitorName: 'Ivan', channel: 'telegram', lastText: 'The lid?' }),
     summary({ id: 'vk', visitorName: 'Vera', channel: 'vk', lastText: 'Hi from VK' }),
+    summary({ id: 'vb', visitorName: 'Boris', channel: 'viber', lastText: 'Hi from Viber' }),
     summary({ id: 'web', visitorName: 'Anna', lastText: 'Hi from the site' }),
   ])
   const api: RestApi = {
@@ -135,13 +136,16 @@ test("the relay's refusal is shown as it says it; the photo and the caption stay
   expect(queryByRole(view(), 'alert')).toBeNull()
 })
 
-test('site chat and VK take no photos from the relay: no Attach file button there', async () => {
+test('site chat and Viber take no photos from the relay: no Attach file button there; VK does', async () => {
   await open('Anna')
   expect(queryByRole(view(), 'button', { name: 'Attach file' })).toBeNull()
-  await open('Vera')
+  await open('Boris')
   expect(queryByRole(view(), 'button', { name: 'Attach file' })).toBeNull()
-  await open('Ivan')
-  expect(queryByRole(view(), 'button', { name: 'Attach file' })).not.toBeNull()
+  await open('Vera')
+  await attach(lid())
+  await send()
+  expect(uploads.map((u) => u.path)).toEqual(['/v1/conversations/vk/attachments'])
+  expect(client.calls.filter((c) => c[0] === 'send')).toEqual([['send', 'vk', '', 'a1']])
 })
 
 test('a photo chosen for one chat is not carried to the next one opened', async () => {

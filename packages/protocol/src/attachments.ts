@@ -43,7 +43,7 @@ export const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/gif'
  * The channels an operator's photo goes to; any other conversation (the widget's, e-mail)
  * refuses the upload with `attachment_channel_unsupported`, and the console offers none.
  */
-export const PHOTO_CHANNELS: readonly ChannelKind[] = ['telegram']
+export const PHOTO_CHANNELS: readonly ChannelKind[] = ['telegram', 'vk']
 
 /** `POST /v1/conversations/:id/attachments` → the stored upload, for the `send` that carries it. */
 export const AttachmentReply = Type.Object({

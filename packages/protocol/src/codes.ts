@@ -143,7 +143,8 @@ export const ERROR_CODES = {
   },
   attachment_channel_unsupported: {
     status: 409,
-    message: "This conversation's channel cannot carry files; only Telegram chats get photos",
+    message:
+      "This conversation's channel cannot carry files; only Telegram and VK chats get photos",
   },
   attachment_unavailable: {
     status: 503,

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { type OutageMode, outageSwitch } from './fake-outage.ts'
+import { multipartParts } from './multipart.ts'
 
 /** One Bot API call the fake received. */
 export interface TelegramCall {
@@ -229,30 +230,7 @@ export async function startFakeTelegram(options: { tokens?: string[] } = {}) {
       const text = body.toString('utf8')
       return text ? JSON.parse(text) : {}
     }
-    const params: Record<string, unknown> = {}
-    const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`)
-    let at = body.indexOf(delimiter)
-    while (at !== -1) {
-      const start = at + delimiter.length
-      if (body.subarray(start, start + 2).toString() === '--') break
-      const next = body.indexOf(delimiter, start)
-      if (next === -1) throw new Error('unterminated multipart body')
-      // Each part: CRLF, headers, CRLF CRLF, content, CRLF before the next delimiter.
-      const part = body.subarray(start + 2, next - 2)
-      const split = part.indexOf('\r\n\r\n')
-      const headers = part.subarray(0, split).toString('utf8')
-      const content = part.subarray(split + 4)
-      // grammy writes `name="<key>";filename=<name>` (the file name unquoted).
-      const name = /[;\s]name="([^"]*)"/.exec(headers)?.[1]
-      const filename = /filename="?([^";\r\n]*)"?/.exec(headers)?.[1]
-      if (name !== undefined) {
-        params[name] =
-          filename !== undefined
-            ? { name: filename, data: Buffer.from(content) }
-            : content.toString('utf8')
-      }
-      at = next
-    }
+    const params: Record<string, unknown> = multipartParts(body, boundary[1] ?? boundary[2]!)
     // A parameter naming a part (`attach://<id>`) is that file.
     for (const [key, value] of Object.entries(params)) {
       if (typeof value === 'string' && value.startsWith('attach://')) {

@@ -31,7 +31,7 @@ export async function attachmentRoutes(fastify: FastifyInstance): Promise<void> 
         security: EMPLOYEE,
         operationId: 'uploadAttachment',
         summary: 'Upload a photo to send in a conversation',
-        description: `Needs \`conversations:reply\` and the conversation visible to you (\`conversation_not_found\` otherwise) and open (\`conversation_closed\`), a Telegram chat (\`attachment_channel_unsupported\`: the widget and e-mail take text). \`multipart/form-data\` with one file field \`${FILE_FIELD}\`: a JPEG, PNG, WebP or GIF image by its bytes (\`attachment_type_refused\`), at most \`PARLEY_ATTACHMENT_MAX_BYTES\` (\`attachment_too_large\`). Nothing is sent yet: the operator socket's \`send {conversationId, text, attachmentId}\` sends it (a messenger chat gets a photo with the text as its caption), once.`,
+        description: `Needs \`conversations:reply\` and the conversation visible to you (\`conversation_not_found\` otherwise) and open (\`conversation_closed\`), a Telegram or VK chat (\`attachment_channel_unsupported\`: the widget, Viber and e-mail take text). \`multipart/form-data\` with one file field \`${FILE_FIELD}\`: a JPEG, PNG, WebP or GIF image by its bytes (\`attachment_type_refused\`), at most \`PARLEY_ATTACHMENT_MAX_BYTES\` (\`attachment_too_large\`). Nothing is sent yet: the operator socket's \`send {conversationId, text, attachmentId}\` sends it (a messenger chat gets a photo with the text as its caption), once.`,
         params: IdParams,
         consumes: ['multipart/form-data'],
         response: {

@@ -91,7 +91,7 @@ export class AttachmentService implements AttachmentClaims {
   /**
    * An operator's photo for a conversation they may see and answer, stored until the message
    * that carries it is sent (`claim`). Only to a messenger that sends photos
-   * (`attachment_channel_unsupported`: the widget and e-mail take text), and only images
+   * (`attachment_channel_unsupported`: the widget, Viber and e-mail take text), and only images
    * (`attachment_type_refused` for anything else).
    */
   async upload(
