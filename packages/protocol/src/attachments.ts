@@ -1,5 +1,4 @@
 import { type Static, Type } from '@sinclair/typebox'
-import type { ChannelKind } from './channels.ts'
 
 /**
  * A file a message carries, as its event's `data` holds it (every value a string, like all
@@ -35,15 +34,6 @@ export const ATTACHMENT_TYPES = [
 ] as const
 
 export type AttachmentType = (typeof ATTACHMENT_TYPES)[number]
-
-/** What an operator may send as a photo (`POST /v1/conversations/:id/attachments`): images only. */
-export const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/gif'] as const
-
-/**
- * The channels an operator's photo goes to; any other conversation (the widget's, e-mail)
- * refuses the upload with `attachment_channel_unsupported`, and the console offers none.
- */
-export const PHOTO_CHANNELS: readonly ChannelKind[] = ['telegram', 'vk']
 
 /** `POST /v1/conversations/:id/attachments` → the stored upload, for the `send` that carries it. */
 export const AttachmentReply = Type.Object({
