@@ -77,6 +77,20 @@ test('send shows a pending reply at once and confirms it in place on ack', async
   expect(new Set(messages.get().map((m) => m.key)).size).toBe(messages.get().length)
 })
 
+test('send carries an uploaded file by id, without a caption if need be, and shows it pending', async () => {
+  relay.append('c1', 'hi', visitorAuthor)
+  const c = operator()
+  await connected(c)
+  const data = { attachmentId: 'a1', attachmentName: 'lid.png', attachmentType: 'image/png' }
+  const sending = c.send('c1', '', { attachmentId: 'a1', data })
+  expect(c.messages('c1').get().at(-1)).toMatchObject({ text: '', status: 'pending', data })
+  const ack = await sending
+  expect(relay.frames('send')).toEqual([
+    { t: 'send', cid: ack.cid, conversationId: 'c1', text: '', attachmentId: 'a1' },
+  ])
+  await expect(c.send('c1', ' ')).rejects.toMatchObject({ code: 'text_empty' })
+})
+
 test('close is acknowledged by cid', async () => {
   relay.append('c1', 'hi', visitorAuthor)
   const c = operator()

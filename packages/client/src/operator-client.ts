@@ -64,7 +64,16 @@ export interface OperatorClient {
    */
   loadHistory(conversationId: string, options?: { after?: number }): Promise<void>
   connect(): void
-  send(conversationId: string, text: string): Promise<Ack>
+  /**
+   * Sends a message; with `attachmentId` (an upload to the conversation,
+   * `POST /v1/conversations/:id/attachments`) it carries that file, and `text` may be empty.
+   * `data` is shown on the pending message until the relay's event replaces it.
+   */
+  send(
+    conversationId: string,
+    text: string,
+    file?: { attachmentId: string; data?: Record<string, string> },
+  ): Promise<Ack>
   /** Closes the conversation; `tags` (at most 10, each 1..32 characters) are stored with it. */
   close(conversationId: string, tags?: readonly string[]): Promise<Ack>
   setTyping(conversationId: string, typing: boolean): void
@@ -205,11 +214,16 @@ export function createOperatorClient(options: OperatorClientOptions): OperatorCl
     }
   }
 
-  function enqueue(t: 'send' | 'close', conversationId: string, text?: string): Promise<Ack> {
+  function enqueue(
+    t: 'send' | 'close',
+    conversationId: string,
+    text?: string,
+    file?: { attachmentId: string; data?: Record<string, string> },
+  ): Promise<Ack> {
     const cid = createCid()
     if (text === undefined) return session.enqueue({ t, cid, conversationId })
     const acked = session.enqueue(
-      { t, cid, conversationId, text },
+      { t, cid, conversationId, text, ...(file && { attachmentId: file.attachmentId }) },
       {
         key: cid,
         cid,
@@ -218,6 +232,7 @@ export function createOperatorClient(options: OperatorClientOptions): OperatorCl
         text,
         at: session.now(),
         status: 'pending',
+        ...(file?.data && { data: file.data }),
       },
     )
     refresh(conversationId)
@@ -268,9 +283,9 @@ export function createOperatorClient(options: OperatorClientOptions): OperatorCl
     connect: () => {
       if (!session.destroyed) session.connection.connect()
     },
-    send(conversationId, text) {
-      if (text.trim() === '') return Promise.reject(new ParleyError('text_empty'))
-      return enqueue('send', conversationId, text)
+    send(conversationId, text, file) {
+      if (text.trim() === '' && !file) return Promise.reject(new ParleyError('text_empty'))
+      return enqueue('send', conversationId, text, file)
     },
     close: (conversationId, tags) =>
       tags && tags.length > 0

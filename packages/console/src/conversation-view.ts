@@ -1,16 +1,19 @@
 import type { ChatMessage, OperatorClient } from '@parley/client'
-import type {
-  CannedResponse,
-  ChannelDeliveriesReply,
-  ChannelDelivery,
-  ConversationSummary,
-  GroupListReply,
-  RoutingLogReply,
-  TeamMember,
-  TeamReply,
-  TransferFrame,
+import {
+  type AttachmentReply,
+  type CannedResponse,
+  type ChannelDeliveriesReply,
+  type ChannelDelivery,
+  type ConversationSummary,
+  type GroupListReply,
+  PHOTO_CHANNELS,
+  type RoutingLogReply,
+  type TeamMember,
+  type TeamReply,
+  type TransferFrame,
 } from '@parley/protocol'
 import { html, LitElement, nothing } from 'lit'
+import { keyed } from 'lit/directives/keyed.js'
 import { AtomController } from './atom-controller.ts'
 import { loadCanned } from './canned-cache.ts'
 import type { CloseConfirmDetail } from './close-form.ts'
@@ -56,7 +59,9 @@ function errorMessage(error: unknown, fallback: string): string {
  * e-mail as links, the assigned operator with their position, and the visitor's
  * rating once closed; "Visitor is typing…" shows in a `role="status"` line. A waiting chat
  * offers "Accept"; an assigned one "Transfer…", which lists the site's groups and the team
- * (with status and load) and takes a note only operators read.
+ * (with status and load) and takes a note only operators read. A conversation whose channel
+ * takes photos (`PHOTO_CHANNELS`: Telegram) offers "Attach file" in the composer: Send uploads
+ * the photo, then sends the message that carries it with the text as its caption.
  */
 export class ParleyConversation extends LitElement {
   static override properties = {
@@ -435,12 +440,18 @@ export class ParleyConversation extends LitElement {
             ? html`<p class="notice" role="status">${this.notice}</p>`
             : html`<div></div>`
       }
-      <parley-reply-composer
+      ${keyed(
+        // One composer per conversation: a draft or a photo never moves to another visitor.
+        this.conversationId,
+        html`<parley-reply-composer
         ?disabled=${closed}
+        ?attachable=${Boolean(this.api && summary?.channel && PHOTO_CHANNELS.includes(summary.channel))}
         .canned=${this.canned}
         @reply-send=${this.#send}
         @reply-typing=${this.#typing}
-      ></parley-reply-composer>
+        @reply-file=${() => (this.error = '')}
+      ></parley-reply-composer>`,
+      )}
       </div>
       ${
         this.showCard
@@ -521,15 +532,58 @@ export class ParleyConversation extends LitElement {
   }
 
   async #send(event: CustomEvent<ReplySendDetail>): Promise<void> {
-    const { client, conversationId } = this
+    const { client, conversationId, api } = this
     if (!client || !conversationId) return
     this.error = ''
+    const { text, file } = event.detail
+    let attachment: { attachmentId: string; data: Record<string, string> } | undefined
+    if (file && api) {
+      const upload = this.#upload(api, conversationId, file)
+      event.detail.waitUntil(upload)
+      try {
+        attachment = await upload
+      } catch {
+        return
+      }
+    }
     try {
-      await client.send(conversationId, event.detail.text)
+      await client.send(conversationId, text, attachment)
     } catch (error) {
       if (this.conversationId === conversationId) {
         this.error = `Message not sent: ${errorMessage(error, 'unknown error')}`
       }
+    }
+  }
+
+  /** Stores the photo with the relay; its refusal (too large, not an image) is shown as it says. */
+  async #upload(
+    api: RestApi,
+    conversationId: string,
+    file: File,
+  ): Promise<{ attachmentId: string; data: Record<string, string> }> {
+    const form = new FormData()
+    form.append('file', file, file.name)
+    try {
+      const { attachment } = await api.upload<AttachmentReply>(
+        'POST',
+        `/v1/conversations/${encodeURIComponent(conversationId)}/attachments`,
+        form,
+      )
+      return {
+        attachmentId: attachment.id,
+        // Shown on the pending message until the relay's event replaces it.
+        data: {
+          attachmentId: attachment.id,
+          attachmentName: attachment.name,
+          attachmentType: attachment.type,
+          attachmentSize: String(attachment.size),
+        },
+      }
+    } catch (error) {
+      if (this.conversationId === conversationId) {
+        this.error = `Photo not sent: ${errorMessage(error, 'unknown error')}`
+      }
+      throw error
     }
   }
 

@@ -139,3 +139,10 @@ export function operatorLabel(operator: { name: string; position?: string }): st
   const position = operator.position?.trim()
   return position ? `${operator.name}, ${position}` : operator.name
 }
+
+/** `512 B`, `12 KB`, `1.4 MB`: a file's size as a person reads it. */
+export function fileSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`
+  return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`
+}

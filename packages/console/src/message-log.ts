@@ -2,7 +2,7 @@ import type { ChatMessage } from '@parley/client'
 import type { AttachmentFacts, ChannelDelivery, ConversationKind } from '@parley/protocol'
 import { css, html, LitElement, nothing } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
-import { authorLabel, deliveryLabel, formatTime } from './labels.ts'
+import { authorLabel, deliveryLabel, fileSize, formatTime } from './labels.ts'
 import { systemText } from './system-text.ts'
 import { base } from './theme.ts'
 
@@ -28,10 +28,7 @@ function attachmentOf(
 /** A size in bytes for a person: `812 B`, `34 KB`, `2.5 MB`. */
 function sizeText(bytes: string | undefined): string {
   const n = Number(bytes)
-  if (!bytes || !Number.isFinite(n)) return ''
-  if (n < 1024) return `${n} B`
-  if (n < 1024 * 1024) return `${Math.round(n / 1024)} KB`
-  return `${Math.round((n / 1024 / 1024) * 10) / 10} MB`
+  return bytes && Number.isFinite(n) ? fileSize(n) : ''
 }
 
 /**

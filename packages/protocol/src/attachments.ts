@@ -1,3 +1,5 @@
+import { type Static, Type } from '@sinclair/typebox'
+
 /**
  * A file a message carries, as its event's `data` holds it (every value a string, like all
  * event data): `attachmentId` when the relay stored it (`GET /v1/attachments/:id`), or
@@ -32,3 +34,14 @@ export const ATTACHMENT_TYPES = [
 ] as const
 
 export type AttachmentType = (typeof ATTACHMENT_TYPES)[number]
+
+/** `POST /v1/conversations/:id/attachments` → the stored upload, for the `send` that carries it. */
+export const AttachmentReply = Type.Object({
+  attachment: Type.Object({
+    id: Type.String(),
+    name: Type.String(),
+    type: Type.String({ description: 'The content type its bytes were checked against' }),
+    size: Type.Integer({ description: 'Bytes' }),
+  }),
+})
+export type AttachmentReply = Static<typeof AttachmentReply>

@@ -141,6 +141,11 @@ export const ERROR_CODES = {
     message:
       'Only JPEG, PNG, WebP and GIF images, PDF, office documents and plain text or CSV files are accepted',
   },
+  attachment_channel_unsupported: {
+    status: 409,
+    message:
+      "This conversation's channel cannot carry files; only Telegram and VK chats get photos",
+  },
   attachment_unavailable: {
     status: 503,
     message: "The messenger's file could not be fetched yet; send the update again later",

@@ -46,7 +46,14 @@ export const OperatorSend = Type.Object({
   t: Type.Literal('send'),
   cid: ClientId,
   conversationId: Id,
+  /** May be empty when the message carries `attachmentId`: the file's caption. */
   text: Type.String({ maxLength: 1_000_000 }),
+  /**
+   * A file the operator uploaded to the conversation (`POST /v1/conversations/:id/attachments`);
+   * a message takes it once (`attachment_not_found` otherwise). A messenger chat gets it as a
+   * photo with the text as its caption.
+   */
+  attachmentId: Type.Optional(Id),
 })
 
 /** Closes a conversation; `tags` are stored with it (trimmed, lower case, distinct). */

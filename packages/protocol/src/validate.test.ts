@@ -113,6 +113,8 @@ describe('parseOperatorFrame', () => {
     { t: 'hello', v: 1 },
     { t: 'hello', v: 1, apiToken: 'prly_x', cursor: { c: 2 } },
     { t: 'send', cid: 'c1', conversationId: 'conv', text: 'hello' },
+    // A photo without a caption.
+    { t: 'send', cid: 'c3', conversationId: 'conv', text: '', attachmentId: 'a1' },
     { t: 'close', cid: 'c2', conversationId: 'conv' },
     { t: 'typing', conversationId: 'conv', typing: false },
     { t: 'read', conversationId: 'conv', seq: 1 },

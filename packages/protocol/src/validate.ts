@@ -139,7 +139,8 @@ function parseWith<F>(
   }
   // Message text rules apply to `send`; form fields (offline `text`) get field codes instead.
   if (record.t === 'send' && typeof record.text === 'string') {
-    if (record.text.trim() === '')
+    // A file the message carries may go without a caption.
+    if (record.text.trim() === '' && record.attachmentId === undefined)
       return { ok: false, code: 'text_empty', message: 'Message text is empty', cid }
     if (record.text.length > limits.maxTextLength) {
       return {

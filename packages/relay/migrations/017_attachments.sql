@@ -6,8 +6,8 @@ CREATE TABLE attachments (
   id TEXT PRIMARY KEY,
   site_id TEXT NOT NULL,
   conversation_id TEXT NOT NULL,
-  -- The message that carries it.
-  event_id TEXT NOT NULL,
+  -- The message that carries it; null while an operator's upload waits for its message.
+  event_id TEXT,
   -- The file name as the sender gave it (shown, and in Content-Disposition).
   name TEXT NOT NULL,
   -- One of the accepted types, checked against the bytes (never the sender's word alone).
@@ -18,3 +18,4 @@ CREATE TABLE attachments (
 );
 
 CREATE INDEX attachments_by_conversation ON attachments (conversation_id);
+CREATE INDEX attachments_by_event ON attachments (event_id);

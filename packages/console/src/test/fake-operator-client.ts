@@ -30,7 +30,10 @@ export interface FakeOperatorClient extends OperatorClient {
   historyPage: number
 }
 
-/** Creates a fake operator client; `send` appends an acked operator message. */
+/**
+ * Creates a fake operator client; `send` appends an acked operator message (with its file's
+ * facts) and records `['send', id, text]`, or `['send', id, text, attachmentId]` with a file.
+ */
 export function createFakeOperatorClient(): FakeOperatorClient {
   const calls: FakeCall[] = []
   const status = atom<ConnectionStatus>('idle')
@@ -84,8 +87,10 @@ export function createFakeOperatorClient(): FakeOperatorClient {
       calls.push(['connect'])
       status.set('connected')
     },
-    async send(conversationId, text) {
-      calls.push(['send', conversationId, text])
+    async send(conversationId, text, file) {
+      calls.push(
+        file ? ['send', conversationId, text, file.attachmentId] : ['send', conversationId, text],
+      )
       seq += 1
       const ack: Ack = { t: 'ack', cid: `cid-${seq}`, id: `e-${seq}`, conversationId, seq, at: 0 }
       const store = messageStore(conversationId)
@@ -101,6 +106,7 @@ export function createFakeOperatorClient(): FakeOperatorClient {
           text,
           at: 0,
           status: 'sent',
+          ...(file?.data && { data: file.data }),
         },
       ])
       return ack

@@ -5,7 +5,7 @@ CREATE TABLE attachments (
   id TEXT PRIMARY KEY,
   site_id TEXT NOT NULL,
   conversation_id TEXT NOT NULL,
-  event_id TEXT NOT NULL,
+  event_id TEXT,
   name TEXT NOT NULL,
   content_type TEXT NOT NULL,
   size BIGINT NOT NULL,
@@ -14,3 +14,4 @@ CREATE TABLE attachments (
 );
 
 CREATE INDEX attachments_by_conversation ON attachments (conversation_id);
+CREATE INDEX attachments_by_event ON attachments (event_id);

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { type OutageMode, outageSwitch } from './fake-outage.ts'
+import { multipartParts } from './multipart.ts'
 
 /** One Bot API call the fake received. */
 export interface TelegramCall {
@@ -32,7 +33,8 @@ const BOT_DOWNLOAD_LIMIT = 20 * 1024 * 1024
  * `POST /bot<token>/<method>` with JSON parameters, answered `{ ok: true, result }` or
  * `{ ok: false, error_code, description }` as Telegram does. It knows `getMe`,
  * `setWebhook`, `deleteWebhook`, `getWebhookInfo`, `sendMessage`, `sendPhoto`,
- * `getUpdates` (long polling: held until an update is queued or `timeout` seconds pass) and
+ * `getUpdates` (long polling: held until an update is queued or `timeout` seconds pass; a
+ * `sendPhoto` uploading its file comes as multipart, the file part as `{ name, data }`) and
  * `getFile` for the files `addFile` put there, whose bytes `GET /file/bot<token>/<file_path>`
  * serves (recorded as calls of the method `file`; `failNext('file', …)` answers with that
  * status and no body, as Telegram's file server does).
@@ -111,7 +113,11 @@ export async function startFakeTelegram(options: { tokens?: string[] } = {}) {
         })
       case 'sendMessage':
       case 'sendPhoto':
-        if (params.chat_id === undefined || (method === 'sendMessage' && !params.text)) {
+        if (
+          params.chat_id === undefined ||
+          (method === 'sendMessage' && !params.text) ||
+          (method === 'sendPhoto' && !params.photo)
+        ) {
           return send(res, 400, {
             ok: false,
             error_code: 400,
@@ -214,6 +220,27 @@ export async function startFakeTelegram(options: { tokens?: string[] } = {}) {
     res.end(file.data)
   }
 
+  /**
+   * A call's parameters: JSON, or `multipart/form-data` when a file is uploaded (grammy's
+   * `InputFile`), a file part given as `{ name, data }`.
+   */
+  async function parameters(body: Buffer, type: string): Promise<unknown> {
+    const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(type)
+    if (!type.startsWith('multipart/form-data') || !boundary) {
+      const text = body.toString('utf8')
+      return text ? JSON.parse(text) : {}
+    }
+    const params: Record<string, unknown> = multipartParts(body, boundary[1] ?? boundary[2]!)
+    // A parameter naming a part (`attach://<id>`) is that file.
+    for (const [key, value] of Object.entries(params)) {
+      if (typeof value === 'string' && value.startsWith('attach://')) {
+        params[key] = params[value.slice('attach://'.length)]
+        delete params[value.slice('attach://'.length)]
+      }
+    }
+    return params
+  }
+
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = []
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
@@ -226,21 +253,23 @@ export async function startFakeTelegram(options: { tokens?: string[] } = {}) {
           params: { path: decodeURIComponent(fileMatch[2]!) },
         }
         calls.push(call)
+        // The file server is Telegram's too: down with the Bot API.
+        if (outage.intercept(res)) return
         return download(call, res)
       }
       const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '')
       if (!match) return send(res, 404, { ok: false, error_code: 404, description: 'Not Found' })
-      const text = Buffer.concat(chunks).toString('utf8')
-      let params: unknown = {}
-      try {
-        params = text ? JSON.parse(text) : {}
-      } catch {
-        return send(res, 400, { ok: false, error_code: 400, description: 'Bad Request' })
-      }
-      const call = { token: decodeURIComponent(match[1]!), method: match[2]!, params }
-      calls.push(call)
-      if (outage.intercept(res)) return
-      answer(call, res)
+      const body = Buffer.concat(chunks)
+      const type = req.headers['content-type'] ?? ''
+      void parameters(body, type).then(
+        (params) => {
+          const call = { token: decodeURIComponent(match[1]!), method: match[2]!, params }
+          calls.push(call)
+          if (outage.intercept(res)) return
+          answer(call, res)
+        },
+        () => send(res, 400, { ok: false, error_code: 400, description: 'Bad Request' }),
+      )
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

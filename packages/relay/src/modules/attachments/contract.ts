@@ -54,6 +54,39 @@ export function describeAttachmentStore(name: string, factory: StoresFactory): v
       expect(await stores.attachments.get('a1')).toBeUndefined()
     })
 
+    it("ties a waiting upload to its message once, and only in the upload's conversation", async () => {
+      const waiting = { ...record, id: 'up1', eventId: null }
+      await tx((t) => stores.attachments.put(t, waiting))
+      expect(await stores.attachments.byEvent('e-reply')).toBeUndefined()
+      // Another conversation's message cannot take it.
+      expect(await tx((t) => stores.attachments.claim(t, 'up1', 'c-other', 'e-x'))).toBeUndefined()
+      const claimed = await tx((t) =>
+        stores.attachments.claim(t, 'up1', record.conversationId, 'e-reply'),
+      )
+      expect(claimed).toMatchObject({ id: 'up1', eventId: 'e-reply', name: 'Счёт №5.pdf' })
+      expect(claimed!.data.equals(record.data)).toBe(true)
+      // Once sent, it stays with that message.
+      expect(
+        await tx((t) => stores.attachments.claim(t, 'up1', record.conversationId, 'e-again')),
+      ).toBeUndefined()
+      expect(await tx((t) => stores.attachments.claim(t, 'none', record.conversationId, 'e'))).toBe(
+        undefined,
+      )
+      expect((await stores.attachments.byEvent('e-reply'))?.id).toBe('up1')
+      expect((await stores.attachments.get('up1'))?.eventId).toBe('e-reply')
+    })
+
+    it('forgets a claim whose transaction rolls back', async () => {
+      await tx((t) => stores.attachments.put(t, { ...record, id: 'up2', eventId: null }))
+      const failing = tx(async (t) => {
+        await stores.attachments.claim(t, 'up2', record.conversationId, 'e-lost')
+        throw new Error('the message failed')
+      })
+      await expect(failing).rejects.toThrow('the message failed')
+      expect((await stores.attachments.get('up2'))?.eventId).toBeNull()
+      expect(await stores.attachments.byEvent('e-lost')).toBeUndefined()
+    })
+
     it('refuses a second file with the same id and keeps the first', async () => {
       await tx((t) => stores.attachments.put(t, record))
       const again = tx((t) =>

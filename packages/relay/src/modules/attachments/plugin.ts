@@ -1,3 +1,4 @@
+import { PHOTO_CHANNELS } from '@parley/protocol'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { AttachmentService } from './service.ts'
@@ -12,15 +13,16 @@ declare module 'fastify' {
 /** Decorates `app.attachments`: files messages carry, their limits and who may read them. */
 export const attachmentsPlugin = fp(
   async (app: FastifyInstance, options: { store: AttachmentStore }) => {
-    app.decorate(
-      'attachments',
-      new AttachmentService({
-        store: options.store,
-        conversations: app.conversations,
-        maxBytes: app.config.attachments.maxBytes,
-        now: app.config.now,
-      }),
-    )
+    const service = new AttachmentService({
+      db: app.db,
+      store: options.store,
+      conversations: app.conversations,
+      maxBytes: app.config.attachments.maxBytes,
+      outboundChannels: new Set(PHOTO_CHANNELS),
+      now: app.config.now,
+    })
+    app.decorate('attachments', service)
+    app.conversations.useAttachments(service)
   },
   { name: 'parley-attachments', dependencies: ['parley-infra', 'parley-conversations'] },
 )

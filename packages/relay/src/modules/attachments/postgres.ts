@@ -31,4 +31,22 @@ export class PostgresAttachmentStore implements AttachmentStore {
     const row = await this.db.row<AttachmentRow>('SELECT * FROM attachments WHERE id = $1', [id])
     return row && toAttachment(row)
   }
+
+  async byEvent(eventId: string): Promise<AttachmentRecord | undefined> {
+    const row = await this.db.row<AttachmentRow>(
+      'SELECT * FROM attachments WHERE event_id = $1 LIMIT 1',
+      [eventId],
+    )
+    return row && toAttachment(row)
+  }
+
+  async claim(tx: Tx, id: string, conversationId: string, eventId: string) {
+    const row = await this.db.row<AttachmentRow>(
+      `UPDATE attachments SET event_id = $1
+       WHERE id = $2 AND conversation_id = $3 AND event_id IS NULL RETURNING *`,
+      [eventId, id, conversationId],
+      tx,
+    )
+    return row && toAttachment(row)
+  }
 }

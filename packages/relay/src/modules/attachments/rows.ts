@@ -6,7 +6,7 @@ export interface AttachmentRow {
   id: string
   site_id: string
   conversation_id: string
-  event_id: string
+  event_id: string | null
   name: string
   content_type: AttachmentType
   size: number

@@ -1,10 +1,11 @@
 import type { AttachmentFacts, AttachmentType } from '@parley/protocol'
-import type { Tx } from '../../infra/db/unit-of-work.ts'
+import type { Tx, UnitOfWork } from '../../infra/db/unit-of-work.ts'
 import { relayError } from '../../infra/errors.ts'
 import { randomId } from '../../infra/ids.ts'
 import type { Actor } from '../conversations/actor.ts'
+import type { AttachmentClaims } from '../conversations/attachment-claims.ts'
 import type { ConversationService } from '../conversations/service.ts'
-import { cleanName, contentTypeOf, isAcceptedType } from './content.ts'
+import { cleanName, contentTypeOf, isAcceptedType, isImage } from './content.ts'
 import type { AttachmentRecord, AttachmentStore } from './store.ts'
 
 /** Why a file was not stored: the stable codes in the event's `attachmentRefused`. */
@@ -26,10 +27,13 @@ export interface AcceptedFile {
 }
 
 export interface AttachmentServiceOptions {
+  db: UnitOfWork
   store: AttachmentStore
   conversations: ConversationService
   /** Largest file stored, in bytes (`PARLEY_ATTACHMENT_MAX_BYTES`). */
   maxBytes: number
+  /** The channels an operator's photo can be sent to (`conversation.channel`). */
+  outboundChannels: ReadonlySet<string>
   now: () => number
 }
 
@@ -38,9 +42,10 @@ export interface AttachmentServiceOptions {
  * nothing is downloaded), `accept` what the bytes rule out: larger than `maxBytes`
  * (`attachment_too_large`) or not an accepted type by its content
  * (`attachment_type_refused`). An accepted file is stored by `save` in its message's
- * transaction; `open` gives it to an operator who may see its conversation.
+ * transaction; `open` gives it to an operator who may see its conversation. Outbound, an
+ * operator `upload`s a photo to a conversation, and the message that names it `claim`s it.
  */
-export class AttachmentService {
+export class AttachmentService implements AttachmentClaims {
   constructor(private readonly options: AttachmentServiceOptions) {}
 
   get maxBytes(): number {
@@ -84,6 +89,67 @@ export class AttachmentService {
   }
 
   /**
+   * An operator's photo for a conversation they may see and answer, stored until the message
+   * that carries it is sent (`claim`). Only to a messenger that sends photos
+   * (`attachment_channel_unsupported`: the widget, Viber and e-mail take text), and only images
+   * (`attachment_type_refused` for anything else).
+   */
+  async upload(
+    actor: Actor,
+    conversationId: string,
+    data: Buffer,
+    file: DeclaredFile,
+  ): Promise<AttachmentRecord> {
+    const conversation = await this.options.conversations.authorise(actor, conversationId)
+    if (conversation.status === 'closed') throw relayError('conversation_closed')
+    if (!conversation.channel || !this.options.outboundChannels.has(conversation.channel)) {
+      throw relayError('attachment_channel_unsupported')
+    }
+    const checked = this.accept(data, file, 'photo')
+    if (!checked.ok && checked.code === 'attachment_too_large') throw this.tooLarge()
+    if (!checked.ok || !isImage(checked.file.contentType)) {
+      throw relayError('attachment_type_refused', PHOTO_TYPE_MESSAGE)
+    }
+    const record: AttachmentRecord = {
+      ...checked.file,
+      siteId: conversation.siteId,
+      conversationId,
+      eventId: null,
+      size: data.length,
+      createdAt: this.options.now(),
+    }
+    await this.options.db.transaction((tx) => this.options.store.put(tx, record))
+    return record
+  }
+
+  /** `attachment_too_large` for an operator's photo, saying the limit in words they can act on. */
+  tooLarge(): Error {
+    return relayError(
+      'attachment_too_large',
+      `The photo is larger than ${megabytes(this.options.maxBytes)}, the most this relay sends`,
+    )
+  }
+
+  async claim(
+    tx: Tx,
+    claim: { attachmentId: string; conversationId: string; eventId: string },
+  ): Promise<Record<string, string>> {
+    const file = await this.options.store.claim(
+      tx,
+      claim.attachmentId,
+      claim.conversationId,
+      claim.eventId,
+    )
+    if (!file) throw relayError('attachment_not_found')
+    return { ...attachmentFacts(file) }
+  }
+
+  /** The file the message `eventId` carries (what a channel sends with it), if any. */
+  forEvent(eventId: string): Promise<AttachmentRecord | undefined> {
+    return this.options.store.byEvent(eventId)
+  }
+
+  /**
    * The file, for an operator who may see its conversation (routing's rule, as for the
    * conversation's events). Any refusal reads `attachment_not_found`, as for an unknown id.
    */
@@ -97,6 +163,15 @@ export class AttachmentService {
     }
     return record
   }
+}
+
+/** Why an operator's file is not sent as a photo: what the upload takes, by its bytes. */
+const PHOTO_TYPE_MESSAGE = 'Only JPEG, PNG, WebP and GIF images can be sent as photos'
+
+/** `10 MB`, `64 KB`: a byte limit as a person reads it. */
+function megabytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`
+  return `${Math.round(bytes / 1024)} KB`
 }
 
 /** The facts a message's `data` carries about its file (strings, as all event data). */

@@ -30,4 +30,22 @@ export class SqliteAttachmentStore implements AttachmentStore {
       return row && toAttachment(row)
     })
   }
+
+  byEvent(eventId: string): Promise<AttachmentRecord | undefined> {
+    return this.db.read(() => {
+      const row = this.sql('SELECT * FROM attachments WHERE event_id = ? LIMIT 1').get(eventId) as
+        | AttachmentRow
+        | undefined
+      return row && toAttachment(row)
+    })
+  }
+
+  async claim(tx: Tx, id: string, conversationId: string, eventId: string) {
+    const row = this.sql(
+      `UPDATE attachments SET event_id = ?
+       WHERE id = ? AND conversation_id = ? AND event_id IS NULL RETURNING *`,
+      tx,
+    ).get(eventId, id, conversationId) as AttachmentRow | undefined
+    return row && toAttachment(row)
+  }
 }

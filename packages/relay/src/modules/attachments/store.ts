@@ -6,8 +6,8 @@ export interface AttachmentRecord {
   id: string
   siteId: string
   conversationId: string
-  /** The message that carries it. */
-  eventId: string
+  /** The message that carries it; null while an operator's upload waits for its message. */
+  eventId: string | null
   name: string
   contentType: AttachmentType
   /** Bytes: `data.length`. */
@@ -26,4 +26,16 @@ export interface AttachmentStore {
   put(tx: Tx, record: AttachmentRecord): Promise<void>
   /** The file with its bytes; undefined for an unknown id. */
   get(id: string): Promise<AttachmentRecord | undefined>
+  /** The file the message `eventId` carries, if any. */
+  byEvent(eventId: string): Promise<AttachmentRecord | undefined>
+  /**
+   * Ties a waiting upload of `conversationId` to the message `eventId` and returns it; once
+   * only: undefined for an unknown id, another conversation's file or one already sent.
+   */
+  claim(
+    tx: Tx,
+    id: string,
+    conversationId: string,
+    eventId: string,
+  ): Promise<AttachmentRecord | undefined>
 }

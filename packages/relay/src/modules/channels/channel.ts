@@ -84,6 +84,15 @@ export interface OutboundMessage {
   id: string
   chatId: string
   text: string
+  /** The photo it carries (an operator's upload); `text` is then its caption, maybe empty. */
+  file?: OutboundFile
+}
+
+/** A file an outbound message carries, as stored with it. */
+export interface OutboundFile {
+  name: string
+  contentType: string
+  data: Buffer
 }
 
 /**

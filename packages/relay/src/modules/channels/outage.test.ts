@@ -60,6 +60,9 @@ const fakes = () => [telegram, vk, viber]
 async function settle() {
   const worker = relay.app.channels.worker
   const held = () => fakes().reduce((sum, fake) => sum + fake.held, 0)
+  // What the clock just fired (a timeout's abort) runs its promise chains first: a send given
+  // up is counted as sending until its outcome is stored, and a stale held call would pass it.
+  await new Promise((resolve) => setImmediate(resolve))
   await vi.waitUntil(
     () => {
       const { looking, lines, sending } = worker.activity

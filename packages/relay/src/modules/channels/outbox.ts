@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { UnitOfWork } from '../../infra/db/unit-of-work.ts'
 import type { Timers } from '../../infra/ws/frame-socket.ts'
-import type { ChannelContext, Sender, SendResult } from './channel.ts'
+import type { ChannelContext, OutboundFile, Sender, SendResult } from './channel.ts'
 import type { ChannelOutboxRow, ChannelStore, SendOutcome } from './store.ts'
 
 /** How the outbox retries and paces sends. */
@@ -49,16 +49,21 @@ export function channelRetryDelay(
  */
 export type Readiness = { go: true } | { waitUntil: number } | { settled: 'read' }
 
+/** Where a row goes: the sender, its contact point's context, and the row's file if any. */
+export interface OutboxTarget {
+  channel: Sender
+  context: ChannelContext
+  file?: OutboundFile
+}
+
 export interface OutboxWorkerOptions {
   db: UnitOfWork
   store: ChannelStore
-  /** What sends a row, and its context; undefined when its contact point is gone. */
-  target(
-    row: ChannelOutboxRow,
-  ):
-    | { channel: Sender; context: ChannelContext }
-    | undefined
-    | Promise<{ channel: Sender; context: ChannelContext } | undefined>
+  /**
+   * What sends a row, its context and the file it carries; undefined when its contact point is
+   * gone. Looked up before the send's timeout starts, so only the messenger's answer is timed.
+   */
+  target(row: ChannelOutboxRow): OutboxTarget | undefined | Promise<OutboxTarget | undefined>
   /** Asked before each send. @default every row goes */
   ready?(row: ChannelOutboxRow): Promise<Readiness>
   /** A row's state changed (the console is told). */
@@ -248,7 +253,12 @@ export class OutboxWorker {
       try {
         result = await target.channel.send(
           target.context,
-          { id: row.eventId, chatId: row.chatId, text: row.text },
+          {
+            id: row.eventId,
+            chatId: row.chatId,
+            text: row.text,
+            ...(target.file && { file: target.file }),
+          },
           signal,
         )
       } catch (err) {

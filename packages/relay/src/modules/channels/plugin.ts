@@ -32,7 +32,12 @@ export const channelsPlugin = fp(
       )
     }
     const kinds = new Map<ChannelKind, Channel>([
-      ['telegram', telegramChannel({ apiRoot: settings.telegramApiRoot })],
+      [
+        'telegram',
+        telegramChannel({
+          apiRoot: settings.telegramApiRoot,
+        }),
+      ],
       ['viber', viberChannel({ apiRoot: settings.viberApiRoot })],
       [
         'vk',

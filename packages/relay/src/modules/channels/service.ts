@@ -150,7 +150,15 @@ export class ChannelService implements EventSink {
         }
         const point = row.contactPointId ? this.points.get(row.contactPointId) : undefined
         const channel = point && options.channels.get(point.kind)
-        return point && channel ? { channel, context: this.contextOf(point) } : undefined
+        if (!point || !channel) return undefined
+        const file = await options.attachments.forEvent(row.eventId)
+        return {
+          channel,
+          context: this.contextOf(point),
+          ...(file && {
+            file: { name: file.name, contentType: file.contentType, data: file.data },
+          }),
+        }
       },
       ready: (row) => this.readiness(row),
       onChange: (row) => this.announceDelivery(row),

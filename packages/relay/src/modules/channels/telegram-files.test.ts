@@ -5,9 +5,11 @@ import {
   startFakeTelegram,
   telegramDocument,
   telegramPhoto,
+  telegramText,
 } from '../../testing/fake-telegram.ts'
 import { manualClock } from '../../testing/manual-clock.ts'
 import { injectRelay, type TestRelay } from '../../testing/relay.ts'
+import { ofType } from '../../testing/ws-client.ts'
 
 const KEY = 'b'.repeat(64)
 const TOKEN = '123:good'
@@ -37,7 +39,12 @@ beforeEach(async () => {
     now: clock.now,
     timers: clock.timers,
     attachments: { maxBytes: MAX_BYTES },
-    channels: { secretKey: KEY, telegramApiRoot: telegram.apiRoot, random: () => 0.5 },
+    channels: {
+      secretKey: KEY,
+      telegramApiRoot: telegram.apiRoot,
+      random: () => 0.5,
+      policy: { perChatIntervalMs: 0, perBotIntervalMs: 0 },
+    },
   })
   cookie = await relay.login()
   const response = await relay.fetch('/v1/admin/contact-points', {
@@ -288,6 +295,144 @@ describe('files a Telegram visitor sends', () => {
     expect(event).toMatchObject({
       text: '[Photo (3 KB) — could not be downloaded] Hello?',
       data: { attachmentRefused: 'attachment_unavailable', attachmentName: 'photo.jpg' },
+    })
+    expect(storedFiles()).toBe(0)
+  })
+})
+
+/** A 1×1 PNG. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+)
+
+/** Uploads `data` as the operator's file for a conversation, as the console's composer does. */
+async function upload(conversationId: string, data: Buffer, name: string, type: string) {
+  const form = new FormData()
+  form.append('file', new Blob([new Uint8Array(data)], { type }), name)
+  const response = await relay.fetch(`/v1/conversations/${conversationId}/attachments`, {
+    method: 'POST',
+    headers: { cookie },
+    body: form,
+  })
+  return { status: response.status, body: await response.json() }
+}
+
+describe('photos an operator sends to a Telegram visitor', () => {
+  async function chat() {
+    const { socket } = await relay.operator({ cookie })
+    await post(telegramText(42, 'Can I see it?'))
+    const { conversation } = await socket.next(ofType('conversation'))
+    return { socket, conversationId: conversation.id as string }
+  }
+
+  it('go with sendPhoto, the text as caption, and show in the log as the stored file', async () => {
+    const { socket, conversationId } = await chat()
+    const uploaded = await upload(conversationId, PNG, 'lid.png', 'image/png')
+    expect(uploaded).toEqual({
+      status: 201,
+      body: {
+        attachment: { id: expect.any(String), name: 'lid.png', type: 'image/png', size: 70 },
+      },
+    })
+    const { id } = uploaded.body.attachment
+    // Nothing goes until a message carries it.
+    await relay.app.channels.worker.idle()
+    expect(telegram.callsOf('sendPhoto')).toEqual([])
+
+    socket.send({ t: 'send', cid: 'p1', conversationId, text: 'Here it is', attachmentId: id })
+    const ack = await socket.next(ofType('ack', (f) => f.cid === 'p1'))
+    const event = await socket.next(ofType('event', (f) => f.id === ack.id))
+    expect(event.data).toEqual({
+      attachmentId: id,
+      attachmentName: 'lid.png',
+      attachmentType: 'image/png',
+      attachmentSize: '70',
+    })
+    await relay.app.channels.worker.idle()
+    const [call] = telegram.callsOf('sendPhoto')
+    expect(call!.params).toMatchObject({ chat_id: '42', caption: 'Here it is' })
+    expect(call!.params.photo.name).toBe('lid.png')
+    expect(call!.params.photo.data.equals(PNG)).toBe(true)
+    expect(telegram.callsOf('sendMessage')).toEqual([])
+    expect((await socket.next(ofType('delivery'))).delivery).toMatchObject({
+      eventId: ack.id,
+      state: 'sent',
+    })
+    expect((await file(id)).status).toBe(200)
+  })
+
+  it('go without a caption when the operator wrote none', async () => {
+    const { socket, conversationId } = await chat()
+    const { id } = (await upload(conversationId, PNG, 'lid.png', 'image/png')).body.attachment
+    socket.send({ t: 'send', cid: 'p2', conversationId, text: '', attachmentId: id })
+    await socket.next(ofType('ack', (f) => f.cid === 'p2'))
+    await relay.app.channels.worker.idle()
+    const [call] = telegram.callsOf('sendPhoto')
+    expect(call!.params.caption).toBeUndefined()
+    expect(call!.params.photo.data.equals(PNG)).toBe(true)
+  })
+
+  it('are taken by one message only; a repeated cid gets its first ack', async () => {
+    const { socket, conversationId } = await chat()
+    const { id } = (await upload(conversationId, PNG, 'lid.png', 'image/png')).body.attachment
+    socket.send({ t: 'send', cid: 'p3', conversationId, text: 'One', attachmentId: id })
+    const first = await socket.next(ofType('ack', (f) => f.cid === 'p3'))
+    socket.send({ t: 'send', cid: 'p3', conversationId, text: 'One', attachmentId: id })
+    expect(await socket.next(ofType('ack', (f) => f.cid === 'p3' && f !== first))).toEqual(first)
+    socket.send({ t: 'send', cid: 'p4', conversationId, text: 'Two', attachmentId: id })
+    expect(await socket.next(ofType('error', (f) => f.cid === 'p4'))).toMatchObject({
+      code: 'attachment_not_found',
+    })
+    socket.send({ t: 'send', cid: 'p5', conversationId, text: 'Three', attachmentId: 'a-none' })
+    expect(await socket.next(ofType('error', (f) => f.cid === 'p5'))).toMatchObject({
+      code: 'attachment_not_found',
+    })
+    await relay.app.channels.worker.idle()
+    expect(telegram.callsOf('sendPhoto')).toHaveLength(1)
+    expect((await events()).map((e) => e.text)).toEqual(['Can I see it?', 'One'])
+  })
+
+  it('refuses what is not an image, too large, for a chat without Telegram, or not multipart, storing nothing', async () => {
+    const { conversationId } = await chat()
+    expect(await upload(conversationId, PDF, 'offer.pdf', 'application/pdf')).toMatchObject({
+      status: 415,
+      body: {
+        code: 'attachment_type_refused',
+        // What the operator reads in the console: what a photo may be, not every stored type.
+        message: 'Only JPEG, PNG, WebP and GIF images can be sent as photos',
+      },
+    })
+    // An SVG is no image to send: it is no accepted type at all.
+    expect(await upload(conversationId, SVG, 'x.png', 'image/png')).toMatchObject({
+      status: 415,
+      body: { code: 'attachment_type_refused' },
+    })
+    const big = Buffer.concat([PNG, Buffer.alloc(MAX_BYTES)])
+    expect(await upload(conversationId, big, 'big.png', 'image/png')).toMatchObject({
+      status: 413,
+      body: {
+        code: 'attachment_too_large',
+        message: 'The photo is larger than 64 KB, the most this relay sends',
+      },
+    })
+    const json = await relay.fetch(`/v1/conversations/${conversationId}/attachments`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: '{}',
+    })
+    expect(json.status).toBe(400)
+    // A site visitor's chat: the widget shows text only.
+    const { socket: visitor } = await relay.visitor()
+    visitor.send({ t: 'send', cid: 'w1', text: 'From the site' })
+    const { conversationId: web } = await visitor.next(ofType('ack'))
+    expect(await upload(web, PNG, 'lid.png', 'image/png')).toMatchObject({
+      status: 409,
+      body: { code: 'attachment_channel_unsupported' },
+    })
+    expect(await upload('c-none', PNG, 'lid.png', 'image/png')).toMatchObject({
+      status: 404,
+      body: { code: 'conversation_not_found' },
     })
     expect(storedFiles()).toBe(0)
   })

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { SqliteDatabase } from '../../infra/db/sqlite.ts'
 import { type FakeViber, startFakeViber, viberText } from '../../testing/fake-viber.ts'
 import { manualClock } from '../../testing/manual-clock.ts'
 import { injectRelay, type TestRelay } from '../../testing/relay.ts'
@@ -31,6 +32,12 @@ async function addBot() {
 }
 
 const conversations = () => relay.stores.conversations.list(50)
+
+/** A 1×1 PNG. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+)
 
 beforeEach(async () => {
   viber = await startFakeViber({ token: 'viber-token' })
@@ -154,6 +161,26 @@ describe('a Viber contact point', () => {
         updatedAt: expect.any(Number),
       },
     ])
+  })
+
+  it("refuses an operator's photo for a Viber chat, which takes text from the relay, storing nothing", async () => {
+    await addBot()
+    const { socket } = await relay.operator({ cookie })
+    await viber.callback(viberText('anna==', 'A photo?'))
+    const { conversation } = await socket.next(ofType('conversation'))
+    const form = new FormData()
+    form.append('file', new Blob([new Uint8Array(PNG)], { type: 'image/png' }), 'tin.png')
+    const response = await relay.fetch(`/v1/conversations/${conversation.id}/attachments`, {
+      method: 'POST',
+      headers: { cookie },
+      body: form,
+    })
+    expect(response.status).toBe(409)
+    expect(await response.json()).toMatchObject({ code: 'attachment_channel_unsupported' })
+    const stored = (relay.stores.db as SqliteDatabase).raw
+      .prepare('SELECT COUNT(*) AS n FROM attachments')
+      .get() as { n: number }
+    expect(stored.n).toBe(0)
   })
 
   it('backs off status 12 and sends once it passes; a not-subscribed user (status 6) fails for good', async () => {

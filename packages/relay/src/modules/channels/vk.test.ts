@@ -35,6 +35,24 @@ async function callback(body: unknown) {
 
 const conversations = () => relay.stores.conversations.list(50)
 
+/** A 1×1 PNG. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+)
+
+/** The operator's photo for a conversation, uploaded as the console's composer does. */
+async function uploadPhoto(conversationId: string) {
+  const form = new FormData()
+  form.append('file', new Blob([new Uint8Array(PNG)], { type: 'image/png' }), 'tin.png')
+  const response = await relay.fetch(`/v1/conversations/${conversationId}/attachments`, {
+    method: 'POST',
+    headers: { cookie },
+    body: form,
+  })
+  return { status: response.status, body: await response.json() }
+}
+
 beforeEach(async () => {
   vk = await startFakeVk({ token: 'vk-token' })
   clock = manualClock(Date.UTC(2026, 11, 2, 9))
@@ -129,6 +147,82 @@ describe('a VK community', () => {
     expect(vk.delivered.map((m) => m.text)).toEqual(['Hello from the shop'])
     const { body } = await api('GET', `/v1/conversations/${conversation.id}/deliveries`)
     expect(body.deliveries).toEqual([expect.objectContaining({ eventId: ack.id, state: 'sent' })])
+  })
+
+  it("sends an operator's photo through VK's upload server, attached to the message with the caption", async () => {
+    const { socket } = await relay.operator({ cookie })
+    await callback(vkMessage(7001, 'Can I see the tin?', SECRET))
+    const { conversation } = await socket.next(ofType('conversation'))
+    const first = await uploadPhoto(conversation.id)
+    expect(first.status, JSON.stringify(first.body)).toBe(201)
+    socket.send({
+      t: 'send',
+      cid: 'p1',
+      conversationId: conversation.id,
+      text: 'Here it is',
+      attachmentId: first.body.attachment.id,
+    })
+    const ack = await socket.next(ofType('ack', (f) => f.cid === 'p1'))
+    await relay.app.channels.worker.idle()
+    expect(vk.calls.map((c) => c.method)).toEqual([
+      'groups.getById',
+      'photos.getMessagesUploadServer',
+      'photos.saveMessagesPhoto',
+      'messages.send',
+    ])
+    expect(vk.callsOf('photos.getMessagesUploadServer')[0]!.params.peer_id).toBe('7001')
+    expect(vk.delivered).toEqual([
+      {
+        peerId: '7001',
+        text: 'Here it is',
+        randomId: String(randomIdOf(ack.id)),
+        id: expect.any(Number),
+        attachment: 'photo-229000001_457239001',
+      },
+    ])
+    expect(vk.photos.get('photo-229000001_457239001')).toEqual({ name: 'tin.png', data: PNG })
+
+    // No caption: the photo alone.
+    const second = await uploadPhoto(conversation.id)
+    socket.send({
+      t: 'send',
+      cid: 'p2',
+      conversationId: conversation.id,
+      text: '',
+      attachmentId: second.body.attachment.id,
+    })
+    await socket.next(ofType('ack', (f) => f.cid === 'p2'))
+    await relay.app.channels.worker.idle()
+    expect(vk.delivered.map((m) => [m.text, m.attachment])).toEqual([
+      ['Here it is', 'photo-229000001_457239001'],
+      ['', 'photo-229000001_457239002'],
+    ])
+    const { body } = await api('GET', `/v1/conversations/${conversation.id}/deliveries`)
+    expect(body.deliveries.map((d: { state: string }) => d.state)).toEqual(['sent', 'sent'])
+  })
+
+  it('retries a photo whose save failed, and the message still arrives once', async () => {
+    const { socket } = await relay.operator({ cookie })
+    await callback(vkMessage(7001, 'Photo?', SECRET))
+    const { conversation } = await socket.next(ofType('conversation'))
+    const { body } = await uploadPhoto(conversation.id)
+    vk.failNext('photos.saveMessagesPhoto', 10, 'Internal server error')
+    socket.send({
+      t: 'send',
+      cid: 'p3',
+      conversationId: conversation.id,
+      text: 'Here',
+      attachmentId: body.attachment.id,
+    })
+    await socket.next(ofType('ack', (f) => f.cid === 'p3'))
+    await relay.app.channels.worker.idle()
+    expect(vk.delivered).toEqual([])
+    clock.advance(60_000)
+    await relay.app.channels.worker.idle()
+    expect(vk.callsOf('photos.saveMessagesPhoto')).toHaveLength(2)
+    expect(vk.delivered.map((m) => [m.text, m.attachment])).toEqual([
+      ['Here', 'photo-229000001_457239001'],
+    ])
   })
 
   it('backs off flood control (error 9), and fails for good a user who denied messages (901)', async () => {

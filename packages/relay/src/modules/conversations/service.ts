@@ -22,6 +22,7 @@ import {
   toEventFrame,
   type VisitorActor,
 } from './actor.ts'
+import type { AttachmentClaims } from './attachment-claims.ts'
 import type { EventSink, RelayFact } from './event-sink.ts'
 import type { OpeningPlan, OpeningPolicy } from './opening.ts'
 import type { RoutingHooks } from './routing-hooks.ts'
@@ -34,6 +35,15 @@ import type {
   MessagePageQuery,
 } from './store.ts'
 import { describeSummaries, forVisitor, type SummarySources } from './summaries.ts'
+
+/** A `send` as the service takes it; `attachmentId` (operators): a file they uploaded. */
+export interface SendFrame {
+  cid: string
+  conversationId?: string
+  text: string
+  scenarioId?: string
+  attachmentId?: string
+}
 
 export interface ConversationServiceOptions {
   db: UnitOfWork
@@ -58,6 +68,7 @@ const VISITOR_CONVERSATIONS = 200
  */
 export class ConversationService {
   private routing: RoutingHooks | undefined
+  private attachments: AttachmentClaims | undefined
   private readonly sinks: EventSink[] = []
   /** Tells every sink, in the order they were added. */
   private readonly events: EventSink = {
@@ -84,6 +95,11 @@ export class ConversationService {
     return this.events.record(tx, fact)
   }
 
+  /** Lets an operator's message carry a file they uploaded (the attachments plugin calls it). */
+  useAttachments(claims: AttachmentClaims): void {
+    this.attachments = claims
+  }
+
   /** Lets routing hear of new, answered and closed conversations (the routing plugin calls it). */
   useRouting(hooks: RoutingHooks): void {
     this.routing = hooks
@@ -94,10 +110,7 @@ export class ConversationService {
    * cid is answered with the first ack: the store catches it while appending, and a refusal
    * (the conversation closed since) looks the cid up before it is sent.
    */
-  async send(
-    actor: Actor,
-    frame: { cid: string; conversationId?: string; text: string; scenarioId?: string },
-  ): Promise<Outcome> {
+  async send(actor: Actor, frame: SendFrame): Promise<Outcome> {
     try {
       return await this.sendOnce(actor, frame)
     } catch (error) {
@@ -107,11 +120,12 @@ export class ConversationService {
     }
   }
 
-  private async sendOnce(
-    actor: Actor,
-    frame: { cid: string; conversationId?: string; text: string; scenarioId?: string },
-  ): Promise<Outcome> {
+  private async sendOnce(actor: Actor, frame: SendFrame): Promise<Outcome> {
     const key = authorKey(actor)
+    const attachmentId = frame.attachmentId
+    if (attachmentId !== undefined && (actor.kind !== 'operator' || !this.attachments)) {
+      throw relayError('attachment_not_found')
+    }
     let target: AppendInput['target']
     let plan: OpeningPlan | undefined
     // Routing assigns a routed conversation; an unrouted one goes to the first operator who answers.
@@ -152,7 +166,17 @@ export class ConversationService {
         const conversation = await this.authorise(actor, frame.conversationId!, tx)
         if (conversation.status === 'closed') throw relayError('conversation_closed')
       }
-      return this.append(tx, input, plan, actor)
+      if (attachmentId !== undefined) {
+        input.data = await this.attachments!.claim(tx, {
+          attachmentId,
+          conversationId: frame.conversationId!,
+          eventId: input.id,
+        })
+      }
+      const appended = await this.append(tx, input, plan, actor)
+      // A repeated cid stored nothing: the claim goes back with this transaction.
+      if (appended.duplicate && attachmentId !== undefined) throw relayError('attachment_not_found')
+      return appended
     })
     if (!result.duplicate && actor.kind === 'operator') {
       this.routing?.replied(actor.id, result.conversation.id)

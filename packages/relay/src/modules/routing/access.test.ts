@@ -120,6 +120,12 @@ const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
   'base64',
 )
+/** The same PNG as the one file of an operator's upload. */
+function pngForm(): FormData {
+  const form = new FormData()
+  form.append('file', new Blob([new Uint8Array(PNG)], { type: 'image/png' }), 'walk.png')
+  return form
+}
 function photoForm(): FormData {
   const form = new FormData()
   form.append('photo', new Blob([new Uint8Array(PNG)], { type: 'image/png' }), 'me.png')
@@ -457,6 +463,12 @@ const ROUTES: Record<string, Row> = {
     rule: { needs: 'conversations:read', sees: true, hiddenAs: 'attachment_not_found' },
     status: 200,
     call: (w, target) => at(`/v1/attachments/${w.attachments[target]}`),
+  },
+  // The walk's chats are the widget's: the handler ran and refused a file the widget cannot show.
+  'POST /v1/conversations/{id}/attachments': {
+    rule: { needs: 'conversations:reply', sees: true },
+    status: 409, // attachment_channel_unsupported
+    call: (w, target) => at(`/v1/conversations/${w[target].id}/attachments`, pngForm()),
   },
   'GET /v1/conversations/{id}/deliveries': {
     rule: { needs: 'conversations:read', sees: true },

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto'
-import { Api, GrammyError, HttpError } from 'grammy'
+import { Api, GrammyError, HttpError, InputFile } from 'grammy'
 import type { Update } from 'grammy/types'
 import { type Download, readCapped } from '../../attachments/download.ts'
 import {
@@ -156,12 +156,16 @@ export function telegramChannel(options: TelegramOptions = {}): Channel {
 
     async send(context, message: OutboundMessage, signal) {
       try {
-        const sent = await api(context).sendMessage(
-          message.chatId,
-          message.text,
-          {},
-          asGrammy(signal),
-        )
+        // A photo goes with sendPhoto, the text as its caption.
+        const file = message.file
+        const sent = file
+          ? await api(context).sendPhoto(
+              message.chatId,
+              new InputFile(file.data, file.name),
+              message.text.trim() ? { caption: message.text } : {},
+              asGrammy(signal),
+            )
+          : await api(context).sendMessage(message.chatId, message.text, {}, asGrammy(signal))
         return { ok: true, externalId: String(sent.message_id) }
       } catch (error) {
         return sendFailure(error)

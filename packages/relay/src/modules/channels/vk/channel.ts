@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { Agent as HttpAgent } from 'node:http'
 import type { Agent as HttpsAgent } from 'node:https'
 import { APIError, APIRequest, VK } from 'vk-io'
-import type { Channel, InboundEvent, InboundResult, SendResult } from '../channel.ts'
+import type { Channel, InboundEvent, InboundResult, OutboundFile, SendResult } from '../channel.ts'
 import { sameSecret } from '../telegram/channel.ts'
 
 export interface VkOptions {
@@ -10,6 +10,26 @@ export interface VkOptions {
   apiBaseUrl?: string
   /** One API request is given up after this long. @default 10_000 */
   timeoutMs?: number
+}
+
+/** What `photos.getMessagesUploadServer` and the upload server answer. */
+interface UploadServer {
+  upload_url: string
+}
+interface Uploaded {
+  server?: number
+  photo?: string
+  hash?: string
+}
+
+/** The upload server's answer was no photo (an HTTP failure, or a refused file). */
+class UploadError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message)
+  }
 }
 
 /**
@@ -144,7 +164,11 @@ export function eventsOfCallback(body: CallbackBody): InboundEvent[] {
 
 const OK: InboundResult['reply'] = { status: 200, contentType: 'text/plain', body: 'ok' }
 
-/** VK communities through vk-io: the Callback API in, `messages.send` out. */
+/**
+ * VK communities through vk-io: the Callback API in, `messages.send` out. A message's photo is
+ * uploaded to the dialogue's photo server first (`photos.getMessagesUploadServer`, the upload,
+ * `photos.saveMessagesPhoto`) and sent as its `attachment`, the text beside it.
+ */
 export function vkChannel(options: VkOptions = {}): Channel {
   const clients = new Map<string, VK>()
   const vk = (token: string) => {
@@ -166,6 +190,75 @@ export function vkChannel(options: VkOptions = {}): Channel {
     }
     return client
   }
+  /**
+   * One API request made directly, not through vk-io's queue: the queue waits out error 6
+   * itself, a second of real time at a time and for ever, and cannot be aborted. The outbox
+   * paces, times out and retries instead; `random_id` makes a resend harmless.
+   */
+  async function call(
+    token: string,
+    method: string,
+    signal: AbortSignal,
+    params: Record<string, unknown>,
+  ): Promise<unknown> {
+    const request = new APIRequest({ api: vk(token).api, method, params })
+    const made = request.make()
+    // Abandoned on abort: vk-io's own timeout ends it, and nobody waits for the answer.
+    made.catch(() => undefined)
+    const answer = (await abortable(made, signal)) as {
+      response?: unknown
+      error?: ConstructorParameters<typeof APIError>[0]
+    }
+    if (answer.error) throw new APIError(answer.error)
+    return answer.response
+  }
+
+  /**
+   * The photo uploaded for the dialogue with `peer_id`: `photo<owner>_<id>`, what
+   * `messages.send` attaches. A retry uploads it again (VK keeps the unused copy unsent);
+   * the message itself still goes once, by its `random_id`.
+   */
+  async function uploadPhoto(
+    token: string,
+    peer_id: number,
+    file: OutboundFile,
+    signal: AbortSignal,
+  ): Promise<string> {
+    const server = (await call(token, 'photos.getMessagesUploadServer', signal, {
+      peer_id,
+    })) as UploadServer
+    const form = new FormData()
+    form.append(
+      'photo',
+      new Blob([new Uint8Array(file.data)], { type: file.contentType }),
+      file.name,
+    )
+    let uploaded: Uploaded
+    try {
+      const response = await fetch(server.upload_url, { method: 'POST', body: form, signal })
+      if (!response.ok) {
+        throw new UploadError(
+          `The photo upload answered ${response.status}`,
+          response.status >= 500,
+        )
+      }
+      uploaded = (await response.json()) as Uploaded
+    } catch (error) {
+      if (error instanceof UploadError || signal.aborted) throw error
+      throw new UploadError(`The photo upload failed: ${(error as Error).message}`, true)
+    }
+    if (!uploaded.photo || uploaded.photo === '[]') {
+      throw new UploadError('VK took no photo from the upload', false)
+    }
+    const [saved] = (await call(token, 'photos.saveMessagesPhoto', signal, {
+      photo: uploaded.photo,
+      server: uploaded.server,
+      hash: uploaded.hash,
+    })) as { id: number; owner_id: number }[]
+    if (!saved) throw new UploadError('VK saved no photo', false)
+    return `photo${saved.owner_id}_${saved.id}`
+  }
+
   return {
     kind: 'vk',
     polling: false,
@@ -192,29 +285,22 @@ export function vkChannel(options: VkOptions = {}): Channel {
     },
 
     async send(context, message, signal): Promise<SendResult> {
-      // One request made directly, not through vk-io's queue: the queue waits out error 6
-      // itself, a second of real time at a time and for ever, and cannot be aborted. The outbox
-      // paces, times out and retries instead; `random_id` makes a resend harmless.
-      const request = new APIRequest({
-        api: vk(context.credentials.token ?? '').api,
-        method: 'messages.send',
-        params: {
-          peer_id: Number(message.chatId),
+      const token = context.credentials.token ?? ''
+      try {
+        const file = message.file
+        const peer_id = Number(message.chatId)
+        const attachment = file ? await uploadPhoto(token, peer_id, file, signal) : undefined
+        const id = await call(token, 'messages.send', signal, {
+          peer_id,
           random_id: randomIdOf(message.id),
           message: message.text,
-        },
-      })
-      try {
-        const made = request.make()
-        // Abandoned on abort: vk-io's own timeout ends it, and nobody waits for the answer.
-        made.catch(() => undefined)
-        const answer = (await abortable(made, signal)) as {
-          response?: unknown
-          error?: ConstructorParameters<typeof APIError>[0]
-        }
-        if (answer.error) throw new APIError(answer.error)
-        return { ok: true, externalId: String(answer.response) }
+          ...(attachment && { attachment }),
+        })
+        return { ok: true, externalId: String(id) }
       } catch (error) {
+        if (error instanceof UploadError) {
+          return { ok: false, retryable: error.retryable, error: error.message }
+        }
         if (error instanceof APIError) {
           const code = Number(error.code)
           const text = `${error.message}`
