@@ -90,5 +90,5 @@ describe('a Telegram bot, across relays', () => {
       'Hello, Ivan!',
       'Yes!',
     ])
-  })
+  }, 60_000)
 })

@@ -134,6 +134,7 @@ export class ChannelService implements EventSink {
   private lookTimer: unknown
   /** A nudge to the sending relay is queued behind the transaction that wrote rows. */
   private nudging = false
+  private nudgeAgain = false
 
   constructor(private readonly options: ChannelServiceOptions) {
     this.worker = new OutboxWorker({
@@ -224,13 +225,22 @@ export class ChannelService implements EventSink {
    * committed: an empty transaction asked for now resolves after the one writing them.
    */
   private nudge(): void {
-    if (!this.options.cluster || this.sends || this.nudging) return
+    if (!this.options.cluster || this.sends) return
+    // One nudge waits at a time; rows queued meanwhile get one more after it.
+    if (this.nudging) {
+      this.nudgeAgain = true
+      return
+    }
     this.nudging = true
     void this.options.db
       .transaction(async () => {})
       .finally(() => {
         this.nudging = false
         sendSignal(this.options.bus, QUEUED_SIGNAL)
+        if (this.nudgeAgain) {
+          this.nudgeAgain = false
+          this.nudge()
+        }
       })
   }
 

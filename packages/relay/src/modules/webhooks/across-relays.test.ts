@@ -67,7 +67,7 @@ describe('webhook delivery, across relays', () => {
     const onA = ['a1', 'a2', 'a3']
     const onB = ['b1', 'b2', 'b3']
     await Promise.all([chat(a, onA), chat(b, onB)])
-    await receiver.until((r) => r.length >= 6)
+    await receiver.until((r) => r.length >= 6, 30_000)
     expect(deliveredTexts(receiver).sort()).toEqual([...onA, ...onB].sort())
     // Once each: no webhook-id twice.
     const ids = receiver.received.map((r) => r.id)
@@ -87,8 +87,8 @@ describe('webhook delivery, across relays', () => {
       else duty.onChange((held) => held && resolve())
     })
     await chat(other, ['after'])
-    await receiver.until((r) => r.length >= 7)
+    await receiver.until((r) => r.length >= 7, 30_000)
     expect(deliveredTexts(receiver).at(-1)).toBe('after')
     expect(receiver.received).toHaveLength(7)
-  })
+  }, 60_000)
 })

@@ -159,6 +159,7 @@ export class WebhookService implements EventSink {
   private poll: unknown
   /** A nudge to the sending relay is queued behind the transaction that wrote rows. */
   private nudging = false
+  private nudgeAgain = false
 
   constructor(private readonly options: WebhookServiceOptions) {
     this.worker = new DeliveryWorker({
@@ -237,13 +238,22 @@ export class WebhookService implements EventSink {
    */
   private nudge(): void {
     const { cluster } = this.options
-    if (!cluster || cluster.duty.held || this.nudging) return
+    if (!cluster || cluster.duty.held) return
+    // One nudge waits at a time; rows queued meanwhile get one more after it.
+    if (this.nudging) {
+      this.nudgeAgain = true
+      return
+    }
     this.nudging = true
     void this.options.db
       .transaction(async () => {})
       .finally(() => {
         this.nudging = false
         sendSignal(cluster.bus, QUEUED_SIGNAL)
+        if (this.nudgeAgain) {
+          this.nudgeAgain = false
+          this.nudge()
+        }
       })
   }
 
