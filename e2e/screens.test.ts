@@ -70,6 +70,16 @@ beforeAll(async () => {
   await openChat(visitor)
   await visitor.getByRole('textbox', { name: NAMES.message }).fill('Do you ship to Kazan?')
   await visitor.getByRole('button', { name: NAMES.send }).click()
+  // Stored before any screen looks for it (a loaded machine may take a while to connect).
+  const stored = async () =>
+    (
+      await adminApi<{ conversations: { lastText?: string }[] }>(relay, 'GET', '/v1/conversations')
+    ).conversations.some((c) => c.lastText === 'Do you ship to Kazan?')
+  const deadline = Date.now() + 30_000
+  while (!(await stored())) {
+    if (Date.now() > deadline) throw new Error("the visitor's message was not stored in 30 s")
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
 }, 60_000)
 
 afterAll(async () => {
